@@ -1,0 +1,86 @@
+# Online resident-certificate applications: developer commands.
+# `make run` and `make test` set everything up on a fresh machine.
+SHELL := /bin/bash
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+APP_ENV ?= dev
+export APP_ENV
+STAMP := $(VENV)/.installed
+
+.PHONY: run serve test test-unit test-db test-pg test-browser lint i18n i18n-compile migrate demo migrations-check system-deps clean bench
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PY) -m venv $(VENV)
+	$(BIN)/pip install -q -U pip
+	$(BIN)/pip install -q -e ".[test]"
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+i18n-compile: $(STAMP)
+	$(BIN)/pybabel compile -d i18n -D messages
+
+## i18n: extract every string, update both catalogs, compile them
+i18n: $(STAMP)
+	$(BIN)/pybabel extract -F i18n/babel.cfg -k lazy_gettext -k _l --no-location --sort-output \
+		--project="arc-online" -o i18n/messages.pot .
+	$(BIN)/pybabel update -i i18n/messages.pot -d i18n -D messages --no-fuzzy-matching
+	$(BIN)/python -m app.tools.fill_en_catalog
+	$(BIN)/python -m app.tools.apply_translations i18n/translations/*.json
+	$(BIN)/pybabel compile -d i18n -D messages
+	$(BIN)/python -m app.tools.check_catalogs
+
+migrate: $(STAMP)
+	$(BIN)/python -m app.cli migrate
+
+demo: migrate
+	$(BIN)/python -m app.cli demo
+
+## run: install, migrate, load demo data, serve on http://$(HOST):$(PORT)
+run: $(STAMP) i18n-compile migrate
+	@if [ "$(APP_ENV)" != "production" ]; then $(BIN)/python -m app.cli demo; fi
+	$(BIN)/python -m app.cli serve --host $(HOST) --port $(PORT)
+
+## test: system packages (chromium, fonts), then the whole suite on SQLite and, with TEST_DATABASE_URL, on PostgreSQL
+test: system-deps $(STAMP) i18n-compile
+	$(BIN)/ruff check .
+	$(BIN)/python -m app.tools.migrations_check
+	APP_ENV=test $(BIN)/pytest -q -n 2 --dist loadfile -m "not browser" -p no:cacheprovider
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== database tests on PostgreSQL"; \
+		APP_ENV=test DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest -q -n 2 --dist loadfile -m "db and not browser" -p no:cacheprovider; \
+	fi
+	APP_ENV=test $(BIN)/pytest -q -m browser -p no:cacheprovider
+
+test-unit: $(STAMP) i18n-compile
+	APP_ENV=test $(BIN)/pytest -q tests/unit
+
+test-browser: $(STAMP) i18n-compile
+	APP_ENV=test $(BIN)/pytest -q -m browser
+
+system-deps:
+	@missing=""; \
+	for p in chromium fonts-noto-cjk libharfbuzz-subset0 poppler-utils libpango-1.0-0 libpangoft2-1.0-0; do \
+		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check app tables tests bench
+
+migrations-check: $(STAMP)
+	$(BIN)/python -m app.tools.migrations_check
+
+bench: $(STAMP)
+	@echo "run one of: $(BIN)/python bench/<name>.py"
+
+clean:
+	rm -rf var/*.sqlite* var/outbox var/uploads

@@ -1,0 +1,1 @@
+"""Online resident-certificate applications for foreign and overseas Chinese students."""

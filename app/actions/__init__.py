@@ -1,0 +1,1 @@
+"""Every write: one function per user or reviewer action, one transaction each, taking an actor."""

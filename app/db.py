@@ -1,0 +1,125 @@
+"""The one place that knows the two database engines apart.
+
+- `request_transaction(write)`: a request runs on one connection. Piccolo on SQLite opens a new
+  connection for every query outside a transaction, so every request is wrapped in one
+  (deferred for reads, IMMEDIATE for writes, so concurrent writers queue on the busy timeout
+  instead of failing with "database is locked").
+- `write_tx()`: an action's transaction. Inside a request transaction it is a savepoint, so a
+  refused action leaves nothing half-written while the request goes on.
+- `lock_for_update(query)`: `SELECT ... FOR UPDATE` on PostgreSQL; SQLite's IMMEDIATE
+  transaction already serialises writers.
+- `update_versioned(...)`: optimistic locking with a version column, for rows two people edit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from typing import Any
+
+from piccolo.engine.postgres import PostgresEngine
+from piccolo.engine.sqlite import SQLiteEngine, TransactionType
+from piccolo.table import Table
+
+from piccolo_conf import DB
+
+
+class StaleRowError(Exception):
+    """The row changed since it was read (its version moved on)."""
+
+
+def engine():
+    return DB
+
+
+def is_sqlite() -> bool:
+    return isinstance(DB, SQLiteEngine)
+
+
+def is_postgres() -> bool:
+    return isinstance(DB, PostgresEngine)
+
+
+def in_transaction() -> bool:
+    return DB.current_transaction.get() is not None
+
+
+async def start() -> None:
+    """Startup: WAL for SQLite (readers never wait for the writer), a pool for PostgreSQL."""
+    if is_sqlite():
+        conn = await DB.get_connection()
+        try:
+            await conn.execute("PRAGMA journal_mode=WAL")
+            await conn.execute("PRAGMA synchronous=NORMAL")
+        finally:
+            await conn.close()
+    else:
+        await DB.start_connection_pool(min_size=1, max_size=10)
+
+
+async def stop() -> None:
+    if is_postgres():
+        await DB.close_connection_pool()
+
+
+def _new_transaction(write: bool):
+    if is_sqlite():
+        kind = TransactionType.immediate if write else TransactionType.deferred
+        return DB.transaction(transaction_type=kind)
+    return DB.transaction()
+
+
+@contextlib.asynccontextmanager
+async def request_transaction(write: bool) -> AsyncIterator[None]:
+    async with _new_transaction(write):
+        yield
+
+
+@contextlib.asynccontextmanager
+async def write_tx() -> AsyncIterator[None]:
+    """One action, all or nothing."""
+    current = DB.current_transaction.get()
+    if current is None:
+        async with _new_transaction(True):
+            yield
+        return
+    savepoint = await current.savepoint()
+    try:
+        yield
+    except BaseException:
+        await savepoint.rollback_to()
+        raise
+    else:
+        await savepoint.release()
+
+
+def lock_for_update(query):
+    """Row lock on PostgreSQL inside a transaction; unchanged on SQLite (IMMEDIATE serialises writers)."""
+    if is_postgres():
+        return query.lock_rows()
+    return query
+
+
+async def update_versioned(table: type[Table], row_id: int, version: int, values: dict[Any, Any]) -> int:
+    """UPDATE ... WHERE id = ? AND version = ?; returns the new version or raises StaleRowError."""
+    values = dict(values)
+    values[table.version] = version + 1  # type: ignore[attr-defined]
+    rows = await (
+        table.update(values)
+        .where((table._meta.primary_key == row_id) & (table.version == version))  # type: ignore[attr-defined]
+        .returning(table._meta.primary_key)
+    )
+    if not rows:
+        raise StaleRowError(f"{table._meta.tablename} {row_id} changed meanwhile")
+    return version + 1
+
+
+async def raw(sql: str, *args: Any) -> list[dict[str, Any]]:
+    """A raw query with positional placeholders written as {} (Piccolo's QueryString style)."""
+    return await DB.run_querystring(_qs(sql, args))
+
+
+def _qs(sql: str, args: tuple[Any, ...]):
+    from piccolo.querystring import QueryString
+
+    return QueryString(sql, *args)

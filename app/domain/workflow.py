@@ -1,0 +1,209 @@
+"""The one state machine of cases (and the group's own status for group-level returns).
+
+`TRANSITIONS` is the single table: (from status, action) -> to status, and which roles may do it.
+`apply()` checks a transition and returns the new status, or raises `IllegalTransition` with a
+message a person can read. Actions in `app/actions/` call it inside one transaction and write a
+ReviewEvent for each change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from app.i18n import lazy_gettext as _l
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    FIRST_REVIEW = "first_review"
+    SECOND_REVIEW = "second_review"
+    SUPPLEMENT_FIRST = "supplement_first"
+    SUPPLEMENT_SECOND = "supplement_second"
+    AWAITING_PAYMENT = "awaiting_payment"
+    PAID = "paid"
+    ISSUED = "issued"
+    CARD_PRODUCTION = "card_production"
+    CARD_READY = "card_ready"
+    COLLECTED = "collected"
+    NOT_ACCEPTED = "not_accepted"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    GROUP_WITHDRAWN = "group_withdrawn"
+
+
+LABELS = {
+    Status.DRAFT: _l("Not yet submitted"),  # 待送件
+    Status.FIRST_REVIEW: _l("Awaiting first review"),  # 待初審
+    Status.SECOND_REVIEW: _l("Awaiting second review"),  # 待複審
+    Status.SUPPLEMENT_FIRST: _l("Returned for supplement (first review)"),  # 初審資料補正
+    Status.SUPPLEMENT_SECOND: _l("Returned for supplement (second review)"),  # 複審資料補正
+    Status.AWAITING_PAYMENT: _l("Approved, awaiting payment"),  # 待繳費
+    Status.PAID: _l("Paid"),  # 已繳費
+    Status.ISSUED: _l("Issued"),  # 已核發
+    Status.CARD_PRODUCTION: _l("Awaiting card production"),  # 待製證
+    Status.CARD_READY: _l("Card ready for collection"),  # 待領證
+    Status.COLLECTED: _l("Card collected"),  # 已領證
+    Status.NOT_ACCEPTED: _l("Not accepted"),  # 不受理
+    Status.REJECTED: _l("Rejected"),  # 不核准
+    Status.WITHDRAWN: _l("Withdrawn"),  # 撤銷
+    Status.GROUP_WITHDRAWN: _l("Whole group withdrawn"),  # 整團撤銷
+}
+
+
+def label(status: str) -> str:
+    try:
+        return str(LABELS[Status(status)])
+    except ValueError:
+        return status
+
+
+class Role(StrEnum):
+    SCHOOL = "school"
+    STUDENT = "student"
+    FIRST_REVIEWER = "first_reviewer"
+    SECOND_REVIEWER = "second_reviewer"
+    SUPERVISOR = "supervisor"
+    SYSTEM = "system"
+
+
+APPLICANTS = frozenset({Role.SCHOOL, Role.STUDENT})
+FIRST = frozenset({Role.FIRST_REVIEWER, Role.SUPERVISOR})
+SECOND = frozenset({Role.SECOND_REVIEWER, Role.SUPERVISOR})
+DESK = frozenset({Role.FIRST_REVIEWER, Role.SECOND_REVIEWER, Role.SUPERVISOR})
+SYSTEM_ONLY = frozenset({Role.SYSTEM})
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: Status
+    action: str
+    target: Status
+    roles: frozenset[Role]
+
+
+S = Status
+# Cases may be withdrawn from every open status before payment.
+WITHDRAWABLE = (S.FIRST_REVIEW, S.SECOND_REVIEW, S.SUPPLEMENT_FIRST, S.SUPPLEMENT_SECOND, S.AWAITING_PAYMENT)
+
+TRANSITIONS: tuple[Transition, ...] = (
+    Transition(S.DRAFT, "submit", S.FIRST_REVIEW, APPLICANTS),
+    Transition(S.FIRST_REVIEW, "pass_first_review", S.SECOND_REVIEW, FIRST),
+    Transition(S.FIRST_REVIEW, "return_for_supplement", S.SUPPLEMENT_FIRST, FIRST),
+    Transition(S.FIRST_REVIEW, "not_accept", S.NOT_ACCEPTED, FIRST),
+    Transition(S.SUPPLEMENT_FIRST, "resubmit", S.FIRST_REVIEW, APPLICANTS),
+    Transition(S.SECOND_REVIEW, "approve", S.AWAITING_PAYMENT, SECOND),
+    Transition(S.SECOND_REVIEW, "return_for_supplement", S.SUPPLEMENT_SECOND, SECOND),
+    Transition(S.SECOND_REVIEW, "reject", S.REJECTED, SECOND),
+    Transition(S.SECOND_REVIEW, "not_accept", S.NOT_ACCEPTED, SECOND),
+    Transition(S.SUPPLEMENT_SECOND, "resubmit", S.SECOND_REVIEW, APPLICANTS),
+    Transition(S.AWAITING_PAYMENT, "record_payment", S.PAID, SYSTEM_ONLY),
+    Transition(S.PAID, "issue_e_certificate", S.ISSUED, SYSTEM_ONLY),
+    Transition(S.PAID, "await_card", S.CARD_PRODUCTION, SYSTEM_ONLY),
+    Transition(S.ISSUED, "await_card", S.CARD_PRODUCTION, SYSTEM_ONLY),
+    Transition(S.CARD_PRODUCTION, "card_made", S.CARD_READY, DESK),
+    Transition(S.CARD_READY, "card_collected", S.COLLECTED, DESK),
+    *(Transition(s, "withdraw", S.WITHDRAWN, APPLICANTS) for s in WITHDRAWABLE),
+    *(Transition(s, "withdraw_group", S.GROUP_WITHDRAWN, APPLICANTS) for s in WITHDRAWABLE),
+)
+
+_INDEX = {(t.source, t.action): t for t in TRANSITIONS}
+ACTIONS = frozenset(t.action for t in TRANSITIONS)
+
+OPEN = frozenset({S.FIRST_REVIEW, S.SECOND_REVIEW, S.SUPPLEMENT_FIRST, S.SUPPLEMENT_SECOND, S.AWAITING_PAYMENT})
+IN_REVIEW = frozenset({S.FIRST_REVIEW, S.SECOND_REVIEW})
+SUPPLEMENT = frozenset({S.SUPPLEMENT_FIRST, S.SUPPLEMENT_SECOND})
+REFUSED = frozenset({S.NOT_ACCEPTED, S.REJECTED})
+CLOSED = frozenset({S.NOT_ACCEPTED, S.REJECTED, S.WITHDRAWN, S.GROUP_WITHDRAWN, S.COLLECTED})
+PAID_OR_LATER = frozenset({S.PAID, S.ISSUED, S.CARD_PRODUCTION, S.CARD_READY, S.COLLECTED})
+
+
+class IllegalTransition(Exception):
+    def __init__(self, status: str, action: str, reason: str):
+        self.status, self.action, self.reason = status, action, reason
+        super().__init__(reason)
+
+
+def find(status: str, action: str) -> Transition | None:
+    try:
+        return _INDEX.get((Status(status), action))
+    except ValueError:
+        return None
+
+
+def allowed_actions(status: str, role: Role) -> list[str]:
+    return [t.action for t in TRANSITIONS if t.source == status and role in t.roles]
+
+
+def apply(status: str, action: str, role: Role) -> Status:
+    """The new status, or IllegalTransition with a readable reason."""
+    t = find(status, action)
+    if t is None:
+        raise IllegalTransition(
+            status,
+            action,
+            str(_l("This cannot be done while the case is “%(status)s”.", status=label(status))),
+        )
+    if role not in t.roles:
+        raise IllegalTransition(status, action, str(_l("You are not allowed to do this.")))
+    return t.target
+
+
+# Priority of a group's displayed stage (辦理階段) when its cases differ: what needs acting on first.
+_STAGE_PRIORITY = (
+    S.SUPPLEMENT_FIRST,
+    S.SUPPLEMENT_SECOND,
+    S.DRAFT,
+    S.FIRST_REVIEW,
+    S.SECOND_REVIEW,
+    S.AWAITING_PAYMENT,
+    S.PAID,
+    S.CARD_PRODUCTION,
+    S.ISSUED,
+    S.CARD_READY,
+    S.COLLECTED,
+    S.REJECTED,
+    S.NOT_ACCEPTED,
+    S.WITHDRAWN,
+    S.GROUP_WITHDRAWN,
+)
+
+
+def group_stage(case_statuses: list[str], group_status: str | None = None) -> Status:
+    """A group's stage from its cases; a group-level return (the group's own status) comes first."""
+    if group_status in (S.SUPPLEMENT_FIRST, S.SUPPLEMENT_SECOND):
+        return Status(group_status)
+    present = {Status(s) for s in case_statuses}
+    if not present:
+        return Status(group_status or S.DRAFT)
+    for s in _STAGE_PRIORITY:
+        if s in present:
+            return s
+    return S.DRAFT
+
+
+# The five lists of 優先處理事項.
+DASHBOARD_LISTS = ("new", "supplement", "awaiting_payment", "group_refused", "refused")
+DASHBOARD_TITLES = {
+    "new": _l("New applications"),  # 新申請案件
+    "supplement": _l("Cases to supplement"),  # 待補件案件
+    "awaiting_payment": _l("Cases awaiting payment"),  # 待繳費案件
+    "group_refused": _l("Whole groups not accepted / rejected"),  # 整團不受理/不核准案件
+    "refused": _l("Cases not accepted / rejected"),  # 不受理/不核准案件
+}
+
+
+def dashboard_list(case_statuses: list[str], group_status: str | None = None) -> str | None:
+    """Which of the five lists a submitted group belongs to (None: none of them)."""
+    present = {Status(s) for s in case_statuses}
+    if group_status in (S.SUPPLEMENT_FIRST, S.SUPPLEMENT_SECOND) or present & SUPPLEMENT:
+        return "supplement"
+    if present & IN_REVIEW:
+        return "new"
+    if S.AWAITING_PAYMENT in present:
+        return "awaiting_payment"
+    if present and present <= REFUSED:
+        return "group_refused"
+    if present & REFUSED:
+        return "refused"
+    return None

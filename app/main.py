@@ -1,0 +1,74 @@
+"""create_app(): plugins, middleware, routers; nothing else."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from litestar import Litestar
+from litestar.config.csrf import CSRFConfig
+from litestar.exceptions import HTTPException
+from litestar.logging import LoggingConfig
+from litestar.middleware import DefineMiddleware
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.static_files import create_static_files_router
+from litestar.template import TemplateConfig
+
+from app import db
+from app.settings import settings
+from app.web import accounts, addresses, auth, dashboard
+from app.web.errors import http_exception_handler, internal_error_handler
+from app.web.middleware import DatabaseMiddleware, LocaleMiddleware, SessionMiddleware, security_headers
+from app.web.templating import environment
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+CSRF_COOKIE = "arc_csrf"  # not piccolo-admin's "csrftoken"
+CSRF_HEADER = "x-arc-csrf"
+UPLOAD_LIMIT = 10 * 1024 * 1024
+
+
+def route_handlers() -> list:
+    return [
+        auth.AuthController,
+        dashboard.DashboardController,
+        accounts.AccountsController,
+        addresses.districts_partial,
+        create_static_files_router(path="/static", directories=[STATIC], name="static", cache_control=None),
+    ]
+
+
+def create_app() -> Litestar:
+    return Litestar(
+        route_handlers=route_handlers(),
+        template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment)),
+        plugins=[HTMXPlugin()],
+        csrf_config=CSRFConfig(
+            secret=settings.secret_key,
+            cookie_name=CSRF_COOKIE,
+            header_name=CSRF_HEADER,
+            cookie_secure=settings.cookie_secure,
+            cookie_samesite="strict",
+            exclude=["/admin", "/static"],
+        ),
+        middleware=[
+            DefineMiddleware(LocaleMiddleware),
+            DefineMiddleware(DatabaseMiddleware),
+            DefineMiddleware(SessionMiddleware),
+        ],
+        before_send=[security_headers],
+        exception_handlers={HTTPException: http_exception_handler, Exception: internal_error_handler},
+        on_startup=[db.start],
+        on_shutdown=[db.stop],
+        request_max_body_size=UPLOAD_LIMIT,
+        openapi_config=None,
+        logging_config=LoggingConfig(
+            root={"level": "INFO", "handlers": ["queue_listener"]},
+            log_exceptions="always",
+            disable_stack_trace={404, 401, 403, 405, 413, 429},
+        ),
+        debug=False,
+    )
+
+
+logging.getLogger("arc").setLevel(logging.INFO)

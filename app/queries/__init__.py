@@ -1,0 +1,1 @@
+"""Every read, always scoped by the actor (school, sub-account, student, reviewer)."""

@@ -1,0 +1,23 @@
+"""The scope every query of applications and cases starts from."""
+
+from __future__ import annotations
+
+from app.domain.actor import Actor
+from tables.tables import Application
+
+
+class OutOfScope(Exception):
+    """The actor may not see this (answered as 404, never 403, so ids tell nothing)."""
+
+
+def application_scope(actor: Actor):
+    """A where-clause for the applications this actor may see."""
+    if actor.kind == "school" and actor.school_id:
+        clause = Application.school == actor.school_id
+        if not actor.is_main:
+            clause = clause & (Application.created_by == actor.account_id)
+        return clause
+    if actor.kind == "student" and actor.student_id:
+        return Application.student == actor.student_id  # type: ignore[attr-defined]
+    # Anyone else sees nothing.
+    return Application.id == -1

@@ -1,0 +1,1 @@
+"""I/O adapters: hashing, captcha, sessions, mail, uploads, pdf, excel, payment, certificates."""

@@ -1,0 +1,105 @@
+"""One settings object, read from the environment once."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw else default
+
+
+def _secret_key(var_dir: Path, app_env: str) -> str:
+    """SECRET_KEY from the environment; in dev/test a random key kept under var/."""
+    key = os.environ.get("SECRET_KEY", "")
+    if key:
+        return key
+    if app_env == "production":
+        raise RuntimeError("SECRET_KEY must be set when APP_ENV=production")
+    var_dir.mkdir(parents=True, exist_ok=True)
+    path = var_dir / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+@dataclass(frozen=True)
+class Settings:
+    app_env: str
+    database_url: str
+    var_dir: Path
+    secret_key: str
+    captcha_fixed_answer: str | None
+    cookie_secure: bool
+    session_idle_minutes: int = 30
+    session_max_hours: int = 12
+    session_warning_seconds: int = 120
+    login_max_failures: int = 5
+    login_lock_minutes: int = 15
+    login_ip_max_failures: int = 30
+    password_hash_concurrency: int = field(default_factory=lambda: os.cpu_count() or 1)
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    mail_from: str = "noreply@arc.example.gov.tw"
+    public_base_url: str = "http://127.0.0.1:8000"
+    trust_forwarded_for: bool = False
+
+    @property
+    def is_production(self) -> bool:
+        return self.app_env == "production"
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.var_dir / "outbox"
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.var_dir / "uploads"
+
+
+def load_settings() -> Settings:
+    app_env = os.environ.get("APP_ENV", "dev").strip().lower() or "dev"
+    if app_env not in {"dev", "test", "production"}:
+        raise RuntimeError(f"APP_ENV must be dev, test or production, not {app_env!r}")
+    var_dir = Path(os.environ.get("VAR_DIR", str(ROOT / "var"))).resolve()
+    fixed = os.environ.get("CAPTCHA_FIXED_ANSWER", "").strip() or None
+    if fixed and app_env == "production":
+        raise RuntimeError("CAPTCHA_FIXED_ANSWER is for automated tests only and refused when APP_ENV=production")
+    return Settings(
+        app_env=app_env,
+        database_url=os.environ.get("DATABASE_URL", "").strip(),
+        var_dir=var_dir,
+        secret_key=_secret_key(var_dir, app_env),
+        captcha_fixed_answer=fixed,
+        cookie_secure=_bool("COOKIE_SECURE", app_env == "production"),
+        session_idle_minutes=_int("SESSION_IDLE_MINUTES", 30),
+        session_max_hours=_int("SESSION_MAX_HOURS", 12),
+        smtp_host=os.environ.get("SMTP_HOST", ""),
+        smtp_port=_int("SMTP_PORT", 25),
+        smtp_user=os.environ.get("SMTP_USER", ""),
+        smtp_password=os.environ.get("SMTP_PASSWORD", ""),
+        smtp_starttls=_bool("SMTP_STARTTLS", False),
+        mail_from=os.environ.get("MAIL_FROM", "noreply@arc.example.gov.tw"),
+        public_base_url=os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
+        trust_forwarded_for=_bool("TRUST_FORWARDED_FOR", False),
+    )
+
+
+settings = load_settings()

@@ -1,0 +1,111 @@
+"""Shared pieces of the web layer: rendering with the layout's context, guards, form reading."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from litestar import Request, Response
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.handlers import BaseRouteHandler
+from litestar.response import Redirect, Template
+
+from app.domain.actor import Actor
+from app.services.sessions import SessionInfo, now
+from app.settings import settings
+from app.web.flash import FLASH_COOKIE, pop_flash, set_flash
+from app.web.menu import build_menu
+
+
+def actor_of(request: ASGIConnection) -> Actor | None:
+    user = request.scope.get("user")
+    return user if isinstance(user, Actor) else None
+
+
+def session_of(request: ASGIConnection) -> SessionInfo | None:
+    auth = request.scope.get("auth")
+    return auth if isinstance(auth, SessionInfo) else None
+
+
+def school_required(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
+    actor = actor_of(connection)
+    if actor is None or actor.kind != "school":
+        raise NotAuthorizedException()
+
+
+def main_account_required(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    school_required(connection, handler)
+    actor = actor_of(connection)
+    if actor is None or not actor.is_main:
+        raise PermissionDeniedException()
+
+
+def signed_in_required(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
+    if actor_of(connection) is None:
+        raise NotAuthorizedException()
+
+
+def base_context(request: Request) -> dict[str, Any]:
+    actor = actor_of(request)
+    info = session_of(request)
+    remaining = 0
+    if info is not None:
+        remaining = max(0, math.floor((info.expires_at - now()).total_seconds()))
+    flash, _clear = pop_flash(request)
+    return {
+        "request": request,
+        "actor": actor,
+        "session": info,
+        "remaining_seconds": remaining,
+        "warning_seconds": settings.session_warning_seconds,
+        "menu": build_menu(request, actor),
+        "flash": flash,
+        "errors": {},
+        "current_path": request.url.path,
+    }
+
+
+def render(
+    request: Request,
+    template: str,
+    context: dict[str, Any] | None = None,
+    *,
+    status_code: int = 200,
+) -> Template:
+    ctx = base_context(request)
+    if context:
+        ctx.update(context)
+    response = Template(template_name=template, context=ctx, status_code=status_code)
+    if request.cookies.get(FLASH_COOKIE):
+        response.delete_cookie(FLASH_COOKIE, path="/")
+    return response
+
+
+def redirect(path: str, *, flash: str | None = None, htmx: bool = False) -> Response:
+    response: Response
+    if htmx:
+        response = Response(content=b"", status_code=200, headers={"HX-Redirect": path})
+    else:
+        response = Redirect(path=path, status_code=303)
+    if flash:
+        set_flash(response, flash)
+    return response
+
+
+async def form_data(request: Request) -> dict[str, str]:
+    """The submitted form as plain strings (the CSRF field removed)."""
+    form = await request.form()
+    out: dict[str, str] = {}
+    for key, value in form.multi_items():
+        if key == "_csrf_token" or not isinstance(value, str):
+            continue
+        out[key] = value.strip() if key not in ("password", "new_password", "confirm_password", "current_password") else value
+    return out
+
+
+def safe_next(path: str | None, default: str = "/") -> str:
+    """Only a relative path on this site (no //host, no scheme)."""
+    if not path or not path.startswith("/") or path.startswith("//") or "\\" in path or "\n" in path:
+        return default
+    return path

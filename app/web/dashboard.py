@@ -1,0 +1,47 @@
+"""優先處理事項: the home page after login."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, Response, get
+from litestar.exceptions import NoRouteMatchFoundException
+
+from app.domain import workflow
+from app.domain.business import offered_lines
+from app.queries.dashboard import list_dashboard
+from app.web.common import actor_of, render, school_required
+
+
+def _maybe_url(request: Request, name: str, **params) -> str | None:
+    try:
+        return request.app.route_reverse(name, **params)
+    except NoRouteMatchFoundException:
+        return None
+
+
+class DashboardController(Controller):
+    path = "/"
+    guards = [school_required]
+
+    @get("/", name="dashboard:home")
+    async def home(self, request: Request, line: str | None = None) -> Response:
+        actor = actor_of(request)
+        assert actor is not None
+        lines = offered_lines()
+        current = next((b for b in lines if b.code == line), lines[0])
+        lists, counts = await list_dashboard(actor, current.code)
+        view_url = _maybe_url(request, "apply:view", application_id=0)
+        more_url = _maybe_url(request, "progress:search")
+        return render(
+            request,
+            "dashboard/home.html",
+            {
+                "lines": lines,
+                "current_line": current,
+                "lists": lists,
+                "counts": counts,
+                "list_keys": workflow.DASHBOARD_LISTS,
+                "titles": {k: str(v) for k, v in workflow.DASHBOARD_TITLES.items()},
+                "view_url": view_url.rsplit("/0", 1)[0] if view_url else None,
+                "more_url": more_url,
+            },
+        )

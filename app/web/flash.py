@@ -1,0 +1,36 @@
+"""One-shot messages after a redirect, carried by a short cookie that holds a key, never text."""
+
+from __future__ import annotations
+
+from litestar import Request, Response
+
+from app.i18n import lazy_gettext as _l
+
+FLASH_COOKIE = "arc_flash"
+
+MESSAGES = {
+    "saved": _l("Saved successfully!"),  # 儲存成功!
+    "password_changed": _l("Your password has been changed. Please log in again."),
+    "logged_out": _l("You have logged out."),
+    "expired": _l("You were logged out after 30 minutes without activity. Work you saved is kept; please log in again."),
+    "account_created": _l("The account has been created."),
+    "account_enabled": _l("The account has been enabled."),
+    "account_disabled": _l("The account has been disabled; its sessions have ended."),
+    "account_deleted": _l("The account has been deleted. Its cases stay with the main account."),
+    "sub_password_changed": _l("Saved successfully!"),
+}
+
+
+def set_flash(response: Response, key: str) -> Response:
+    if key in MESSAGES:
+        response.set_cookie(FLASH_COOKIE, key, max_age=60, httponly=True, samesite="lax", path="/")
+    return response
+
+
+def pop_flash(request: Request) -> tuple[str | None, bool]:
+    """(message, must_clear)."""
+    key = request.cookies.get(FLASH_COOKIE)
+    if not key:
+        return None, False
+    msg = MESSAGES.get(key)
+    return (str(msg) if msg else None), True

@@ -1,0 +1,90 @@
+"""The menu (功能列) as data: an entry shows only when its page exists and the actor may open it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from litestar.exceptions import NoRouteMatchFoundException
+
+from app.i18n import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class Item:
+    title: Any
+    route: str = ""  # a route handler's name
+    main_only: bool = False
+    kinds: tuple[str, ...] = ("school",)
+    children: tuple[Item, ...] = field(default_factory=tuple)
+
+
+MENU = (
+    Item(
+        _l("Apply online"),  # 線上申辦
+        children=(
+            Item(_l("First application (foreign and overseas Chinese students)"), "apply:drafts"),
+            Item(_l("Renewal"), "apply:renewal-drafts"),
+            Item(_l("Extension"), "apply:extension-drafts"),
+            Item(_l("Data change"), "apply:data-change-drafts"),
+        ),
+    ),
+    Item(
+        _l("Progress"),  # 進度查詢
+        children=(
+            Item(_l("Case progress"), "progress:search"),
+            Item(_l("Returned for supplement"), "supplement:list"),
+            Item(_l("Withdraw a whole group"), "withdraw:group"),
+            Item(_l("Withdraw cases"), "withdraw:cases"),
+        ),
+    ),
+    Item(_l("Online payment"), children=(Item(_l("Payment list"), "payment:list"),)),  # 線上繳費
+    Item(
+        _l("Account maintenance"),  # 帳號維護
+        children=(
+            Item(_l("Change password"), "accounts:password"),
+            Item(_l("Basic profile"), "accounts:profile"),
+            Item(_l("Sub-accounts"), "accounts:subaccounts", main_only=True),
+            Item(_l("Import admitted/registered students"), "roster:import"),
+            Item(_l("Student roster"), "roster:list"),
+        ),
+    ),
+    Item(
+        _l("Downloads"),  # 下載專區
+        children=(
+            Item(_l("Six-month resident certificates"), "downloads:certificates"),
+            Item(_l("Receipts"), "downloads:receipts"),
+            Item(_l("Collecting the IC card"), "downloads:pickup"),
+        ),
+    ),
+    Item(_l("Priority matters"), "dashboard:home"),  # 優先處理事項
+)
+
+
+def _url(request: Any, name: str) -> str | None:
+    try:
+        return request.app.route_reverse(name)
+    except NoRouteMatchFoundException:
+        return None
+
+
+def build_menu(request: Any, actor: Any) -> list[dict[str, Any]]:
+    if actor is None:
+        return []
+    out = []
+    for item in MENU:
+        if actor.kind not in item.kinds:
+            continue
+        children = []
+        for child in item.children:
+            if child.main_only and not actor.is_main:
+                continue
+            if actor.kind not in child.kinds:
+                continue
+            url = _url(request, child.route)
+            if url:
+                children.append({"title": str(child.title), "url": url})
+        url = _url(request, item.route) if item.route else None
+        if children or url:
+            out.append({"title": str(item.title), "url": url, "children": children})
+    return out

@@ -1,0 +1,201 @@
+"""ASGI middleware: locale, one database transaction per request, the session, security headers.
+
+Order (outermost first): LocaleMiddleware -> DatabaseMiddleware -> SessionMiddleware -> CSRF -> handler.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar.types import ASGIApp, Message, Receive, Scope, Send
+
+from app import db
+from app.domain.actor import Actor
+from app.i18n import LANG_COOKIE, from_accept_language, normalise, reset_locale, set_locale
+from app.services import sessions
+from app.settings import settings
+
+SESSION_COOKIE = "__Host-arc_session" if settings.cookie_secure else "arc_session"
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+UNMANAGED_PREFIXES = ("/static/", "/admin")
+
+
+def _headers(scope: Scope) -> dict[str, str]:
+    return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+
+
+def _cookies(scope: Scope) -> dict[str, str]:
+    raw = _headers(scope).get("cookie", "")
+    out: dict[str, str] = {}
+    for part in raw.split(";"):
+        if "=" in part:
+            k, v = part.split("=", 1)
+            out.setdefault(k.strip(), v.strip())
+    return out
+
+
+def locale_for_scope(scope: Scope) -> str:
+    cookies = _cookies(scope)
+    return normalise(cookies.get(LANG_COOKIE)) or from_accept_language(_headers(scope).get("accept-language"))
+
+
+def client_ip(scope: Scope) -> str:
+    if settings.trust_forwarded_for:
+        fwd = _headers(scope).get("x-forwarded-for", "")
+        if fwd:
+            return fwd.split(",")[0].strip()[:64]
+    client = scope.get("client")
+    return (client[0] if client else "")[:64]
+
+
+class LocaleMiddleware:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        locale = locale_for_scope(scope)
+        scope.setdefault("state", {})["locale"] = locale
+        token = set_locale(locale)
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            reset_locale(token)
+
+
+class _Rollback(Exception):
+    pass
+
+
+class DatabaseMiddleware:
+    """One transaction, so one connection, per request; committed before the client sees the answer.
+
+    The response is held until the commit, so a redirect after a POST never reaches a page that
+    cannot see the write yet. A 5xx answer rolls everything back. Work queued in
+    scope["state"]["after_commit"] runs after the commit (session touches on read requests).
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith(UNMANAGED_PREFIXES):
+            await self.app(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})
+        state["after_commit"] = []
+        held: list[Message] = []
+        status = {"code": 200}
+
+        async def hold(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+            held.append(message)
+
+        write = scope["method"] not in SAFE_METHODS
+        try:
+            async with db.request_transaction(write=write):
+                await self.app(scope, receive, hold)
+                if status["code"] >= 500:
+                    raise _Rollback
+        except _Rollback:
+            pass
+        for job in state["after_commit"]:
+            await job()
+        for message in held:
+            await send(message)
+
+
+class SessionMiddleware:
+    """Puts the signed-in Actor (or None) in scope["user"] and the session in scope["auth"]."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        scope["user"] = None
+        scope["auth"] = None
+        state = scope.setdefault("state", {})
+        token = _cookies(scope).get(SESSION_COOKIE)
+        if token and not scope["path"].startswith(UNMANAGED_PREFIXES):
+            info, expired = await sessions.load_session(token)
+            if info is not None:
+                scope["user"] = actor_from_session(info)
+                scope["auth"] = info
+                if sessions.needs_touch(info):
+                    info.last_seen_at = sessions.now()
+                    await _soon(scope, sessions.touch, info.id)
+            elif expired:
+                state["session_expired"] = True
+                await _soon(scope, sessions.delete_by_token, token)
+        await self.app(scope, receive, send)
+
+
+async def _soon(scope: Scope, fn: Any, *args: Any) -> None:
+    """A small write: in the request's transaction for writes, after the commit for reads."""
+    if scope["method"] not in SAFE_METHODS or "after_commit" not in scope.get("state", {}):
+        await fn(*args)
+    else:
+
+        async def job() -> None:
+            await fn(*args)
+
+        scope["state"]["after_commit"].append(job)
+
+
+def actor_from_session(info: sessions.SessionInfo) -> Actor:
+    return Actor(
+        kind=info.kind,
+        account_id=info.account_id,
+        login_id=info.login_id,
+        name=info.name,
+        school_id=info.school_id,
+        school_name=info.school_name,
+        is_main=info.is_main,
+        student_id=info.student_id,
+    )
+
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "object-src 'none'; base-uri 'none'"
+)
+
+
+async def security_headers(message: Message, scope: Scope) -> None:
+    """before_send hook: on every response, errors and unknown routes included."""
+    if message["type"] != "http.response.start":
+        return
+    path = scope.get("path", "")
+    headers = message.setdefault("headers", [])
+    present = {k.lower() for k, _v in headers}
+    extra = {
+        b"x-content-type-options": b"nosniff",
+        b"referrer-policy": b"same-origin",
+        b"x-frame-options": b"DENY",
+        b"permissions-policy": b"camera=(), microphone=(), geolocation=()",
+        b"cross-origin-opener-policy": b"same-origin",
+    }
+    if not path.startswith("/admin"):
+        extra[b"content-security-policy"] = CSP.encode()
+    if settings.cookie_secure:
+        extra[b"strict-transport-security"] = b"max-age=31536000; includeSubDomains"
+    if not path.startswith("/static/"):
+        # Pages carry personal data: never stored by the browser or a proxy.
+        extra[b"cache-control"] = b"no-store"
+        extra[b"pragma"] = b"no-cache"
+    auth = scope.get("auth")
+    if isinstance(auth, sessions.SessionInfo):
+        # The countdown follows what the server says, also after htmx requests.
+        left = max(0, int((auth.expires_at - sessions.now()).total_seconds()))
+        extra[b"x-session-remaining"] = str(left).encode()
+    for k, v in extra.items():
+        if k not in present or k in (b"cache-control",):
+            headers[:] = [(hk, hv) for hk, hv in headers if hk.lower() != k]
+            headers.append((k, v))

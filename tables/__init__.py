@@ -1,0 +1,1 @@
+"""Piccolo app: the table classes and their migrations."""

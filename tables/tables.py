@@ -1,0 +1,215 @@
+"""Table classes. Singular names; every foreign key says what happens on delete.
+
+Composite unique constraints are created by raw `CREATE UNIQUE INDEX` migrations, not
+`Unique(...)` attributes, because those fail on SQLite.
+"""
+
+from __future__ import annotations
+
+from piccolo.columns import (
+    JSON,
+    Boolean,
+    Date,
+    ForeignKey,
+    Integer,
+    OnDelete,
+    Text,
+    Timestamptz,
+    Varchar,
+)
+from piccolo.table import Table
+
+RESTRICT = OnDelete.restrict
+CASCADE = OnDelete.cascade
+SET_NULL = OnDelete.set_null
+
+
+class School(Table):
+    """學校: the school and its profile (機關組織)."""
+
+    name = Varchar(length=200)
+    name_en = Varchar(length=200, default="")
+    business_no = Varchar(length=8, unique=True)  # 統一編號
+    head = Varchar(length=100, default="")  # 負責人
+    unit = Varchar(length=100, default="")  # 承辦單位
+    phone = Varchar(length=30, default="")
+    fax = Varchar(length=30, default="")
+    addr_county = Varchar(length=10, default="")
+    addr_district = Varchar(length=10, default="")
+    addr_village = Varchar(length=20, default="")
+    addr_neighborhood = Varchar(length=10, default="")
+    addr_street = Varchar(length=50, default="")
+    addr_lane = Varchar(length=10, default="")
+    addr_alley = Varchar(length=10, default="")
+    addr_number = Varchar(length=50, default="")
+    email = Varchar(length=254, default="")
+    created_at = Timestamptz()
+
+    @classmethod
+    def get_readable(cls):
+        from piccolo.columns.readable import Readable
+
+        return Readable(template="%s", columns=[cls.name])
+
+
+class Account(Table):
+    """帳號 / 子帳號: a school's main account or one of its sub-accounts."""
+
+    login_id = Varchar(length=20, unique=True)  # 03734301 or 03734301-NN
+    school = ForeignKey(references=School, on_delete=RESTRICT, index=True)
+    is_main = Boolean(default=False)
+    name = Varchar(length=100, default="")  # 中文姓名 / 承辦人
+    national_id = Varchar(length=10, default="")
+    birthday = Date(null=True, default=None)
+    unit = Varchar(length=100, default="")  # 單位名稱
+    phone = Varchar(length=30, default="")
+    phone_ext = Varchar(length=10, default="")
+    mobile = Varchar(length=20, default="")
+    addr_county = Varchar(length=10, default="")
+    addr_district = Varchar(length=10, default="")
+    addr_village = Varchar(length=20, default="")
+    addr_neighborhood = Varchar(length=10, default="")
+    addr_street = Varchar(length=50, default="")
+    addr_lane = Varchar(length=10, default="")
+    addr_alley = Varchar(length=10, default="")
+    addr_number = Varchar(length=50, default="")
+    email = Varchar(length=254, default="")
+    enabled = Boolean(default=True)
+    deleted = Boolean(default=False)
+    last_login_at = Timestamptz(null=True, default=None)
+    password_hash = Varchar(length=255)
+    password_changed_at = Timestamptz(null=True, default=None)
+    failed_logins = Integer(default=0)
+    first_failed_at = Timestamptz(null=True, default=None)
+    locked_until = Timestamptz(null=True, default=None)
+    language = Varchar(length=10, default="zh_Hant_TW")
+    version = Integer(default=1)
+    created_at = Timestamptz()
+
+    @classmethod
+    def get_readable(cls):
+        from piccolo.columns.readable import Readable
+
+        return Readable(template="%s %s", columns=[cls.login_id, cls.name])
+
+
+class PasswordHistory(Table):
+    """The last password hashes of an account, so a new password is not one of the last three."""
+
+    account = ForeignKey(references=Account, on_delete=CASCADE, index=True)
+    password_hash = Varchar(length=255)
+    created_at = Timestamptz()
+
+
+class UserSession(Table):
+    """Server-side sessions. The cookie holds a random token; only its SHA-256 is stored."""
+
+    token_hash = Varchar(length=64, unique=True)
+    kind = Varchar(length=20, default="school")  # school | student
+    account = ForeignKey(references=Account, on_delete=CASCADE, null=True, index=True)
+    created_at = Timestamptz()
+    last_seen_at = Timestamptz()
+    absolute_expires_at = Timestamptz()
+    ip = Varchar(length=64, default="")
+    data = JSON(default="{}")
+
+
+class CaptchaChallenge(Table):
+    """An image captcha: single use, five minutes."""
+
+    token = Varchar(length=64, unique=True)
+    answer = Varchar(length=10)
+    rendered = Boolean(default=False)  # the image is served once
+    created_at = Timestamptz()
+    expires_at = Timestamptz(index=True)
+    used = Boolean(default=False)
+
+
+class AuthEvent(Table):
+    """Audit log of every sign-in attempt and account event (who, from where, result, when)."""
+
+    created_at = Timestamptz(index=True)
+    event = Varchar(length=30)  # login, logout, password_change, account_disabled, ...
+    login_id = Varchar(length=40, default="")
+    account = ForeignKey(references=Account, on_delete=SET_NULL, null=True, index=True)
+    actor_login_id = Varchar(length=40, default="")
+    ip = Varchar(length=64, default="", index=True)
+    result = Varchar(length=30, default="ok")
+    detail = Text(default="")
+
+
+class Application(Table):
+    """申請案 / 團: a group of up to 30 applicants filed by a school (or a student for themself)."""
+
+    group_no = Varchar(length=9, null=True, default=None, unique=True)  # 團號, given at submit
+    business_line = Varchar(length=20, default="foreign")
+    kind = Varchar(length=20, default="first")  # first | renewal | extension | data_change
+    name = Varchar(length=100, default="")  # 申請名稱
+    member_count = Integer(default=1)  # 團員人數
+    pickup_method = Varchar(length=20, default="self")  # 自取
+    station_code = Varchar(length=10, default="")  # 領證地點
+    school = ForeignKey(references=School, on_delete=RESTRICT, index=True)
+    created_by = ForeignKey(references=Account, on_delete=RESTRICT, null=True, index=True)
+    submitter_name = Varchar(length=100, default="")
+    submitter_national_id = Varchar(length=10, default="")
+    submitter_phone = Varchar(length=30, default="")
+    submitter_email = Varchar(length=254, default="")
+    submitter_addr = JSON(default="{}")
+    status = Varchar(length=30, default="draft", index=True)  # the group's own status (group-level returns)
+    terms_accepted_at = Timestamptz(null=True, default=None)
+    submitted_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+    version = Integer(default=1)
+
+
+class Case(Table):
+    """申請人 / 案件: one applicant of a group."""
+
+    application = ForeignKey(references=Application, on_delete=CASCADE, index=True)
+    receipt_no = Varchar(length=12, null=True, default=None, unique=True)  # 收件號
+    identity = Varchar(length=10, default="foreign")  # overseas 僑生 | foreign 外生
+    status = Varchar(length=30, default="draft", index=True)
+    enrollment_status = Varchar(length=1, default="")  # A 已錄取未註冊 | R 已註冊
+    scholarship = Boolean(default=False)
+    name_zh = Varchar(length=100, default="")
+    no_chinese_name = Boolean(default=False)
+    name_en = Varchar(length=100, default="")
+    birth_date = Date(null=True, default=None)
+    passport_no = Varchar(length=20, default="", index=True)
+    passport_expiry = Date(null=True, default=None)
+    ui_no = Varchar(length=10, default="")  # 居留證號(統一證號)
+    visa_issue_date = Date(null=True, default=None)
+    gender = Varchar(length=1, default="")
+    marital_status = Varchar(length=10, default="")
+    education = Varchar(length=20, default="")
+    education_school = Varchar(length=100, default="")
+    department = Varchar(length=100, default="")
+    program = Varchar(length=40, default="")
+    grade = Varchar(length=10, default="")
+    birthplace = Varchar(length=10, default="")
+    nationality = Varchar(length=10, default="")
+    address = JSON(default="{}")
+    phone = Varchar(length=30, default="")
+    email = Varchar(length=254, default="")
+    complete = Boolean(default=False)
+    data = JSON(default="{}")  # fields of further kinds (renewal, extension, data change)
+    submitted_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+    version = Integer(default=1)
+
+
+class ReviewEvent(Table):
+    """審核紀錄: every status change of a case or a group, with who, comment and reply."""
+
+    application = ForeignKey(references=Application, on_delete=CASCADE, index=True)
+    case = ForeignKey(references=Case, on_delete=CASCADE, null=True, index=True)
+    from_status = Varchar(length=30, default="")
+    action = Varchar(length=30)
+    to_status = Varchar(length=30)
+    actor_kind = Varchar(length=20, default="")  # school | student | reviewer | system
+    actor_label = Varchar(length=100, default="")
+    comment = Text(default="")
+    reply = Text(default="")
+    created_at = Timestamptz(index=True)
