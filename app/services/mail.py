@@ -1,0 +1,71 @@
+"""Outgoing mail: SMTP when SMTP_HOST is set, otherwise .eml files under var/outbox/ (dev and test).
+
+Messages are built in the recipient's language by the caller (use `app.i18n.use_locale`).
+Sending happens after the transaction that decided it has committed: `queue()` inside an
+action, `flush()` from the request's after-commit hook or directly in scripts.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import smtplib
+import ssl
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+
+from app.settings import settings
+
+log = logging.getLogger("arc.mail")
+
+
+@dataclass(frozen=True)
+class Mail:
+    to: str
+    subject: str
+    body: str
+
+
+def build(mail: Mail) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = settings.mail_from
+    msg["To"] = mail.to
+    msg["Subject"] = mail.subject
+    msg["Date"] = format_datetime(datetime.now(UTC))
+    msg["Message-ID"] = make_msgid(domain="arc.local")
+    msg.set_content(mail.body)
+    return msg
+
+
+def _send_smtp(msg: EmailMessage) -> None:
+    with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=20) as smtp:
+        if settings.smtp_starttls:
+            smtp.starttls(context=ssl.create_default_context())
+        if settings.smtp_user:
+            smtp.login(settings.smtp_user, settings.smtp_password)
+        smtp.send_message(msg)
+
+
+def _write_eml(msg: EmailMessage) -> None:
+    settings.outbox_dir.mkdir(parents=True, exist_ok=True)
+    name = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.eml"
+    (settings.outbox_dir / name).write_bytes(bytes(msg))
+
+
+def send_now(mail: Mail) -> None:
+    msg = build(mail)
+    if settings.smtp_host:
+        _send_smtp(msg)
+    else:
+        _write_eml(msg)
+
+
+async def send(mail: Mail) -> None:
+    """Send one message off the event loop; a failure is logged, never raised to the user."""
+    try:
+        await asyncio.to_thread(send_now, mail)
+    except (OSError, smtplib.SMTPException):
+        log.exception("mail to %s failed", mail.to.split("@")[-1])
