@@ -7,9 +7,18 @@ from litestar import Request, Response, get
 from app.web.common import render
 
 
-@get("/address/districts", name="address:districts")
-async def districts_partial(request: Request, county: str = "", name: str = "addr_district", id: str = "") -> Response:  # noqa: A002
+def _plain(value: str, default: str) -> str:
     # name/id come back into the page: only plain field names pass.
-    safe = "".join(ch for ch in name if ch.isalnum() or ch in "_-")[:40] or "addr_district"
-    safe_id = "".join(ch for ch in id if ch.isalnum() or ch in "_-")[:40] or safe
-    return render(request, "layout/_district_select.html", {"county": county, "name": safe, "field_id": safe_id, "value": ""})
+    return "".join(ch for ch in value if ch.isalnum() or ch in "_-")[:40] or default
+
+
+@get("/address/districts", name="address:districts")
+async def districts_partial(request: Request) -> Response:
+    params = request.query_params
+    name = _plain(params.get("name", ""), "addr_district")
+    field_id = _plain(params.get("id", ""), "f-" + name)
+    # The county select is included by its own name (<prefix>_county).
+    county = next((v for k, v in params.items() if k.endswith("county")), "")
+    return render(
+        request, "layout/_district_select.html", {"county": county, "name": name, "field_id": field_id, "value": ""}
+    )
