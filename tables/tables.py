@@ -6,6 +6,7 @@ Composite unique constraints are created by raw `CREATE UNIQUE INDEX` migrations
 
 from __future__ import annotations
 
+from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import (
     JSON,
     Boolean,
@@ -213,3 +214,113 @@ class ReviewEvent(Table):
     comment = Text(default="")
     reply = Text(default="")
     created_at = Timestamptz(index=True)
+
+
+class ReviewerProfile(Table):
+    """審核人員: the agency's role of a back-office user (piccolo `BaseUser`, admin=True)."""
+
+    user = ForeignKey(references=BaseUser, on_delete=CASCADE, unique=True)
+    role = Varchar(length=20, default="first_reviewer", index=True)  # first_reviewer | second_reviewer | supervisor
+    display_name = Varchar(length=100, default="")  # shown in the review history, e.g. 審核員 王小明
+    language = Varchar(length=10, default="zh_Hant_TW")
+    mfa_required = Boolean(default=False)  # the supervisor requires a second factor (TOTP) for this reviewer
+    created_at = Timestamptz()
+
+    @classmethod
+    def get_readable(cls):
+        from piccolo.columns.readable import Readable
+
+        return Readable(template="%s (%s)", columns=[cls.display_name, cls.role])
+
+
+class Holiday(Table):
+    """A day laid over the shipped holiday calendar: an extra day off (typhoon) or a make-up workday."""
+
+    day = Date(unique=True)
+    kind = Varchar(length=10, default="holiday")  # holiday | workday
+    name = Varchar(length=100, default="")
+    created_at = Timestamptz()
+
+
+# --- Online payment, receipts, six-month e-certificates (issue 7) ---------------------------------
+
+
+class Payment(Table):
+    """繳費: one order sent to the payment gateway for the groups ticked together."""
+
+    order_no = Varchar(length=32, unique=True)  # our merchant order number, sent to the gateway
+    school = ForeignKey(references=School, on_delete=RESTRICT, index=True)
+    created_by = ForeignKey(references=Account, on_delete=RESTRICT, null=True, index=True)
+    provider = Varchar(length=20, default="sandbox")
+    method = Varchar(length=10, default="card")  # card | egov
+    amount = Integer()  # NT$, the fee only
+    currency = Varchar(length=3, default="TWD")
+    status = Varchar(length=20, default="pending", index=True)  # pending | paid | failed | expired
+    gateway_txn_id = Varchar(length=64, null=True, default=None, unique=True)
+    failure = Varchar(length=200, default="")
+    created_at = Timestamptz()
+    expires_at = Timestamptz()
+    paid_at = Timestamptz(null=True, default=None)
+    settled_at = Timestamptz(null=True, default=None)
+    version = Integer(default=1)
+
+
+class PaymentGroup(Table):
+    """The groups (and the persons of each) one payment pays for."""
+
+    payment = ForeignKey(references=Payment, on_delete=CASCADE, index=True)
+    application = ForeignKey(references=Application, on_delete=RESTRICT, index=True)
+    persons = Integer()
+    amount = Integer()
+    case_ids = JSON(default="[]")  # the cases awaiting payment when the order was made
+
+
+class Receipt(Table):
+    """收據: 自行收納款項電子收據, one per paid group. Its content is fixed once issued."""
+
+    receipt_no = Varchar(length=12, unique=True)  # 外字第 …號
+    payment = ForeignKey(references=Payment, on_delete=RESTRICT, index=True)
+    application = ForeignKey(references=Application, on_delete=RESTRICT, index=True)
+    group_no = Varchar(length=9, default="")
+    payer = Varchar(length=40)  # 繳款人: the group's 收件號 range
+    item_code = Varchar(length=20)
+    item_name = Varchar(length=20)
+    purpose = Varchar(length=20)
+    amount = Integer()
+    amount_words = Varchar(length=60)
+    issued_on = Date()
+    content = JSON(default="{}")  # every printed field, as issued
+    collected = JSON(default="{}")  # 收件號 -> time the IC card was collected with this receipt
+    created_at = Timestamptz()
+
+
+class Permit(Table):
+    """電子居留證: the six-month electronic resident certificate of an admitted, not registered student."""
+
+    permit_no = Varchar(length=16, unique=True)
+    case = ForeignKey(references=Case, on_delete=RESTRICT, unique=True)
+    application = ForeignKey(references=Application, on_delete=RESTRICT, index=True)
+    payment = ForeignKey(references=Payment, on_delete=RESTRICT, null=True, index=True)
+    issued_on = Date()
+    expires_on = Date()
+    content = JSON(default="{}")  # every printed field and the photo, as issued
+    created_at = Timestamptz()
+
+
+class PaymentEvent(Table):
+    """Every step of a payment: order made, redirected, notified, refused, queried, settled."""
+
+    payment = ForeignKey(references=Payment, on_delete=SET_NULL, null=True, index=True)
+    order_no = Varchar(length=64, default="", index=True)
+    step = Varchar(length=30)
+    result = Varchar(length=30, default="ok")
+    detail = Text(default="")
+    ip = Varchar(length=64, default="")
+    created_at = Timestamptz(index=True)
+
+
+class DocumentCounter(Table):
+    """Sequences for document numbers (外字第…號), advanced atomically under the row lock."""
+
+    key = Varchar(length=30, unique=True)
+    value = Integer(default=0)
