@@ -103,6 +103,12 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(S.ISSUED, "await_card", S.CARD_PRODUCTION, SYSTEM_ONLY),
     Transition(S.CARD_PRODUCTION, "card_made", S.CARD_READY, DESK),
     Transition(S.CARD_READY, "card_collected", S.COLLECTED, DESK),
+    # A whole group returned (its own data or attachments): the source is the group's review stage
+    # (`group_review_stage`); its cases at that stage go to the same supplement status with it.
+    Transition(S.FIRST_REVIEW, "return_group_for_supplement", S.SUPPLEMENT_FIRST, FIRST),
+    Transition(S.SECOND_REVIEW, "return_group_for_supplement", S.SUPPLEMENT_SECOND, SECOND),
+    Transition(S.SUPPLEMENT_FIRST, "resubmit_group", S.FIRST_REVIEW, APPLICANTS),
+    Transition(S.SUPPLEMENT_SECOND, "resubmit_group", S.SECOND_REVIEW, APPLICANTS),
     *(Transition(s, "withdraw", S.WITHDRAWN, APPLICANTS) for s in WITHDRAWABLE),
     *(Transition(s, "withdraw_group", S.GROUP_WITHDRAWN, APPLICANTS) for s in WITHDRAWABLE),
 )
@@ -147,6 +153,54 @@ def apply(status: str, action: str, role: Role) -> Status:
     if role not in t.roles:
         raise IllegalTransition(status, action, str(_l("You are not allowed to do this.")))
     return t.target
+
+
+# The actions of the review desk, and which of them need a comment (a reason the school reads).
+REVIEW_ACTIONS = (
+    "pass_first_review",
+    "return_for_supplement",
+    "return_group_for_supplement",
+    "not_accept",
+    "approve",
+    "reject",
+    "card_made",
+    "card_collected",
+)
+COMMENT_REQUIRED = frozenset({"return_for_supplement", "return_group_for_supplement", "not_accept", "reject"})
+
+ACTION_LABELS = {
+    "submit": _l("Submit"),  # 送件
+    "pass_first_review": _l("Pass first review"),  # 初審通過
+    "return_for_supplement": _l("Return for supplement"),  # 退回補正
+    "return_group_for_supplement": _l("Return the whole group for supplement"),  # 退回補正團資料
+    "not_accept": _l("Not accept"),  # 不受理
+    "approve": _l("Approve"),  # 複審核准
+    "reject": _l("Reject"),  # 不核准
+    "resubmit": _l("Resubmit after supplement"),  # 補正送件
+    "resubmit_group": _l("Resubmit the group after supplement"),
+    "record_payment": _l("Payment recorded"),  # 已繳費
+    "issue_e_certificate": _l("E-certificate issued"),
+    "await_card": _l("Sent to card production"),
+    "card_made": _l("Card made"),  # 製證完成
+    "card_collected": _l("Card collected"),  # 已領證
+    "withdraw": _l("Withdraw"),  # 撤銷
+    "withdraw_group": _l("Withdraw the whole group"),  # 整團撤銷
+}
+
+
+def action_label(action: str) -> str:
+    found = ACTION_LABELS.get(action)
+    return str(found) if found is not None else action
+
+
+def group_review_stage(case_statuses: list[str]) -> Status | None:
+    """The review stage a whole-group return acts on: first review while any case awaits it, else second."""
+    present = {Status(s) for s in case_statuses}
+    if S.FIRST_REVIEW in present:
+        return S.FIRST_REVIEW
+    if S.SECOND_REVIEW in present:
+        return S.SECOND_REVIEW
+    return None
 
 
 # Priority of a group's displayed stage (辦理階段) when its cases differ: what needs acting on first.
