@@ -324,3 +324,21 @@ class DocumentCounter(Table):
 
     key = Varchar(length=30, unique=True)
     value = Integer(default=0)
+
+
+# --- Group application: attachments (issue 4) ----------------------------------------------------
+
+
+class Attachment(Table):
+    """附件: one uploaded image of a group (case null) or of one applicant, checked and re-encoded by
+    `app.services.uploads`. The file lives under settings.uploads_dir by its server-chosen name."""
+
+    application = ForeignKey(references=Application, on_delete=CASCADE, index=True)
+    case = ForeignKey(references=Case, on_delete=CASCADE, null=True, index=True)
+    kind = Varchar(length=30)  # app.domain.documents: power_of_attorney, photo, passport, visa, ...
+    original_name = Varchar(length=200, default="")
+    stored_name = Varchar(length=80, unique=True)
+    content_type = Varchar(length=30)
+    size = Integer(default=0)
+    uploaded_by = Varchar(length=100, default="")  # the actor's label (login id and name)
+    uploaded_at = Timestamptz()
