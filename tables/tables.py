@@ -342,3 +342,49 @@ class Attachment(Table):
     size = Integer(default=0)
     uploaded_by = Varchar(length=100, default="")  # the actor's label (login id and name)
     uploaded_at = Timestamptz()
+
+
+class RosterEntry(Table):
+    """名冊: a student the school admitted or registered, imported from its list (匯入錄取/註冊資料).
+
+    One row per (school, year, semester, passport_no): a unique index made by a raw-SQL migration.
+    Students signing in are matched on (year, passport_no, name_en_norm, birth_date), all plain
+    indexed columns. Codes as in `app.domain.roster` (category FG, nationality ISO alpha-2, ...).
+    """
+
+    school = ForeignKey(references=School, on_delete=RESTRICT, index=True)
+    year = Integer()  # 學年度 (ROC academic year, 115)
+    semester = Integer()  # 學期: 1 | 2
+    name_zh = Varchar(length=50, default="")  # 學生中文姓名
+    name_en = Varchar(length=100)  # 英文姓名, upper case
+    name_en_norm = Varchar(length=100, index=True)  # for matching: no accents or punctuation
+    birth_date = Date()  # 生日
+    category = Varchar(length=2)  # 來臺就學學生類別: CN HK MO FG FO
+    nationality = Varchar(length=2)  # 國籍: ISO 3166 alpha-2
+    gender = Varchar(length=1)  # 性別: M | F (template 0_男 / 1_女)
+    national_id = Varchar(length=10, default="")  # 身分證號 or 統一證號
+    passport_no = Varchar(length=20, index=True)  # 護照號碼, upper case
+    qualification = Varchar(length=20)  # 申請資格
+    program = Varchar(length=2)  # 學制
+    grade = Varchar(length=2)  # 就讀年級
+    status = Varchar(length=1)  # 狀態: A 已錄取未註冊 | R 已註冊
+    created_by = ForeignKey(references=Account, on_delete=SET_NULL, null=True, index=True)
+    updated_by = ForeignKey(references=Account, on_delete=SET_NULL, null=True)
+    created_at = Timestamptz()
+    updated_at = Timestamptz()
+    version = Integer(default=1)
+
+
+class RosterImport(Table):
+    """One import of a roster file: who, when, what came of it, and the rejected rows for download."""
+
+    school = ForeignKey(references=School, on_delete=RESTRICT, index=True)
+    account = ForeignKey(references=Account, on_delete=SET_NULL, null=True)
+    filename = Varchar(length=200)
+    year = Integer()
+    semester = Integer()
+    created_count = Integer(default=0)
+    updated_count = Integer(default=0)
+    rejected_count = Integer(default=0)
+    rejected = JSON(default="[]")  # [[row no, {column: value}, [[column, message id, params], ...]], ...]
+    created_at = Timestamptz(index=True)
