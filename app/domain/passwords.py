@@ -47,7 +47,7 @@ def password_problems(password: str, *, login_id: str = "", school_name: str = "
         problems.append(_l("Use at most %(n)d characters.", n=MAX_LENGTH))
     lowered = pw.lower()
     squashed = _squash(pw)
-    if lowered in common_passwords() or squashed in common_passwords() or _is_repetitive(pw):
+    if _is_common(lowered, squashed) or _is_repetitive(pw) or _is_sequence(squashed):
         problems.append(_l("This password is too common or has appeared in data breaches; choose another."))
     if login_id and _squash(login_id) and _squash(login_id.split("-")[0]) in squashed:
         problems.append(_l("The password must not contain the account id."))
@@ -56,6 +56,33 @@ def password_problems(password: str, *, login_id: str = "", school_name: str = "
     if confirm is not None and _norm(confirm) != pw:
         problems.append(_l("The two new passwords do not match."))
     return problems
+
+
+_SEQUENCES = (
+    "qwertyuiopasdfghjklzxcvbnm",
+    "1qaz2wsx3edc4rfv5tgb6yhn7ujm8ik9ol0p",
+    "abcdefghijklmnopqrstuvwxyz",
+    "01234567890",
+)
+
+
+def _is_common(lowered: str, squashed: str) -> bool:
+    """In the list as typed, without separators, or a listed word with only digits and signs added."""
+    words = common_passwords()
+    if lowered in words or squashed in words:
+        return True
+    base = squashed.rstrip("0123456789")
+    return len(base) >= 4 and base in words and len(squashed) - len(base) <= 6
+
+
+def _is_sequence(squashed: str) -> bool:
+    """A run along the keyboard, the alphabet or the digits (forwards or backwards)."""
+    if len(squashed) < 6:
+        return False
+    for seq in _SEQUENCES:
+        if squashed in seq or squashed in seq[::-1]:
+            return True
+    return False
 
 
 def _is_repetitive(pw: str) -> bool:
