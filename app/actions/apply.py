@@ -1,0 +1,592 @@
+"""Writes of a group application (首次申請): the draft, its three steps, applicants, files, and submit.
+
+Every function takes an Actor, checks scope through `app.queries.apply` (out of scope: NotFound,
+answered as 404), runs in one transaction (`db.write_tx()`), and refuses to change a group that
+has been submitted (NotEditable).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from app import db
+from app.domain import applicant as rules
+from app.domain import numbering, workflow
+from app.domain import validators as v
+from app.domain.actor import Actor
+from app.domain.addresses import ADDRESS_PARTS
+from app.domain.business import get_line
+from app.domain.documents import ALL_KINDS, group_documents, missing_documents
+from app.domain.profiles import REQUIRED, check_address
+from app.domain.stations import get_station
+from app.i18n import format_datetime, get_locale, use_locale
+from app.i18n import gettext as _
+from app.queries import apply as q
+from app.queries.scope import application_scope
+from app.services import uploads
+from app.services.mail import Mail
+from app.settings import settings
+from tables.tables import Account, Application, Attachment, Case, DocumentCounter, ReviewEvent
+
+MAX_FILES_PER_KIND = 10
+
+
+class NotFound(Exception):
+    """Not the actor's to see or change (answered as 404)."""
+
+
+class NotEditable(Exception):
+    """The group has been submitted: it can be viewed, no longer edited."""
+
+
+class Refused(Exception):
+    """The action cannot be done now; `problems` says why, for the user."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("; ".join(problems))
+
+
+@dataclass(frozen=True)
+class Upload:
+    kind: str
+    filename: str
+    data: bytes
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def today() -> date:
+    from app.i18n import TAIPEI
+
+    return datetime.now(TAIPEI).date()
+
+
+def _role(actor: Actor) -> workflow.Role:
+    return workflow.Role.STUDENT if actor.kind == "student" else workflow.Role.SCHOOL
+
+
+async def _draft(actor: Actor, application_id: int) -> dict[str, Any]:
+    app = await q.get_application(actor, application_id)
+    if app is None:
+        raise NotFound
+    if not q.is_draft(app):
+        raise NotEditable
+    return app
+
+
+async def _touch(application_id: int) -> None:
+    await Application.update({Application.updated_at: now()}).where(Application.id == application_id)
+
+
+# The draft and its first two steps --------------------------------------------------------------
+
+async def create_draft(actor: Actor, *, terms_accepted: bool, line: str = "foreign", kind: str = "first") -> int:
+    """我要申請 → 同意條款: a new draft, the submitter prefilled from the signed-in account."""
+    if not actor.is_school or not actor.school_id:
+        raise NotFound
+    if not terms_accepted:
+        raise Refused([_("Tick the box to agree to the terms before you go on.")])
+    if get_line(line) is None:
+        raise NotFound
+    account = await Account.select().where(Account.id == actor.account_id).first()
+    if account is None:
+        raise NotFound
+    t = now()
+    row = Application(
+        business_line=line, kind=kind, name="", member_count=1, pickup_method="self", station_code="",
+        school=actor.school_id, created_by=actor.account_id,
+        submitter_name=account["name"], submitter_national_id=account["national_id"],
+        submitter_phone=account["phone"] or account["mobile"], submitter_email=account["email"],
+        submitter_addr={p: account[f"addr_{p}"] or "" for p in ADDRESS_PARTS},
+        status=workflow.Status.DRAFT, terms_accepted_at=t, created_at=t, updated_at=t,
+    )
+    async with db.write_tx():
+        await row.save()
+    return row.id
+
+
+def check_submitter(data: dict[str, str]) -> dict[str, str]:
+    errors: dict[str, object] = {}
+    if not data.get("submitter_name"):
+        errors["submitter_name"] = REQUIRED
+    elif len(data["submitter_name"]) > 100:
+        errors["submitter_name"] = _("Too long.")
+    nid = v.clean_id(data.get("submitter_national_id"))
+    if not nid:
+        errors["submitter_national_id"] = REQUIRED
+    elif not v.is_national_id(nid):
+        errors["submitter_national_id"] = _("This national ID number is not valid (check its letters and its last digit).")
+    phone = data.get("submitter_phone", "")
+    if not phone:
+        errors["submitter_phone"] = REQUIRED
+    elif not v.is_phone(phone):
+        errors["submitter_phone"] = _("Write a phone number such as 02-23456789 or 0912345678.")
+    email = data.get("submitter_email", "")
+    if not email:
+        errors["submitter_email"] = REQUIRED
+    elif not v.is_email(email):
+        errors["submitter_email"] = _("Write an email address such as name@example.edu.tw.")
+    out = {k: str(m) for k, m in errors.items()}
+    out.update(check_address(data, "addr"))
+    return out
+
+
+async def save_submitter(actor: Actor, application_id: int, data: dict[str, str]) -> dict[str, str]:
+    """Step 送件人. Returns {field: message}; empty means saved."""
+    await _draft(actor, application_id)
+    errors = check_submitter(data)
+    if errors:
+        return errors
+    async with db.write_tx():
+        await Application.update({
+            Application.submitter_name: data["submitter_name"],
+            Application.submitter_national_id: v.clean_id(data["submitter_national_id"]),
+            Application.submitter_phone: data["submitter_phone"],
+            Application.submitter_email: data["submitter_email"],
+            Application.submitter_addr: {p: data.get(f"addr_{p}", "") for p in ADDRESS_PARTS},
+            Application.updated_at: now(),
+        }).where(Application.id == application_id)
+    return {}
+
+
+def check_details(data: dict[str, str]) -> dict[str, str]:
+    errors: dict[str, object] = {}
+    name = data.get("name", "")
+    if not name:
+        errors["name"] = REQUIRED
+    elif len(name) > 100:
+        errors["name"] = _("Too long (at most %(n)d characters).", n=100)
+    count_problem = rules.check_member_count(data.get("member_count", ""))
+    if count_problem:
+        errors["member_count"] = count_problem
+    if data.get("pickup_method", "self") != "self":
+        errors["pickup_method"] = REQUIRED
+    station = data.get("station_code", "")
+    if not station:
+        errors["station_code"] = REQUIRED
+    elif get_station(station) is None:
+        errors["station_code"] = _("Choose a service station from the list.")
+    return {k: str(m) for k, m in errors.items()}
+
+
+async def save_details(actor: Actor, application_id: int, data: dict[str, str], files: list[Upload]) -> dict[str, str]:
+    """Step 申請資料 (with its documents). Files that pass are kept even when a field is wrong."""
+    app = await _draft(actor, application_id)
+    errors = check_details(data)
+    async with db.write_tx():
+        errors.update(await _store_uploads(actor, app, None, files, allowed=_group_kinds(app)))
+        if not check_details(data):
+            await Application.update({
+                Application.name: data["name"],
+                Application.member_count: int(data["member_count"]),
+                Application.pickup_method: "self",
+                Application.station_code: data["station_code"],
+                Application.updated_at: now(),
+            }).where(Application.id == application_id)
+        present = {a["kind"] for a in await Attachment.select(Attachment.kind).where(
+            (Attachment.application == application_id) & Attachment.case.is_null())}
+        for doc in missing_documents(group_documents(line=app["business_line"], kind=app["kind"]), present):
+            errors.setdefault(f"doc_{doc}", str(REQUIRED))
+    return errors
+
+
+def _group_kinds(app: dict[str, Any]) -> set[str]:
+    return {d.doc for d in group_documents(line=app["business_line"], kind=app["kind"])}
+
+
+# Files ------------------------------------------------------------------------------------------
+
+async def _store_uploads(
+    actor: Actor, app: dict[str, Any], case_id: int | None, files: list[Upload], *, allowed: set[str]
+) -> dict[str, str]:
+    """Check, store and record each file; {"doc_<kind>" or "photo": message} for the refused ones."""
+    errors: dict[str, str] = {}
+    for f in files:
+        if f.kind not in allowed or f.kind not in ALL_KINDS:
+            continue
+        key = "photo" if f.kind == "photo" else f"doc_{f.kind}"
+        try:
+            image = uploads.check_image(f.data, f.filename)
+        except uploads.UploadRefused as exc:
+            errors[key] = f"{errors[key]} {exc}" if key in errors else str(exc)
+            continue
+        clause = (Attachment.application == app["id"]) & (Attachment.kind == f.kind)
+        clause = clause & (Attachment.case.is_null() if case_id is None else Attachment.case == case_id)
+        existing = await Attachment.select(Attachment.id, Attachment.stored_name).where(clause)
+        if f.kind == "photo":
+            # One photo: a new one replaces the old.
+            for old in existing:
+                await Attachment.delete().where(Attachment.id == old["id"])
+                uploads.delete(old["stored_name"])
+        elif len(existing) >= MAX_FILES_PER_KIND:
+            errors[key] = _("At most %(n)d files per document.", n=MAX_FILES_PER_KIND)
+            continue
+        stored = uploads.store(image)
+        await Attachment.insert(Attachment(
+            application=app["id"], case=case_id, kind=f.kind, original_name=image.original_name[:200],
+            stored_name=stored, content_type=image.content_type, size=len(image.data),
+            uploaded_by=actor.label[:100], uploaded_at=now(),
+        ))
+    return errors
+
+
+async def upload_attachment(actor: Actor, application_id: int, case_id: int | None, upload: Upload) -> dict[str, str]:
+    """One file for the group or one applicant; {} when stored, else the message under its field key."""
+    app = await _draft(actor, application_id)
+    async with db.write_tx():
+        if case_id is None:
+            return await _store_uploads(actor, app, None, [upload], allowed=_group_kinds(app))
+        case = await q.get_applicant(actor, application_id, case_id)
+        if case is None:
+            raise NotFound
+        errors = await _store_uploads(actor, app, case_id, [upload], allowed=ALL_KINDS)
+        await _recompute(app, case)
+        await _touch(application_id)
+    return errors
+
+
+async def remove_attachment(actor: Actor, application_id: int, attachment_id: int) -> None:
+    """Remove one file before the group is submitted."""
+    app = await _draft(actor, application_id)
+    row = await q.get_attachment(actor, attachment_id)
+    if row is None or row["application"] != application_id:
+        raise NotFound
+    async with db.write_tx():
+        await Attachment.delete().where(Attachment.id == attachment_id)
+        if row["case"] is not None:
+            case = await Case.select().where(Case.id == row["case"]).first()
+            if case is not None:
+                await _recompute(app, case)
+        await _touch(application_id)
+    uploads.delete(row["stored_name"])
+
+
+# Applicants -------------------------------------------------------------------------------------
+
+async def add_applicant(actor: Actor, application_id: int, identity: str) -> int:
+    """新增申請人: first the identity (僑生 / 外生), then the form."""
+    await _draft(actor, application_id)
+    if identity not in rules.IDENTITIES:
+        raise Refused([_("Choose the identity: overseas Chinese student or foreign student.")])
+    async with db.write_tx():
+        count = await Case.count().where(Case.application == application_id)
+        if count >= rules.MAX_MEMBERS:
+            raise Refused([_("A group has at most 30 applicants.")])
+        t = now()
+        case = Case(application=application_id, identity=identity, status=workflow.Status.DRAFT,
+                    complete=False, data={}, created_at=t, updated_at=t)
+        await case.save()
+        await _touch(application_id)
+    return case.id
+
+
+def _facts(app: dict[str, Any], case: dict[str, Any], form: dict[str, str]) -> rules.Facts:
+    return rules.Facts(
+        identity=case["identity"], enrollment=form.get("enrollment_status", ""),
+        scholarship=bool(form.get("scholarship")), line=app["business_line"], kind=app["kind"],
+    )
+
+
+async def _present_kinds(application_id: int, case_id: int) -> set[str]:
+    rows = await Attachment.select(Attachment.kind).where(
+        (Attachment.application == application_id) & (Attachment.case == case_id))
+    return {r["kind"] for r in rows}
+
+
+def _data(case: dict[str, Any]) -> dict[str, Any]:
+    data = case.get("data") or {}
+    return json.loads(data) if isinstance(data, str) else dict(data)
+
+
+async def _recompute(app: dict[str, Any], case: dict[str, Any]) -> dict[str, str]:
+    """Completeness (資料完成度) of a stored case from its data and files; returns its problems."""
+    form = rules.form_from_record(case)
+    problems = rules.check_applicant(form, _facts(app, case, form), await _present_kinds(app["id"], case["id"]),
+                                     today())
+    complete = not problems
+    if complete != case["complete"]:
+        await Case.update({Case.complete: complete, Case.version: Case.version + 1}).where(Case.id == case["id"])
+        case["complete"] = complete
+    return problems
+
+
+async def save_applicant(
+    actor: Actor, application_id: int, case_id: int, data: dict[str, str], files: list[Upload] | None = None,
+) -> dict[str, str]:
+    """資料儲存 (and the autosave): stores what was typed even when incomplete or wrong, then
+    recomputes 資料完成度. Returns every problem left ({} means 已完成)."""
+    app = await _draft(actor, application_id)
+    case = await q.get_applicant(actor, application_id, case_id)
+    if case is None:
+        raise NotFound
+    form = rules.normalise({k: data.get(k, "") for k in rules.form_keys()})
+    values, raw = rules.record_from_form(form)
+    stored = _data(case)
+    stored["raw"] = raw
+    stored["saved"] = True
+    async with db.write_tx():
+        upload_errors = await _store_uploads(actor, app, case_id, files or [], allowed=ALL_KINDS)
+        problems = rules.check_applicant(form, _facts(app, case, form), await _present_kinds(application_id, case_id),
+                                         today())
+        update: dict[Any, Any] = {getattr(Case, k): val for k, val in values.items()}
+        update[Case.data] = stored
+        update[Case.complete] = not problems and not upload_errors
+        update[Case.updated_at] = now()
+        update[Case.version] = Case.version + 1
+        await Case.update(update).where(Case.id == case_id)
+        await _touch(application_id)
+    problems.update(upload_errors)  # a refused file's own message wins over "required"
+    return rules.order_errors(problems)
+
+
+async def problems_of(actor: Actor, application_id: int, case_id: int) -> dict[str, str]:
+    """What still keeps an applicant from 已完成 (for the form's summary)."""
+    app = await q.get_application(actor, application_id)
+    case = await q.get_applicant(actor, application_id, case_id)
+    if app is None or case is None:
+        raise NotFound
+    form = rules.form_from_record(case)
+    problems = rules.check_applicant(form, _facts(app, case, form), await _present_kinds(application_id, case_id),
+                                     today())
+    return rules.order_errors(problems)
+
+
+async def delete_applicant(actor: Actor, application_id: int, case_id: int) -> None:
+    await _draft(actor, application_id)
+    if await q.get_applicant(actor, application_id, case_id) is None:
+        raise NotFound
+    names = [a["stored_name"] for a in await Attachment.select(Attachment.stored_name).where(Attachment.case == case_id)]
+    async with db.write_tx():
+        await Case.delete().where((Case.id == case_id) & (Case.application == application_id))
+        await _touch(application_id)
+    for name in names:
+        uploads.delete(name)
+
+
+async def delete_draft(actor: Actor, application_id: int) -> None:
+    """刪除 a draft with its applicants and files."""
+    await _draft(actor, application_id)
+    names = [a["stored_name"] for a in await Attachment.select(Attachment.stored_name).where(
+        Attachment.application == application_id)]
+    async with db.write_tx():
+        await Application.delete().where(
+            (Application.id == application_id) & Application.group_no.is_null()
+            & (Application.status == workflow.Status.DRAFT)
+        )
+    for name in names:
+        uploads.delete(name)
+
+
+# From the roster --------------------------------------------------------------------------------
+
+async def add_from_roster(actor: Actor, application_id: int, entry_ids: list[int]) -> list[int]:
+    """從名冊加入: each ticked roster row becomes an applicant with what the roster knows filled in."""
+    await _draft(actor, application_id)
+    try:
+        from app.queries.roster import list_roster_for_picker
+    except ImportError as exc:  # the roster is not installed in this build
+        raise NotFound from exc
+    wanted = set(entry_ids)
+    if not wanted:
+        raise Refused([_("Tick at least one student.")])
+    rows = [r for r in await list_roster_for_picker(actor) if _entry_id(r) in wanted]
+    if len(rows) != len(wanted):
+        raise NotFound
+    created: list[int] = []
+    async with db.write_tx():
+        count = await Case.count().where(Case.application == application_id)
+        if count + len(rows) > rules.MAX_MEMBERS:
+            raise Refused([_("A group has at most 30 applicants; %(n)d more can be added.",
+                             n=max(0, rules.MAX_MEMBERS - count))])
+        app = await q.get_application(actor, application_id)
+        assert app is not None
+        for r in rows:
+            values = roster_values(r)
+            t = now()
+            case = Case(application=application_id, status=workflow.Status.DRAFT, complete=False,
+                        data={"roster_entry": _entry_id(r)}, created_at=t, updated_at=t, **values)
+            await case.save()
+            created.append(case.id)
+        await _touch(application_id)
+    return created
+
+
+def _entry_id(row: Any) -> int:
+    return int(row["id"] if isinstance(row, dict) else row.id)
+
+
+def _get(row: Any, key: str, default: Any = "") -> Any:
+    if isinstance(row, dict):
+        return row.get(key, default)
+    return getattr(row, key, default)
+
+
+# roster category (陸生, 香港僑生, 澳門生, 外生, 外僑生) -> identity of this business line
+ROSTER_IDENTITY = {"FG": "foreign", "FO": "overseas", "HK": "overseas", "MO": "overseas"}
+ROSTER_PROGRAMS = {
+    "bachelor": "bachelor", "master": "master", "doctorate": "doctorate", "phd": "doctorate",
+    "associate": "associate", "language": "language", "exchange": "exchange",
+    "學士": "bachelor", "碩士": "master", "博士": "doctorate", "副學士": "associate", "華語": "language",
+    "B": "bachelor", "M": "master", "D": "doctorate",
+}
+
+
+def roster_values(r: Any) -> dict[str, Any]:
+    """The columns of a new case from one roster row (what the roster does not know stays empty)."""
+    gender = str(_get(r, "gender", "") or "")
+    gender = {"0": "M", "1": "F", "M": "M", "F": "F", "男": "M", "女": "F"}.get(gender, "")
+    program = str(_get(r, "program", "") or "")
+    grade = str(_get(r, "grade", "") or "")
+    status = str(_get(r, "status", "") or "")
+    nationality = str(_get(r, "nationality", "") or "").upper()
+    birth = _get(r, "birth_date", None)
+    return {
+        "identity": ROSTER_IDENTITY.get(str(_get(r, "category", "") or ""), "foreign"),
+        "name_zh": str(_get(r, "name_zh", "") or "")[:100],
+        "name_en": str(_get(r, "name_en", "") or "").upper()[:100],
+        "birth_date": birth if isinstance(birth, date) else None,
+        "gender": gender,
+        "nationality": nationality if rules.is_country(nationality) else "",
+        "passport_no": v.clean_id(str(_get(r, "passport_no", "") or ""))[:20],
+        "program": ROSTER_PROGRAMS.get(program, program if program in rules.PROGRAMS else ""),
+        "grade": grade if grade in rules.GRADES else "",
+        "enrollment_status": status if status in rules.ENROLLMENT else "",
+    }
+
+
+# Submit -----------------------------------------------------------------------------------------
+
+@dataclass
+class SubmitResult:
+    application_id: int
+    group_no: str
+    receipt_nos: list[str] = field(default_factory=list)
+    already: bool = False  # a second click: nothing was done
+    mail: Mail | None = None  # to send after the commit
+
+
+async def next_sequence(kind: str, year: int, code: str) -> int:
+    """The next number of a (kind, year, code) counter, under the counter row's lock (never max()+1).
+
+    PostgreSQL: INSERT .. ON CONFLICT DO NOTHING, then SELECT .. FOR UPDATE; concurrent submits wait
+    for each other's commit. SQLite: the IMMEDIATE write transaction already serialises writers.
+    """
+    key = f"{kind}:{year}:{code}"
+    await DocumentCounter.insert(DocumentCounter(key=key, value=0)).on_conflict(action="DO NOTHING")
+    rows = await db.lock_for_update(
+        DocumentCounter.select(DocumentCounter.id, DocumentCounter.value).where(DocumentCounter.key == key)
+    )
+    value = rows[0]["value"] + 1
+    await DocumentCounter.update({DocumentCounter.value: value}).where(DocumentCounter.id == rows[0]["id"])
+    return value
+
+
+def group_problems(app: dict[str, Any], present_kinds: set[str]) -> list[str]:
+    """Whether the group's own steps are done (送件人, 申請資料 with its documents)."""
+    problems: list[str] = []
+    submitter = {
+        "submitter_name": app["submitter_name"], "submitter_national_id": app["submitter_national_id"],
+        "submitter_phone": app["submitter_phone"], "submitter_email": app["submitter_email"],
+    }
+    addr = app["submitter_addr"]
+    addr = json.loads(addr) if isinstance(addr, str) else (addr or {})
+    submitter.update({f"addr_{p}": addr.get(p, "") for p in ADDRESS_PARTS})
+    if check_submitter(submitter):
+        problems.append(_("The submitter's data (送件人) is not complete."))
+    details = {"name": app["name"], "member_count": str(app["member_count"]), "station_code": app["station_code"]}
+    if check_details(details):
+        problems.append(_("The application data (申請資料) is not complete."))
+    if missing_documents(group_documents(line=app["business_line"], kind=app["kind"]), present_kinds):
+        problems.append(_("The power of attorney (委託書) has not been uploaded."))
+    return problems
+
+
+async def submit_application(actor: Actor, application_id: int, locale: str | None = None) -> SubmitResult:
+    """送出: in one transaction the group gets its 團號, each applicant a 收件號, every case goes to
+    待初審 with a ReviewEvent. A second call for the same group (double click) does nothing and answers
+    the same 團號. The mail to the submitter is returned, to be sent after the commit."""
+    locale = locale or get_locale()
+    async with db.write_tx():
+        rows = await db.lock_for_update(
+            Application.select(Application.id).where(
+                (Application.id == application_id) & application_scope(actor))
+        )
+        if not rows:
+            raise NotFound
+        app = await q.get_application(actor, application_id)
+        assert app is not None
+        if not q.is_draft(app):
+            if app["group_no"]:
+                return SubmitResult(application_id, app["group_no"], already=True)
+            raise NotEditable
+        cases = await Case.select().where(Case.application == application_id).order_by(Case.id)
+        incomplete = 0
+        for case in cases:
+            if await _recompute(app, case):
+                incomplete += 1
+        group_kinds = {a["kind"] for a in await Attachment.select(Attachment.kind).where(
+            (Attachment.application == application_id) & Attachment.case.is_null())}
+        problems = group_problems(app, group_kinds) + rules.submit_problems(app["member_count"], len(cases), incomplete)
+        if problems:
+            raise Refused(problems)
+        line = get_line(app["business_line"])
+        assert line is not None
+        t = now()
+        d = today()
+        seq = await next_sequence("group", numbering.roc_year(d), line.group_code)
+        group_no = numbering.group_no(d, line.group_code, seq)
+        role = _role(actor)
+        new_group_status = workflow.apply(app["status"], "submit", role)
+        receipt_nos: list[str] = []
+        for case in cases:
+            to = workflow.apply(case["status"], "submit", role)
+            rseq = await next_sequence("receipt", numbering.roc_year(d), numbering.OFFICE_CODE)
+            receipt = numbering.receipt_no(d, rseq)
+            receipt_nos.append(receipt)
+            await Case.update({
+                Case.status: to, Case.receipt_no: receipt, Case.submitted_at: t, Case.updated_at: t,
+                Case.version: Case.version + 1,
+            }).where(Case.id == case["id"])
+            await ReviewEvent.insert(ReviewEvent(
+                application=application_id, case=case["id"], from_status=case["status"], action="submit",
+                to_status=to, actor_kind=actor.kind, actor_label=actor.label[:100], created_at=t,
+            ))
+        await db.update_versioned(Application, application_id, app["version"], {
+            Application.group_no: group_no, Application.status: new_group_status, Application.submitted_at: t,
+            Application.updated_at: t,
+        })
+    mail = None
+    if app["submitter_email"]:
+        mail = submitted_mail(app, group_no, receipt_nos, t, locale)
+    return SubmitResult(application_id, group_no, receipt_nos, mail=mail)
+
+
+def submitted_mail(app: dict[str, Any], group_no: str, receipt_nos: list[str], when: datetime, locale: str) -> Mail:
+    with use_locale(locale):
+        receipts = receipt_nos[0] if len(receipt_nos) == 1 else f"{receipt_nos[0]} - {receipt_nos[-1]}"
+        subject = _("Application submitted: group no. %(group_no)s", group_no=group_no)
+        body = "\n".join([
+            _("Dear %(name)s,", name=app["submitter_name"]),
+            "",
+            _("Your application has been submitted to the National Immigration Agency."),
+            "",
+            _("Application name: %(name)s", name=app["name"]),
+            _("Group no.: %(group_no)s", group_no=group_no),
+            _("Applicants: %(n)d", n=len(receipt_nos)),
+            _("Receipt nos.: %(receipts)s", receipts=receipts),
+            _("Submitted at: %(time)s", time=format_datetime(when)),
+            "",
+            _("Review takes about 5 working days. If documents must be supplemented you will be notified by email; "
+              "answer within 3 working days of the notice."),
+            _("Follow the progress at %(url)s", url=f"{settings.public_base_url}/"),
+            "",
+            _("National Immigration Agency, Ministry of the Interior (this message was sent automatically; "
+              "please do not reply)."),
+        ])
+    return Mail(to=app["submitter_email"], subject=subject, body=body)

@@ -1,0 +1,101 @@
+"""Reads of group applications (申請案) for schools: drafts, one group, its applicants and files.
+
+Everything starts from `application_scope(actor)`: out of scope is None (the web answers 404).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from app.domain import workflow
+from app.domain.actor import Actor
+from app.queries.attachments import COLUMNS as ATTACHMENT_COLUMNS
+from app.queries.scope import application_scope
+from tables.tables import Application, Attachment, Case
+
+APPLICATION_COLUMNS = (
+    Application.id, Application.group_no, Application.business_line, Application.kind, Application.name,
+    Application.member_count, Application.pickup_method, Application.station_code, Application.school,
+    Application.school.name.as_alias("school_name"), Application.created_by,
+    Application.submitter_name, Application.submitter_national_id, Application.submitter_phone,
+    Application.submitter_email, Application.submitter_addr, Application.status, Application.terms_accepted_at,
+    Application.submitted_at, Application.created_at, Application.updated_at, Application.version,
+)
+
+
+@dataclass
+class DraftRow:
+    id: int
+    name: str
+    member_count: int
+    applicants: int
+    updated_at: Any
+
+
+def is_draft(app: dict[str, Any]) -> bool:
+    return app["group_no"] is None and app["status"] == workflow.Status.DRAFT
+
+
+async def list_drafts(actor: Actor, line: str = "foreign", kind: str = "first") -> list[DraftRow]:
+    """暫存申請資料: the actor's unsubmitted groups of one line and kind, the newest first."""
+    apps = await Application.select(
+        Application.id, Application.name, Application.member_count, Application.updated_at
+    ).where(
+        application_scope(actor) & (Application.business_line == line) & (Application.kind == kind)
+        & Application.group_no.is_null() & (Application.status == workflow.Status.DRAFT)
+    ).order_by(Application.updated_at, ascending=False)
+    counts: dict[int, int] = {}
+    if apps:
+        for c in await Case.select(Case.application).where(Case.application.is_in([a["id"] for a in apps])):
+            counts[c["application"]] = counts.get(c["application"], 0) + 1
+    return [
+        DraftRow(a["id"], a["name"], a["member_count"], counts.get(a["id"], 0), a["updated_at"]) for a in apps
+    ]
+
+
+async def get_application(actor: Actor, application_id: int) -> dict[str, Any] | None:
+    rows = await Application.select(*APPLICATION_COLUMNS).where(
+        application_scope(actor) & (Application.id == application_id)
+    ).first()
+    return rows
+
+
+async def list_applicants(actor: Actor, application_id: int) -> list[dict[str, Any]] | None:
+    """The cases of a group in the order they were added; None when the group is out of scope."""
+    if not await Application.exists().where(application_scope(actor) & (Application.id == application_id)):
+        return None
+    return await Case.select().where(Case.application == application_id).order_by(Case.id)
+
+
+async def get_applicant(actor: Actor, application_id: int, case_id: int) -> dict[str, Any] | None:
+    if not await Application.exists().where(application_scope(actor) & (Application.id == application_id)):
+        return None
+    return await Case.select().where((Case.application == application_id) & (Case.id == case_id)).first()
+
+
+async def list_group_attachments(actor: Actor, application_id: int) -> list[dict[str, Any]] | None:
+    """Every file of a group (its own and its applicants'); None when out of scope."""
+    if not await Application.exists().where(application_scope(actor) & (Application.id == application_id)):
+        return None
+    return await Attachment.select(*ATTACHMENT_COLUMNS).where(
+        Attachment.application == application_id
+    ).order_by(Attachment.id)
+
+
+async def get_attachment(actor: Actor, attachment_id: int) -> dict[str, Any] | None:
+    """One file, only when its group is in the actor's scope."""
+    row = await Attachment.select(*ATTACHMENT_COLUMNS).where(Attachment.id == attachment_id).first()
+    if row is None:
+        return None
+    if not await Application.exists().where(application_scope(actor) & (Application.id == row["application"])):
+        return None
+    return row
+
+
+def by_kind(attachments: list[dict[str, Any]], case_id: int | None) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for a in attachments:
+        if a["case"] == case_id:
+            out.setdefault(a["kind"], []).append(a)
+    return out
