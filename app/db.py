@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -53,12 +54,14 @@ async def start() -> None:
             await conn.execute("PRAGMA synchronous=NORMAL")
         finally:
             await conn.close()
-    else:
-        await DB.start_connection_pool(min_size=1, max_size=10)
+    elif os.environ.get("DB_POOL", "1") != "0":
+        # DB_POOL=0 (tests): the test client runs the app's lifespan on another event loop, and a
+        # pool must not cross loops; without it each transaction opens its own connection.
+        await DB.start_connection_pool(min_size=1, max_size=int(os.environ.get("DB_POOL_SIZE", "10")))
 
 
 async def stop() -> None:
-    if is_postgres():
+    if is_postgres() and os.environ.get("DB_POOL", "1") != "0":
         await DB.close_connection_pool()
 
 

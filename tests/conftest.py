@@ -18,6 +18,7 @@ os.environ["CAPTCHA_FIXED_ANSWER"] = "TEST1"
 os.environ["VAR_DIR"] = str(_TMP / "var")
 os.environ["PICCOLO_CONF"] = "piccolo_conf"
 os.environ.setdefault("COOKIE_SECURE", "false")
+os.environ["DB_POOL"] = "0"  # the test client runs the lifespan on another loop: no shared pool
 
 _PG_URL = os.environ.get("DATABASE_URL", "")
 if _PG_URL.startswith(("postgres://", "postgresql://")):

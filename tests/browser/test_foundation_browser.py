@@ -89,3 +89,41 @@ def test_wrong_captcha_shows_summary_and_keeps_account(live_server, page):
     page.click("#captcha button")
     expect(page.locator("#captcha img")).not_to_have_attribute("src", old)
     shot(page, "login-error-zh")
+
+
+def test_session_warning_dialog_extends_and_expiry_logs_out(live_server, page):
+    page.clock.install()
+    login(page, live_server)
+    page.wait_for_url(live_server + "/")
+    dialog = page.locator("#session-warning")
+    expect(dialog).to_be_hidden()
+    # Two minutes before the end the dialog opens with the focus on 繼續使用.
+    page.clock.fast_forward("28:05")
+    expect(dialog).to_be_visible()
+    expect(page.locator("#session-continue")).to_be_focused()
+    shot(page, "session-warning-zh")
+    # Escape means stay: the session is extended on the server and the countdown starts again.
+    with page.expect_response(lambda r: r.url.endswith("/session/extend") and r.status == 200):
+        page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(page.locator("#countdown")).to_have_text(re.compile(r"^(29|30):\d\d$"))
+    # At zero the user lands on the login page, told why.
+    page.clock.fast_forward("30:05")
+    page.wait_for_url(re.compile(r".*/login\?reason=expired"))
+    assert "30 分鐘" in page.locator(".notice").inner_text()
+
+
+def test_tabs_of_one_browser_stay_in_step(live_server, page):
+    page.clock.install()
+    login(page, live_server)
+    page.wait_for_url(live_server + "/")
+    other = page.context.new_page()
+    other.goto(live_server + "/account/profile")
+    page.clock.fast_forward("28:05")
+    expect(page.locator("#session-warning")).to_be_visible()
+    expect(other.locator("#session-warning")).to_be_visible()
+    # Continuing in one tab closes the warning in the other and resets both countdowns.
+    other.click("#session-continue")
+    expect(other.locator("#session-warning")).to_be_hidden()
+    expect(page.locator("#session-warning")).to_be_hidden()
+    expect(page.locator("#countdown")).to_have_text(re.compile(r"^(29|30):\d\d$"))
