@@ -198,3 +198,16 @@ async def test_rate_limit_per_address(client, monkeypatch):
         assert client.cookies.get(SESSION_COOKIE) is None
     finally:
         object.__setattr__(settings, "login_ip_max_failures", 30)
+
+
+async def test_session_survives_a_restart_and_serves_another_worker(client):
+    from tests.support import make_client
+
+    await make_school_with_accounts()
+    await client.login("03734301")
+    token = client.cookies.get(SESSION_COOKIE)
+    # A second app instance (a restarted or another worker) knows the session from the database.
+    async with make_client() as other:
+        other.cookies.set(SESSION_COOKIE, token)
+        r = await other.get("/", follow_redirects=False)
+        assert r.status_code == 200 and "優先處理事項" in r.text
