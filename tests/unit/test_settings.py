@@ -30,7 +30,7 @@ def test_production_needs_a_secret_key():
 def test_production_with_a_key_starts_with_secure_cookies():
     r = subprocess.run(
         [sys.executable, "-c", "from app.settings import settings; print(settings.cookie_secure)"],
-        cwd=ROOT, env={**os.environ, "APP_ENV": "production", "SECRET_KEY": "k" * 40, "CAPTCHA_FIXED_ANSWER": "",
+        cwd=ROOT, env={**{k: v for k, v in os.environ.items() if k != "COOKIE_SECURE"}, "APP_ENV": "production", "SECRET_KEY": "k" * 40, "CAPTCHA_FIXED_ANSWER": "",
              "PAYMENT_SECRET": "p" * 40},
         capture_output=True, text=True, timeout=60,
     )
