@@ -6,6 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+GATEWAY_PORT ?= 8001
 APP_ENV ?= dev
 export APP_ENV
 STAMP := $(VENV)/.installed
@@ -40,9 +41,18 @@ demo: migrate
 	$(BIN)/python -m app.cli demo
 
 ## run: install, migrate, load demo data, serve on http://$(HOST):$(PORT)
+## (outside production, the sandbox payment gateway runs beside it on $(GATEWAY_PORT))
 run: $(STAMP) i18n-compile migrate
 	@if [ "$(APP_ENV)" != "production" ]; then $(BIN)/python -m app.cli demo; fi
-	$(BIN)/python -m app.cli serve --host $(HOST) --port $(PORT)
+	@if [ "$(APP_ENV)" != "production" ]; then \
+		$(BIN)/python -m app.cli gateway --host $(HOST) --port $(GATEWAY_PORT) & gw=$$!; \
+		trap 'kill $$gw 2>/dev/null' EXIT INT TERM; \
+		PAYMENT_GATEWAY_URL="$${PAYMENT_GATEWAY_URL:-http://$(HOST):$(GATEWAY_PORT)}" \
+		PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)}" \
+		$(BIN)/python -m app.cli serve --host $(HOST) --port $(PORT); \
+	else \
+		$(BIN)/python -m app.cli serve --host $(HOST) --port $(PORT); \
+	fi
 
 ## test: system packages (chromium, fonts), then the whole suite on SQLite and, with TEST_DATABASE_URL, on PostgreSQL
 test: system-deps $(STAMP) i18n-compile

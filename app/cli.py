@@ -26,6 +26,9 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     serve.add_argument("--workers", type=int, default=int(os.environ.get("WORKERS", "1")))
+    gateway = sub.add_parser("gateway", help="serve the sandbox payment gateway (never in production)")
+    gateway.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
+    gateway.add_argument("--port", type=int, default=int(os.environ.get("GATEWAY_PORT", "8001")))
     args = parser.parse_args(argv)
 
     if args.command == "migrate":
@@ -44,6 +47,18 @@ def main(argv: list[str] | None = None) -> None:
         print(f"Serving on http://{args.host}:{args.port}  (APP_ENV={os.environ.get('APP_ENV', 'dev')})", file=sys.stderr)
         uvicorn.run(
             "app.main:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
+            proxy_headers=False, server_header=False, log_level="info",
+        )
+    elif args.command == "gateway":
+        import uvicorn
+
+        from app.settings import settings
+
+        if settings.is_production:
+            raise SystemExit("the sandbox payment gateway does not run when APP_ENV=production")
+        print(f"Sandbox payment gateway on http://{args.host}:{args.port}", file=sys.stderr)
+        uvicorn.run(
+            "app.sandbox_gateway:create_gateway", factory=True, host=args.host, port=args.port, workers=1,
             proxy_headers=False, server_header=False, log_level="info",
         )
 

@@ -22,6 +22,16 @@ def _int(name: str, default: int) -> int:
     return int(raw) if raw else default
 
 
+DEV_PAYMENT_SECRET = "dev-only-payment-secret-change-me"  # noqa: S105 - refused in production
+
+
+def _payment_secret(app_env: str) -> str:
+    secret = os.environ.get("PAYMENT_SECRET", "")
+    if app_env == "production" and (not secret or secret == DEV_PAYMENT_SECRET or len(secret) < 32):
+        raise RuntimeError("PAYMENT_SECRET (32+ characters, shared with the payment gateway) must be set in production")
+    return secret or DEV_PAYMENT_SECRET
+
+
 def _secret_key(var_dir: Path, app_env: str) -> str:
     """SECRET_KEY from the environment; in dev/test a random key kept under var/."""
     key = os.environ.get("SECRET_KEY", "")
@@ -60,6 +70,10 @@ class Settings:
     mail_from: str = "noreply@arc.example.gov.tw"
     public_base_url: str = "http://127.0.0.1:8000"
     trust_forwarded_for: bool = False
+    payment_gateway_url: str = "http://127.0.0.1:8001"
+    payment_secret: str = DEV_PAYMENT_SECRET
+    payment_merchant_id: str = "NIA-ARC"
+    pdf_workers: int = 2
 
     @property
     def is_production(self) -> bool:
@@ -99,7 +113,22 @@ def load_settings() -> Settings:
         mail_from=os.environ.get("MAIL_FROM", "noreply@arc.example.gov.tw"),
         public_base_url=os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
         trust_forwarded_for=_bool("TRUST_FORWARDED_FOR", False),
+        payment_gateway_url=os.environ.get("PAYMENT_GATEWAY_URL", "http://127.0.0.1:8001").rstrip("/"),
+        payment_secret=_payment_secret(app_env),
+        payment_merchant_id=os.environ.get("PAYMENT_MERCHANT_ID", "NIA-ARC"),
+        pdf_workers=max(1, _int("PDF_WORKERS", min(2, os.cpu_count() or 1))),
     )
 
 
 settings = load_settings()
+
+
+def cert_paths(name: str, default: str) -> tuple[str, ...]:
+    """Paths (separated by os.pathsep) of trust anchors or CRLs for the certificate login."""
+    raw = os.environ.get(name, default)
+    return tuple(p for p in raw.split(os.pathsep) if p)
+
+
+CERT_TRUST_ANCHORS = cert_paths("CERT_TRUST_ANCHORS", str(settings.var_dir / "pki" / "ca.pem"))
+CERT_CRLS = cert_paths("CERT_CRLS", str(settings.var_dir / "pki" / "ca.crl"))
+LOCAL_SIGNER_URL = os.environ.get("LOCAL_SIGNER_URL", "http://127.0.0.1:61161").rstrip("/")

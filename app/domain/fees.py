@@ -91,8 +91,8 @@ HANDLING_FEES: tuple[HandlingFee, ...] = (
     HandlingFee(
         _l("International credit card ePayment"),
         _l("Credit card transaction fee"),
-        _l("The fee is about 2% of the amount charged to the card."),
-        _l("2% of the amount charged (included), per transaction"),
+        _l("The fee is about 2 percent of the amount charged to the card."),
+        _l("2 percent of the amount charged (included), per transaction"),
     ),
     HandlingFee(
         _l("Online acquiring (ATM card)"),

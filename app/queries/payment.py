@@ -1,0 +1,264 @@
+"""Reads for 線上繳費 and 下載專區, always scoped by the actor; and the public verification lookup."""
+
+from __future__ import annotations
+
+import hmac
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from app.actions.payment import BLOCKING, owns_payment
+from app.domain import business, fees, issuance
+from app.domain.actor import Actor
+from app.domain.workflow import Status
+from app.i18n import TAIPEI
+from app.queries.scope import application_scope
+from tables.tables import Application, Case, Payment, PaymentGroup, Permit, Receipt
+
+
+@dataclass
+class PayableGroup:
+    id: int
+    group_no: str
+    kind: str
+    name: str
+    certificate: str
+    receipt_range: str
+    persons: int
+    per_person: int
+    amount: int
+    submitted_at: datetime | None
+    in_progress: str = ""  # order no. of a payment still being processed
+
+
+def _kind_label(line: str, kind: str) -> str:
+    b = business.get_line(line)
+    k = business.KINDS.get(kind)
+    return f"{b.title if b else line} {k if k and kind != 'first' else ''}".strip()
+
+
+async def list_payable(actor: Actor, only: list[int] | None = None) -> list[PayableGroup]:
+    """The approved groups with cases awaiting payment (線上繳費 - 列表), oldest first."""
+    where = application_scope(actor) & Application.group_no.is_not_null()
+    if only is not None:
+        where = where & Application.id.is_in(only or [-1])
+    apps = await Application.select(
+        Application.id, Application.group_no, Application.business_line, Application.kind, Application.name,
+        Application.submitted_at,
+    ).where(where).order_by(Application.submitted_at)
+    if not apps:
+        return []
+    ids = [a["id"] for a in apps]
+    awaiting: dict[int, list[str]] = {}
+    for c in await Case.select(Case.application, Case.receipt_no).where(
+        Case.application.is_in(ids) & (Case.status == Status.AWAITING_PAYMENT)
+    ):
+        awaiting.setdefault(c["application"], []).append(c["receipt_no"] or "")
+    busy: dict[int, str] = {}
+    for b in await PaymentGroup.select(PaymentGroup.application, PaymentGroup.payment.order_no).where(
+        PaymentGroup.application.is_in(ids) & PaymentGroup.payment.status.is_in(BLOCKING)
+    ):
+        busy[b["application"]] = b["payment.order_no"]
+    out = []
+    for a in apps:
+        nos = awaiting.get(a["id"])
+        if not nos:
+            continue
+        try:
+            fee = fees.fee_for(a["business_line"], a["kind"])
+        except fees.NoFee:
+            continue
+        out.append(PayableGroup(
+            id=a["id"], group_no=a["group_no"], kind=_kind_label(a["business_line"], a["kind"]), name=a["name"],
+            certificate=str(fee.certificate), receipt_range=issuance.payer_range(nos).replace(" ~ ", " - "),
+            persons=len(nos), per_person=fee.per_person, amount=fee.per_person * len(nos),
+            submitted_at=a["submitted_at"], in_progress=busy.get(a["id"], ""),
+        ))
+    return out
+
+
+@dataclass
+class PaymentView:
+    order_no: str
+    status: str
+    method: str
+    amount: int
+    created_at: datetime
+    paid_at: datetime | None
+    failure: str
+    groups: list[dict[str, Any]] = field(default_factory=list)
+
+
+async def get_payment(actor: Actor, order_no: str) -> PaymentView | None:
+    p = await Payment.select().where(Payment.order_no == order_no).first()
+    if p is None or not owns_payment(actor, p):
+        return None
+    groups = await PaymentGroup.select(
+        PaymentGroup.application, PaymentGroup.persons, PaymentGroup.amount, PaymentGroup.application.group_no,
+        PaymentGroup.application.name,
+    ).where(PaymentGroup.payment == p["id"]).order_by(PaymentGroup.id)
+    return PaymentView(
+        order_no=p["order_no"], status=p["status"], method=p["method"], amount=p["amount"],
+        created_at=p["created_at"], paid_at=p["paid_at"], failure=p["failure"],
+        groups=[{"group_no": g["application.group_no"], "name": g["application.name"], "persons": g["persons"],
+                 "amount": g["amount"]} for g in groups],
+    )
+
+
+def _day_bounds(start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:
+    lo = datetime.combine(start, time.min, TAIPEI).astimezone(UTC) if start else None
+    hi = datetime.combine(end + timedelta(days=1), time.min, TAIPEI).astimezone(UTC) if end else None
+    return lo, hi
+
+
+async def _scoped_app_ids(actor: Actor, group_no: str = "") -> dict[int, dict[str, Any]]:
+    where = application_scope(actor) & Application.group_no.is_not_null()
+    if group_no:
+        where = where & (Application.group_no == group_no)
+    rows = await Application.select(
+        Application.id, Application.group_no, Application.business_line, Application.kind, Application.name,
+        Application.submitted_at,
+    ).where(where)
+    return {r["id"]: r for r in rows}
+
+
+@dataclass
+class CertificateGroup:
+    id: int
+    group_no: str
+    kind: str
+    name: str
+    submitted_at: datetime | None
+    paid_on: date
+    permits: list[dict[str, Any]] = field(default_factory=list)
+
+
+async def list_certificate_groups(actor: Actor, group_no: str = "", paid_from: date | None = None,
+                                  paid_to: date | None = None) -> list[CertificateGroup]:
+    """外生與外僑生六個月居留證下載 - 列表: groups with issued e-certificates."""
+    apps = await _scoped_app_ids(actor, group_no)
+    if not apps:
+        return []
+    where = Permit.application.is_in(list(apps))
+    if paid_from:
+        where = where & (Permit.issued_on >= paid_from)
+    if paid_to:
+        where = where & (Permit.issued_on <= paid_to)
+    rows = await Permit.select(
+        Permit.permit_no, Permit.application, Permit.issued_on, Permit.expires_on, Permit.case.receipt_no,
+        Permit.case.name_en, Permit.case.name_zh,
+    ).where(where).order_by(Permit.permit_no)
+    groups: dict[int, CertificateGroup] = {}
+    for r in rows:
+        a = apps[r["application"]]
+        g = groups.get(a["id"])
+        if g is None:
+            g = groups[a["id"]] = CertificateGroup(
+                id=a["id"], group_no=a["group_no"], kind=_kind_label(a["business_line"], a["kind"]), name=a["name"],
+                submitted_at=a["submitted_at"], paid_on=r["issued_on"],
+            )
+        g.permits.append({"permit_no": r["permit_no"], "receipt_no": r["case.receipt_no"],
+                          "name": f"{r['case.name_zh']} {r['case.name_en']}".strip(),
+                          "issued_on": r["issued_on"], "expires_on": r["expires_on"]})
+    return sorted(groups.values(), key=lambda g: g.group_no)
+
+
+@dataclass
+class ReceiptRow:
+    receipt_no: str
+    application: int
+    group_no: str
+    kind: str
+    name: str
+    submitted_at: datetime | None
+    issued_on: date
+    payer: str
+    amount: int
+    collected: dict[str, str]
+
+
+async def list_receipts(actor: Actor, group_no: str = "", case_receipt_no: str = "", paid_from: date | None = None,
+                        paid_to: date | None = None) -> list[ReceiptRow]:
+    """收據下載 - 列表."""
+    apps = await _scoped_app_ids(actor, group_no)
+    if not apps:
+        return []
+    where = Receipt.application.is_in(list(apps))
+    if paid_from:
+        where = where & (Receipt.issued_on >= paid_from)
+    if paid_to:
+        where = where & (Receipt.issued_on <= paid_to)
+    rows = await Receipt.select().where(where).order_by(Receipt.issued_on, ascending=False).output(load_json=True)
+    out = []
+    for r in rows:
+        if case_receipt_no and case_receipt_no not in (r["content"] or {}).get("receipt_nos", []):
+            continue
+        a = apps[r["application"]]
+        out.append(ReceiptRow(
+            receipt_no=r["receipt_no"], application=a["id"], group_no=a["group_no"],
+            kind=_kind_label(a["business_line"], a["kind"]), name=a["name"], submitted_at=a["submitted_at"],
+            issued_on=r["issued_on"], payer=r["payer"], amount=r["amount"], collected=r["collected"] or {},
+        ))
+    return out
+
+
+async def get_receipt_content(actor: Actor, receipt_no: str) -> dict[str, Any] | None:
+    r = await Receipt.select(Receipt.application, Receipt.content).where(
+        Receipt.receipt_no == receipt_no).output(load_json=True).first()
+    if r is None or not await Application.exists().where(application_scope(actor) & (Application.id == r["application"])):
+        return None
+    return r["content"]
+
+
+async def get_permit_content(actor: Actor, permit_no: str) -> dict[str, Any] | None:
+    r = await Permit.select(Permit.application, Permit.content).where(
+        Permit.permit_no == permit_no).output(load_json=True).first()
+    if r is None or not await Application.exists().where(application_scope(actor) & (Application.id == r["application"])):
+        return None
+    return r["content"]
+
+
+async def get_group_permits(actor: Actor, application_id: int) -> tuple[str, list[dict[str, Any]]] | None:
+    a = await Application.select(Application.group_no).where(
+        application_scope(actor) & (Application.id == application_id)).first()
+    if a is None:
+        return None
+    rows = await Permit.select(Permit.content).where(Permit.application == application_id).order_by(
+        Permit.permit_no).output(load_json=True)
+    if not rows:
+        return None
+    return a["group_no"] or str(application_id), [r["content"] for r in rows]
+
+
+@dataclass
+class Verification:
+    state: str  # genuine | expired | unknown
+    kind: str = ""  # receipt | permit
+    number: str = ""
+    issued_on: date | None = None
+    expires_on: date | None = None
+    name: str = ""
+    group_no: str = ""
+    amount: int | None = None
+
+
+async def verify_document(number: str, code: str, today: date | None = None) -> Verification:
+    """The public check behind the QR code: the number and its code must match a document we issued."""
+    number, code = number.strip().upper(), code.strip().upper()
+    if not number or not code or len(number) > 20 or len(code) > 20:
+        return Verification("unknown")
+    today = today or datetime.now(TAIPEI).date()
+    p = await Permit.select(Permit.content, Permit.issued_on, Permit.expires_on).where(
+        Permit.permit_no == number).output(load_json=True).first()
+    if p is not None and hmac.compare_digest(p["content"].get("verify_code", "").encode(), code.encode()):
+        c = p["content"]
+        return Verification(
+            "expired" if today > p["expires_on"] else "genuine", "permit", number, p["issued_on"], p["expires_on"],
+            name=issuance.mask_name(c.get("name_en") or c.get("name_zh") or ""), group_no=c.get("group_no", ""),
+        )
+    r = await Receipt.select(Receipt.content, Receipt.issued_on, Receipt.amount, Receipt.group_no).where(
+        Receipt.receipt_no == number).output(load_json=True).first()
+    if r is not None and hmac.compare_digest(r["content"].get("verify_code", "").encode(), code.encode()):
+        return Verification("genuine", "receipt", number, r["issued_on"], None, group_no=r["group_no"],
+                            amount=r["amount"])
+    return Verification("unknown")

@@ -1,0 +1,144 @@
+"""Issued documents: verification codes, the PDFs stored once and served from storage, group ZIPs.
+
+A document's content is a JSON snapshot taken when it is issued (the Receipt / Permit row). Its
+PDF is rendered from that snapshot once, written under var/documents/, and served from there
+ever after, so it never changes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import io
+import secrets
+import zipfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from app.domain import issuance
+from app.services import pdf
+from app.settings import settings
+
+VERIFY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+
+def documents_dir() -> Path:
+    return settings.var_dir / "documents"
+
+
+def new_verify_code() -> str:
+    return "".join(secrets.choice(VERIFY_ALPHABET) for _ in range(10))
+
+
+def verify_url(number: str, code: str) -> str:
+    return f"{settings.public_base_url}/verify/{number}?code={code}"
+
+
+def receipt_path(receipt_no: str) -> Path:
+    return documents_dir() / "receipts" / f"{receipt_no}.pdf"
+
+
+def permit_path(permit_no: str) -> Path:
+    return documents_dir() / "permits" / f"{permit_no}.pdf"
+
+
+def permit_filename(content: dict[str, Any]) -> str:
+    """As the seed's download: the case's 收件號 + r (106696500020r.pdf)."""
+    return f"{content.get('receipt_no') or content['permit_no']}r.pdf"
+
+
+def receipt_filename(receipt_no: str) -> str:
+    return f"receipt-{receipt_no}.pdf"
+
+
+def photo_data_uri(path: Path) -> str:
+    """A stored photo, re-encoded by Pillow (never passed as a path to the renderer)."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as im:
+            im = im.convert("RGB")
+            im.thumbnail((360, 480))
+            out = io.BytesIO()
+            im.save(out, "JPEG", quality=85)
+    except (OSError, ValueError):
+        return ""
+    return "data:image/jpeg;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+
+
+def _d(value: str) -> date:
+    return date.fromisoformat(value)
+
+
+def receipt_html(content: dict[str, Any]) -> str:
+    return pdf.render_template(
+        "documents/receipt.html",
+        {
+            "r": content,
+            "qr": pdf.qr_svg_data_uri(verify_url(content["receipt_no"], content["verify_code"])),
+            "verify_url": verify_url(content["receipt_no"], content["verify_code"]),
+        },
+    )
+
+
+def permit_html(content: dict[str, Any]) -> str:
+    issued, expires = _d(content["issued_on"]), _d(content["expires_on"])
+    born = _d(content["birth_date"]) if content.get("birth_date") else None
+    return pdf.render_template(
+        "documents/permit.html",
+        {
+            "p": content,
+            "issued_en": issuance.en_date(issued),
+            "expires_en": issuance.en_date(expires),
+            "expires_digits": expires.strftime("%Y%m%d"),
+            "born_en": issuance.en_date(born) if born else "",
+            "qr": pdf.qr_svg_data_uri(verify_url(content["permit_no"], content["verify_code"])),
+            "verify_url": verify_url(content["permit_no"], content["verify_code"]),
+        },
+    )
+
+
+def _read(path: Path) -> bytes | None:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _store_first(path: Path, data: bytes) -> bytes:
+    """Write unless another request stored it meanwhile (the first one stays); the stored bytes."""
+    existing = _read(path)
+    if existing is not None:
+        return existing
+    pdf.write_atomic(path, data)
+    return path.read_bytes()
+
+
+async def _stored(path: Path, make_html) -> bytes:
+    data = await asyncio.to_thread(_read, path)
+    if data is not None:
+        return data
+    return await asyncio.to_thread(_store_first, path, await pdf.render_pdf(make_html()))
+
+
+async def receipt_pdf(content: dict[str, Any]) -> bytes:
+    return await _stored(receipt_path(content["receipt_no"]), lambda: receipt_html(content))
+
+
+async def permit_pdf(content: dict[str, Any]) -> bytes:
+    return await _stored(permit_path(content["permit_no"]), lambda: permit_html(content))
+
+
+async def permits_zip(contents: list[dict[str, Any]]) -> bytes:
+    """A group's certificates as one ZIP (PDFs are compressed already: stored, not deflated)."""
+    pdfs = await asyncio.gather(*(permit_pdf(c) for c in contents))
+
+    def build() -> bytes:
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as z:
+            for content, data in zip(contents, pdfs, strict=True):
+                z.writestr(permit_filename(content), data)
+        return out.getvalue()
+
+    return await asyncio.to_thread(build)

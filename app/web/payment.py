@@ -1,0 +1,123 @@
+"""線上繳費: 列表 -> 明細 -> 繳費方式選擇 -> 開始繳費 (the gateway) -> 交易結果; and the gateway's notification."""
+
+from __future__ import annotations
+
+from litestar import Controller, Request, Response, get, post
+from litestar.enums import MediaType
+from litestar.exceptions import NotFoundException
+from litestar.response import Redirect
+
+from app.actions import payment as payment_actions
+from app.domain import fees
+from app.i18n import gettext as _
+from app.queries import payment as payment_queries
+from app.web.common import actor_of, render, school_required
+from app.web.middleware import client_ip
+
+NOTIFY_PATH = "/payment/notify"
+
+
+def _group_ids(request: Request) -> tuple[list[int], bool]:
+    """The ticked groups (group=ID, repeated) and whether 全選 was ticked."""
+    ids = []
+    for raw in request.query_params.getall("group", []):
+        if raw.isdigit() and len(raw) < 12:
+            ids.append(int(raw))
+    return ids, request.query_params.get("all") == "1"
+
+
+class PaymentController(Controller):
+    path = "/payment"
+    guards = [school_required]
+
+    @get("", name="payment:list")
+    async def list_page(self, request: Request) -> Response:
+        actor = actor_of(request)
+        assert actor is not None
+        groups = await payment_queries.list_payable(actor)
+        return render(request, "payment/list.html", {"groups": groups, "selected": set()})
+
+    async def _selected(self, request: Request) -> tuple[list[payment_queries.PayableGroup], Response | None]:
+        actor = actor_of(request)
+        assert actor is not None
+        ids, everything = _group_ids(request)
+        groups = await payment_queries.list_payable(actor, None if everything else ids)
+        payable = [g for g in groups if not g.in_progress]
+        if not payable:
+            listed = await payment_queries.list_payable(actor)
+            error = _error_none() if not ids and not everything else _error_busy()
+            return [], render(request, "payment/list.html",
+                              {"groups": listed, "selected": set(ids), "errors": {"groups": error}}, status_code=400)
+        return payable, None
+
+    @get("/detail", name="payment:detail")
+    async def detail_page(self, request: Request) -> Response:
+        groups, problem = await self._selected(request)
+        if problem is not None:
+            return problem
+        return render(request, "payment/detail.html", {"groups": groups, "total": sum(g.amount for g in groups)})
+
+    @get("/method", name="payment:method")
+    async def method_page(self, request: Request) -> Response:
+        groups, problem = await self._selected(request)
+        if problem is not None:
+            return problem
+        return render(request, "payment/method.html", {
+            "groups": groups, "total": sum(g.amount for g in groups), "methods": fees.METHODS,
+            "handling_fees": fees.HANDLING_FEES, "form": {"method": "card"},
+        })
+
+    @post("/start", name="payment:start")
+    async def start(self, request: Request) -> Response:
+        actor = actor_of(request)
+        assert actor is not None
+        form = await request.form()
+        ids = [int(v) for v in form.getall("group", []) if isinstance(v, str) and v.isdigit() and len(v) < 12]
+        method = str(form.get("method", ""))
+        try:
+            result = await payment_actions.start_payment(actor, ids, method, client_ip(request.scope))
+        except payment_actions.NotFound as exc:
+            raise NotFoundException() from exc
+        if result.errors:
+            groups = [g for g in await payment_queries.list_payable(actor, ids) if not g.in_progress]
+            return render(request, "payment/method.html", {
+                "groups": groups, "total": sum(g.amount for g in groups), "methods": fees.METHODS,
+                "handling_fees": fees.HANDLING_FEES, "form": {"method": method}, "errors": result.errors,
+            }, status_code=400)
+        return Redirect(path=result.redirect_url, status_code=303)
+
+    @get("/result/{order_no:str}", name="payment:result")
+    async def result_page(self, request: Request, order_no: str) -> Response:
+        actor = actor_of(request)
+        assert actor is not None
+        view = await payment_queries.get_payment(actor, order_no)
+        if view is None:
+            raise NotFoundException()
+        return render(request, "payment/result.html", {"payment": view})
+
+    @post("/result/{order_no:str}/query", name="payment:query")
+    async def query(self, request: Request, order_no: str) -> Response:
+        actor = actor_of(request)
+        assert actor is not None
+        try:
+            await payment_actions.settle_payment(order_no, actor, client_ip(request.scope))
+        except payment_actions.NotFound as exc:
+            raise NotFoundException() from exc
+        return Redirect(path=f"/payment/result/{order_no}", status_code=303)
+
+
+def _error_none() -> str:
+    return _("Tick at least one group to pay for.")
+
+
+def _error_busy() -> str:
+    return _("The groups ticked have nothing to pay now (already paid, or a payment is being processed).")
+
+
+@post(NOTIFY_PATH, name="payment:notify", status_code=200)
+async def notify(request: Request) -> Response:
+    """The gateway's server-to-server notification (excluded from CSRF: it is signed instead)."""
+    form = await request.form()
+    fields = {k: v for k, v in form.multi_items() if isinstance(v, str)}
+    accepted, body = await payment_actions.handle_notification(fields, client_ip(request.scope))
+    return Response(content=body, media_type=MediaType.TEXT, status_code=200 if accepted else 400)
