@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from app import db
+from app import db, demo_review
 from app.domain import numbering
 from app.domain.workflow import Status
 from app.services.hashing import hash_password_sync
@@ -125,6 +125,10 @@ async def load_demo() -> None:
                 )
                 school_of[login_id] = school_ids[si]
             await _groups(account_ids, school_of)
+            from app.demo_roster import load_demo_roster
+
+            await load_demo_roster()
+            await demo_review.load()
     finally:
         await db.stop()
     print("demo data loaded: accounts 03734301, 03734301-01, 03734301-02 (disabled), 03734302; "

@@ -16,8 +16,9 @@ from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from app import db
+from app.admin import admin_mount
 from app.settings import settings
-from app.web import accounts, addresses, auth, dashboard
+from app.web import accounts, addresses, apply, auth, dashboard, downloads, payment, review, roster, verify
 from app.web.errors import http_exception_handler, internal_error_handler
 from app.web.middleware import DatabaseMiddleware, LocaleMiddleware, SessionMiddleware, security_headers
 from app.web.templating import environment
@@ -33,7 +34,16 @@ def route_handlers() -> list:
         auth.AuthController,
         dashboard.DashboardController,
         accounts.AccountsController,
+        apply.ApplyController,
+        review.ReviewController,
+        roster.RosterController,
+        admin_mount(),
         addresses.districts_partial,
+        payment.PaymentController,
+        payment.notify,
+        downloads.DownloadsController,
+        verify.verify_form,
+        verify.verify_document,
         create_static_files_router(path="/static", directories=[STATIC], name="static", cache_control=None),
     ]
 
@@ -49,7 +59,7 @@ def create_app() -> Litestar:
             header_name=CSRF_HEADER,
             cookie_secure=settings.cookie_secure,
             cookie_samesite="strict",
-            exclude=["/admin", "/static"],
+            exclude=["/admin", "/static", "^/payment/notify$"],  # the gateway's notification is signed instead
         ),
         middleware=[
             DefineMiddleware(LocaleMiddleware),

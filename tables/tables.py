@@ -78,7 +78,7 @@ class Account(Table):
     enabled = Boolean(default=True)
     deleted = Boolean(default=False)
     last_login_at = Timestamptz(null=True, default=None)
-    password_hash = Varchar(length=255)
+    password_hash = Varchar(length=255, secret=True)  # never shown by the back office
     password_changed_at = Timestamptz(null=True, default=None)
     failed_logins = Integer(default=0)
     first_failed_at = Timestamptz(null=True, default=None)
@@ -388,3 +388,14 @@ class RosterImport(Table):
     rejected_count = Integer(default=0)
     rejected = JSON(default="[]")  # [[row no, {column: value}, [[column, message id, params], ...]], ...]
     created_at = Timestamptz(index=True)
+
+
+class LoginChallenge(Table):
+    """A single-use random challenge (256 bits, 2 minutes) for the certificate login."""
+
+    token = Varchar(length=64, unique=True)
+    business_no = Varchar(length=8, default="")
+    created_at = Timestamptz()
+    expires_at = Timestamptz(index=True)
+    used = Boolean(default=False)
+    ip = Varchar(length=64, default="")

@@ -18,6 +18,11 @@ MESSAGES = {
     "account_disabled": _l("The account has been disabled; its sessions have ended."),
     "account_deleted": _l("The account has been deleted. Its cases stay with the main account."),
     "sub_password_changed": _l("Saved successfully!"),
+    "draft_deleted": _l("The draft application has been deleted."),
+    "applicant_deleted": _l("The applicant has been deleted."),
+    "roster_added": _l("The students ticked have been added as applicants. Check and complete each one."),
+    "review_saved": _l("The decision has been saved."),
+    "roster_deleted": _l("The student has been removed from the roster."),
 }
 
 

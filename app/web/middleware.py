@@ -13,7 +13,7 @@ from app import db
 from app.domain.actor import Actor
 from app.i18n import LANG_COOKIE, from_accept_language, normalise, reset_locale, set_locale
 from app.services import sessions
-from app.settings import settings
+from app.settings import LOCAL_SIGNER_URL, settings
 
 SESSION_COOKIE = "__Host-arc_session" if settings.cookie_secure else "arc_session"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -161,10 +161,18 @@ def actor_from_session(info: sessions.SessionInfo) -> Actor:
     )
 
 
+def _origin(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
+
+
+# connect-src also allows the local signing component (HiPKI) on the user's own machine.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
-    "object-src 'none'; base-uri 'none'"
+    f"font-src 'self'; connect-src 'self' {_origin(LOCAL_SIGNER_URL)}; form-action 'self'; "
+    "frame-ancestors 'none'; object-src 'none'; base-uri 'none'"
 )
 
 
@@ -173,6 +181,9 @@ async def security_headers(message: Message, scope: Scope) -> None:
     if message["type"] != "http.response.start":
         return
     path = scope.get("path", "")
+    # A mount (/admin) sees its scope["path"] with the prefix stripped; raw_path keeps the request's.
+    raw_path = scope.get("raw_path")
+    full_path = raw_path.decode("latin-1") if isinstance(raw_path, bytes | bytearray) else path
     headers = message.setdefault("headers", [])
     present = {k.lower() for k, _v in headers}
     extra = {
@@ -182,7 +193,7 @@ async def security_headers(message: Message, scope: Scope) -> None:
         b"permissions-policy": b"camera=(), microphone=(), geolocation=()",
         b"cross-origin-opener-policy": b"same-origin",
     }
-    if not path.startswith("/admin"):
+    if not full_path.startswith("/admin"):
         extra[b"content-security-policy"] = CSP.encode()
     if settings.cookie_secure:
         extra[b"strict-transport-security"] = b"max-age=31536000; includeSubDomains"

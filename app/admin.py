@@ -1,0 +1,364 @@
+"""piccolo-admin for reviewers and supervisors, mounted at /admin.
+
+- Every domain table is browsable (filters on school, status, dates, 團號, 收件號, names, passport no.;
+  piccolo-admin exports the filtered rows as CSV). Sessions, captchas and password history are not shown.
+- The workflow and money tables are read-only: every write through the admin's API is refused
+  (statuses and numbers move only through the review actions). Tables added later by other features
+  are read-only too unless listed below.
+- Supervisors maintain reviewer accounts (piccolo users, which piccolo-admin lets superusers edit),
+  reviewer roles, schools and their accounts, and the holiday calendar.
+- The decisions are also forms; they call the same actions as the review desk.
+- The mount gets its own request-body limit (Litestar's does not reach it): `BodyLimit`.
+
+Built once per process (`admin_app()`), because building it registers routes and reads assets.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from datetime import timedelta
+from typing import Any
+
+from piccolo.apps.user.tables import BaseUser
+from piccolo_admin.endpoints import FormConfig, TableConfig, create_admin
+from piccolo_admin.translations.data import ENGLISH, TRADITIONAL_CHINESE
+from piccolo_api.crud.endpoints import OrderBy, PiccoloCRUD
+from piccolo_api.crud.validators import Validators
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+
+from app.actions import review
+from app.domain import workflow
+from app.domain.workflow import IllegalTransition
+from app.settings import settings
+from tables.piccolo_app import APP_CONFIG
+from tables.tables import (
+    Account,
+    Application,
+    Case,
+    Holiday,
+    ReviewerProfile,
+    ReviewEvent,
+    School,
+)
+
+log = logging.getLogger("arc.admin")
+
+ADMIN_BODY_LIMIT = 2 * 1024 * 1024  # the admin has no uploads of its own; forms and JSON are small
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+HIDDEN_TABLES = frozenset({"user_session", "captcha_challenge", "password_history"})
+REVIEW_DESK_URL = "/review/"
+
+
+# --- validators ------------------------------------------------------------------------------------------
+
+
+def refuse_writes(piccolo_crud: PiccoloCRUD, request: Request) -> None:
+    """Workflow tables: statuses and numbers change only through the review actions."""
+    if request.method.upper() in WRITE_METHODS:
+        raise HTTPException(
+            status_code=405,
+            detail="Read-only here: statuses and numbers change only through the review desk "
+                   "(唯讀：狀態與編號只能經由審核作業變更).",
+        )
+
+
+async def _role_of(user: BaseUser) -> str | None:
+    rows = await ReviewerProfile.select(ReviewerProfile.role).where(ReviewerProfile.user == user.id)
+    return rows[0]["role"] if rows else None
+
+
+async def supervisors_write(piccolo_crud: PiccoloCRUD, request: Request) -> None:
+    """Master data: everyone in the back office reads, supervisors (or superusers) write."""
+    if request.method.upper() not in WRITE_METHODS:
+        return
+    user: BaseUser = request.user.user
+    if user.superuser or await _role_of(user) == workflow.Role.SUPERVISOR:
+        return
+    raise HTTPException(status_code=403, detail="Only supervisors may change this (僅限主管修改).")
+
+
+READ_ONLY = Validators(every=[refuse_writes])
+
+
+def _supervised() -> Validators:
+    return Validators(every=[supervisors_write])
+
+
+# --- tables ----------------------------------------------------------------------------------------------
+
+
+def table_configs() -> list[TableConfig]:
+    g_cases, g_master, g_money, g_log = "申辦案件 Cases", "基本資料 Master data", "繳費 Payments", "紀錄 Logs"
+    configs: dict[type, TableConfig] = {
+        Application: TableConfig(
+            Application,
+            visible_columns=[Application.id, Application.group_no, Application.name, Application.school,
+                             Application.business_line, Application.kind, Application.member_count,
+                             Application.status, Application.submitted_at],
+            visible_filters=[Application.group_no, Application.name, Application.school, Application.status,
+                             Application.business_line, Application.kind, Application.submitted_at,
+                             Application.submitter_name],
+            validators=READ_ONLY, menu_group=g_cases,
+            order_by=[OrderBy(Application.submitted_at, ascending=False)],
+        ),
+        Case: TableConfig(
+            Case,
+            visible_columns=[Case.id, Case.receipt_no, Case.application, Case.name_zh, Case.name_en,
+                             Case.passport_no, Case.identity, Case.status, Case.submitted_at],
+            visible_filters=[Case.receipt_no, Case.application, Case.name_zh, Case.name_en, Case.passport_no,
+                             Case.identity, Case.status, Case.nationality, Case.submitted_at, Case.ui_no],
+            validators=READ_ONLY, menu_group=g_cases,
+            order_by=[OrderBy(Case.submitted_at, ascending=False)],
+        ),
+        ReviewEvent: TableConfig(
+            ReviewEvent,
+            visible_columns=[ReviewEvent.id, ReviewEvent.created_at, ReviewEvent.application, ReviewEvent.case,
+                             ReviewEvent.action, ReviewEvent.from_status, ReviewEvent.to_status,
+                             ReviewEvent.actor_label, ReviewEvent.comment],
+            visible_filters=[ReviewEvent.application, ReviewEvent.case, ReviewEvent.action,
+                             ReviewEvent.to_status, ReviewEvent.actor_label, ReviewEvent.created_at],
+            validators=READ_ONLY, menu_group=g_cases,
+            order_by=[OrderBy(ReviewEvent.created_at, ascending=False)],
+        ),
+        School: TableConfig(
+            School,
+            visible_columns=[School.id, School.name, School.business_no, School.unit, School.phone, School.email],
+            visible_filters=[School.name, School.business_no, School.addr_county],
+            validators=_supervised(), menu_group=g_master,
+        ),
+        Account: TableConfig(
+            Account,
+            visible_columns=[Account.id, Account.login_id, Account.school, Account.is_main, Account.name,
+                             Account.email, Account.enabled, Account.last_login_at],
+            visible_filters=[Account.login_id, Account.school, Account.is_main, Account.name, Account.enabled,
+                             Account.deleted],
+            validators=_supervised(), menu_group=g_master,
+        ),
+        ReviewerProfile: TableConfig(
+            ReviewerProfile,
+            visible_columns=[ReviewerProfile.id, ReviewerProfile.user, ReviewerProfile.display_name,
+                             ReviewerProfile.role, ReviewerProfile.mfa_required],
+            visible_filters=[ReviewerProfile.role, ReviewerProfile.display_name],
+            validators=_supervised(), menu_group=g_master,
+        ),
+        Holiday: TableConfig(
+            Holiday, visible_filters=[Holiday.day, Holiday.kind], validators=_supervised(), menu_group=g_master,
+            order_by=[OrderBy(Holiday.day, ascending=False)],
+        ),
+    }
+    out = list(configs.values())
+    for table in APP_CONFIG.table_classes:
+        name = table._meta.tablename
+        if table in configs or name in HIDDEN_TABLES:
+            continue
+        if name.startswith(("payment", "receipt", "permit", "document_counter")):
+            group = g_money
+        elif name.endswith("event"):
+            group = g_log
+        elif name.startswith("roster"):
+            group = g_master
+        else:
+            group = g_cases
+        # Anything not listed (payments, receipts, attachments, ...) is read-only here.
+        out.append(TableConfig(table, validators=READ_ONLY, menu_group=group))
+    return out
+
+
+# --- decision forms --------------------------------------------------------------------------------------
+
+
+class CaseDecision(BaseModel):
+    receipt_no: str = Field(description="收件號 Receipt no. of the case", min_length=1, max_length=12)
+    comment: str = Field(default="", description="審核意見 Comment (the school reads it)", max_length=2000)
+
+
+class ReasonedDecision(BaseModel):
+    receipt_no: str = Field(description="收件號 Receipt no. of the case", min_length=1, max_length=12)
+    comment: str = Field(description="理由 Reason (required; the school reads it)", min_length=1, max_length=2000)
+
+
+class CollectDecision(BaseModel):
+    receipt_no: str = Field(description="收件號 Receipt no. of the case", min_length=1, max_length=12)
+    payment_receipt_no: str = Field(description="收據號碼 Number on the payment receipt", min_length=1,
+                                    max_length=30)
+    comment: str = Field(default="", max_length=2000)
+
+
+class GroupReturn(BaseModel):
+    group_no: str = Field(description="團號 Group no.", min_length=1, max_length=9)
+    comment: str = Field(description="審核意見 What the school must correct", min_length=1, max_length=2000)
+
+
+async def _actor(request: Request):
+    actor = await review.reviewer_actor(request.user.user.id)
+    if actor is None:
+        raise ValueError("Only reviewers decide cases (僅審核人員可作審核決定).")
+    return actor
+
+
+def _message(outcome: review.Outcome) -> str:
+    return (f"{workflow.action_label(outcome.action)}: {workflow.label(outcome.from_status)} → "
+            f"{workflow.label(outcome.to_status)} ({len(outcome.case_ids)})")
+
+
+def _decision_endpoint(action: str):
+    async def endpoint(request: Request, data: Any) -> str:
+        actor = await _actor(request)
+        rows = await Case.select(Case.id, Case.version).where(Case.receipt_no == data.receipt_no.strip())
+        if not rows:
+            raise ValueError("No case with this receipt no. (查無此收件號).")
+        try:
+            outcome = await review.decide(
+                actor, rows[0]["id"], rows[0]["version"], action, data.comment,
+                receipt_no=getattr(data, "payment_receipt_no", ""),
+            )
+        except review.ReviewError as exc:
+            raise ValueError(exc.message) from exc
+        except IllegalTransition as exc:
+            raise ValueError(exc.reason) from exc
+        return _message(outcome)
+
+    endpoint.__name__ = f"form_{action}"
+    return endpoint
+
+
+async def _group_return(request: Request, data: GroupReturn) -> str:
+    actor = await _actor(request)
+    rows = await Application.select(Application.id, Application.version).where(
+        Application.group_no == data.group_no.strip()
+    )
+    if not rows:
+        raise ValueError("No group with this group no. (查無此團號).")
+    try:
+        outcome = await review.return_group_for_supplement(actor, rows[0]["id"], rows[0]["version"], data.comment)
+    except review.ReviewError as exc:
+        raise ValueError(exc.message) from exc
+    except IllegalTransition as exc:
+        raise ValueError(exc.reason) from exc
+    return _message(outcome)
+
+
+FORMS = (
+    ("pass_first_review", "初審通過 Pass first review", CaseDecision),
+    ("return_for_supplement", "退回補正 Return for supplement", ReasonedDecision),
+    ("not_accept", "不受理 Not accept", ReasonedDecision),
+    ("approve", "複審核准 Approve", CaseDecision),
+    ("reject", "不核准 Reject", ReasonedDecision),
+    ("card_made", "製證完成 Card made", CaseDecision),
+    ("card_collected", "已領證 Card collected", CollectDecision),
+)
+
+
+def forms() -> list[FormConfig]:
+    out = [
+        FormConfig(name=name, pydantic_model=model, endpoint=_decision_endpoint(action),
+                   description="The same decision as on the review desk (與審核作業台相同的審核決定).",
+                   form_group="審核決定 Decisions")
+        for action, name, model in FORMS
+    ]
+    out.append(FormConfig(name="整團退回補正 Return whole group", pydantic_model=GroupReturn, endpoint=_group_return,
+                          description="The group's own data or attachments need correcting (團資料或附件需補正).",
+                          form_group="審核決定 Decisions"))
+    return out
+
+
+# --- the app ---------------------------------------------------------------------------------------------
+
+
+class BodyLimit:
+    """413 for a request body over `limit` bytes: by Content-Length, or counted while it streams."""
+
+    def __init__(self, app: Any, limit: int) -> None:
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for key, value in scope.get("headers", []):
+            if key.lower() == b"content-length":
+                try:
+                    too_big = int(value) > self.limit
+                except ValueError:
+                    too_big = True
+                if too_big:
+                    await _too_large(send)
+                    return
+        seen = 0
+        started = False
+
+        async def limited_receive():
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.limit:
+                    raise _TooLarge
+            return message
+
+        async def tracking_send(message):
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _TooLarge:
+            if not started:
+                await _too_large(send)
+
+
+class _TooLarge(Exception):
+    pass
+
+
+async def _too_large(send: Any) -> None:
+    body = b"Request body too large"
+    await send({"type": "http.response.start", "status": 413,
+                "headers": [(b"content-type", b"text/plain; charset=utf-8"),
+                            (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+@functools.cache
+def admin_app() -> Any:
+    """The piccolo-admin ASGI app, wrapped in the body limit. Built once."""
+    app = create_admin(
+        tables=table_configs(),
+        forms=forms(),
+        auth_table=BaseUser,
+        session_expiry=timedelta(minutes=30),
+        increase_expiry=timedelta(minutes=10),
+        max_session_expiry=timedelta(hours=12),
+        production=settings.cookie_secure,
+        site_name="居留證線上申辦 審核後台 Review back office",
+        default_language_code="zh-TW",
+        translations=[TRADITIONAL_CHINESE, ENGLISH],
+        sidebar_links={"審核作業台 Review desk": REVIEW_DESK_URL},
+        page_size=30,
+        allowed_hosts=[h for h in [_host(settings.public_base_url)] if h],
+    )
+    return BodyLimit(app, ADMIN_BODY_LIMIT)
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return urlsplit(url).hostname or ""
+
+
+def admin_mount() -> Any:
+    """The route handler for app/main.py: piccolo-admin at /admin (its own CSRF, sessions and limits)."""
+    from litestar import asgi
+
+    app = admin_app()
+
+    @asgi("/admin", is_mount=True, copy_scope=True, name="admin")
+    async def admin(scope: Any, receive: Any, send: Any) -> None:
+        await app(scope, receive, send)
+
+    return admin
