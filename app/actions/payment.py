@@ -253,14 +253,14 @@ async def _next(key: str) -> int:
     return int(rows[0]["value"])
 
 
-async def _move(case: dict[str, Any], action: str, label: str) -> str:
-    new = workflow.apply(case["status"], action, Role.SYSTEM)
+async def _move(case: dict[str, Any], action: str, label: str, role: Role = Role.SYSTEM) -> str:
+    new = workflow.apply(case["status"], action, role)
     case["version"] = await db.update_versioned(
         Case, case["id"], case["version"], {Case.status: new, Case.updated_at: datetime.now(UTC)}
     )
     await ReviewEvent.insert(ReviewEvent(
         application=case["application"], case=case["id"], from_status=case["status"], action=action,
-        to_status=new, actor_kind="system", actor_label=label, created_at=datetime.now(UTC),
+        to_status=new, actor_kind="system" if role == Role.SYSTEM else "reviewer", actor_label=label, created_at=datetime.now(UTC),
     ))
     case["status"] = new
     return new
@@ -401,7 +401,7 @@ async def collect_card(actor: Actor, role: Role, case_receipt_no: str, payer_nam
         if receipt is None:
             raise CollectError(_("No paid receipt covers this case."))
         try:
-            await _move(case, "card_collected", actor.label or role.value)
+            await _move(case, "card_collected", actor.label or role.value, role)
         except workflow.IllegalTransition as exc:
             raise CollectError(exc.reason) from exc
         collected = dict(receipt["collected"] or {})

@@ -71,7 +71,7 @@ class DownloadsController(Controller):
         return render(request, "downloads/certificates.html", {"form": form, "errors": errors, "rows": rows},
                       status_code=400 if errors else 200)
 
-    @get("/certificates/{permit_no:str}.pdf", name="downloads:certificate")
+    @get("/certificates/{permit_no:str}/pdf", name="downloads:certificate")
     async def certificate(self, request: Request, permit_no: str) -> Response:
         actor = actor_of(request)
         assert actor is not None
@@ -80,7 +80,7 @@ class DownloadsController(Controller):
             raise NotFoundException()
         return _file(await issued.permit_pdf(content), issued.permit_filename(content), "application/pdf")
 
-    @get("/certificates/group/{application_id:int}.zip", name="downloads:certificates-zip")
+    @get("/certificates/group/{application_id:int}/zip", name="downloads:certificates-zip")
     async def certificates_zip(self, request: Request, application_id: int) -> Response:
         actor = actor_of(request)
         assert actor is not None
@@ -102,7 +102,7 @@ class DownloadsController(Controller):
         return render(request, "downloads/receipts.html", {"form": form, "errors": errors, "rows": rows},
                       status_code=400 if errors else 200)
 
-    @get("/receipts/{receipt_no:str}.pdf", name="downloads:receipt")
+    @get("/receipts/{receipt_no:str}/pdf", name="downloads:receipt")
     async def receipt(self, request: Request, receipt_no: str) -> Response:
         actor = actor_of(request)
         assert actor is not None

@@ -168,8 +168,8 @@ async def test_other_school_and_other_sub_account_see_nothing(client):
     receipt_no = (await Receipt.select(Receipt.receipt_no).first())["receipt_no"]
     await client.post_form("/logout", {})
     await client.login("03734301-01")  # a sub-account: only what it created itself
-    for url in (f"/payment/result/{order_no}", f"/downloads/certificates/{permit_no}.pdf",
-                f"/downloads/receipts/{receipt_no}.pdf", f"/downloads/certificates/group/{gid}.zip"):
+    for url in (f"/payment/result/{order_no}", f"/downloads/certificates/{permit_no}/pdf",
+                f"/downloads/receipts/{receipt_no}/pdf", f"/downloads/certificates/group/{gid}/zip"):
         assert (await client.get(url)).status_code == 404, url
     r = await client.get("/downloads/receipts?group_no=&receipt_no=&paid_from=&paid_to=")
     assert receipt_no not in r.text
