@@ -5,6 +5,7 @@ Everything starts from `application_scope(actor)`: out of scope is None (the web
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,24 +55,40 @@ async def list_drafts(actor: Actor, line: str = "foreign", kind: str = "first") 
     ]
 
 
+def _json(value: Any) -> Any:
+    if isinstance(value, str):
+        return json.loads(value or "{}")
+    return value if value is not None else {}
+
+
+def _case(row: dict[str, Any] | None) -> dict[str, Any] | None:
+    """JSON columns as dicts, whichever engine answered."""
+    if row is not None:
+        row["data"] = _json(row.get("data"))
+        row["address"] = _json(row.get("address"))
+    return row
+
+
 async def get_application(actor: Actor, application_id: int) -> dict[str, Any] | None:
-    rows = await Application.select(*APPLICATION_COLUMNS).where(
+    row = await Application.select(*APPLICATION_COLUMNS).where(
         application_scope(actor) & (Application.id == application_id)
     ).first()
-    return rows
+    if row is not None:
+        row["submitter_addr"] = _json(row["submitter_addr"])
+    return row
 
 
 async def list_applicants(actor: Actor, application_id: int) -> list[dict[str, Any]] | None:
     """The cases of a group in the order they were added; None when the group is out of scope."""
     if not await Application.exists().where(application_scope(actor) & (Application.id == application_id)):
         return None
-    return await Case.select().where(Case.application == application_id).order_by(Case.id)
+    return [_case(c) for c in await Case.select().where(Case.application == application_id).order_by(Case.id)]
 
 
 async def get_applicant(actor: Actor, application_id: int, case_id: int) -> dict[str, Any] | None:
     if not await Application.exists().where(application_scope(actor) & (Application.id == application_id)):
         return None
-    return await Case.select().where((Case.application == application_id) & (Case.id == case_id)).first()
+    return _case(await Case.select().where((Case.application == application_id) & (Case.id == case_id)).first())
 
 
 async def list_group_attachments(actor: Actor, application_id: int) -> list[dict[str, Any]] | None:

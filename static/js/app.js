@@ -94,3 +94,75 @@
     focusSummary(document);
   });
 })();
+
+/* Group application: "+" adds one more file chooser, the photo shows before upload, the date text and
+   its calendar follow each other, a submit form sends once. Everything works without it. */
+(function () {
+  "use strict";
+  function addFile(btn) {
+    var box = btn.closest("[data-file-choosers]");
+    var first = box && box.querySelector("input[type=file]");
+    if (!first) { return; }
+    var copy = first.cloneNode(false);
+    copy.value = "";
+    box.insertBefore(copy, btn);
+    copy.focus();
+  }
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function toIso(text) {
+    var s = (text || "").trim().replace(/\//g, "-");
+    var m = /^(\d{4})-?(\d{1,2})-?(\d{1,2})$/.exec(s);
+    if (!m) { return ""; }
+    return m[1] + "-" + pad(parseInt(m[2], 10)) + "-" + pad(parseInt(m[3], 10));
+  }
+  document.addEventListener("click", function (e) {
+    var btn = e.target.closest && e.target.closest("[data-add-file]");
+    if (btn) { e.preventDefault(); addFile(btn); }
+  });
+  document.addEventListener("change", function (e) {
+    var el = e.target;
+    if (el.matches && el.matches("input[type=file][data-preview]") && el.files && el.files[0]) {
+      var img = document.getElementById(el.getAttribute("data-preview"));
+      if (img && /^image\//.test(el.files[0].type)) {
+        img.src = URL.createObjectURL(el.files[0]);
+        img.hidden = false;
+        var empty = document.querySelector("[data-photo-empty]");
+        if (empty) { empty.hidden = true; }
+      }
+    }
+    if (el.matches && el.matches("[data-date-picker]")) {
+      var text = document.querySelector("[data-date-text='" + el.getAttribute("data-date-picker") + "']");
+      if (text && el.value) {
+        text.value = el.value.replace(/-/g, "/");
+        text.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+    }
+    if (el.matches && el.matches("[data-date-text]")) {
+      var picker = document.querySelector("[data-date-picker='" + el.getAttribute("data-date-text") + "']");
+      if (picker) { picker.value = toIso(el.value); }
+    }
+    if (el.matches && el.matches("input[name=enrollment_status]")) {
+      var sch = document.getElementById("f-scholarship");
+      if (sch) { sch.disabled = el.value !== "R"; if (sch.disabled) { sch.checked = false; } }
+    }
+  });
+  document.addEventListener("submit", function (e) {
+    var form = e.target;
+    if (form.hasAttribute && form.hasAttribute("data-submit-once")) {
+      if (form.getAttribute("data-sent")) { e.preventDefault(); return; }
+      form.setAttribute("data-sent", "1");
+      var b = form.querySelector("button[type=submit]");
+      if (b) { b.setAttribute("aria-disabled", "true"); b.classList.add("is-busy"); }
+    }
+  });
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-add-file], [data-date-picker]").forEach(function (el) { el.hidden = false; });
+    var sch = document.getElementById("f-scholarship");
+    var reg = document.getElementById("f-enrollment_status-R");
+    if (sch && reg && !reg.checked) { sch.disabled = true; sch.checked = false; }
+    document.querySelectorAll("[data-date-text]").forEach(function (t) {
+      var p = document.querySelector("[data-date-picker='" + t.getAttribute("data-date-text") + "']");
+      if (p) { p.value = toIso(t.value); }
+    });
+  });
+})();

@@ -1,0 +1,552 @@
+"""線上申辦 → 外生、外僑生居留證首次申請: drafts, terms, the three-step wizard, submit, read-only view, files.
+
+Handlers stay thin: read the request, call one action or query, render. Out of scope answers 404;
+a submitted group is no longer editable (its pages redirect to the read-only view).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import UploadFile
+from litestar.exceptions import NotFoundException
+
+from app.actions import apply as actions
+from app.domain import applicant as rules
+from app.domain.addresses import ADDRESS_PARTS
+from app.domain.documents import UPLOAD_RULES_TEXT, case_documents, group_documents
+from app.domain.stations import stations
+from app.i18n import format_datetime, get_locale
+from app.i18n import gettext as _
+from app.queries import apply as q
+from app.services import mail, uploads
+from app.web.common import actor_of, form_data, redirect, render, school_required
+
+DRAFTS = "/apply/first"
+
+
+def _actor(request: Request):
+    actor = actor_of(request)
+    assert actor is not None
+    return actor
+
+
+def after_commit(request: Request, job) -> None:
+    """Run `job()` after the request's transaction has committed (the mail of a submit)."""
+    state = request.scope.setdefault("state", {})
+    state.setdefault("after_commit", []).append(job)
+
+
+async def _uploads(request: Request, kinds: list[str]) -> list[actions.Upload]:
+    """The chosen files of the form: fields `file_<kind>` (several each)."""
+    form = await request.form()
+    out: list[actions.Upload] = []
+    for kind in kinds:
+        for value in form.getall(f"file_{kind}", []):
+            if isinstance(value, UploadFile) and value.filename:
+                data = await value.read(uploads.MAX_BYTES + 1)
+                out.append(actions.Upload(kind=kind, filename=value.filename, data=data))
+    return out
+
+
+def _op(form: dict[str, str]) -> str:
+    return form.get("op", "save")
+
+
+def _removal(op: str) -> int | None:
+    if op.startswith("remove-") and op[7:].isdigit():
+        return int(op[7:])
+    return None
+
+
+async def _application(request: Request, application_id: int, *, draft: bool = True) -> dict[str, Any]:
+    app = await q.get_application(_actor(request), application_id)
+    if app is None:
+        raise NotFoundException()
+    return app
+
+
+def _submitted(app: dict[str, Any]) -> Response | None:
+    if not q.is_draft(app):
+        return redirect(f"/apply/groups/{app['id']}")
+    return None
+
+
+def _addr_form(parts: Any, prefix: str = "addr") -> dict[str, str]:
+    parts = parts if isinstance(parts, dict) else {}
+    return {f"{prefix}_{p}": parts.get(p, "") or "" for p in ADDRESS_PARTS}
+
+
+def _steps(app: dict[str, Any], current: str) -> dict[str, Any]:
+    base = f"/apply/drafts/{app['id']}"
+    return {
+        "current": current,
+        "items": [
+            ("submitter", _("Submitter"), f"{base}/submitter"),  # 送件人
+            ("details", _("Application data"), f"{base}/details"),  # 申請資料
+            ("applicants", _("Applicants"), f"{base}/applicants"),  # 申請人
+        ],
+    }
+
+
+class ApplyController(Controller):
+    path = "/apply"
+    guards = [school_required]
+
+    # 暫存申請資料查詢 ---------------------------------------------------------------------------
+
+    @get("/first", name="apply:drafts")
+    async def drafts(self, request: Request) -> Response:
+        rows = await q.list_drafts(_actor(request))
+        return render(request, "apply/drafts.html", {"drafts": rows})
+
+    @get("/first/terms", name="apply:terms")
+    async def terms(self, request: Request) -> Response:
+        return render(request, "apply/terms.html", {})
+
+    @post("/first/terms", name="apply:create")
+    async def create(self, request: Request) -> Response:
+        form = await form_data(request)
+        try:
+            app_id = await actions.create_draft(_actor(request), terms_accepted=form.get("agree") == "1")
+        except actions.Refused as exc:
+            return render(request, "apply/terms.html", {"errors": {"agree": exc.problems[0]}}, status_code=400)
+        except actions.NotFound as exc:
+            raise NotFoundException() from exc
+        return redirect(f"/apply/drafts/{app_id}/submitter")
+
+    @get("/drafts/{application_id:int}", name="apply:edit")
+    async def edit(self, request: Request, application_id: int) -> Response:
+        app = await _application(request, application_id)
+        if (r := _submitted(app)) is not None:
+            return r
+        step = "applicants" if app["name"] and app["station_code"] else "submitter"
+        return redirect(f"/apply/drafts/{application_id}/{step}")
+
+    @get("/drafts/{application_id:int}/delete", name="apply:delete-confirm")
+    async def delete_confirm(self, request: Request, application_id: int) -> Response:
+        app = await _application(request, application_id)
+        if (r := _submitted(app)) is not None:
+            return r
+        return render(request, "apply/delete_confirm.html", {"app": app})
+
+    @post("/drafts/{application_id:int}/delete", name="apply:delete")
+    async def delete(self, request: Request, application_id: int) -> Response:
+        try:
+            await actions.delete_draft(_actor(request), application_id)
+        except actions.NotFound as exc:
+            raise NotFoundException() from exc
+        except actions.NotEditable:
+            return redirect(f"/apply/groups/{application_id}")
+        return redirect(DRAFTS, flash="draft_deleted")
+
+    # Step 1 送件人 -----------------------------------------------------------------------------
+
+    @get("/drafts/{application_id:int}/submitter", name="apply:submitter")
+    async def submitter(self, request: Request, application_id: int) -> Response:
+        app = await _application(request, application_id)
+        if (r := _submitted(app)) is not None:
+            return r
+        form = {k: app[k] or "" for k in ("submitter_name", "submitter_national_id", "submitter_phone",
+                                          "submitter_email")}
+        form.update(_addr_form(app["submitter_addr"]))
+        return render(request, "apply/submitter.html", {"app": app, "form": form, "steps": _steps(app, "submitter")})
+
+    @post("/drafts/{application_id:int}/submitter", name="apply:submitter-save")
+    async def submitter_save(self, request: Request, application_id: int) -> Response:
+        app = await _application(request, application_id)
+        if (r := _submitted(app)) is not None:
+            return r
+        form = await form_data(request)
+        errors = await actions.save_submitter(_actor(request), application_id, form)
+        if errors:
+            return render(request, "apply/submitter.html",
+                          {"app": app, "form": form, "errors": errors, "steps": _steps(app, "submitter")},
+                          status_code=400)
+        return redirect(f"/apply/drafts/{application_id}/details")
+
+    # Step 2 申請資料 ---------------------------------------------------------------------------
+
+    async def _details_page(self, request: Request, app: dict[str, Any], form: dict[str, str],
+                            errors: dict[str, str], status_code: int = 200) -> Response:
+        files = await q.list_group_attachments(_actor(request), app["id"]) or []
+        return render(request, "apply/details.html", {
+            "app": app, "form": form, "errors": errors, "steps": _steps(app, "details"),
+            "documents": group_documents(line=app["business_line"], kind=app["kind"]),
+            "files": q.by_kind(files, None), "stations": stations(), "upload_rules": str(UPLOAD_RULES_TEXT),
+            "accept": uploads.ACCEPT,
+        }, status_code=status_code)
+
+    @get("/drafts/{application_id:int}/details", name="apply:details")
+    async def details(self, request: Request, application_id: int) -> Response:
+        app = await _application(request, application_id)
+        if (r := _submitted(app)) is not None:
+            return r
+        form = {"name": app["name"], "member_count": str(app["member_count"]), "pickup_method": "self",
+                "station_code": app["station_code"]}
+        return await self._details_page(request, app, form, {})
+
+    @post("/drafts/{application_id:int}/details", name="apply:details-save")
+    async def details_save(self, request: Request, application_id: int) -> Response:
+        app = await _application(request, application_id)
+        if (r := _submitted(app)) is not None:
+            return r
+        actor = _actor(request)
+        form = await form_data(request)
+        op = _op(form)
+        if (att := _removal(op)) is not None:
+            try:
+                await actions.remove_attachment(actor, application_id, att)
+            except actions.NotFound as exc:
+                raise NotFoundException() from exc
+        files = await _uploads(request, [d.doc for d in group_documents(line=app["business_line"], kind=app["kind"])])
+        if op == "back":
+            # 回上一頁: keep the files chosen, go back without checking the fields.
+            if files:
+                for f in files:
+                    await actions.upload_attachment(actor, application_id, None, f)
+            return redirect(f"/apply/drafts/{application_id}/submitter")
+        errors = await actions.save_details(actor, application_id, form, files)
+        if _removal(op) is not None:
+            # Removing a file is not a save attempt: show only what went wrong with uploads.
+            errors = {k: m for k, m in errors.items() if k.startswith("doc_") and files}
+            app = await _application(request, application_id)
+            return await self._details_page(request, app, form, errors)
+        if errors:
+            app = await _application(request, application_id)
+            return await self._details_page(request, app, form, errors, status_code=400)
+        return redirect(f"/apply/drafts/{application_id}/applicants", flash="saved")
+
+    # Step 3 申請人 -----------------------------------------------------------------------------
+
+    @get("/drafts/{application_id:int}/applicants", name="apply:applicants")
+    async def applicants(self, request: Request, application_id: int) -> Response:
+        app = await _application(request, application_id)
+        if (r := _submitted(app)) is not None:
+            return r
+        return await self._applicants_page(request, app)
+
+    async def _applicants_page(self, request: Request, app: dict[str, Any], *, problems: list[str] | None = None,
+                               identity_error: str | None = None, status_code: int = 200) -> Response:
+        actor = _actor(request)
+        cases = await q.list_applicants(actor, app["id"]) or []
+        files = await q.list_group_attachments(actor, app["id"]) or []
+        group_kinds = {f["kind"] for f in files if f["case"] is None}
+        group_problems = actions.group_problems(app, group_kinds)
+        incomplete = sum(1 for c in cases if not c["complete"])
+        can_submit = not group_problems and not rules.submit_problems(app["member_count"], len(cases), incomplete)
+        return render(request, "apply/applicants.html", {
+            "app": app, "cases": cases, "steps": _steps(app, "applicants"), "can_submit": can_submit,
+            "group_problems": group_problems, "problems": problems or [], "incomplete": incomplete,
+            "identities": rules.choices(rules.IDENTITIES), "identity_error": identity_error,
+            "identity_names": {k: str(v) for k, v in rules.IDENTITIES.items()},
+            "roster_url": _roster_available() and f"/apply/drafts/{app['id']}/roster",
+            "max_members": rules.MAX_MEMBERS,
+        }, status_code=status_code)
+
+    @post("/drafts/{application_id:int}/applicants", name="apply:applicant-add")
+    async def applicant_add(self, request: Request, application_id: int) -> Response:
+        app = await _application(request, application_id)
+        if (r := _submitted(app)) is not None:
+            return r
+        form = await form_data(request)
+        try:
+            case_id = await actions.add_applicant(_actor(request), application_id, form.get("identity", ""))
+        except actions.Refused as exc:
+            return await self._applicants_page(request, app, identity_error=exc.problems[0], status_code=400)
+        return redirect(f"/apply/drafts/{application_id}/applicants/{case_id}")
+
+    async def _applicant_page(self, request: Request, app: dict[str, Any], case: dict[str, Any],
+                              form: dict[str, str], errors: dict[str, str], *, saved: bool = False,
+                              status_code: int = 200) -> Response:
+        files = await q.list_group_attachments(_actor(request), app["id"]) or []
+        documents = case_documents(
+            line=app["business_line"], kind=app["kind"], identity=case["identity"],
+            enrollment=form.get("enrollment_status", ""), scholarship=bool(form.get("scholarship")),
+        )
+        return render(request, "apply/applicant.html", {
+            "app": app, "case": case, "form": form, "errors": errors, "saved": saved,
+            "steps": _steps(app, "applicants"), "documents": documents, "files": q.by_kind(files, case["id"]),
+            "upload_rules": str(UPLOAD_RULES_TEXT), "accept": uploads.ACCEPT,
+            "labels": {k: str(v) for k, v in rules.FIELD_LABELS.items()} | {
+                f"doc_{d.doc}": d.label for d in documents},
+            "identity_label": str(rules.IDENTITIES.get(case["identity"], "")),
+            "qualification": str(rules.QUALIFICATION),
+            "enrollment": rules.choices(rules.ENROLLMENT), "genders": rules.choices(rules.GENDERS),
+            "marital": rules.choices(rules.MARITAL), "education": rules.choices(rules.EDUCATION),
+            "programs": rules.choices(rules.PROGRAMS), "grades": rules.choices(rules.GRADES),
+            "countries": rules.country_choices(), "nationalities": rules.country_choices(nationality=True),
+        }, status_code=status_code)
+
+    async def _case(self, request: Request, application_id: int, case_id: int) -> tuple[dict, dict]:
+        app = await _application(request, application_id)
+        case = await q.get_applicant(_actor(request), application_id, case_id)
+        if case is None:
+            raise NotFoundException()
+        return app, case
+
+    @get("/drafts/{application_id:int}/applicants/{case_id:int}", name="apply:applicant")
+    async def applicant(self, request: Request, application_id: int, case_id: int) -> Response:
+        app, case = await self._case(request, application_id, case_id)
+        if (r := _submitted(app)) is not None:
+            return r
+        form = rules.form_from_record(case)
+        errors: dict[str, str] = {}
+        data = case["data"] if isinstance(case["data"], dict) else {}
+        if data.get("saved") and not case["complete"]:
+            # Back to an applicant saved before: say at once what is still missing.
+            errors = await actions.problems_of(_actor(request), application_id, case_id)
+        return await self._applicant_page(request, app, case, form, errors)
+
+    @post("/drafts/{application_id:int}/applicants/{case_id:int}", name="apply:applicant-save")
+    async def applicant_save(self, request: Request, application_id: int, case_id: int) -> Response:
+        app, case = await self._case(request, application_id, case_id)
+        if (r := _submitted(app)) is not None:
+            return r
+        actor = _actor(request)
+        form = await form_data(request)
+        op = _op(form)
+        if (att := _removal(op)) is not None:
+            try:
+                await actions.remove_attachment(actor, application_id, att)
+            except actions.NotFound as exc:
+                raise NotFoundException() from exc
+        kinds = ["photo"] + [d.doc for d in case_documents(
+            line=app["business_line"], kind=app["kind"], identity=case["identity"],
+            enrollment=form.get("enrollment_status", ""), scholarship=bool(form.get("scholarship")))]
+        files = await _uploads(request, kinds)
+        errors = await actions.save_applicant(actor, application_id, case_id, form, files)
+        if op == "back":
+            return redirect(f"/apply/drafts/{application_id}/applicants", flash="saved")
+        _app, case = await self._case(request, application_id, case_id)
+        shown = rules.normalise({k: form.get(k, "") for k in rules.form_keys()})
+        if _removal(op) is not None:
+            errors = {}
+        return await self._applicant_page(request, app, case, shown, errors, saved=True)
+
+    @post("/drafts/{application_id:int}/applicants/{case_id:int}/autosave", name="apply:applicant-autosave")
+    async def applicant_autosave(self, request: Request, application_id: int, case_id: int) -> Response:
+        app, _case = await self._case(request, application_id, case_id)
+        if not q.is_draft(app):
+            raise NotFoundException()
+        form = await form_data(request)
+        problems = await actions.save_applicant(_actor(request), application_id, case_id, form)
+        return render(request, "apply/_autosaved.html", {
+            "time": format_datetime(actions.now())[-8:-3], "complete": not problems, "missing": len(problems),
+        })
+
+    @get("/drafts/{application_id:int}/applicants/{case_id:int}/delete", name="apply:applicant-delete-confirm")
+    async def applicant_delete_confirm(self, request: Request, application_id: int, case_id: int) -> Response:
+        app, case = await self._case(request, application_id, case_id)
+        if (r := _submitted(app)) is not None:
+            return r
+        return render(request, "apply/applicant_delete.html", {"app": app, "case": case})
+
+    @post("/drafts/{application_id:int}/applicants/{case_id:int}/delete", name="apply:applicant-delete")
+    async def applicant_delete(self, request: Request, application_id: int, case_id: int) -> Response:
+        try:
+            await actions.delete_applicant(_actor(request), application_id, case_id)
+        except actions.NotFound as exc:
+            raise NotFoundException() from exc
+        except actions.NotEditable:
+            return redirect(f"/apply/groups/{application_id}")
+        return redirect(f"/apply/drafts/{application_id}/applicants", flash="applicant_deleted")
+
+    # 從名冊加入 --------------------------------------------------------------------------------
+
+    @get("/drafts/{application_id:int}/roster", name="apply:roster")
+    async def roster(self, request: Request, application_id: int, year: str = "", semester: str = "",
+                     category: str = "", status: str = "", name: str = "") -> Response:
+        app = await _application(request, application_id)
+        if (r := _submitted(app)) is not None:
+            return r
+        return await self._roster_page(request, app, {"year": year, "semester": semester, "category": category,
+                                                      "status": status, "name": name})
+
+    async def _roster_page(self, request: Request, app: dict[str, Any], filters: dict[str, str], *,
+                           error: str | None = None, status_code: int = 200) -> Response:
+        picker = _roster_picker()
+        if picker is None:
+            raise NotFoundException()
+        rows = await picker(_actor(request))
+        rows = [r for r in rows if _roster_match(r, filters)]
+        cases = await q.list_applicants(_actor(request), app["id"]) or []
+        return render(request, "apply/roster.html", {
+            "app": app, "rows": rows, "filters": filters, "error": error, "steps": _steps(app, "applicants"),
+            "room": max(0, rules.MAX_MEMBERS - len(cases)), "filter_options": _roster_filter_options(rows),
+            "roster_label": _roster_label,
+        }, status_code=status_code)
+
+    @post("/drafts/{application_id:int}/roster", name="apply:roster-add")
+    async def roster_add(self, request: Request, application_id: int) -> Response:
+        app = await _application(request, application_id)
+        if (r := _submitted(app)) is not None:
+            return r
+        form = await request.form()
+        ids = [int(x) for x in form.getall("entry", []) if isinstance(x, str) and x.isdigit()]
+        try:
+            created = await actions.add_from_roster(_actor(request), application_id, ids)
+        except actions.Refused as exc:
+            return await self._roster_page(request, app, {}, error=exc.problems[0], status_code=400)
+        except actions.NotFound as exc:
+            raise NotFoundException() from exc
+        return redirect(f"/apply/drafts/{application_id}/applicants?added={len(created)}", flash="roster_added")
+
+    # 送出 -------------------------------------------------------------------------------------
+
+    @get("/drafts/{application_id:int}/submit", name="apply:submit-confirm")
+    async def submit_confirm(self, request: Request, application_id: int) -> Response:
+        app = await _application(request, application_id)
+        if (r := _submitted(app)) is not None:
+            return r
+        cases = await q.list_applicants(_actor(request), application_id) or []
+        return render(request, "apply/submit_confirm.html", {"app": app, "cases": cases})
+
+    @post("/drafts/{application_id:int}/submit", name="apply:submit")
+    async def submit(self, request: Request, application_id: int) -> Response:
+        app = await _application(request, application_id)
+        try:
+            result = await actions.submit_application(_actor(request), application_id, get_locale())
+        except actions.NotFound as exc:
+            raise NotFoundException() from exc
+        except actions.NotEditable:
+            return redirect(f"/apply/groups/{application_id}")
+        except actions.Refused as exc:
+            return await self._applicants_page(request, app, problems=exc.problems, status_code=400)
+        if result.mail is not None:
+            message = result.mail
+
+            async def send() -> None:
+                await mail.send(message)
+
+            after_commit(request, send)
+        return redirect(f"/apply/groups/{application_id}/submitted")
+
+    # Read-only view ----------------------------------------------------------------------------
+
+    @get("/groups/{application_id:int}", name="apply:view")
+    async def view(self, request: Request, application_id: int) -> Response:
+        return await self._view(request, application_id, "apply/view.html")
+
+    @get("/groups/{application_id:int}/submitted", name="apply:submitted")
+    async def submitted(self, request: Request, application_id: int) -> Response:
+        app = await _application(request, application_id)
+        if q.is_draft(app):
+            return redirect(f"/apply/drafts/{application_id}/applicants")
+        return await self._view(request, application_id, "apply/view.html", just_submitted=True)
+
+    async def _view(self, request: Request, application_id: int, template: str, **extra: Any) -> Response:
+        actor = _actor(request)
+        app = await _application(request, application_id)
+        cases = await q.list_applicants(actor, application_id) or []
+        files = await q.list_group_attachments(actor, application_id) or []
+        return render(request, template, {
+            "app": app, "cases": cases, "group_files": q.by_kind(files, None),
+            "group_documents": group_documents(line=app["business_line"], kind=app["kind"]),
+            "submitter_addr": app["submitter_addr"] if isinstance(app["submitter_addr"], dict) else {},
+            "identities": {k: str(v) for k, v in rules.IDENTITIES.items()},
+            "genders": {k: str(v) for k, v in rules.GENDERS.items()},
+            "photos": {f["case"]: f["id"] for f in files if f["kind"] == "photo"},
+            "is_draft": q.is_draft(app), **extra,
+        })
+
+    @get("/groups/{application_id:int}/applicants/{case_id:int}", name="apply:case-view")
+    async def case_view(self, request: Request, application_id: int, case_id: int) -> Response:
+        actor = _actor(request)
+        app = await _application(request, application_id)
+        case = await q.get_applicant(actor, application_id, case_id)
+        if case is None:
+            raise NotFoundException()
+        files = await q.list_group_attachments(actor, application_id) or []
+        documents = case_documents(line=app["business_line"], kind=app["kind"], identity=case["identity"],
+                                   enrollment=case["enrollment_status"], scholarship=case["scholarship"])
+        return render(request, "apply/case_view.html", {
+            "app": app, "case": case, "files": q.by_kind(files, case_id), "documents": documents,
+            "address": case["address"] if isinstance(case["address"], dict) else {},
+            "t": {
+                "identity": rules.IDENTITIES, "enrollment": rules.ENROLLMENT, "gender": rules.GENDERS,
+                "marital": rules.MARITAL, "education": rules.EDUCATION, "program": rules.PROGRAMS,
+            },
+            "qualification": str(rules.QUALIFICATION),
+        })
+
+    # Files -------------------------------------------------------------------------------------
+
+    @get("/files/{attachment_id:int}", name="apply:file")
+    async def file(self, request: Request, attachment_id: int, inline: bool = False) -> Response:
+        row = await q.get_attachment(_actor(request), attachment_id)
+        if row is None:
+            raise NotFoundException()
+        try:
+            body = uploads.read(row["stored_name"])
+        except (OSError, ValueError) as exc:
+            raise NotFoundException() from exc
+        return Response(content=body, media_type=row["content_type"],
+                        headers=uploads.download_headers(row["original_name"], inline=inline))
+
+    @post("/drafts/{application_id:int}/files/{attachment_id:int}/delete", name="apply:file-remove")
+    async def file_remove(self, request: Request, application_id: int, attachment_id: int,
+                          back: str = "") -> Response:
+        try:
+            await actions.remove_attachment(_actor(request), application_id, attachment_id)
+        except actions.NotFound as exc:
+            raise NotFoundException() from exc
+        except actions.NotEditable:
+            return redirect(f"/apply/groups/{application_id}")
+        if request.htmx:  # type: ignore[attr-defined]
+            return Response(content=b"", status_code=200)
+        return redirect(f"/apply/drafts/{application_id}/applicants")
+
+
+# The roster (issue 3) may not be installed yet: the picker appears when it is.
+
+def _roster_picker():
+    try:
+        from app.queries.roster import list_roster_for_picker
+    except ImportError:
+        return None
+    return list_roster_for_picker
+
+
+def _roster_available() -> bool:
+    return _roster_picker() is not None
+
+
+def _field(row: Any, key: str) -> Any:
+    return row.get(key) if isinstance(row, dict) else getattr(row, key, None)
+
+
+def _roster_match(row: Any, filters: dict[str, str]) -> bool:
+    for key in ("year", "semester", "category", "status"):
+        want = filters.get(key, "")
+        if want and str(_field(row, key) or "") != want:
+            return False
+    name = filters.get("name", "").strip().lower()
+    if name:
+        hay = f"{_field(row, 'name_zh') or ''} {_field(row, 'name_en') or ''}".lower()
+        if name not in hay:
+            return False
+    return True
+
+
+def _roster_filter_options(rows: list[Any]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for key in ("year", "semester", "category", "status"):
+        out[key] = sorted({str(_field(r, key)) for r in rows if _field(r, key) not in (None, "")}, reverse=key == "year")
+    return out
+
+
+def _roster_label(key: str, value: Any) -> str:
+    """A roster code as words, when the roster's rules can say it."""
+    try:
+        from app.domain import roster as roster_rules
+    except ImportError:
+        return str(value or "")
+    fn = getattr(roster_rules, "label_of", None)
+    if fn is not None:
+        try:
+            return str(fn(key, value))
+        except (KeyError, ValueError, TypeError):
+            pass
+    return str(value or "")
