@@ -7,12 +7,14 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
 from app.actions import auth as auth_actions
+from app.actions import cert_login
+from app.domain.validators import is_business_no
 from app.i18n import LANG_COOKIE, format_datetime, normalise
 from app.i18n import gettext as _
+from app.services.sessions import now
+from app.settings import LOCAL_SIGNER_URL, settings
 from app.web.common import actor_of, form_data, redirect, render, safe_next, session_of, signed_in_required
 from app.web.middleware import SESSION_COOKIE, client_ip
-from app.services.sessions import now
-from app.settings import settings
 
 REASONS = {
     "expired": "expired",
@@ -33,11 +35,31 @@ def _session_cookie(response: Response, token: str) -> None:
     )
 
 
+def cert_refusal_message(reason: str) -> str:
+    messages = {
+        "captcha": _("The verification code is incorrect. Please type the new code."),
+        "challenge": _("The sign-in challenge has expired or was already used. Please try again."),
+        "signature": _("The signature could not be verified. Please try again."),
+        "bad_format": _("The signature could not be verified. Please try again."),
+        "untrusted": _("The certificate was not issued by a trusted certification authority."),
+        "expired": _("The certificate has expired or is not valid yet."),
+        "not_yet_valid": _("The certificate has expired or is not valid yet."),
+        "key_usage": _("This certificate cannot be used to sign in (its key usage does not allow signatures)."),
+        "revoked": _("This certificate has been revoked."),
+        "crl": _("The revocation status of the certificate cannot be checked now. Please try again later."),
+        "no_id": _("The certificate does not carry a unified business number."),
+        "mismatch": _("The certificate belongs to another unified business number than the one you typed."),
+        "no_account": _("No school main account is registered for this unified business number. Please contact the agency."),
+        "disabled": _("This account has been disabled. Please ask your school's main account."),
+    }
+    return messages.get(reason, _("The signature could not be verified. Please try again."))
+
+
 class AuthController(Controller):
     path = "/"
 
     @get("/login", name="auth:login")
-    async def login_page(self, request: Request, reason: str | None = None) -> Response:
+    async def login_page(self, request: Request, reason: str | None = None, tab: str | None = None) -> Response:
         if actor_of(request) is not None:
             return Redirect(path="/", status_code=303)
         token = await auth_actions.create_captcha()
@@ -48,7 +70,10 @@ class AuthController(Controller):
             notice = _("Your password has been changed. Please log in again.")
         elif reason == "logged_out":
             notice = _("You have logged out.")
-        return render(request, "auth/login.html", {"captcha_token": token, "form": {}, "notice": notice})
+        return render(request, "auth/login.html", {
+            "captcha_token": token, "form": {}, "notice": notice, "tab": "cert" if tab == "cert" else "account",
+            "signer_url": LOCAL_SIGNER_URL,
+        })
 
     @post("/login", name="auth:login-submit")
     async def login_submit(self, request: Request) -> Response:
@@ -87,9 +112,50 @@ class AuthController(Controller):
         return render(
             request,
             "auth/login.html",
-            {"captcha_token": token, "form": form, "errors": errors, "notice": None},
+            {"captcha_token": token, "form": form, "errors": errors, "notice": None, "tab": "account",
+             "signer_url": LOCAL_SIGNER_URL},
             status_code=status if status != 200 else 400 if errors else 200,
         )
+
+    @post("/login/certificate/challenge", name="auth:cert-challenge", status_code=200)
+    async def cert_challenge(self, request: Request) -> Response:
+        form = await form_data(request)
+        token = await cert_login.create_challenge(form.get("business_no", ""), client_ip(request.scope))
+        return Response({"challenge": token}, media_type="application/json")
+
+    @post("/login/certificate", name="auth:cert-login")
+    async def cert_login_submit(self, request: Request) -> Response:
+        raw = await request.form()
+        form = await form_data(request)
+        errors: dict[str, str] = {}
+        business_no = form.get("business_no", "")
+        if not business_no:
+            errors["business_no"] = _("Required")
+        elif not is_business_no(business_no):
+            errors["business_no"] = _("This unified business number is not valid (8 digits and a check digit).")
+        if not form.get("captcha"):
+            errors["cert_captcha"] = _("Required")
+        if not errors and not form.get("signature"):
+            errors["pin"] = _("The card could not sign: check that the card reader and the signing component work, then try again.")
+        if not errors:
+            result = await cert_login.log_in_with_certificate(
+                business_no=business_no, captcha_token=form.get("captcha_token", ""),
+                captcha_answer=form.get("captcha", ""), challenge=form.get("challenge", ""),
+                certificate_b64=form.get("certificate", ""),
+                chain_b64=[c for c in raw.getall("chain") if isinstance(c, str)] if "chain" in raw else [],
+                signature_b64=form.get("signature", ""), ip=client_ip(request.scope),
+            )
+            if result.ok:
+                response = Redirect(path="/", status_code=303)
+                _session_cookie(response, result.session_token)
+                return response
+            field = "cert_captcha" if result.reason == "captcha" else "business_no"
+            errors[field] = cert_refusal_message(result.reason)
+        token = await auth_actions.create_captcha()
+        return render(request, "auth/login.html", {
+            "captcha_token": token, "form": {"business_no": business_no}, "errors": errors, "notice": None,
+            "tab": "cert", "signer_url": LOCAL_SIGNER_URL,
+        }, status_code=400)
 
     @get("/captcha/new", name="auth:captcha-new")
     async def captcha_new(self, request: Request) -> Response:

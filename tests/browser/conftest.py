@@ -65,11 +65,19 @@ def server_env(tmp: Path, **extra: str) -> dict[str, str]:
 def live_server():
     """Base URL of the app with demo data (fresh database for the test session)."""
     tmp = Path(tempfile.mkdtemp(prefix="arc-browser-"))
-    env = server_env(tmp)
+    port = _free_port()
+    signer_port = _free_port()
+    env = server_env(tmp, LOCAL_SIGNER_URL=f"http://127.0.0.1:{signer_port}",
+                     PUBLIC_BASE_URL=f"http://127.0.0.1:{port}")
     py = sys.executable
     subprocess.run([py, "-m", "app.cli", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([py, "-m", "app.cli", "demo"], cwd=ROOT, env=env, check=True, capture_output=True)
-    port = _free_port()
+    subprocess.run([py, "-m", "app.cli", "pki"], cwd=ROOT, env=env, check=True, capture_output=True)
+    # The stand-in for the local signing component (HiPKI), holding the demo school's certificate.
+    signer = subprocess.Popen(
+        [py, "-m", "app.cli", "signer", "--port", str(signer_port), "--origin", f"http://127.0.0.1:{port}"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
     log = open(tmp / "server.log", "wb")  # noqa: SIM115
     proc = subprocess.Popen(
         [py, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -78,8 +86,10 @@ def live_server():
     base = f"http://127.0.0.1:{port}"
     try:
         _wait(base + "/login", proc)
+        _wait(f"http://127.0.0.1:{signer_port}/status", signer)
         yield base
     finally:
+        signer.terminate()
         proc.terminate()
         try:
             proc.wait(timeout=10)
