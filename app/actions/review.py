@@ -13,6 +13,7 @@ changed meanwhile) and nothing of its decision is written.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -239,7 +240,8 @@ async def card_collected(actor: Actor, case_id: int, version: int, receipt_no: s
         match = next((r for r in receipts if normalise_receipt_no(r["receipt_no"]) == wanted), None)
         if match is None:
             raise ReviewError(_("This receipt number does not belong to the case's group."), field="receipt_no")
-        collected = dict(match["collected"] or {})
+        raw = match["collected"]
+        collected = dict(json.loads(raw) if isinstance(raw, str) else (raw or {}))
         collected[case["receipt_no"] or str(case["id"])] = at.isoformat()
         await Receipt.update({Receipt.collected: collected}).where(Receipt.id == match["id"])
         note = _("Receipt no. %(no)s checked.", no=match["receipt_no"])
