@@ -18,6 +18,7 @@ from piccolo.columns import (
     Timestamptz,
     Varchar,
 )
+from piccolo.columns.reference import LazyTableReference
 from piccolo.table import Table
 
 RESTRICT = OnDelete.restrict
@@ -102,12 +103,48 @@ class PasswordHistory(Table):
     created_at = Timestamptz()
 
 
+class Student(Table):
+    """學生自行申請: a student signed in by a roster match and a verified email address."""
+
+    school = ForeignKey(references=School, on_delete=RESTRICT, index=True)
+    roster_entry = ForeignKey(
+        references=LazyTableReference(table_class_name="RosterEntry", module_path="tables.tables"),
+        on_delete=SET_NULL, null=True,
+    )
+    year = Integer()  # 學年度 of the roster row matched
+    passport_no = Varchar(length=20, index=True)
+    name_en = Varchar(length=100)
+    birth_date = Date()
+    email = Varchar(length=254, default="")
+    email_verified_at = Timestamptz(null=True, default=None)
+    language = Varchar(length=10, default="zh_Hant_TW")
+    failed_codes = Integer(default=0)
+    locked_until = Timestamptz(null=True, default=None)
+    last_login_at = Timestamptz(null=True, default=None)
+    created_at = Timestamptz()
+
+
+class EmailCode(Table):
+    """A one-time code sent to a student's email: single use, 10 minutes, limited tries."""
+
+    token = Varchar(length=64, unique=True)  # the pending sign-in this code belongs to
+    student = ForeignKey(references=Student, on_delete=CASCADE, index=True)
+    email = Varchar(length=254)
+    code_hash = Varchar(length=64)
+    created_at = Timestamptz()
+    expires_at = Timestamptz(index=True)
+    attempts = Integer(default=0)
+    used = Boolean(default=False)
+    ip = Varchar(length=64, default="")
+
+
 class UserSession(Table):
     """Server-side sessions. The cookie holds a random token; only its SHA-256 is stored."""
 
     token_hash = Varchar(length=64, unique=True)
     kind = Varchar(length=20, default="school")  # school | student
     account = ForeignKey(references=Account, on_delete=CASCADE, null=True, index=True)
+    student = ForeignKey(references=Student, on_delete=CASCADE, null=True, index=True)
     created_at = Timestamptz()
     last_seen_at = Timestamptz()
     absolute_expires_at = Timestamptz()
@@ -151,6 +188,7 @@ class Application(Table):
     station_code = Varchar(length=10, default="")  # 領證地點
     school = ForeignKey(references=School, on_delete=RESTRICT, index=True)
     created_by = ForeignKey(references=Account, on_delete=RESTRICT, null=True, index=True)
+    student = ForeignKey(references=Student, on_delete=RESTRICT, null=True, index=True)  # a student's own
     submitter_name = Varchar(length=100, default="")
     submitter_national_id = Varchar(length=10, default="")
     submitter_phone = Varchar(length=30, default="")
