@@ -385,6 +385,12 @@ async def delete_draft(actor: Actor, application_id: int) -> None:
 
 # From the roster --------------------------------------------------------------------------------
 
+# roster category (app.domain.roster) -> identity of the foreign-students line; other categories
+# (mainland, Hong Kong, Macau) belong to other business lines and are not offered here.
+ROSTER_IDENTITY = {"FG": "foreign", "FO": "overseas"}
+ROSTER_PROGRAMS = {"D": "doctorate", "M": "master", "B": "bachelor", "A": "associate", "L": "language"}
+
+
 async def add_from_roster(actor: Actor, application_id: int, entry_ids: list[int]) -> list[int]:
     """從名冊加入: each ticked roster row becomes an applicant with what the roster knows filled in."""
     await _draft(actor, application_id)
@@ -392,11 +398,11 @@ async def add_from_roster(actor: Actor, application_id: int, entry_ids: list[int
         from app.queries.roster import list_roster_for_picker
     except ImportError as exc:  # the roster is not installed in this build
         raise NotFound from exc
-    wanted = set(entry_ids)
+    wanted = sorted(set(entry_ids))
     if not wanted:
         raise Refused([_("Tick at least one student.")])
-    rows = [r for r in await list_roster_for_picker(actor) if _entry_id(r) in wanted]
-    if len(rows) != len(wanted):
+    rows = await list_roster_for_picker(actor, ids=wanted, limit=None)
+    if len(rows) != len(wanted) or any(r["category"] not in ROSTER_IDENTITY for r in rows):
         raise NotFound
     created: list[int] = []
     async with db.write_tx():
@@ -404,57 +410,32 @@ async def add_from_roster(actor: Actor, application_id: int, entry_ids: list[int
         if count + len(rows) > rules.MAX_MEMBERS:
             raise Refused([_("A group has at most 30 applicants; %(n)d more can be added.",
                              n=max(0, rules.MAX_MEMBERS - count))])
-        app = await q.get_application(actor, application_id)
-        assert app is not None
-        for r in rows:
-            values = roster_values(r)
+        for r in sorted(rows, key=lambda r: wanted.index(r["id"])):
             t = now()
             case = Case(application=application_id, status=workflow.Status.DRAFT, complete=False,
-                        data={"roster_entry": _entry_id(r)}, created_at=t, updated_at=t, **values)
+                        data={"roster_entry": r["id"]}, created_at=t, updated_at=t, **roster_values(r))
             await case.save()
             created.append(case.id)
         await _touch(application_id)
     return created
 
 
-def _entry_id(row: Any) -> int:
-    return int(row["id"] if isinstance(row, dict) else row.id)
-
-
-def _get(row: Any, key: str, default: Any = "") -> Any:
-    if isinstance(row, dict):
-        return row.get(key, default)
-    return getattr(row, key, default)
-
-
-# roster category (陸生, 香港僑生, 澳門生, 外生, 外僑生) -> identity of this business line
-ROSTER_IDENTITY = {"FG": "foreign", "FO": "overseas", "HK": "overseas", "MO": "overseas"}
-ROSTER_PROGRAMS = {
-    "bachelor": "bachelor", "master": "master", "doctorate": "doctorate", "phd": "doctorate",
-    "associate": "associate", "language": "language", "exchange": "exchange",
-    "學士": "bachelor", "碩士": "master", "博士": "doctorate", "副學士": "associate", "華語": "language",
-    "B": "bachelor", "M": "master", "D": "doctorate",
-}
-
-
-def roster_values(r: Any) -> dict[str, Any]:
+def roster_values(r: dict[str, Any]) -> dict[str, Any]:
     """The columns of a new case from one roster row (what the roster does not know stays empty)."""
-    gender = str(_get(r, "gender", "") or "")
-    gender = {"0": "M", "1": "F", "M": "M", "F": "F", "男": "M", "女": "F"}.get(gender, "")
-    program = str(_get(r, "program", "") or "")
-    grade = str(_get(r, "grade", "") or "")
-    status = str(_get(r, "status", "") or "")
-    nationality = str(_get(r, "nationality", "") or "").upper()
-    birth = _get(r, "birth_date", None)
+    nationality = (r.get("nationality") or "").upper()
+    grade = r.get("grade") or ""
+    status = r.get("status") or ""
+    gender = r.get("gender") or ""
     return {
-        "identity": ROSTER_IDENTITY.get(str(_get(r, "category", "") or ""), "foreign"),
-        "name_zh": str(_get(r, "name_zh", "") or "")[:100],
-        "name_en": str(_get(r, "name_en", "") or "").upper()[:100],
-        "birth_date": birth if isinstance(birth, date) else None,
-        "gender": gender,
-        "nationality": nationality if rules.is_country(nationality) else "",
-        "passport_no": v.clean_id(str(_get(r, "passport_no", "") or ""))[:20],
-        "program": ROSTER_PROGRAMS.get(program, program if program in rules.PROGRAMS else ""),
+        "identity": ROSTER_IDENTITY.get(r.get("category") or "", "foreign"),
+        "name_zh": (r.get("name_zh") or "")[:100],
+        "no_chinese_name": not r.get("name_zh"),
+        "name_en": (r.get("name_en") or "").upper()[:100],
+        "birth_date": r.get("birth_date") if isinstance(r.get("birth_date"), date) else None,
+        "gender": gender if gender in rules.GENDERS else "",
+        "nationality": nationality if rules.is_country(nationality) and nationality != "TW" else "",
+        "passport_no": v.clean_id(r.get("passport_no") or "")[:20],
+        "program": ROSTER_PROGRAMS.get(r.get("program") or "", ""),
         "grade": grade if grade in rules.GRADES else "",
         "enrollment_status": status if status in rules.ENROLLMENT else "",
     }

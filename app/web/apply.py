@@ -369,13 +369,14 @@ class ApplyController(Controller):
         picker = _roster_picker()
         if picker is None:
             raise NotFoundException()
-        rows = await picker(_actor(request))
-        rows = [r for r in rows if _roster_match(r, filters)]
-        cases = await q.list_applicants(_actor(request), app["id"]) or []
+        actor = _actor(request)
+        rows = [r for r in await picker(actor, filters) if r["category"] in actions.ROSTER_IDENTITY]
+        cases = await q.list_applicants(actor, app["id"]) or []
+        taken = {c["data"].get("roster_entry") for c in cases} | {c["passport_no"] for c in cases if c["passport_no"]}
         return render(request, "apply/roster.html", {
             "app": app, "rows": rows, "filters": filters, "error": error, "steps": _steps(app, "applicants"),
-            "room": max(0, rules.MAX_MEMBERS - len(cases)), "filter_options": _roster_filter_options(rows),
-            "roster_label": _roster_label,
+            "room": max(0, rules.MAX_MEMBERS - len(cases)), "filter_options": _roster_filter_options(),
+            "roster_label": _roster_label, "taken": taken,
         }, status_code=status_code)
 
     @post("/drafts/{application_id:int}/roster", name="apply:roster-add")
@@ -499,7 +500,7 @@ class ApplyController(Controller):
         return redirect(f"/apply/drafts/{application_id}/applicants")
 
 
-# The roster (issue 3) may not be installed yet: the picker appears when it is.
+# The roster (issue 3): the picker appears when its query exists.
 
 def _roster_picker():
     try:
@@ -513,40 +514,25 @@ def _roster_available() -> bool:
     return _roster_picker() is not None
 
 
-def _field(row: Any, key: str) -> Any:
-    return row.get(key) if isinstance(row, dict) else getattr(row, key, None)
+def _roster_filter_options() -> dict[str, list[str]]:
+    from app.domain import roster as roster_rules
 
-
-def _roster_match(row: Any, filters: dict[str, str]) -> bool:
-    for key in ("year", "semester", "category", "status"):
-        want = filters.get(key, "")
-        if want and str(_field(row, key) or "") != want:
-            return False
-    name = filters.get("name", "").strip().lower()
-    if name:
-        hay = f"{_field(row, 'name_zh') or ''} {_field(row, 'name_en') or ''}".lower()
-        if name not in hay:
-            return False
-    return True
-
-
-def _roster_filter_options(rows: list[Any]) -> dict[str, list[str]]:
-    out: dict[str, list[str]] = {}
-    for key in ("year", "semester", "category", "status"):
-        out[key] = sorted({str(_field(r, key)) for r in rows if _field(r, key) not in (None, "")}, reverse=key == "year")
-    return out
+    year = roster_rules.academic_year(actions.today())
+    return {
+        "year": [str(y) for y in range(year + 1, year - 4, -1)],
+        "semester": ["1", "2"],
+        "category": list(actions.ROSTER_IDENTITY),
+        "status": ["A", "R"],
+    }
 
 
 def _roster_label(key: str, value: Any) -> str:
-    """A roster code as words, when the roster's rules can say it."""
-    try:
-        from app.domain import roster as roster_rules
-    except ImportError:
+    """A roster code as words (FG → 外生 / Foreign student)."""
+    from app.domain import roster as roster_rules
+
+    if key == "semester":
+        return next((str(t) for n, t in roster_rules.SEMESTERS if str(n) == str(value)), str(value or ""))
+    if key == "year" or value in (None, ""):
         return str(value or "")
-    fn = getattr(roster_rules, "label_of", None)
-    if fn is not None:
-        try:
-            return str(fn(key, value))
-        except (KeyError, ValueError, TypeError):
-            pass
-    return str(value or "")
+
+    return roster_rules.label_of(key, str(value), get_locale())

@@ -6,7 +6,13 @@ import re
 
 from tables.tables import Application, Attachment, Case, ReviewEvent
 from tests.apply_support import (
-    FOREIGN_DOCS, SUBMITTER, app_id_from, applicant_form, files, jpeg, post_multipart,
+    FOREIGN_DOCS,
+    SUBMITTER,
+    app_id_from,
+    applicant_form,
+    files,
+    jpeg,
+    post_multipart,
 )
 from tests.support import make_school_with_accounts
 
