@@ -1,0 +1,219 @@
+"""名冊 writes: import a list (匯入錄取/註冊資料), edit a row, delete a row.
+
+An import is one transaction: the valid rows are written (a passport number the school already
+has for that year and semester updates its row), the invalid ones are kept on the RosterImport
+row for the report and the download, and a file that cannot be read to the end writes nothing.
+
+The file is read and checked in a worker thread (`asyncio.to_thread`), one batch at a time, and
+each batch is written with one upsert while the next is read: the event loop stays free for other
+requests and memory stays flat with the file's size.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from app import db
+from app.actions.auth import audit
+from app.domain import roster as rules
+from app.domain.actor import Actor
+from app.i18n import LOCALES, use_locale
+from app.i18n import lazy_gettext as _l
+from app.queries import roster as roster_queries
+from app.services import excel
+from app.services.sessions import now
+from tables.tables import RosterEntry, RosterImport
+
+BATCH_ROWS = 250
+MAX_STORED_REJECTED = excel.MAX_DATA_ROWS
+
+# Columns an import or an edit sets; the rest (school, term, passport, created_*) identify the row.
+DATA_COLUMNS = (
+    "name_zh", "name_en", "name_en_norm", "birth_date", "category", "nationality", "gender", "national_id",
+    "qualification", "program", "grade", "status",
+)
+
+
+class NotFound(Exception):
+    """Not the actor's to see or change (answered as 404)."""
+
+
+class Stale(Exception):
+    """The row changed since the form was opened."""
+
+
+@dataclass
+class ImportOutcome:
+    errors: dict[str, str] = field(default_factory=dict)  # form errors: year, semester, file
+    import_id: int | None = None
+
+
+def _messages(message: Any) -> dict[str, str]:
+    """A lazy message rendered in every language, so the report reads in whichever the clerk uses."""
+    out = {}
+    for locale in LOCALES:
+        with use_locale(locale):
+            out[locale] = str(message)
+    return out
+
+
+@dataclass
+class _Reader:
+    """The file's rows, checked, one batch at a time. Runs in a worker thread."""
+
+    rows: Iterator[tuple[int, dict[str, str]]]
+    today: date
+    seen: dict[str, int] = field(default_factory=dict)  # passport no. -> first row number
+    rejected_total: int = 0
+
+    def next_batch(self) -> tuple[list[dict[str, Any]], list[list[Any]], bool]:
+        valid: list[dict[str, Any]] = []
+        rejected: list[list[Any]] = []
+        for number, raw in self.rows:
+            check = rules.check_row(raw, self.today)
+            errors = check.errors
+            if check.values is not None:
+                passport = check.values["passport_no"]
+                first = self.seen.get(passport)
+                if first is not None:
+                    errors = [rules.duplicate_error(raw.get("passport_no", ""), first)]
+                else:
+                    self.seen[passport] = number
+                    valid.append(check.values)
+            if errors:
+                self.rejected_total += 1
+                if self.rejected_total <= MAX_STORED_REJECTED:
+                    rejected.append([number, {k: raw.get(k, "") for k in rules.COLUMN_KEYS},
+                                     [[e.column, _messages(e.message)] for e in errors]])
+            if len(valid) + len(rejected) >= BATCH_ROWS:
+                return valid, rejected, False
+        return valid, rejected, True
+
+
+def _open(data: bytes, filename: str, today: date) -> _Reader:
+    return _Reader(excel.read_roster(data, filename), today)
+
+
+async def _write_batch(actor: Actor, year: int, semester: int, rows: list[dict[str, Any]]) -> tuple[int, int]:
+    """Upsert one batch; returns (created, updated)."""
+    if not rows:
+        return 0, 0
+    passports = [r["passport_no"] for r in rows]
+    term = (RosterEntry.school == actor.school_id) & (RosterEntry.year == year) & (RosterEntry.semester == semester)
+    existing = await RosterEntry.select(RosterEntry.passport_no).where(term & RosterEntry.passport_no.is_in(passports))
+    t = now()
+    await RosterEntry.insert(*[
+        RosterEntry(
+            school=actor.school_id, year=year, semester=semester, created_by=actor.account_id,
+            updated_by=actor.account_id, created_at=t, updated_at=t, version=1, **r,
+        )
+        for r in rows
+    ]).on_conflict(
+        target=(RosterEntry.school, RosterEntry.year, RosterEntry.semester, RosterEntry.passport_no),
+        action="DO UPDATE",
+        values=[getattr(RosterEntry, c) for c in DATA_COLUMNS] + [RosterEntry.updated_by, RosterEntry.updated_at],
+    )
+    if existing:
+        await RosterEntry.update({RosterEntry.version: RosterEntry.version + 1}).where(
+            term & RosterEntry.passport_no.is_in([e["passport_no"] for e in existing])
+        )
+    return len(rows) - len(existing), len(existing)
+
+
+async def import_roster(
+    actor: Actor, *, year: str | int | None, semester: str | int | None, filename: str, data: bytes | None,
+    today: date | None = None,
+) -> ImportOutcome:
+    """匯入資料. Main accounts and sub-accounts alike; the rows belong to the school."""
+    if not actor.is_school or not actor.school_id:
+        raise NotFound
+    today = today or date.today()
+    errors = {k: str(m) for k, m in rules.check_year_semester(year, semester, today).items()}
+    filename = os.path.basename((filename or "").replace("\\", "/")).strip()[:200]
+    if not data or not filename:
+        errors["file"] = str(_l("Choose the file to import."))
+    elif len(data) > excel.MAX_UPLOAD_BYTES:
+        errors["file"] = str(_l("The file is larger than %(mb)d MB.", mb=excel.MAX_UPLOAD_BYTES // (1024 * 1024)))
+    if errors:
+        return ImportOutcome(errors=errors)
+    assert data is not None
+    y, s = int(str(year)), int(str(semester))
+    created = updated = 0
+    rejected: list[list[Any]] = []
+    try:
+        reader = await asyncio.to_thread(_open, data, filename, today)
+        async with db.write_tx():
+            done = False
+            while not done:
+                valid, bad, done = await asyncio.to_thread(reader.next_batch)
+                rejected.extend(bad)
+                c, u = await _write_batch(actor, y, s, valid)
+                created += c
+                updated += u
+            record = RosterImport(
+                school=actor.school_id, account=actor.account_id, filename=filename, year=y, semester=s,
+                created_count=created, updated_count=updated, rejected_count=reader.rejected_total,
+                rejected=rejected, created_at=now(),
+            )
+            await record.save()
+            await audit(
+                "roster_import", login_id=actor.login_id, account_id=actor.account_id, actor_login_id=actor.login_id,
+                detail=f"import {record.id}: {y}-{s}, new {created}, updated {updated}, rejected {reader.rejected_total}",
+            )
+    except excel.RosterFileError as exc:
+        return ImportOutcome(errors={"file": f"{filename}: {exc.message}"})
+    return ImportOutcome(import_id=record.id)
+
+
+def _form_raw(data: dict[str, str]) -> dict[str, str]:
+    return {k: (data.get(k) or "").strip() for k in rules.COLUMN_KEYS}
+
+
+async def update_roster_entry(actor: Actor, entry_id: int, version: int, data: dict[str, str],
+                              today: date | None = None) -> dict[str, str]:
+    """Edit one row of the school's roster. Returns {field: message}; empty when saved."""
+    entry = await roster_queries.get_roster_entry(actor, entry_id)
+    if entry is None:
+        raise NotFound
+    check = rules.check_row(_form_raw(data), today or date.today())
+    errors: dict[str, str] = {}
+    for e in check.errors:
+        errors.setdefault(e.column, str(e.message))
+    if errors or check.values is None:
+        return errors
+    values = check.values
+    async with db.write_tx():
+        if values["passport_no"] != entry["passport_no"]:
+            clash = await RosterEntry.exists().where(
+                (RosterEntry.school == actor.school_id) & (RosterEntry.year == entry["year"])
+                & (RosterEntry.semester == entry["semester"]) & (RosterEntry.passport_no == values["passport_no"])
+                & (RosterEntry.id != entry_id)
+            )
+            if clash:
+                return {"passport_no": str(_l("Another student of this academic year and semester has this passport number."))}
+        changes: dict[Any, Any] = {getattr(RosterEntry, c): values[c] for c in DATA_COLUMNS}
+        changes[RosterEntry.passport_no] = values["passport_no"]
+        changes[RosterEntry.updated_by] = actor.account_id
+        changes[RosterEntry.updated_at] = now()
+        try:
+            await db.update_versioned(RosterEntry, entry_id, version, changes)
+        except db.StaleRowError as exc:
+            raise Stale from exc
+        await audit("roster_update", login_id=actor.login_id, account_id=actor.account_id,
+                    actor_login_id=actor.login_id, detail=f"roster entry {entry_id}")
+    return {}
+
+
+async def delete_roster_entry(actor: Actor, entry_id: int) -> None:
+    entry = await roster_queries.get_roster_entry(actor, entry_id)
+    if entry is None:
+        raise NotFound
+    async with db.write_tx():
+        await RosterEntry.delete().where((RosterEntry.id == entry_id) & (RosterEntry.school == actor.school_id))
+        await audit("roster_delete", login_id=actor.login_id, account_id=actor.account_id,
+                    actor_login_id=actor.login_id, detail=f"roster entry {entry_id}")

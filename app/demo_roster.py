@@ -1,0 +1,79 @@
+"""Demo roster rows (名冊) for `make run`: every demo school gets students of every category and
+status for the current academic year and semester; the first school also has the seed's example
+row (外生一, STUDENT ONE, 19880202, FG, passport MM214587, registered). Idempotent."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from app.domain import roster as rules
+from tables.tables import Account, RosterEntry, School
+
+SEED_STUDENT = {
+    "name_zh": "外生一", "name_en": "STUDENT ONE", "birth_date": date(1988, 2, 2), "category": "FG",
+    "nationality": "LS", "gender": "F", "national_id": "A123456789", "passport_no": "MM214587",
+    "qualification": "FOREIGN", "program": "A", "grade": "1", "status": "R",
+}
+
+# (category, status, zh name, English name, birth date, nationality, gender, qualification, program, grade)
+STUDENTS = [
+    ("CN", "A", "王小明", "WANG XIAOMING", date(2004, 3, 14), "CN", "M", "CN_GENERAL", "B", "1"),
+    ("CN", "R", "李華", "LI HUA", date(2001, 9, 30), "CN", "F", "CN_ACADEMIC", "M", "1"),
+    ("HK", "A", "陳家豪", "CHAN KA HO", date(2005, 1, 8), "HK", "M", "FOREIGN", "B", "1"),
+    ("HK", "R", "黃詠詩", "WONG WING SZE", date(2003, 6, 21), "HK", "F", "FOREIGN", "B", "3"),
+    ("MO", "A", "李嘉欣", "LEI KA IAN", date(2005, 11, 2), "MO", "F", "FOREIGN", "B", "1"),
+    ("MO", "R", "何志偉", "HO CHI WAI", date(2002, 4, 17), "MO", "M", "FOREIGN", "B", "4"),
+    ("FG", "A", "", "NGUYEN VAN AN", date(2003, 7, 19), "VN", "M", "FOREIGN", "L", "1"),
+    ("FG", "R", "", "SATO HANAKO", date(1999, 5, 2), "JP", "F", "FOREIGN", "M", "2"),
+    ("FG", "R", "", "MARIA GARCIA LOPEZ", date(1996, 12, 1), "ES", "F", "FOREIGN", "D", "3"),
+    ("FO", "A", "林志明", "LIM CHEE MING", date(2004, 8, 25), "MY", "M", "FOREIGN", "B", "1"),
+    ("FO", "R", "吳美玲", "GOH MEI LING", date(2002, 2, 11), "ID", "F", "FOREIGN", "B", "2"),
+]
+
+
+async def _school_rows(school_id: int, account_id: int | None, prefix: str, year: int, semester: int,
+                       with_seed_student: bool) -> int:
+    rows = []
+    for i, (category, status, zh, en, born, nat, gender, qual, program, grade) in enumerate(STUDENTS, start=1):
+        rows.append({
+            "name_zh": zh, "name_en": en, "birth_date": born, "category": category, "nationality": nat,
+            "gender": gender, "national_id": "", "passport_no": f"{prefix}{i:06d}", "qualification": qual,
+            "program": program, "grade": grade, "status": status,
+        })
+    if with_seed_student:
+        rows.append(dict(SEED_STUDENT))
+    have = {
+        r["passport_no"] for r in await RosterEntry.select(RosterEntry.passport_no).where(
+            (RosterEntry.school == school_id) & (RosterEntry.year == year) & (RosterEntry.semester == semester)
+        )
+    }
+    t = datetime.now(UTC)
+    new = [
+        RosterEntry(
+            school=school_id, year=year, semester=semester, name_en_norm=rules.normalise_name_en(r["name_en"]),
+            created_by=account_id, updated_by=account_id, created_at=t, updated_at=t, version=1, **r,
+        )
+        for r in rows if r["passport_no"] not in have
+    ]
+    if new:
+        await RosterEntry.insert(*new)
+    return len(new)
+
+
+async def load_demo_roster(today: date | None = None) -> int:
+    """Adds what is missing; returns the number of rows added. Call inside the demo's transaction."""
+    from app.demo import SCHOOLS
+
+    today = today or date.today()
+    year, semester = rules.academic_year(today), rules.semester_of(today)
+    added = 0
+    for index, spec in enumerate(SCHOOLS):
+        school = await School.select(School.id).where(School.business_no == spec["business_no"]).first()
+        if school is None:
+            continue
+        main = await Account.select(Account.id).where(
+            (Account.school == school["id"]) & (Account.is_main == True)  # noqa: E712
+        ).first()
+        added += await _school_rows(school["id"], main["id"] if main else None, f"D{index + 1}", year, semester,
+                                    with_seed_student=index == 0)
+    return added
