@@ -18,7 +18,19 @@ from litestar.template import TemplateConfig
 from app import db
 from app.admin import admin_mount
 from app.settings import settings
-from app.web import accounts, addresses, apply, auth, dashboard, downloads, payment, review, roster, verify
+from app.web import (
+    accounts,
+    addresses,
+    apply,
+    auth,
+    dashboard,
+    downloads,
+    payment,
+    review,
+    roster,
+    student,
+    verify,
+)
 from app.web.errors import http_exception_handler, internal_error_handler
 from app.web.middleware import DatabaseMiddleware, LocaleMiddleware, SessionMiddleware, security_headers
 from app.web.templating import environment
@@ -34,6 +46,8 @@ def route_handlers() -> list:
         auth.AuthController,
         dashboard.DashboardController,
         accounts.AccountsController,
+        student.StudentLoginController,
+        student.StudentHomeController,
         apply.ApplyController,
         review.ReviewController,
         roster.RosterController,

@@ -18,6 +18,6 @@ def application_scope(actor: Actor):
             clause = clause & (Application.created_by == actor.account_id)
         return clause
     if actor.kind == "student" and actor.student_id:
-        return Application.student == actor.student_id  # type: ignore[attr-defined]
+        return Application.student == actor.student_id
     # Anyone else sees nothing.
     return Application.id == -1

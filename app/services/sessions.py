@@ -50,7 +50,8 @@ class SessionInfo:
         return min(self.last_seen_at + idle(), self.absolute_expires_at)
 
 
-async def create_session(*, account_id: int | None, kind: str, ip: str, data: dict | None = None) -> str:
+async def create_session(*, account_id: int | None, kind: str, ip: str, data: dict | None = None,
+                         student_id: int | None = None) -> str:
     token = secrets.token_urlsafe(32)
     t = now()
     await UserSession.insert(
@@ -58,6 +59,7 @@ async def create_session(*, account_id: int | None, kind: str, ip: str, data: di
             token_hash=token_hash(token),
             kind=kind,
             account=account_id,
+            student=student_id,
             created_at=t,
             last_seen_at=t,
             absolute_expires_at=t + timedelta(hours=settings.session_max_hours),
@@ -84,24 +86,32 @@ async def load_session(token: str) -> tuple[SessionInfo | None, bool]:
         UserSession.account.deleted.as_alias("deleted"),
         UserSession.account.school.id.as_alias("school_id"),
         UserSession.account.school.name.as_alias("school_name"),
+        UserSession.student.id.as_alias("student_id"),
+        UserSession.student.name_en.as_alias("student_name"),
+        UserSession.student.school.id.as_alias("student_school_id"),
+        UserSession.student.school.name.as_alias("student_school_name"),
     ).where(UserSession.token_hash == token_hash(token))
     if not rows:
         return None, False
     r = rows[0]
+    student = r["kind"] == "student"
     info = SessionInfo(
         id=r["id"],
         kind=r["kind"],
         account_id=r["account_id"],
         login_id=r["login_id"] or "",
-        name=r["name"] or "",
-        school_id=r["school_id"],
-        school_name=r["school_name"] or "",
+        name=(r["student_name"] if student else r["name"]) or "",
+        school_id=r["student_school_id"] if student else r["school_id"],
+        school_name=(r["student_school_name"] if student else r["school_name"]) or "",
         is_main=bool(r["is_main"]),
         created_at=r["created_at"],
         last_seen_at=r["last_seen_at"],
         absolute_expires_at=r["absolute_expires_at"],
+        student_id=r["student_id"],
     )
     if info.kind == "school" and (not r["enabled"] or r["deleted"]):
+        return None, True
+    if student and info.student_id is None:
         return None, True
     if info.expires_at <= now():
         return None, True

@@ -182,7 +182,8 @@ class AuthController(Controller):
                 account_id=actor.account_id if actor else None,
                 ip=client_ip(request.scope),
             )
-        response = redirect(f"/login?reason={reason}", htmx=bool(request.headers.get("hx-request")))
+        base = "/foreign-student/individual/login" if actor and actor.kind == "student" else "/login"
+        response = redirect(f"{base}?reason={reason}", htmx=bool(request.headers.get("hx-request")))
         response.delete_cookie(SESSION_COOKIE, path="/")
         response.headers["Clear-Site-Data"] = '"cache", "storage"'
         return response

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from litestar import Controller, Request, Response, get
 from litestar.exceptions import NoRouteMatchFoundException
+from litestar.response import Redirect
 
 from app.domain import workflow
 from app.domain.business import offered_lines
 from app.queries.dashboard import list_dashboard
-from app.web.common import actor_of, render, school_required
+from app.web.common import actor_of, render, signed_in_required
 
 
 def _maybe_url(request: Request, name: str, **params) -> str | None:
@@ -20,12 +21,14 @@ def _maybe_url(request: Request, name: str, **params) -> str | None:
 
 class DashboardController(Controller):
     path = "/"
-    guards = [school_required]
+    guards = [signed_in_required]
 
     @get("/", name="dashboard:home")
     async def home(self, request: Request, line: str | None = None) -> Response:
         actor = actor_of(request)
         assert actor is not None
+        if actor.kind == "student":
+            return Redirect(path="/student", status_code=303)
         lines = offered_lines()
         current = next((b for b in lines if b.code == line), lines[0])
         lists, counts = await list_dashboard(actor, current.code)

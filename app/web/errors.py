@@ -38,7 +38,10 @@ DETAILS = {
 
 def _login_redirect(request: Request) -> Response:
     expired = request.scope.get("state", {}).get("session_expired")
-    target = "/login?reason=expired" if expired else "/login"
+    path = request.url.path
+    student = path.startswith(("/student", "/foreign-student"))
+    base = "/foreign-student/individual/login" if student else "/login"
+    target = f"{base}?reason=expired" if expired else base
     if request.headers.get("hx-request"):
         return Response(content=b"", status_code=401, headers={"HX-Redirect": target})
     return Response(content=b"", status_code=303, headers={"Location": target})

@@ -58,6 +58,22 @@ MENU = (
         ),
     ),
     Item(_l("Priority matters"), "dashboard:home"),  # 優先處理事項
+    # A student's own system (學生自行線上申辦).
+    Item(
+        _l("Apply online"),
+        kinds=("student",),
+        children=(
+            Item(_l("First application (foreign and overseas Chinese students)"), "student:apply", kinds=("student",)),
+            Item(_l("Extension"), "student:extension", kinds=("student",)),
+            Item(_l("Renewal"), "student:renewal", kinds=("student",)),
+            Item(_l("Data change"), "student:data-change", kinds=("student",)),
+        ),
+    ),
+    Item(_l("Progress"), kinds=("student",), children=(Item(_l("Case progress"), "student:progress", kinds=("student",)),)),
+    Item(_l("Online payment"), kinds=("student",), children=(Item(_l("Payment list"), "student:payment", kinds=("student",)),)),
+    Item(_l("Downloads"), kinds=("student",), children=(
+        Item(_l("Six-month resident certificates"), "student:downloads", kinds=("student",)),)),
+    Item(_l("Priority matters"), "student:home", kinds=("student",)),
 )
 
 
