@@ -29,7 +29,7 @@ from app.i18n import gettext as _
 from app.queries.review_calendar import work_calendar
 from app.services import mail
 from app.services.mail import Mail
-from tables.tables import Account, Application, Case, Receipt, ReviewerProfile, ReviewEvent, School
+from tables.tables import Account, Application, Case, Receipt, ReviewerProfile, ReviewEvent, School, Student
 
 COMMENT_MAX = 2000
 
@@ -95,18 +95,20 @@ def _clean_comment(action: str, comment: str) -> str:
 
 
 async def _recipients(app_row: dict[str, Any], cases: list[dict[str, Any]]) -> list[Recipient]:
-    """The submitter in the language of their account; the student too when they filed it themself."""
+    """The submitter in the language of their account; the student too when they filed it themself.
+    `cases` are the cases concerned (kept for per-case addressing)."""
     out: list[Recipient] = []
     language = "zh_Hant_TW"
     if app_row.get("created_by"):
         acc = await Account.select(Account.language, Account.email).where(Account.id == app_row["created_by"])
         if acc:
             language = acc[0]["language"] or language
+    if app_row.get("student"):  # a self-filed case (學生自行申請): the student, in the student's language
+        rows = await Student.select(Student.email, Student.language).where(Student.id == app_row["student"])
+        if rows:
+            out.append(Recipient(rows[0]["email"] or "", rows[0]["language"] or language))
+            language = rows[0]["language"] or language
     out.append(Recipient(app_row.get("submitter_email") or "", language))
-    if app_row.get("student"):  # a self-filed case (學生自行申請)
-        for c in cases:
-            out.append(Recipient(c.get("email") or "", (c.get("data") or {}).get("language", language)
-                                 if isinstance(c.get("data"), dict) else language))
     return out
 
 

@@ -124,3 +124,24 @@ def en_group_no(msg: Message) -> str:
     assert m, _body(msg)
     return m.group(1)
 
+
+
+async def test_self_filed_case_mails_the_student_in_their_language(db, smtp):
+    from datetime import date
+
+    from tables.tables import Application, Student
+
+    ids = await make_school_with_accounts()
+    users = await make_reviewers()
+    st = Student(school=ids["school"], year=115, passport_no="E1234567", name_en="EMMA STONE",
+                 birth_date=date(2004, 2, 2), email="emma@student.example.com", language="en",
+                 created_at=datetime.now(UTC))
+    await st.save()
+    g = await make_group(ids["school"], None, ["second_review"], name="Self-filed",
+                         email="emma@student.example.com")
+    await Application.update({Application.student: st.id}).where(Application.id == g["application"])
+    await review.reject(actor(users["reviewer2"]), g["cases"][0], 1, "Not eligible for this permit.")
+    assert len(smtp.messages) == 1
+    to, msg = smtp.messages[0]
+    assert to == ["emma@student.example.com"]
+    assert "rejected" in msg["Subject"] and "Not eligible for this permit." in _body(msg)
