@@ -129,6 +129,12 @@ async def load_demo() -> None:
 
             await load_demo_roster()
             await demo_review.load()
+            from app import demo_payment
+
+            await demo_payment.load()
+            from app import demo_apply
+
+            await demo_apply.load()
     finally:
         await db.stop()
     print("demo data loaded: accounts 03734301, 03734301-01, 03734301-02 (disabled), 03734302; "

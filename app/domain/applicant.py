@@ -105,10 +105,10 @@ MAX_LENGTHS = {
 
 FIELD_LABELS = {
     "photo": _l("Photo"),
-    "enrollment_status": _l("Enrolment status"),
+    "enrollment_status": _l("Study status"),
     "name_zh": _l("Chinese name"),
     "name_en": _l("English name"),
-    "birth_date": _l("Date of birth"),
+    "birth_date": _l("Birth date"),
     "passport_no": _l("Passport no."),
     "passport_expiry": _l("Passport expiry date"),
     "ui_no": _l("Resident certificate no. (UI no.)"),

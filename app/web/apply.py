@@ -50,6 +50,19 @@ async def _uploads(request: Request, kinds: list[str]) -> list[actions.Upload]:
     return out
 
 
+def summary(errors: dict[str, str]) -> dict[str, str]:
+    """The error summary: one line for an address whose parts have the same problem."""
+    out: dict[str, str] = {}
+    seen_addr: set[str] = set()
+    for key, msg in errors.items():
+        if key.startswith("addr_"):
+            if msg in seen_addr:
+                continue
+            seen_addr.add(msg)
+        out[key] = msg
+    return out
+
+
 def _op(form: dict[str, str]) -> str:
     return form.get("op", "save")
 
@@ -162,7 +175,8 @@ class ApplyController(Controller):
         errors = await actions.save_submitter(_actor(request), application_id, form)
         if errors:
             return render(request, "apply/submitter.html",
-                          {"app": app, "form": form, "errors": errors, "steps": _steps(app, "submitter")},
+                          {"app": app, "form": form, "errors": errors, "summary": summary(errors),
+                           "steps": _steps(app, "submitter")},
                           status_code=400)
         return redirect(f"/apply/drafts/{application_id}/details")
 
@@ -266,7 +280,7 @@ class ApplyController(Controller):
             enrollment=form.get("enrollment_status", ""), scholarship=bool(form.get("scholarship")),
         )
         return render(request, "apply/applicant.html", {
-            "app": app, "case": case, "form": form, "errors": errors, "saved": saved,
+            "app": app, "case": case, "form": form, "errors": errors, "saved": saved, "summary": summary(errors),
             "steps": _steps(app, "applicants"), "documents": documents, "files": q.by_kind(files, case["id"]),
             "upload_rules": str(UPLOAD_RULES_TEXT), "accept": uploads.ACCEPT,
             "labels": {k: str(v) for k, v in rules.FIELD_LABELS.items()} | {
