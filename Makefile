@@ -46,7 +46,9 @@ run: $(STAMP) i18n-compile migrate
 	@if [ "$(APP_ENV)" != "production" ]; then $(BIN)/python -m app.cli demo; fi
 	@if [ "$(APP_ENV)" != "production" ]; then \
 		$(BIN)/python -m app.cli gateway --host $(HOST) --port $(GATEWAY_PORT) & gw=$$!; \
-		trap 'kill $$gw 2>/dev/null' EXIT INT TERM; \
+		$(BIN)/python -m app.cli pki >/dev/null; \
+		$(BIN)/python -m app.cli signer --origin http://$(HOST):$(PORT) & sg=$$!; \
+		trap 'kill $$gw $$sg 2>/dev/null' EXIT INT TERM; \
 		PAYMENT_GATEWAY_URL="$${PAYMENT_GATEWAY_URL:-http://$(HOST):$(GATEWAY_PORT)}" \
 		PUBLIC_BASE_URL="$${PUBLIC_BASE_URL:-http://$(HOST):$(PORT)}" \
 		$(BIN)/python -m app.cli serve --host $(HOST) --port $(PORT); \
