@@ -157,6 +157,8 @@ def create_gateway(secret: str | None = None, merchant_id: str | None = None,
         except (KeyError, ValueError):
             return _page("Refused", "<p class='err'>Malformed order</p>", 400)
         known = gw.orders.get(order.order_no)
+        if known is not None and not known.notify_url:  # cancelled before it was ever shown
+            return Redirect(path=order.return_url, status_code=303)
         if known is None:
             gw.orders[order.order_no] = order
             log.info("order %s received: %s %s", order.order_no, order.amount, order.currency)
@@ -187,7 +189,7 @@ def create_gateway(secret: str | None = None, merchant_id: str | None = None,
 <div class="note"><p>測試卡號 Test card numbers (sandbox only, no money moves):</p><ul>{cards}</ul></div>"""
         return _page("Sandbox payment", body)
 
-    @post("/pay/{order_no:str}")
+    @post("/pay/{order_no:str}", status_code=200)
     async def pay_submit(order_no: str, request: Request) -> Response:
         order = gw.orders.get(order_no)
         if order is None:
@@ -236,10 +238,33 @@ def create_gateway(secret: str | None = None, merchant_id: str | None = None,
         log.info("query %s -> %s", answer["order_no"], answer["status"])
         return Response(content=pay.signed(answer, gw.secret), headers={"Cache-Control": "no-store"})
 
+    @post("/api/orders/cancel", status_code=200)
+    async def cancel(request: Request) -> Response:
+        """The merchant withdraws an order not paid yet: no card is taken for it afterwards."""
+        fields = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+        try:
+            pay.verify(fields, gw.secret)
+        except pay.InvalidMessage as exc:
+            return Response(content={"error": exc.reason}, status_code=403)
+        if fields.get("merchant_id") != gw.merchant_id:
+            return Response(content={"error": "unknown merchant"}, status_code=403)
+        order_no = fields.get("order_no", "")
+        order = gw.orders.get(order_no)
+        if order is None:  # never seen: keep a tombstone so the order can never be paid later
+            order = gw.orders[order_no] = SandboxOrder(order_no, 0, "TWD", "", "", "", "", 0, status=pay.EXPIRED,
+                                                       message="cancelled by the merchant")
+        elif gw.status_of(order) == pay.PENDING:
+            order.status, order.message = pay.EXPIRED, "cancelled by the merchant"
+        log.info("cancel %s -> %s", order_no, gw.status_of(order))
+        answer = {"merchant_id": gw.merchant_id, "order_no": order_no, "timestamp": int(time.time()),
+                  "status": gw.status_of(order), "amount": order.amount or "", "currency": order.currency,
+                  "txn_id": order.txn_id, "paid_at": order.paid_at, "message": order.message}
+        return Response(content=pay.signed(answer, gw.secret), headers={"Cache-Control": "no-store"})
+
     @get("/health", sync_to_thread=False)
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    app = Litestar(route_handlers=[pay_page, pay_submit, query, health], openapi_config=None, debug=False)
+    app = Litestar(route_handlers=[pay_page, pay_submit, query, cancel, health], openapi_config=None, debug=False)
     app.state.gateway = gw
     return app

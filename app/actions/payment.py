@@ -193,6 +193,33 @@ async def settle_payment(order_no: str, actor: Actor | None = None, ip: str = ""
     return rows[0]["status"]
 
 
+async def cancel_payment(order_no: str, actor: Actor, ip: str = "") -> str:
+    """Withdraw a pending order at the gateway (the school left the gateway without paying), so its groups
+    can be paid again. If the gateway says it was paid after all, that is applied instead."""
+    rows = await Payment.select().where(Payment.order_no == order_no)
+    if not rows or not owns_payment(actor, rows[0]):
+        raise NotFound()
+    p = rows[0]
+    if p["status"] != "pending":
+        return p["status"]
+    try:
+        result = await gateway.get_provider().cancel(order_no)
+    except (gateway.GatewayUnavailable, gateway.InvalidMessage) as exc:
+        await log_event("cancel", payment_id=p["id"], order_no=order_no, result="unavailable", detail=str(exc), ip=ip)
+        return p["status"]
+    await log_event("cancel", payment_id=p["id"], order_no=order_no, ip=ip,
+                    detail=f"by {actor.label}; gateway says {result.outcome}")
+    if result.outcome in (gateway.PAID, gateway.FAILED):
+        await apply_result(result, source="cancel", ip=ip)
+    elif result.outcome in (gateway.EXPIRED, gateway.UNKNOWN):
+        async with db.write_tx():
+            await Payment.update({Payment.status: "expired", Payment.settled_at: datetime.now(UTC),
+                                  Payment.failure: "cancelled"}).where(
+                (Payment.id == p["id"]) & (Payment.status == "pending"))
+    row = await Payment.select(Payment.status).where(Payment.id == p["id"]).first()
+    return row["status"]
+
+
 async def settle_stale_payments(older_than: timedelta = timedelta(minutes=2)) -> int:
     """Settle every pending payment older than `older_than` by querying the gateway (a periodic job)."""
     cutoff = datetime.now(UTC) - older_than

@@ -10,8 +10,10 @@ from typing import Any
 from app.actions.payment import BLOCKING, owns_payment
 from app.domain import business, fees, issuance
 from app.domain.actor import Actor
+from app.domain.money import amount_in_words, capitals, roc_date
 from app.domain.workflow import Status
 from app.i18n import TAIPEI
+from app.i18n import lazy_gettext as _l
 from app.queries.scope import application_scope
 from tables.tables import Application, Case, Payment, PaymentGroup, Permit, Receipt
 
@@ -31,10 +33,15 @@ class PayableGroup:
     in_progress: str = ""  # order no. of a payment still being processed
 
 
+# 申辦項目 as the seed's lists show it: 外(僑)生就學, 外(僑)生就學 換證.
+LINE_ITEMS = {"foreign": _l("Foreign and overseas Chinese student study")}
+
+
 def _kind_label(line: str, kind: str) -> str:
     b = business.get_line(line)
+    item = LINE_ITEMS.get(line) or (b.title if b else line)
     k = business.KINDS.get(kind)
-    return f"{b.title if b else line} {k if k and kind != 'first' else ''}".strip()
+    return f"{item} {k if k and kind != 'first' else ''}".strip()
 
 
 async def list_payable(actor: Actor, only: list[int] | None = None) -> list[PayableGroup]:
@@ -203,11 +210,21 @@ async def list_receipts(actor: Actor, group_no: str = "", case_receipt_no: str =
 
 
 async def get_receipt_content(actor: Actor, receipt_no: str) -> dict[str, Any] | None:
-    r = await Receipt.select(Receipt.application, Receipt.content).where(
-        Receipt.receipt_no == receipt_no).output(load_json=True).first()
+    r = await Receipt.select().where(Receipt.receipt_no == receipt_no).output(load_json=True).first()
     if r is None or not await Application.exists().where(application_scope(actor) & (Application.id == r["application"])):
         return None
-    return r["content"]
+    content = r["content"] or {}
+    if content.get("receipt_no") and content.get("verify_code"):
+        return content
+    # A receipt written without its snapshot (older data): print it from its columns, without a QR code.
+    return {
+        "receipt_no": r["receipt_no"], "verify_code": "", "issued_on": r["issued_on"].isoformat(),
+        "date_roc": roc_date(r["issued_on"]), "payer": r["payer"], "item_code": r["item_code"],
+        "item_name": r["item_name"], "amount": r["amount"], "amount_capitals": f"{capitals(r['amount'])}元整",
+        "amount_words": amount_in_words(r["amount"]), "purpose": fees.RECEIPT_PURPOSE, "group_no": r["group_no"],
+        "remarks": f"團號：{r['group_no']} 線上申辦", "authority_zh": issuance.AUTHORITY_ZH,
+        "authority_en": issuance.AUTHORITY_EN.upper(),
+    }
 
 
 async def get_permit_content(actor: Actor, permit_no: str) -> dict[str, Any] | None:

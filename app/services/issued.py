@@ -72,13 +72,10 @@ def _d(value: str) -> date:
 
 
 def receipt_html(content: dict[str, Any]) -> str:
+    code = content.get("verify_code", "")
+    url = verify_url(content["receipt_no"], code) if code else ""
     return pdf.render_template(
-        "documents/receipt.html",
-        {
-            "r": content,
-            "qr": pdf.qr_svg_data_uri(verify_url(content["receipt_no"], content["verify_code"])),
-            "verify_url": verify_url(content["receipt_no"], content["verify_code"]),
-        },
+        "documents/receipt.html", {"r": content, "qr": pdf.qr_svg_data_uri(url) if url else "", "verify_url": url}
     )
 
 

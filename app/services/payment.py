@@ -133,6 +133,10 @@ class PaymentProvider(Protocol):
         """Ask the gateway for an order's state (settles an order whose notification was lost)."""
         ...
 
+    async def cancel(self, order_no: str) -> GatewayResult:
+        """Withdraw an order not paid yet; answers the order's final state (paid if it was paid after all)."""
+        ...
+
 
 def _result_from(fields: Mapping[str, str]) -> GatewayResult:
     outcome = fields.get("status", "")
@@ -208,11 +212,20 @@ class SandboxProvider:
         return "1|OK" if accepted else "0|REFUSED"
 
     async def query(self, order_no: str) -> GatewayResult:
+        return await self._call("GET", "/api/orders", order_no)
+
+    async def cancel(self, order_no: str) -> GatewayResult:
+        return await self._call("POST", "/api/orders/cancel", order_no)
+
+    async def _call(self, method: str, path: str, order_no: str) -> GatewayResult:
         params = signed({"merchant_id": self.merchant_id, "order_no": order_no, "timestamp": int(time.time())},
                         self.secret)
         try:
             async with httpx.AsyncClient(base_url=self.base_url, transport=TRANSPORT, timeout=5.0) as client:
-                response = await client.get("/api/orders", params=params)
+                if method == "GET":
+                    response = await client.get(path, params=params)
+                else:
+                    response = await client.post(path, data=params)
         except httpx.HTTPError as exc:
             raise GatewayUnavailable(str(exc)) from exc
         if response.status_code != 200:

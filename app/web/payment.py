@@ -105,6 +105,16 @@ class PaymentController(Controller):
             raise NotFoundException() from exc
         return Redirect(path=f"/payment/result/{order_no}", status_code=303)
 
+    @post("/result/{order_no:str}/cancel", name="payment:cancel")
+    async def cancel(self, request: Request, order_no: str) -> Response:
+        actor = actor_of(request)
+        assert actor is not None
+        try:
+            await payment_actions.cancel_payment(order_no, actor, client_ip(request.scope))
+        except payment_actions.NotFound as exc:
+            raise NotFoundException() from exc
+        return Redirect(path=f"/payment/result/{order_no}", status_code=303)
+
 
 def _error_none() -> str:
     return _("Tick at least one group to pay for.")

@@ -176,3 +176,22 @@ async def test_other_school_and_other_sub_account_see_nothing(client):
     # Someone else's group cannot be paid for.
     r = await client.post_form("/payment/start", {"group": str(gid), "method": "card"})
     assert r.status_code == 404
+
+
+async def test_left_the_gateway_then_cancelled_and_paid_again(client):
+    _ids, gid = await _setup(client)
+    async with sandbox(client) as gw:
+        r = await client.post_form("/payment/start", {"group": str(gid), "method": "card"}, follow_redirects=False)
+        location = r.headers["location"]
+        order_no = location.split("order_no=")[1].split("&")[0]
+        await gw.get(location.split("8001", 1)[1])  # the card form was shown, then the school went back
+        r = await client.get(f"/payment/result/{order_no}")
+        assert "取消此筆交易" in r.text
+        r = await client.post_form(f"/payment/result/{order_no}/cancel", {})
+        assert "此筆交易已取消" in r.text
+        # The gateway takes no card for the cancelled order.
+        late = await gw.post(f"/pay/{order_no}", data={"card_number": CARD_SUCCESS}, follow_redirects=False)
+        assert late.status_code == 303 and gw.gateway.notifications == []
+        assert await _statuses(gid) == [Status.AWAITING_PAYMENT] * 2
+        await pay_through(client, gw, [gid], CARD_SUCCESS)
+    assert await _statuses(gid) == [Status.ISSUED, Status.CARD_PRODUCTION]
