@@ -171,7 +171,9 @@ def _origin(url: str) -> str:
 # connect-src also allows the local signing component (HiPKI) on the user's own machine.
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-    f"font-src 'self'; connect-src 'self' {_origin(LOCAL_SIGNER_URL)}; form-action 'self'; "
+    f"font-src 'self'; connect-src 'self' {_origin(LOCAL_SIGNER_URL)}; "
+    # form-action also allows the payment gateway: 開始繳費 posts and is redirected there.
+    f"form-action 'self' {_origin(settings.payment_gateway_url)}; "
     "frame-ancestors 'none'; object-src 'none'; base-uri 'none'"
 )
 
