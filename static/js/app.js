@@ -166,3 +166,22 @@
     });
   });
 })();
+
+/* 線上繳費 - 列表: 全選 ticks or clears every group (without script the server reads all=1 itself). */
+(function () {
+  "use strict";
+  document.addEventListener("change", function (ev) {
+    var box = ev.target;
+    if (!box || !box.getAttribute) { return; }
+    var name = box.getAttribute("data-check-all");
+    if (name) {
+      var form = box.form;
+      if (!form) { return; }
+      var boxes = form.querySelectorAll("input[type=checkbox][name='" + name + "']");
+      for (var i = 0; i < boxes.length; i++) { boxes[i].checked = box.checked; }
+    } else if (box.name && box.form) {
+      var all = box.form.querySelector("input[data-check-all='" + box.name + "']");
+      if (all && !box.checked) { all.checked = false; }
+    }
+  });
+})();
