@@ -437,3 +437,25 @@ class LoginChallenge(Table):
     expires_at = Timestamptz(index=True)
     used = Boolean(default=False)
     ip = Varchar(length=64, default="")
+
+
+# --- After submission: supplements (issue 6) -----------------------------------------------------
+
+
+class SupplementChange(Table):
+    """One round of 補正 of a returned case (case set) or group (case null): what it looked like when the
+    applicant began (`before`), and once sent back (變更資料) the reply and what changed (`changes`:
+    fields before/after, files added and removed), linked to the `resubmit` ReviewEvent."""
+
+    application = ForeignKey(references=Application, on_delete=CASCADE, index=True)
+    case = ForeignKey(references=Case, on_delete=CASCADE, null=True, index=True)
+    returned_event = ForeignKey(references=ReviewEvent, on_delete=SET_NULL, null=True)  # the return it answers
+    event = ForeignKey(references=ReviewEvent, on_delete=SET_NULL, null=True, index=True)  # the resubmit
+    before = JSON(default="{}")  # {"fields": {...}, "files": [{id, kind, name}]}
+    files_added = JSON(default="[]")  # [{id, kind, name}] uploaded during this round
+    files_removed = JSON(default="[]")  # [{kind, name}] removed during this round
+    changes = JSON(default="{}")  # {"fields": [[key, before, after]], "added": [...], "removed": [...]}
+    reply = Text(default="")
+    actor_label = Varchar(length=100, default="")
+    created_at = Timestamptz()
+    sent_at = Timestamptz(null=True, default=None)
