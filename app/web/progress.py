@@ -1,0 +1,178 @@
+"""進度查詢: 案件進度查詢 (search, group, applicant with its timeline), 退補件列表 and 補正, 案件撤銷.
+
+School accounts (a sub-account its own groups, a main account the school's) and students (their
+own) use the same pages; everything out of scope answers 404. Handlers stay thin: one query or one
+action each; confirmations are pages (GET) with the POST button, so they work without JavaScript.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get
+from litestar.connection import ASGIConnection
+from litestar.exceptions import NotAuthorizedException, NotFoundException
+from litestar.handlers import BaseRouteHandler
+from litestar.response import Redirect
+
+from app.domain import applicant as applicant_rules
+from app.domain import progress as rules
+from app.domain import supplement as change_rules
+from app.domain import workflow
+from app.domain.business import KINDS
+from app.domain.documents import DOC_LABELS, case_documents, group_documents
+from app.domain.profiles import parse_date
+from app.i18n import gettext as _
+from app.queries import apply as apply_q
+from app.queries import progress as q
+from app.services import uploads
+from app.web.common import actor_of, render
+from app.web.templating import environment
+
+# The changes of a supplement, as any page shows them (the review desk's too).
+environment.globals.setdefault("supplement_change_label", change_rules.label_of)
+environment.globals.setdefault("supplement_change_value", change_rules.display_value)
+
+
+def applicant_required(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
+    """A school account or a signed-in student (each sees only its own scope)."""
+    actor = actor_of(connection)
+    if actor is None or actor.kind not in ("school", "student"):
+        raise NotAuthorizedException()
+
+
+def _actor(request: Request):
+    actor = actor_of(request)
+    assert actor is not None
+    return actor
+
+
+def kind_options() -> list[tuple[str, str]]:
+    return [(k, q.item_label("foreign", k) + ("" if k != "first" else f" {KINDS['first']}")) for k in KINDS]
+
+
+def status_options() -> list[tuple[str, str]]:
+    return [(k, str(label)) for k, (label, _statuses) in rules.STATUS_FILTERS.items()]
+
+
+def _filters(params: dict[str, str]) -> tuple[q.Filters, dict[str, str]]:
+    """The query's filters from the URL, and the problems of what could not be read."""
+    errors: dict[str, str] = {}
+    dates: dict[str, Any] = {}
+    for key in ("birth_date", "date_from", "date_to"):
+        text = params.get(key, "")
+        dates[key] = parse_date(text) if text else None
+        if text and dates[key] is None:
+            errors[key] = _("Write a real date as YYYY/MM/DD.")
+    if dates["date_from"] and dates["date_to"] and dates["date_from"] > dates["date_to"]:
+        errors["date_to"] = _("The end date cannot be before the start date.")
+    kind = params.get("kind", "")
+    status = params.get("status", "")
+    f = q.Filters(
+        kind=kind if kind in KINDS else "",
+        status=status if status in rules.STATUS_FILTERS else "",
+        group_no=params.get("group_no", "").strip(),
+        receipt_no=params.get("receipt_no", "").strip(),
+        name_zh=params.get("name_zh", "").strip()[:50],
+        name_en=" ".join(params.get("name_en", "").split())[:100],
+        birth_date=dates["birth_date"], date_from=dates["date_from"], date_to=dates["date_to"],
+    )
+    return f, errors
+
+
+SEARCH_KEYS = ("kind", "status", "group_no", "receipt_no", "name_zh", "name_en", "birth_date", "date_from", "date_to")
+
+
+def _query_string(form: dict[str, str]) -> str:
+    from urllib.parse import urlencode
+
+    return urlencode({k: v for k, v in form.items() if k in SEARCH_KEYS and v} | {"search": "1"})
+
+
+def doc_labels() -> dict[str, str]:
+    from app.domain import kinds
+
+    return {k: str(v) for k, v in DOC_LABELS.items()} | kinds.doc_labels()
+
+
+def case_display() -> dict[str, Any]:
+    return {
+        "identity": {k: str(v) for k, v in applicant_rules.IDENTITIES.items()},
+        "enrollment": {k: str(v) for k, v in applicant_rules.ENROLLMENT.items()},
+        "gender": {k: str(v) for k, v in applicant_rules.GENDERS.items()},
+        "marital": {k: str(v) for k, v in applicant_rules.MARITAL.items()},
+        "education": {k: str(v) for k, v in applicant_rules.EDUCATION.items()},
+        "program": {k: str(v) for k, v in applicant_rules.PROGRAMS.items()},
+    }
+
+
+class ProgressController(Controller):
+    path = "/progress"
+    guards = [applicant_required]
+
+    @get("/", name="progress:search")
+    async def search(self, request: Request, page: int = 1) -> Response:
+        params = {k: request.query_params.get(k, "") for k in SEARCH_KEYS}
+        searched = request.query_params.get("search") == "1" or any(params.values())
+        f, errors = _filters(params)
+        result = None
+        if searched and not errors:
+            result = await q.search_groups(_actor(request), f, page)
+        ctx = {
+            "form": params, "errors": errors, "result": result, "qs": _query_string(params),
+            "kind_options": kind_options(), "status_options": status_options(),
+        }
+        if request.htmx and not request.htmx.boosted:  # type: ignore[attr-defined]
+            return render(request, "progress/_results.html", ctx, status_code=400 if errors else 200)
+        return render(request, "progress/search.html", ctx, status_code=400 if errors else 200)
+
+    @get("/groups/{application_id:int}", name="progress:group")
+    async def group(self, request: Request, application_id: int) -> Response:
+        view = await q.get_group(_actor(request), application_id)
+        if view is None:
+            raise NotFoundException()
+        return render(request, "progress/group.html", {
+            "g": view, "app": view.app,
+            "group_files": apply_q.by_kind(view.files, None),
+            "group_documents": group_documents(line=view.app["business_line"], kind=view.app["kind"]),
+            "t": case_display(), "doc_labels": doc_labels(),
+            "next_step": rules.next_step(view.stage),
+        })
+
+    @get("/groups/{application_id:int}/cases/{case_id:int}", name="progress:case")
+    async def case(self, request: Request, application_id: int, case_id: int) -> Response:
+        view = await q.get_case(_actor(request), application_id, case_id)
+        if view is None:
+            raise NotFoundException()
+        app, case = view.group.app, view.case
+        documents = case_documents(line=app["business_line"], kind=app["kind"], identity=case["identity"],
+                                   enrollment=case["enrollment_status"], scholarship=case["scholarship"])
+        from app.domain import kinds
+
+        return render(request, "progress/case.html", {
+            "v": view, "app": app, "case": case, "files": apply_q.by_kind(view.files, case_id),
+            "documents": kinds.documents_for_view(app["kind"], documents, view.files, case),
+            "kind_fields": kinds.view_fields(app["kind"], case),
+            "t": case_display(), "doc_labels": doc_labels(),
+            "qualification": str(applicant_rules.QUALIFICATION),
+            "address": case["address"] if isinstance(case["address"], dict) else {},
+            "can_withdraw": case["status"] in workflow.WITHDRAWABLE and not view.group.payment_pending,
+        })
+
+    @get("/files/{attachment_id:int}", name="progress:file")
+    async def file(self, request: Request, attachment_id: int, inline: bool = False) -> Response:
+        row = await apply_q.get_attachment(_actor(request), attachment_id)
+        if row is None:
+            raise NotFoundException()
+        try:
+            body = uploads.read(row["stored_name"])
+        except (OSError, ValueError) as exc:
+            raise NotFoundException() from exc
+        return Response(content=body, media_type=row["content_type"],
+                        headers=uploads.download_headers(row["original_name"], inline=inline))
+
+
+@get("/student/progress", name="student:progress", guards=[applicant_required])
+async def student_progress() -> Response:
+    """The students' menu entry (案件進度查詢) opens the same pages, scoped to the student."""
+    return Redirect("/progress/?search=1", status_code=303)
