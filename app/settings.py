@@ -47,6 +47,35 @@ def _secret_key(var_dir: Path, app_env: str) -> str:
     return path.read_text().strip()
 
 
+def _mfa_key(app_env: str, secret_key: str) -> str:
+    """MFA_ENCRYPTION_KEY: the Fernet key that encrypts reviewers' TOTP secrets at rest.
+
+    Kept apart from SECRET_KEY, so rotating that one does not lock every reviewer out. In dev/test
+    it is derived from SECRET_KEY (HKDF-SHA256); production refuses to start without it.
+    """
+    import base64
+
+    raw = os.environ.get("MFA_ENCRYPTION_KEY", "").strip()
+    if raw:
+        try:
+            valid = len(base64.urlsafe_b64decode(raw.encode())) == 32
+        except ValueError:
+            valid = False
+        if not valid:
+            raise RuntimeError("MFA_ENCRYPTION_KEY must be a Fernet key: 32 bytes, URL-safe base64 (44 characters)")
+        return raw
+    if app_env == "production":
+        raise RuntimeError("MFA_ENCRYPTION_KEY must be set when APP_ENV=production "
+                           "(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')")
+    from cryptography.hazmat.primitives import hashes
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"arc-online mfa totp secrets").derive(
+        secret_key.encode()
+    )
+    return base64.urlsafe_b64encode(derived).decode()
+
+
 @dataclass(frozen=True)
 class Settings:
     app_env: str
@@ -73,7 +102,9 @@ class Settings:
     payment_gateway_url: str = "http://127.0.0.1:8001"
     payment_secret: str = DEV_PAYMENT_SECRET
     payment_merchant_id: str = "NIA-ARC"
-    pdf_workers: int = 2
+    pdf_workers: int = 1
+    pdf_prerender: bool = True
+    mfa_encryption_key: str = ""
 
     @property
     def is_production(self) -> bool:
@@ -96,11 +127,12 @@ def load_settings() -> Settings:
     fixed = os.environ.get("CAPTCHA_FIXED_ANSWER", "").strip() or None
     if fixed and app_env == "production":
         raise RuntimeError("CAPTCHA_FIXED_ANSWER is for automated tests only and refused when APP_ENV=production")
+    secret_key = _secret_key(var_dir, app_env)
     return Settings(
         app_env=app_env,
         database_url=os.environ.get("DATABASE_URL", "").strip(),
         var_dir=var_dir,
-        secret_key=_secret_key(var_dir, app_env),
+        secret_key=secret_key,
         captcha_fixed_answer=fixed,
         cookie_secure=_bool("COOKIE_SECURE", app_env == "production"),
         session_idle_minutes=_int("SESSION_IDLE_MINUTES", 30),
@@ -116,7 +148,10 @@ def load_settings() -> Settings:
         payment_gateway_url=os.environ.get("PAYMENT_GATEWAY_URL", "http://127.0.0.1:8001").rstrip("/"),
         payment_secret=_payment_secret(app_env),
         payment_merchant_id=os.environ.get("PAYMENT_MERCHANT_ID", "NIA-ARC"),
-        pdf_workers=max(1, _int("PDF_WORKERS", min(2, os.cpu_count() or 1))),
+        # One core stays with the web process: pages keep answering while documents render.
+        pdf_workers=max(1, _int("PDF_WORKERS", min(4, (os.cpu_count() or 2) - 1))),
+        pdf_prerender=_bool("PDF_PRERENDER", app_env != "test"),
+        mfa_encryption_key=_mfa_key(app_env, secret_key),
     )
 
 

@@ -279,3 +279,14 @@ async def verify_document(number: str, code: str, today: date | None = None) -> 
         return Verification("genuine", "receipt", number, r["issued_on"], None, group_no=r["group_no"],
                             amount=r["amount"])
     return Verification("unknown")
+
+
+async def documents_of_payment(order_no: str) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The receipts' and certificates' contents a payment issued (to render them ahead of the first download).
+    Not scoped: called by the system after the gateway's notification, never with a user's input."""
+    p = await Payment.select(Payment.id).where(Payment.order_no == order_no).first()
+    if p is None:
+        return [], []
+    receipts = await Receipt.select(Receipt.content).where(Receipt.payment == p["id"]).output(load_json=True)
+    permits = await Permit.select(Permit.content).where(Permit.payment == p["id"]).output(load_json=True)
+    return [r["content"] for r in receipts], [r["content"] for r in permits]

@@ -26,6 +26,7 @@ log = logging.getLogger("arc.pdf")
 STATIC_DIR = (Path(__file__).resolve().parent.parent.parent / "static").resolve()
 RENDER_TIMEOUT = 60.0
 TASKS_PER_WORKER = 200
+WORKER_NICENESS = 10
 
 _executor: ProcessPoolExecutor | None = None
 _semaphore: asyncio.Semaphore | None = None
@@ -69,6 +70,14 @@ def render_sync(html: str) -> bytes:
     return HTML(string=html, base_url=str(STATIC_DIR) + "/", url_fetcher=safe_fetcher()).write_pdf()
 
 
+def _worker_init() -> None:
+    """Workers run at a lower CPU priority: pages keep answering while documents render."""
+    try:
+        os.nice(WORKER_NICENESS)
+    except OSError:
+        pass
+
+
 def _warm() -> bool:
     render_sync("<p>warm</p>")
     return True
@@ -81,6 +90,7 @@ def executor() -> ProcessPoolExecutor:
             max_workers=settings.pdf_workers,
             mp_context=multiprocessing.get_context("spawn"),
             max_tasks_per_child=TASKS_PER_WORKER,
+            initializer=_worker_init,
         )
     return _executor
 

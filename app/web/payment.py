@@ -11,6 +11,8 @@ from app.actions import payment as payment_actions
 from app.domain import fees
 from app.i18n import gettext as _
 from app.queries import payment as payment_queries
+from app.services import issued
+from app.settings import settings
 from app.web.common import actor_of, render, school_required
 from app.web.middleware import client_ip
 
@@ -100,9 +102,11 @@ class PaymentController(Controller):
         actor = actor_of(request)
         assert actor is not None
         try:
-            await payment_actions.settle_payment(order_no, actor, client_ip(request.scope))
+            status = await payment_actions.settle_payment(order_no, actor, client_ip(request.scope))
         except payment_actions.NotFound as exc:
             raise NotFoundException() from exc
+        if status == "paid":
+            _prerender_after_commit(request, order_no)
         return Redirect(path=f"/payment/result/{order_no}", status_code=303)
 
     @post("/result/{order_no:str}/cancel", name="payment:cancel")
@@ -124,10 +128,25 @@ def _error_busy() -> str:
     return _("The groups ticked have nothing to pay now (already paid, or a payment is being processed).")
 
 
+def _prerender_after_commit(request: Request, order_no: str) -> None:
+    """Once the payment is committed, render its receipts and certificates in the background."""
+    if not settings.pdf_prerender or not order_no:
+        return
+
+    async def job() -> None:
+        receipts, permits = await payment_queries.documents_of_payment(order_no)
+        if receipts or permits:
+            issued.render_in_background(receipts, permits)
+
+    request.scope.setdefault("state", {}).setdefault("after_commit", []).append(job)
+
+
 @post(NOTIFY_PATH, name="payment:notify", status_code=200)
 async def notify(request: Request) -> Response:
     """The gateway's server-to-server notification (excluded from CSRF: it is signed instead)."""
     form = await request.form()
     fields = {k: v for k, v in form.multi_items() if isinstance(v, str)}
     accepted, body = await payment_actions.handle_notification(fields, client_ip(request.scope))
+    if accepted:
+        _prerender_after_commit(request, str(fields.get("order_no", "")))
     return Response(content=body, media_type=MediaType.TEXT, status_code=200 if accepted else 400)
