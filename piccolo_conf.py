@@ -34,5 +34,6 @@ APP_REGISTRY = AppRegistry(
         "tables.piccolo_app",
         "piccolo.apps.user.piccolo_app",
         "piccolo_admin.piccolo_app",
+        "piccolo_api.mfa.authenticator.piccolo_app",  # reviewers' TOTP secrets (authenticator_secret)
     ]
 )

@@ -9,6 +9,10 @@
   reviewer roles, schools and their accounts, and the holiday calendar.
 - The decisions are also forms; they call the same actions as the review desk.
 - The mount gets its own request-body limit (Litestar's does not reach it): `BodyLimit`.
+- A second factor (TOTP, piccolo_api's authenticator provider, app/services/mfa.py): the login asks an
+  enrolled user for the code; `MfaGate` keeps a user whom a supervisor requires to enrol
+  (`ReviewerProfile.mfa_required`) out of everything but the enrolment page (/review/mfa), which also
+  replaces piccolo's own /api/mfa-setup/ page.
 
 Built once per process (`admin_app()`), because building it registers routes and reads assets.
 """
@@ -32,6 +36,7 @@ from starlette.requests import Request
 from app.actions import review
 from app.domain import workflow
 from app.domain.workflow import IllegalTransition
+from app.services import mfa
 from app.settings import settings
 from tables.piccolo_app import APP_CONFIG
 from tables.tables import (
@@ -50,6 +55,7 @@ ADMIN_BODY_LIMIT = 2 * 1024 * 1024  # the admin has no uploads of its own; forms
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 HIDDEN_TABLES = frozenset({"user_session", "captcha_challenge", "password_history"})
 REVIEW_DESK_URL = "/review/"
+MFA_URL = "/review/mfa"
 
 
 # --- validators ------------------------------------------------------------------------------------------
@@ -322,6 +328,67 @@ class BodyLimit:
             # The app gave up on the cut-off body; the client already has its 413.
 
 
+class MfaGate:
+    """Enforces `ReviewerProfile.mfa_required`: until the user has enrolled, the admin's pages and API
+    answer with the way to /review/mfa (the SPA's root redirects there, API calls get 403). Enrolling
+    ends the user's sessions, so every later session was opened with the code. piccolo's own
+    /api/mfa-setup/ (English only, enrols without checking a code) is sent to /review/mfa too."""
+
+    OPEN = frozenset({"/api/user/", "/api/links/"})  # the SPA's shell: who is signed in, the sidebar
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path = scope.get("path", "")
+        if path.startswith("/admin/"):
+            path = path[len("/admin"):]
+        if path.startswith("/api/mfa-setup"):
+            await _redirect(send, MFA_URL)
+            return
+        if (path == "/" or path.startswith("/api/")) and path not in self.OPEN:
+            user_id = await _session_user(scope)
+            if user_id and await mfa.must_enrol(user_id):
+                if path == "/":
+                    await _redirect(send, MFA_URL)
+                else:
+                    await _json(send, 403, {"detail": "Two-step verification must be set up first at "
+                                                      f"{MFA_URL} (請先至 {MFA_URL} 設定兩步驟驗證)."})
+                return
+        await self.app(scope, receive, send)
+
+
+async def _session_user(scope: Any) -> int | None:
+    from piccolo_api.session_auth.tables import SessionsBase
+
+    token = Request(scope).cookies.get("id")
+    return await SessionsBase.get_user_id(token) if token else None
+
+
+async def _redirect(send: Any, location: str) -> None:
+    await send({"type": "http.response.start", "status": 303,
+                "headers": [(b"location", location.encode()), (b"content-length", b"0")]})
+    await send({"type": "http.response.body", "body": b""})
+
+
+async def _json(send: Any, status: int, payload: dict) -> None:
+    import json
+
+    body = json.dumps(payload, ensure_ascii=False).encode()
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+# The admin's own strings for the code field and the menu entry (piccolo-admin leaves them in English).
+ZH_TW = TRADITIONAL_CHINESE.model_copy(update={"translations": {
+    **TRADITIONAL_CHINESE.translations, "MFA Code": "驗證碼（驗證器 App 顯示的 6 位數字）", "MFA Setup": "兩步驟驗證設定",
+}})
+
+
 async def _too_large(send: Any) -> None:
     body = b"Request body too large"
     await send({"type": "http.response.start", "status": 413,
@@ -343,12 +410,13 @@ def admin_app() -> Any:
         production=settings.cookie_secure,
         site_name="居留證線上申辦 審核後台 Review back office",
         default_language_code="zh-TW",
-        translations=[TRADITIONAL_CHINESE, ENGLISH],
-        sidebar_links={"審核作業台 Review desk": REVIEW_DESK_URL},
+        translations=[ZH_TW, ENGLISH],
+        sidebar_links={"審核作業台 Review desk": REVIEW_DESK_URL, "兩步驟驗證 Two-step verification": MFA_URL},
         page_size=30,
         allowed_hosts=[h for h in [_host(settings.public_base_url)] if h],
+        mfa_providers=[mfa.provider()],
     )
-    return BodyLimit(app, ADMIN_BODY_LIMIT)
+    return BodyLimit(MfaGate(app), ADMIN_BODY_LIMIT)
 
 
 def _host(url: str) -> str:

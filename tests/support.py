@@ -33,12 +33,13 @@ async def migrate_once() -> None:
 def _tables_in_delete_order():
     from piccolo.apps.user.tables import BaseUser
     from piccolo.table import sort_table_classes
+    from piccolo_api.mfa.authenticator.tables import AuthenticatorSecret
     from piccolo_api.session_auth.tables import SessionsBase
 
     from tables.piccolo_app import APP_CONFIG
 
     tables = sort_table_classes(list(APP_CONFIG.table_classes))
-    return list(reversed(tables)) + [SessionsBase, BaseUser]
+    return list(reversed(tables)) + [AuthenticatorSecret, SessionsBase, BaseUser]
 
 
 async def truncate_all() -> None:

@@ -24,10 +24,12 @@ from app.domain.documents import DOC_LABELS
 from app.domain.workflow import IllegalTransition, Role
 from app.i18n import lazy_gettext as _l
 from app.queries import review as queries
+from app.services import mfa
 from app.web.common import form_data, redirect, render
 
 ADMIN_COOKIE = "id"  # piccolo-admin's session cookie
 ADMIN_LOGIN = "/admin/"
+MFA_PAGE = "/review/mfa"
 SESSION_STRETCH = timedelta(minutes=10)  # as the admin's increase_expiry
 
 QUEUE_TITLES = {
@@ -54,6 +56,10 @@ class NotReviewer(Exception):
     """No back-office session: go and sign in there."""
 
 
+class MustEnrol(Exception):
+    """A supervisor requires a second factor this reviewer has not set up: only /review/mfa is open."""
+
+
 async def _reviewer(connection: ASGIConnection) -> tuple[Any, Role]:
     token = connection.cookies.get(ADMIN_COOKIE)
     if not token:
@@ -64,6 +70,8 @@ async def _reviewer(connection: ASGIConnection) -> tuple[Any, Role]:
     actor = await actions.reviewer_actor(user_id)
     if actor is None:
         raise PermissionDeniedException()
+    if await mfa.must_enrol(user_id):
+        raise MustEnrol
     role = await actions.reviewer_role(actor)
     return actor, role
 
@@ -74,6 +82,8 @@ async def reviewer_gate(request: Request) -> Response | None:
         actor, role = await _reviewer(request)
     except NotReviewer:
         return Redirect(ADMIN_LOGIN, status_code=303)
+    except MustEnrol:
+        return Redirect(MFA_PAGE, status_code=303)
     except IllegalTransition:
         raise PermissionDeniedException() from None
     request.scope["state"]["reviewer"] = (actor, role)
