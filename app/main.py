@@ -53,7 +53,6 @@ def route_handlers() -> list:
         apply.ApplyController,
         review.ReviewController,
         review_mfa.MfaController,
-        review_mfa.MfaController,
         roster.RosterController,
         admin_mount(),
         addresses.districts_partial,
