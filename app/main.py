@@ -60,6 +60,7 @@ def route_handlers() -> list:
         payment.notify,
         downloads.DownloadsController,
         progress.ProgressController,
+        progress.WithdrawController,
         progress.student_progress,
         verify.verify_form,
         verify.verify_document,

@@ -412,3 +412,25 @@ async def list_changes_for_case(case_id: int) -> list[dict[str, Any]]:
         r["changes"] = _json(r["changes"], {})
         r["whole_group"] = r["case"] is None
     return rows
+
+
+# 案件撤銷 ------------------------------------------------------------------------------------------
+
+
+async def find_group(actor: Actor, *, group_no: str = "", receipt_no: str = "") -> GroupView | None:
+    """The group in scope with this 團號, or the group of the case with this 收件號."""
+    app_id = None
+    if group_no:
+        row = await Application.select(Application.id).where(
+            application_scope(actor) & (Application.group_no == group_no)).first()
+        app_id = row["id"] if row else None
+    elif receipt_no:
+        row = await Case.select(Case.application).where(Case.receipt_no == receipt_no).first()
+        app_id = row["application"] if row else None
+    if app_id is None:
+        return None
+    return await get_group(actor, app_id)
+
+
+def withdrawable(status: str) -> bool:
+    return status in workflow.WITHDRAWABLE

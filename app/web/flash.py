@@ -23,6 +23,9 @@ MESSAGES = {
     "roster_added": _l("The students ticked have been added as applicants. Check and complete each one."),
     "review_saved": _l("The decision has been saved."),
     "roster_deleted": _l("The student has been removed from the roster."),
+    "withdrawn": _l("Withdrawn successfully!"),  # 撤銷成功!
+    "supplement_sent": _l("The supplement has been sent back to the reviewer."),  # 補正完成
+    "supplement_saved": _l("Saved. Send it back with “Change data” when everything is corrected."),
 }
 
 
