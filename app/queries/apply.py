@@ -18,7 +18,7 @@ from tables.tables import Application, Attachment, Case
 APPLICATION_COLUMNS = (
     Application.id, Application.group_no, Application.business_line, Application.kind, Application.name,
     Application.member_count, Application.pickup_method, Application.station_code, Application.school,
-    Application.school.name.as_alias("school_name"), Application.created_by,
+    Application.created_by,
     Application.submitter_name, Application.submitter_national_id, Application.submitter_phone,
     Application.submitter_email, Application.submitter_addr, Application.status, Application.terms_accepted_at,
     Application.submitted_at, Application.created_at, Application.updated_at, Application.version,
@@ -75,6 +75,7 @@ async def get_application(actor: Actor, application_id: int) -> dict[str, Any] |
     ).first()
     if row is not None:
         row["submitter_addr"] = _json(row["submitter_addr"])
+        row["school_name"] = actor.school_name  # in scope, the group is the actor's school's (no join needed)
     return row
 
 
@@ -108,6 +109,17 @@ async def get_attachment(actor: Actor, attachment_id: int) -> dict[str, Any] | N
     if not await Application.exists().where(application_scope(actor) & (Application.id == row["application"])):
         return None
     return row
+
+
+async def cases_of(app: dict[str, Any]) -> list[dict[str, Any]]:
+    """The cases of a group already read through the scope (`get_application`)."""
+    return [_case(c) for c in await Case.select().where(Case.application == app["id"]).order_by(Case.id)]
+
+
+async def attachments_of(app: dict[str, Any]) -> list[dict[str, Any]]:
+    """The files of a group already read through the scope (`get_application`)."""
+    return await Attachment.select(*ATTACHMENT_COLUMNS).where(Attachment.application == app["id"]).order_by(
+        Attachment.id)
 
 
 def by_kind(attachments: list[dict[str, Any]], case_id: int | None) -> dict[str, list[dict[str, Any]]]:

@@ -14,8 +14,10 @@ from litestar.exceptions import NotFoundException
 
 from app.actions import apply as actions
 from app.domain import applicant as rules
+from app.domain import workflow
 from app.domain.addresses import ADDRESS_PARTS
 from app.domain.documents import UPLOAD_RULES_TEXT, case_documents, group_documents
+from app.domain.profiles import REQUIRED
 from app.domain.stations import stations
 from app.i18n import format_datetime, get_locale
 from app.i18n import gettext as _
@@ -331,7 +333,8 @@ class ApplyController(Controller):
             enrollment=form.get("enrollment_status", ""), scholarship=bool(form.get("scholarship")))]
         files = await _uploads(request, kinds)
         errors = await actions.save_applicant(actor, application_id, case_id, form, files)
-        if op == "back":
+        refused = {k for k, m in errors.items() if (k == "photo" or k.startswith("doc_")) and m != str(REQUIRED)}
+        if op == "back" and not refused:
             return redirect(f"/apply/drafts/{application_id}/applicants", flash="saved")
         _app, case = await self._case(request, application_id, case_id)
         shown = rules.normalise({k: form.get(k, "") for k in rules.form_keys()})
@@ -452,10 +455,9 @@ class ApplyController(Controller):
         return await self._view(request, application_id, "apply/view.html", just_submitted=True)
 
     async def _view(self, request: Request, application_id: int, template: str, **extra: Any) -> Response:
-        actor = _actor(request)
         app = await _application(request, application_id)
-        cases = await q.list_applicants(actor, application_id) or []
-        files = await q.list_group_attachments(actor, application_id) or []
+        cases = await q.cases_of(app)
+        files = await q.attachments_of(app)
         return render(request, template, {
             "app": app, "cases": cases, "group_files": q.by_kind(files, None),
             "group_documents": group_documents(line=app["business_line"], kind=app["kind"]),
@@ -463,6 +465,7 @@ class ApplyController(Controller):
             "identities": {k: str(v) for k, v in rules.IDENTITIES.items()},
             "genders": {k: str(v) for k, v in rules.GENDERS.items()},
             "photos": {f["case"]: f["id"] for f in files if f["kind"] == "photo"},
+            "status_labels": {s: workflow.label(s) for s in {c["status"] for c in cases}},
             "is_draft": q.is_draft(app), **extra,
         })
 

@@ -1,0 +1,313 @@
+"""Benchmark of two school pages against a floor endpoint of the same app. Prints its figures; not CI.
+
+    .venv/bin/python bench/pages.py [--cases 10000] [--seconds 10] [--clients 20] [--workers 2]
+                                    [--engines sqlite,postgres] [--pg-url postgresql://postgres@127.0.0.1:5432/postgres]
+
+For each engine (SQLite always; PostgreSQL when --pg-url, BENCH_PG_URL or TEST_DATABASE_URL is set):
+1. a fresh database, migrated, with one school whose main account has N submitted cases (groups of 30,
+   every case with a photo and three documents recorded), one of them the 30-applicant group viewed;
+2. uvicorn with `--workers` workers serving `bench.pages:bench_app`: the real app plus one bare route,
+   GET /bench/floor, that runs one raw SQL query on the driver connection of the request's transaction
+   and renders one small template (no session, no ORM);
+3. for each endpoint in turn, `--clients` keep-alive connections on 127.0.0.1 send requests for a
+   fixed time (a small asyncio HTTP/1.1 client, light enough to leave the server the CPU);
+4. requests/s and p50/p95/p99 latency per endpoint, and each page's ratios to the floor.
+
+Goals (issue 4), served by 2 workers: each page ≥ 0.25 of the floor's requests/s on SQLite and ≥ 0.5
+on PostgreSQL; each page's p95 ≤ 3 × the floor's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PASSWORD = "Bench-pages-2026!"  # noqa: S105 - a throwaway benchmark database
+LOGIN_ID = "03734301"
+GROUP_SIZE = 30
+
+
+# The app under test: the real one plus the floor route ---------------------------------------------
+
+def bench_app():
+    from litestar import get
+    from litestar.response import Template
+
+    from app import db
+    from app.main import create_app
+
+    @get("/bench/floor", name="bench:floor", signature_namespace={"Template": Template})
+    async def floor() -> Template:
+        rows = await db.raw("SELECT count(*) AS n FROM school")
+        return Template(template_str="<!doctype html><p>{{ n }} schools</p>", context={"n": rows[0]["n"]})
+
+    app = create_app()
+    app.register(floor)
+    return app
+
+
+# Seeding (runs in a child process with the engine's environment) -----------------------------------
+
+async def seed(cases: int) -> None:
+    from datetime import UTC, date, datetime, timedelta
+
+    from app import db
+    from app.domain import numbering
+    from app.services.hashing import hash_password_sync
+    from tables.tables import Account, Application, Attachment, Case, ReviewEvent, School
+
+    await db.start()
+    t = datetime.now(UTC)
+    today = date.today()
+    async with db.write_tx():
+        school = School(name="國立臺灣大學 (bench)", business_no=LOGIN_ID, created_at=t)
+        await school.save()
+        account = Account(login_id=LOGIN_ID, school=school.id, is_main=True, name="測試人", email="b@example.edu.tw",
+                          password_hash=hash_password_sync(PASSWORD), created_at=t, national_id="A123456789")
+        await account.save()
+        groups = (cases + GROUP_SIZE - 1) // GROUP_SIZE
+        receipt = 0
+        for g in range(groups):
+            size = min(GROUP_SIZE, cases - g * GROUP_SIZE)
+            app = Application(
+                group_no=numbering.group_no(today, "102", g + 1), business_line="foreign", kind="first",
+                name=f"Bench group {g + 1}", member_count=size, pickup_method="self", station_code="S01",
+                school=school.id, created_by=account.id, submitter_name="測試人", submitter_national_id="A123456789",
+                submitter_phone="0223456789", submitter_email="b@example.edu.tw",
+                submitter_addr={"county": "臺北市", "district": "中正區", "street": "羅斯福路四段", "number": "1號"},
+                status="first_review", submitted_at=t - timedelta(minutes=g), created_at=t, updated_at=t,
+            )
+            await app.save()
+            rows = []
+            for i in range(size):
+                receipt += 1
+                rows.append(Case(
+                    application=app.id, receipt_no=numbering.receipt_no(today, receipt), identity="foreign",
+                    status="first_review", enrollment_status="R", name_en=f"STUDENT {g} {i}", name_zh="",
+                    no_chinese_name=True, birth_date=date(2001, 1 + i % 12, 1 + i % 28), passport_no=f"P{receipt:08d}",
+                    passport_expiry=date(2031, 1, 1), visa_issue_date=date(2026, 8, 1), gender="MF"[i % 2],
+                    marital_status="single", education="senior_high", department="資訊管理學系", program="bachelor",
+                    grade="1", birthplace="JP", nationality="JP",
+                    address={"county": "臺北市", "district": "大安區", "street": "羅斯福路四段", "number": "1號"},
+                    complete=True, data={}, submitted_at=t, created_at=t, updated_at=t,
+                ))
+            await Case.insert(*rows)
+            ids = [c["id"] for c in await Case.select(Case.id).where(Case.application == app.id)]
+            await Attachment.insert(*[
+                Attachment(application=app.id, case=cid, kind=k, original_name=f"{k}.jpg",
+                           stored_name=f"{cid:016x}{n:016x}.jpg", content_type="image/jpeg", size=10_000,
+                           uploaded_by="bench", uploaded_at=t)
+                for cid in ids for n, k in enumerate(("photo", "passport", "visa", "accommodation"))
+            ])
+            await ReviewEvent.insert(*[
+                ReviewEvent(application=app.id, case=cid, from_status="draft", action="submit",
+                            to_status="first_review", actor_kind="school", actor_label=LOGIN_ID, created_at=t)
+                for cid in ids
+            ])
+    first = await Application.select(Application.id).where(Application.member_count == GROUP_SIZE).first()
+    await db.stop()
+    print(json.dumps({"group_id": first["id"] if first else 1}))
+
+
+# A small HTTP/1.1 load generator --------------------------------------------------------------------
+
+async def _request(reader, writer, raw: bytes) -> int:
+    writer.write(raw)
+    await writer.drain()
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head.split(b" ", 2)[1])
+    m = re.search(rb"(?i)\r\ncontent-length:\s*(\d+)", head)
+    if m:
+        await reader.readexactly(int(m.group(1)))
+    elif re.search(rb"(?i)\r\ntransfer-encoding:\s*chunked", head):
+        while True:
+            size = int((await reader.readuntil(b"\r\n")).strip(), 16)
+            await reader.readexactly(size + 2)
+            if size == 0:
+                break
+    return status
+
+
+async def load(port: int, path: str, cookie: str, seconds: float, clients: int) -> dict:
+    raw = (f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}\r\n"
+           f"Accept-Language: zh-TW\r\n\r\n").encode()
+    latencies: list[float] = []
+    errors = 0
+    stop = time.perf_counter() + seconds
+
+    async def worker() -> None:
+        nonlocal errors
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        try:
+            while time.perf_counter() < stop:
+                t0 = time.perf_counter()
+                try:
+                    status = await _request(reader, writer, raw)
+                except (asyncio.IncompleteReadError, ConnectionError):
+                    errors += 1
+                    writer.close()
+                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                    continue
+                latencies.append(time.perf_counter() - t0)
+                if status != 200:
+                    errors += 1
+        finally:
+            writer.close()
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(clients)))
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000 if latencies else 0.0
+
+    return {"path": path, "requests": len(latencies), "errors": errors, "rps": len(latencies) / elapsed,
+            "p50": pct(50), "p95": pct(95), "p99": pct(99), "mean": statistics.fmean(latencies) * 1000}
+
+
+# Orchestration ---------------------------------------------------------------------------------------
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(port: int, proc: subprocess.Popen, seconds: float = 60) -> None:
+    import urllib.request
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/bench/floor", timeout=2):  # noqa: S310
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError("server did not start")
+
+
+def _login(port: int) -> str:
+    import httpx
+
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", follow_redirects=False) as c:
+        page = c.get("/login")
+        token = re.search(r'name="captcha_token" value="([^"]+)"', page.text).group(1)
+        csrf = c.cookies.get("arc_csrf")
+        r = c.post("/login", data={"login_id": LOGIN_ID, "password": PASSWORD, "captcha": "TEST1",
+                                   "captcha_token": token, "_csrf_token": csrf})
+        assert r.status_code == 303, r.text[:500]
+        return "; ".join(f"{k}={v}" for k, v in c.cookies.items())
+
+
+def run_engine(name: str, database_url: str, args: argparse.Namespace) -> list[dict]:
+    tmp = Path(tempfile.mkdtemp(prefix=f"bench-pages-{name}-"))
+    env = dict(os.environ, APP_ENV="dev", CAPTCHA_FIXED_ANSWER="TEST1", VAR_DIR=str(tmp / "var"),
+               DATABASE_URL=database_url, PICCOLO_CONF="piccolo_conf", COOKIE_SECURE="false")
+    py = sys.executable
+    subprocess.run([py, "-m", "app.cli", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
+    t0 = time.perf_counter()
+    out = subprocess.run([py, str(Path(__file__)), "seed", "--cases", str(args.cases)], cwd=ROOT, env=env,
+                         check=True, capture_output=True, text=True)
+    group_id = json.loads(out.stdout.strip().splitlines()[-1])["group_id"]
+    print(f"[{name}] seeded {args.cases} submitted cases in {time.perf_counter() - t0:.1f} s", flush=True)
+    port = _free_port()
+    log = open(tmp / "server.log", "wb")  # noqa: SIM115
+    proc = subprocess.Popen(
+        [py, "-m", "uvicorn", "bench.pages:bench_app", "--factory", "--host", "127.0.0.1", "--port", str(port),
+         "--workers", str(args.workers), "--no-access-log", "--log-level", "warning"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        _wait(port, proc)
+        cookie = _login(port)
+        results = []
+        for path in ("/bench/floor", "/", f"/apply/groups/{group_id}"):
+            asyncio.run(load(port, path, cookie, 2, args.clients))  # warm up
+            r = asyncio.run(load(port, path, cookie, args.seconds, args.clients))
+            r["engine"] = name
+            results.append(r)
+            print(f"[{name}] {path:<22} {r['rps']:8.1f} req/s  p50 {r['p50']:7.1f} ms  p95 {r['p95']:7.1f} ms  "
+                  f"p99 {r['p99']:7.1f} ms  errors {r['errors']}", flush=True)
+        return results
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def _pg_database(url: str) -> str:
+    import asyncpg
+
+    base, _sep, _db = url.rpartition("/")
+    name = "bench_pages"
+
+    async def recreate() -> None:
+        conn = await asyncpg.connect(url)
+        try:
+            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            await conn.execute(f'CREATE DATABASE "{name}"')
+        finally:
+            await conn.close()
+
+    asyncio.run(recreate())
+    return f"{base}/{name}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("command", nargs="?", default="run", choices=["run", "seed"])
+    parser.add_argument("--cases", type=int, default=10_000)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--engines", default="sqlite,postgres")
+    parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL") or os.environ.get("TEST_DATABASE_URL", ""))
+    args = parser.parse_args()
+    if args.command == "seed":
+        asyncio.run(seed(args.cases))
+        return
+    results: list[dict] = []
+    engines = args.engines.split(",")
+    if "sqlite" in engines:
+        path = Path(tempfile.mkdtemp(prefix="bench-pages-db-")) / "bench.sqlite"
+        results += run_engine("sqlite", f"sqlite:///{path}", args)
+    if "postgres" in engines and args.pg_url:
+        results += run_engine("postgres", _pg_database(args.pg_url), args)
+    print()
+    print(f"{'engine':<9} {'page':<22} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+          f"{'rps/floor':>10} {'p95/floor':>10} goal")
+    for engine in ("sqlite", "postgres"):
+        rows = [r for r in results if r["engine"] == engine]
+        if not rows:
+            continue
+        floor = rows[0]
+        need = 0.25 if engine == "sqlite" else 0.5
+        for r in rows:
+            rps_ratio = r["rps"] / floor["rps"] if floor["rps"] else 0
+            p95_ratio = r["p95"] / floor["p95"] if floor["p95"] else 0
+            ok = "" if r is floor else ("met" if rps_ratio >= need and p95_ratio <= 3 else "MISSED")
+            print(f"{engine:<9} {r['path']:<22} {r['rps']:8.1f} {r['p50']:8.1f} {r['p95']:8.1f} {r['p99']:8.1f} "
+                  f"{rps_ratio:10.2f} {p95_ratio:10.2f} {ok}")
+
+
+if __name__ == "__main__":
+    main()
