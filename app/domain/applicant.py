@@ -111,7 +111,7 @@ FIELD_LABELS = {
     "birth_date": _l("Birth date"),
     "passport_no": _l("Passport no."),
     "passport_expiry": _l("Passport expiry date"),
-    "ui_no": _l("Resident certificate no. (UI no.)"),
+    "ui_no": _l("UI no. (resident certificate no.)"),
     "visa_issue_date": _l("Resident visa issue date"),
     "gender": _l("Gender"),
     "marital_status": _l("Marital status"),
