@@ -61,6 +61,7 @@ def route_handlers() -> list:
         downloads.DownloadsController,
         progress.ProgressController,
         progress.WithdrawController,
+        progress.SupplementController,
         progress.student_progress,
         verify.verify_form,
         verify.verify_document,
