@@ -117,6 +117,25 @@ async def update_versioned(table: type[Table], row_id: int, version: int, values
     return version + 1
 
 
+async def executemany(sql: str, rows: list[tuple[Any, ...]]) -> None:
+    """One statement run for many rows on the current transaction's connection; placeholders written as {}.
+
+    For bulk writes (a roster import): the statement is prepared once and the driver binds the rows
+    (sqlite3 in aiosqlite's thread, asyncpg's executemany), so the event loop does almost nothing.
+    """
+    if not rows:
+        return
+    tx = DB.current_transaction.get()
+    if tx is None:
+        raise RuntimeError("executemany runs inside a transaction (write_tx)")
+    if is_sqlite():
+        await tx.connection.executemany(sql.replace("{}", "?"), rows)
+        return
+    parts = sql.split("{}")
+    numbered = parts[0] + "".join(f"${i}{part}" for i, part in enumerate(parts[1:], start=1))
+    await tx.connection.executemany(numbered, rows)
+
+
 async def raw(sql: str, *args: Any) -> list[dict[str, Any]]:
     """A raw query with positional placeholders written as {} (Piccolo's QueryString style)."""
     return await DB.run_querystring(_qs(sql, args))

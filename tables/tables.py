@@ -424,7 +424,7 @@ class RosterImport(Table):
     created_count = Integer(default=0)
     updated_count = Integer(default=0)
     rejected_count = Integer(default=0)
-    rejected = JSON(default="[]")  # [[row no, {column: value}, [[column, message id, params], ...]], ...]
+    rejected = JSON(default="{}")  # {"messages": [{locale: text}], "rows": [[row no., [12 values], [[column, message no.]]]]}
     created_at = Timestamptz(index=True)
 
 

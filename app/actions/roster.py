@@ -5,14 +5,15 @@ has for that year and semester updates its row), the invalid ones are kept on th
 row for the report and the download, and a file that cannot be read to the end writes nothing.
 
 The file is read and checked in a worker thread (`asyncio.to_thread`), one batch at a time, and
-each batch is written with one upsert while the next is read: the event loop stays free for other
-requests and memory stays flat with the file's size.
+each batch is written with one upsert statement (`db.executemany`) while the next is read: the
+event loop stays free for other requests and memory stays flat with the file's size.
 """
 
 from __future__ import annotations
 
 import asyncio
 import os
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -63,66 +64,97 @@ def _messages(message: Any) -> dict[str, str]:
 
 
 @dataclass
+class _Report:
+    """The rejected rows, compact: each distinct message is kept once, in every language."""
+
+    messages: list[dict[str, str]] = field(default_factory=list)
+    rows: list[list[Any]] = field(default_factory=list)
+    index: dict[tuple[str, ...], int] = field(default_factory=dict)
+
+    def add(self, number: int, raw: dict[str, str], errors: list[rules.CellError]) -> None:
+        cells = []
+        for e in errors:
+            texts = _messages(e.message)
+            key = tuple(texts[locale] for locale in LOCALES)
+            if key not in self.index:
+                self.index[key] = len(self.messages)
+                self.messages.append(texts)
+            cells.append([e.column, self.index[key]])
+        self.rows.append([number, [raw.get(k, "") for k in rules.COLUMN_KEYS], cells])
+
+    def as_json(self) -> dict[str, Any]:
+        return {"messages": self.messages, "rows": self.rows}
+
+
+# Columns an import writes, in the order of the upsert's placeholders.
+INSERT_COLUMNS = ("school", "year", "semester", *DATA_COLUMNS, "passport_no", "created_by", "updated_by",
+                  "created_at", "updated_at", "version")
+_COLS = ", ".join(f'"{c}"' for c in INSERT_COLUMNS)
+_MARKS = ", ".join("{}" for _c in INSERT_COLUMNS)
+_SETS = ", ".join(f'"{c}" = excluded."{c}"' for c in (*DATA_COLUMNS, "updated_by", "updated_at"))
+# The identifiers are the constants above; every value is bound.
+UPSERT_SQL = (
+    f"INSERT INTO roster_entry ({_COLS}) VALUES ({_MARKS}) "  # noqa: S608
+    f'ON CONFLICT ("school", "year", "semester", "passport_no") DO UPDATE SET {_SETS}, '
+    '"version" = roster_entry."version" + 1'
+)
+YIELD_EVERY = 25  # rows: the reader thread lets the event loop's thread in this often
+
+
+@dataclass
 class _Reader:
-    """The file's rows, checked, one batch at a time. Runs in a worker thread."""
+    """The file's rows, checked and made into upsert parameters, one batch at a time (a worker thread)."""
 
     rows: Iterator[tuple[int, dict[str, str]]]
     today: date
+    fixed: tuple[Any, ...]  # school, year, semester
+    stamp: tuple[Any, ...]  # created_by, updated_by, created_at, updated_at, version
     seen: dict[str, int] = field(default_factory=dict)  # passport no. -> first row number
+    report: _Report = field(default_factory=_Report)
     rejected_total: int = 0
 
-    def next_batch(self) -> tuple[list[dict[str, Any]], list[list[Any]], bool]:
-        valid: list[dict[str, Any]] = []
-        rejected: list[list[Any]] = []
+    def next_batch(self) -> tuple[list[tuple[Any, ...]], bool]:
+        valid: list[tuple[Any, ...]] = []
+        rejected = 0
         for number, raw in self.rows:
+            if number % YIELD_EVERY == 0:
+                time.sleep(0)  # hand the GIL over: requests keep being served while a big file is read
             check = rules.check_row(raw, self.today)
             errors = check.errors
-            if check.values is not None:
-                passport = check.values["passport_no"]
+            values = check.values
+            if values is not None:
+                passport = values["passport_no"]
                 first = self.seen.get(passport)
                 if first is not None:
                     errors = [rules.duplicate_error(raw.get("passport_no", ""), first)]
                 else:
                     self.seen[passport] = number
-                    valid.append(check.values)
+                    valid.append((*self.fixed, *(values[c] for c in DATA_COLUMNS), passport, *self.stamp))
             if errors:
                 self.rejected_total += 1
+                rejected += 1
                 if self.rejected_total <= MAX_STORED_REJECTED:
-                    rejected.append([number, {k: raw.get(k, "") for k in rules.COLUMN_KEYS},
-                                     [[e.column, _messages(e.message)] for e in errors]])
-            if len(valid) + len(rejected) >= BATCH_ROWS:
-                return valid, rejected, False
-        return valid, rejected, True
+                    self.report.add(number, raw, errors)
+            if len(valid) + rejected >= BATCH_ROWS:
+                return valid, False
+        return valid, True
 
 
-def _open(data: bytes, filename: str, today: date) -> _Reader:
-    return _Reader(excel.read_roster(data, filename), today)
+_PASSPORT_AT = INSERT_COLUMNS.index("passport_no")
 
 
-async def _write_batch(actor: Actor, year: int, semester: int, rows: list[dict[str, Any]]) -> tuple[int, int]:
-    """Upsert one batch; returns (created, updated)."""
+def _open(data: bytes, filename: str, today: date, fixed: tuple[Any, ...], stamp: tuple[Any, ...]) -> _Reader:
+    return _Reader(excel.read_roster(data, filename), today, fixed, stamp)
+
+
+async def _write_batch(term: Any, rows: list[tuple[Any, ...]]) -> tuple[int, int]:
+    """Upsert one batch (one statement, the rows bound by the driver); returns (created, updated)."""
     if not rows:
         return 0, 0
-    passports = [r["passport_no"] for r in rows]
-    term = (RosterEntry.school == actor.school_id) & (RosterEntry.year == year) & (RosterEntry.semester == semester)
-    existing = await RosterEntry.select(RosterEntry.passport_no).where(term & RosterEntry.passport_no.is_in(passports))
-    t = now()
-    await RosterEntry.insert(*[
-        RosterEntry(
-            school=actor.school_id, year=year, semester=semester, created_by=actor.account_id,
-            updated_by=actor.account_id, created_at=t, updated_at=t, version=1, **r,
-        )
-        for r in rows
-    ]).on_conflict(
-        target=(RosterEntry.school, RosterEntry.year, RosterEntry.semester, RosterEntry.passport_no),
-        action="DO UPDATE",
-        values=[getattr(RosterEntry, c) for c in DATA_COLUMNS] + [RosterEntry.updated_by, RosterEntry.updated_at],
-    )
-    if existing:
-        await RosterEntry.update({RosterEntry.version: RosterEntry.version + 1}).where(
-            term & RosterEntry.passport_no.is_in([e["passport_no"] for e in existing])
-        )
-    return len(rows) - len(existing), len(existing)
+    passports = [r[_PASSPORT_AT] for r in rows]
+    existing = await RosterEntry.count().where(term & RosterEntry.passport_no.is_in(passports))
+    await db.executemany(UPSERT_SQL, rows)
+    return len(rows) - existing, existing
 
 
 async def import_roster(
@@ -144,21 +176,30 @@ async def import_roster(
     assert data is not None
     y, s = int(str(year)), int(str(semester))
     created = updated = 0
-    rejected: list[list[Any]] = []
+    term = (RosterEntry.school == actor.school_id) & (RosterEntry.year == y) & (RosterEntry.semester == s)
+    t = now()
     try:
-        reader = await asyncio.to_thread(_open, data, filename, today)
+        reader = await asyncio.to_thread(
+            _open, data, filename, today, (actor.school_id, y, s), (actor.account_id, actor.account_id, t, t, 1),
+        )
         async with db.write_tx():
-            done = False
-            while not done:
-                valid, bad, done = await asyncio.to_thread(reader.next_batch)
-                rejected.extend(bad)
-                c, u = await _write_batch(actor, y, s, valid)
-                created += c
-                updated += u
+            # The next batch is read while this one is written: the parse (a worker thread) and the
+            # database (its own thread or server) overlap.
+            pending: asyncio.Future | None = asyncio.ensure_future(asyncio.to_thread(reader.next_batch))
+            try:
+                while pending is not None:
+                    valid, done = await pending
+                    pending = None if done else asyncio.ensure_future(asyncio.to_thread(reader.next_batch))
+                    c, u = await _write_batch(term, valid)
+                    created += c
+                    updated += u
+            finally:
+                if pending is not None:  # a write failed: let the read in flight finish, then drop it
+                    await asyncio.gather(pending, return_exceptions=True)
             record = RosterImport(
                 school=actor.school_id, account=actor.account_id, filename=filename, year=y, semester=s,
                 created_count=created, updated_count=updated, rejected_count=reader.rejected_total,
-                rejected=rejected, created_at=now(),
+                rejected=reader.report.as_json(), created_at=now(),
             )
             await record.save()
             await audit(

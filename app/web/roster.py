@@ -56,17 +56,29 @@ def _semester_options() -> list[tuple[str, str]]:
     return [(str(n), str(label)) for n, label in rules.SEMESTERS]
 
 
-def _cell_rows(imp: dict[str, Any]) -> list[dict[str, Any]]:
-    """The report's table: one line per cell error (row, column, value, message)."""
+def _report(imp: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """(messages in the page's language, rejected rows) of an import."""
+    stored = imp.get("rejected") or {}
     locale = get_locale()
-    out = []
-    for number, values, errors in imp["rejected"]:
-        for column, messages in errors:
+    messages = [m.get(locale) or m.get("zh_Hant_TW", "") for m in stored.get("messages", [])]
+    return messages, stored.get("rows", [])
+
+
+def _cell_rows(imp: dict[str, Any], limit: int) -> list[dict[str, Any]]:
+    """The report's table: one line per cell error (row, column, value, message), the first `limit`."""
+    locale = get_locale()
+    messages, rows = _report(imp)
+    out: list[dict[str, Any]] = []
+    for number, values, errors in rows:
+        for column, message in errors:
+            if len(out) >= limit:
+                return out
+            at = rules.COLUMN_KEYS.index(column) if column in rules.COLUMN_KEYS else -1
             out.append({
                 "row": number,
                 "column": rules.column_label(column, locale),
-                "value": values.get(column, ""),
-                "message": messages.get(locale) or messages.get("zh_Hant_TW", ""),
+                "value": values[at] if at >= 0 else "",
+                "message": messages[message],
             })
     return out
 
@@ -76,14 +88,12 @@ REPORT_LINES = 500
 
 def _rejected_workbook(imp: dict[str, Any]) -> bytes:
     locale = get_locale()
-    rows = []
-    for number, values, errors in imp["rejected"]:
-        text = "; ".join(
-            f"{rules.column_label(col, locale) or _('Row')}: {msgs.get(locale) or msgs.get('zh_Hant_TW', '')}"
-            for col, msgs in errors
-        )
-        rows.append([values.get(k, "") for k in rules.COLUMN_KEYS] + [number, text])
-    return excel.roster_workbook(rows, [_("Row in the file"), _("Errors")], with_instructions=False)
+    messages, rows = _report(imp)
+    lines = []
+    for number, values, errors in rows:
+        text = "; ".join(f"{rules.column_label(col, locale) or _('Row')}: {messages[m]}" for col, m in errors)
+        lines.append([*values, number, text])
+    return excel.roster_workbook(lines, [_("Row in the file"), _("Errors")], with_instructions=False)
 
 
 def _export_row(r: dict[str, Any]) -> list[Any]:
@@ -119,14 +129,15 @@ class RosterController(Controller):
             "year_options": _year_options([]),
             "semester_options": _semester_options(),
             "imp": imp,
-            "cell_rows": _cell_rows(imp)[:REPORT_LINES] if imp else [],
+            "cell_rows": _cell_rows(imp, REPORT_LINES) if imp else [],
             "report_limit": REPORT_LINES,
             "recent": await roster_queries.list_recent_imports(actor),
             "max_mb": excel.MAX_UPLOAD_BYTES // (1024 * 1024),
             **_view_helpers(),
         }
         if request.headers.get("hx-request") and request.headers.get("hx-target") == "roster-import":
-            return render(request, "roster/_import_panel.html", context, status_code=status_code)
+            # htmx swaps only 2xx answers: the panel carries its own error summary.
+            return render(request, "roster/_import_panel.html", context)
         return render(request, "roster/import.html", context, status_code=status_code)
 
     @get("/import", name="roster:import")

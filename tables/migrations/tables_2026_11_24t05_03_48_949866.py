@@ -247,7 +247,7 @@ async def forwards():
         column_class_name="JSON",
         column_class=JSON,
         params={
-            "default": "[]",
+            "default": "{}",
             "null": False,
             "primary_key": False,
             "unique": False,

@@ -116,7 +116,7 @@ async def test_report_lists_every_bad_cell_and_the_rejected_rows_download(client
     # The same report in English.
     client.cookies.set("lang", "en")
     en = await client.get(str(r.url))
-    assert "Student_List.xlsx: success, imported: 1 rows" in en.text
+    assert "Student_List.xlsx: success, rows imported: 1" in en.text
     assert "Not a real date. Write it as YYYYMMDD" in en.text and "The same passport number is already on row 2" in en.text
     # The rejected rows as .xlsx, with a message column.
     link = re.search(r'href="(/roster/imports/\d+/rejected\.xlsx)"', en.text).group(1)
@@ -198,6 +198,9 @@ async def test_htmx_upload_swaps_the_result_in(client):
     assert r.status_code == 200
     assert r.text.lstrip().startswith('<div id="roster-import">') and "<html" not in r.text
     assert "成功, 匯入資料: 1筆" in r.text and re.match(r"/roster/imports/\d+", r.headers["hx-push-url"])
+    # A refused file: still 200 (htmx swaps only 2xx answers), with the error summary in the panel.
+    r = await upload(client, b"%PDF-1.7", "x.pdf", headers={"HX-Request": "true", "HX-Target": "roster-import"})
+    assert r.status_code == 200 and 'class="error-summary"' in r.text and "請上傳 .xlsx" in r.text
 
 
 # -- malicious and broken files: a clear message, nothing written ---------------------------------

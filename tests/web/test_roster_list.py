@@ -164,3 +164,29 @@ async def test_list_roster_for_picker_is_scoped_and_filtered(db):
     assert await roster_queries.list_roster_for_picker(actor_of(other), None, ids=[a]) == []
     nobody = Actor(kind="reviewer", account_id=None)
     assert await roster_queries.list_roster_for_picker(nobody, {}) == []
+
+
+async def test_demo_roster_has_every_category_and_status_and_the_seeds_student(db):
+    from app.demo import SCHOOLS
+    from app.demo_roster import load_demo_roster
+    from tests.support import make_school
+
+    first = await make_school(name=SCHOOLS[0]["name"], business_no=SCHOOLS[0]["business_no"])
+    second = await make_school(name=SCHOOLS[1]["name"], business_no=SCHOOLS[1]["business_no"])
+    today = date(2026, 11, 24)
+    added = await load_demo_roster(today)
+    assert added > 0 and await load_demo_roster(today) == 0  # idempotent
+    for school in (first, second):
+        rows = await RosterEntry.select().where(RosterEntry.school == school)
+        assert {r["category"] for r in rows} == {"CN", "HK", "MO", "FG", "FO"}
+        assert {r["status"] for r in rows} == {"A", "R"}
+        assert {(r["year"], r["semester"]) for r in rows} == {(115, 1)}
+        for r in rows:  # every demo row passes the import's own check
+            raw = {"name_zh": r["name_zh"], "name_en": r["name_en"], "birth_date": r["birth_date"].strftime("%Y%m%d"),
+                   "category": r["category"], "nationality": r["nationality"], "gender": r["gender"],
+                   "national_id": r["national_id"], "passport_no": r["passport_no"],
+                   "qualification": r["qualification"], "program": r["program"], "grade": r["grade"],
+                   "status": r["status"]}
+            assert rules.check_row(raw, today).errors == [], r
+    match = await roster_queries.find_roster_match(115, "MM214587", "STUDENT ONE", date(1988, 2, 2))
+    assert match and match["school"] == first and match["category"] == "FG" and match["status"] == "R"
