@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -53,8 +54,10 @@ class GatewayUnavailable(Exception):
 
 
 def canonical(fields: Mapping[str, str]) -> bytes:
-    """k1=v1&k2=v2 over the sorted fields, without the signature itself."""
-    return "&".join(f"{k}={fields[k]}" for k in sorted(fields) if k != "signature").encode("utf-8")
+    """The sorted [key, value] pairs as compact JSON, without the signature itself: unambiguous, so a value
+    containing separators cannot pose as other fields."""
+    pairs = [[k, str(fields[k])] for k in sorted(fields) if k != "signature"]
+    return json.dumps(pairs, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def sign(fields: Mapping[str, str], secret: str) -> str:
