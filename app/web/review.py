@@ -24,6 +24,7 @@ from app.domain.documents import DOC_LABELS
 from app.domain.workflow import IllegalTransition, Role
 from app.i18n import lazy_gettext as _l
 from app.queries import review as queries
+from app.queries.progress import list_changes_for_case
 from app.services import mfa
 from app.web.common import form_data, redirect, render
 
@@ -184,6 +185,8 @@ class ReviewController(Controller):
             "problem": problem,
             "doc_labels": {k: str(v) for k, v in DOC_LABELS.items()},
             "action_label": workflow.action_label,
+            # What each supplement sent back changed, with the reply (issue 6, app.queries.progress).
+            "supplements": await list_changes_for_case(case_id),
         })
         return render(request, "review/case.html", ctx, status_code=status_code)
 

@@ -224,3 +224,24 @@ async def test_student_supplements_own_case(client):
     assert r.status_code == 303 and await _status(g["cases"][0]) == "first_review"
     e = (await ReviewEvent.select().where(ReviewEvent.case == g["cases"][0]).order_by(ReviewEvent.id))[-1]
     assert e["actor_kind"] == "student"
+
+
+async def test_reviewer_desk_shows_reply_and_changes(client):
+    from tests.review_factories import admin_session, make_reviewers
+
+    ids = await make_school_with_accounts()
+    g = await make_group(ids["school"], ids["main"], ["first_review"])
+    app_id, case_id = g["application"], g["cases"][0]
+    await return_case(app_id, case_id, comment="請更正英文姓名。")
+    await client.login("03734301")
+    r = await client.get(f"/supplement/groups/{app_id}/cases/{case_id}")
+    form = _form(r.text) | {"name_en": "YAMADA HANAKO JR", "op": "send", "reply": "已更正英文姓名。"}
+    r = await _post(client, f"/supplement/groups/{app_id}/cases/{case_id}", form,
+                    files=[("file_other", ("說明.jpg", jpeg(), "image/jpeg"))])
+    assert r.status_code == 303
+    reviewers = await make_reviewers()
+    await admin_session(client, reviewers["reviewer1"])
+    r = await client.get(f"/review/case/{case_id}")
+    assert r.status_code == 200
+    for text in ("已更正英文姓名。", "YAMADA HANAKO JR", "<del>YAMADA HANAKO</del>", "說明.jpg"):
+        assert text in r.text, text
