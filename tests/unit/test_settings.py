@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -31,7 +33,7 @@ def test_production_with_a_key_starts_with_secure_cookies():
     r = subprocess.run(
         [sys.executable, "-c", "from app.settings import settings; print(settings.cookie_secure)"],
         cwd=ROOT, env={**{k: v for k, v in os.environ.items() if k != "COOKIE_SECURE"}, "APP_ENV": "production", "SECRET_KEY": "k" * 40, "CAPTCHA_FIXED_ANSWER": "",
-             "PAYMENT_SECRET": "p" * 40},
+             "PAYMENT_SECRET": "p" * 40, "MFA_ENCRYPTION_KEY": Fernet.generate_key().decode()},
         capture_output=True, text=True, timeout=60,
     )
     assert r.returncode == 0 and r.stdout.strip() == "True"
