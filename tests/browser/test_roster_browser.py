@@ -73,3 +73,38 @@ def test_upload_a_filled_template_and_see_the_result_table(live_server, page, tm
     expect(page.locator(".roster-result h2")).to_have_text("Student_List.xlsx: success, rows imported: 1")
     expect(page.locator("table.roster-errors")).to_contain_text("Not a real date")
     shot(page, "roster-import-result-en")
+
+
+@pytest.mark.parametrize("lang", ["zh_Hant_TW", "en"])
+def test_roster_pages_have_no_serious_accessibility_violations(live_server, browser, lang, tmp_path):
+    from tests.browser.test_accessibility import violations
+
+    context = browser.new_context(bypass_csp=True, locale="zh-TW" if lang != "en" else "en-US")
+    page = context.new_page()
+    try:
+        login(page, live_server, "03734302")
+        page.wait_for_url(live_server + "/")
+        for path in ("/roster/import", "/roster"):
+            page.goto(live_server + path)
+            assert violations(page) == [], path
+        edit = page.locator("a[href$='/edit']").first.get_attribute("href")
+        for path in (edit, edit.replace("/edit", "/delete")):
+            page.goto(live_server + path)
+            assert violations(page) == [], path
+        # The import form with its errors, then a result with a table of problems.
+        page.goto(live_server + "/roster/import")
+        page.click("#roster-import button[type=submit]")
+        expect(page.locator(".error-summary")).to_be_visible()
+        assert violations(page) == []
+        wb = openpyxl.Workbook()
+        wb.active.append([c.value for c in openpyxl.load_workbook(io.BytesIO(excel.template_xlsx()))
+                          [excel.SHEET_TITLE][1]])
+        wb.active.append(BAD)
+        file = tmp_path / "a11y.xlsx"
+        wb.save(file)
+        page.set_input_files("#f-file", str(file))
+        page.click("#roster-import button[type=submit]")
+        expect(page.locator(".roster-result")).to_be_visible()
+        assert violations(page) == []
+    finally:
+        context.close()
