@@ -135,6 +135,9 @@ async def load_demo() -> None:
             from app import demo_apply
 
             await demo_apply.load()
+            from app import demo_progress
+
+            await demo_progress.load()
     finally:
         await db.stop()
     print("demo data loaded: accounts 03734301, 03734301-01, 03734301-02 (disabled), 03734302; "
