@@ -29,11 +29,13 @@ from piccolo_admin.endpoints import FormConfig, TableConfig, create_admin
 from piccolo_admin.translations.data import ENGLISH, TRADITIONAL_CHINESE
 from piccolo_api.crud.endpoints import OrderBy, PiccoloCRUD
 from piccolo_api.crud.validators import Validators
+from piccolo_api.rate_limiting.middleware import InMemoryLimitProvider
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from app.actions import review
+from app.actions import admin_accounts, review
+from app.actions import mfa as mfa_actions
 from app.domain import workflow
 from app.domain.workflow import IllegalTransition
 from app.services import mfa
@@ -53,6 +55,9 @@ log = logging.getLogger("arc.admin")
 
 ADMIN_BODY_LIMIT = 2 * 1024 * 1024  # the admin has no uploads of its own; forms and JSON are small
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Sign-in attempts (password and MFA code) per client address: 30 in 5 minutes, then 15 minutes blocked
+# (piccolo-admin's default blocks an address until the process restarts).
+LOGIN_LIMITER = InMemoryLimitProvider(timespan=300, limit=30, block_duration=900)
 HIDDEN_TABLES = frozenset({"user_session", "captcha_challenge", "password_history"})
 REVIEW_DESK_URL = "/review/"
 MFA_URL = "/review/mfa"
@@ -271,6 +276,81 @@ def forms() -> list[FormConfig]:
     return out
 
 
+# --- supervisors' account forms (writes in app/actions/admin_accounts.py and app/actions/mfa.py) -----------
+
+
+class NewSchoolForm(BaseModel):
+    name: str = Field(description="學校名稱 School name", min_length=1, max_length=200)
+    business_no: str = Field(description="統一編號 Unified business no. (8 digits, checked)", min_length=8,
+                             max_length=8)
+    login_id: str = Field(description="主帳號 Main account id (usually the 統一編號; letters and digits)",
+                          min_length=4, max_length=17)
+    contact_name: str = Field(description="承辦人 Contact person", min_length=1, max_length=100)
+    email: str = Field(description="電子郵件 Email", min_length=3, max_length=254)
+    password: str = Field(description="初始密碼 Initial password (12+ characters, not a common one; give it to "
+                                      "the school separately)", min_length=1, max_length=128)
+
+
+class ResetPasswordForm(BaseModel):
+    login_id: str = Field(description="主帳號 Main account id", min_length=1, max_length=20)
+    new_password: str = Field(description="新密碼 New password (12+ characters, not one of the last three); "
+                                          "the account's sessions end", min_length=1, max_length=128)
+
+
+class ResetMfaForm(BaseModel):
+    username: str = Field(description="審核人員帳號 Reviewer's username (a lost phone: they enrol again)",
+                          min_length=1, max_length=100)
+
+
+async def _form_actor(request: Request):
+    actor = await review.reviewer_actor(request.user.user.id)
+    if actor is None:
+        raise ValueError("Only supervisors may do this (僅限主管).")
+    return actor
+
+
+async def _new_school(request: Request, data: NewSchoolForm) -> str:
+    actor = await _form_actor(request)
+    try:
+        await admin_accounts.create_school(actor, admin_accounts.NewSchool(**data.model_dump()))
+    except admin_accounts.AdminAccountError as exc:
+        raise ValueError(exc.message) from exc
+    return f"{data.name.strip()} ({data.business_no.strip()}): main account {data.login_id.strip()} created."
+
+
+async def _reset_password(request: Request, data: ResetPasswordForm) -> str:
+    actor = await _form_actor(request)
+    try:
+        await admin_accounts.reset_main_password(actor, data.login_id, data.new_password)
+    except admin_accounts.AdminAccountError as exc:
+        raise ValueError(exc.message) from exc
+    return f"{data.login_id.strip()}: password reset; its sessions ended."
+
+
+async def _reset_mfa(request: Request, data: ResetMfaForm) -> str:
+    actor = await _form_actor(request)
+    try:
+        await mfa_actions.reset_for_reviewer(actor, data.username)
+    except mfa_actions.MfaError as exc:
+        raise ValueError(exc.message) from exc
+    return f"{data.username.strip()}: two-step verification removed; they set it up again at the next sign-in."
+
+
+def account_forms() -> list[FormConfig]:
+    group = "帳號管理 Accounts (supervisors)"
+    return [
+        FormConfig(name="新增學校及主帳號 New school and main account", pydantic_model=NewSchoolForm,
+                   endpoint=_new_school, form_group=group,
+                   description="Creates the school and its main account together (同時建立學校與主帳號)."),
+        FormConfig(name="重設主帳號密碼 Reset main account password", pydantic_model=ResetPasswordForm,
+                   endpoint=_reset_password, form_group=group,
+                   description="Sets a school main account's password and ends its sessions (重設密碼並登出)."),
+        FormConfig(name="重設兩步驟驗證 Reset reviewer two-step verification", pydantic_model=ResetMfaForm,
+                   endpoint=_reset_mfa, form_group=group,
+                   description="For a lost phone: removes the authenticator (遺失手機時移除驗證器)."),
+    ]
+
+
 # --- the app ---------------------------------------------------------------------------------------------
 
 
@@ -402,7 +482,7 @@ def admin_app() -> Any:
     """The piccolo-admin ASGI app, wrapped in the body limit. Built once."""
     app = create_admin(
         tables=table_configs(),
-        forms=forms(),
+        forms=forms() + account_forms(),
         auth_table=BaseUser,
         session_expiry=timedelta(minutes=30),
         increase_expiry=timedelta(minutes=10),
@@ -415,6 +495,7 @@ def admin_app() -> Any:
         page_size=30,
         allowed_hosts=[h for h in [_host(settings.public_base_url)] if h],
         mfa_providers=[mfa.provider()],
+        rate_limit_provider=LOGIN_LIMITER,
     )
     return BodyLimit(MfaGate(app), ADMIN_BODY_LIMIT)
 

@@ -21,13 +21,14 @@ from piccolo_api.mfa.recovery_codes import generate_recovery_code
 from piccolo_api.session_auth.tables import SessionsBase
 
 from app import db
+from app.actions.admin_accounts import is_supervisor
 from app.actions.auth import audit
 from app.domain.actor import Actor
 from app.i18n import gettext as _
 from app.services import mfa
 from app.services.sessions import now
 from app.settings import settings
-from tables.tables import AuthEvent, ReviewerProfile
+from tables.tables import AuthEvent
 
 PENDING_SECONDS = 15 * 60
 PASSWORD_TRIES = 5  # wrong passwords on these pages within 15 minutes before they refuse
@@ -137,26 +138,12 @@ async def disable(actor: Actor, password: str) -> None:
         await audit("mfa_disabled", login_id=actor.login_id, actor_login_id=actor.login_id)
 
 
-async def _is_supervisor(actor: Actor) -> bool:
-    if actor.kind != "reviewer" or not actor.account_id:
-        return False
-    rows = await BaseUser.select(BaseUser.superuser).where(
-        (BaseUser.id == actor.account_id) & (BaseUser.active == True)  # noqa: E712 - a Piccolo expression
-    )
-    if not rows:
-        return False
-    if rows[0]["superuser"]:
-        return True
-    role = await ReviewerProfile.select(ReviewerProfile.role).where(ReviewerProfile.user == actor.account_id)
-    return bool(role and role[0]["role"] == "supervisor")
-
-
 async def reset_for_reviewer(actor: Actor, username: str) -> None:
     """A supervisor removes a reviewer's authenticator (a lost phone) and ends their sessions.
 
     When MFA stays required, the reviewer can do nothing but enrol again at the next sign-in.
     """
-    if not await _is_supervisor(actor):
+    if not await is_supervisor(actor):
         raise MfaError(_("Only supervisors may do this."))
     rows = await BaseUser.select(BaseUser.id).where(BaseUser.username == username.strip())
     if not rows:

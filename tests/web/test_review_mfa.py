@@ -187,7 +187,7 @@ async def test_supervisor_switches_it_on_and_the_reviewer_is_kept_out_until_enro
     assert r.status_code == 403 and "/review/mfa" in r.json()["detail"]
     r = await client.get("/admin/api/forms/")
     assert r.status_code == 403
-    r = await client.post("/admin/api/forms/pass-first-review/", json={"receipt_no": "1", "comment": ""},
+    r = await client.post("/admin/api/forms/初審通過-pass-first-review/", json={"receipt_no": "1", "comment": ""},
                           headers={"X-CSRFToken": client.cookies.get("csrftoken")})
     assert r.status_code == 403
     assert (await client.get("/admin/api/user/")).status_code == 200
