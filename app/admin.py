@@ -280,25 +280,25 @@ def forms() -> list[FormConfig]:
 
 
 class NewSchoolForm(BaseModel):
-    name: str = Field(description="學校名稱 School name", min_length=1, max_length=200)
-    business_no: str = Field(description="統一編號 Unified business no. (8 digits, checked)", min_length=8,
+    name: str = Field(title="學校名稱 School name", description="學校名稱 School name", min_length=1, max_length=200)
+    business_no: str = Field(title="統一編號 Unified business no.", description="統一編號 Unified business no. (8 digits, checked)", min_length=8,
                              max_length=8)
-    login_id: str = Field(description="主帳號 Main account id (usually the 統一編號; letters and digits)",
+    login_id: str = Field(title="主帳號 Main account id", description="主帳號 Main account id (usually the 統一編號; letters and digits)",
                           min_length=4, max_length=17)
-    contact_name: str = Field(description="承辦人 Contact person", min_length=1, max_length=100)
-    email: str = Field(description="電子郵件 Email", min_length=3, max_length=254)
-    password: str = Field(description="初始密碼 Initial password (12+ characters, not a common one; give it to "
+    contact_name: str = Field(title="承辦人 Contact person", description="承辦人 Contact person", min_length=1, max_length=100)
+    email: str = Field(title="電子郵件 Email", description="電子郵件 Email", min_length=3, max_length=254)
+    password: str = Field(title="初始密碼 Initial password", description="初始密碼 Initial password (12+ characters, not a common one; give it to "
                                       "the school separately)", min_length=1, max_length=128)
 
 
 class ResetPasswordForm(BaseModel):
-    login_id: str = Field(description="主帳號 Main account id", min_length=1, max_length=20)
-    new_password: str = Field(description="新密碼 New password (12+ characters, not one of the last three); "
+    login_id: str = Field(title="主帳號 Main account id", description="主帳號 Main account id", min_length=1, max_length=20)
+    new_password: str = Field(title="新密碼 New password", description="新密碼 New password (12+ characters, not one of the last three); "
                                           "the account's sessions end", min_length=1, max_length=128)
 
 
 class ResetMfaForm(BaseModel):
-    username: str = Field(description="審核人員帳號 Reviewer's username (a lost phone: they enrol again)",
+    username: str = Field(title="審核人員帳號 Reviewer username", description="審核人員帳號 Reviewer's username (a lost phone: they enrol again)",
                           min_length=1, max_length=100)
 
 
