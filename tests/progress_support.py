@@ -44,7 +44,7 @@ async def make_group(school_id: int, account_id: int | None, statuses: list[str]
     _seq["group"] += 1
     at = submitted or (datetime.now(UTC) - timedelta(days=1))
     app_row = Application(
-        group_no=group_no or f"15102{_seq['group']:04d}", business_line="foreign", kind=kind, name=name,
+        group_no=group_no or f"15102{8000 + _seq['group']}", business_line="foreign", kind=kind, name=name,
         member_count=len(statuses), school=school_id, created_by=account_id, student=student_id,
         submitter_name="承辦人", submitter_national_id="A123456789", submitter_phone="0223456789",
         submitter_email="clerk@example.edu.tw", status=group_status, station_code="S01",
@@ -59,7 +59,7 @@ async def make_group(school_id: int, account_id: int | None, statuses: list[str]
         _seq["case"] += 1
         zh, en, born, gender, nat = (people or PEOPLE)[i % len(people or PEOPLE)]
         c = Case(
-            application=app_row.id, receipt_no=f"11569650{_seq['case']:04d}", status=status, identity="foreign",
+            application=app_row.id, receipt_no=f"1156965{80000 + _seq['case']}", status=status, identity="foreign",
             enrollment_status="R", name_zh=zh, no_chinese_name=not zh, name_en=en, birth_date=born, gender=gender,
             nationality=nat, birthplace=nat, passport_no=f"P{_seq['case']:07d}", passport_expiry=date(2031, 1, 1),
             visa_issue_date=date(2026, 8, 1), marital_status="single", education="senior_high",

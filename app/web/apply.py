@@ -105,6 +105,43 @@ def _steps(app: dict[str, Any], current: str) -> dict[str, Any]:
     }
 
 
+def documents_of(app: dict[str, Any], case: dict[str, Any], form: dict[str, str]):
+    """The applicant form's documents; a student's own application adds the admission certificate."""
+    return case_documents(
+        line=app["business_line"], kind=app["kind"], identity=case["identity"],
+        enrollment=form.get("enrollment_status", ""), scholarship=bool(form.get("scholarship")),
+        self_filed=bool(app.get("student")),
+    )
+
+
+async def applicant_context(actor, app: dict[str, Any], case: dict[str, Any], form: dict[str, str],
+                            errors: dict[str, str], *, saved: bool = False) -> dict[str, Any]:
+    """What the applicant form (外(僑)生申請書) shows; shared by the school's wizard and a student's own form."""
+    files = await q.list_group_attachments(actor, app["id"]) or []
+    documents = documents_of(app, case, form)
+    return {
+        "app": app, "case": case, "form": form, "errors": errors, "saved": saved, "summary": summary(errors),
+        "steps": None, "documents": documents, "files": q.by_kind(files, case["id"]),
+        "form_action": f"/apply/drafts/{app['id']}/applicants/{case['id']}",
+        "autosave_url": f"/apply/drafts/{app['id']}/applicants/{case['id']}/autosave",
+        "file_url": "/apply/files", "student_form": False,
+        "upload_rules": str(UPLOAD_RULES_TEXT), "accept": uploads.ACCEPT,
+        "labels": {k: str(v) for k, v in rules.FIELD_LABELS.items()} | {
+            f"doc_{d.doc}": d.label for d in documents},
+        "identity_label": str(rules.IDENTITIES.get(case["identity"], "")),
+        "qualification": str(rules.QUALIFICATION),
+        "enrollment": rules.choices(rules.ENROLLMENT), "genders": rules.choices(rules.GENDERS),
+        "marital": rules.choices(rules.MARITAL), "education": rules.choices(rules.EDUCATION),
+        "programs": rules.choices(rules.PROGRAMS), "grades": rules.choices(rules.GRADES),
+        "countries": rules.country_choices(), "nationalities": rules.country_choices(nationality=True),
+    }
+
+
+async def uploads_of(request: Request, app: dict[str, Any], case: dict[str, Any], form: dict[str, str]):
+    """The files chosen on the applicant form, for the photo and each document it asks for."""
+    return await _uploads(request, ["photo"] + [d.doc for d in documents_of(app, case, form)])
+
+
 class ApplyController(Controller):
     path = "/apply"
     guards = [school_required]
@@ -241,6 +278,8 @@ class ApplyController(Controller):
         app = await _application(request, application_id)
         if (r := _submitted(app)) is not None:
             return r
+        if app["kind"] != "first":  # 換證, 延期, 資料異動 have their own applicants step (app.web.kinds)
+            return redirect(f"/apply/kinds/{application_id}/applicants")
         return await self._applicants_page(request, app)
 
     async def _applicants_page(self, request: Request, app: dict[str, Any], *, problems: list[str] | None = None,
@@ -276,24 +315,9 @@ class ApplyController(Controller):
     async def _applicant_page(self, request: Request, app: dict[str, Any], case: dict[str, Any],
                               form: dict[str, str], errors: dict[str, str], *, saved: bool = False,
                               status_code: int = 200) -> Response:
-        files = await q.list_group_attachments(_actor(request), app["id"]) or []
-        documents = case_documents(
-            line=app["business_line"], kind=app["kind"], identity=case["identity"],
-            enrollment=form.get("enrollment_status", ""), scholarship=bool(form.get("scholarship")),
-        )
-        return render(request, "apply/applicant.html", {
-            "app": app, "case": case, "form": form, "errors": errors, "saved": saved, "summary": summary(errors),
-            "steps": _steps(app, "applicants"), "documents": documents, "files": q.by_kind(files, case["id"]),
-            "upload_rules": str(UPLOAD_RULES_TEXT), "accept": uploads.ACCEPT,
-            "labels": {k: str(v) for k, v in rules.FIELD_LABELS.items()} | {
-                f"doc_{d.doc}": d.label for d in documents},
-            "identity_label": str(rules.IDENTITIES.get(case["identity"], "")),
-            "qualification": str(rules.QUALIFICATION),
-            "enrollment": rules.choices(rules.ENROLLMENT), "genders": rules.choices(rules.GENDERS),
-            "marital": rules.choices(rules.MARITAL), "education": rules.choices(rules.EDUCATION),
-            "programs": rules.choices(rules.PROGRAMS), "grades": rules.choices(rules.GRADES),
-            "countries": rules.country_choices(), "nationalities": rules.country_choices(nationality=True),
-        }, status_code=status_code)
+        ctx = await applicant_context(_actor(request), app, case, form, errors, saved=saved)
+        ctx["steps"] = _steps(app, "applicants")
+        return render(request, "apply/applicant.html", ctx, status_code=status_code)
 
     async def _case(self, request: Request, application_id: int, case_id: int) -> tuple[dict, dict]:
         app = await _application(request, application_id)
@@ -328,10 +352,7 @@ class ApplyController(Controller):
                 await actions.remove_attachment(actor, application_id, att)
             except actions.NotFound as exc:
                 raise NotFoundException() from exc
-        kinds = ["photo"] + [d.doc for d in case_documents(
-            line=app["business_line"], kind=app["kind"], identity=case["identity"],
-            enrollment=form.get("enrollment_status", ""), scholarship=bool(form.get("scholarship")))]
-        files = await _uploads(request, kinds)
+        files = await uploads_of(request, app, case, form)
         errors = await actions.save_applicant(actor, application_id, case_id, form, files)
         refused = {k for k, m in errors.items() if (k == "photo" or k.startswith("doc_")) and m != str(REQUIRED)}
         if op == "back" and not refused:

@@ -25,6 +25,7 @@ MESSAGES = {
     "roster_deleted": _l("The student has been removed from the roster."),
     "withdrawn": _l("Withdrawn successfully!"),  # 撤銷成功!
     "supplement_sent": _l("The supplement has been sent back to the reviewer."),  # 補正完成
+    "kind_submitted": _l("Submitted successfully! The group no. and receipt nos. are shown below; a confirmation has been emailed."),
     "supplement_saved": _l("Saved. Send it back with “Change data” when everything is corrected."),
 }
 

@@ -1,0 +1,366 @@
+"""The further kinds (換證, 延期, 資料異動): the renewal lookup, applicants of each kind, and submit.
+
+A draft of any kind is made by `app.actions.apply.create_draft(kind=...)` and its first two steps
+(送件人, 申請資料) are the wizard's own. The applicants differ: what each kind asks for comes from
+`app.domain.kinds`. Everything is scoped like the wizard (out of scope: NotFound) and refuses a
+submitted group (NotEditable).
+
+換證 (renewal): *統一(居留)證號 + 查詢 must name a valid, unexpired six-month electronic certificate
+(`Permit`) issued by this system to one of the school's students; the new applicant is prefilled from
+that certificate's case, with 就學狀態 fixed to 已註冊 and the photo carried over.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from app import db
+from app.actions import apply as apply_actions
+from app.actions.apply import NotEditable, NotFound, Refused, SubmitResult, Upload
+from app.domain import applicant as rules
+from app.domain import kinds as kind_rules
+from app.domain import numbering, workflow
+from app.domain import validators as v
+from app.domain.actor import Actor
+from app.domain.business import get_line
+from app.domain.profiles import parse_date
+from app.i18n import format_date, get_locale
+from app.i18n import gettext as _
+from app.queries import apply as q
+from app.queries.scope import application_scope
+from app.services import uploads
+from tables.tables import Application, Attachment, Case, Permit, ReviewEvent
+
+__all__ = ["NotEditable", "NotFound", "Refused"]
+
+COPIED = (
+    "identity", "name_zh", "no_chinese_name", "name_en", "birth_date", "passport_no", "passport_expiry", "ui_no",
+    "visa_issue_date", "gender", "marital_status", "education", "education_school", "department", "program", "grade",
+    "birthplace", "nationality", "address", "phone", "email",
+)
+
+
+def _json(value: Any, empty: Any) -> Any:
+    if isinstance(value, str):
+        return json.loads(value or json.dumps(empty))
+    return value if value is not None else empty
+
+
+async def _draft(actor: Actor, application_id: int, kind: str | None = None) -> dict[str, Any]:
+    app = await q.get_application(actor, application_id)
+    if app is None or app["kind"] not in kind_rules.KINDS or (kind and app["kind"] != kind):
+        raise NotFound
+    if not q.is_draft(app):
+        raise NotEditable
+    return app
+
+
+async def create_draft(actor: Actor, kind: str, *, terms_accepted: bool) -> int:
+    if kind not in kind_rules.KINDS:
+        raise NotFound
+    return await apply_actions.create_draft(actor, terms_accepted=terms_accepted, kind=kind)
+
+
+# 換證: the lookup --------------------------------------------------------------------------------
+
+
+@dataclass
+class PermitMatch:
+    permit_no: str
+    case_id: int
+    application_id: int
+    expires_on: date
+    name_en: str
+
+
+async def find_permit(actor: Actor, ui_no: str, *, today: date | None = None) -> PermitMatch:
+    """The valid e-certificate this UI no. names among the school's students, or Refused with the reason.
+
+    An unknown number and another school's certificate get the same answer, so nothing leaks."""
+    today = today or apply_actions.today()
+    ui = v.clean_id(ui_no).replace(" ", "")
+    if not ui:
+        raise Refused([_("Enter the UI no. (統一證號) of the electronic resident certificate.")])
+    if not v.is_ui_no(ui):
+        raise Refused([_("This UI number is not valid (check its letters and its last digit), e.g. A800000014.")])
+    if not actor.is_school or not actor.school_id:
+        raise NotFound
+    rows = await Permit.select(
+        Permit.permit_no, Permit.case, Permit.application, Permit.expires_on, Permit.case.status,
+        Permit.case.name_en,
+    ).where(
+        (Permit.case.ui_no == ui) & (Permit.application.school == actor.school_id)
+    ).order_by(Permit.expires_on, ascending=False)
+    if not rows:
+        raise Refused([_("No electronic resident certificate issued by this system to one of your school's "
+                         "students has this UI no. Check the number on the certificate.")])
+    p = rows[0]
+    if p["expires_on"] < today:
+        raise Refused([_("The electronic resident certificate with this UI no. expired on %(date)s, so it cannot be "
+                         "renewed online. Please apply at a service station.", date=format_date(p["expires_on"]))])
+    if p["case.status"] != workflow.Status.ISSUED:
+        raise Refused([_("The electronic resident certificate with this UI no. is no longer valid (its case is "
+                         "“%(status)s”).", status=workflow.label(p["case.status"]))])
+    taken = await Case.select(Case.id, Case.status, Case.application.group_no).where(
+        (Case.ui_no == ui) & (Case.application.kind == "renewal") & (Case.application.school == actor.school_id)
+        & Case.status.not_in(list(workflow.CLOSED))
+    )
+    if taken:
+        where = taken[0]["application.group_no"] or _("a draft not yet submitted")
+        raise Refused([_("A renewal of this certificate has already been filed (%(where)s).", where=where)])
+    return PermitMatch(p["permit_no"], p["case"], p["application"], p["expires_on"], p["case.name_en"])
+
+
+async def add_renewal_applicant(actor: Actor, application_id: int, ui_no: str) -> int:
+    """新增申請人 of a renewal: the certificate is checked, the applicant prefilled from it (已註冊)."""
+    app = await _draft(actor, application_id, "renewal")
+    match = await find_permit(actor, ui_no)
+    source = await Case.select().where(Case.id == match.case_id).first()
+    assert source is not None
+    async with db.write_tx():
+        count = await Case.count().where(Case.application == application_id)
+        if count >= rules.MAX_MEMBERS:
+            raise Refused([_("A group has at most 30 applicants.")])
+        if await Case.exists().where((Case.application == application_id) & (Case.ui_no == source["ui_no"])):
+            raise Refused([_("This student is already an applicant of this group.")])
+        t = apply_actions.now()
+        values = {k: source[k] for k in COPIED}
+        values["address"] = _json(values["address"], {})
+        case = Case(
+            application=application_id, status=workflow.Status.DRAFT, enrollment_status="R", scholarship=False,
+            complete=False, created_at=t, updated_at=t,
+            data={"kind": {"permit_no": match.permit_no, "original_address": values["address"]}}, **values,
+        )
+        await case.save()
+        await _copy_photo(actor, application_id, case.id, match.case_id)
+        await Application.update({Application.updated_at: t}).where(Application.id == app["id"])
+    return case.id
+
+
+async def _copy_photo(actor: Actor, application_id: int, case_id: int, source_case: int) -> None:
+    photo = await Attachment.select().where((Attachment.case == source_case) & (Attachment.kind == "photo")).order_by(
+        Attachment.id, ascending=False).first()
+    if photo is None:
+        return
+    try:
+        image = uploads.check_image(uploads.read(photo["stored_name"]), photo["original_name"] or "photo.jpg")
+    except (OSError, ValueError, uploads.UploadRefused):
+        return
+    await Attachment.insert(Attachment(
+        application=application_id, case=case_id, kind="photo", original_name=image.original_name,
+        stored_name=uploads.store(image), content_type=image.content_type, size=len(image.data),
+        uploaded_by=actor.label[:100], uploaded_at=apply_actions.now(),
+    ))
+
+
+# 延期 and 資料異動: an empty applicant --------------------------------------------------------------
+
+
+async def add_applicant(actor: Actor, application_id: int, identity: str) -> int:
+    app = await _draft(actor, application_id)
+    if kind_rules.KINDS[app["kind"]].lookup:
+        raise NotFound
+    return await apply_actions.add_applicant(actor, application_id, identity)
+
+
+# The applicant's form ----------------------------------------------------------------------------
+
+
+def _present(rows: list[dict[str, Any]]) -> set[str]:
+    return {r["kind"] for r in rows}
+
+
+async def _case_files(application_id: int, case_id: int) -> list[dict[str, Any]]:
+    return await Attachment.select(Attachment.id, Attachment.kind, Attachment.stored_name).where(
+        (Attachment.application == application_id) & (Attachment.case == case_id))
+
+
+def _address_changed(case: dict[str, Any], form: dict[str, str]) -> bool:
+    original = (case.get("data") or {}).get("kind", {}).get("original_address") or {}
+    now_ = {p: form.get(f"addr_{p}", "") for p in ("county", "district", "village", "neighborhood", "street", "lane",
+                                                   "alley", "number")}
+    return {k: val for k, val in original.items() if val} != {k: val for k, val in now_.items() if val}
+
+
+def problems(app: dict[str, Any], case: dict[str, Any], form: dict[str, str], changes: list[str],
+             present: set[str]) -> dict[str, str]:
+    """Everything that keeps an applicant of this kind from 已完成."""
+    k = kind_rules.KINDS[app["kind"]]
+    today = apply_actions.today()
+    if k.form == "applicant":
+        errors = rules.check_fields(form | {"enrollment_status": "R"}, today)
+        needed = kind_rules.documents(app["kind"], identity=case["identity"], scholarship=bool(form.get("scholarship")),
+                                      address_changed=_address_changed(case, form))
+    else:
+        errors = kind_rules.check_kind_form(app["kind"], form, changes, today)
+        needed = kind_rules.documents(app["kind"], changes=frozenset(changes))
+    if k.photo and "photo" not in present:
+        errors["photo"] = str(rules.REQUIRED)
+    for doc in kind_rules.missing(needed, present):
+        errors[f"doc_{doc}"] = str(rules.REQUIRED)
+    return rules.order_errors(errors)
+
+
+def form_of(app: dict[str, Any], case: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
+    if kind_rules.KINDS[app["kind"]].form == "applicant":
+        form = rules.form_from_record(case)
+        form["enrollment_status"] = "R"
+        return form, []
+    return kind_rules.form_from_case(case)
+
+
+def documents_of(app: dict[str, Any], case: dict[str, Any], form: dict[str, str], changes: list[str]) -> list:
+    if kind_rules.KINDS[app["kind"]].form == "applicant":
+        return kind_rules.documents(app["kind"], identity=case["identity"], scholarship=bool(form.get("scholarship")),
+                                    address_changed=_address_changed(case, form))
+    return kind_rules.documents(app["kind"], changes=frozenset(changes))
+
+
+async def save_applicant(actor: Actor, application_id: int, case_id: int, data: dict[str, str], *,
+                         changes: list[str] | None = None, files: list[Upload] | None = None,
+                         remove: list[int] | None = None) -> dict[str, str]:
+    """資料儲存: stores what was typed (valid or not, as the wizard does) and the files; returns what is left."""
+    app = await _draft(actor, application_id)
+    case = await q.get_applicant(actor, application_id, case_id)
+    if case is None:
+        raise NotFound
+    changes = list(changes or [])
+    k = kind_rules.KINDS[app["kind"]]
+    for att in remove or []:
+        await apply_actions.remove_attachment(actor, application_id, att)
+    async with db.write_tx():
+        if k.form == "applicant":
+            form = rules.normalise({key: data.get(key, "") for key in rules.form_keys()} | {"enrollment_status": "R"})
+            form["ui_no"] = case["ui_no"]  # fixed by the lookup
+            upload_errors = await apply_actions._store_uploads(actor, app, case_id, files or [],
+                                                               allowed=set(kind_rules.DOC_LABELS) | {"photo"})
+            values, raw = rules.record_from_form(form)
+            stored = dict(case["data"] or {})
+            stored["raw"] = raw
+            stored["saved_kind"] = True
+            stored.setdefault("kind", {})["address_changed"] = _address_changed(case, form)
+            update: dict[Any, Any] = {getattr(Case, key): val for key, val in values.items()}
+            update[Case.data] = stored
+        else:
+            form = kind_rules.normalise(data)
+            allowed = {d.doc for d in k.documents} | {"photo"}
+            upload_errors = await _store_kind_uploads(actor, app, case_id, files or [], allowed)
+            stored = dict(case["data"] or {})
+            stored["kind"] = kind_rules.kind_values(app["kind"], form, changes)
+            stored["raw_kind"] = {key: val for key, val in form.items() if val}
+            stored["saved_kind"] = True
+            born = parse_date(form.get("birth_date"))
+            update = {
+                Case.ui_no: form["ui_no"][:10] if v.is_ui_no(form["ui_no"]) else "",
+                Case.name_en: form["name_en"][:100], Case.passport_no: form["passport_no"][:20],
+                Case.birth_date: born, Case.phone: form["phone"][:30], Case.email: form["email"][:254],
+                Case.data: stored,
+            }
+        left = problems(app, case, form, changes, _present(await _case_files(application_id, case_id)))
+        update[Case.complete] = not left and not upload_errors
+        update[Case.updated_at] = apply_actions.now()
+        update[Case.version] = Case.version + 1
+        await Case.update(update).where(Case.id == case_id)
+        await Application.update({Application.updated_at: apply_actions.now()}).where(
+            Application.id == application_id)
+    left.update(upload_errors)
+    return left
+
+
+async def _store_kind_uploads(actor: Actor, app: dict[str, Any], case_id: int, files: list[Upload],
+                              allowed: set[str]) -> dict[str, str]:
+    """The wizard's upload check for the kinds' own documents (their kinds are not the wizard's)."""
+    errors: dict[str, str] = {}
+    for f in files:
+        if f.kind not in allowed:
+            continue
+        key = "photo" if f.kind == "photo" else f"doc_{f.kind}"
+        try:
+            image = uploads.check_image(f.data, f.filename)
+        except uploads.UploadRefused as exc:
+            errors[key] = str(exc)
+            continue
+        count = await Attachment.count().where((Attachment.case == case_id) & (Attachment.kind == f.kind))
+        if count >= apply_actions.MAX_FILES_PER_KIND:
+            errors[key] = _("At most %(n)d files per document.", n=apply_actions.MAX_FILES_PER_KIND)
+            continue
+        await Attachment.insert(Attachment(
+            application=app["id"], case=case_id, kind=f.kind, original_name=image.original_name[:200],
+            stored_name=uploads.store(image), content_type=image.content_type, size=len(image.data),
+            uploaded_by=actor.label[:100], uploaded_at=apply_actions.now(),
+        ))
+    return errors
+
+
+async def delete_applicant(actor: Actor, application_id: int, case_id: int) -> None:
+    await _draft(actor, application_id)
+    await apply_actions.delete_applicant(actor, application_id, case_id)
+
+
+# 送出 ---------------------------------------------------------------------------------------------
+
+
+async def submit(actor: Actor, application_id: int, locale: str | None = None) -> SubmitResult:
+    """送出 a group of a further kind: as the wizard's submit (團號, 收件號, 待初審, one ReviewEvent per case,
+    the mail after the commit), with each applicant checked by its kind's rules."""
+    locale = locale or get_locale()
+    async with db.write_tx():
+        rows = await db.lock_for_update(Application.select(Application.id).where(
+            (Application.id == application_id) & application_scope(actor)))
+        if not rows:
+            raise NotFound
+        app = await q.get_application(actor, application_id)
+        assert app is not None
+        if app["kind"] not in kind_rules.KINDS:
+            raise NotFound
+        if not q.is_draft(app):
+            if app["group_no"]:
+                return SubmitResult(application_id, app["group_no"], already=True)
+            raise NotEditable
+        cases = await Case.select().where(Case.application == application_id).order_by(Case.id).output(
+            load_json=True)
+        incomplete = 0
+        for case in cases:
+            form, changes = form_of(app, case)
+            present = _present(await _case_files(application_id, case["id"]))
+            if problems(app, case, form, changes, present):
+                incomplete += 1
+        group_kinds = {a["kind"] for a in await Attachment.select(Attachment.kind).where(
+            (Attachment.application == application_id) & Attachment.case.is_null())}
+        found = apply_actions.group_problems(app, group_kinds) + rules.submit_problems(
+            app["member_count"], len(cases), incomplete)
+        if found:
+            raise Refused(found)
+        line = get_line(app["business_line"])
+        assert line is not None
+        t = apply_actions.now()
+        d = apply_actions.today()
+        seq = await apply_actions.next_sequence("group", numbering.roc_year(d), line.group_code)
+        group_no = numbering.group_no(d, line.group_code, seq)
+        role = apply_actions._role(actor)
+        new_group_status = workflow.apply(app["status"], "submit", role)
+        receipt_nos: list[str] = []
+        for case in cases:
+            to = workflow.apply(case["status"], "submit", role)
+            receipt = numbering.receipt_no(d, await apply_actions.next_sequence(
+                "receipt", numbering.roc_year(d), numbering.OFFICE_CODE))
+            receipt_nos.append(receipt)
+            await Case.update({
+                Case.status: to, Case.receipt_no: receipt, Case.submitted_at: t, Case.updated_at: t,
+                Case.complete: True, Case.version: Case.version + 1,
+            }).where(Case.id == case["id"])
+            await ReviewEvent.insert(ReviewEvent(
+                application=application_id, case=case["id"], from_status=case["status"], action="submit",
+                to_status=to, actor_kind=actor.kind, actor_label=actor.label[:100], created_at=t,
+            ))
+        await db.update_versioned(Application, application_id, app["version"], {
+            Application.group_no: group_no, Application.status: new_group_status, Application.submitted_at: t,
+            Application.updated_at: t,
+        })
+    mail = None
+    if app["submitter_email"]:
+        mail = apply_actions.submitted_mail(app, group_no, receipt_nos, t, locale)
+    return SubmitResult(application_id, group_no, receipt_nos, mail=mail)

@@ -1,0 +1,268 @@
+"""線上申辦 → 外生、外僑生申請: 換證, 延期 and 資料異動, each with its own drafts list and the same three steps.
+
+The first two steps (送件人, 申請資料) are the wizard's own pages (`/apply/drafts/<id>/...`, kind-agnostic);
+the wizard's applicants step sends a further kind here. What each kind asks for is data
+(`app.domain.kinds`); these handlers only read the request, call one action, and render.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.exceptions import NotFoundException
+
+from app.actions import kinds as actions
+from app.domain import applicant as rules
+from app.domain import kinds as kind_rules
+from app.domain.documents import UPLOAD_RULES_TEXT
+from app.i18n import get_locale
+from app.i18n import gettext as _
+from app.queries import apply as q
+from app.services import uploads
+from app.web.common import actor_of, form_data, redirect, render, school_required
+from app.web.progress import after_commit, read_uploads, removals
+
+
+def _actor(request: Request):
+    actor = actor_of(request)
+    assert actor is not None
+    return actor
+
+
+def _kind(slug: str) -> kind_rules.Kind:
+    k = kind_rules.BY_SLUG.get(slug)
+    if k is None:
+        raise NotFoundException()
+    return k
+
+
+def _steps(app: dict[str, Any]) -> dict[str, Any]:
+    base = f"/apply/drafts/{app['id']}"
+    return {"current": "applicants", "items": [
+        ("submitter", _("Submitter"), f"{base}/submitter"), ("details", _("Application data"), f"{base}/details"),
+        ("applicants", _("Applicants"), f"/apply/kinds/{app['id']}/applicants"),
+    ]}
+
+
+async def _drafts_page(request: Request, slug: str) -> Response:
+    k = _kind(slug)
+    rows = await q.list_drafts(_actor(request), kind=k.code)
+    return render(request, "kinds/drafts.html", {"kind": k, "drafts": rows})
+
+
+def _drafts_handler(slug: str, name: str):
+    @get(f"/apply/{slug}", name=name, guards=[school_required])
+    async def handler(request: Request) -> Response:
+        return await _drafts_page(request, slug)
+
+    return handler
+
+
+renewal_drafts = _drafts_handler("renewal", "apply:renewal-drafts")
+extension_drafts = _drafts_handler("extension", "apply:extension-drafts")
+data_change_drafts = _drafts_handler("data-change", "apply:data-change-drafts")
+
+
+class KindsController(Controller):
+    path = "/apply"
+    guards = [school_required]
+
+    @get("/{slug:str}/terms", name="kinds:terms")
+    async def terms(self, request: Request, slug: str) -> Response:
+        return render(request, "kinds/terms.html", {"kind": _kind(slug)})
+
+    @post("/{slug:str}/terms", name="kinds:create")
+    async def create(self, request: Request, slug: str) -> Response:
+        k = _kind(slug)
+        form = await form_data(request)
+        try:
+            app_id = await actions.create_draft(_actor(request), k.code, terms_accepted=form.get("agree") == "1")
+        except actions.Refused as exc:
+            return render(request, "kinds/terms.html", {"kind": k, "errors": {"agree": exc.problems[0]}},
+                          status_code=400)
+        except actions.NotFound as exc:
+            raise NotFoundException() from exc
+        return redirect(f"/apply/drafts/{app_id}/submitter")
+
+    async def _app(self, request: Request, application_id: int) -> dict[str, Any] | Response:
+        app = await q.get_application(_actor(request), application_id)
+        if app is None or app["kind"] not in kind_rules.KINDS:
+            raise NotFoundException()
+        if not q.is_draft(app):
+            return redirect(f"/progress/groups/{application_id}")
+        return app
+
+    # 申請人列表 ---------------------------------------------------------------------------------
+
+    @get("/kinds/{application_id:int}/applicants", name="kinds:applicants")
+    async def applicants(self, request: Request, application_id: int) -> Response:
+        app = await self._app(request, application_id)
+        if isinstance(app, Response):
+            return app
+        return await self._applicants_page(request, app)
+
+    async def _applicants_page(self, request: Request, app: dict[str, Any], *, problems: list[str] | None = None,
+                               lookup_error: str = "", form: dict[str, str] | None = None,
+                               status_code: int = 200) -> Response:
+        from app.actions import apply as apply_actions
+
+        actor = _actor(request)
+        cases = await q.list_applicants(actor, app["id"]) or []
+        files = await q.list_group_attachments(actor, app["id"]) or []
+        group_problems = apply_actions.group_problems(app, {f["kind"] for f in files if f["case"] is None})
+        incomplete = sum(1 for c in cases if not c["complete"])
+        count_problems = rules.submit_problems(app["member_count"], len(cases), incomplete)
+        return render(request, "kinds/applicants.html", {
+            "app": app, "kind": kind_rules.KINDS[app["kind"]], "cases": cases, "steps": _steps(app),
+            "problems": problems or [], "todo": group_problems + count_problems, "lookup_error": lookup_error,
+            "form": form or {}, "identities": rules.choices(rules.IDENTITIES),
+            "identity_names": {k: str(val) for k, val in rules.IDENTITIES.items()},
+            "errors": {"ui_no": lookup_error} if lookup_error else {},
+        }, status_code=status_code)
+
+    @post("/kinds/{application_id:int}/applicants", name="kinds:applicant-add")
+    async def applicant_add(self, request: Request, application_id: int) -> Response:
+        """新增申請人: a renewal asks *統一(居留)證號 and 查詢; the other kinds the identity."""
+        app = await self._app(request, application_id)
+        if isinstance(app, Response):
+            return app
+        form = await form_data(request)
+        try:
+            if kind_rules.KINDS[app["kind"]].lookup:
+                case_id = await actions.add_renewal_applicant(_actor(request), application_id, form.get("ui_no", ""))
+            else:
+                case_id = await actions.add_applicant(_actor(request), application_id, form.get("identity", ""))
+        except actions.Refused as exc:
+            return await self._applicants_page(request, app, lookup_error=exc.problems[0], form=form,
+                                               status_code=400)
+        except actions.NotFound as exc:
+            raise NotFoundException() from exc
+        return redirect(f"/apply/kinds/{application_id}/applicants/{case_id}")
+
+    # One applicant ------------------------------------------------------------------------------
+
+    async def _case(self, request: Request, application_id: int, case_id: int) -> tuple[dict, dict] | Response:
+        app = await self._app(request, application_id)
+        if isinstance(app, Response):
+            return app
+        case = await q.get_applicant(_actor(request), application_id, case_id)
+        if case is None:
+            raise NotFoundException()
+        return app, case
+
+    async def _case_page(self, request: Request, app: dict[str, Any], case: dict[str, Any], form: dict[str, str],
+                         changes: list[str], errors: dict[str, str], *, saved: bool = False,
+                         status_code: int = 200) -> Response:
+        from app.web.progress import _summary
+
+        files = await q.list_group_attachments(_actor(request), app["id"]) or []
+        k = kind_rules.KINDS[app["kind"]]
+        documents = actions.documents_of(app, case, form, changes)
+        labels = {key: str(val) for key, val in rules.FIELD_LABELS.items()} | {
+            key: str(val) for key, val in kind_rules.FIELD_LABELS.items()} | {
+            f"doc_{d.doc}": d.label for d in documents}
+        return render(request, "kinds/applicant.html", {
+            "app": app, "case": case, "kind": k, "form": form, "changes": changes, "errors": errors,
+            "summary": _summary(errors), "saved": saved, "steps": _steps(app), "documents": documents,
+            "files": q.by_kind(files, case["id"]), "labels": labels, "upload_rules": str(UPLOAD_RULES_TEXT),
+            "accept": uploads.ACCEPT, "permit_no": ((case.get("data") or {}).get("kind") or {}).get("permit_no", ""),
+            "change_items": [(key, str(t)) for key, (t, _fields) in kind_rules.CHANGE_ITEMS.items()],
+            "identity_label": str(rules.IDENTITIES.get(case["identity"], "")),
+            "qualification": str(rules.QUALIFICATION), "registered": str(rules.ENROLLMENT["R"]),
+            "genders": rules.choices(rules.GENDERS), "marital": rules.choices(rules.MARITAL),
+            "education": rules.choices(rules.EDUCATION), "programs": rules.choices(rules.PROGRAMS),
+            "grades": rules.choices(rules.GRADES), "countries": rules.country_choices(),
+            "nationalities": rules.country_choices(nationality=True), "ui_fixed": k.lookup,
+        }, status_code=status_code)
+
+    @get("/kinds/{application_id:int}/applicants/{case_id:int}", name="kinds:applicant")
+    async def applicant(self, request: Request, application_id: int, case_id: int) -> Response:
+        found = await self._case(request, application_id, case_id)
+        if isinstance(found, Response):
+            return found
+        app, case = found
+        form, changes = actions.form_of(app, case)
+        errors: dict[str, str] = {}
+        if (case.get("data") or {}).get("saved_kind") and not case["complete"]:
+            errors = actions.problems(app, case, form, changes, {
+                f["kind"] for f in await q.list_group_attachments(_actor(request), application_id) or []
+                if f["case"] == case_id})
+        return await self._case_page(request, app, case, form, changes, errors)
+
+    @post("/kinds/{application_id:int}/applicants/{case_id:int}", name="kinds:applicant-save")
+    async def applicant_save(self, request: Request, application_id: int, case_id: int) -> Response:
+        found = await self._case(request, application_id, case_id)
+        if isinstance(found, Response):
+            return found
+        app, case = found
+        form = await form_data(request)
+        raw = await request.form()
+        changes = [x for x in raw.getall("changes", []) if isinstance(x, str)]
+        op, remove = await removals(request)
+        shown_form, _c = actions.form_of(app, case)
+        documents = actions.documents_of(app, case, form | {"ui_no": case["ui_no"]}, changes)
+        files = await read_uploads(request, ["photo"] + [d.doc for d in documents])
+        try:
+            errors = await actions.save_applicant(_actor(request), application_id, case_id, form, changes=changes,
+                                                  files=files, remove=remove)
+        except actions.NotFound as exc:
+            raise NotFoundException() from exc
+        except actions.NotEditable:
+            return redirect(f"/progress/groups/{application_id}")
+        if op == "back":
+            return redirect(f"/apply/kinds/{application_id}/applicants", flash="saved")
+        found = await self._case(request, application_id, case_id)
+        if isinstance(found, Response):
+            return found
+        app, case = found
+        form, changes = actions.form_of(app, case)
+        return await self._case_page(request, app, case, form, changes, {} if op == "remove" else errors,
+                                     saved=op == "save")
+
+    @get("/kinds/{application_id:int}/applicants/{case_id:int}/delete", name="kinds:applicant-delete-confirm")
+    async def applicant_delete_confirm(self, request: Request, application_id: int, case_id: int) -> Response:
+        found = await self._case(request, application_id, case_id)
+        if isinstance(found, Response):
+            return found
+        app, case = found
+        return render(request, "kinds/applicant_delete.html", {"app": app, "case": case})
+
+    @post("/kinds/{application_id:int}/applicants/{case_id:int}/delete", name="kinds:applicant-delete")
+    async def applicant_delete(self, request: Request, application_id: int, case_id: int) -> Response:
+        try:
+            await actions.delete_applicant(_actor(request), application_id, case_id)
+        except actions.NotFound as exc:
+            raise NotFoundException() from exc
+        except actions.NotEditable:
+            return redirect(f"/progress/groups/{application_id}")
+        return redirect(f"/apply/kinds/{application_id}/applicants", flash="applicant_deleted")
+
+    # 送出 -----------------------------------------------------------------------------------------
+
+    @get("/kinds/{application_id:int}/submit", name="kinds:submit-confirm")
+    async def submit_confirm(self, request: Request, application_id: int) -> Response:
+        app = await self._app(request, application_id)
+        if isinstance(app, Response):
+            return app
+        cases = await q.list_applicants(_actor(request), application_id) or []
+        k = kind_rules.KINDS[app["kind"]]
+        return render(request, "kinds/submit_confirm.html", {
+            "app": app, "kind": k, "cases": cases, "fee": k.fee, "total": k.fee * len(cases)})
+
+    @post("/kinds/{application_id:int}/submit", name="kinds:submit")
+    async def submit(self, request: Request, application_id: int) -> Response:
+        app = await self._app(request, application_id)
+        if isinstance(app, Response):
+            return app
+        try:
+            result = await actions.submit(_actor(request), application_id, get_locale())
+        except actions.NotFound as exc:
+            raise NotFoundException() from exc
+        except actions.NotEditable:
+            return redirect(f"/progress/groups/{application_id}")
+        except actions.Refused as exc:
+            return await self._applicants_page(request, app, problems=exc.problems, status_code=400)
+        if result.mail is not None:
+            after_commit(request, [result.mail])
+        return redirect(f"/progress/groups/{application_id}", flash="kind_submitted")
