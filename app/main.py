@@ -32,6 +32,7 @@ from app.web import (
     review_mfa,
     roster,
     student,
+    student_apply,
     verify,
 )
 from app.web.errors import http_exception_handler, internal_error_handler
@@ -51,6 +52,7 @@ def route_handlers() -> list:
         accounts.AccountsController,
         student.StudentLoginController,
         student.StudentHomeController,
+        student_apply.StudentApplyController,
         apply.ApplyController,
         review.ReviewController,
         review_mfa.MfaController,

@@ -290,6 +290,7 @@ def _facts(app: dict[str, Any], case: dict[str, Any], form: dict[str, str]) -> r
     return rules.Facts(
         identity=case["identity"], enrollment=form.get("enrollment_status", ""),
         scholarship=bool(form.get("scholarship")), line=app["business_line"], kind=app["kind"],
+        self_filed=bool(app.get("student")),
     )
 
 
@@ -469,8 +470,16 @@ async def next_sequence(kind: str, year: int, code: str) -> int:
 
 
 def group_problems(app: dict[str, Any], present_kinds: set[str]) -> list[str]:
-    """Whether the group's own steps are done (送件人, 申請資料 with its documents)."""
+    """Whether the group's own steps are done (送件人, 申請資料 with its documents).
+
+    A student's own application (a group of one) has no submitter step and no power of attorney:
+    only the pick-up station is asked for."""
     problems: list[str] = []
+    if app.get("student"):
+        station = app["station_code"]
+        if not station or get_station(station) is None:
+            problems.append(_("Choose the service station where the card will be collected (領證地點)."))
+        return problems
     submitter = {
         "submitter_name": app["submitter_name"], "submitter_national_id": app["submitter_national_id"],
         "submitter_phone": app["submitter_phone"], "submitter_email": app["submitter_email"],

@@ -18,7 +18,7 @@ from tables.tables import Application, Attachment, Case
 APPLICATION_COLUMNS = (
     Application.id, Application.group_no, Application.business_line, Application.kind, Application.name,
     Application.member_count, Application.pickup_method, Application.station_code, Application.school,
-    Application.created_by,
+    Application.created_by, Application.student,
     Application.submitter_name, Application.submitter_national_id, Application.submitter_phone,
     Application.submitter_email, Application.submitter_addr, Application.status, Application.terms_accepted_at,
     Application.submitted_at, Application.created_at, Application.updated_at, Application.version,

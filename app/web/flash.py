@@ -18,6 +18,7 @@ MESSAGES = {
     "account_disabled": _l("The account has been disabled; its sessions have ended."),
     "account_deleted": _l("The account has been deleted. Its cases stay with the main account."),
     "sub_password_changed": _l("Saved successfully!"),
+    "submitted": _l("Your application has been submitted. You can follow it under Priority matters and Progress."),
     "draft_deleted": _l("The draft application has been deleted."),
     "applicant_deleted": _l("The applicant has been deleted."),
     "roster_added": _l("The students ticked have been added as applicants. Check and complete each one."),

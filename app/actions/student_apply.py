@@ -1,0 +1,87 @@
+"""A student's own application (外生、外僑生來臺申請 - 個人申請): a group of one, prefilled from the roster.
+
+The form, its rules and the submit are the group application's (`app.actions.apply`); a student's
+application differs only in what the domain says of `self_filed` (the admission certificate is asked
+for; there is no submitter step and no power of attorney).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from app import db
+from app.actions import apply as apply_actions
+from app.domain import workflow
+from app.domain.actor import Actor
+from app.domain.stations import get_station
+from app.i18n import gettext as _
+from tables.tables import Application, Case, RosterEntry, Student
+
+
+class NotFound(Exception):
+    pass
+
+
+async def own_draft(actor: Actor) -> tuple[int, int] | None:
+    """(application id, case id) of the student's application not yet submitted, if any."""
+    rows = await Application.select(Application.id).where(
+        (Application.student == actor.student_id) & Application.group_no.is_null()
+        & (Application.status == workflow.Status.DRAFT)
+    ).order_by(Application.id).limit(1)
+    if not rows:
+        return None
+    case = await Case.select(Case.id).where(Case.application == rows[0]["id"]).order_by(Case.id).first()
+    if case is None:
+        return None
+    return rows[0]["id"], case["id"]
+
+
+async def start_application(actor: Actor, *, terms_accepted: bool) -> tuple[int, int]:
+    """同意條款 → the student's draft with their applicant prefilled from the roster row (one at a time)."""
+    if actor.kind != "student" or not actor.student_id:
+        raise NotFound
+    existing = await own_draft(actor)
+    if existing:
+        return existing
+    if not terms_accepted:
+        raise apply_actions.Refused([_("Tick the box to agree to the terms before you go on.")])
+    student = await Student.select().where(Student.id == actor.student_id).first()
+    if student is None:
+        raise NotFound
+    roster = None
+    if student["roster_entry"]:
+        roster = await RosterEntry.select().where(RosterEntry.id == student["roster_entry"]).first()
+    t = datetime.now(UTC)
+    async with db.write_tx():
+        app = Application(
+            business_line="foreign", kind="first", name=student["name_en"][:100], member_count=1,
+            pickup_method="self", station_code="", school=student["school"], created_by=None,
+            student=student["id"], submitter_name=student["name_en"][:100], submitter_email=student["email"],
+            submitter_addr={}, status=workflow.Status.DRAFT, terms_accepted_at=t, created_at=t, updated_at=t,
+        )
+        await app.save()
+        values = apply_actions.roster_values(roster) if roster else {"identity": "foreign",
+                                                                    "name_en": student["name_en"]}
+        case = Case(application=app.id, status=workflow.Status.DRAFT, complete=False,
+                    data={"roster_entry": roster["id"]} if roster else {}, email=student["email"],
+                    created_at=t, updated_at=t, **values)
+        await case.save()
+    return app.id, case.id
+
+
+async def save_station(actor: Actor, application_id: int, station_code: str) -> dict[str, str]:
+    """領證方式 (自取) and *領證地點 of the student's own application."""
+    rows = await Application.select(Application.id).where(
+        (Application.id == application_id) & (Application.student == actor.student_id)
+        & Application.group_no.is_null())
+    if not rows:
+        raise NotFound
+    errors: dict[str, str] = {}
+    if not station_code:
+        errors["station_code"] = _("Required")
+    elif get_station(station_code) is None:
+        errors["station_code"] = _("Choose a service station from the list.")
+    async with db.write_tx():
+        await Application.update({Application.station_code: station_code if not errors else "",
+                                  Application.pickup_method: "self"}).where(Application.id == application_id)
+    return errors
