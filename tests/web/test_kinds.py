@@ -37,7 +37,7 @@ async def _draft(client, slug: str, members: int = 1) -> int:
 
 async def _submit(client, app_id: int) -> str:
     r = await client.get(f"/apply/kinds/{app_id}/submit")
-    assert r.status_code == 200 and "NT$1,000" in r.text
+    assert r.status_code == 200 and "1,000" in r.text
     r = await client.post_form(f"/apply/kinds/{app_id}/submit", {}, follow_redirects=False)
     assert r.status_code == 303, r.text[:2000]
     app = (await Application.select().where(Application.id == app_id))[0]
