@@ -206,6 +206,8 @@ def view_fields(kind: str, case: dict[str, Any]) -> list[tuple[str, str]]:
         return []
     out = []
     for key, value in extra.items():
+        if key not in FIELD_LABELS:
+            continue
         if key == "changes":
             value = "、".join(str(CHANGE_ITEMS[c][0]) for c in value if c in CHANGE_ITEMS)
         elif key == "new_address":
