@@ -289,6 +289,7 @@ class Payment(Table):
     order_no = Varchar(length=32, unique=True)  # our merchant order number, sent to the gateway
     school = ForeignKey(references=School, on_delete=RESTRICT, index=True)
     created_by = ForeignKey(references=Account, on_delete=RESTRICT, null=True, index=True)
+    student = ForeignKey(references=Student, on_delete=RESTRICT, null=True, index=True)  # a student paying
     provider = Varchar(length=20, default="sandbox")
     method = Varchar(length=10, default="card")  # card | egov
     amount = Integer()  # NT$, the fee only

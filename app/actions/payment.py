@@ -72,6 +72,8 @@ def _new_order_no(now: datetime) -> str:
 
 
 def owns_payment(actor: Actor, payment: dict[str, Any]) -> bool:
+    if actor.kind == "student":
+        return bool(actor.student_id) and payment.get("student") == actor.student_id
     if actor.kind != "school" or payment["school"] != actor.school_id:
         return False
     return actor.is_main or payment["created_by"] == actor.account_id
@@ -126,7 +128,8 @@ async def start_payment(actor: Actor, group_ids: list[int], method: str, ip: str
         total = sum(amount for _a, _c, amount in lines)
         order_no = _new_order_no(now)
         p = Payment(
-            order_no=order_no, school=actor.school_id, created_by=actor.account_id, provider=gateway.get_provider().name,
+            order_no=order_no, school=actor.school_id, created_by=actor.account_id, student=actor.student_id,
+            provider=gateway.get_provider().name,
             method=method, amount=total, currency=fees.CURRENCY, status="pending", created_at=now,
             expires_at=now + timedelta(seconds=gateway.ORDER_TTL_SECONDS),
         )

@@ -41,6 +41,13 @@ def main_account_required(connection: ASGIConnection, handler: BaseRouteHandler)
         raise PermissionDeniedException()
 
 
+def school_or_student_required(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
+    """Pages a school and a student filing for themself share (payment, downloads, progress)."""
+    actor = actor_of(connection)
+    if actor is None or actor.kind not in ("school", "student"):
+        raise NotAuthorizedException()
+
+
 def signed_in_required(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
     if actor_of(connection) is None:
         raise NotAuthorizedException()

@@ -12,7 +12,7 @@ from app.i18n import TAIPEI
 from app.i18n import gettext as _
 from app.queries import payment as payment_queries
 from app.services import issued
-from app.web.common import actor_of, render, school_required
+from app.web.common import actor_of, render, school_or_student_required
 
 DEFAULT_DAYS = 90
 
@@ -57,7 +57,7 @@ def _file(data: bytes, filename: str, media_type: str) -> Response:
 
 class DownloadsController(Controller):
     path = "/downloads"
-    guards = [school_required]
+    guards = [school_or_student_required]
 
     @get("/certificates", name="downloads:certificates")
     async def certificates(self, request: Request) -> Response:

@@ -58,7 +58,7 @@ MENU = (
         ),
     ),
     Item(_l("Priority matters"), "dashboard:home"),  # 優先處理事項
-    # A student's own system (學生自行線上申辦).
+    # A student's own system (學生自行線上申辦): the same pages where they serve both.
     Item(
         _l("Apply online"),
         kinds=("student",),
@@ -69,10 +69,17 @@ MENU = (
             Item(_l("Data change"), "student:data-change", kinds=("student",)),
         ),
     ),
-    Item(_l("Progress"), kinds=("student",), children=(Item(_l("Case progress"), "student:progress", kinds=("student",)),)),
-    Item(_l("Online payment"), kinds=("student",), children=(Item(_l("Payment list"), "student:payment", kinds=("student",)),)),
+    Item(_l("Progress"), kinds=("student",), children=(
+        Item(_l("Case progress"), "student:progress", kinds=("student",)),
+        Item(_l("Returned for supplement"), "supplement:list", kinds=("student",)),
+        Item(_l("Withdraw cases"), "withdraw:cases", kinds=("student",)),
+    )),
+    Item(_l("Online payment"), kinds=("student",), children=(Item(_l("Payment list"), "payment:list", kinds=("student",)),)),
     Item(_l("Downloads"), kinds=("student",), children=(
-        Item(_l("Six-month resident certificates"), "student:downloads", kinds=("student",)),)),
+        Item(_l("Six-month resident certificates"), "downloads:certificates", kinds=("student",)),
+        Item(_l("Receipts"), "downloads:receipts", kinds=("student",)),
+        Item(_l("Collecting the IC card"), "downloads:pickup", kinds=("student",)),
+    )),
     Item(_l("Priority matters"), "student:home", kinds=("student",)),
 )
 

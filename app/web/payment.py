@@ -13,7 +13,7 @@ from app.i18n import gettext as _
 from app.queries import payment as payment_queries
 from app.services import issued
 from app.settings import settings
-from app.web.common import actor_of, render, school_required
+from app.web.common import actor_of, render, school_or_student_required
 from app.web.middleware import client_ip
 
 NOTIFY_PATH = "/payment/notify"
@@ -30,7 +30,7 @@ def _group_ids(request: Request) -> tuple[list[int], bool]:
 
 class PaymentController(Controller):
     path = "/payment"
-    guards = [school_required]
+    guards = [school_or_student_required]
 
     @get("", name="payment:list")
     async def list_page(self, request: Request) -> Response:
