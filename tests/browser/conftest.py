@@ -28,6 +28,12 @@ CHROMIUM_ARGS = [
 ]
 
 
+class LiveServer(str):
+    """The base URL; `.var_dir` is the server's VAR_DIR (its outbox of mails, uploads)."""
+
+    var_dir: Path
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -83,7 +89,8 @@ def live_server():
         [py, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
-    base = f"http://127.0.0.1:{port}"
+    base = LiveServer(f"http://127.0.0.1:{port}")
+    base.var_dir = tmp / "var"
     try:
         _wait(base + "/login", proc)
         _wait(f"http://127.0.0.1:{signer_port}/status", signer)
