@@ -84,11 +84,18 @@ MENU = (
 )
 
 
+_URLS: dict[tuple[int, str], str | None] = {}
+
+
 def _url(request: Any, name: str) -> str | None:
-    try:
-        return request.app.route_reverse(name)
-    except NoRouteMatchFoundException:
-        return None
+    """The page's URL, or None when this build has no such page (looked up once per app)."""
+    key = (id(request.app), name)
+    if key not in _URLS:
+        try:
+            _URLS[key] = request.app.route_reverse(name)
+        except NoRouteMatchFoundException:
+            _URLS[key] = None
+    return _URLS[key]
 
 
 def build_menu(request: Any, actor: Any) -> list[dict[str, Any]]:
