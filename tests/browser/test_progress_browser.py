@@ -75,3 +75,38 @@ def _jpeg() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (300, 200), (200, 210, 230)).save(out, format="JPEG")
     return out.getvalue()
+
+
+@pytest.mark.parametrize("lang", ["zh_Hant_TW", "en"])
+@pytest.mark.browser
+def test_after_submission_pages_are_accessible(live_server, browser, lang):
+    """axe-core WCAG 2.1 AA (serious and critical) on the progress, supplement, withdrawal and kinds pages."""
+    from tests.browser.test_accessibility import violations
+
+    context = browser.new_context(bypass_csp=True, locale="zh-TW" if lang != "en" else "en-US")
+    page = context.new_page()
+    try:
+        login(page, live_server)
+        page.wait_for_url(live_server + "/")
+        page.goto(live_server + f"/lang/{lang}")
+        open_group = numbering.group_no(date.today(), "102", 9304)
+        group_return = numbering.group_no(date.today(), "102", 9302)
+        paths = ["/progress/", "/progress/?search=1", "/progress/?search=1&birth_date=2020/02/31", "/supplement/",
+                 f"/withdraw/group?group_no={open_group}", f"/withdraw/cases?group_no={open_group}",
+                 "/apply/renewal", "/apply/extension", "/apply/data-change"]
+        for path in paths:
+            page.goto(live_server + path)
+            assert violations(page) == [], (path, violations(page))
+        page.goto(live_server + f"/progress/?search=1&group_no={group_return}")
+        page.locator("#progress-results a", has_text="檢視" if lang != "en" else "View").first.click()
+        assert violations(page) == [], page.url
+        page.locator("a.button", has_text="補正" if lang != "en" else "Supplement").first.click()
+        assert violations(page) == [], page.url
+        page.locator("a.button", has_text="補正" if lang != "en" else "Supplement").first.click()  # 送件人
+        assert violations(page) == [], page.url
+        page.locator("form[action$=submitter] button[type=submit]").click()  # → 申請資料
+        assert violations(page) == [], page.url
+        page.locator("button[value=send]").click()  # no reply: the errors
+        assert violations(page) == [], page.url
+    finally:
+        context.close()
