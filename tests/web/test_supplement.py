@@ -245,3 +245,26 @@ async def test_reviewer_desk_shows_reply_and_changes(client):
     assert r.status_code == 200
     for text in ("已更正英文姓名。", "YAMADA HANAKO JR", "<del>YAMADA HANAKO</del>", "說明.jpg"):
         assert text in r.text, text
+
+
+async def test_extension_case_supplement_records_its_own_fields(client):
+    """A further kind's case is supplemented with its own fields (延期至), and the change is recorded."""
+    ids = await make_school_with_accounts()
+    g = await make_group(ids["school"], ids["main"], ["first_review"], kind="extension")
+    app_id, case_id = g["application"], g["cases"][0]
+    await Case.update({Case.ui_no: "A810000044", Case.data: {"kind": {
+        "current_expiry": "2027/01/31", "new_expiry": "2027/06/30", "reason": ""}}}).where(Case.id == case_id)
+    from tests.progress_support import add_file
+
+    for kind in ("resident_card", "enrolment_proof"):
+        await add_file(app_id, case_id, kind)
+    await return_case(app_id, case_id, comment="延期期限請依修業年限填寫。")
+    await client.login("03734301")
+    r = await client.get(f"/supplement/groups/{app_id}/cases/{case_id}")
+    assert r.status_code == 200 and 'name="new_expiry"' in r.text and 'value="2027/06/30"' in r.text
+    form = _form(r.text) | {"new_expiry": "2028/06/30", "op": "send", "reply": "已依修業年限更正。"}
+    r = await _post(client, f"/supplement/groups/{app_id}/cases/{case_id}", form)
+    assert r.status_code == 303, r.text[:3000]
+    change = (await SupplementChange.select().where(SupplementChange.case == case_id).output(load_json=True))[0]
+    assert ["new_expiry", "2027/06/30", "2028/06/30"] in change["changes"]["fields"]
+    assert await _status(case_id) == "first_review"
