@@ -114,11 +114,9 @@ class ProgressController(Controller):
     @get("/", name="progress:search")
     async def search(self, request: Request, page: int = 1) -> Response:
         params = {k: request.query_params.get(k, "") for k in SEARCH_KEYS}
-        searched = request.query_params.get("search") == "1" or any(params.values())
         f, errors = _filters(params)
-        result = None
-        if searched and not errors:
-            result = await q.search_groups(_actor(request), f, page)
+        # No condition lists every group in scope, the newest first (the dashboard's MORE lands here).
+        result = None if errors else await q.search_groups(_actor(request), f, page)
         ctx = {
             "form": params, "errors": errors, "result": result, "qs": _query_string(params),
             "kind_options": kind_options(), "status_options": status_options(),
