@@ -268,3 +268,16 @@ async def test_extension_case_supplement_records_its_own_fields(client):
     change = (await SupplementChange.select().where(SupplementChange.case == case_id).output(load_json=True))[0]
     assert ["new_expiry", "2027/06/30", "2028/06/30"] in change["changes"]["fields"]
     assert await _status(case_id) == "first_review"
+
+
+async def test_renewal_case_supplement_keeps_registered(client):
+    ids = await make_school_with_accounts()
+    g = await make_group(ids["school"], ids["main"], ["first_review"], kind="renewal")
+    app_id, case_id = g["application"], g["cases"][0]
+    await return_case(app_id, case_id)
+    await client.login("03734301")
+    r = await client.get(f"/supplement/groups/{app_id}/cases/{case_id}")
+    assert r.status_code == 200 and 'name="enrollment_status" value="R"' in r.text and 'type="radio"' not in r.text
+    r = await _post(client, f"/supplement/groups/{app_id}/cases/{case_id}", _form(r.text) | {"op": "send",
+                                                                                            "reply": "已確認。"})
+    assert r.status_code == 303 and await _status(case_id) == "first_review"
