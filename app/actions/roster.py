@@ -98,7 +98,8 @@ UPSERT_SQL = (
     f'ON CONFLICT ("school", "year", "semester", "passport_no") DO UPDATE SET {_SETS}, '
     '"version" = roster_entry."version" + 1'
 )
-YIELD_EVERY = 25  # rows: the reader thread lets the event loop's thread in this often
+ADVISORY_LOCK_CLASS = 7301  # pg_advisory_xact_lock(class, key): the roster's namespace
+YIELD_EVERY = 5  # rows: the reader thread lets the event loop's thread in this often
 
 
 @dataclass
@@ -140,21 +141,19 @@ class _Reader:
         return valid, True
 
 
-_PASSPORT_AT = INSERT_COLUMNS.index("passport_no")
+async def _write_batch(rows: list[tuple[Any, ...]]) -> None:
+    """Upsert one batch: one statement, the rows bound by the driver."""
+    await db.executemany(UPSERT_SQL, rows)
+
+
+async def _lock_term(school_id: int, year: int, semester: int) -> None:
+    """Imports into one school's term queue up (PostgreSQL; SQLite's IMMEDIATE transaction already does)."""
+    if db.is_postgres():
+        await db.raw("SELECT pg_advisory_xact_lock({}, {})", ADVISORY_LOCK_CLASS, school_id * 10_000 + year * 10 + semester)
 
 
 def _open(data: bytes, filename: str, today: date, fixed: tuple[Any, ...], stamp: tuple[Any, ...]) -> _Reader:
     return _Reader(excel.read_roster(data, filename), today, fixed, stamp)
-
-
-async def _write_batch(term: Any, rows: list[tuple[Any, ...]]) -> tuple[int, int]:
-    """Upsert one batch (one statement, the rows bound by the driver); returns (created, updated)."""
-    if not rows:
-        return 0, 0
-    passports = [r[_PASSPORT_AT] for r in rows]
-    existing = await RosterEntry.count().where(term & RosterEntry.passport_no.is_in(passports))
-    await db.executemany(UPSERT_SQL, rows)
-    return len(rows) - existing, existing
 
 
 async def import_roster(
@@ -175,7 +174,6 @@ async def import_roster(
         return ImportOutcome(errors=errors)
     assert data is not None
     y, s = int(str(year)), int(str(semester))
-    created = updated = 0
     term = (RosterEntry.school == actor.school_id) & (RosterEntry.year == y) & (RosterEntry.semester == s)
     t = now()
     try:
@@ -183,6 +181,9 @@ async def import_roster(
             _open, data, filename, today, (actor.school_id, y, s), (actor.account_id, actor.account_id, t, t, 1),
         )
         async with db.write_tx():
+            await _lock_term(actor.school_id, y, s)
+            before = await RosterEntry.count().where(term)
+            written = 0
             # The next batch is read while this one is written: the parse (a worker thread) and the
             # database (its own thread or server) overlap.
             pending: asyncio.Future | None = asyncio.ensure_future(asyncio.to_thread(reader.next_batch))
@@ -190,12 +191,14 @@ async def import_roster(
                 while pending is not None:
                     valid, done = await pending
                     pending = None if done else asyncio.ensure_future(asyncio.to_thread(reader.next_batch))
-                    c, u = await _write_batch(term, valid)
-                    created += c
-                    updated += u
+                    await _write_batch(valid)
+                    written += len(valid)
             finally:
                 if pending is not None:  # a write failed: let the read in flight finish, then drop it
                     await asyncio.gather(pending, return_exceptions=True)
+            # Passports are unique within the file, so what the term gained is what was new.
+            created = await RosterEntry.count().where(term) - before
+            updated = written - created
             record = RosterImport(
                 school=actor.school_id, account=actor.account_id, filename=filename, year=y, semester=s,
                 created_count=created, updated_count=updated, rejected_count=reader.rejected_total,
