@@ -16,10 +16,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from app import db
-from app.domain import fees, issuance, workflow
+from app.domain import fees, issuance, numbering, workflow
 from app.domain.actor import Actor
 from app.domain.addresses import format_address
 from app.domain.money import amount_in_words, capitals, roc_date
+from app.domain.validators import is_ui_no
 from app.domain.workflow import Role, Status
 from app.i18n import TAIPEI, country_name, use_locale
 from app.i18n import gettext as _
@@ -368,6 +369,10 @@ async def _issue(p: dict[str, Any], paid_at: datetime, ip: str) -> None:
             await _move(case, "record_payment", label)
             if case["enrollment_status"] == "A":
                 await _move(case, "issue_e_certificate", label)
+                if not is_ui_no(case["ui_no"]):
+                    # A first certificate gets its 統一證號 here; the renewal finds it by this number.
+                    case["ui_no"] = numbering.ui_no(await _next("ui-no"), case["gender"])
+                    await Case.update({Case.ui_no: case["ui_no"]}).where(Case.id == case["id"])
                 issued_on, expires_on = issuance.permit_validity(paid_on)
                 number = issuance.permit_no(case["receipt_no"] or str(case["id"]))
                 await Permit.insert(Permit(

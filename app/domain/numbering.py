@@ -26,3 +26,19 @@ def receipt_no(d: date, seq: int, office: str = OFFICE_CODE) -> str:
     if not (1 <= seq <= 99999):
         raise ValueError("receipt sequence out of range")
     return f"{roc_year(d):03d}{office}{seq:05d}"
+
+
+UI_NO_LETTER = "A"  # the letter of the issuing office in a new-format resident certificate number
+
+
+def ui_no(seq: int, gender: str, letter: str = UI_NO_LETTER) -> str:
+    """A new-format 統一證號 (2021): letter, 8 (male) or 9 (female), seven digits, a check digit."""
+    from app.domain.validators import LETTER_VALUES
+
+    if not (1 <= seq <= 9_999_999):
+        raise ValueError("UI number sequence out of range")
+    body = f"{letter}{'8' if gender == 'M' else '9'}{seq:07d}"
+    value = LETTER_VALUES[letter]
+    digits = [value // 10, value % 10] + [int(c) for c in body[1:]]
+    total = sum(d * w for d, w in zip(digits, (1, 9, 8, 7, 6, 5, 4, 3, 2, 1), strict=True))
+    return body + str((10 - total % 10) % 10)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+from app.domain.validators import is_ui_no_new
 from app.domain.workflow import Status
 from app.sandbox_gateway import CARD_DECLINED, CARD_SUCCESS, CARD_TIMEOUT
 from app.services import payment as pay
@@ -55,6 +56,10 @@ async def test_success_moves_cases_and_issues_receipt_and_certificate(client):
     assert receipts[0]["payer"].count("~") == 1
     permits = await Permit.select().output(load_json=True)
     assert len(permits) == 1 and permits[0]["content"]["name_en"] == "YAMADA HANAKO"
+    # The certificate gives the student a 統一證號 (new format), by which the renewal finds it later.
+    ui = permits[0]["content"]["ui_no"]
+    assert is_ui_no_new(ui)
+    assert (await Case.select(Case.ui_no).where(Case.id == permits[0]["case"]).first())["ui_no"] == ui
     actions = [e["action"] for e in await ReviewEvent.select(ReviewEvent.action).order_by(ReviewEvent.id)]
     assert actions == ["record_payment", "issue_e_certificate", "record_payment", "await_card"]
     steps = [e["step"] for e in await PaymentEvent.select(PaymentEvent.step).order_by(PaymentEvent.id)]
