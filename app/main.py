@@ -34,6 +34,7 @@ from app.web import (
     roster,
     student,
     student_apply,
+    student_kinds,
     verify,
 )
 from app.web.errors import http_exception_handler, internal_error_handler
@@ -54,6 +55,10 @@ def route_handlers() -> list:
         student.StudentLoginController,
         student.StudentHomeController,
         student_apply.StudentApplyController,
+        student_kinds.StudentKindsController,
+        student_kinds.renewal,
+        student_kinds.extension,
+        student_kinds.data_change,
         apply.ApplyController,
         review.ReviewController,
         review_mfa.MfaController,

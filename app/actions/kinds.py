@@ -8,6 +8,10 @@ submitted group (NotEditable).
 換證 (renewal): *統一(居留)證號 + 查詢 must name a valid, unexpired six-month electronic certificate
 (`Permit`) issued by this system to one of the school's students; the new applicant is prefilled from
 that certificate's case, with 就學狀態 fixed to 已註冊 and the photo carried over.
+
+A student files each kind for themself (學生自行申請): the draft is a group of one made by
+`app.actions.student_apply.start_application`, the renewal lookup finds only the student's own
+certificate, and the rest (applicant form, documents, submit) is the same code as for a school.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from app.i18n import gettext as _
 from app.queries import apply as q
 from app.queries.scope import application_scope
 from app.services import uploads
-from tables.tables import Application, Attachment, Case, Permit, ReviewEvent
+from tables.tables import Application, Attachment, Case, Permit, ReviewEvent, Student
 
 __all__ = ["NotEditable", "NotFound", "Refused"]
 
@@ -59,8 +63,17 @@ async def _draft(actor: Actor, application_id: int, kind: str | None = None) -> 
 
 
 async def create_draft(actor: Actor, kind: str, *, terms_accepted: bool) -> int:
+    """同意條款 → a draft of this kind: a school's group, or a student's own group of one (one per kind)."""
     if kind not in kind_rules.KINDS:
         raise NotFound
+    if actor.kind == "student":
+        from app.actions import student_apply
+
+        try:
+            app_id, _case_id = await student_apply.start_application(actor, terms_accepted=terms_accepted, kind=kind)
+        except student_apply.NotFound as exc:
+            raise NotFound from exc
+        return app_id
     return await apply_actions.create_draft(actor, terms_accepted=terms_accepted, kind=kind)
 
 
@@ -86,6 +99,8 @@ async def find_permit(actor: Actor, ui_no: str, *, today: date | None = None) ->
         raise Refused([_("Enter the UI no. (統一證號) of the electronic resident certificate.")])
     if not v.is_ui_no(ui):
         raise Refused([_("This UI number is not valid (check its letters and its last digit), e.g. A800000014.")])
+    if actor.kind == "student" and actor.student_id and actor.school_id:
+        return await _find_own_permit(actor, ui, today)
     if not actor.is_school or not actor.school_id:
         raise NotFound
     rows = await Permit.select(
@@ -104,6 +119,37 @@ async def find_permit(actor: Actor, ui_no: str, *, today: date | None = None) ->
     if p["case.status"] != workflow.Status.ISSUED:
         raise Refused([_("The electronic resident certificate with this UI no. is no longer valid (its case is "
                          "“%(status)s”).", status=workflow.label(p["case.status"]))])
+    await _not_yet_renewed(actor, ui)
+    return PermitMatch(p["permit_no"], p["case"], p["application"], p["expires_on"], p["case.name_en"])
+
+
+async def _find_own_permit(actor: Actor, ui: str, today: date) -> PermitMatch:
+    """A student's lookup: only their own valid e-certificate, filed by themself or by their school for them
+    (same school, passport no. and date of birth as the signed-in student). An unknown number, another
+    student's certificate, an expired one or one no longer valid all get the same answer."""
+    student = await Student.select(Student.passport_no, Student.birth_date).where(
+        Student.id == actor.student_id).first()
+    if student is None:
+        raise NotFound
+    own = (Permit.application.student == actor.student_id) | (
+        (Permit.application.school == actor.school_id) & (Permit.case.passport_no == student["passport_no"])
+        & (Permit.case.birth_date == student["birth_date"]))
+    rows = await Permit.select(
+        Permit.permit_no, Permit.case, Permit.application, Permit.expires_on, Permit.case.name_en,
+    ).where(
+        (Permit.case.ui_no == ui) & own & (Permit.expires_on >= today)
+        & (Permit.case.status == workflow.Status.ISSUED)
+    ).order_by(Permit.expires_on, ascending=False)
+    if not rows:
+        raise Refused([_("No valid electronic resident certificate issued to you by this system has this UI no. "
+                         "Check the number on your certificate. An expired certificate cannot be renewed online; "
+                         "please apply at a service station.")])
+    p = rows[0]
+    await _not_yet_renewed(actor, ui)
+    return PermitMatch(p["permit_no"], p["case"], p["application"], p["expires_on"], p["case.name_en"])
+
+
+async def _not_yet_renewed(actor: Actor, ui: str) -> None:
     taken = await Case.select(Case.id, Case.status, Case.application.group_no).where(
         (Case.ui_no == ui) & (Case.application.kind == "renewal") & (Case.application.school == actor.school_id)
         & Case.status.not_in(list(workflow.CLOSED))
@@ -111,7 +157,6 @@ async def find_permit(actor: Actor, ui_no: str, *, today: date | None = None) ->
     if taken:
         where = taken[0]["application.group_no"] or _("a draft not yet submitted")
         raise Refused([_("A renewal of this certificate has already been filed (%(where)s).", where=where)])
-    return PermitMatch(p["permit_no"], p["case"], p["application"], p["expires_on"], p["case.name_en"])
 
 
 async def add_renewal_applicant(actor: Actor, application_id: int, ui_no: str) -> int:
@@ -126,6 +171,8 @@ async def add_renewal_applicant(actor: Actor, application_id: int, ui_no: str) -
             raise Refused([_("A group has at most 30 applicants.")])
         if await Case.exists().where((Case.application == application_id) & (Case.ui_no == source["ui_no"])):
             raise Refused([_("This student is already an applicant of this group.")])
+        if app.get("student") and count >= 1:
+            raise Refused([_("Your own application has one applicant: yourself.")])
         t = apply_actions.now()
         values = {k: source[k] for k in COPIED}
         values["address"] = _json(values["address"], {})

@@ -3,6 +3,10 @@
 The form, its rules and the submit are the group application's (`app.actions.apply`); a student's
 application differs only in what the domain says of `self_filed` (the admission certificate is asked
 for; there is no submitter step and no power of attorney).
+
+The further kinds (換證, 延期, 資料異動) start here too (`start_application(kind=...)`): the same group of
+one, its applicant prefilled from the roster (延期, 資料異動) or, for a renewal, added by the lookup of
+the student's own e-certificate (`app.actions.kinds.add_renewal_applicant`).
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ from datetime import UTC, datetime
 
 from app import db
 from app.actions import apply as apply_actions
+from app.domain import validators as v
 from app.domain import workflow
 from app.domain.actor import Actor
 from app.domain.stations import get_station
@@ -22,27 +27,43 @@ class NotFound(Exception):
     pass
 
 
-async def own_draft(actor: Actor) -> tuple[int, int] | None:
-    """(application id, case id) of the student's application not yet submitted, if any."""
+async def own_draft_id(actor: Actor, kind: str = "first") -> int | None:
+    """The id of the student's application of this kind not yet submitted, if any (one per kind)."""
+    if actor.kind != "student" or not actor.student_id:
+        return None
     rows = await Application.select(Application.id).where(
         (Application.student == actor.student_id) & Application.group_no.is_null()
-        & (Application.status == workflow.Status.DRAFT)
+        & (Application.status == workflow.Status.DRAFT) & (Application.kind == kind)
     ).order_by(Application.id).limit(1)
-    if not rows:
+    return rows[0]["id"] if rows else None
+
+
+async def own_draft(actor: Actor, kind: str = "first") -> tuple[int, int] | None:
+    """(application id, case id) of the student's application of this kind not yet submitted, if any."""
+    app_id = await own_draft_id(actor, kind)
+    if app_id is None:
         return None
-    case = await Case.select(Case.id).where(Case.application == rows[0]["id"]).order_by(Case.id).first()
+    case = await Case.select(Case.id).where(Case.application == app_id).order_by(Case.id).first()
     if case is None:
         return None
-    return rows[0]["id"], case["id"]
+    return app_id, case["id"]
 
 
-async def start_application(actor: Actor, *, terms_accepted: bool) -> tuple[int, int]:
-    """同意條款 → the student's draft with their applicant prefilled from the roster row (one at a time)."""
+async def start_application(actor: Actor, *, terms_accepted: bool, kind: str = "first") -> tuple[int, int | None]:
+    """同意條款 → the student's draft with their applicant prefilled from the roster row (one per kind).
+
+    A renewal starts without an applicant: the lookup of the student's own e-certificate adds it."""
+    from app.domain.kinds import KINDS
+
     if actor.kind != "student" or not actor.student_id:
         raise NotFound
-    existing = await own_draft(actor)
-    if existing:
-        return existing
+    if kind != "first" and kind not in KINDS:
+        raise NotFound
+    app_id = await own_draft_id(actor, kind)
+    if app_id is not None:
+        case = await Case.select(Case.id).where(Case.application == app_id).order_by(Case.id).first()
+        if case is not None or kind == "renewal":
+            return app_id, case["id"] if case else None
     if not terms_accepted:
         raise apply_actions.Refused([_("Tick the box to agree to the terms before you go on.")])
     student = await Student.select().where(Student.id == actor.student_id).first()
@@ -53,20 +74,30 @@ async def start_application(actor: Actor, *, terms_accepted: bool) -> tuple[int,
         roster = await RosterEntry.select().where(RosterEntry.id == student["roster_entry"]).first()
     t = datetime.now(UTC)
     async with db.write_tx():
-        app = Application(
-            business_line="foreign", kind="first", name=student["name_en"][:100], member_count=1,
-            pickup_method="self", station_code="", school=student["school"], created_by=None,
-            student=student["id"], submitter_name=student["name_en"][:100], submitter_email=student["email"],
-            submitter_addr={}, status=workflow.Status.DRAFT, terms_accepted_at=t, created_at=t, updated_at=t,
-        )
-        await app.save()
+        if app_id is None:
+            app = Application(
+                business_line="foreign", kind=kind, name=student["name_en"][:100], member_count=1,
+                pickup_method="self", station_code="", school=student["school"], created_by=None,
+                student=student["id"], submitter_name=student["name_en"][:100], submitter_email=student["email"],
+                submitter_addr={}, status=workflow.Status.DRAFT, terms_accepted_at=t, created_at=t, updated_at=t,
+            )
+            await app.save()
+            app_id = app.id
+        if kind == "renewal":
+            return app_id, None
         values = apply_actions.roster_values(roster) if roster else {"identity": "foreign",
                                                                     "name_en": student["name_en"]}
-        case = Case(application=app.id, status=workflow.Status.DRAFT, complete=False,
+        if kind != "first":
+            values["passport_no"] = values.get("passport_no") or student["passport_no"]
+            values["birth_date"] = values.get("birth_date") or student["birth_date"]
+            national_id = v.clean_id(roster["national_id"] or "") if roster else ""
+            if v.is_ui_no(national_id):
+                values["ui_no"] = national_id
+        case = Case(application=app_id, status=workflow.Status.DRAFT, complete=False,
                     data={"roster_entry": roster["id"]} if roster else {}, email=student["email"],
                     created_at=t, updated_at=t, **values)
         await case.save()
-    return app.id, case.id
+    return app_id, case.id
 
 
 async def save_station(actor: Actor, application_id: int, station_code: str) -> dict[str, str]:

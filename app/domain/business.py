@@ -26,7 +26,7 @@ BUSINESS_LINES = (
 KINDS = {
     "first": _l("First application"),  # 首次申請
     "renewal": _l("Renewal"),  # 換證
-    "extension": _l("Extension"),  # 延期
+    "extension": _l("Extension of stay"),  # 延期 (not "Extension", a phone extension: 分機)
     "data_change": _l("Data change"),  # 資料異動
 }
 

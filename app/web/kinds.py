@@ -15,6 +15,7 @@ from litestar.exceptions import NotFoundException
 from app.actions import kinds as actions
 from app.domain import applicant as rules
 from app.domain import kinds as kind_rules
+from app.domain.actor import Actor
 from app.domain.documents import UPLOAD_RULES_TEXT
 from app.i18n import get_locale
 from app.i18n import gettext as _
@@ -62,6 +63,33 @@ def _drafts_handler(slug: str, name: str):
 renewal_drafts = _drafts_handler("renewal", "apply:renewal-drafts")
 extension_drafts = _drafts_handler("extension", "apply:extension-drafts")
 data_change_drafts = _drafts_handler("data-change", "apply:data-change-drafts")
+
+
+async def applicant_context(actor: Actor, app: dict[str, Any], case: dict[str, Any], form: dict[str, str],
+                            changes: list[str], errors: dict[str, str], *, saved: bool = False) -> dict[str, Any]:
+    """What `kinds/applicant.html` shows of one applicant (a school's group or a student's own)."""
+    from app.web.progress import _summary
+
+    files = await q.list_group_attachments(actor, app["id"]) or []
+    k = kind_rules.KINDS[app["kind"]]
+    documents = actions.documents_of(app, case, form, changes)
+    labels = {key: str(val) for key, val in rules.FIELD_LABELS.items()} | {
+        key: str(val) for key, val in kind_rules.FIELD_LABELS.items()} | {
+        f"doc_{d.doc}": d.label for d in documents}
+    return {
+        "app": app, "case": case, "kind": k, "form": form, "changes": changes, "errors": errors,
+        "summary": _summary(errors), "saved": saved, "documents": documents, "student_form": False,
+        "form_action": f"/apply/kinds/{app['id']}/applicants/{case['id']}",
+        "files": q.by_kind(files, case["id"]), "labels": labels, "upload_rules": str(UPLOAD_RULES_TEXT),
+        "accept": uploads.ACCEPT, "permit_no": ((case.get("data") or {}).get("kind") or {}).get("permit_no", ""),
+        "change_items": [(key, str(t)) for key, (t, _fields) in kind_rules.CHANGE_ITEMS.items()],
+        "identity_label": str(rules.IDENTITIES.get(case["identity"], "")),
+        "qualification": str(rules.QUALIFICATION), "registered": str(rules.ENROLLMENT["R"]),
+        "genders": rules.choices(rules.GENDERS), "marital": rules.choices(rules.MARITAL),
+        "education": rules.choices(rules.EDUCATION), "programs": rules.choices(rules.PROGRAMS),
+        "grades": rules.choices(rules.GRADES), "countries": rules.country_choices(),
+        "nationalities": rules.country_choices(nationality=True), "ui_fixed": k.lookup,
+    }
 
 
 class KindsController(Controller):
@@ -154,27 +182,9 @@ class KindsController(Controller):
     async def _case_page(self, request: Request, app: dict[str, Any], case: dict[str, Any], form: dict[str, str],
                          changes: list[str], errors: dict[str, str], *, saved: bool = False,
                          status_code: int = 200) -> Response:
-        from app.web.progress import _summary
-
-        files = await q.list_group_attachments(_actor(request), app["id"]) or []
-        k = kind_rules.KINDS[app["kind"]]
-        documents = actions.documents_of(app, case, form, changes)
-        labels = {key: str(val) for key, val in rules.FIELD_LABELS.items()} | {
-            key: str(val) for key, val in kind_rules.FIELD_LABELS.items()} | {
-            f"doc_{d.doc}": d.label for d in documents}
-        return render(request, "kinds/applicant.html", {
-            "app": app, "case": case, "kind": k, "form": form, "changes": changes, "errors": errors,
-            "summary": _summary(errors), "saved": saved, "steps": _steps(app), "documents": documents,
-            "files": q.by_kind(files, case["id"]), "labels": labels, "upload_rules": str(UPLOAD_RULES_TEXT),
-            "accept": uploads.ACCEPT, "permit_no": ((case.get("data") or {}).get("kind") or {}).get("permit_no", ""),
-            "change_items": [(key, str(t)) for key, (t, _fields) in kind_rules.CHANGE_ITEMS.items()],
-            "identity_label": str(rules.IDENTITIES.get(case["identity"], "")),
-            "qualification": str(rules.QUALIFICATION), "registered": str(rules.ENROLLMENT["R"]),
-            "genders": rules.choices(rules.GENDERS), "marital": rules.choices(rules.MARITAL),
-            "education": rules.choices(rules.EDUCATION), "programs": rules.choices(rules.PROGRAMS),
-            "grades": rules.choices(rules.GRADES), "countries": rules.country_choices(),
-            "nationalities": rules.country_choices(nationality=True), "ui_fixed": k.lookup,
-        }, status_code=status_code)
+        ctx = await applicant_context(_actor(request), app, case, form, changes, errors, saved=saved)
+        ctx["steps"] = _steps(app)
+        return render(request, "kinds/applicant.html", ctx, status_code=status_code)
 
     @get("/kinds/{application_id:int}/applicants/{case_id:int}", name="kinds:applicant")
     async def applicant(self, request: Request, application_id: int, case_id: int) -> Response:

@@ -25,7 +25,7 @@ MENU = (
         children=(
             Item(_l("First application (foreign and overseas Chinese students)"), "apply:drafts"),
             Item(_l("Renewal"), "apply:renewal-drafts"),
-            Item(_l("Extension"), "apply:extension-drafts"),
+            Item(_l("Extension application"), "apply:extension-drafts"),
             Item(_l("Data change"), "apply:data-change-drafts"),
         ),
     ),
@@ -64,7 +64,7 @@ MENU = (
         kinds=("student",),
         children=(
             Item(_l("First application (foreign and overseas Chinese students)"), "student:apply", kinds=("student",)),
-            Item(_l("Extension"), "student:extension", kinds=("student",)),
+            Item(_l("Extension application"), "student:extension", kinds=("student",)),
             Item(_l("Renewal"), "student:renewal", kinds=("student",)),
             Item(_l("Data change"), "student:data-change", kinds=("student",)),
         ),
