@@ -176,6 +176,8 @@ async def add_renewal_applicant(actor: Actor, application_id: int, ui_no: str) -
         t = apply_actions.now()
         values = {k: source[k] for k in COPIED}
         values["address"] = _json(values["address"], {})
+        if app.get("student") and not values.get("email"):
+            values["email"] = app["submitter_email"] or ""  # a student's own: the address they verified
         case = Case(
             application=application_id, status=workflow.Status.DRAFT, enrollment_status="R", scholarship=False,
             complete=False, created_at=t, updated_at=t,

@@ -176,6 +176,7 @@ async def test_student_files_a_renewal_end_to_end(client):
     assert r.status_code == 303 and r.headers["location"] == url
     case = (await Case.select().where(Case.application == app_id))[0]
     assert case["ui_no"] == "A810000008" and case["enrollment_status"] == "R" and case["name_en"] == "STUDENT SELF"
+    assert case["email"] == "self@example.com"
     assert await Attachment.exists().where((Attachment.case == case["id"]) & (Attachment.kind == "photo"))
     page = await client.get(url)
     assert "已註冊" in page.text and permit["permit_no"] in page.text and "領證地點" in page.text
