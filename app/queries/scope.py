@@ -13,7 +13,10 @@ class OutOfScope(Exception):
 def application_scope(actor: Actor):
     """A where-clause for the applications this actor may see."""
     if actor.kind == "school" and actor.school_id:
-        clause = Application.school == actor.school_id
+        # A student's own application is the school's to see once it is submitted, never as a draft.
+        clause = (Application.school == actor.school_id) & (
+            Application.student.is_null() | Application.group_no.is_not_null()
+        )
         if not actor.is_main:
             clause = clause & (Application.created_by == actor.account_id)
         return clause

@@ -80,6 +80,15 @@ async def test_one_draft_at_a_time_and_files_scoped(client):
     r = await post_multipart(client, url, applicant_form(1) | {"op": "save"}, files("photo"))
     att = (await Attachment.select().where(Attachment.application == app_id))[0]
     assert (await client.get(f"/student/apply/files/{att['id']}")).status_code == 200
+    # The school does not see the student's draft (only what the student submits).
+    from tests.support import make_client
+
+    async with make_client() as school:
+        await school.login("03734301")
+        drafts = await school.get("/apply/first")
+        assert "STUDENT ONE" not in drafts.text
+        assert (await school.get(f"/apply/drafts/{app_id}/applicants", follow_redirects=False)).status_code == 404
+        assert (await school.get(f"/apply/files/{att['id']}")).status_code == 404
     # Another student of another school cannot open it, nor the form.
     other = await make_school(name="別的大學", business_no="03734317")
     now = datetime.now(UTC)
