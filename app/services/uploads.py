@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from app.i18n import gettext as _
 from app.settings import settings
@@ -112,6 +112,9 @@ def check_image(data: bytes, filename: str) -> CheckedImage:
             _("“%(name)s” is really a %(actual)s image but its name ends in .%(ext)s. Save it with the right type "
               "and upload it again.", name=name, actual=actual, ext=ext)
         )
+    # WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES when it is imported; an upload check
+    # must never accept a cut-off file, whatever was imported before.
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)

@@ -125,3 +125,18 @@ def test_download_headers():
     assert h["Content-Disposition"].startswith("attachment;")
     assert "filename*=UTF-8''%E8%AD%B7%E7%85%A7.jpg" in h["Content-Disposition"]
     assert h["X-Content-Type-Options"] == "nosniff"
+
+
+def test_truncated_jpeg_refused_even_after_weasyprint_is_imported():
+    import weasyprint  # noqa: F401 - it sets Pillow's LOAD_TRUNCATED_IMAGES for the whole process
+
+    from app.services import uploads
+    from tests.apply_support import jpeg
+
+    full = jpeg(size=(300, 300))
+    try:
+        uploads.check_image(full[: len(full) // 2], "half.jpg")
+    except uploads.UploadRefused as exc:
+        assert "half.jpg" in str(exc)
+    else:
+        raise AssertionError("a truncated JPEG was accepted")
