@@ -39,6 +39,8 @@ sys.path.insert(0, str(ROOT))
 NATIONALITIES = ["JP_日本", "VN_越南", "ID_印尼", "US_美國", "MY_馬來西亞", "KR_南韓", "FR_法國", "LS_賴索托"]
 CATEGORIES = ["FG_外生", "FO_外僑生", "HK_香港僑生", "MO_澳門生", "CN_陸生"]
 FIRST = ["ANNA", "BAO", "CHEN", "DAVID", "EMI", "FARID", "GRACE", "HANA", "IVAN", "JUN", "KAI", "LINH"]
+IMPORT_ROUNDS = 3  # imports measured through the page (each into a term of its own)
+REST_ROUNDS = 60  # cheap-page requests at rest before, between and after them
 LAST = ["NGUYEN", "TANAKA", "SMITH", "GARCIA", "LIM", "WONG", "KIM", "MARTIN", "SATO", "TRAN", "LEE"]
 
 
@@ -51,16 +53,9 @@ def _letters(n: int) -> str:
             return out
 
 
-def make_file(path: Path, rows: int) -> None:
-    import openpyxl
-
-    from app.domain import roster as rules
-
-    wb = openpyxl.Workbook(write_only=True)
-    ws = wb.create_sheet("名冊")
-    ws.append([c.zh for c in rules.COLUMNS])
+def _rows(rows: int):
     for i in range(rows):
-        ws.append([
+        yield [
             "王小明" if i % 3 == 0 else "",
             f"{FIRST[i % len(FIRST)]} {LAST[(i // 7) % len(LAST)]} {_letters(i)}",
             f"{1990 + i % 15}{1 + i % 12:02d}{1 + i % 28:02d}",
@@ -73,8 +68,69 @@ def make_file(path: Path, rows: int) -> None:
             ["學士", "碩士", "博士", "華語文"][i % 4],
             f"{1 + i % 4}年級",
             "R_已註冊" if i % 3 else "A_已錄取未註冊",
-        ])
-    wb.save(path)
+        ]
+
+
+def make_file(path: Path, rows: int) -> None:
+    """An .xlsx as Excel and LibreOffice write one: text in a shared-strings table, cells pointing at it.
+
+    (openpyxl itself writes inline strings; a reader then holds no table. Real files have one, and
+    openpyxl's streaming reader keeps it in memory: the benchmark should pay for it as a clerk's file does.)
+    """
+    import zipfile
+    from xml.sax.saxutils import escape
+
+    from app.domain import roster as rules
+
+    strings: dict[str, int] = {}
+
+    def sst(text: str) -> int:
+        return strings.setdefault(text, len(strings))
+
+    def row_xml(r: int, values: list[str]) -> str:
+        cells = "".join(
+            f'<c r="{chr(65 + c)}{r}" t="s"><v>{sst(v)}</v></c>' for c, v in enumerate(values) if v
+        )
+        return f'<row r="{r}">{cells}</row>'
+
+    body = [row_xml(1, [c.zh for c in rules.COLUMNS])]
+    body += [row_xml(n, values) for n, values in enumerate(_rows(rows), start=2)]
+    ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+    rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    sheet = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet {ns}>'
+             f'<dimension ref="A1:L{rows + 1}"/><sheetData>{"".join(body)}</sheetData></worksheet>')
+    shared = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst {ns} count="{len(strings)}" '
+              f'uniqueCount="{len(strings)}">' + "".join(f"<si><t>{escape(t)}</t></si>" for t in strings) + "</sst>")
+    parts = {
+        "[Content_Types].xml": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+            'spreadsheetml.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.worksheet+xml"/>'
+            '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.spreadsheetml.sharedStrings+xml"/></Types>'),
+        "_rels/.rels": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+        "xl/workbook.xml": (
+            f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook {ns} xmlns:r="{rel}">'
+            '<sheets><sheet name="名冊" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+        "xl/_rels/workbook.xml.rels": (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>'),
+        "xl/worksheets/sheet1.xml": sheet,
+        "xl/sharedStrings.xml": shared,
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, text in parts.items():
+            zf.writestr(name, text.encode())
 
 
 def raw_read(data: bytes) -> int:
@@ -166,27 +222,32 @@ async def _server_phase(env: dict[str, str], data: bytes, year: int) -> dict[str
                     for k, path in pages.items():
                         rest[k].append(await timed(path))
 
-            await at_rest(150)  # at rest before the import, and again after it (below)
-
-            async def do_import() -> float:
+            async def do_import(semester: int) -> float:
                 t = time.perf_counter()
                 r = await importer.post(
                     "/roster/import",
-                    data={"year": str(year), "semester": "2", "_csrf_token": importer.cookies.get("arc_csrf", "")},
+                    data={"year": str(terms[semester][0]), "semester": str(terms[semester][1]),
+                          "_csrf_token": importer.cookies.get("arc_csrf", "")},
                     files={"file": ("bench.xlsx", data, "application/octet-stream")},
                 )
                 assert r.status_code == 200 and "成功" in r.text, r.status_code
                 return time.perf_counter() - t
 
+            terms = [(year - 1, 1), (year - 1, 2), (year, 2)]  # new rows each time (the worker used year, 1)
+            # Windows at rest and during an import alternate, so both see the same background load.
             during: dict[str, list[float]] = {k: [] for k in pages}
-            task = asyncio.create_task(do_import())
-            await asyncio.sleep(0.05)
-            while not task.done():
-                for k, path in pages.items():
-                    during[k].append(await timed(path))
-            http_import = await task
+            imports = []
+            for round_no in range(IMPORT_ROUNDS):
+                await at_rest(REST_ROUNDS)
+                task = asyncio.create_task(do_import(round_no))
+                await asyncio.sleep(0.05)
+                while not task.done():
+                    for k, path in pages.items():
+                        during[k].append(await timed(path))
+                imports.append(await task)
+            await at_rest(REST_ROUNDS)
+            http_import = min(imports)
             await importer.aclose()
-            await at_rest(150)
     finally:
         proc.terminate()
         try:
@@ -199,6 +260,7 @@ async def _server_phase(env: dict[str, str], data: bytes, year: int) -> dict[str
         out[f"{k}_p99_rest_ms"] = _p99(rest[k]) * 1000
         out[f"{k}_p99_import_ms"] = _p99(during[k]) * 1000
         out[f"{k}_samples_import"] = len(during[k])
+        out[f"{k}_samples_rest"] = len(rest[k])
     return out
 
 
@@ -314,11 +376,11 @@ def _print(results: list[dict]) -> None:
               f" ratio {r['memory_ratio']:.2f}x  (goal ≤ 2x)")
         if "http_import_s" not in r:
             continue
-        print(f"  {'import through the page (HTTP)':32s} {r['http_import_s']:7.2f} s")
+        print(f"  {'import through the page, best of 3':32s} {r['http_import_s']:7.2f} s")
         for k, label in (("static", "static file"), ("db_page", "signed-in roster page")):
             rest, during = r[f"{k}_p99_rest_ms"], r[f"{k}_p99_import_ms"]
-            print(f"  p99 {label:28s} rest {rest:6.1f} ms, during import {during:6.1f} ms"
-                  f" ({during / rest:.1f}x, n={r[f'{k}_samples_import']}; goal ≤ 4x)")
+            print(f"  p99 {label:28s} rest {rest:6.1f} ms (n={r[f'{k}_samples_rest']}), during import {during:6.1f} ms"
+                  f" (n={r[f'{k}_samples_import']}): {during / rest:.1f}x  (goal ≤ 4x)")
     print()
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -99,7 +98,6 @@ UPSERT_SQL = (
     '"version" = roster_entry."version" + 1'
 )
 ADVISORY_LOCK_CLASS = 7301  # pg_advisory_xact_lock(class, key): the roster's namespace
-YIELD_EVERY = 5  # rows: the reader thread lets the event loop's thread in this often
 
 
 @dataclass
@@ -118,8 +116,6 @@ class _Reader:
         valid: list[tuple[Any, ...]] = []
         rejected = 0
         for number, raw in self.rows:
-            if number % YIELD_EVERY == 0:
-                time.sleep(0)  # hand the GIL over: requests keep being served while a big file is read
             check = rules.check_row(raw, self.today)
             errors = check.errors
             values = check.values

@@ -159,11 +159,16 @@ def _key(text: str) -> str:
     return re.sub(r"\s+", "", s)
 
 
+_MISS = object()
+_CACHE_LIMIT = 10_000
+
+
 @dataclass(frozen=True)
 class CodeList:
     name: str
     options: tuple[Option, ...]
     lookup: dict[str, Option] = field(default_factory=dict, compare=False, hash=False)
+    seen: dict[str, Option | None] = field(default_factory=dict, compare=False, hash=False)  # typed -> found
 
     @classmethod
     def build(cls, name: str, options: tuple[Option, ...]) -> CodeList:
@@ -179,6 +184,16 @@ class CodeList:
         return cls(name, options, lookup)
 
     def find(self, raw: str) -> Option | None:
+        """The option a typed value means. A roster repeats the same few values: answers are remembered."""
+        hit = self.seen.get(raw, _MISS)
+        if hit is not _MISS:
+            return hit  # type: ignore[return-value]
+        found = self._find(raw)
+        if len(self.seen) < _CACHE_LIMIT:
+            self.seen[raw] = found
+        return found
+
+    def _find(self, raw: str) -> Option | None:
         key = _key(raw)
         if not key:
             return None
@@ -311,30 +326,41 @@ _NAME_EN = re.compile(r"^[A-Z][A-Z .,'\-]*$")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
+_NOT_ALNUM = re.compile(r"[^A-Z0-9]+")
+
+
+def _fold(text: str) -> str:
+    """Accents dropped (NFKD, combining marks out), then NFKC; ASCII text is returned as it is."""
+    if text.isascii():
+        return text
+    s = unicodedata.normalize("NFKD", text)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    return unicodedata.normalize("NFKC", s)
+
+
 def normalise_name_en(name: str | None) -> str:
     """An English name for matching: accents dropped, upper case, punctuation and spacing ignored.
 
     `Nguyễn  Văn-An` and `NGUYEN VAN AN` are the same person; so are `O'Neil` and `ONEIL`.
     """
-    s = unicodedata.normalize("NFKD", str(name or ""))
-    s = "".join(ch for ch in s if not unicodedata.combining(ch))
-    s = unicodedata.normalize("NFKC", s).upper().replace("Đ", "D").replace("Ø", "O").replace("Ł", "L")
+    s = _fold(str(name or "")).upper().replace("Đ", "D").replace("Ø", "O").replace("Ł", "L")
     s = s.replace("'", "").replace("’", "")
-    s = re.sub(r"[^A-Z0-9]+", " ", s)
-    return s.strip()
+    return _NOT_ALNUM.sub(" ", s).strip()
 
 
 def clean_name_en(name: str) -> str:
     """As stored and shown: accents kept out, upper case, single spaces."""
-    s = unicodedata.normalize("NFKD", name)
-    s = "".join(ch for ch in s if not unicodedata.combining(ch))
-    s = unicodedata.normalize("NFKC", s).upper().replace("’", "'")
-    return re.sub(r"\s+", " ", s).strip()
+    return " ".join(_fold(name).upper().replace("’", "'").split())
 
 
 def parse_birth_date(raw: str) -> date | None:
     """YYYYMMDD as the template asks; YYYY/MM/DD and YYYY-MM-DD are read too."""
     s = raw.strip()
+    if len(s) == 8 and s.isdigit():  # the usual case, without a regex
+        try:
+            return date(int(s[:4]), int(s[4:6]), int(s[6:]))
+        except ValueError:
+            return None
     m = re.fullmatch(r"(\d{4})(\d{2})(\d{2})", s) or re.fullmatch(r"(\d{4})[/\-.](\d{1,2})[/\-.](\d{1,2})", s)
     if not m:
         return None
@@ -342,6 +368,10 @@ def parse_birth_date(raw: str) -> date | None:
         return date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     except ValueError:
         return None
+
+
+def _has_control(text: str) -> bool:
+    return not text.isprintable() and bool(_CONTROL.search(text))
 
 
 def age_on(born: date, today: date) -> int:
@@ -365,11 +395,12 @@ def check_row(raw: dict[str, str], today: date) -> RowCheck:
     """Check one row of strings (keys of COLUMNS). Every cell is checked; all problems are listed."""
     errors: list[CellError] = []
     out: dict[str, Any] = {}
-    get = lambda key: str(raw.get(key) or "").strip()  # noqa: E731
+    values = {key: str(raw.get(key) or "").strip() for key in COLUMN_KEYS}
+    get = values.__getitem__
 
     for col in COLUMNS:
-        value = get(col.key)
-        if _CONTROL.search(value):
+        value = values[col.key]
+        if _has_control(value):
             errors.append(CellError(col.key, value, _l("Contains control characters.")))
             continue
         if col.required and not value:
@@ -383,7 +414,7 @@ def check_row(raw: dict[str, str], today: date) -> RowCheck:
                 out[col.key] = option.value
 
     name_zh = get("name_zh")
-    if name_zh and not _CONTROL.search(name_zh):
+    if name_zh and not _has_control(name_zh):
         if len(name_zh) > 50:
             errors.append(CellError("name_zh", name_zh, _l("At most %(n)d characters.", n=50)))
         elif name_zh[0] in "=+-@":
@@ -394,7 +425,7 @@ def check_row(raw: dict[str, str], today: date) -> RowCheck:
         out.setdefault("name_zh", "")
 
     name_en = get("name_en")
-    if name_en and not _CONTROL.search(name_en):
+    if name_en and not _has_control(name_en):
         cleaned = clean_name_en(name_en)
         if len(cleaned) > 100:
             errors.append(CellError("name_en", name_en, _l("At most %(n)d characters.", n=100)))
@@ -408,7 +439,7 @@ def check_row(raw: dict[str, str], today: date) -> RowCheck:
             out["name_en_norm"] = normalise_name_en(cleaned)
 
     birth = get("birth_date")
-    if birth and not _CONTROL.search(birth):
+    if birth and not _has_control(birth):
         born = parse_birth_date(birth)
         if born is None:
             errors.append(CellError("birth_date", birth, _l("Not a real date. Write it as YYYYMMDD, e.g. 19880202.")))
@@ -424,7 +455,7 @@ def check_row(raw: dict[str, str], today: date) -> RowCheck:
             out["birth_date"] = born
 
     nid = v.clean_id(get("national_id"))
-    if nid and not _CONTROL.search(nid):
+    if nid and not _has_control(nid):
         if not (v.is_national_id(nid) or v.is_ui_no(nid)):
             errors.append(CellError(
                 "national_id", get("national_id"),
@@ -436,7 +467,7 @@ def check_row(raw: dict[str, str], today: date) -> RowCheck:
         out.setdefault("national_id", "")
 
     passport = v.clean_id(get("passport_no")).replace(" ", "")
-    if passport and not _CONTROL.search(passport):
+    if passport and not _has_control(passport):
         if not v.is_passport_no(passport):
             errors.append(CellError(
                 "passport_no", get("passport_no"), _l("A passport number has 5 to 20 letters and digits only."),

@@ -191,8 +191,12 @@ def _iter_xlsx(data: bytes) -> Iterator[list[str]]:
         ws = wb.worksheets[0] if wb.worksheets else None
         if ws is None:
             raise _not_excel()
-        for row in ws.iter_rows(values_only=True, max_col=MAX_COLUMNS):
-            yield [cell_text(v) for v in row]
+        for row in ws.iter_rows(values_only=True):
+            # cell_text inlined for the common cells (empty, plain text): this loop runs for every cell.
+            yield [
+                "" if v is None else v.strip() if type(v) is str and v[:1] != "'" else cell_text(v)
+                for v in row[:MAX_COLUMNS]
+            ]
     except RosterFileError:
         raise
     except Exception as exc:
