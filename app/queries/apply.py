@@ -122,6 +122,25 @@ async def attachments_of(app: dict[str, Any]) -> list[dict[str, Any]]:
         Attachment.id)
 
 
+# What the read-only group page shows of each applicant (a card each).
+CARD_COLUMNS = (
+    Case.id, Case.receipt_no, Case.identity, Case.status, Case.name_zh, Case.name_en, Case.birth_date,
+    Case.passport_no, Case.gender, Case.complete,
+)
+
+
+async def cards_of(app: dict[str, Any]) -> list[dict[str, Any]]:
+    """The cases of a group already read through the scope, as its read-only page shows them, in order."""
+    return await Case.select(*CARD_COLUMNS).where(Case.application == app["id"]).order_by(Case.id)
+
+
+async def view_files_of(app: dict[str, Any]) -> list[dict[str, Any]]:
+    """The files a group's read-only page shows: the group's own documents and its applicants' photos."""
+    return await Attachment.select(*ATTACHMENT_COLUMNS).where(
+        (Attachment.application == app["id"]) & (Attachment.case.is_null() | (Attachment.kind == "photo"))
+    ).order_by(Attachment.id)
+
+
 def by_kind(attachments: list[dict[str, Any]], case_id: int | None) -> dict[str, list[dict[str, Any]]]:
     out: dict[str, list[dict[str, Any]]] = {}
     for a in attachments:

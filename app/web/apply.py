@@ -477,8 +477,8 @@ class ApplyController(Controller):
 
     async def _view(self, request: Request, application_id: int, template: str, **extra: Any) -> Response:
         app = await _application(request, application_id)
-        cases = await q.cases_of(app)
-        files = await q.attachments_of(app)
+        cases = await q.cards_of(app)
+        files = await q.view_files_of(app)
         return render(request, template, {
             "app": app, "cases": cases, "group_files": q.by_kind(files, None),
             "group_documents": group_documents(line=app["business_line"], kind=app["kind"]),

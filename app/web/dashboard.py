@@ -11,12 +11,18 @@ from app.domain.business import offered_lines
 from app.queries.dashboard import list_dashboard
 from app.web.common import actor_of, render, signed_in_required
 
+_URLS: dict[tuple, str | None] = {}
+
 
 def _maybe_url(request: Request, name: str, **params) -> str | None:
-    try:
-        return request.app.route_reverse(name, **params)
-    except NoRouteMatchFoundException:
-        return None
+    """A page's URL, or None when this build has no such page (looked up once per app)."""
+    key = (id(request.app), name, *sorted(params.items()))
+    if key not in _URLS:
+        try:
+            _URLS[key] = request.app.route_reverse(name, **params)
+        except NoRouteMatchFoundException:
+            _URLS[key] = None
+    return _URLS[key]
 
 
 class DashboardController(Controller):

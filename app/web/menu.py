@@ -7,6 +7,7 @@ from typing import Any
 
 from litestar.exceptions import NoRouteMatchFoundException
 
+from app.i18n import get_locale
 from app.i18n import lazy_gettext as _l
 
 
@@ -98,9 +99,22 @@ def _url(request: Any, name: str) -> str | None:
     return _URLS[key]
 
 
+_MENUS: dict[tuple[int, str, bool, str], list[dict[str, Any]]] = {}
+
+
 def build_menu(request: Any, actor: Any) -> list[dict[str, Any]]:
+    """The actor's menu; it depends only on the app, the actor's kind and role and the locale, so it is built
+    once per combination (templates only read it)."""
     if actor is None:
         return []
+    key = (id(request.app), actor.kind, bool(actor.is_main), get_locale())
+    menu = _MENUS.get(key)
+    if menu is None:
+        menu = _MENUS[key] = _build_menu(request, actor)
+    return menu
+
+
+def _build_menu(request: Any, actor: Any) -> list[dict[str, Any]]:
     out = []
     for item in MENU:
         if actor.kind not in item.kinds:
