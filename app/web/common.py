@@ -28,27 +28,28 @@ def session_of(request: ASGIConnection) -> SessionInfo | None:
     return auth if isinstance(auth, SessionInfo) else None
 
 
-def school_required(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
+# Guards are coroutines: Litestar runs a plain function guard in a worker thread, a hop on every request.
+async def school_required(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
     actor = actor_of(connection)
     if actor is None or actor.kind != "school":
         raise NotAuthorizedException()
 
 
-def main_account_required(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
-    school_required(connection, handler)
+async def main_account_required(connection: ASGIConnection, handler: BaseRouteHandler) -> None:
+    await school_required(connection, handler)
     actor = actor_of(connection)
     if actor is None or not actor.is_main:
         raise PermissionDeniedException()
 
 
-def school_or_student_required(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
+async def school_or_student_required(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
     """Pages a school and a student filing for themself share (payment, downloads, progress)."""
     actor = actor_of(connection)
     if actor is None or actor.kind not in ("school", "student"):
         raise NotAuthorizedException()
 
 
-def signed_in_required(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
+async def signed_in_required(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
     if actor_of(connection) is None:
         raise NotAuthorizedException()
 
