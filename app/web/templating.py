@@ -30,6 +30,7 @@ def build_environment() -> Environment:
     env.install_gettext_callables(gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(
         get_locale=i18n.get_locale,
+        colon=lambda: ": " if i18n.get_locale() == "en" else "：",
         html_lang=_lang_html,
         LOCALES=i18n.LOCALES,
         LOCALE_NAMES=i18n.LOCALE_NAMES,
