@@ -120,7 +120,13 @@ def from_accept_language(header: str | None) -> str:
 
 
 def babel_locale() -> Locale:
-    return Locale.parse(get_locale())
+    return _babel_locale(get_locale())
+
+
+@cache
+def _babel_locale(code: str) -> Locale:
+    """Parsed once per locale (Locale.parse walks Babel's data on every call)."""
+    return Locale.parse(code)
 
 
 def format_date(value: date | datetime | None, fmt: str = "yyyy/MM/dd") -> str:
