@@ -4,16 +4,25 @@ An import is one transaction: the valid rows are written (a passport number the 
 has for that year and semester updates its row), the invalid ones are kept on the RosterImport
 row for the report and the download, and a file that cannot be read to the end writes nothing.
 
-The file is read and checked in a worker thread (`asyncio.to_thread`), one batch at a time, and
-each batch is written with one upsert statement (`db.executemany`) while the next is read: the
-event loop stays free for other requests and memory stays flat with the file's size.
+The file is read and checked away from the event loop, one batch at a time, and each batch is
+written with one upsert statement (`db.executemany`) while the next is read; memory stays flat
+with the file's size. Where it is read (`ROSTER_READER`):
+- "process" (the default): in a worker process of its own. Parsing a workbook is pure-Python work
+  that holds the GIL, and in a thread it slowed every other request several times over while an
+  import ran (docs/benchmarks.md); in a process it does not.
+- "thread": in a worker thread (`asyncio.to_thread`), the same code without a second process.
 """
 
 from __future__ import annotations
 
 import asyncio
+import multiprocessing
 import os
+import threading
+import uuid
 from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -22,7 +31,7 @@ from app import db
 from app.actions.auth import audit
 from app.domain import roster as rules
 from app.domain.actor import Actor
-from app.i18n import LOCALES, use_locale
+from app.i18n import LOCALES, get_locale, use_locale
 from app.i18n import lazy_gettext as _l
 from app.queries import roster as roster_queries
 from app.services import excel
@@ -30,6 +39,7 @@ from app.services.sessions import now
 from tables.tables import RosterEntry, RosterImport
 
 BATCH_ROWS = 250
+READER = os.environ.get("ROSTER_READER", "process")  # "process" | "thread"
 MAX_STORED_REJECTED = excel.MAX_DATA_ROWS
 
 # Columns an import or an edit sets; the rest (school, term, passport, created_*) identify the row.
@@ -108,6 +118,7 @@ class _Reader:
     today: date
     fixed: tuple[Any, ...]  # school, year, semester
     stamp: tuple[Any, ...]  # created_by, updated_by, created_at, updated_at, version
+    batch_rows: int = BATCH_ROWS
     seen: dict[str, int] = field(default_factory=dict)  # passport no. -> first row number
     report: _Report = field(default_factory=_Report)
     rejected_total: int = 0
@@ -132,7 +143,7 @@ class _Reader:
                 rejected += 1
                 if self.rejected_total <= MAX_STORED_REJECTED:
                     self.report.add(number, raw, errors)
-            if len(valid) + rejected >= BATCH_ROWS:
+            if len(valid) + rejected >= self.batch_rows:
                 return valid, False
         return valid, True
 
@@ -148,8 +159,115 @@ async def _lock_term(school_id: int, year: int, semester: int) -> None:
         await db.raw("SELECT pg_advisory_xact_lock({}, {})", ADVISORY_LOCK_CLASS, school_id * 10_000 + year * 10 + semester)
 
 
-def _open(data: bytes, filename: str, today: date, fixed: tuple[Any, ...], stamp: tuple[Any, ...]) -> _Reader:
-    return _Reader(excel.read_roster(data, filename), today, fixed, stamp)
+def _open(data: bytes, filename: str, today: date, fixed: tuple[Any, ...], stamp: tuple[Any, ...],
+          batch_rows: int = BATCH_ROWS) -> _Reader:
+    return _Reader(excel.read_roster(data, filename), today, fixed, stamp, batch_rows)
+
+
+class _ThreadReader:
+    """The reader in a worker thread of this process."""
+
+    def __init__(self, reader: _Reader):
+        self.reader = reader
+
+    @classmethod
+    async def open(cls, *args: Any) -> _ThreadReader:
+        return cls(await asyncio.to_thread(_open, *args))
+
+    async def next_batch(self) -> tuple[list[tuple[Any, ...]], bool]:
+        return await asyncio.to_thread(self.reader.next_batch)
+
+    async def finish(self) -> tuple[dict[str, Any], int]:
+        return self.reader.report.as_json(), self.reader.rejected_total
+
+    async def drop(self) -> None:
+        return None
+
+
+# -- the reader in a worker process ---------------------------------------------------------------
+# One spawned process serves every import of this server process; its readers are kept by key.
+
+_POOL: ProcessPoolExecutor | None = None
+_POOL_LOCK = threading.Lock()
+_CHILD_READERS: dict[str, _Reader] = {}  # in the worker process
+
+
+def _pool() -> ProcessPoolExecutor:
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is None:
+            _POOL = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        return _POOL
+
+
+async def _in_process(fn: Any, *args: Any) -> Any:
+    global _POOL
+    try:
+        return await asyncio.get_running_loop().run_in_executor(_pool(), fn, *args)
+    except BrokenProcessPool:
+        with _POOL_LOCK:
+            _POOL = None  # the next import starts a new worker
+        raise
+
+
+def _child_open(key: str, *args: Any) -> dict[str, str] | None:
+    try:
+        _CHILD_READERS[key] = _open(*args)
+    except excel.RosterFileError as exc:
+        return _messages(exc.message)
+    return None
+
+
+def _child_next(key: str) -> tuple[list[tuple[Any, ...]], bool, dict[str, str] | None]:
+    try:
+        valid, done = _CHILD_READERS[key].next_batch()
+    except excel.RosterFileError as exc:
+        _CHILD_READERS.pop(key, None)
+        return [], True, _messages(exc.message)
+    return valid, done, None
+
+
+def _child_finish(key: str) -> tuple[dict[str, Any], int]:
+    reader = _CHILD_READERS.pop(key)
+    return reader.report.as_json(), reader.rejected_total
+
+
+def _child_drop(key: str) -> None:
+    _CHILD_READERS.pop(key, None)
+
+
+def _file_error(messages: dict[str, str]) -> excel.RosterFileError:
+    return excel.RosterFileError(messages.get(get_locale()) or messages.get("zh_Hant_TW", ""))
+
+
+class _ProcessReader:
+    """The reader in the worker process: the same `_Reader`, driven by key."""
+
+    def __init__(self, key: str):
+        self.key = key
+
+    @classmethod
+    async def open(cls, *args: Any) -> _ProcessReader:
+        key = uuid.uuid4().hex
+        problem = await _in_process(_child_open, key, *args)
+        if problem is not None:
+            raise _file_error(problem)
+        return cls(key)
+
+    async def next_batch(self) -> tuple[list[tuple[Any, ...]], bool]:
+        valid, done, problem = await _in_process(_child_next, self.key)
+        if problem is not None:
+            raise _file_error(problem)
+        return valid, done
+
+    async def finish(self) -> tuple[dict[str, Any], int]:
+        return await _in_process(_child_finish, self.key)
+
+    async def drop(self) -> None:
+        try:
+            await _in_process(_child_drop, self.key)
+        except BrokenProcessPool:
+            pass
 
 
 async def import_roster(
@@ -172,39 +290,45 @@ async def import_roster(
     y, s = int(str(year)), int(str(semester))
     term = (RosterEntry.school == actor.school_id) & (RosterEntry.year == y) & (RosterEntry.semester == s)
     t = now()
+    reader_class = _ProcessReader if READER == "process" else _ThreadReader
     try:
-        reader = await asyncio.to_thread(
-            _open, data, filename, today, (actor.school_id, y, s), (actor.account_id, actor.account_id, t, t, 1),
+        reader = await reader_class.open(
+            data, filename, today, (actor.school_id, y, s), (actor.account_id, actor.account_id, t, t, 1), BATCH_ROWS,
         )
-        async with db.write_tx():
-            await _lock_term(actor.school_id, y, s)
-            before = await RosterEntry.count().where(term)
-            written = 0
-            # The next batch is read while this one is written: the parse (a worker thread) and the
-            # database (its own thread or server) overlap.
-            pending: asyncio.Future | None = asyncio.ensure_future(asyncio.to_thread(reader.next_batch))
-            try:
-                while pending is not None:
-                    valid, done = await pending
-                    pending = None if done else asyncio.ensure_future(asyncio.to_thread(reader.next_batch))
-                    await _write_batch(valid)
-                    written += len(valid)
-            finally:
-                if pending is not None:  # a write failed: let the read in flight finish, then drop it
-                    await asyncio.gather(pending, return_exceptions=True)
-            # Passports are unique within the file, so what the term gained is what was new.
-            created = await RosterEntry.count().where(term) - before
-            updated = written - created
-            record = RosterImport(
-                school=actor.school_id, account=actor.account_id, filename=filename, year=y, semester=s,
-                created_count=created, updated_count=updated, rejected_count=reader.rejected_total,
-                rejected=reader.report.as_json(), created_at=now(),
-            )
-            await record.save()
-            await audit(
-                "roster_import", login_id=actor.login_id, account_id=actor.account_id, actor_login_id=actor.login_id,
-                detail=f"import {record.id}: {y}-{s}, new {created}, updated {updated}, rejected {reader.rejected_total}",
-            )
+        try:
+            async with db.write_tx():
+                await _lock_term(actor.school_id, y, s)
+                before = await RosterEntry.count().where(term)
+                written = 0
+                # The next batch is read while this one is written: the parse and the database overlap.
+                pending: asyncio.Future | None = asyncio.ensure_future(reader.next_batch())
+                try:
+                    while pending is not None:
+                        valid, done = await pending
+                        pending = None if done else asyncio.ensure_future(reader.next_batch())
+                        await _write_batch(valid)
+                        written += len(valid)
+                finally:
+                    if pending is not None:  # a write failed: let the read in flight finish, then drop it
+                        await asyncio.gather(pending, return_exceptions=True)
+                report, rejected_total = await reader.finish()
+                # Passports are unique within the file, so what the term gained is what was new.
+                created = await RosterEntry.count().where(term) - before
+                updated = written - created
+                record = RosterImport(
+                    school=actor.school_id, account=actor.account_id, filename=filename, year=y, semester=s,
+                    created_count=created, updated_count=updated, rejected_count=rejected_total,
+                    rejected=report, created_at=now(),
+                )
+                await record.save()
+                await audit(
+                    "roster_import", login_id=actor.login_id, account_id=actor.account_id,
+                    actor_login_id=actor.login_id,
+                    detail=f"import {record.id}: {y}-{s}, new {created}, updated {updated}, rejected {rejected_total}",
+                )
+        except BaseException:
+            await reader.drop()
+            raise
     except excel.RosterFileError as exc:
         return ImportOutcome(errors={"file": f"{filename}: {exc.message}"})
     return ImportOutcome(import_id=record.id)

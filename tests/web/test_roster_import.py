@@ -89,7 +89,14 @@ async def test_anonymous_is_sent_to_login(client):
 # -- importing ----------------------------------------------------------------------------------
 
 
-async def test_template_round_trip(client):
+@pytest.fixture(params=["process", "thread"])
+def reader_mode(request, monkeypatch):
+    """The file read in the worker process (the default) or in a worker thread: the same outcome."""
+    monkeypatch.setattr(roster_actions, "READER", request.param)
+    return request.param
+
+
+async def test_template_round_trip(client, reader_mode):
     ids = await signed_in(client)
     template = (await client.get("/roster/template.xlsx")).content
     r = await upload(client, xlsx(SEED_ROW, SMITH, template=template))
@@ -105,7 +112,7 @@ async def test_template_round_trip(client):
     assert await AuthEvent.exists().where(AuthEvent.event == "roster_import")
 
 
-async def test_report_lists_every_bad_cell_and_the_rejected_rows_download(client):
+async def test_report_lists_every_bad_cell_and_the_rejected_rows_download(client, reader_mode):
     await signed_in(client)
     r = await upload(client, xlsx(SEED_ROW, BAD, SEED_ROW))
     assert "Student_List.xlsx: 成功, 匯入資料: 1筆" in r.text
@@ -255,7 +262,8 @@ def damaged_midway() -> bytes:
     (lambda: b"a,b\n1,2\n", "list.csv", "第一列必須是範例檔的標題列"),
     (damaged_midway, "damaged.xlsx", "此活頁簿已損毀"),
 ])
-async def test_bad_files_are_refused_and_nothing_is_written(client, monkeypatch, maker, filename, message):
+async def test_bad_files_are_refused_and_nothing_is_written(client, monkeypatch, reader_mode, maker, filename,
+                                                           message):
     monkeypatch.setattr(roster_actions, "BATCH_ROWS", 2)  # so a damaged file fails after a batch was written
     await signed_in(client)
     r = await upload(client, maker(), filename)
@@ -283,7 +291,7 @@ async def test_too_large_a_file(client):
     assert await nothing_written()
 
 
-async def test_a_crash_mid_import_writes_nothing(client, monkeypatch):
+async def test_a_crash_mid_import_writes_nothing(client, monkeypatch, reader_mode):
     monkeypatch.setattr(roster_actions, "BATCH_ROWS", 2)
     real = roster_actions._write_batch
     calls = {"n": 0}
