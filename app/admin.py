@@ -195,6 +195,7 @@ class CollectDecision(BaseModel):
     receipt_no: str = Field(description="收件號 Receipt no. of the case", min_length=1, max_length=12)
     payment_receipt_no: str = Field(description="收據號碼 Number on the payment receipt", min_length=1,
                                     max_length=30)
+    payer_name: str = Field(description="繳款人姓名 Payer's name on the receipt", min_length=1, max_length=100)
     comment: str = Field(default="", max_length=2000)
 
 
@@ -225,6 +226,7 @@ def _decision_endpoint(action: str):
             outcome = await review.decide(
                 actor, rows[0]["id"], rows[0]["version"], action, data.comment,
                 receipt_no=getattr(data, "payment_receipt_no", ""),
+                payer_name=getattr(data, "payer_name", ""),
             )
         except review.ReviewError as exc:
             raise ValueError(exc.message) from exc

@@ -12,12 +12,13 @@ import secrets
 from datetime import UTC, date, datetime, timedelta
 
 from app.actions import payment as payment_actions
+from app.actions import review
 from app.domain import numbering
 from app.domain.actor import Actor
-from app.domain.workflow import Role, Status
+from app.domain.workflow import Status
 from app.services import payment as gateway
 from app.settings import settings
-from tables.tables import Account, Application, Case, Payment, ReviewEvent, School
+from tables.tables import Account, Application, Case, Payment, Receipt, ReviewEvent, School
 
 LOGIN_ID = "03734301"
 
@@ -68,6 +69,17 @@ async def _photo(app_id: int, case_id: int, seed: int) -> None:
     ))
 
 
+async def _desk_actor() -> Actor:
+    """The demo supervisor (app.demo_review runs first) acting at the review desk."""
+    from piccolo.apps.user.tables import BaseUser
+
+    user = await BaseUser.select(BaseUser.id).where(BaseUser.username == "supervisor").first()
+    actor = await review.reviewer_actor(user["id"]) if user else None
+    if actor is None:
+        raise RuntimeError("the demo reviewers must be loaded before the demo payments")
+    return actor
+
+
 async def load() -> None:
     account = await Account.select().where(Account.login_id == LOGIN_ID).first()
     if account is None:
@@ -116,7 +128,12 @@ async def load() -> None:
             message="demo",
         ), source="demo", ip="demo")
         if fate == "collected":
-            desk = Actor(kind="reviewer", login_id="desk1", name="臺北市服務站")
-            for c in await Case.select().where(Case.application == app_row.id).output(load_json=True):
-                await payment_actions._move(c, "card_made", desk.label, Role.SUPERVISOR)
-                await payment_actions.collect_card(desk, Role.SUPERVISOR, c["receipt_no"], c["name_en"])
+            # The review desk's own decisions: 製證完成, then 已領證 with the receipt's number and payer.
+            desk = await _desk_actor()
+            receipt = await Receipt.select(Receipt.receipt_no).where(Receipt.application == app_row.id).first()
+            for c in await Case.select(Case.id).where(Case.application == app_row.id):
+                row = await Case.select(Case.version, Case.name_en).where(Case.id == c["id"]).first()
+                await review.card_made(desk, c["id"], row["version"])
+                row = await Case.select(Case.version, Case.name_en).where(Case.id == c["id"]).first()
+                await review.card_collected(desk, c["id"], row["version"], receipt["receipt_no"],
+                                            payer_name=row["name_en"])

@@ -412,34 +412,3 @@ async def _issue(p: dict[str, Any], paid_at: datetime, ip: str) -> None:
         ))
         await log_event("issue", payment_id=p["id"], order_no=p["order_no"], ip=ip,
                         detail=f"group {app['group_no']}: receipt 外字第{number}號, {len(cases)} case(s)")
-
-
-class CollectError(Exception):
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__(message)
-
-
-async def collect_card(actor: Actor, role: Role, case_receipt_no: str, payer_name: str) -> dict[str, Any]:
-    """已領證 at the service station: the 收件號 and the payer's name on the receipt are checked, the
-    case moves to 已領證 and the receipt is marked as collected for that case."""
-    async with db.write_tx():
-        case = await db.lock_for_update(Case.select().where(Case.receipt_no == case_receipt_no.strip())).first()
-        if case is None:
-            raise CollectError(_("No case has this receipt number."))
-        if not issuance.same_name(payer_name, case["name_en"], case["name_zh"]):
-            raise CollectError(_("The name does not match the case of this receipt number."))
-        receipt = None
-        for r in await Receipt.select().where(Receipt.application == case["application"]).output(load_json=True):
-            if case["receipt_no"] in (r["content"] or {}).get("receipt_nos", []):
-                receipt = r
-        if receipt is None:
-            raise CollectError(_("No paid receipt covers this case."))
-        try:
-            await _move(case, "card_collected", actor.label or role.value, role)
-        except workflow.IllegalTransition as exc:
-            raise CollectError(exc.reason) from exc
-        collected = dict(receipt["collected"] or {})
-        collected[case["receipt_no"]] = datetime.now(UTC).isoformat(timespec="seconds")
-        await Receipt.update({Receipt.collected: collected}).where(Receipt.id == receipt["id"])
-        return {"case": case, "receipt_no": receipt["receipt_no"]}

@@ -21,7 +21,7 @@ from typing import Any
 
 from app import db
 from app.actions.notices import NoticeFacts, Recipient, build_mails
-from app.domain import workflow
+from app.domain import issuance, workflow
 from app.domain.actor import Actor
 from app.domain.calendar import supplement_deadline
 from app.domain.workflow import IllegalTransition, Role
@@ -227,13 +227,19 @@ def normalise_receipt_no(value: str) -> str:
     return re.sub(r"[\s\-]", "", value).upper()
 
 
-async def card_collected(actor: Actor, case_id: int, version: int, receipt_no: str, comment: str = "") -> Outcome:
-    """已領證: the receipt's number is checked against the group's receipts."""
+async def card_collected(actor: Actor, case_id: int, version: int, receipt_no: str, comment: str = "",
+                         payer_name: str = "") -> Outcome:
+    """已領證 (the seed's IC卡居留證領取說明): the receipt's number and the payer's name are checked, and the
+    receipt is marked as collected for the case."""
     wanted = normalise_receipt_no(receipt_no)
     if not wanted:
         raise ReviewError(_("Enter the number on the receipt the applicant shows."), field="receipt_no")
+    if not (payer_name or "").strip():
+        raise ReviewError(_("Enter the payer's name on the receipt."), field="payer_name")
 
     async def check(case: dict[str, Any], app_row: dict[str, Any], text: str, at: datetime) -> str:
+        if not issuance.same_name(payer_name, case["name_en"], case["name_zh"]):
+            raise ReviewError(_("The payer's name on the receipt is not this applicant's."), field="payer_name")
         receipts = await db.lock_for_update(
             Receipt.select(Receipt.id, Receipt.receipt_no, Receipt.collected).where(
                 Receipt.application == app_row["id"]
@@ -301,10 +307,10 @@ CASE_ACTIONS = {
 
 
 async def decide(actor: Actor, case_id: int, version: int, action: str, comment: str = "",
-                 receipt_no: str = "") -> Outcome:
+                 receipt_no: str = "", payer_name: str = "") -> Outcome:
     """One entry point for the desk and the admin forms: a case-level decision by its action name."""
     if action == "card_collected":
-        return await card_collected(actor, case_id, version, receipt_no, comment)
+        return await card_collected(actor, case_id, version, receipt_no, comment, payer_name=payer_name)
     fn = CASE_ACTIONS.get(action)
     if fn is None:
         raise IllegalTransition("", action, _("You are not allowed to do this."))

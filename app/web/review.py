@@ -202,7 +202,8 @@ class ReviewController(Controller):
         action = form.get("action", "")
         try:
             outcome = await actions.decide(
-                actor, case_id, version, action, form.get("comment", ""), receipt_no=form.get("receipt_no", "")
+                actor, case_id, version, action, form.get("comment", ""), receipt_no=form.get("receipt_no", ""),
+                payer_name=form.get("payer_name", ""),
             )
         except actions.NotFound as exc:
             raise NotFoundException() from exc

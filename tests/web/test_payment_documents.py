@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from app.actions.payment import CollectError, collect_card
-from app.domain.actor import Actor
+from app.actions import review
 from app.domain.money import add_months, roc_date
-from app.domain.workflow import Role, Status
+from app.domain.workflow import IllegalTransition, Status
 from app.i18n import TAIPEI
 from app.sandbox_gateway import CARD_SUCCESS
 from tables.tables import Case, Permit, Receipt
@@ -129,18 +128,26 @@ async def test_verification_page_genuine_unknown_expired(client):
 
 
 async def test_card_collected_checks_receipt_number_and_name(client):
+    """The seed's IC卡居留證領取說明: the desk finds the card by the receipt and the payer's name."""
+    from tests.review_factories import actor as reviewer_actor
+    from tests.review_factories import make_reviewers
+
     gid = await _paid(client, members=2)
     registered = await Case.select().where((Case.application == gid) & (Case.enrollment_status == "R")).first()
     assert registered["status"] == Status.CARD_PRODUCTION
-    await Case.update({Case.status: Status.CARD_READY}).where(Case.id == registered["id"])  # the desk made it
-    desk = Actor(kind="reviewer", login_id="clerk1", name="服務站")
-    with pytest.raises(CollectError):
-        await collect_card(desk, Role.FIRST_REVIEWER, registered["receipt_no"], "SOMEONE ELSE")
-    with pytest.raises(CollectError):
-        await collect_card(desk, Role.FIRST_REVIEWER, "999999999999", "NGUYEN VAN AN")
-    done = await collect_card(desk, Role.FIRST_REVIEWER, registered["receipt_no"], "nguyen  van an")
+    users = await make_reviewers()
+    desk = reviewer_actor(users["reviewer1"], "reviewer1")
+    made = await review.card_made(desk, registered["id"], registered["version"])
+    receipt_no = (await Receipt.select(Receipt.receipt_no).where(Receipt.application == gid).first())["receipt_no"]
+    version = (await Case.select(Case.version).where(Case.id == registered["id"]).first())["version"]
+    with pytest.raises(review.ReviewError):
+        await review.card_collected(desk, registered["id"], version, receipt_no, payer_name="SOMEONE ELSE")
+    with pytest.raises(review.ReviewError):
+        await review.card_collected(desk, registered["id"], version, "999999999999", payer_name="NGUYEN VAN AN")
+    await review.card_collected(desk, registered["id"], version, receipt_no, payer_name="nguyen  van an")
     assert (await Case.select(Case.status).where(Case.id == registered["id"]).first())["status"] == Status.COLLECTED
-    receipt = await Receipt.select().where(Receipt.receipt_no == done["receipt_no"]).output(load_json=True).first()
+    receipt = await Receipt.select().where(Receipt.receipt_no == receipt_no).output(load_json=True).first()
     assert registered["receipt_no"] in receipt["collected"]
-    with pytest.raises(CollectError):  # not twice
-        await collect_card(desk, Role.FIRST_REVIEWER, registered["receipt_no"], "NGUYEN VAN AN")
+    with pytest.raises((review.ReviewError, review.Conflict, IllegalTransition)):  # not twice
+        await review.card_collected(desk, registered["id"], version + 1, receipt_no, payer_name="NGUYEN VAN AN")
+    assert made is not None

@@ -194,10 +194,15 @@ async def test_card_collected_checks_the_receipt_number(client, world):
     await add_receipt(other["application"], world["ids"]["school"], "115000000888")
     case_id = g["cases"][0]
     await admin_session(client, world["users"]["reviewer1"])
-    r = await _decide(client, case_id, "card_collected", receipt_no="115000000888")  # another group's
+    r = await _decide(client, case_id, "card_collected", receipt_no="115000000888",
+                      payer_name="STUDENT 1")  # another group's
     assert r.status_code == 400 and 'id="f-receipt_no-error"' in r.text
     assert (await case_row(case_id))["status"] == "card_ready"
-    r = await _decide(client, case_id, "card_collected", receipt_no="外字第115000000777號")
+    # The payer's name must be the applicant's (the seed: 收件編號 and 繳款人姓名 are checked).
+    r = await _decide(client, case_id, "card_collected", receipt_no="外字第115000000777號", payer_name="SOMEONE ELSE")
+    assert r.status_code == 400 and 'id="f-payer_name-error"' in r.text
+    assert (await case_row(case_id))["status"] == "card_ready"
+    r = await _decide(client, case_id, "card_collected", receipt_no="外字第115000000777號", payer_name="student  1")
     assert r.status_code == 303
     assert (await case_row(case_id))["status"] == "collected"
     rec = (await Receipt.select().where(Receipt.receipt_no == "115000000777").output(load_json=True))[0]
