@@ -59,6 +59,16 @@ class DownloadsController(Controller):
     path = "/downloads"
     guards = [school_or_student_required]
 
+    @get("/permits", name="downloads:permits")
+    async def permits(self, request: Request) -> Response:
+        """許可證下載: every electronic permit issued to the actor's applicants, newest group first."""
+        actor = actor_of(request)
+        assert actor is not None
+        groups = await payment_queries.list_certificate_groups(actor)
+        rows = [p | {"group_no": g.group_no} for g in sorted(groups, key=lambda g: g.paid_on, reverse=True)
+                for p in g.permits]
+        return render(request, "downloads/permits.html", {"rows": rows})
+
     @get("/certificates", name="downloads:certificates")
     async def certificates(self, request: Request) -> Response:
         actor = actor_of(request)

@@ -53,6 +53,7 @@ MENU = (
     Item(
         _l("Downloads"),  # 下載專區
         children=(
+            Item(_l("Permit download"), "downloads:permits"),  # 許可證下載
             Item(_l("Six-month resident certificates"), "downloads:certificates"),
             Item(_l("Receipts"), "downloads:receipts"),
             Item(_l("Collecting the IC card"), "downloads:pickup"),
@@ -77,6 +78,7 @@ MENU = (
     )),
     Item(_l("Online payment"), kinds=("student",), children=(Item(_l("Payment list"), "payment:list", kinds=("student",)),)),
     Item(_l("Downloads"), kinds=("student",), children=(
+        Item(_l("Permit download"), "downloads:permits", kinds=("student",)),
         Item(_l("Six-month resident certificates"), "downloads:certificates", kinds=("student",)),
         Item(_l("Receipts"), "downloads:receipts", kinds=("student",)),
         Item(_l("Collecting the IC card"), "downloads:pickup", kinds=("student",)),

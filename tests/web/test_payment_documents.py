@@ -151,3 +151,22 @@ async def test_card_collected_checks_receipt_number_and_name(client):
     with pytest.raises((review.ReviewError, review.Conflict, IllegalTransition)):  # not twice
         await review.card_collected(desk, registered["id"], version + 1, receipt_no, payer_name="NGUYEN VAN AN")
     assert made is not None
+
+
+async def test_permit_download_lists_each_issued_permit_in_scope(client):
+    gid = await _paid(client, members=2)
+    permit = await Permit.select().where(Permit.application == gid).first()
+    page = await client.get("/downloads/permits")
+    assert page.status_code == 200 and "許可證下載" in page.text
+    assert permit["permit_no"] in page.text
+    pdf = await client.get(f"/downloads/certificates/{permit['permit_no']}/pdf")
+    assert pdf.status_code == 200 and pdf.content[:4] == b"%PDF"
+    # Another school's clerk sees none of it.
+    await client.post_form("/logout")
+    from tests.support import make_account, make_school
+
+    other = await make_school(name="別的大學", business_no="03734317")
+    await make_account("03734317", other, main=True)
+    await client.login("03734317")
+    page = await client.get("/downloads/permits")
+    assert permit["permit_no"] not in page.text and "目前尚無" in page.text
