@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 from pathlib import Path
@@ -87,6 +88,20 @@ def route_handlers() -> list:
 GIL_SWITCH_INTERVAL = 0.0005
 
 
+def freeze_startup_objects() -> None:
+    """Once per process, after startup: what is loaded by then (modules, the app, catalogs) lives as long as
+    the process, so it is moved out of the cyclic garbage collector's reach. A full collection during a
+    request then walks only what requests made, not some 200,000 startup objects (a pause of ~0.1 s)."""
+    global _frozen
+    if not _frozen:
+        _frozen = True
+        gc.collect()
+        gc.freeze()
+
+
+_frozen = False
+
+
 def create_app() -> Litestar:
     sys.setswitchinterval(GIL_SWITCH_INTERVAL)
     return Litestar(
@@ -108,7 +123,7 @@ def create_app() -> Litestar:
         ],
         before_send=[security_headers],
         exception_handlers={HTTPException: http_exception_handler, Exception: internal_error_handler},
-        on_startup=[db.start],
+        on_startup=[db.start, freeze_startup_objects],
         on_shutdown=[db.stop],
         request_max_body_size=UPLOAD_LIMIT,
         openapi_config=None,
