@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import sys
 from pathlib import Path
 
 from litestar import Litestar
@@ -83,11 +82,6 @@ def route_handlers() -> list:
     ]
 
 
-# Work handed to threads (a roster import's parse, PDF rendering) competes with the event loop for the
-# GIL; a 0.5 ms switch interval (CPython's default is 5 ms) lets requests in sooner. See docs/benchmarks.md.
-GIL_SWITCH_INTERVAL = 0.0005
-
-
 def freeze_startup_objects() -> None:
     """Once per process, after startup: what is loaded by then (modules, the app, catalogs) lives as long as
     the process, so it is moved out of the cyclic garbage collector's reach. A full collection during a
@@ -103,7 +97,6 @@ _frozen = False
 
 
 def create_app() -> Litestar:
-    sys.setswitchinterval(GIL_SWITCH_INTERVAL)
     return Litestar(
         route_handlers=route_handlers(),
         template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment)),

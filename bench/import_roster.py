@@ -273,11 +273,9 @@ async def _worker(engine: str, file: Path, server_phase: bool = True) -> dict:
     from app.actions import roster as roster_actions
     from app.domain import roster as rules
     from app.domain.actor import Actor
-    from app.main import GIL_SWITCH_INTERVAL
     from app.services.hashing import hash_password_sync
     from tables.tables import Account, RosterEntry, RosterImport, School
 
-    sys.setswitchinterval(GIL_SWITCH_INTERVAL)  # as the app runs
     result = await run_forwards(app_name="all", migration_id="all", fake=False)
     assert result.success, result.message
     await db.start()
