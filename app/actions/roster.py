@@ -112,7 +112,7 @@ ADVISORY_LOCK_CLASS = 7301  # pg_advisory_xact_lock(class, key): the roster's na
 
 @dataclass
 class _Reader:
-    """The file's rows, checked and made into upsert parameters, one batch at a time (a worker thread)."""
+    """The file's rows, checked and made into upsert parameters, one batch at a time (off the event loop)."""
 
     rows: Iterator[tuple[int, dict[str, str]]]
     today: date
