@@ -37,6 +37,24 @@ async def _password_problems(account: dict[str, Any], school_name: str, new: str
     return []
 
 
+async def _new_password_errors(account: dict[str, Any], school_name: str, new: str, confirm: str,
+                               *, skip: bool = False) -> dict[str, str]:
+    """The new password and its confirmation: required, then the rules (placed beside the right field)."""
+    errors: dict[str, str] = {}
+    if not new:
+        errors["new_password"] = _("Required")
+    if not confirm:
+        errors["confirm_password"] = _("Required")
+    if errors or skip:
+        return errors
+    problems = await _password_problems(account, school_name, new, confirm)
+    if problems == [_("The two new passwords do not match.")]:
+        return {"confirm_password": problems[0]}
+    if problems:
+        return {"new_password": " ".join(problems)}
+    return {}
+
+
 async def _set_password(account_id: int, new_hash: str, old_hash: str) -> None:
     t = now()
     await PasswordHistory.insert(PasswordHistory(account=account_id, password_hash=old_hash, created_at=t))
@@ -67,17 +85,9 @@ async def change_own_password(actor: Actor, current: str, new: str, confirm: str
         errors["current_password"] = _("Required")
     elif not await hashing.verify_password(account["password_hash"], current):
         errors["current_password"] = _("The current password is incorrect.")
-    if not new:
-        errors["new_password"] = _("Required")
-    if not confirm:
-        errors["confirm_password"] = _("Required")
+    errors.update(await _new_password_errors(account, actor.school_name, new, confirm, skip=bool(errors)))
     if errors:
         return errors
-    problems = await _password_problems(account, actor.school_name, new, confirm)
-    if problems:
-        if problems == [_("The two new passwords do not match.")]:
-            return {"confirm_password": problems[0]}
-        return {"new_password": " ".join(problems)}
     new_hash = await hashing.hash_password(new)
     async with db.write_tx():
         await _set_password(account["id"], new_hash, account["password_hash"])
@@ -181,17 +191,9 @@ async def change_sub_account_password(actor: Actor, account_id: int, new: str, c
     if account is None:
         raise NotFound
     errors: dict[str, str] = {}
-    if not new:
-        errors["new_password"] = _("Required")
-    if not confirm:
-        errors["confirm_password"] = _("Required")
+    errors.update(await _new_password_errors(account, actor.school_name, new, confirm, skip=bool(errors)))
     if errors:
         return errors
-    problems = await _password_problems(account, actor.school_name, new, confirm)
-    if problems:
-        if problems == [_("The two new passwords do not match.")]:
-            return {"confirm_password": problems[0]}
-        return {"new_password": " ".join(problems)}
     new_hash = await hashing.hash_password(new)
     async with db.write_tx():
         await _set_password(account_id, new_hash, account["password_hash"])

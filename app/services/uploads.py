@@ -204,3 +204,4 @@ def download_headers(original_name: str, *, inline: bool = False) -> dict[str, s
         "Cache-Control": "no-store",
         "Content-Security-Policy": "default-src 'none'; sandbox",
     }
+
