@@ -8,6 +8,7 @@ action, `flush()` from the request's after-commit hook or directly in scripts.
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import smtplib
 import ssl
@@ -49,9 +50,13 @@ def _send_smtp(msg: EmailMessage) -> None:
         smtp.send_message(msg)
 
 
+_written = itertools.count()
+
+
 def _write_eml(msg: EmailMessage) -> None:
     settings.outbox_dir.mkdir(parents=True, exist_ok=True)
-    name = f"{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}.eml"
+    # Names sort in the order the messages were written: microseconds, then this process's count.
+    name = f"{datetime.now(UTC):%Y%m%dT%H%M%S%f}-{next(_written):06d}-{uuid.uuid4().hex[:8]}.eml"
     (settings.outbox_dir / name).write_bytes(bytes(msg))
 
 
