@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from app.services import workers
 from app.settings import settings
 
 log = logging.getLogger("arc.pdf")
@@ -26,7 +27,6 @@ log = logging.getLogger("arc.pdf")
 STATIC_DIR = (Path(__file__).resolve().parent.parent.parent / "static").resolve()
 RENDER_TIMEOUT = 60.0
 TASKS_PER_WORKER = 200
-WORKER_NICENESS = 10
 
 _executor: ProcessPoolExecutor | None = None
 _semaphore: asyncio.Semaphore | None = None
@@ -70,14 +70,6 @@ def render_sync(html: str) -> bytes:
     return HTML(string=html, base_url=str(STATIC_DIR) + "/", url_fetcher=safe_fetcher()).write_pdf()
 
 
-def _worker_init() -> None:
-    """Workers run at a lower CPU priority: pages keep answering while documents render."""
-    try:
-        os.nice(WORKER_NICENESS)
-    except OSError:
-        pass
-
-
 def _warm() -> bool:
     render_sync("<p>warm</p>")
     return True
@@ -90,7 +82,7 @@ def executor() -> ProcessPoolExecutor:
             max_workers=settings.pdf_workers,
             mp_context=multiprocessing.get_context("spawn"),
             max_tasks_per_child=TASKS_PER_WORKER,
-            initializer=_worker_init,
+            initializer=workers.lower_priority,
         )
     return _executor
 
