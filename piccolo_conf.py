@@ -7,7 +7,8 @@ from pathlib import Path
 
 from piccolo.conf.apps import AppRegistry
 from piccolo.engine.postgres import PostgresEngine
-from piccolo.engine.sqlite import SQLiteEngine
+
+from app.sqlite_pool import PooledSQLiteEngine
 
 ROOT = Path(__file__).resolve().parent
 
@@ -24,7 +25,7 @@ def _engine():
         path = Path(os.environ.get("VAR_DIR", str(ROOT / "var"))) / "arc.sqlite"
     path.parent.mkdir(parents=True, exist_ok=True)
     # timeout = the busy timeout: concurrent writers wait up to 30 s instead of failing.
-    return SQLiteEngine(path=str(path), timeout=30)
+    return PooledSQLiteEngine(path=str(path), timeout=30)
 
 
 DB = _engine()
