@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import logging
-from pathlib import Path
 
 from litestar import Litestar
 from litestar.config.csrf import CSRFConfig
@@ -13,7 +12,6 @@ from litestar.logging import LoggingConfig
 from litestar.middleware import DefineMiddleware
 from litestar.plugins.htmx import HTMXPlugin
 from litestar.plugins.jinja import JinjaTemplateEngine
-from litestar.static_files import create_static_files_router
 from litestar.template import TemplateConfig
 
 from app import db
@@ -32,6 +30,7 @@ from app.web import (
     review,
     review_mfa,
     roster,
+    static,
     student,
     student_apply,
     student_kinds,
@@ -41,7 +40,6 @@ from app.web.errors import http_exception_handler, internal_error_handler
 from app.web.middleware import DatabaseMiddleware, LocaleMiddleware, SessionMiddleware, security_headers
 from app.web.templating import environment
 
-STATIC = Path(__file__).resolve().parent.parent / "static"
 CSRF_COOKIE = "arc_csrf"  # not piccolo-admin's "csrftoken"
 CSRF_HEADER = "x-arc-csrf"
 UPLOAD_LIMIT = 10 * 1024 * 1024
@@ -78,7 +76,7 @@ def route_handlers() -> list:
         progress.student_progress,
         verify.verify_form,
         verify.verify_document,
-        create_static_files_router(path="/static", directories=[STATIC], name="static", cache_control=None),
+        static.static_file,
     ]
 
 

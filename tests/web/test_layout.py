@@ -114,3 +114,24 @@ async def test_dashboard_lists_by_status_and_scope(client):
     for name in ("主帳號新案", "子帳號二待繳", "全團不受理", "別校的案"):
         assert name not in r.text
     assert r.text.count("目前沒有資料") == 4
+
+
+async def test_static_files_are_served_from_memory_with_an_etag(client):
+    css = (ROOT / "static" / "css" / "app.css").read_bytes()
+    r = await client.get("/static/css/app.css")
+    assert r.status_code == 200 and r.content == css
+    assert r.headers["content-type"].startswith("text/css")
+    assert r.headers["x-content-type-options"] == "nosniff" and r.headers["cache-control"] == "no-cache"
+    again = await client.get("/static/css/app.css", headers={"If-None-Match": r.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+    js = await client.get("/static/vendor/htmx-2.0.11.min.js")
+    assert js.headers["content-type"].startswith("text/javascript") and b'version:"2.0.11"' in js.content
+    assert (await client.get("/static/img/emblem.svg")).headers["content-type"] == "image/svg+xml"
+
+
+async def test_static_serves_only_the_static_folder(client):
+    for url in ("/static/no-such.css", "/static/../app/main.py", "/static/%2e%2e/piccolo_conf.py",
+                "/static/css/../../app/settings.py", "/static/"):
+        r = await client.get(url)
+        assert r.status_code == 404, url
+        assert b"import " not in r.content
