@@ -5,7 +5,7 @@ has for that year and semester updates its row), the invalid ones are kept on th
 row for the report and the download, and a file that cannot be read to the end writes nothing.
 
 The file is read and checked away from the event loop, one batch at a time, and each batch is
-written with one upsert statement (`db.executemany`) while the next is read; memory stays flat
+written with one upsert statement (`db.insert_rows`) while the next is read; memory stays flat
 with the file's size. Where it is read (`ROSTER_READER`):
 - "process" (the default): in a worker process of its own. Parsing a workbook is pure-Python work
   that holds the GIL, and in a thread it slowed every other request several times over while an
@@ -34,7 +34,7 @@ from app.domain.actor import Actor
 from app.i18n import LOCALES, get_locale, use_locale
 from app.i18n import lazy_gettext as _l
 from app.queries import roster as roster_queries
-from app.services import excel
+from app.services import excel, workers
 from app.services.sessions import now
 from tables.tables import RosterEntry, RosterImport
 
@@ -99,11 +99,10 @@ class _Report:
 INSERT_COLUMNS = ("school", "year", "semester", *DATA_COLUMNS, "passport_no", "created_by", "updated_by",
                   "created_at", "updated_at", "version")
 _COLS = ", ".join(f'"{c}"' for c in INSERT_COLUMNS)
-_MARKS = ", ".join("{}" for _c in INSERT_COLUMNS)
 _SETS = ", ".join(f'"{c}" = excluded."{c}"' for c in (*DATA_COLUMNS, "updated_by", "updated_at"))
 # The identifiers are the constants above; every value is bound.
-UPSERT_SQL = (
-    f"INSERT INTO roster_entry ({_COLS}) VALUES ({_MARKS}) "  # noqa: S608
+UPSERT_HEAD = f"INSERT INTO roster_entry ({_COLS})"  # noqa: S608
+UPSERT_TAIL = (
     f'ON CONFLICT ("school", "year", "semester", "passport_no") DO UPDATE SET {_SETS}, '
     '"version" = roster_entry."version" + 1'
 )
@@ -150,7 +149,7 @@ class _Reader:
 
 async def _write_batch(rows: list[tuple[Any, ...]]) -> None:
     """Upsert one batch: one statement, the rows bound by the driver."""
-    await db.executemany(UPSERT_SQL, rows)
+    await db.insert_rows(UPSERT_HEAD, UPSERT_TAIL, rows)
 
 
 async def _lock_term(school_id: int, year: int, semester: int) -> None:
@@ -196,7 +195,9 @@ def _pool() -> ProcessPoolExecutor:
     global _POOL
     with _POOL_LOCK:
         if _POOL is None:
-            _POOL = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+            _POOL = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=workers.idle_priority,
+            )
         return _POOL
 
 

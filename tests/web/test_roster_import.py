@@ -96,6 +96,13 @@ def reader_mode(request, monkeypatch):
     return request.param
 
 
+async def test_the_reader_process_yields_the_cpu_to_the_server():
+    """The worker that parses files runs at idle priority, so pages keep answering during an import."""
+    import os
+
+    assert await roster_actions._in_process(os.sched_getscheduler, 0) == os.SCHED_IDLE
+
+
 async def test_template_round_trip(client, reader_mode):
     ids = await signed_in(client)
     template = (await client.get("/roster/template.xlsx")).content
