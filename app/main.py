@@ -15,7 +15,9 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template import TemplateConfig
 
 from app import db
+from app.actions import roster as roster_actions
 from app.admin import admin_mount
+from app.services import pdf
 from app.settings import settings
 from app.web import (
     accounts,
@@ -115,7 +117,7 @@ def create_app() -> Litestar:
         before_send=[security_headers],
         exception_handlers={HTTPException: http_exception_handler, Exception: internal_error_handler},
         on_startup=[db.start, freeze_startup_objects],
-        on_shutdown=[db.stop],
+        on_shutdown=[db.stop, pdf.shutdown, roster_actions.shutdown_reader],
         request_max_body_size=UPLOAD_LIMIT,
         openapi_config=None,
         logging_config=LoggingConfig(

@@ -201,6 +201,15 @@ def _pool() -> ProcessPoolExecutor:
         return _POOL
 
 
+def shutdown_reader() -> None:
+    """The server's shutdown: the worker process leaves with it."""
+    global _POOL
+    with _POOL_LOCK:
+        if _POOL is not None:
+            _POOL.shutdown(wait=False, cancel_futures=True)
+            _POOL = None
+
+
 async def _in_process(fn: Any, *args: Any) -> Any:
     global _POOL
     try:
