@@ -9,8 +9,9 @@ For each engine (SQLite always; PostgreSQL when --pg-url, BENCH_PG_URL or TEST_D
 2. uvicorn with `--workers` workers serving `bench.pages:bench_app`: the real app plus one bare route,
    GET /bench/floor, that runs one raw SQL query on the driver connection of the request's transaction
    and renders one small template (no session, no ORM);
-3. for each endpoint in turn, `--clients` keep-alive connections on 127.0.0.1 send requests for a
-   fixed time (a small asyncio HTTP/1.1 client, light enough to leave the server the CPU);
+3. the endpoints take turns in five short windows that add up to `--seconds` each: `--clients` keep-alive
+   connections on 127.0.0.1 send requests (a small asyncio HTTP/1.1 client, light enough to leave the
+   server the CPU), so every endpoint sees the same background load;
 4. requests/s and p50/p95/p99 latency per endpoint, and each page's ratios to the floor.
 
 Goals (issue 4), served by 2 workers: each page ≥ 0.25 of the floor's requests/s on SQLite and ≥ 0.5
@@ -38,6 +39,7 @@ sys.path.insert(0, str(ROOT))
 PASSWORD = "Bench-pages-2026!"  # noqa: S105 - a throwaway benchmark database
 LOGIN_ID = "03734301"
 GROUP_SIZE = 30
+ROUNDS = 5  # each endpoint's --seconds are spread over this many windows, taking turns with the others
 
 
 # The app under test: the real one plus the floor route ---------------------------------------------
@@ -169,14 +171,20 @@ async def load(port: int, path: str, cookie: str, seconds: float, clients: int) 
 
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(clients)))
-    elapsed = time.perf_counter() - started
-    latencies.sort()
+    return {"path": path, "latencies": latencies, "errors": errors, "elapsed": time.perf_counter() - started}
+
+
+def summarise(path: str, windows: list[dict]) -> dict:
+    """One endpoint's figures over all its windows."""
+    latencies = sorted(x for w in windows for x in w["latencies"])
+    elapsed = sum(w["elapsed"] for w in windows)
 
     def pct(p: float) -> float:
         return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000 if latencies else 0.0
 
-    return {"path": path, "requests": len(latencies), "errors": errors, "rps": len(latencies) / elapsed,
-            "p50": pct(50), "p95": pct(95), "p99": pct(99), "mean": statistics.fmean(latencies) * 1000}
+    return {"path": path, "requests": len(latencies), "errors": sum(w["errors"] for w in windows),
+            "rps": len(latencies) / elapsed if elapsed else 0.0, "p50": pct(50), "p95": pct(95), "p99": pct(99),
+            "mean": statistics.fmean(latencies) * 1000 if latencies else 0.0}
 
 
 # Orchestration ---------------------------------------------------------------------------------------
@@ -238,10 +246,18 @@ def run_engine(name: str, database_url: str, args: argparse.Namespace) -> list[d
     try:
         _wait(port, proc)
         cookie = _login(port)
-        results = []
-        for path in ("/bench/floor", "/", f"/apply/groups/{group_id}"):
+        paths = ("/bench/floor", "/", f"/apply/groups/{group_id}")
+        for path in paths:
             asyncio.run(load(port, path, cookie, 2, args.clients))  # warm up
-            r = asyncio.run(load(port, path, cookie, args.seconds, args.clients))
+        # The endpoints take turns in short windows, so each sees the same background (the machine, the
+        # database settling after the load) instead of the first one measured paying for it alone.
+        windows: dict[str, list[dict]] = {p: [] for p in paths}
+        for _round in range(ROUNDS):
+            for path in paths:
+                windows[path].append(asyncio.run(load(port, path, cookie, args.seconds / ROUNDS, args.clients)))
+        results = []
+        for path in paths:
+            r = summarise(path, windows[path])
             r["engine"] = name
             results.append(r)
             print(f"[{name}] {path:<22} {r['rps']:8.1f} req/s  p50 {r['p50']:7.1f} ms  p95 {r['p95']:7.1f} ms  "
