@@ -23,7 +23,7 @@ from app.i18n import format_datetime, get_locale
 from app.i18n import gettext as _
 from app.queries import apply as q
 from app.services import mail, uploads
-from app.web.common import actor_of, form_data, redirect, render, school_required
+from app.web.common import actor_of, file_response, form_data, redirect, render, school_required
 
 DRAFTS = "/apply/first"
 
@@ -514,15 +514,7 @@ class ApplyController(Controller):
 
     @get("/files/{attachment_id:int}", name="apply:file")
     async def file(self, request: Request, attachment_id: int, inline: bool = False) -> Response:
-        row = await q.get_attachment(_actor(request), attachment_id)
-        if row is None:
-            raise NotFoundException()
-        try:
-            body = uploads.read(row["stored_name"])
-        except (OSError, ValueError) as exc:
-            raise NotFoundException() from exc
-        return Response(content=body, media_type=row["content_type"],
-                        headers=uploads.download_headers(row["original_name"], inline=inline))
+        return file_response(await q.get_attachment(_actor(request), attachment_id), inline=inline)
 
     @post("/drafts/{application_id:int}/files/{attachment_id:int}/delete", name="apply:file-remove")
     async def file_remove(self, request: Request, application_id: int, attachment_id: int,

@@ -7,7 +7,7 @@ from typing import Any
 
 from litestar import Request, Response
 from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException, PermissionDeniedException
+from litestar.exceptions import NotAuthorizedException, NotFoundException, PermissionDeniedException
 from litestar.handlers import BaseRouteHandler
 from litestar.response import Redirect, Template
 
@@ -117,3 +117,17 @@ def safe_next(path: str | None, default: str = "/") -> str:
     if not path or not path.startswith("/") or path.startswith("//") or "\\" in path or "\n" in path:
         return default
     return path
+
+
+def file_response(row: dict[str, Any] | None, *, inline: bool = False) -> Response:
+    """An uploaded file, found by a scoped query (None: not there or not the actor's), as a download."""
+    from app.services import uploads
+
+    if row is None:
+        raise NotFoundException()
+    try:
+        body = uploads.read(row["stored_name"])
+    except (OSError, ValueError) as exc:
+        raise NotFoundException() from exc
+    return Response(content=body, media_type=row["content_type"],
+                    headers=uploads.download_headers(row["original_name"], inline=inline))

@@ -27,7 +27,7 @@ from app.i18n import gettext as _
 from app.queries import apply as apply_q
 from app.queries import progress as q
 from app.services import uploads
-from app.web.common import actor_of, form_data, redirect, render
+from app.web.common import actor_of, file_response, form_data, redirect, render
 from app.web.templating import environment
 
 # The changes of a supplement, as any page shows them (the review desk's too).
@@ -160,15 +160,7 @@ class ProgressController(Controller):
 
     @get("/files/{attachment_id:int}", name="progress:file")
     async def file(self, request: Request, attachment_id: int, inline: bool = False) -> Response:
-        row = await apply_q.get_attachment(_actor(request), attachment_id)
-        if row is None:
-            raise NotFoundException()
-        try:
-            body = uploads.read(row["stored_name"])
-        except (OSError, ValueError) as exc:
-            raise NotFoundException() from exc
-        return Response(content=body, media_type=row["content_type"],
-                        headers=uploads.download_headers(row["original_name"], inline=inline))
+        return file_response(await apply_q.get_attachment(_actor(request), attachment_id), inline=inline)
 
 
 @get("/student/progress", name="student:progress", guards=[applicant_required])

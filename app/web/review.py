@@ -26,7 +26,7 @@ from app.i18n import lazy_gettext as _l
 from app.queries import review as queries
 from app.queries.progress import list_changes_for_case
 from app.services import mfa
-from app.web.common import form_data, redirect, render
+from app.web.common import file_response, form_data, redirect, render
 
 ADMIN_COOKIE = "id"  # piccolo-admin's session cookie
 ADMIN_LOGIN = "/admin/"
@@ -256,19 +256,11 @@ class ReviewController(Controller):
 
     @get("/attachment/{attachment_id:int}", name="review:attachment")
     async def attachment(self, attachment_id: int) -> Response:
-        from app.services import uploads
         from tables.tables import Attachment
 
         rows = await Attachment.select(Attachment.stored_name, Attachment.original_name,
                                        Attachment.content_type).where(Attachment.id == attachment_id)
-        if not rows:
-            raise NotFoundException()
-        try:
-            data = uploads.read(rows[0]["stored_name"])
-        except (OSError, ValueError) as exc:
-            raise NotFoundException() from exc
-        return Response(content=data, media_type=rows[0]["content_type"],
-                        headers=uploads.download_headers(rows[0]["original_name"], inline=True))
+        return file_response(rows[0] if rows else None, inline=True)
 
     @post("/logout", name="review:logout")
     async def logout(self, request: Request) -> Response:

@@ -15,9 +15,9 @@ from app.domain.stations import stations
 from app.i18n import format_datetime, get_locale
 from app.i18n import gettext as _
 from app.queries import apply as q
-from app.services import mail, uploads
+from app.services import mail
 from app.web.apply import after_commit, applicant_context, uploads_of
-from app.web.common import actor_of, form_data, redirect, render
+from app.web.common import actor_of, file_response, form_data, redirect, render
 from app.web.student import student_required
 
 BASE = "/student/apply"
@@ -141,12 +141,4 @@ class StudentApplyController(Controller):
 
     @get("/files/{attachment_id:int}", name="student:file")
     async def file(self, request: Request, attachment_id: int, inline: bool = False) -> Response:
-        att = await q.get_attachment(_actor(request), attachment_id)
-        if att is None:
-            raise NotFoundException()
-        try:
-            body = uploads.read(att["stored_name"])
-        except (OSError, ValueError) as exc:
-            raise NotFoundException() from exc
-        return Response(content=body, media_type=att["content_type"],
-                        headers=uploads.download_headers(att["original_name"], inline=inline))
+        return file_response(await q.get_attachment(_actor(request), attachment_id), inline=inline)

@@ -267,3 +267,21 @@ async def test_desk_logout_ends_the_back_office_session(client, world):
     assert r.status_code == 303
     client.cookies.set("id", token)  # replaying the old cookie does not help
     assert (await client.get("/review/queue/first", follow_redirects=False)).status_code == 303
+
+
+async def test_reviewer_opens_a_cases_document_and_schools_cannot_through_the_desk(client, world):
+    from tests.progress_support import add_file, jpeg
+
+    g = await make_group(world["ids"]["school"], world["ids"]["main"], ["first_review"])
+    file_id = await add_file(g["application"], g["cases"][0], "passport", "passport.jpg")
+    await admin_session(client, world["users"]["reviewer1"])
+    r = await client.get(f"/review/attachment/{file_id}")
+    assert r.status_code == 200 and r.headers["content-type"] == "image/jpeg"
+    assert r.headers["content-disposition"].startswith("inline;")
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.content[:3] == jpeg()[:3]
+    assert (await client.get(f"/review/attachment/{file_id + 999}")).status_code == 404
+    client.cookies.clear()
+    await client.login("03734301")
+    r = await client.get(f"/review/attachment/{file_id}", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/admin/"
