@@ -49,6 +49,13 @@ async def school_or_student_required(connection: ASGIConnection, _handler: BaseR
         raise NotAuthorizedException()
 
 
+async def student_required(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
+    """A student signed in to file for themself."""
+    actor = actor_of(connection)
+    if actor is None or actor.kind != "student":
+        raise NotAuthorizedException()
+
+
 async def signed_in_required(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
     if actor_of(connection) is None:
         raise NotAuthorizedException()

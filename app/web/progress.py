@@ -10,9 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.connection import ASGIConnection
-from litestar.exceptions import NotAuthorizedException, NotFoundException
-from litestar.handlers import BaseRouteHandler
+from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
 from app.actions import withdraw as withdraw_actions
@@ -27,19 +25,12 @@ from app.i18n import gettext as _
 from app.queries import apply as apply_q
 from app.queries import progress as q
 from app.services import uploads
-from app.web.common import actor_of, file_response, form_data, redirect, render
+from app.web.common import actor_of, file_response, form_data, redirect, render, school_or_student_required
 from app.web.templating import environment
 
 # The changes of a supplement, as any page shows them (the review desk's too).
 environment.globals.setdefault("supplement_change_label", change_rules.label_of)
 environment.globals.setdefault("supplement_change_value", change_rules.display_value)
-
-
-def applicant_required(connection: ASGIConnection, _handler: BaseRouteHandler) -> None:
-    """A school account or a signed-in student (each sees only its own scope)."""
-    actor = actor_of(connection)
-    if actor is None or actor.kind not in ("school", "student"):
-        raise NotAuthorizedException()
 
 
 def _actor(request: Request):
@@ -109,7 +100,7 @@ def case_display() -> dict[str, Any]:
 
 class ProgressController(Controller):
     path = "/progress"
-    guards = [applicant_required]
+    guards = [school_or_student_required]
 
     @get("/", name="progress:search")
     async def search(self, request: Request, page: int = 1) -> Response:
@@ -163,7 +154,7 @@ class ProgressController(Controller):
         return file_response(await apply_q.get_attachment(_actor(request), attachment_id), inline=inline)
 
 
-@get("/student/progress", name="student:progress", guards=[applicant_required])
+@get("/student/progress", name="student:progress", guards=[school_or_student_required])
 async def student_progress() -> Response:
     """The students' menu entry (案件進度查詢) opens the same pages, scoped to the student."""
     return Redirect("/progress/?search=1", status_code=303)
@@ -188,7 +179,7 @@ class WithdrawController(Controller):
     """案件撤銷: 整團撤銷 (by 團號) and 案件撤銷 (by 團號 or 收件號), each confirmed on its own page."""
 
     path = "/withdraw"
-    guards = [applicant_required]
+    guards = [school_or_student_required]
 
     @get("/group", name="withdraw:group")
     async def group_search(self, request: Request, group_no: str = "") -> Response:
@@ -317,7 +308,7 @@ class SupplementController(Controller):
     """退補件列表 and 補正(件): the returned groups, the group's own 補正 (送件人 → 申請資料) and each case's."""
 
     path = "/supplement"
-    guards = [applicant_required]
+    guards = [school_or_student_required]
 
     @get("/", name="supplement:list")
     async def returned(self, request: Request) -> Response:

@@ -14,18 +14,10 @@ from app.domain.roster import year_choices
 from app.i18n import gettext as _
 from app.queries.student import list_student_home
 from app.web.auth import _session_cookie
-from app.web.common import actor_of, form_data, render
+from app.web.common import actor_of, form_data, render, student_required
 from app.web.middleware import client_ip
 
 LOGIN = "/foreign-student/individual/login"
-
-
-def student_required(connection, _handler) -> None:
-    from litestar.exceptions import NotAuthorizedException
-
-    actor = actor_of(connection)
-    if actor is None or actor.kind != "student":
-        raise NotAuthorizedException()
 
 
 def _no_match_message() -> str:

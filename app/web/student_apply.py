@@ -17,8 +17,7 @@ from app.i18n import gettext as _
 from app.queries import apply as q
 from app.services import mail
 from app.web.apply import after_commit, applicant_context, uploads_of
-from app.web.common import actor_of, file_response, form_data, redirect, render
-from app.web.student import student_required
+from app.web.common import actor_of, file_response, form_data, redirect, render, student_required
 
 BASE = "/student/apply"
 

@@ -21,10 +21,9 @@ from app.domain.stations import stations
 from app.i18n import get_locale
 from app.i18n import gettext as _
 from app.queries import apply as q
-from app.web.common import actor_of, form_data, redirect, render
+from app.web.common import actor_of, form_data, redirect, render, student_required
 from app.web.kinds import applicant_context
 from app.web.progress import after_commit, read_uploads, removals
-from app.web.student import student_required
 
 BASE = "/student/kinds"
 
