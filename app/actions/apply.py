@@ -525,36 +525,45 @@ async def submit_application(actor: Actor, application_id: int, locale: str | No
         problems = group_problems(app, group_kinds) + rules.submit_problems(app["member_count"], len(cases), incomplete)
         if problems:
             raise Refused(problems)
-        line = get_line(app["business_line"])
-        assert line is not None
         t = now()
-        d = today()
-        seq = await next_sequence("group", numbering.roc_year(d), line.group_code)
-        group_no = numbering.group_no(d, line.group_code, seq)
-        role = _role(actor)
-        new_group_status = workflow.apply(app["status"], "submit", role)
-        receipt_nos: list[str] = []
-        for case in cases:
-            to = workflow.apply(case["status"], "submit", role)
-            rseq = await next_sequence("receipt", numbering.roc_year(d), numbering.OFFICE_CODE)
-            receipt = numbering.receipt_no(d, rseq)
-            receipt_nos.append(receipt)
-            await Case.update({
-                Case.status: to, Case.receipt_no: receipt, Case.submitted_at: t, Case.updated_at: t,
-                Case.version: Case.version + 1,
-            }).where(Case.id == case["id"])
-            await ReviewEvent.insert(ReviewEvent(
-                application=application_id, case=case["id"], from_status=case["status"], action="submit",
-                to_status=to, actor_kind=actor.kind, actor_label=actor.label[:100], created_at=t,
-            ))
-        await db.update_versioned(Application, application_id, app["version"], {
-            Application.group_no: group_no, Application.status: new_group_status, Application.submitted_at: t,
-            Application.updated_at: t,
-        })
+        group_no, receipt_nos = await number_and_submit(actor, app, cases, t)
     mail = None
     if app["submitter_email"]:
         mail = submitted_mail(app, group_no, receipt_nos, t, locale)
     return SubmitResult(application_id, group_no, receipt_nos, mail=mail)
+
+
+async def number_and_submit(actor: Actor, app: dict[str, Any], cases: list[dict[str, Any]], t: datetime,
+                            case_values: dict[Any, Any] | None = None) -> tuple[str, list[str]]:
+    """送出's writes, in the caller's transaction, for a group already checked complete: its 團號, each case's
+    收件號 and next status (through the workflow) with a ReviewEvent, the group's own status. Every kind's
+    submit goes through here. `case_values`: more columns to set on each case."""
+    line = get_line(app["business_line"])
+    assert line is not None
+    d = today()
+    group_no = numbering.group_no(d, line.group_code, await next_sequence("group", numbering.roc_year(d),
+                                                                           line.group_code))
+    role = _role(actor)
+    new_group_status = workflow.apply(app["status"], "submit", role)
+    receipt_nos: list[str] = []
+    for case in cases:
+        to = workflow.apply(case["status"], "submit", role)
+        receipt = numbering.receipt_no(d, await next_sequence("receipt", numbering.roc_year(d),
+                                                              numbering.OFFICE_CODE))
+        receipt_nos.append(receipt)
+        await Case.update({
+            Case.status: to, Case.receipt_no: receipt, Case.submitted_at: t, Case.updated_at: t,
+            Case.version: Case.version + 1, **(case_values or {}),
+        }).where(Case.id == case["id"])
+        await ReviewEvent.insert(ReviewEvent(
+            application=app["id"], case=case["id"], from_status=case["status"], action="submit",
+            to_status=to, actor_kind=actor.kind, actor_label=actor.label[:100], created_at=t,
+        ))
+    await db.update_versioned(Application, app["id"], app["version"], {
+        Application.group_no: group_no, Application.status: new_group_status, Application.submitted_at: t,
+        Application.updated_at: t,
+    })
+    return group_no, receipt_nos
 
 
 def submitted_mail(app: dict[str, Any], group_no: str, receipt_nos: list[str], when: datetime, locale: str) -> Mail:

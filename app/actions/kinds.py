@@ -26,17 +26,16 @@ from app.actions import apply as apply_actions
 from app.actions.apply import NotEditable, NotFound, Refused, SubmitResult, Upload
 from app.domain import applicant as rules
 from app.domain import kinds as kind_rules
-from app.domain import numbering, workflow
 from app.domain import validators as v
+from app.domain import workflow
 from app.domain.actor import Actor
-from app.domain.business import get_line
 from app.domain.profiles import parse_date
 from app.i18n import format_date, get_locale
 from app.i18n import gettext as _
 from app.queries import apply as q
 from app.queries.scope import application_scope
 from app.services import uploads
-from tables.tables import Application, Attachment, Case, Permit, ReviewEvent, Student
+from tables.tables import Application, Attachment, Case, Permit, Student
 
 __all__ = ["NotEditable", "NotFound", "Refused"]
 
@@ -383,32 +382,8 @@ async def submit(actor: Actor, application_id: int, locale: str | None = None) -
             app["member_count"], len(cases), incomplete)
         if found:
             raise Refused(found)
-        line = get_line(app["business_line"])
-        assert line is not None
         t = apply_actions.now()
-        d = apply_actions.today()
-        seq = await apply_actions.next_sequence("group", numbering.roc_year(d), line.group_code)
-        group_no = numbering.group_no(d, line.group_code, seq)
-        role = apply_actions._role(actor)
-        new_group_status = workflow.apply(app["status"], "submit", role)
-        receipt_nos: list[str] = []
-        for case in cases:
-            to = workflow.apply(case["status"], "submit", role)
-            receipt = numbering.receipt_no(d, await apply_actions.next_sequence(
-                "receipt", numbering.roc_year(d), numbering.OFFICE_CODE))
-            receipt_nos.append(receipt)
-            await Case.update({
-                Case.status: to, Case.receipt_no: receipt, Case.submitted_at: t, Case.updated_at: t,
-                Case.complete: True, Case.version: Case.version + 1,
-            }).where(Case.id == case["id"])
-            await ReviewEvent.insert(ReviewEvent(
-                application=application_id, case=case["id"], from_status=case["status"], action="submit",
-                to_status=to, actor_kind=actor.kind, actor_label=actor.label[:100], created_at=t,
-            ))
-        await db.update_versioned(Application, application_id, app["version"], {
-            Application.group_no: group_no, Application.status: new_group_status, Application.submitted_at: t,
-            Application.updated_at: t,
-        })
+        group_no, receipt_nos = await apply_actions.number_and_submit(actor, app, cases, t, {Case.complete: True})
     mail = None
     if app["submitter_email"]:
         mail = apply_actions.submitted_mail(app, group_no, receipt_nos, t, locale)
