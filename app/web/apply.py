@@ -23,15 +23,10 @@ from app.i18n import format_datetime, get_locale
 from app.i18n import gettext as _
 from app.queries import apply as q
 from app.services import mail, uploads
-from app.web.common import actor_of, file_response, form_data, redirect, render, school_required
+from app.web.common import file_response, form_data, redirect, render, school_required
+from app.web.common import signed_in_actor as _actor
 
 DRAFTS = "/apply/first"
-
-
-def _actor(request: Request):
-    actor = actor_of(request)
-    assert actor is not None
-    return actor
 
 
 def after_commit(request: Request, job) -> None:

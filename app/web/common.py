@@ -23,6 +23,13 @@ def actor_of(request: ASGIConnection) -> Actor | None:
     return user if isinstance(user, Actor) else None
 
 
+def signed_in_actor(request: ASGIConnection) -> Actor:
+    """The actor of a handler behind a guard that let only signed-in actors through."""
+    actor = actor_of(request)
+    assert actor is not None
+    return actor
+
+
 def session_of(request: ASGIConnection) -> SessionInfo | None:
     auth = request.scope.get("auth")
     return auth if isinstance(auth, SessionInfo) else None

@@ -21,17 +21,13 @@ from app.i18n import get_locale
 from app.i18n import gettext as _
 from app.queries import apply as q
 from app.services import uploads
-from app.web.common import actor_of, form_data, redirect, render, school_required
+from app.web.common import form_data, redirect, render, school_required
+from app.web.common import signed_in_actor as _actor
 from app.web.progress import after_commit, read_uploads, removals
 
 
-def _actor(request: Request):
-    actor = actor_of(request)
-    assert actor is not None
-    return actor
-
-
-def _kind(slug: str) -> kind_rules.Kind:
+def kind_by_slug(slug: str) -> kind_rules.Kind:
+    """The kind of a URL's slug (renewal, extension, data-change), or 404."""
     k = kind_rules.BY_SLUG.get(slug)
     if k is None:
         raise NotFoundException()
@@ -47,7 +43,7 @@ def _steps(app: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _drafts_page(request: Request, slug: str) -> Response:
-    k = _kind(slug)
+    k = kind_by_slug(slug)
     rows = await q.list_drafts(_actor(request), kind=k.code)
     return render(request, "kinds/drafts.html", {"kind": k, "drafts": rows})
 
@@ -98,11 +94,11 @@ class KindsController(Controller):
 
     @get("/{slug:str}/terms", name="kinds:terms")
     async def terms(self, request: Request, slug: str) -> Response:
-        return render(request, "kinds/terms.html", {"kind": _kind(slug)})
+        return render(request, "kinds/terms.html", {"kind": kind_by_slug(slug)})
 
     @post("/{slug:str}/terms", name="kinds:create")
     async def create(self, request: Request, slug: str) -> Response:
-        k = _kind(slug)
+        k = kind_by_slug(slug)
         form = await form_data(request)
         try:
             app_id = await actions.create_draft(_actor(request), k.code, terms_accepted=form.get("agree") == "1")

@@ -25,18 +25,13 @@ from app.i18n import gettext as _
 from app.queries import apply as apply_q
 from app.queries import progress as q
 from app.services import uploads
-from app.web.common import actor_of, file_response, form_data, redirect, render, school_or_student_required
+from app.web.common import file_response, form_data, redirect, render, school_or_student_required
+from app.web.common import signed_in_actor as _actor
 from app.web.templating import environment
 
 # The changes of a supplement, as any page shows them (the review desk's too).
 environment.globals.setdefault("supplement_change_label", change_rules.label_of)
 environment.globals.setdefault("supplement_change_value", change_rules.display_value)
-
-
-def _actor(request: Request):
-    actor = actor_of(request)
-    assert actor is not None
-    return actor
 
 
 def kind_options() -> list[tuple[str, str]]:

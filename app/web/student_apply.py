@@ -17,15 +17,10 @@ from app.i18n import gettext as _
 from app.queries import apply as q
 from app.services import mail
 from app.web.apply import after_commit, applicant_context, uploads_of
-from app.web.common import actor_of, file_response, form_data, redirect, render, student_required
+from app.web.common import file_response, form_data, redirect, render, student_required
+from app.web.common import signed_in_actor as _actor
 
 BASE = "/student/apply"
-
-
-def _actor(request: Request):
-    actor = actor_of(request)
-    assert actor is not None
-    return actor
 
 
 class StudentApplyController(Controller):

@@ -21,24 +21,12 @@ from app.domain.stations import stations
 from app.i18n import get_locale
 from app.i18n import gettext as _
 from app.queries import apply as q
-from app.web.common import actor_of, form_data, redirect, render, student_required
-from app.web.kinds import applicant_context
+from app.web.common import form_data, redirect, render, student_required
+from app.web.common import signed_in_actor as _actor
+from app.web.kinds import applicant_context, kind_by_slug
 from app.web.progress import after_commit, read_uploads, removals
 
 BASE = "/student/kinds"
-
-
-def _actor(request: Request):
-    actor = actor_of(request)
-    assert actor is not None
-    return actor
-
-
-def _kind(slug: str) -> kind_rules.Kind:
-    k = kind_rules.BY_SLUG.get(slug)
-    if k is None:
-        raise NotFoundException()
-    return k
 
 
 def _terms(request: Request, k: kind_rules.Kind, errors: dict[str, str], status_code: int = 200) -> Response:
@@ -52,7 +40,7 @@ def _entry(slug: str, name: str):
 
     @get(f"/student/{slug}", name=name, guards=[student_required])
     async def handler(request: Request) -> Response:
-        k = _kind(slug)
+        k = kind_by_slug(slug)
         app_id = await student_apply.own_draft_id(_actor(request), k.code)
         if app_id is not None:
             return redirect(f"{BASE}/{slug}/{app_id}")
@@ -72,7 +60,7 @@ class StudentKindsController(Controller):
 
     @post("/{slug:str}", name="student:kind-create")
     async def create(self, request: Request, slug: str) -> Response:
-        k = _kind(slug)
+        k = kind_by_slug(slug)
         form = await form_data(request)
         try:
             app_id = await actions.create_draft(_actor(request), k.code, terms_accepted=form.get("agree") == "1")
@@ -85,7 +73,7 @@ class StudentKindsController(Controller):
     async def _load(self, request: Request, slug: str, application_id: int
                     ) -> tuple[dict[str, Any], dict[str, Any] | None] | Response:
         actor = _actor(request)
-        k = _kind(slug)
+        k = kind_by_slug(slug)
         app = await q.get_application(actor, application_id)
         if app is None or app["kind"] != k.code or not app["student"]:
             raise NotFoundException()
