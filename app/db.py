@@ -147,6 +147,12 @@ async def executemany(sql: str, rows: list[tuple[Any, ...]]) -> None:
 _SQLITE_MAX_VARIABLES = 32766 if sqlite3.sqlite_version_info >= (3, 32) else 999
 
 
+# asyncpg encodes all the rows of one executemany in the event loop before it yields: 250 rows held the loop
+# ~0.8 ms at a time, and a static file's p99 during an import was 2.2-2.9 ms; ten rows a call, 1.3-1.9 ms, at the
+# same import speed (docs/benchmarks.md).
+_PG_ROWS_PER_CALL = 10
+
+
 @functools.lru_cache(maxsize=16)
 def _values_sql(head: str, tail: str, width: int, count: int) -> str:
     row = "(" + ", ".join("?" * width) + ")"
@@ -160,7 +166,8 @@ async def insert_rows(head: str, tail: str, rows: list[tuple[Any, ...]]) -> None
     SQLite runs the whole batch in one step without Python's GIL. Run row by row (`executemany`), the
     connection's thread took the GIL back after every row, and each time the event loop wanted it, it
     waited out Python's switch interval: static files answered several times slower during an import. On
-    PostgreSQL, asyncpg's `executemany` of the one-row statement (pipelined, no GIL involved).
+    PostgreSQL, asyncpg's `executemany` of the one-row statement, ten rows a call (one multi-row statement
+    was slower there: its values are all encoded in the event loop at once).
     """
     if not rows:
         return
@@ -169,7 +176,9 @@ async def insert_rows(head: str, tail: str, rows: list[tuple[Any, ...]]) -> None
         raise RuntimeError("insert_rows runs inside a transaction (write_tx)")
     width = len(rows[0])
     if not is_sqlite():
-        await executemany(f"{head} VALUES ({', '.join(['{}'] * width)}) {tail}", rows)
+        sql = f"{head} VALUES ({', '.join(['{}'] * width)}) {tail}"
+        for start in range(0, len(rows), _PG_ROWS_PER_CALL):
+            await executemany(sql, rows[start : start + _PG_ROWS_PER_CALL])
         return
     per = max(1, _SQLITE_MAX_VARIABLES // width)
     for start in range(0, len(rows), per):
