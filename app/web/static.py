@@ -19,8 +19,8 @@ from litestar.exceptions import NotFoundException
 
 STATIC_DIR = Path(__file__).resolve().parent.parent.parent / "static"
 _TYPES = {
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css",  # Litestar adds "; charset=utf-8" to text types
+    ".js": "text/javascript",
     ".svg": "image/svg+xml",
     ".png": "image/png",
     ".ico": "image/x-icon",

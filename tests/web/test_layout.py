@@ -120,12 +120,12 @@ async def test_static_files_are_served_from_memory_with_an_etag(client):
     css = (ROOT / "static" / "css" / "app.css").read_bytes()
     r = await client.get("/static/css/app.css")
     assert r.status_code == 200 and r.content == css
-    assert r.headers["content-type"].startswith("text/css")
+    assert r.headers["content-type"] == "text/css; charset=utf-8"
     assert r.headers["x-content-type-options"] == "nosniff" and r.headers["cache-control"] == "no-cache"
     again = await client.get("/static/css/app.css", headers={"If-None-Match": r.headers["etag"]})
     assert again.status_code == 304 and again.content == b""
     js = await client.get("/static/vendor/htmx-2.0.11.min.js")
-    assert js.headers["content-type"].startswith("text/javascript") and b'version:"2.0.11"' in js.content
+    assert js.headers["content-type"] == "text/javascript; charset=utf-8" and b'version:"2.0.11"' in js.content
     assert (await client.get("/static/img/emblem.svg")).headers["content-type"] == "image/svg+xml"
 
 
