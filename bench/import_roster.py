@@ -24,7 +24,6 @@ import asyncio
 import json
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,6 +35,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import free_port, request, stop_server  # noqa: E402
 
 NATIONALITIES = ["JP_日本", "VN_越南", "ID_印尼", "US_美國", "MY_馬來西亞", "KR_南韓", "FR_法國", "LS_賴索托"]
 CATEGORIES = ["FG_外生", "FO_外僑生", "HK_香港僑生", "MO_澳門生", "CN_陸生"]
@@ -159,11 +160,6 @@ def _peak(fn, *args) -> int:
         tracemalloc.stop()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
 
 def _p99(values: list[float]) -> float:
     if len(values) < 2:
@@ -178,7 +174,7 @@ def _p99(values: list[float]) -> float:
 async def _server_phase(env: dict[str, str], data: bytes, year: int) -> dict[str, float]:
     import httpx
 
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = open(Path(env["VAR_DIR"]) / "server.log", "wb")  # noqa: SIM115, ASYNC230
     proc = subprocess.Popen(  # noqa: ASYNC220 - once, before any timing
@@ -212,15 +208,13 @@ async def _server_phase(env: dict[str, str], data: bytes, year: int) -> dict[str
             # The cheap pages are timed on one keep-alive connection with a bare HTTP/1.1 client (the pages
             # benchmark's): httpx spends ~1 ms of the client's CPU per request, which on two busy cores
             # would be measured as the server's latency.
-            from bench.pages import _request
-
             cookie = "; ".join(f"{k}={v}" for k, v in c.cookies.items())
             reader, writer = await asyncio.open_connection("127.0.0.1", port)
 
             async def timed(path: str) -> float:
                 raw = f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}\r\n\r\n".encode()
                 t = time.perf_counter()
-                status = await _request(reader, writer, raw)
+                status = await request(reader, writer, raw)
                 assert status == 200, (path, status)
                 return time.perf_counter() - t
 
@@ -262,12 +256,7 @@ async def _server_phase(env: dict[str, str], data: bytes, year: int) -> dict[str
             await importer.aclose()
             writer.close()
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        stop_server(proc, log)
     out: dict[str, float] = {"http_import_s": http_import}
     for k in pages:
         out[f"{k}_p99_rest_ms"] = _p99(rest[k]) * 1000

@@ -25,7 +25,6 @@ import asyncio
 import json
 import os
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,6 +34,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.common import free_port, request, stop_server  # noqa: E402
 
 PASSWORD = "Bench-pages-2026!"  # noqa: S105 - a throwaway benchmark database
 LOGIN_ID = "03734301"
@@ -126,23 +127,6 @@ async def seed(cases: int) -> None:
 
 # A small HTTP/1.1 load generator --------------------------------------------------------------------
 
-async def _request(reader, writer, raw: bytes) -> int:
-    writer.write(raw)
-    await writer.drain()
-    head = await reader.readuntil(b"\r\n\r\n")
-    status = int(head.split(b" ", 2)[1])
-    m = re.search(rb"(?i)\r\ncontent-length:\s*(\d+)", head)
-    if m:
-        await reader.readexactly(int(m.group(1)))
-    elif re.search(rb"(?i)\r\ntransfer-encoding:\s*chunked", head):
-        while True:
-            size = int((await reader.readuntil(b"\r\n")).strip(), 16)
-            await reader.readexactly(size + 2)
-            if size == 0:
-                break
-    return status
-
-
 async def load(port: int, path: str, cookie: str, seconds: float, clients: int) -> dict:
     raw = (f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}\r\n"
            f"Accept-Language: zh-TW\r\n\r\n").encode()
@@ -157,7 +141,7 @@ async def load(port: int, path: str, cookie: str, seconds: float, clients: int) 
             while time.perf_counter() < stop:
                 t0 = time.perf_counter()
                 try:
-                    status = await _request(reader, writer, raw)
+                    status = await request(reader, writer, raw)
                 except (asyncio.IncompleteReadError, ConnectionError):
                     errors += 1
                     writer.close()
@@ -188,11 +172,6 @@ def summarise(path: str, windows: list[dict]) -> dict:
 
 
 # Orchestration ---------------------------------------------------------------------------------------
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _wait(port: int, proc: subprocess.Popen, seconds: float = 60) -> None:
@@ -236,7 +215,7 @@ def run_engine(name: str, database_url: str, args: argparse.Namespace) -> list[d
     if database_url.startswith("postgres"):
         asyncio.run(_vacuum(database_url))
     print(f"[{name}] seeded {args.cases} submitted cases in {time.perf_counter() - t0:.1f} s", flush=True)
-    port = _free_port()
+    port = free_port()
     log = open(tmp / "server.log", "wb")  # noqa: SIM115
     proc = subprocess.Popen(
         [py, "-m", "uvicorn", "bench.pages:bench_app", "--factory", "--host", "127.0.0.1", "--port", str(port),
@@ -264,12 +243,7 @@ def run_engine(name: str, database_url: str, args: argparse.Namespace) -> list[d
                   f"p99 {r['p99']:7.1f} ms  errors {r['errors']}", flush=True)
         return results
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        stop_server(proc, log)
 
 
 async def _vacuum(url: str) -> None:
