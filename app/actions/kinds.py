@@ -226,6 +226,15 @@ async def _case_files(application_id: int, case_id: int) -> list[dict[str, Any]]
         (Attachment.application == application_id) & (Attachment.case == case_id))
 
 
+async def problems_when_reopened(app: dict[str, Any], case: dict[str, Any], form: dict[str, str],
+                                 changes: list[str]) -> dict[str, str]:
+    """What a reopened applicant form shows: nothing before its first save, then what keeps it from 已完成
+    (the caller has already checked that the actor may see this case)."""
+    if not (case.get("data") or {}).get("saved_kind") or case["complete"]:
+        return {}
+    return problems(app, case, form, changes, _present(await _case_files(app["id"], case["id"])))
+
+
 def _address_changed(case: dict[str, Any], form: dict[str, str]) -> bool:
     original = (case.get("data") or {}).get("kind", {}).get("original_address") or {}
     now_ = {p: form.get(f"addr_{p}", "") for p in ("county", "district", "village", "neighborhood", "street", "lane",

@@ -189,11 +189,7 @@ class KindsController(Controller):
             return found
         app, case = found
         form, changes = actions.form_of(app, case)
-        errors: dict[str, str] = {}
-        if (case.get("data") or {}).get("saved_kind") and not case["complete"]:
-            errors = actions.problems(app, case, form, changes, {
-                f["kind"] for f in await q.list_group_attachments(_actor(request), application_id) or []
-                if f["case"] == case_id})
+        errors = await actions.problems_when_reopened(app, case, form, changes)
         return await self._case_page(request, app, case, form, changes, errors)
 
     @post("/kinds/{application_id:int}/applicants/{case_id:int}", name="kinds:applicant-save")

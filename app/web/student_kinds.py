@@ -113,10 +113,7 @@ class StudentKindsController(Controller):
         if case is None:
             return await self._lookup_page(request, app)
         form, changes = actions.form_of(app, case)
-        errors: dict[str, str] = {}
-        if (case.get("data") or {}).get("saved_kind") and not case["complete"]:
-            files = await q.list_group_attachments(_actor(request), application_id) or []
-            errors = actions.problems(app, case, form, changes, {f["kind"] for f in files if f["case"] == case["id"]})
+        errors = await actions.problems_when_reopened(app, case, form, changes)
         return await self._form_page(request, app, case, form, changes, errors)
 
     @post("/{slug:str}/{application_id:int}/lookup", name="student:kind-lookup")

@@ -74,3 +74,10 @@ def test_group_return_stage_and_labels():
     for action in workflow.REVIEW_ACTIONS:
         assert workflow.action_label(action) != action
     assert workflow.COMMENT_REQUIRED <= set(workflow.REVIEW_ACTIONS)
+
+
+def test_the_dashboards_status_bits_fit_an_integer():
+    """The dashboard ORs one bit per status in SQL (PostgreSQL's bit_or works on a 32-bit integer)."""
+    from app.queries import dashboard
+
+    assert len(dashboard._STATUSES) == len(workflow.Status) < 31

@@ -119,9 +119,13 @@ async def test_extension_end_to_end(client):
     form = {"ui_no": "A810000044", "name_en": "maria  garcia", "passport_no": "pa1234567", "birth_date": "2004/12/19",
             "current_expiry": (today + timedelta(days=30)).strftime("%Y/%m/%d"),
             "new_expiry": (today - timedelta(days=1)).strftime("%Y/%m/%d"), "reason": "延長修業", "op": "save"}
+    assert 'id="f-new_expiry-error"' not in (await client.get(url)).text  # nothing flagged before a first save
     r = await post_multipart(client, url, form, _files("passport"))
     assert r.status_code == 200
     assert 'id="f-new_expiry-error"' in r.text and 'id="f-doc_resident_card-error"' in r.text
+    reopened = await client.get(url)  # saved but not complete: the same problems when the form is opened again
+    assert 'id="f-new_expiry-error"' in reopened.text and 'id="f-doc_resident_card-error"' in reopened.text
+    assert 'id="f-doc_passport-error"' not in reopened.text  # the uploaded passport counts
     form["new_expiry"] = (today + timedelta(days=400)).strftime("%Y/%m/%d")
     r = await post_multipart(client, url, form, _files("resident_card", "enrolment_proof"))
     assert r.status_code == 200 and "f-new_expiry-error" not in r.text
