@@ -57,8 +57,7 @@ run: $(STAMP) i18n-compile migrate
 	fi
 
 ## test: system packages (chromium, fonts), then the whole suite on SQLite and, with TEST_DATABASE_URL, on PostgreSQL
-test: system-deps $(STAMP) i18n-compile
-	$(BIN)/ruff check .
+test: system-deps $(STAMP) i18n-compile lint
 	$(BIN)/python -m app.tools.migrations_check
 	APP_ENV=test $(BIN)/pytest -q -n 2 --dist loadfile -m "not browser" -p no:cacheprovider
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
@@ -84,9 +83,10 @@ system-deps:
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+## lint: the same checks `make test` runs first
 lint: $(STAMP)
 	$(BIN)/ruff check .
-	$(BIN)/ruff format --check app tables tests bench
+	$(BIN)/ruff format --check .
 
 migrations-check: $(STAMP)
 	$(BIN)/python -m app.tools.migrations_check

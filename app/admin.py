@@ -72,7 +72,7 @@ def refuse_writes(piccolo_crud: PiccoloCRUD, request: Request) -> None:
         raise HTTPException(
             status_code=405,
             detail="Read-only here: statuses and numbers change only through the review desk "
-                   "(唯讀：狀態與編號只能經由審核作業變更).",
+            "(唯讀：狀態與編號只能經由審核作業變更).",
         )
 
 
@@ -106,57 +106,140 @@ def table_configs() -> list[TableConfig]:
     configs: dict[type, TableConfig] = {
         Application: TableConfig(
             Application,
-            visible_columns=[Application.id, Application.group_no, Application.name, Application.school,
-                             Application.business_line, Application.kind, Application.member_count,
-                             Application.status, Application.submitted_at],
-            visible_filters=[Application.group_no, Application.name, Application.school, Application.status,
-                             Application.business_line, Application.kind, Application.submitted_at,
-                             Application.submitter_name],
-            validators=READ_ONLY, menu_group=g_cases,
+            visible_columns=[
+                Application.id,
+                Application.group_no,
+                Application.name,
+                Application.school,
+                Application.business_line,
+                Application.kind,
+                Application.member_count,
+                Application.status,
+                Application.submitted_at,
+            ],
+            visible_filters=[
+                Application.group_no,
+                Application.name,
+                Application.school,
+                Application.status,
+                Application.business_line,
+                Application.kind,
+                Application.submitted_at,
+                Application.submitter_name,
+            ],
+            validators=READ_ONLY,
+            menu_group=g_cases,
             order_by=[OrderBy(Application.submitted_at, ascending=False)],
         ),
         Case: TableConfig(
             Case,
-            visible_columns=[Case.id, Case.receipt_no, Case.application, Case.name_zh, Case.name_en,
-                             Case.passport_no, Case.identity, Case.status, Case.submitted_at],
-            visible_filters=[Case.receipt_no, Case.application, Case.name_zh, Case.name_en, Case.passport_no,
-                             Case.identity, Case.status, Case.nationality, Case.submitted_at, Case.ui_no],
-            validators=READ_ONLY, menu_group=g_cases,
+            visible_columns=[
+                Case.id,
+                Case.receipt_no,
+                Case.application,
+                Case.name_zh,
+                Case.name_en,
+                Case.passport_no,
+                Case.identity,
+                Case.status,
+                Case.submitted_at,
+            ],
+            visible_filters=[
+                Case.receipt_no,
+                Case.application,
+                Case.name_zh,
+                Case.name_en,
+                Case.passport_no,
+                Case.identity,
+                Case.status,
+                Case.nationality,
+                Case.submitted_at,
+                Case.ui_no,
+            ],
+            validators=READ_ONLY,
+            menu_group=g_cases,
             order_by=[OrderBy(Case.submitted_at, ascending=False)],
         ),
         ReviewEvent: TableConfig(
             ReviewEvent,
-            visible_columns=[ReviewEvent.id, ReviewEvent.created_at, ReviewEvent.application, ReviewEvent.case,
-                             ReviewEvent.action, ReviewEvent.from_status, ReviewEvent.to_status,
-                             ReviewEvent.actor_label, ReviewEvent.comment],
-            visible_filters=[ReviewEvent.application, ReviewEvent.case, ReviewEvent.action,
-                             ReviewEvent.to_status, ReviewEvent.actor_label, ReviewEvent.created_at],
-            validators=READ_ONLY, menu_group=g_cases,
+            visible_columns=[
+                ReviewEvent.id,
+                ReviewEvent.created_at,
+                ReviewEvent.application,
+                ReviewEvent.case,
+                ReviewEvent.action,
+                ReviewEvent.from_status,
+                ReviewEvent.to_status,
+                ReviewEvent.actor_label,
+                ReviewEvent.comment,
+            ],
+            visible_filters=[
+                ReviewEvent.application,
+                ReviewEvent.case,
+                ReviewEvent.action,
+                ReviewEvent.to_status,
+                ReviewEvent.actor_label,
+                ReviewEvent.created_at,
+            ],
+            validators=READ_ONLY,
+            menu_group=g_cases,
             order_by=[OrderBy(ReviewEvent.created_at, ascending=False)],
         ),
         School: TableConfig(
             School,
-            visible_columns=[School.id, School.name, School.business_no, School.unit, School.phone, School.email],
+            visible_columns=[
+                School.id,
+                School.name,
+                School.business_no,
+                School.unit,
+                School.phone,
+                School.email,
+            ],
             visible_filters=[School.name, School.business_no, School.addr_county],
-            validators=_supervised(), menu_group=g_master,
+            validators=_supervised(),
+            menu_group=g_master,
         ),
         Account: TableConfig(
             Account,
-            visible_columns=[Account.id, Account.login_id, Account.school, Account.is_main, Account.name,
-                             Account.email, Account.enabled, Account.last_login_at],
-            visible_filters=[Account.login_id, Account.school, Account.is_main, Account.name, Account.enabled,
-                             Account.deleted],
-            validators=_supervised(), menu_group=g_master,
+            visible_columns=[
+                Account.id,
+                Account.login_id,
+                Account.school,
+                Account.is_main,
+                Account.name,
+                Account.email,
+                Account.enabled,
+                Account.last_login_at,
+            ],
+            visible_filters=[
+                Account.login_id,
+                Account.school,
+                Account.is_main,
+                Account.name,
+                Account.enabled,
+                Account.deleted,
+            ],
+            validators=_supervised(),
+            menu_group=g_master,
         ),
         ReviewerProfile: TableConfig(
             ReviewerProfile,
-            visible_columns=[ReviewerProfile.id, ReviewerProfile.user, ReviewerProfile.display_name,
-                             ReviewerProfile.role, ReviewerProfile.mfa_required],
+            visible_columns=[
+                ReviewerProfile.id,
+                ReviewerProfile.user,
+                ReviewerProfile.display_name,
+                ReviewerProfile.role,
+                ReviewerProfile.mfa_required,
+            ],
             visible_filters=[ReviewerProfile.role, ReviewerProfile.display_name],
-            validators=_supervised(), menu_group=g_master,
+            validators=_supervised(),
+            menu_group=g_master,
         ),
         Holiday: TableConfig(
-            Holiday, visible_filters=[Holiday.day, Holiday.kind], validators=_supervised(), menu_group=g_master,
+            Holiday,
+            visible_filters=[Holiday.day, Holiday.kind],
+            validators=_supervised(),
+            menu_group=g_master,
             order_by=[OrderBy(Holiday.day, ascending=False)],
         ),
     }
@@ -188,14 +271,19 @@ class CaseDecision(BaseModel):
 
 class ReasonedDecision(BaseModel):
     receipt_no: str = Field(description="收件號 Receipt no. of the case", min_length=1, max_length=12)
-    comment: str = Field(description="理由 Reason (required; the school reads it)", min_length=1, max_length=2000)
+    comment: str = Field(
+        description="理由 Reason (required; the school reads it)", min_length=1, max_length=2000
+    )
 
 
 class CollectDecision(BaseModel):
     receipt_no: str = Field(description="收件號 Receipt no. of the case", min_length=1, max_length=12)
-    payment_receipt_no: str = Field(description="收據號碼 Number on the payment receipt", min_length=1,
-                                    max_length=30)
-    payer_name: str = Field(description="繳款人姓名 Payer's name on the receipt", min_length=1, max_length=100)
+    payment_receipt_no: str = Field(
+        description="收據號碼 Number on the payment receipt", min_length=1, max_length=30
+    )
+    payer_name: str = Field(
+        description="繳款人姓名 Payer's name on the receipt", min_length=1, max_length=100
+    )
     comment: str = Field(default="", max_length=2000)
 
 
@@ -212,8 +300,10 @@ async def _actor(request: Request):
 
 
 def _message(outcome: review.Outcome) -> str:
-    return (f"{workflow.action_label(outcome.action)}: {workflow.label(outcome.from_status)} → "
-            f"{workflow.label(outcome.to_status)} ({len(outcome.case_ids)})")
+    return (
+        f"{workflow.action_label(outcome.action)}: {workflow.label(outcome.from_status)} → "
+        f"{workflow.label(outcome.to_status)} ({len(outcome.case_ids)})"
+    )
 
 
 def _decision_endpoint(action: str):
@@ -224,7 +314,11 @@ def _decision_endpoint(action: str):
             raise ValueError("No case with this receipt no. (查無此收件號).")
         try:
             outcome = await review.decide(
-                actor, rows[0]["id"], rows[0]["version"], action, data.comment,
+                actor,
+                rows[0]["id"],
+                rows[0]["version"],
+                action,
+                data.comment,
                 receipt_no=getattr(data, "payment_receipt_no", ""),
                 payer_name=getattr(data, "payer_name", ""),
             )
@@ -246,7 +340,9 @@ async def _group_return(request: Request, data: GroupReturn) -> str:
     if not rows:
         raise ValueError("No group with this group no. (查無此團號).")
     try:
-        outcome = await review.return_group_for_supplement(actor, rows[0]["id"], rows[0]["version"], data.comment)
+        outcome = await review.return_group_for_supplement(
+            actor, rows[0]["id"], rows[0]["version"], data.comment
+        )
     except review.ReviewError as exc:
         raise ValueError(exc.message) from exc
     except IllegalTransition as exc:
@@ -267,14 +363,24 @@ FORMS = (
 
 def forms() -> list[FormConfig]:
     out = [
-        FormConfig(name=name, pydantic_model=model, endpoint=_decision_endpoint(action),
-                   description="The same decision as on the review desk (與審核作業台相同的審核決定).",
-                   form_group="審核決定 Decisions")
+        FormConfig(
+            name=name,
+            pydantic_model=model,
+            endpoint=_decision_endpoint(action),
+            description="The same decision as on the review desk (與審核作業台相同的審核決定).",
+            form_group="審核決定 Decisions",
+        )
         for action, name, model in FORMS
     ]
-    out.append(FormConfig(name="整團退回補正 Return whole group", pydantic_model=GroupReturn, endpoint=_group_return,
-                          description="The group's own data or attachments need correcting (團資料或附件需補正).",
-                          form_group="審核決定 Decisions"))
+    out.append(
+        FormConfig(
+            name="整團退回補正 Return whole group",
+            pydantic_model=GroupReturn,
+            endpoint=_group_return,
+            description="The group's own data or attachments need correcting (團資料或附件需補正).",
+            form_group="審核決定 Decisions",
+        )
+    )
     return out
 
 
@@ -282,26 +388,54 @@ def forms() -> list[FormConfig]:
 
 
 class NewSchoolForm(BaseModel):
-    name: str = Field(title="學校名稱 School name", description="學校名稱 School name", min_length=1, max_length=200)
-    business_no: str = Field(title="統一編號 Unified business no.", description="統一編號 Unified business no. (8 digits, checked)", min_length=8,
-                             max_length=8)
-    login_id: str = Field(title="主帳號 Main account id", description="主帳號 Main account id (usually the 統一編號; letters and digits)",
-                          min_length=4, max_length=17)
-    contact_name: str = Field(title="承辦人 Contact person", description="承辦人 Contact person", min_length=1, max_length=100)
+    name: str = Field(
+        title="學校名稱 School name", description="學校名稱 School name", min_length=1, max_length=200
+    )
+    business_no: str = Field(
+        title="統一編號 Unified business no.",
+        description="統一編號 Unified business no. (8 digits, checked)",
+        min_length=8,
+        max_length=8,
+    )
+    login_id: str = Field(
+        title="主帳號 Main account id",
+        description="主帳號 Main account id (usually the 統一編號; letters and digits)",
+        min_length=4,
+        max_length=17,
+    )
+    contact_name: str = Field(
+        title="承辦人 Contact person", description="承辦人 Contact person", min_length=1, max_length=100
+    )
     email: str = Field(title="電子郵件 Email", description="電子郵件 Email", min_length=3, max_length=254)
-    password: str = Field(title="初始密碼 Initial password", description="初始密碼 Initial password (12+ characters, not a common one; give it to "
-                                      "the school separately)", min_length=1, max_length=128)
+    password: str = Field(
+        title="初始密碼 Initial password",
+        description="初始密碼 Initial password (12+ characters, not a common one; give it to "
+        "the school separately)",
+        min_length=1,
+        max_length=128,
+    )
 
 
 class ResetPasswordForm(BaseModel):
-    login_id: str = Field(title="主帳號 Main account id", description="主帳號 Main account id", min_length=1, max_length=20)
-    new_password: str = Field(title="新密碼 New password", description="新密碼 New password (12+ characters, not one of the last three); "
-                                          "the account's sessions end", min_length=1, max_length=128)
+    login_id: str = Field(
+        title="主帳號 Main account id", description="主帳號 Main account id", min_length=1, max_length=20
+    )
+    new_password: str = Field(
+        title="新密碼 New password",
+        description="新密碼 New password (12+ characters, not one of the last three); "
+        "the account's sessions end",
+        min_length=1,
+        max_length=128,
+    )
 
 
 class ResetMfaForm(BaseModel):
-    username: str = Field(title="審核人員帳號 Reviewer username", description="審核人員帳號 Reviewer's username (a lost phone: they enrol again)",
-                          min_length=1, max_length=100)
+    username: str = Field(
+        title="審核人員帳號 Reviewer username",
+        description="審核人員帳號 Reviewer's username (a lost phone: they enrol again)",
+        min_length=1,
+        max_length=100,
+    )
 
 
 async def _form_actor(request: Request):
@@ -335,21 +469,35 @@ async def _reset_mfa(request: Request, data: ResetMfaForm) -> str:
         await mfa_actions.reset_for_reviewer(actor, data.username)
     except mfa_actions.MfaError as exc:
         raise ValueError(exc.message) from exc
-    return f"{data.username.strip()}: two-step verification removed; they set it up again at the next sign-in."
+    return (
+        f"{data.username.strip()}: two-step verification removed; they set it up again at the next sign-in."
+    )
 
 
 def account_forms() -> list[FormConfig]:
     group = "帳號管理 Accounts (supervisors)"
     return [
-        FormConfig(name="新增學校及主帳號 New school and main account", pydantic_model=NewSchoolForm,
-                   endpoint=_new_school, form_group=group,
-                   description="Creates the school and its main account together (同時建立學校與主帳號)."),
-        FormConfig(name="重設主帳號密碼 Reset main account password", pydantic_model=ResetPasswordForm,
-                   endpoint=_reset_password, form_group=group,
-                   description="Sets a school main account's password and ends its sessions (重設密碼並登出)."),
-        FormConfig(name="重設兩步驟驗證 Reset reviewer two-step verification", pydantic_model=ResetMfaForm,
-                   endpoint=_reset_mfa, form_group=group,
-                   description="For a lost phone: removes the authenticator (遺失手機時移除驗證器)."),
+        FormConfig(
+            name="新增學校及主帳號 New school and main account",
+            pydantic_model=NewSchoolForm,
+            endpoint=_new_school,
+            form_group=group,
+            description="Creates the school and its main account together (同時建立學校與主帳號).",
+        ),
+        FormConfig(
+            name="重設主帳號密碼 Reset main account password",
+            pydantic_model=ResetPasswordForm,
+            endpoint=_reset_password,
+            form_group=group,
+            description="Sets a school main account's password and ends its sessions (重設密碼並登出).",
+        ),
+        FormConfig(
+            name="重設兩步驟驗證 Reset reviewer two-step verification",
+            pydantic_model=ResetMfaForm,
+            endpoint=_reset_mfa,
+            form_group=group,
+            description="For a lost phone: removes the authenticator (遺失手機時移除驗證器).",
+        ),
     ]
 
 
@@ -427,7 +575,7 @@ class MfaGate:
             return
         path = scope.get("path", "")
         if path.startswith("/admin/"):
-            path = path[len("/admin"):]
+            path = path[len("/admin") :]
         if path.startswith("/api/mfa-setup"):
             await _redirect(send, MFA_URL)
             return
@@ -437,8 +585,14 @@ class MfaGate:
                 if path == "/":
                     await _redirect(send, MFA_URL)
                 else:
-                    await _json(send, 403, {"detail": "Two-step verification must be set up first at "
-                                                      f"{MFA_URL} (請先至 {MFA_URL} 設定兩步驟驗證)."})
+                    await _json(
+                        send,
+                        403,
+                        {
+                            "detail": "Two-step verification must be set up first at "
+                            f"{MFA_URL} (請先至 {MFA_URL} 設定兩步驟驗證)."
+                        },
+                    )
                 return
         await self.app(scope, receive, send)
 
@@ -451,8 +605,13 @@ async def _session_user(scope: Any) -> int | None:
 
 
 async def _redirect(send: Any, location: str) -> None:
-    await send({"type": "http.response.start", "status": 303,
-                "headers": [(b"location", location.encode()), (b"content-length", b"0")]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 303,
+            "headers": [(b"location", location.encode()), (b"content-length", b"0")],
+        }
+    )
     await send({"type": "http.response.body", "body": b""})
 
 
@@ -460,22 +619,40 @@ async def _json(send: Any, status: int, payload: dict) -> None:
     import json
 
     body = json.dumps(payload, ensure_ascii=False).encode()
-    await send({"type": "http.response.start", "status": status,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
 # The admin's own strings for the code field and the menu entry (piccolo-admin leaves them in English).
-ZH_TW = TRADITIONAL_CHINESE.model_copy(update={"translations": {
-    **TRADITIONAL_CHINESE.translations, "MFA Code": "驗證碼（驗證器 App 顯示的 6 位數字）", "MFA Setup": "兩步驟驗證設定",
-}})
+ZH_TW = TRADITIONAL_CHINESE.model_copy(
+    update={
+        "translations": {
+            **TRADITIONAL_CHINESE.translations,
+            "MFA Code": "驗證碼（驗證器 App 顯示的 6 位數字）",
+            "MFA Setup": "兩步驟驗證設定",
+        }
+    }
+)
 
 
 async def _too_large(send: Any) -> None:
     body = b"Request body too large"
-    await send({"type": "http.response.start", "status": 413,
-                "headers": [(b"content-type", b"text/plain; charset=utf-8"),
-                            (b"content-length", str(len(body)).encode())]})
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"text/plain; charset=utf-8"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})
 
 
@@ -493,7 +670,10 @@ def admin_app() -> Any:
         site_name="居留證線上申辦 審核後台 Review back office",
         default_language_code="zh-TW",
         translations=[ZH_TW, ENGLISH],
-        sidebar_links={"審核作業台 Review desk": REVIEW_DESK_URL, "兩步驟驗證 Two-step verification": MFA_URL},
+        sidebar_links={
+            "審核作業台 Review desk": REVIEW_DESK_URL,
+            "兩步驟驗證 Two-step verification": MFA_URL,
+        },
         page_size=30,
         allowed_hosts=[h for h in [_host(settings.public_base_url)] if h],
         mfa_providers=[mfa.provider()],

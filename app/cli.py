@@ -29,10 +29,14 @@ def main(argv: list[str] | None = None) -> None:
     gateway = sub.add_parser("gateway", help="serve the sandbox payment gateway (never in production)")
     gateway.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     gateway.add_argument("--port", type=int, default=int(os.environ.get("GATEWAY_PORT", "8001")))
-    pki = sub.add_parser("pki", help="create the test certificate authority for the certificate login (dev/test)")
+    pki = sub.add_parser(
+        "pki", help="create the test certificate authority for the certificate login (dev/test)"
+    )
     pki.add_argument("--out", default=None)
     signer = sub.add_parser("signer", help="serve the stand-in for the local signing component (dev/test)")
-    signer.add_argument("--p12", default=None, help="PKCS#12 of the school certificate (default: demo school)")
+    signer.add_argument(
+        "--p12", default=None, help="PKCS#12 of the school certificate (default: demo school)"
+    )
     signer.add_argument("--port", type=int, default=61161)
     signer.add_argument("--origin", default=os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000"))
     args = parser.parse_args(argv)
@@ -50,10 +54,19 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "serve":
         import uvicorn
 
-        print(f"Serving on http://{args.host}:{args.port}  (APP_ENV={os.environ.get('APP_ENV', 'dev')})", file=sys.stderr)
+        print(
+            f"Serving on http://{args.host}:{args.port}  (APP_ENV={os.environ.get('APP_ENV', 'dev')})",
+            file=sys.stderr,
+        )
         uvicorn.run(
-            "app.main:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
-            proxy_headers=False, server_header=False, log_level="info",
+            "app.main:create_app",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            proxy_headers=False,
+            server_header=False,
+            log_level="info",
         )
     elif args.command == "gateway":
         import uvicorn
@@ -64,8 +77,14 @@ def main(argv: list[str] | None = None) -> None:
             raise SystemExit("the sandbox payment gateway does not run when APP_ENV=production")
         print(f"Sandbox payment gateway on http://{args.host}:{args.port}", file=sys.stderr)
         uvicorn.run(
-            "app.sandbox_gateway:create_gateway", factory=True, host=args.host, port=args.port, workers=1,
-            proxy_headers=False, server_header=False, log_level="info",
+            "app.sandbox_gateway:create_gateway",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=1,
+            proxy_headers=False,
+            server_header=False,
+            log_level="info",
         )
 
     elif args.command in ("pki", "signer"):
@@ -79,7 +98,9 @@ def main(argv: list[str] | None = None) -> None:
 
         out = test_pki.ensure(Path(getattr(args, "out", None) or settings.var_dir / "pki"))
         if args.command == "pki":
-            print(f"test PKI in {out} (trust anchor ca.pem, CRL ca.crl, school-*.p12 with PIN {test_pki.DEMO_PIN})")
+            print(
+                f"test PKI in {out} (trust anchor ca.pem, CRL ca.crl, school-*.p12 with PIN {test_pki.DEMO_PIN})"
+            )
             return
         import uvicorn
 
@@ -87,8 +108,12 @@ def main(argv: list[str] | None = None) -> None:
 
         p12 = Path(args.p12) if args.p12 else out / f"school-{test_pki.DEMO_SCHOOLS[0][0]}.p12"
         print(f"Stand-in signer on http://127.0.0.1:{args.port} with {p12.name}", file=sys.stderr)
-        uvicorn.run(create_signer_app(p12, args.origin.rstrip("/")), host="127.0.0.1", port=args.port,
-                    log_level="warning")
+        uvicorn.run(
+            create_signer_app(p12, args.origin.rstrip("/")),
+            host="127.0.0.1",
+            port=args.port,
+            log_level="warning",
+        )
 
 
 if __name__ == "__main__":

@@ -14,14 +14,30 @@ DEMO_PASSWORD = "Demo-2026-pass"  # noqa: S105 - documented demo password, refus
 
 SCHOOLS = [
     {
-        "name": "國立臺灣大學 (demo)", "name_en": "National Taiwan University (demo)", "business_no": "03734301",
-        "head": "陳文章", "unit": "國際事務處", "phone": "0233663366", "email": "oia@ntu.example.edu.tw",
-        "addr_county": "臺北市", "addr_district": "大安區", "addr_street": "羅斯福路四段", "addr_number": "1號",
+        "name": "國立臺灣大學 (demo)",
+        "name_en": "National Taiwan University (demo)",
+        "business_no": "03734301",
+        "head": "陳文章",
+        "unit": "國際事務處",
+        "phone": "0233663366",
+        "email": "oia@ntu.example.edu.tw",
+        "addr_county": "臺北市",
+        "addr_district": "大安區",
+        "addr_street": "羅斯福路四段",
+        "addr_number": "1號",
     },
     {
-        "name": "國立政治大學 (demo)", "name_en": "National Chengchi University (demo)", "business_no": "03734317",
-        "head": "李蔡彥", "unit": "國際合作事務處", "phone": "0229393091", "email": "oic@nccu.example.edu.tw",
-        "addr_county": "臺北市", "addr_district": "文山區", "addr_street": "指南路二段", "addr_number": "64號",
+        "name": "國立政治大學 (demo)",
+        "name_en": "National Chengchi University (demo)",
+        "business_no": "03734317",
+        "head": "李蔡彥",
+        "unit": "國際合作事務處",
+        "phone": "0229393091",
+        "email": "oic@nccu.example.edu.tw",
+        "addr_county": "臺北市",
+        "addr_district": "文山區",
+        "addr_street": "指南路二段",
+        "addr_number": "64號",
     },
 ]
 
@@ -43,17 +59,38 @@ async def _school(spec: dict) -> int:
     return s.id
 
 
-async def _account(login_id: str, school_id: int, main: bool, name: str, unit: str, enabled: bool, nid: str,
-                   password_hash: str) -> int:
+async def _account(
+    login_id: str,
+    school_id: int,
+    main: bool,
+    name: str,
+    unit: str,
+    enabled: bool,
+    nid: str,
+    password_hash: str,
+) -> int:
     rows = await Account.select(Account.id).where(Account.login_id == login_id)
     if rows:
         return rows[0]["id"]
     a = Account(
-        login_id=login_id, school=school_id, is_main=main, name=name, unit=unit, enabled=enabled,
-        national_id=nid, birthday=date(1985, 3, 14), phone="0233669999", phone_ext="123",
-        email=f"{login_id}@demo.example.edu.tw", password_hash=password_hash,
-        password_changed_at=datetime.now(UTC), created_at=datetime.now(UTC),
-        addr_county="臺北市", addr_district="大安區", addr_street="羅斯福路四段", addr_number="1號",
+        login_id=login_id,
+        school=school_id,
+        is_main=main,
+        name=name,
+        unit=unit,
+        enabled=enabled,
+        national_id=nid,
+        birthday=date(1985, 3, 14),
+        phone="0233669999",
+        phone_ext="123",
+        email=f"{login_id}@demo.example.edu.tw",
+        password_hash=password_hash,
+        password_changed_at=datetime.now(UTC),
+        created_at=datetime.now(UTC),
+        addr_county="臺北市",
+        addr_district="大安區",
+        addr_street="羅斯福路四段",
+        addr_number="1號",
     )
     await a.save()
     return a.id
@@ -63,7 +100,13 @@ async def _account(login_id: str, school_id: int, main: bool, name: str, unit: s
 GROUPS = [
     (9001, "2026 第一批次外生", "03734301", [Status.FIRST_REVIEW, Status.FIRST_REVIEW], ""),
     (9002, "2026 交換生補件", "03734301", [Status.SUPPLEMENT_FIRST], "護照影本不清晰，請重新上傳。"),
-    (9003, "2026 秋季核准", "03734301", [Status.AWAITING_PAYMENT, Status.AWAITING_PAYMENT, Status.AWAITING_PAYMENT], ""),
+    (
+        9003,
+        "2026 秋季核准",
+        "03734301",
+        [Status.AWAITING_PAYMENT, Status.AWAITING_PAYMENT, Status.AWAITING_PAYMENT],
+        "",
+    ),
     (9004, "2026 不受理案", "03734301", [Status.NOT_ACCEPTED], "非本系統受理之學生類別。"),
     (9005, "子帳號送件", "03734301-01", [Status.SECOND_REVIEW], ""),
     (9006, "政大第一批", "03734302", [Status.FIRST_REVIEW], ""),
@@ -86,29 +129,60 @@ async def _groups(account_ids: dict[str, int], school_of: dict[str, int]) -> Non
             continue
         submitted = datetime.now(UTC) - timedelta(days=len(GROUPS) - i)
         app_row = Application(
-            group_no=gno, business_line="foreign", kind="first", name=name, member_count=len(statuses),
-            pickup_method="self", station_code="S01", school=school_of[login_id], created_by=account_ids[login_id],
-            submitter_name="測試人", submitter_national_id="A123456789", submitter_phone="0233669999",
-            submitter_email=f"{login_id}@demo.example.edu.tw", status=Status.FIRST_REVIEW,
-            terms_accepted_at=submitted, submitted_at=submitted, created_at=submitted, updated_at=submitted,
+            group_no=gno,
+            business_line="foreign",
+            kind="first",
+            name=name,
+            member_count=len(statuses),
+            pickup_method="self",
+            station_code="S01",
+            school=school_of[login_id],
+            created_by=account_ids[login_id],
+            submitter_name="測試人",
+            submitter_national_id="A123456789",
+            submitter_phone="0233669999",
+            submitter_email=f"{login_id}@demo.example.edu.tw",
+            status=Status.FIRST_REVIEW,
+            terms_accepted_at=submitted,
+            submitted_at=submitted,
+            created_at=submitted,
+            updated_at=submitted,
         )
         await app_row.save()
         for j, status in enumerate(statuses):
             receipt_seq += 1
             name_en, passport, born, gender, nat = STUDENTS[j % len(STUDENTS)]
             case = Case(
-                application=app_row.id, receipt_no=numbering.receipt_no(today, receipt_seq), identity="foreign",
-                status=status, enrollment_status="R", name_en=name_en, passport_no=passport, birth_date=born,
-                gender=gender, nationality=nat, complete=True, submitted_at=submitted, created_at=submitted,
+                application=app_row.id,
+                receipt_no=numbering.receipt_no(today, receipt_seq),
+                identity="foreign",
+                status=status,
+                enrollment_status="R",
+                name_en=name_en,
+                passport_no=passport,
+                birth_date=born,
+                gender=gender,
+                nationality=nat,
+                complete=True,
+                submitted_at=submitted,
+                created_at=submitted,
                 updated_at=submitted,
             )
             await case.save()
             if status != Status.FIRST_REVIEW:
-                await ReviewEvent.insert(ReviewEvent(
-                    application=app_row.id, case=case.id, from_status=Status.FIRST_REVIEW, action="demo",
-                    to_status=status, actor_kind="reviewer", actor_label="reviewer1", comment=comment,
-                    created_at=submitted + timedelta(hours=3),
-                ))
+                await ReviewEvent.insert(
+                    ReviewEvent(
+                        application=app_row.id,
+                        case=case.id,
+                        from_status=Status.FIRST_REVIEW,
+                        action="demo",
+                        to_status=status,
+                        actor_kind="reviewer",
+                        actor_label="reviewer1",
+                        comment=comment,
+                        created_at=submitted + timedelta(hours=3),
+                    )
+                )
 
 
 async def load_demo() -> None:
@@ -140,5 +214,7 @@ async def load_demo() -> None:
             await demo_progress.load()
     finally:
         await db.stop()
-    print("demo data loaded: accounts 03734301, 03734301-01, 03734301-02 (disabled), 03734302; "
-          f"password {DEMO_PASSWORD}")
+    print(
+        "demo data loaded: accounts 03734301, 03734301-01, 03734301-02 (disabled), 03734302; "
+        f"password {DEMO_PASSWORD}"
+    )

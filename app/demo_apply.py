@@ -15,14 +15,25 @@ from app.services import uploads
 from tables.tables import Account, Application, Attachment, Case, School
 
 COLORS = {
-    "photo": (222, 232, 246), "passport": (120, 24, 40), "visa": (236, 226, 198), "accommodation": (250, 250, 246),
-    "placement_notice": (238, 246, 236), "scholarship": (246, 240, 226), "power_of_attorney": (252, 252, 250),
-    "other": (240, 240, 240), "group_other": (240, 240, 240),
+    "photo": (222, 232, 246),
+    "passport": (120, 24, 40),
+    "visa": (236, 226, 198),
+    "accommodation": (250, 250, 246),
+    "placement_notice": (238, 246, 236),
+    "scholarship": (246, 240, 226),
+    "power_of_attorney": (252, 252, 250),
+    "other": (240, 240, 240),
+    "group_other": (240, 240, 240),
 }
 TITLES = {
-    "passport": "PASSPORT", "visa": "RESIDENT VISA", "accommodation": "LEASE CONTRACT",
-    "placement_notice": "PLACEMENT NOTICE", "scholarship": "SCHOLARSHIP", "power_of_attorney": "POWER OF ATTORNEY",
-    "other": "CERTIFICATE", "group_other": "CERTIFICATE",
+    "passport": "PASSPORT",
+    "visa": "RESIDENT VISA",
+    "accommodation": "LEASE CONTRACT",
+    "placement_notice": "PLACEMENT NOTICE",
+    "scholarship": "SCHOLARSHIP",
+    "power_of_attorney": "POWER OF ATTORNEY",
+    "other": "CERTIFICATE",
+    "group_other": "CERTIFICATE",
 }
 
 
@@ -53,18 +64,41 @@ def upload(kind: str, name: str) -> actions.Upload:
     return actions.Upload(kind=kind, filename=f"{kind}.jpg", data=demo_image(kind, name))
 
 
-def applicant(name_en: str, name_zh: str, born: date, gender: str, nationality: str, passport: str,
-              program: str = "bachelor", enrollment: str = "R") -> dict[str, str]:
+def applicant(
+    name_en: str,
+    name_zh: str,
+    born: date,
+    gender: str,
+    nationality: str,
+    passport: str,
+    program: str = "bachelor",
+    enrollment: str = "R",
+) -> dict[str, str]:
     today = date.today()
     return {
-        "enrollment_status": enrollment, "name_zh": name_zh, "no_chinese_name": "" if name_zh else "1",
-        "name_en": name_en, "birth_date": born.strftime("%Y/%m/%d"), "passport_no": passport,
+        "enrollment_status": enrollment,
+        "name_zh": name_zh,
+        "no_chinese_name": "" if name_zh else "1",
+        "name_en": name_en,
+        "birth_date": born.strftime("%Y/%m/%d"),
+        "passport_no": passport,
         "passport_expiry": (today + timedelta(days=3 * 365)).strftime("%Y/%m/%d"),
-        "visa_issue_date": (today - timedelta(days=40)).strftime("%Y/%m/%d"), "gender": gender,
-        "marital_status": "single", "education": "senior_high" if program == "bachelor" else "bachelor",
-        "education_school": "", "department": "資訊管理學系", "program": program, "grade": "1",
-        "birthplace": nationality, "nationality": nationality, "addr_county": "臺北市", "addr_district": "大安區",
-        "addr_street": "羅斯福路四段", "addr_number": "1號", "phone": "0912345678", "email": "",
+        "visa_issue_date": (today - timedelta(days=40)).strftime("%Y/%m/%d"),
+        "gender": gender,
+        "marital_status": "single",
+        "education": "senior_high" if program == "bachelor" else "bachelor",
+        "education_school": "",
+        "department": "資訊管理學系",
+        "program": program,
+        "grade": "1",
+        "birthplace": nationality,
+        "nationality": nationality,
+        "addr_county": "臺北市",
+        "addr_district": "大安區",
+        "addr_street": "羅斯福路四段",
+        "addr_number": "1號",
+        "phone": "0912345678",
+        "email": "",
     }
 
 
@@ -73,41 +107,80 @@ STUDENTS = [
     ("foreign", applicant("STUDENT TWO", "", date(2000, 5, 2), "F", "JP", "TZ1234567")),
     ("foreign", applicant("STUDENT THREE", "", date(2001, 5, 3), "M", "VN", "C7654321", program="master")),
     ("foreign", applicant("ANNA SCHMIDT", "", date(2002, 1, 9), "F", "DE", "C01X00T47")),
-    ("overseas", applicant("TAN WEI LING", "陳慧玲", date(2003, 3, 30), "F", "SG", "K1234567", enrollment="A")),
+    (
+        "overseas",
+        applicant("TAN WEI LING", "陳慧玲", date(2003, 3, 30), "F", "SG", "K1234567", enrollment="A"),
+    ),
 ]
 
 SUBMITTER = {
-    "submitter_name": "測試人", "submitter_national_id": "A123456789", "submitter_phone": "02-23456789",
-    "submitter_email": "03734301@demo.example.edu.tw", "addr_county": "臺北市", "addr_district": "中正區",
-    "addr_street": "羅斯福路四段", "addr_number": "1號",
+    "submitter_name": "測試人",
+    "submitter_national_id": "A123456789",
+    "submitter_phone": "02-23456789",
+    "submitter_email": "03734301@demo.example.edu.tw",
+    "addr_county": "臺北市",
+    "addr_district": "中正區",
+    "addr_street": "羅斯福路四段",
+    "addr_number": "1號",
 }
 
 
 async def _actor(login_id: str) -> Actor | None:
-    acc = await Account.select(Account.id, Account.name, Account.is_main, Account.school).where(
-        Account.login_id == login_id).first()
+    acc = (
+        await Account.select(Account.id, Account.name, Account.is_main, Account.school)
+        .where(Account.login_id == login_id)
+        .first()
+    )
     if acc is None:
         return None
     school = await School.select(School.name).where(School.id == acc["school"]).first()
-    return Actor(kind="school", account_id=acc["id"], login_id=login_id, name=acc["name"], school_id=acc["school"],
-                 school_name=school["name"] if school else "", is_main=acc["is_main"])
+    return Actor(
+        kind="school",
+        account_id=acc["id"],
+        login_id=login_id,
+        name=acc["name"],
+        school_id=acc["school"],
+        school_name=school["name"] if school else "",
+        is_main=acc["is_main"],
+    )
 
 
-async def _group(actor: Actor, name: str, students: list[tuple[str, dict[str, str]]], *, members: int | None = None,
-                 complete: int | None = None, submit: bool = False) -> None:
+async def _group(
+    actor: Actor,
+    name: str,
+    students: list[tuple[str, dict[str, str]]],
+    *,
+    members: int | None = None,
+    complete: int | None = None,
+    submit: bool = False,
+) -> None:
     if await Application.exists().where((Application.school == actor.school_id) & (Application.name == name)):
         return
     app_id = await actions.create_draft(actor, terms_accepted=True)
-    await actions.save_submitter(actor, app_id, SUBMITTER | {"submitter_email": f"{actor.login_id}@demo.example.edu.tw"})
-    await actions.save_details(actor, app_id, {
-        "name": name, "member_count": str(members or len(students)), "pickup_method": "self", "station_code": "S01",
-    }, [upload("power_of_attorney", actor.school_name)])
+    await actions.save_submitter(
+        actor, app_id, SUBMITTER | {"submitter_email": f"{actor.login_id}@demo.example.edu.tw"}
+    )
+    await actions.save_details(
+        actor,
+        app_id,
+        {
+            "name": name,
+            "member_count": str(members or len(students)),
+            "pickup_method": "self",
+            "station_code": "S01",
+        },
+        [upload("power_of_attorney", actor.school_name)],
+    )
     done = len(students) if complete is None else complete
     for i, (identity, form) in enumerate(students):
         case_id = await actions.add_applicant(actor, app_id, identity)
         if i < done:
-            kinds = ["photo", "passport", "visa", "accommodation"] + (["placement_notice"] if identity == "overseas" else [])
-            await actions.save_applicant(actor, app_id, case_id, form, [upload(k, form["name_en"]) for k in kinds])
+            kinds = ["photo", "passport", "visa", "accommodation"] + (
+                ["placement_notice"] if identity == "overseas" else []
+            )
+            await actions.save_applicant(
+                actor, app_id, case_id, form, [upload(k, form["name_en"]) for k in kinds]
+            )
         else:
             # Half filled in, no documents yet: shows 未完成 and what is missing.
             partial = {k: form[k] for k in ("name_en", "birth_date", "gender", "nationality")}
@@ -118,7 +191,9 @@ async def _group(actor: Actor, name: str, students: list[tuple[str, dict[str, st
 
 async def _documents_for_older_demo_groups() -> None:
     """The dashboard's older demo groups (app.demo) get a power of attorney and each case a photo and passport."""
-    apps = await Application.select(Application.id, Application.name).where(Application.group_no.is_not_null())
+    apps = await Application.select(Application.id, Application.name).where(
+        Application.group_no.is_not_null()
+    )
     for a in apps:
         if await Attachment.exists().where(Attachment.application == a["id"]):
             continue
@@ -128,11 +203,19 @@ async def _documents_for_older_demo_groups() -> None:
             for k in ("photo", "passport", "visa", "accommodation")
         ]:
             image = uploads.check_image(demo_image(kind, who or "STUDENT"), f"{kind}.jpg")
-            await Attachment.insert(Attachment(
-                application=a["id"], case=case_id, kind=kind, original_name=image.original_name,
-                stored_name=uploads.store(image), content_type=image.content_type, size=len(image.data),
-                uploaded_by="demo", uploaded_at=actions.now(),
-            ))
+            await Attachment.insert(
+                Attachment(
+                    application=a["id"],
+                    case=case_id,
+                    kind=kind,
+                    original_name=image.original_name,
+                    stored_name=uploads.store(image),
+                    content_type=image.content_type,
+                    size=len(image.data),
+                    uploaded_by="demo",
+                    uploaded_at=actions.now(),
+                )
+            )
 
 
 async def load() -> None:

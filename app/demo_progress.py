@@ -55,18 +55,46 @@ def _image(text: str, seed: int) -> bytes:
 
 async def _file(app_id: int, case_id: int | None, kind: str, name: str, seed: int) -> None:
     image = uploads.check_image(_image(f"{kind} {name}", seed), f"{kind}.jpg")
-    await Attachment.insert(Attachment(
-        application=app_id, case=case_id, kind=kind, original_name=f"{kind}.jpg", stored_name=uploads.store(image),
-        content_type=image.content_type, size=len(image.data), uploaded_by="demo", uploaded_at=datetime.now(UTC),
-    ))
+    await Attachment.insert(
+        Attachment(
+            application=app_id,
+            case=case_id,
+            kind=kind,
+            original_name=f"{kind}.jpg",
+            stored_name=uploads.store(image),
+            content_type=image.content_type,
+            size=len(image.data),
+            uploaded_by="demo",
+            uploaded_at=datetime.now(UTC),
+        )
+    )
 
 
-async def _event(app_id: int, case_id: int | None, source: str, action: str, target: str, at: datetime, *,
-                 kind: str = "reviewer", label: str = "reviewer1 初審 王小明", comment: str = "") -> None:
-    await ReviewEvent.insert(ReviewEvent(
-        application=app_id, case=case_id, from_status=source, action=action, to_status=target, actor_kind=kind,
-        actor_label=label, comment=comment, created_at=at,
-    ))
+async def _event(
+    app_id: int,
+    case_id: int | None,
+    source: str,
+    action: str,
+    target: str,
+    at: datetime,
+    *,
+    kind: str = "reviewer",
+    label: str = "reviewer1 初審 王小明",
+    comment: str = "",
+) -> None:
+    await ReviewEvent.insert(
+        ReviewEvent(
+            application=app_id,
+            case=case_id,
+            from_status=source,
+            action=action,
+            to_status=target,
+            actor_kind=kind,
+            actor_label=label,
+            comment=comment,
+            created_at=at,
+        )
+    )
 
 
 async def load() -> None:
@@ -80,15 +108,35 @@ async def load() -> None:
         if await Application.exists().where(Application.group_no == gno):
             continue
         submitted = datetime.now(UTC) - timedelta(days=4 if fate != "permits" else 70)
-        group_status = S.SUPPLEMENT_FIRST if fate == "group_return" else (
-            S.GROUP_WITHDRAWN if fate == "group_withdrawn" else S.FIRST_REVIEW)
+        group_status = (
+            S.SUPPLEMENT_FIRST
+            if fate == "group_return"
+            else (S.GROUP_WITHDRAWN if fate == "group_withdrawn" else S.FIRST_REVIEW)
+        )
         app_row = Application(
-            group_no=gno, business_line="foreign", kind="first", name=name, member_count=len(statuses),
-            pickup_method="self", station_code="S01", school=account["school"], created_by=account["id"],
-            submitter_name=account["name"], submitter_national_id=account["national_id"] or "A123456789",
-            submitter_phone=account["phone"] or "0233669999", submitter_email=account["email"],
-            submitter_addr={"county": "臺北市", "district": "大安區", "street": "羅斯福路四段", "number": "1號"},
-            status=group_status, terms_accepted_at=submitted, submitted_at=submitted, created_at=submitted,
+            group_no=gno,
+            business_line="foreign",
+            kind="first",
+            name=name,
+            member_count=len(statuses),
+            pickup_method="self",
+            station_code="S01",
+            school=account["school"],
+            created_by=account["id"],
+            submitter_name=account["name"],
+            submitter_national_id=account["national_id"] or "A123456789",
+            submitter_phone=account["phone"] or "0233669999",
+            submitter_email=account["email"],
+            submitter_addr={
+                "county": "臺北市",
+                "district": "大安區",
+                "street": "羅斯福路四段",
+                "number": "1號",
+            },
+            status=group_status,
+            terms_accepted_at=submitted,
+            submitted_at=submitted,
+            created_at=submitted,
             updated_at=submitted,
         )
         await app_row.save()
@@ -98,50 +146,123 @@ async def load() -> None:
             zh, en, passport, born, gender, nat = PEOPLE[(seq + j) % len(PEOPLE)]
             permit = PERMITS[j] if fate == "permits" else None
             case = Case(
-                application=app_row.id, receipt_no=numbering.receipt_no(today, 93000 + (seq - 9300) * 10 + j + 1),
-                identity="foreign", status=status, enrollment_status="A" if permit else "R", name_zh=zh,
-                no_chinese_name=not zh, name_en=en, passport_no=f"{passport[:-1]}{seq % 10}", birth_date=born,
-                passport_expiry=date(today.year + 5, 1, 31), visa_issue_date=today - timedelta(days=120),
-                gender=gender, marital_status="single", education="senior_high", department="資訊工程學系",
-                program="bachelor", grade="1", birthplace=nat, nationality=nat, phone="0912345678",
-                email=f"{en.split()[0].lower()}@student.example.com", ui_no=permit[0] if permit else "",
+                application=app_row.id,
+                receipt_no=numbering.receipt_no(today, 93000 + (seq - 9300) * 10 + j + 1),
+                identity="foreign",
+                status=status,
+                enrollment_status="A" if permit else "R",
+                name_zh=zh,
+                no_chinese_name=not zh,
+                name_en=en,
+                passport_no=f"{passport[:-1]}{seq % 10}",
+                birth_date=born,
+                passport_expiry=date(today.year + 5, 1, 31),
+                visa_issue_date=today - timedelta(days=120),
+                gender=gender,
+                marital_status="single",
+                education="senior_high",
+                department="資訊工程學系",
+                program="bachelor",
+                grade="1",
+                birthplace=nat,
+                nationality=nat,
+                phone="0912345678",
+                email=f"{en.split()[0].lower()}@student.example.com",
+                ui_no=permit[0] if permit else "",
                 address={"county": "臺北市", "district": "大安區", "street": "羅斯福路四段", "number": "1號"},
-                complete=True, submitted_at=submitted, created_at=submitted, updated_at=submitted,
+                complete=True,
+                submitted_at=submitted,
+                created_at=submitted,
+                updated_at=submitted,
             )
             await case.save()
             case_ids.append(case.id)
-            await _event(app_row.id, case.id, S.DRAFT, "submit", S.FIRST_REVIEW, submitted, kind="school", label=clerk)
+            await _event(
+                app_row.id, case.id, S.DRAFT, "submit", S.FIRST_REVIEW, submitted, kind="school", label=clerk
+            )
             for k, kind in enumerate(("photo", "passport", "visa", "accommodation")):
                 await _file(app_row.id, case.id, kind, en, seq + j + k)
             one_day_ago = datetime.now(UTC) - timedelta(days=1)
             if status == S.SUPPLEMENT_FIRST and fate == "case_return":
-                await _event(app_row.id, case.id, S.FIRST_REVIEW, "return_for_supplement", status, one_day_ago,
-                             comment=RETURN_COMMENT)
+                await _event(
+                    app_row.id,
+                    case.id,
+                    S.FIRST_REVIEW,
+                    "return_for_supplement",
+                    status,
+                    one_day_ago,
+                    comment=RETURN_COMMENT,
+                )
             elif status == S.SECOND_REVIEW:
-                await _event(app_row.id, case.id, S.FIRST_REVIEW, "pass_first_review", status,
-                             submitted + timedelta(days=2))
+                await _event(
+                    app_row.id,
+                    case.id,
+                    S.FIRST_REVIEW,
+                    "pass_first_review",
+                    status,
+                    submitted + timedelta(days=2),
+                )
             elif status == S.WITHDRAWN:
-                await _event(app_row.id, case.id, S.FIRST_REVIEW, "withdraw", status, one_day_ago, kind="school",
-                             label=clerk)
+                await _event(
+                    app_row.id,
+                    case.id,
+                    S.FIRST_REVIEW,
+                    "withdraw",
+                    status,
+                    one_day_ago,
+                    kind="school",
+                    label=clerk,
+                )
             elif status == S.ISSUED and permit:
                 await _issued(app_row.id, case.id, account["school"], case.receipt_no, permit, submitted)
         at = datetime.now(UTC) - timedelta(hours=20)
         if fate == "group_return":
-            await _event(app_row.id, None, S.FIRST_REVIEW, "return_group_for_supplement", S.SUPPLEMENT_FIRST, at,
-                         comment=GROUP_COMMENT)
+            await _event(
+                app_row.id,
+                None,
+                S.FIRST_REVIEW,
+                "return_group_for_supplement",
+                S.SUPPLEMENT_FIRST,
+                at,
+                comment=GROUP_COMMENT,
+            )
             for cid in case_ids:
-                await _event(app_row.id, cid, S.FIRST_REVIEW, "return_group_for_supplement", S.SUPPLEMENT_FIRST, at,
-                             comment=GROUP_COMMENT)
+                await _event(
+                    app_row.id,
+                    cid,
+                    S.FIRST_REVIEW,
+                    "return_group_for_supplement",
+                    S.SUPPLEMENT_FIRST,
+                    at,
+                    comment=GROUP_COMMENT,
+                )
         elif fate == "group_withdrawn":
-            await _event(app_row.id, None, S.FIRST_REVIEW, "withdraw_group", S.GROUP_WITHDRAWN, at, kind="school",
-                         label=clerk)
+            await _event(
+                app_row.id,
+                None,
+                S.FIRST_REVIEW,
+                "withdraw_group",
+                S.GROUP_WITHDRAWN,
+                at,
+                kind="school",
+                label=clerk,
+            )
             for cid in case_ids:
-                await _event(app_row.id, cid, S.FIRST_REVIEW, "withdraw_group", S.GROUP_WITHDRAWN, at, kind="school",
-                             label=clerk)
+                await _event(
+                    app_row.id,
+                    cid,
+                    S.FIRST_REVIEW,
+                    "withdraw_group",
+                    S.GROUP_WITHDRAWN,
+                    at,
+                    kind="school",
+                    label=clerk,
+                )
 
 
-async def _issued(app_id: int, case_id: int, school_id: int, receipt_no: str, permit: tuple[str, int],
-                  submitted: datetime) -> None:
+async def _issued(
+    app_id: int, case_id: int, school_id: int, receipt_no: str, permit: tuple[str, int], submitted: datetime
+) -> None:
     """The history of a paid case with its six-month e-certificate (a Permit row, as payment issues it)."""
     ui_no, days = permit
     issued_on = date.today() - timedelta(days=days)
@@ -156,14 +277,37 @@ async def _issued(app_id: int, case_id: int, school_id: int, receipt_no: str, pe
         (S.PAID, "issue_e_certificate", S.ISSUED, paid_at),
     ):
         system = action in ("record_payment", "issue_e_certificate")
-        await _event(app_id, case_id, source, action, target, at, kind="system" if system else "reviewer",
-                     label="線上繳費" if system else "reviewer2 複審 李美華")
+        await _event(
+            app_id,
+            case_id,
+            source,
+            action,
+            target,
+            at,
+            kind="system" if system else "reviewer",
+            label="線上繳費" if system else "reviewer2 複審 李美華",
+        )
     order = f"DEMO{receipt_no}"
     if not await Payment.exists().where(Payment.order_no == order):
-        p = Payment(order_no=order, school=school_id, amount=1000, status="paid", created_at=paid_at,
-                    expires_at=paid_at, paid_at=paid_at)
+        p = Payment(
+            order_no=order,
+            school=school_id,
+            amount=1000,
+            status="paid",
+            created_at=paid_at,
+            expires_at=paid_at,
+            paid_at=paid_at,
+        )
         await p.save()
-        await Permit.insert(Permit(
-            permit_no=f"E{receipt_no}", case=case_id, application=app_id, payment=p.id, issued_on=issued_on,
-            expires_on=expires_on, content={"ui_no": ui_no, "receipt_no": receipt_no}, created_at=paid_at,
-        ))
+        await Permit.insert(
+            Permit(
+                permit_no=f"E{receipt_no}",
+                case=case_id,
+                application=app_id,
+                payment=p.id,
+                issued_on=issued_on,
+                expires_on=expires_on,
+                content={"ui_no": ui_no, "receipt_no": receipt_no},
+                created_at=paid_at,
+            )
+        )

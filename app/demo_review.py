@@ -45,30 +45,71 @@ PEOPLE = [
 # history: actions after submit, as (action, from, to, comment, days ago)
 GROUPS = [
     (9101, "2026 春季外生（逾期示範）", "03734301", 12, [S.FIRST_REVIEW, S.FIRST_REVIEW, S.FIRST_REVIEW], []),
-    (9102, "2026 補正回覆", "03734301", 9, [S.FIRST_REVIEW], [
-        ("return_for_supplement", S.FIRST_REVIEW, S.SUPPLEMENT_FIRST, "居留地址證明文件已過期，請重新上傳。", 6),
-        ("resubmit", S.SUPPLEMENT_FIRST, S.FIRST_REVIEW, "", 2),
-    ]),
-    (9103, "2026 交換生第二批", "03734302", 7, [S.SECOND_REVIEW, S.SECOND_REVIEW], [
-        ("pass_first_review", S.FIRST_REVIEW, S.SECOND_REVIEW, "", 4),
-    ]),
-    (9104, "2026 學位生製證", "03734301", 20, [S.CARD_PRODUCTION, S.CARD_PRODUCTION], [
-        ("pass_first_review", S.FIRST_REVIEW, S.SECOND_REVIEW, "", 17),
-        ("approve", S.SECOND_REVIEW, S.AWAITING_PAYMENT, "", 14),
-        ("record_payment", S.AWAITING_PAYMENT, S.PAID, "", 10),
-        ("await_card", S.PAID, S.CARD_PRODUCTION, "", 10),
-    ]),
-    (9105, "2026 領證示範", "03734301", 25, [S.CARD_READY], [
-        ("pass_first_review", S.FIRST_REVIEW, S.SECOND_REVIEW, "", 22),
-        ("approve", S.SECOND_REVIEW, S.AWAITING_PAYMENT, "", 20),
-        ("record_payment", S.AWAITING_PAYMENT, S.PAID, "", 18),
-        ("await_card", S.PAID, S.CARD_PRODUCTION, "", 18),
-        ("card_made", S.CARD_PRODUCTION, S.CARD_READY, "", 3),
-    ]),
-    (9106, "2026 不核准示範", "03734301", 15, [S.REJECTED], [
-        ("pass_first_review", S.FIRST_REVIEW, S.SECOND_REVIEW, "", 12),
-        ("reject", S.SECOND_REVIEW, S.REJECTED, "就學證明與申請資格不符。", 8),
-    ]),
+    (
+        9102,
+        "2026 補正回覆",
+        "03734301",
+        9,
+        [S.FIRST_REVIEW],
+        [
+            (
+                "return_for_supplement",
+                S.FIRST_REVIEW,
+                S.SUPPLEMENT_FIRST,
+                "居留地址證明文件已過期，請重新上傳。",
+                6,
+            ),
+            ("resubmit", S.SUPPLEMENT_FIRST, S.FIRST_REVIEW, "", 2),
+        ],
+    ),
+    (
+        9103,
+        "2026 交換生第二批",
+        "03734302",
+        7,
+        [S.SECOND_REVIEW, S.SECOND_REVIEW],
+        [
+            ("pass_first_review", S.FIRST_REVIEW, S.SECOND_REVIEW, "", 4),
+        ],
+    ),
+    (
+        9104,
+        "2026 學位生製證",
+        "03734301",
+        20,
+        [S.CARD_PRODUCTION, S.CARD_PRODUCTION],
+        [
+            ("pass_first_review", S.FIRST_REVIEW, S.SECOND_REVIEW, "", 17),
+            ("approve", S.SECOND_REVIEW, S.AWAITING_PAYMENT, "", 14),
+            ("record_payment", S.AWAITING_PAYMENT, S.PAID, "", 10),
+            ("await_card", S.PAID, S.CARD_PRODUCTION, "", 10),
+        ],
+    ),
+    (
+        9105,
+        "2026 領證示範",
+        "03734301",
+        25,
+        [S.CARD_READY],
+        [
+            ("pass_first_review", S.FIRST_REVIEW, S.SECOND_REVIEW, "", 22),
+            ("approve", S.SECOND_REVIEW, S.AWAITING_PAYMENT, "", 20),
+            ("record_payment", S.AWAITING_PAYMENT, S.PAID, "", 18),
+            ("await_card", S.PAID, S.CARD_PRODUCTION, "", 18),
+            ("card_made", S.CARD_PRODUCTION, S.CARD_READY, "", 3),
+        ],
+    ),
+    (
+        9106,
+        "2026 不核准示範",
+        "03734301",
+        15,
+        [S.REJECTED],
+        [
+            ("pass_first_review", S.FIRST_REVIEW, S.SECOND_REVIEW, "", 12),
+            ("reject", S.SECOND_REVIEW, S.REJECTED, "就學證明與申請資格不符。", 8),
+        ],
+    ),
 ]
 RECEIPTED = {9104: "115000009104", 9105: "115000009105"}
 
@@ -80,14 +121,24 @@ async def _reviewers() -> None:
             user_id = rows[0]["id"]
         else:
             user = await BaseUser.create_user(
-                username=username, password=DEMO_PASSWORD, email=f"{username}@nia.example.gov.tw",
-                active=True, admin=True, superuser=superuser, first_name=display,
+                username=username,
+                password=DEMO_PASSWORD,
+                email=f"{username}@nia.example.gov.tw",
+                active=True,
+                admin=True,
+                superuser=superuser,
+                first_name=display,
             )
             user_id = user.id
         if not await ReviewerProfile.exists().where(ReviewerProfile.user == user_id):
-            await ReviewerProfile.insert(ReviewerProfile(
-                user=user_id, role=role.value, display_name=display, created_at=datetime.now(UTC),
-            ))
+            await ReviewerProfile.insert(
+                ReviewerProfile(
+                    user=user_id,
+                    role=role.value,
+                    display_name=display,
+                    created_at=datetime.now(UTC),
+                )
+            )
 
 
 async def _groups() -> None:
@@ -99,57 +150,124 @@ async def _groups() -> None:
         if await Application.exists().where(Application.group_no == gno):
             receipt_seq += len(statuses)
             continue
-        acc = (await Account.select(Account.id, Account.school, Account.name, Account.email)
-               .where(Account.login_id == login_id))[0]
+        acc = (
+            await Account.select(Account.id, Account.school, Account.name, Account.email).where(
+                Account.login_id == login_id
+            )
+        )[0]
         submitted = now - timedelta(days=days_ago)
         app_row = Application(
-            group_no=gno, business_line="foreign", kind="first", name=name, member_count=len(statuses),
-            pickup_method="self", station_code="S01", school=acc["school"], created_by=acc["id"],
-            submitter_name=acc["name"], submitter_national_id="A123456789", submitter_phone="0233669999",
-            submitter_email=acc["email"], status=S.FIRST_REVIEW, terms_accepted_at=submitted,
-            submitted_at=submitted, created_at=submitted, updated_at=submitted,
+            group_no=gno,
+            business_line="foreign",
+            kind="first",
+            name=name,
+            member_count=len(statuses),
+            pickup_method="self",
+            station_code="S01",
+            school=acc["school"],
+            created_by=acc["id"],
+            submitter_name=acc["name"],
+            submitter_national_id="A123456789",
+            submitter_phone="0233669999",
+            submitter_email=acc["email"],
+            status=S.FIRST_REVIEW,
+            terms_accepted_at=submitted,
+            submitted_at=submitted,
+            created_at=submitted,
+            updated_at=submitted,
         )
         await app_row.save()
         for j, status in enumerate(statuses):
             receipt_seq += 1
             name_en, name_zh, passport, born, gender, nat = PEOPLE[(seq + j) % len(PEOPLE)]
             case = Case(
-                application=app_row.id, receipt_no=numbering.receipt_no(today, receipt_seq), identity="foreign",
-                status=status, enrollment_status="R", name_en=name_en, name_zh=name_zh,
-                no_chinese_name=not name_zh, passport_no=passport, birth_date=born, gender=gender,
-                nationality=nat, birthplace=nat, passport_expiry=date(2030, 12, 31), education="大學",
-                education_school="國立臺灣大學", department="資訊工程學系", program="學士班", grade="1",
-                phone="0912345678", email=f"{passport.lower()}@student.example.com",
+                application=app_row.id,
+                receipt_no=numbering.receipt_no(today, receipt_seq),
+                identity="foreign",
+                status=status,
+                enrollment_status="R",
+                name_en=name_en,
+                name_zh=name_zh,
+                no_chinese_name=not name_zh,
+                passport_no=passport,
+                birth_date=born,
+                gender=gender,
+                nationality=nat,
+                birthplace=nat,
+                passport_expiry=date(2030, 12, 31),
+                education="大學",
+                education_school="國立臺灣大學",
+                department="資訊工程學系",
+                program="學士班",
+                grade="1",
+                phone="0912345678",
+                email=f"{passport.lower()}@student.example.com",
                 address={"county": "臺北市", "district": "大安區", "street": "羅斯福路四段", "number": "1號"},
-                complete=True, submitted_at=submitted, created_at=submitted, updated_at=submitted,
+                complete=True,
+                submitted_at=submitted,
+                created_at=submitted,
+                updated_at=submitted,
             )
             await case.save()
             for action, src, dst, comment, ago in history:
-                await ReviewEvent.insert(ReviewEvent(
-                    application=app_row.id, case=case.id, from_status=src, action=action, to_status=dst,
-                    actor_kind="school" if action == "resubmit" else "system" if action in (
-                        "record_payment", "await_card") else "reviewer",
-                    actor_label={"resubmit": login_id, "record_payment": "system", "await_card": "system",
-                                 "approve": "reviewer2 複審 李美華", "reject": "reviewer2 複審 李美華"}.get(
-                        action, "reviewer1 初審 王小明"),
-                    comment=comment, reply="已重新上傳。" if action == "resubmit" else "",
-                    created_at=now - timedelta(days=ago),
-                ))
+                await ReviewEvent.insert(
+                    ReviewEvent(
+                        application=app_row.id,
+                        case=case.id,
+                        from_status=src,
+                        action=action,
+                        to_status=dst,
+                        actor_kind="school"
+                        if action == "resubmit"
+                        else "system"
+                        if action in ("record_payment", "await_card")
+                        else "reviewer",
+                        actor_label={
+                            "resubmit": login_id,
+                            "record_payment": "system",
+                            "await_card": "system",
+                            "approve": "reviewer2 複審 李美華",
+                            "reject": "reviewer2 複審 李美華",
+                        }.get(action, "reviewer1 初審 王小明"),
+                        comment=comment,
+                        reply="已重新上傳。" if action == "resubmit" else "",
+                        created_at=now - timedelta(days=ago),
+                    )
+                )
         if seq in RECEIPTED:
             await _receipt(app_row.id, acc["school"], gno, RECEIPTED[seq], len(statuses), now)
 
 
-async def _receipt(application_id: int, school_id: int, gno: str, receipt_no: str, persons: int,
-                   now: datetime) -> None:
-    payment = Payment(order_no=f"DEMO{receipt_no}", school=school_id, amount=1000 * persons, status="paid",
-                      created_at=now - timedelta(days=10), expires_at=now - timedelta(days=9),
-                      paid_at=now - timedelta(days=10), method="card")
+async def _receipt(
+    application_id: int, school_id: int, gno: str, receipt_no: str, persons: int, now: datetime
+) -> None:
+    payment = Payment(
+        order_no=f"DEMO{receipt_no}",
+        school=school_id,
+        amount=1000 * persons,
+        status="paid",
+        created_at=now - timedelta(days=10),
+        expires_at=now - timedelta(days=9),
+        paid_at=now - timedelta(days=10),
+        method="card",
+    )
     await payment.save()
-    await Receipt.insert(Receipt(
-        receipt_no=receipt_no, payment=payment.id, application=application_id, group_no=gno, payer=gno,
-        item_code="1", item_name="證照費", purpose="居留證", amount=1000 * persons,
-        amount_words=f"{persons}仟元整", issued_on=(now - timedelta(days=10)).date(), created_at=now,
-    ))
+    await Receipt.insert(
+        Receipt(
+            receipt_no=receipt_no,
+            payment=payment.id,
+            application=application_id,
+            group_no=gno,
+            payer=gno,
+            item_code="1",
+            item_name="證照費",
+            purpose="居留證",
+            amount=1000 * persons,
+            amount_words=f"{persons}仟元整",
+            issued_on=(now - timedelta(days=10)).date(),
+            created_at=now,
+        )
+    )
 
 
 async def load() -> None:

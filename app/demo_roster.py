@@ -10,9 +10,18 @@ from app.domain import roster as rules
 from tables.tables import Account, RosterEntry, School
 
 SEED_STUDENT = {
-    "name_zh": "外生一", "name_en": "STUDENT ONE", "birth_date": date(1988, 2, 2), "category": "FG",
-    "nationality": "LS", "gender": "F", "national_id": "A123456789", "passport_no": "MM214587",
-    "qualification": "FOREIGN", "program": "A", "grade": "1", "status": "R",
+    "name_zh": "外生一",
+    "name_en": "STUDENT ONE",
+    "birth_date": date(1988, 2, 2),
+    "category": "FG",
+    "nationality": "LS",
+    "gender": "F",
+    "national_id": "A123456789",
+    "passport_no": "MM214587",
+    "qualification": "FOREIGN",
+    "program": "A",
+    "grade": "1",
+    "status": "R",
 }
 
 # (category, status, zh name, English name, birth date, nationality, gender, qualification, program, grade)
@@ -31,29 +40,55 @@ STUDENTS = [
 ]
 
 
-async def _school_rows(school_id: int, account_id: int | None, prefix: str, year: int, semester: int,
-                       with_seed_student: bool) -> int:
+async def _school_rows(
+    school_id: int, account_id: int | None, prefix: str, year: int, semester: int, with_seed_student: bool
+) -> int:
     rows = []
-    for i, (category, status, zh, en, born, nat, gender, qual, program, grade) in enumerate(STUDENTS, start=1):
-        rows.append({
-            "name_zh": zh, "name_en": en, "birth_date": born, "category": category, "nationality": nat,
-            "gender": gender, "national_id": "", "passport_no": f"{prefix}{i:06d}", "qualification": qual,
-            "program": program, "grade": grade, "status": status,
-        })
+    for i, (category, status, zh, en, born, nat, gender, qual, program, grade) in enumerate(
+        STUDENTS, start=1
+    ):
+        rows.append(
+            {
+                "name_zh": zh,
+                "name_en": en,
+                "birth_date": born,
+                "category": category,
+                "nationality": nat,
+                "gender": gender,
+                "national_id": "",
+                "passport_no": f"{prefix}{i:06d}",
+                "qualification": qual,
+                "program": program,
+                "grade": grade,
+                "status": status,
+            }
+        )
     if with_seed_student:
         rows.append(dict(SEED_STUDENT))
     have = {
-        r["passport_no"] for r in await RosterEntry.select(RosterEntry.passport_no).where(
-            (RosterEntry.school == school_id) & (RosterEntry.year == year) & (RosterEntry.semester == semester)
+        r["passport_no"]
+        for r in await RosterEntry.select(RosterEntry.passport_no).where(
+            (RosterEntry.school == school_id)
+            & (RosterEntry.year == year)
+            & (RosterEntry.semester == semester)
         )
     }
     t = datetime.now(UTC)
     new = [
         RosterEntry(
-            school=school_id, year=year, semester=semester, name_en_norm=rules.normalise_name_en(r["name_en"]),
-            created_by=account_id, updated_by=account_id, created_at=t, updated_at=t, version=1, **r,
+            school=school_id,
+            year=year,
+            semester=semester,
+            name_en_norm=rules.normalise_name_en(r["name_en"]),
+            created_by=account_id,
+            updated_by=account_id,
+            created_at=t,
+            updated_at=t,
+            version=1,
+            **r,
         )
-        for r in rows if r["passport_no"] not in have
+        for r in rows
+        if r["passport_no"] not in have
     ]
     if new:
         await RosterEntry.insert(*new)
@@ -71,9 +106,19 @@ async def load_demo_roster(today: date | None = None) -> int:
         school = await School.select(School.id).where(School.business_no == spec["business_no"]).first()
         if school is None:
             continue
-        main = await Account.select(Account.id).where(
-            (Account.school == school["id"]) & (Account.is_main == True)  # noqa: E712
-        ).first()
-        added += await _school_rows(school["id"], main["id"] if main else None, f"D{index + 1}", year, semester,
-                                    with_seed_student=index == 0)
+        main = (
+            await Account.select(Account.id)
+            .where(
+                (Account.school == school["id"]) & (Account.is_main == True)  # noqa: E712
+            )
+            .first()
+        )
+        added += await _school_rows(
+            school["id"],
+            main["id"] if main else None,
+            f"D{index + 1}",
+            year,
+            semester,
+            with_seed_student=index == 0,
+        )
     return added

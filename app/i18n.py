@@ -149,4 +149,3 @@ def country_name(code: str) -> str:
     if not code:
         return ""
     return babel_locale().territories.get(code, code)
-

@@ -107,7 +107,11 @@ def create_app() -> Litestar:
             header_name=CSRF_HEADER,
             cookie_secure=settings.cookie_secure,
             cookie_samesite="strict",
-            exclude=["/admin", "/static", "^/payment/notify$"],  # the gateway's notification is signed instead
+            exclude=[
+                "/admin",
+                "/static",
+                "^/payment/notify$",
+            ],  # the gateway's notification is signed instead
         ),
         middleware=[
             DefineMiddleware(LocaleMiddleware),

@@ -60,7 +60,9 @@ class SandboxOrder:
 
 
 class Gateway:
-    def __init__(self, secret: str, merchant_id: str, notify_transport: httpx.AsyncBaseTransport | None = None):
+    def __init__(
+        self, secret: str, merchant_id: str, notify_transport: httpx.AsyncBaseTransport | None = None
+    ):
         self.secret = secret
         self.merchant_id = merchant_id
         self.notify_transport = notify_transport
@@ -118,8 +120,12 @@ button{{margin-top:1.2rem;font-size:1.05rem;padding:.5rem 1.5rem;background:#1f6
 .err{{color:#a4161a;font-weight:bold}}
 </style></head>
 <body><header>SANDBOX 測試金流閘道 Payment gateway (sandbox)</header><main>{body}</main></body></html>"""
-    return Response(content=doc, media_type=MediaType.HTML, status_code=status_code,
-                    headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"})
+    return Response(
+        content=doc,
+        media_type=MediaType.HTML,
+        status_code=status_code,
+        headers={"Cache-Control": "no-store", "Referrer-Policy": "no-referrer"},
+    )
 
 
 def _luhn(number: str) -> bool:
@@ -134,9 +140,14 @@ def _luhn(number: str) -> bool:
     return total % 10 == 0
 
 
-def create_gateway(secret: str | None = None, merchant_id: str | None = None,
-                   notify_transport: httpx.AsyncBaseTransport | None = None) -> Litestar:
-    gw = Gateway(secret or settings.payment_secret, merchant_id or settings.payment_merchant_id, notify_transport)
+def create_gateway(
+    secret: str | None = None,
+    merchant_id: str | None = None,
+    notify_transport: httpx.AsyncBaseTransport | None = None,
+) -> Litestar:
+    gw = Gateway(
+        secret or settings.payment_secret, merchant_id or settings.payment_merchant_id, notify_transport
+    )
 
     @get("/pay", sync_to_thread=False)
     def pay_page(request: Request) -> Response:
@@ -145,14 +156,21 @@ def create_gateway(secret: str | None = None, merchant_id: str | None = None,
             pay.verify(fields, gw.secret)
         except pay.InvalidMessage as exc:
             log.warning("order refused: %s", exc.reason)
-            return _page("Refused", f"<p class='err'>訂單簽章無效 Invalid order ({html.escape(exc.reason)})</p>", 400)
+            return _page(
+                "Refused", f"<p class='err'>訂單簽章無效 Invalid order ({html.escape(exc.reason)})</p>", 400
+            )
         if fields.get("merchant_id") != gw.merchant_id:
             return _page("Refused", "<p class='err'>Unknown merchant</p>", 400)
         try:
             order = SandboxOrder(
-                order_no=fields["order_no"], amount=int(fields["amount"]), currency=fields["currency"],
-                method=fields["method"], description=fields.get("description", ""), return_url=fields["return_url"],
-                notify_url=fields["notify_url"], expires=int(fields["expires"]),
+                order_no=fields["order_no"],
+                amount=int(fields["amount"]),
+                currency=fields["currency"],
+                method=fields["method"],
+                description=fields.get("description", ""),
+                return_url=fields["return_url"],
+                notify_url=fields["notify_url"],
+                expires=int(fields["expires"]),
             )
         except (KeyError, ValueError):
             return _page("Refused", "<p class='err'>Malformed order</p>", 400)
@@ -169,10 +187,15 @@ def create_gateway(secret: str | None = None, merchant_id: str | None = None,
         status = gw.status_of(order)
         if status != pay.PENDING:
             return Redirect(path=order.return_url, status_code=303)
-        cards = "".join(f"<li><code>{c[:4]} {c[4:8]} {c[8:12]} {c[12:]}</code> {html.escape(t)}</li>"
-                        for c, t in TEST_CARDS)
-        method = "國際信用卡網路繳費 International credit card" if order.method == "card" else \
-            "E政府繳費平台 E-Government payment platform"
+        cards = "".join(
+            f"<li><code>{c[:4]} {c[4:8]} {c[8:12]} {c[12:]}</code> {html.escape(t)}</li>"
+            for c, t in TEST_CARDS
+        )
+        method = (
+            "國際信用卡網路繳費 International credit card"
+            if order.method == "card"
+            else "E政府繳費平台 E-Government payment platform"
+        )
         body = f"""
 <h1>付款 Payment</h1>
 <dl><dt>特約商店 Merchant</dt><dd>{html.escape(gw.merchant_id)}</dd>
@@ -199,15 +222,22 @@ def create_gateway(secret: str | None = None, merchant_id: str | None = None,
         form = await request.form()
         card = "".join(ch for ch in str(form.get("card_number", "")) if ch.isdigit())
         if len(card) < 12 or not _luhn(card):
-            return _page("Card refused", "<p class='err'>卡號無效 Invalid card number</p>"
-                         "<p><a href='javascript:history.back()'>返回 Back</a></p>", 400)
+            return _page(
+                "Card refused",
+                "<p class='err'>卡號無效 Invalid card number</p>"
+                "<p><a href='javascript:history.back()'>返回 Back</a></p>",
+                400,
+            )
         lost = False
         if card == CARD_SUCCESS:
             order.status, order.message = pay.PAID, "approved"
         elif card == CARD_TIMEOUT:
             order.status, order.message, lost = pay.PAID, "approved (notification lost)", True
         else:
-            order.status, order.message = pay.FAILED, "declined" if card == CARD_DECLINED else "declined: not a test card"
+            order.status, order.message = (
+                pay.FAILED,
+                "declined" if card == CARD_DECLINED else "declined: not a test card",
+            )
         if order.status == pay.PAID:
             order.txn_id = "SBX" + secrets.token_hex(8).upper()
             order.paid_at = datetime.now(UTC).isoformat(timespec="seconds")
@@ -228,13 +258,22 @@ def create_gateway(secret: str | None = None, merchant_id: str | None = None,
         if fields.get("merchant_id") != gw.merchant_id:
             return Response(content={"error": "unknown merchant"}, status_code=403)
         order = gw.orders.get(fields.get("order_no", ""))
-        answer: dict[str, Any] = {"merchant_id": gw.merchant_id, "order_no": fields.get("order_no", ""),
-                                  "timestamp": int(time.time())}
+        answer: dict[str, Any] = {
+            "merchant_id": gw.merchant_id,
+            "order_no": fields.get("order_no", ""),
+            "timestamp": int(time.time()),
+        }
         if order is None:
             answer["status"] = pay.UNKNOWN
         else:
-            answer.update(status=gw.status_of(order), amount=order.amount, currency=order.currency,
-                          txn_id=order.txn_id, paid_at=order.paid_at, message=order.message)
+            answer.update(
+                status=gw.status_of(order),
+                amount=order.amount,
+                currency=order.currency,
+                txn_id=order.txn_id,
+                paid_at=order.paid_at,
+                message=order.message,
+            )
         log.info("query %s -> %s", answer["order_no"], answer["status"])
         return Response(content=pay.signed(answer, gw.secret), headers={"Cache-Control": "no-store"})
 
@@ -251,20 +290,31 @@ def create_gateway(secret: str | None = None, merchant_id: str | None = None,
         order_no = fields.get("order_no", "")
         order = gw.orders.get(order_no)
         if order is None:  # never seen: keep a tombstone so the order can never be paid later
-            order = gw.orders[order_no] = SandboxOrder(order_no, 0, "TWD", "", "", "", "", 0, status=pay.EXPIRED,
-                                                       message="cancelled by the merchant")
+            order = gw.orders[order_no] = SandboxOrder(
+                order_no, 0, "TWD", "", "", "", "", 0, status=pay.EXPIRED, message="cancelled by the merchant"
+            )
         elif gw.status_of(order) == pay.PENDING:
             order.status, order.message = pay.EXPIRED, "cancelled by the merchant"
         log.info("cancel %s -> %s", order_no, gw.status_of(order))
-        answer = {"merchant_id": gw.merchant_id, "order_no": order_no, "timestamp": int(time.time()),
-                  "status": gw.status_of(order), "amount": order.amount or "", "currency": order.currency,
-                  "txn_id": order.txn_id, "paid_at": order.paid_at, "message": order.message}
+        answer = {
+            "merchant_id": gw.merchant_id,
+            "order_no": order_no,
+            "timestamp": int(time.time()),
+            "status": gw.status_of(order),
+            "amount": order.amount or "",
+            "currency": order.currency,
+            "txn_id": order.txn_id,
+            "paid_at": order.paid_at,
+            "message": order.message,
+        }
         return Response(content=pay.signed(answer, gw.secret), headers={"Cache-Control": "no-store"})
 
     @get("/health", sync_to_thread=False)
     def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    app = Litestar(route_handlers=[pay_page, pay_submit, query, cancel, health], openapi_config=None, debug=False)
+    app = Litestar(
+        route_handlers=[pay_page, pay_submit, query, cancel, health], openapi_config=None, debug=False
+    )
     app.state.gateway = gw
     return app

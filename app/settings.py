@@ -28,7 +28,9 @@ DEV_PAYMENT_SECRET = "dev-only-payment-secret-change-me"  # noqa: S105 - refused
 def _payment_secret(app_env: str) -> str:
     secret = os.environ.get("PAYMENT_SECRET", "")
     if app_env == "production" and (not secret or secret == DEV_PAYMENT_SECRET or len(secret) < 32):
-        raise RuntimeError("PAYMENT_SECRET (32+ characters, shared with the payment gateway) must be set in production")
+        raise RuntimeError(
+            "PAYMENT_SECRET (32+ characters, shared with the payment gateway) must be set in production"
+        )
     return secret or DEV_PAYMENT_SECRET
 
 
@@ -62,17 +64,21 @@ def _mfa_key(app_env: str, secret_key: str) -> str:
         except ValueError:
             valid = False
         if not valid:
-            raise RuntimeError("MFA_ENCRYPTION_KEY must be a Fernet key: 32 bytes, URL-safe base64 (44 characters)")
+            raise RuntimeError(
+                "MFA_ENCRYPTION_KEY must be a Fernet key: 32 bytes, URL-safe base64 (44 characters)"
+            )
         return raw
     if app_env == "production":
-        raise RuntimeError("MFA_ENCRYPTION_KEY must be set when APP_ENV=production "
-                           "(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')")
+        raise RuntimeError(
+            "MFA_ENCRYPTION_KEY must be set when APP_ENV=production "
+            "(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
+        )
     from cryptography.hazmat.primitives import hashes
     from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"arc-online mfa totp secrets").derive(
-        secret_key.encode()
-    )
+    derived = HKDF(
+        algorithm=hashes.SHA256(), length=32, salt=None, info=b"arc-online mfa totp secrets"
+    ).derive(secret_key.encode())
     return base64.urlsafe_b64encode(derived).decode()
 
 
@@ -126,7 +132,9 @@ def load_settings() -> Settings:
     var_dir = Path(os.environ.get("VAR_DIR", str(ROOT / "var"))).resolve()
     fixed = os.environ.get("CAPTCHA_FIXED_ANSWER", "").strip() or None
     if fixed and app_env == "production":
-        raise RuntimeError("CAPTCHA_FIXED_ANSWER is for automated tests only and refused when APP_ENV=production")
+        raise RuntimeError(
+            "CAPTCHA_FIXED_ANSWER is for automated tests only and refused when APP_ENV=production"
+        )
     secret_key = _secret_key(var_dir, app_env)
     return Settings(
         app_env=app_env,

@@ -109,7 +109,11 @@ class PooledSQLiteEngine(SQLiteEngine):
             log.warning("closing a pooled SQLite connection failed", exc_info=True)
 
     async def _run_in_existing_connection(
-        self, connection: Any, query: str, args: list[Any] | None = None, query_type: str = "generic",
+        self,
+        connection: Any,
+        query: str,
+        args: list[Any] | None = None,
+        query_type: str = "generic",
         table: Any = None,
     ) -> Any:
         if not isinstance(connection, _Kept) or (query_type == "insert" and not _RETURNING):

@@ -101,10 +101,14 @@ def make_file(path: Path, rows: int) -> None:
     body += [row_xml(n, values) for n, values in enumerate(_rows(rows), start=2)]
     ns = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
     rel = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-    sheet = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet {ns}>'
-             f'<dimension ref="A1:L{rows + 1}"/><sheetData>{"".join(body)}</sheetData></worksheet>')
-    shared = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst {ns} count="{len(strings)}" '
-              f'uniqueCount="{len(strings)}">' + "".join(f"<si><t>{escape(t)}</t></si>" for t in strings) + "</sst>")
+    sheet = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet {ns}>'
+        f'<dimension ref="A1:L{rows + 1}"/><sheetData>{"".join(body)}</sheetData></worksheet>'
+    )
+    shared = (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst {ns} count="{len(strings)}" '
+        f'uniqueCount="{len(strings)}">' + "".join(f"<si><t>{escape(t)}</t></si>" for t in strings) + "</sst>"
+    )
     parts = {
         "[Content_Types].xml": (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
@@ -116,19 +120,23 @@ def make_file(path: Path, rows: int) -> None:
             '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
             'officedocument.spreadsheetml.worksheet+xml"/>'
             '<Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-'
-            'officedocument.spreadsheetml.sharedStrings+xml"/></Types>'),
+            'officedocument.spreadsheetml.sharedStrings+xml"/></Types>'
+        ),
         "_rels/.rels": (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'),
+            f'<Relationship Id="rId1" Type="{rel}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
         "xl/workbook.xml": (
             f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook {ns} xmlns:r="{rel}">'
-            '<sheets><sheet name="名冊" sheetId="1" r:id="rId1"/></sheets></workbook>'),
+            '<sheets><sheet name="名冊" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
         "xl/_rels/workbook.xml.rels": (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
             '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
             f'<Relationship Id="rId1" Type="{rel}/worksheet" Target="worksheets/sheet1.xml"/>'
-            f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>'),
+            f'<Relationship Id="rId2" Type="{rel}/sharedStrings" Target="sharedStrings.xml"/></Relationships>'
+        ),
         "xl/worksheets/sheet1.xml": sheet,
         "xl/sharedStrings.xml": shared,
     }
@@ -160,7 +168,6 @@ def _peak(fn, *args) -> int:
         tracemalloc.stop()
 
 
-
 def _p99(values: list[float]) -> float:
     if len(values) < 2:
         return values[0] if values else float("nan")
@@ -179,7 +186,10 @@ async def _server_phase(env: dict[str, str], data: bytes, year: int) -> dict[str
     log = open(Path(env["VAR_DIR"]) / "server.log", "wb")  # noqa: SIM115, ASYNC230
     proc = subprocess.Popen(  # noqa: ASYNC220 - once, before any timing
         [sys.executable, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         async with httpx.AsyncClient(base_url=base, timeout=120) as c:
@@ -194,10 +204,16 @@ async def _server_phase(env: dict[str, str], data: bytes, year: int) -> dict[str
             async def login(client: httpx.AsyncClient, login_id: str) -> None:
                 page = await client.get("/login")
                 token = re.search(r'name="captcha_token" value="([^"]+)"', page.text).group(1)
-                r = await client.post("/login", data={
-                    "login_id": login_id, "password": "Bench-password-2026", "captcha": "TEST1",
-                    "captcha_token": token, "_csrf_token": client.cookies.get("arc_csrf", ""),
-                })
+                r = await client.post(
+                    "/login",
+                    data={
+                        "login_id": login_id,
+                        "password": "Bench-password-2026",
+                        "captcha": "TEST1",
+                        "captcha_token": token,
+                        "_csrf_token": client.cookies.get("arc_csrf", ""),
+                    },
+                )
                 assert r.status_code in (200, 303), r.status_code
 
             importer = httpx.AsyncClient(base_url=base, timeout=300, follow_redirects=True)
@@ -232,8 +248,11 @@ async def _server_phase(env: dict[str, str], data: bytes, year: int) -> dict[str
                 t = time.perf_counter()
                 r = await importer.post(
                     "/roster/import",
-                    data={"year": str(terms[semester][0]), "semester": str(terms[semester][1]),
-                          "_csrf_token": importer.cookies.get("arc_csrf", "")},
+                    data={
+                        "year": str(terms[semester][0]),
+                        "semester": str(terms[semester][1]),
+                        "_csrf_token": importer.cookies.get("arc_csrf", ""),
+                    },
                     files={"file": ("bench.xlsx", data, "application/octet-stream")},
                 )
                 assert r.status_code == 200 and "成功" in r.text, r.status_code
@@ -287,11 +306,26 @@ async def _worker(engine: str, file: Path, server_phase: bool = True) -> dict:
     for n in (1, 2):
         school = School(name=f"Bench {n}", business_no=f"1000000{n}", created_at=datetime.now(UTC))
         await school.save()
-        account = Account(login_id=f"1000000{n}", school=school.id, is_main=True, name="bench", password_hash=pw,
-                          email="b@example.edu.tw", created_at=datetime.now(UTC))
+        account = Account(
+            login_id=f"1000000{n}",
+            school=school.id,
+            is_main=True,
+            name="bench",
+            password_hash=pw,
+            email="b@example.edu.tw",
+            created_at=datetime.now(UTC),
+        )
         await account.save()
-        actors.append(Actor(kind="school", account_id=account.id, login_id=account.login_id, school_id=school.id,
-                            is_main=True, school_name=school.name))
+        actors.append(
+            Actor(
+                kind="school",
+                account_id=account.id,
+                login_id=account.login_id,
+                school_id=school.id,
+                is_main=True,
+                school_name=school.name,
+            )
+        )
     actor = actors[0]
     year = rules.academic_year(date.today())
 
@@ -301,7 +335,9 @@ async def _worker(engine: str, file: Path, server_phase: bool = True) -> dict:
 
     async def run_import() -> float:
         t = time.perf_counter()
-        outcome = await roster_actions.import_roster(actor, year=year, semester=1, filename="bench.xlsx", data=data)
+        outcome = await roster_actions.import_roster(
+            actor, year=year, semester=1, filename="bench.xlsx", data=data
+        )
         assert not outcome.errors, outcome.errors
         return time.perf_counter() - t
 
@@ -335,11 +371,21 @@ async def _worker(engine: str, file: Path, server_phase: bool = True) -> dict:
 
     server = await _server_phase(dict(os.environ), data, year) if server_phase else {}
     return {
-        "engine": engine, "reader": roster_actions.READER, "rows": rows, "raw_read_s": raw_s, "raw_rows_per_s": rows / raw_s,
-        "import_new_s": new_s, "import_new_rows_per_s": rows / new_s, "import_update_s": update_s,
-        "import_update_rows_per_s": rows / update_s, "ratio_new": new_s / raw_s, "ratio_update": update_s / raw_s,
-        "raw_peak_mb": raw_peak / 2**20, "import_peak_mb": import_peak / 2**20,
-        "memory_ratio": import_peak / raw_peak, **server,
+        "engine": engine,
+        "reader": roster_actions.READER,
+        "rows": rows,
+        "raw_read_s": raw_s,
+        "raw_rows_per_s": rows / raw_s,
+        "import_new_s": new_s,
+        "import_new_rows_per_s": rows / new_s,
+        "import_update_s": update_s,
+        "import_update_rows_per_s": rows / update_s,
+        "ratio_new": new_s / raw_s,
+        "ratio_update": update_s / raw_s,
+        "raw_peak_mb": raw_peak / 2**20,
+        "import_peak_mb": import_peak / 2**20,
+        "memory_ratio": import_peak / raw_peak,
+        **server,
     }
 
 
@@ -375,16 +421,22 @@ def _print(results: list[dict]) -> None:
         print(f"\n[{r['engine']}, file read in a worker {r['reader']}]")
         for label, s, rps in lines:
             print(f"  {label:32s} {r[s]:7.2f} s  {r[rps]:8.0f} rows/s")
-        print(f"  {'ratio import/raw read':32s} new {r['ratio_new']:.2f}x, update {r['ratio_update']:.2f}x  (goal ≤ 2x)")
-        print(f"  {'peak memory (tracemalloc)':32s} raw {r['raw_peak_mb']:.1f} MB, import {r['import_peak_mb']:.1f} MB,"
-              f" ratio {r['memory_ratio']:.2f}x  (goal ≤ 2x)")
+        print(
+            f"  {'ratio import/raw read':32s} new {r['ratio_new']:.2f}x, update {r['ratio_update']:.2f}x  (goal ≤ 2x)"
+        )
+        print(
+            f"  {'peak memory (tracemalloc)':32s} raw {r['raw_peak_mb']:.1f} MB, import {r['import_peak_mb']:.1f} MB,"
+            f" ratio {r['memory_ratio']:.2f}x  (goal ≤ 2x)"
+        )
         if "http_import_s" not in r:
             continue
         print(f"  {'import through the page, best of 3':32s} {r['http_import_s']:7.2f} s")
         for k, label in (("static", "static file"), ("db_page", "signed-in roster page")):
             rest, during = r[f"{k}_p99_rest_ms"], r[f"{k}_p99_import_ms"]
-            print(f"  p99 {label:28s} rest {rest:6.1f} ms (n={r[f'{k}_samples_rest']}), during import {during:6.1f} ms"
-                  f" (n={r[f'{k}_samples_import']}): {during / rest:.1f}x  (goal ≤ 4x)")
+            print(
+                f"  p99 {label:28s} rest {rest:6.1f} ms (n={r[f'{k}_samples_rest']}), during import {during:6.1f} ms"
+                f" (n={r[f'{k}_samples_import']}): {during / rest:.1f}x  (goal ≤ 4x)"
+            )
     print()
 
 
@@ -392,14 +444,22 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--engines", default="sqlite,postgres")
-    parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL") or os.environ.get("TEST_DATABASE_URL")
-                        or "postgresql://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get("BENCH_PG_URL")
+        or os.environ.get("TEST_DATABASE_URL")
+        or "postgresql://postgres@127.0.0.1:5432/postgres",
+    )
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--file", help=argparse.SUPPRESS)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
     parser.add_argument("--no-server", action="store_true", help="skip the p99 part (no uvicorn)")
-    parser.add_argument("--reader", choices=("process", "thread"), default="process",
-                        help="where the app reads the file (ROSTER_READER)")
+    parser.add_argument(
+        "--reader",
+        choices=("process", "thread"),
+        default="process",
+        help="where the app reads the file (ROSTER_READER)",
+    )
     args = parser.parse_args()
 
     if args.worker:
@@ -410,14 +470,24 @@ def main() -> None:
     file = work / "bench.xlsx"
     t = time.perf_counter()
     make_file(file, args.rows)
-    print(f"made {file} ({file.stat().st_size / 2**20:.1f} MB, {args.rows} rows) in {time.perf_counter() - t:.1f} s",
-          file=sys.stderr)
+    print(
+        f"made {file} ({file.stat().st_size / 2**20:.1f} MB, {args.rows} rows) in {time.perf_counter() - t:.1f} s",
+        file=sys.stderr,
+    )
     results = []
     for engine in args.engines.split(","):
         var = work / engine
         var.mkdir()
-        env = dict(os.environ, ROSTER_READER=args.reader, APP_ENV="test", CAPTCHA_FIXED_ANSWER="TEST1", VAR_DIR=str(var),
-                   PICCOLO_CONF="piccolo_conf", COOKIE_SECURE="false", PYTHONPATH=str(ROOT))
+        env = dict(
+            os.environ,
+            ROSTER_READER=args.reader,
+            APP_ENV="test",
+            CAPTCHA_FIXED_ANSWER="TEST1",
+            VAR_DIR=str(var),
+            PICCOLO_CONF="piccolo_conf",
+            COOKIE_SECURE="false",
+            PYTHONPATH=str(ROOT),
+        )
         if engine == "sqlite":
             env["DATABASE_URL"] = f"sqlite:///{var / 'bench.sqlite'}"
         elif engine == "postgres":
@@ -427,14 +497,15 @@ def main() -> None:
             env["DATABASE_URL"] = url
         else:
             raise SystemExit(f"unknown engine {engine}")
-        cmd = [sys.executable, __file__, "--worker", engine, "--file", str(file)] + (["--no-server"] if args.no_server else [])
-        proc = subprocess.run(cmd,
-                              cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
+        cmd = [sys.executable, __file__, "--worker", engine, "--file", str(file)] + (
+            ["--no-server"] if args.no_server else []
+        )
+        proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
         found = [line for line in proc.stdout.splitlines() if line.startswith("RESULT ")]
         if proc.returncode != 0 or not found:
             print(proc.stdout[-3000:], proc.stderr[-3000:], file=sys.stderr)
             raise SystemExit(f"{engine}: the benchmark failed")
-        results.append(json.loads(found[-1][len("RESULT "):]))
+        results.append(json.loads(found[-1][len("RESULT ") :]))
     if results:
         _print(results)
         if args.json:

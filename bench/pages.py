@@ -45,6 +45,7 @@ ROUNDS = 5  # each endpoint's --seconds are spread over this many windows, takin
 
 # The app under test: the real one plus the floor route ---------------------------------------------
 
+
 def bench_app():
     from litestar import get
     from litestar.response import Template
@@ -64,6 +65,7 @@ def bench_app():
 
 # Seeding (runs in a child process with the engine's environment) -----------------------------------
 
+
 async def seed(cases: int) -> None:
     from datetime import UTC, date, datetime, timedelta
 
@@ -78,48 +80,119 @@ async def seed(cases: int) -> None:
     async with db.write_tx():
         school = School(name="國立臺灣大學 (bench)", business_no=LOGIN_ID, created_at=t)
         await school.save()
-        account = Account(login_id=LOGIN_ID, school=school.id, is_main=True, name="測試人", email="b@example.edu.tw",
-                          password_hash=hash_password_sync(PASSWORD), created_at=t, national_id="A123456789")
+        account = Account(
+            login_id=LOGIN_ID,
+            school=school.id,
+            is_main=True,
+            name="測試人",
+            email="b@example.edu.tw",
+            password_hash=hash_password_sync(PASSWORD),
+            created_at=t,
+            national_id="A123456789",
+        )
         await account.save()
         groups = (cases + GROUP_SIZE - 1) // GROUP_SIZE
         receipt = 0
         for g in range(groups):
             size = min(GROUP_SIZE, cases - g * GROUP_SIZE)
             app = Application(
-                group_no=numbering.group_no(today, "102", g + 1), business_line="foreign", kind="first",
-                name=f"Bench group {g + 1}", member_count=size, pickup_method="self", station_code="S01",
-                school=school.id, created_by=account.id, submitter_name="測試人", submitter_national_id="A123456789",
-                submitter_phone="0223456789", submitter_email="b@example.edu.tw",
-                submitter_addr={"county": "臺北市", "district": "中正區", "street": "羅斯福路四段", "number": "1號"},
-                status="first_review", submitted_at=t - timedelta(minutes=g), created_at=t, updated_at=t,
+                group_no=numbering.group_no(today, "102", g + 1),
+                business_line="foreign",
+                kind="first",
+                name=f"Bench group {g + 1}",
+                member_count=size,
+                pickup_method="self",
+                station_code="S01",
+                school=school.id,
+                created_by=account.id,
+                submitter_name="測試人",
+                submitter_national_id="A123456789",
+                submitter_phone="0223456789",
+                submitter_email="b@example.edu.tw",
+                submitter_addr={
+                    "county": "臺北市",
+                    "district": "中正區",
+                    "street": "羅斯福路四段",
+                    "number": "1號",
+                },
+                status="first_review",
+                submitted_at=t - timedelta(minutes=g),
+                created_at=t,
+                updated_at=t,
             )
             await app.save()
             rows = []
             for i in range(size):
                 receipt += 1
-                rows.append(Case(
-                    application=app.id, receipt_no=numbering.receipt_no(today, receipt), identity="foreign",
-                    status="first_review", enrollment_status="R", name_en=f"STUDENT {g} {i}", name_zh="",
-                    no_chinese_name=True, birth_date=date(2001, 1 + i % 12, 1 + i % 28), passport_no=f"P{receipt:08d}",
-                    passport_expiry=date(2031, 1, 1), visa_issue_date=date(2026, 8, 1), gender="MF"[i % 2],
-                    marital_status="single", education="senior_high", department="資訊管理學系", program="bachelor",
-                    grade="1", birthplace="JP", nationality="JP",
-                    address={"county": "臺北市", "district": "大安區", "street": "羅斯福路四段", "number": "1號"},
-                    complete=True, data={}, submitted_at=t, created_at=t, updated_at=t,
-                ))
+                rows.append(
+                    Case(
+                        application=app.id,
+                        receipt_no=numbering.receipt_no(today, receipt),
+                        identity="foreign",
+                        status="first_review",
+                        enrollment_status="R",
+                        name_en=f"STUDENT {g} {i}",
+                        name_zh="",
+                        no_chinese_name=True,
+                        birth_date=date(2001, 1 + i % 12, 1 + i % 28),
+                        passport_no=f"P{receipt:08d}",
+                        passport_expiry=date(2031, 1, 1),
+                        visa_issue_date=date(2026, 8, 1),
+                        gender="MF"[i % 2],
+                        marital_status="single",
+                        education="senior_high",
+                        department="資訊管理學系",
+                        program="bachelor",
+                        grade="1",
+                        birthplace="JP",
+                        nationality="JP",
+                        address={
+                            "county": "臺北市",
+                            "district": "大安區",
+                            "street": "羅斯福路四段",
+                            "number": "1號",
+                        },
+                        complete=True,
+                        data={},
+                        submitted_at=t,
+                        created_at=t,
+                        updated_at=t,
+                    )
+                )
             await Case.insert(*rows)
             ids = [c["id"] for c in await Case.select(Case.id).where(Case.application == app.id)]
-            await Attachment.insert(*[
-                Attachment(application=app.id, case=cid, kind=k, original_name=f"{k}.jpg",
-                           stored_name=f"{cid:016x}{n:016x}.jpg", content_type="image/jpeg", size=10_000,
-                           uploaded_by="bench", uploaded_at=t)
-                for cid in ids for n, k in enumerate(("photo", "passport", "visa", "accommodation"))
-            ])
-            await ReviewEvent.insert(*[
-                ReviewEvent(application=app.id, case=cid, from_status="draft", action="submit",
-                            to_status="first_review", actor_kind="school", actor_label=LOGIN_ID, created_at=t)
-                for cid in ids
-            ])
+            await Attachment.insert(
+                *[
+                    Attachment(
+                        application=app.id,
+                        case=cid,
+                        kind=k,
+                        original_name=f"{k}.jpg",
+                        stored_name=f"{cid:016x}{n:016x}.jpg",
+                        content_type="image/jpeg",
+                        size=10_000,
+                        uploaded_by="bench",
+                        uploaded_at=t,
+                    )
+                    for cid in ids
+                    for n, k in enumerate(("photo", "passport", "visa", "accommodation"))
+                ]
+            )
+            await ReviewEvent.insert(
+                *[
+                    ReviewEvent(
+                        application=app.id,
+                        case=cid,
+                        from_status="draft",
+                        action="submit",
+                        to_status="first_review",
+                        actor_kind="school",
+                        actor_label=LOGIN_ID,
+                        created_at=t,
+                    )
+                    for cid in ids
+                ]
+            )
     first = await Application.select(Application.id).where(Application.member_count == GROUP_SIZE).first()
     await db.stop()
     print(json.dumps({"group_id": first["id"] if first else 1}))
@@ -127,9 +200,11 @@ async def seed(cases: int) -> None:
 
 # A small HTTP/1.1 load generator --------------------------------------------------------------------
 
+
 async def load(port: int, path: str, cookie: str, seconds: float, clients: int) -> dict:
-    raw = (f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}\r\n"
-           f"Accept-Language: zh-TW\r\n\r\n").encode()
+    raw = (
+        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}\r\nAccept-Language: zh-TW\r\n\r\n"
+    ).encode()
     latencies: list[float] = []
     errors = 0
     stop = time.perf_counter() + seconds
@@ -166,9 +241,16 @@ def summarise(path: str, windows: list[dict]) -> dict:
     def pct(p: float) -> float:
         return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] * 1000 if latencies else 0.0
 
-    return {"path": path, "requests": len(latencies), "errors": sum(w["errors"] for w in windows),
-            "rps": len(latencies) / elapsed if elapsed else 0.0, "p50": pct(50), "p95": pct(95), "p99": pct(99),
-            "mean": statistics.fmean(latencies) * 1000 if latencies else 0.0}
+    return {
+        "path": path,
+        "requests": len(latencies),
+        "errors": sum(w["errors"] for w in windows),
+        "rps": len(latencies) / elapsed if elapsed else 0.0,
+        "p50": pct(50),
+        "p95": pct(95),
+        "p99": pct(99),
+        "mean": statistics.fmean(latencies) * 1000 if latencies else 0.0,
+    }
 
 
 # Orchestration ---------------------------------------------------------------------------------------
@@ -196,21 +278,42 @@ def _login(port: int) -> str:
         page = c.get("/login")
         token = re.search(r'name="captcha_token" value="([^"]+)"', page.text).group(1)
         csrf = c.cookies.get("arc_csrf")
-        r = c.post("/login", data={"login_id": LOGIN_ID, "password": PASSWORD, "captcha": "TEST1",
-                                   "captcha_token": token, "_csrf_token": csrf})
+        r = c.post(
+            "/login",
+            data={
+                "login_id": LOGIN_ID,
+                "password": PASSWORD,
+                "captcha": "TEST1",
+                "captcha_token": token,
+                "_csrf_token": csrf,
+            },
+        )
         assert r.status_code == 303, r.text[:500]
         return "; ".join(f"{k}={v}" for k, v in c.cookies.items())
 
 
 def run_engine(name: str, database_url: str, args: argparse.Namespace) -> list[dict]:
     tmp = Path(tempfile.mkdtemp(prefix=f"bench-pages-{name}-"))
-    env = dict(os.environ, APP_ENV="dev", CAPTCHA_FIXED_ANSWER="TEST1", VAR_DIR=str(tmp / "var"),
-               DATABASE_URL=database_url, PICCOLO_CONF="piccolo_conf", COOKIE_SECURE="false")
+    env = dict(
+        os.environ,
+        APP_ENV="dev",
+        CAPTCHA_FIXED_ANSWER="TEST1",
+        VAR_DIR=str(tmp / "var"),
+        DATABASE_URL=database_url,
+        PICCOLO_CONF="piccolo_conf",
+        COOKIE_SECURE="false",
+    )
     py = sys.executable
     subprocess.run([py, "-m", "app.cli", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
     t0 = time.perf_counter()
-    out = subprocess.run([py, str(Path(__file__)), "seed", "--cases", str(args.cases)], cwd=ROOT, env=env,
-                         check=True, capture_output=True, text=True)
+    out = subprocess.run(
+        [py, str(Path(__file__)), "seed", "--cases", str(args.cases)],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     group_id = json.loads(out.stdout.strip().splitlines()[-1])["group_id"]
     if database_url.startswith("postgres"):
         asyncio.run(_vacuum(database_url))
@@ -218,9 +321,26 @@ def run_engine(name: str, database_url: str, args: argparse.Namespace) -> list[d
     port = free_port()
     log = open(tmp / "server.log", "wb")  # noqa: SIM115
     proc = subprocess.Popen(
-        [py, "-m", "uvicorn", "bench.pages:bench_app", "--factory", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(args.workers), "--no-access-log", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            py,
+            "-m",
+            "uvicorn",
+            "bench.pages:bench_app",
+            "--factory",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+            "--no-access-log",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         _wait(port, proc)
@@ -233,14 +353,19 @@ def run_engine(name: str, database_url: str, args: argparse.Namespace) -> list[d
         windows: dict[str, list[dict]] = {p: [] for p in paths}
         for _round in range(ROUNDS):
             for path in paths:
-                windows[path].append(asyncio.run(load(port, path, cookie, args.seconds / ROUNDS, args.clients)))
+                windows[path].append(
+                    asyncio.run(load(port, path, cookie, args.seconds / ROUNDS, args.clients))
+                )
         results = []
         for path in paths:
             r = summarise(path, windows[path])
             r["engine"] = name
             results.append(r)
-            print(f"[{name}] {path:<22} {r['rps']:8.1f} req/s  p50 {r['p50']:7.1f} ms  p95 {r['p95']:7.1f} ms  "
-                  f"p99 {r['p99']:7.1f} ms  errors {r['errors']}", flush=True)
+            print(
+                f"[{name}] {path:<22} {r['rps']:8.1f} req/s  p50 {r['p50']:7.1f} ms  p95 {r['p95']:7.1f} ms  "
+                f"p99 {r['p99']:7.1f} ms  errors {r['errors']}",
+                flush=True,
+            )
         return results
     finally:
         stop_server(proc, log)
@@ -284,7 +409,9 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--engines", default="sqlite,postgres")
-    parser.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL") or os.environ.get("TEST_DATABASE_URL", ""))
+    parser.add_argument(
+        "--pg-url", default=os.environ.get("BENCH_PG_URL") or os.environ.get("TEST_DATABASE_URL", "")
+    )
     args = parser.parse_args()
     if args.command == "seed":
         asyncio.run(seed(args.cases))
@@ -297,8 +424,10 @@ def main() -> None:
     if "postgres" in engines and args.pg_url:
         results += run_engine("postgres", _pg_database(args.pg_url), args)
     print()
-    print(f"{'engine':<9} {'page':<22} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
-          f"{'rps/floor':>10} {'p95/floor':>10} goal")
+    print(
+        f"{'engine':<9} {'page':<22} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
+        f"{'rps/floor':>10} {'p95/floor':>10} goal"
+    )
     for engine in ("sqlite", "postgres"):
         rows = [r for r in results if r["engine"] == engine]
         if not rows:
@@ -309,8 +438,10 @@ def main() -> None:
             rps_ratio = r["rps"] / floor["rps"] if floor["rps"] else 0
             p95_ratio = r["p95"] / floor["p95"] if floor["p95"] else 0
             ok = "" if r is floor else ("met" if rps_ratio >= need and p95_ratio <= 3 else "MISSED")
-            print(f"{engine:<9} {r['path']:<22} {r['rps']:8.1f} {r['p50']:8.1f} {r['p95']:8.1f} {r['p99']:8.1f} "
-                  f"{rps_ratio:10.2f} {p95_ratio:10.2f} {ok}")
+            print(
+                f"{engine:<9} {r['path']:<22} {r['rps']:8.1f} {r['p50']:8.1f} {r['p95']:8.1f} {r['p99']:8.1f} "
+                f"{rps_ratio:10.2f} {p95_ratio:10.2f} {ok}"
+            )
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ os.environ["DATABASE_URL"] = f"sqlite:///{_TMP / 'bench.sqlite'}"
 os.environ["PICCOLO_CONF"] = "piccolo_conf"
 
 
-BARE_CJK = '<p style="font-family: \'Noto Sans CJK TC\'">居留證 one line</p>'
+BARE_CJK = "<p style=\"font-family: 'Noto Sans CJK TC'\">居留證 one line</p>"
 
 
 def p99(values: list[float]) -> float:
@@ -58,15 +58,33 @@ def contents(n: int) -> list[dict]:
     start, end = permit_validity(date.today())
     out = []
     for i in range(n):
-        out.append({
-            "permit_no": f"E11569659{i:04d}", "verify_code": issued.new_verify_code(), "permit_type": "ARC",
-            "issued_on": start.isoformat(), "expires_on": end.isoformat(), "purpose_zh": "就學", "purpose_en": "Study",
-            "name_zh": "山田花子", "name_en": f"YAMADA HANAKO {i}", "passport_no": f"TZ{1234567 + i}",
-            "birth_date": (date(2004, 3, 9) + timedelta(days=i)).isoformat(), "gender": "F", "nationality": "JP",
-            "nationality_zh": "日本", "nationality_en": "Japan", "ui_no": "", "address": "106 臺北市大安區羅斯福路四段1號",
-            "authority_zh": "內政部移民署", "authority_en": "National Immigration Agency", "school": "國立臺灣大學",
-            "group_no": "151029202", "receipt_no": f"1156965{92000 + i:05d}", "photo": photo,
-        })
+        out.append(
+            {
+                "permit_no": f"E11569659{i:04d}",
+                "verify_code": issued.new_verify_code(),
+                "permit_type": "ARC",
+                "issued_on": start.isoformat(),
+                "expires_on": end.isoformat(),
+                "purpose_zh": "就學",
+                "purpose_en": "Study",
+                "name_zh": "山田花子",
+                "name_en": f"YAMADA HANAKO {i}",
+                "passport_no": f"TZ{1234567 + i}",
+                "birth_date": (date(2004, 3, 9) + timedelta(days=i)).isoformat(),
+                "gender": "F",
+                "nationality": "JP",
+                "nationality_zh": "日本",
+                "nationality_en": "Japan",
+                "ui_no": "",
+                "address": "106 臺北市大安區羅斯福路四段1號",
+                "authority_zh": "內政部移民署",
+                "authority_en": "National Immigration Agency",
+                "school": "國立臺灣大學",
+                "group_no": "151029202",
+                "receipt_no": f"1156965{92000 + i:05d}",
+                "photo": photo,
+            }
+        )
     return out
 
 
@@ -137,14 +155,20 @@ async def main(group: int, cheap: int) -> None:
     print(f"machine: {os.cpu_count()} CPU(s); PDF pool workers: {pdf.settings.pdf_workers}")
     print(f"bare render, one Latin line (default font):  {bare_latin:.3f} s")
     print(f"bare render, one line in Noto Sans CJK TC:    {bare:.3f} s")
-    print(f"certificate (real template, photo, QR, warm): {cert:.3f} s  = {cert / bare:.1f} x bare  (goal <= 5)")
+    print(
+        f"certificate (real template, photo, QR, warm): {cert:.3f} s  = {cert / bare:.1f} x bare  (goal <= 5)"
+    )
     print(f"pool start (spawn, first render per worker):  {warm_up:.2f} s (once per process)")
-    print(f"{group} certificates rendered in the pool, stored and zipped (cold): {cold:.2f} s "
-          f"= {cold / group:.3f} s per document")
+    print(
+        f"{group} certificates rendered in the pool, stored and zipped (cold): {cold:.2f} s "
+        f"= {cold / group:.3f} s per document"
+    )
     print(f"{group} certificates zipped from storage (every later download):    {warm:.3f} s  (goal < 3)")
     print(f"cheap page GET /verify p99 at rest:           {rest99:.1f} ms  ({len(at_rest)} requests)")
-    print(f"cheap page p99 while the batch renders:       {load99:.1f} ms  ({len(under_load)} requests) "
-          f"= {load99 / rest99:.1f} x at rest  (goal <= 4)")
+    print(
+        f"cheap page p99 while the batch renders:       {load99:.1f} ms  ({len(under_load)} requests) "
+        f"= {load99 / rest99:.1f} x at rest  (goal <= 4)"
+    )
 
 
 if __name__ == "__main__":

@@ -109,7 +109,8 @@ class Student(Table):
     school = ForeignKey(references=School, on_delete=RESTRICT, index=True)
     roster_entry = ForeignKey(
         references=LazyTableReference(table_class_name="RosterEntry", module_path="tables.tables"),
-        on_delete=SET_NULL, null=True,
+        on_delete=SET_NULL,
+        null=True,
     )
     year = Integer()  # 學年度 of the roster row matched
     passport_no = Varchar(length=20, index=True)
@@ -258,7 +259,9 @@ class ReviewerProfile(Table):
     """審核人員: the agency's role of a back-office user (piccolo `BaseUser`, admin=True)."""
 
     user = ForeignKey(references=BaseUser, on_delete=CASCADE, unique=True)
-    role = Varchar(length=20, default="first_reviewer", index=True)  # first_reviewer | second_reviewer | supervisor
+    role = Varchar(
+        length=20, default="first_reviewer", index=True
+    )  # first_reviewer | second_reviewer | supervisor
     display_name = Varchar(length=100, default="")  # shown in the review history, e.g. 審核員 王小明
     language = Varchar(length=10, default="zh_Hant_TW")
     mfa_required = Boolean(default=False)  # the supervisor requires a second factor (TOTP) for this reviewer
@@ -425,7 +428,9 @@ class RosterImport(Table):
     created_count = Integer(default=0)
     updated_count = Integer(default=0)
     rejected_count = Integer(default=0)
-    rejected = JSON(default="{}")  # {"messages": [{locale: text}], "rows": [[row no., [12 values], [[column, message no.]]]]}
+    rejected = JSON(
+        default="{}"
+    )  # {"messages": [{locale: text}], "rows": [[row no., [12 values], [[column, message no.]]]]}
     created_at = Timestamptz(index=True)
 
 
@@ -450,7 +455,9 @@ class SupplementChange(Table):
 
     application = ForeignKey(references=Application, on_delete=CASCADE, index=True)
     case = ForeignKey(references=Case, on_delete=CASCADE, null=True, index=True)
-    returned_event = ForeignKey(references=ReviewEvent, on_delete=SET_NULL, null=True)  # the return it answers
+    returned_event = ForeignKey(
+        references=ReviewEvent, on_delete=SET_NULL, null=True
+    )  # the return it answers
     event = ForeignKey(references=ReviewEvent, on_delete=SET_NULL, null=True, index=True)  # the resubmit
     before = JSON(default="{}")  # {"fields": {...}, "files": [{id, kind, name}]}
     files_added = JSON(default="[]")  # [{id, kind, name}] uploaded during this round

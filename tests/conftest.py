@@ -25,7 +25,7 @@ if _PG_URL.startswith(("postgres://", "postgresql://")):
     import asyncpg
 
     _base, _sep, _dbname = _PG_URL.rpartition("/")
-    _test_db = f"arc_test_{WORKER}"
+    _test_db = f"{os.environ.get('TEST_DB_PREFIX', 'arc_test')}_{WORKER}"
 
     async def _recreate() -> None:
         conn = await asyncpg.connect(_PG_URL)

@@ -22,24 +22,49 @@ STUDENTS = [
 ]
 
 
-async def make_group(school_id: int, account_id: int, seq: int = 1, members: int = 2,
-                     status: str = Status.AWAITING_PAYMENT, name: str = "2026 秋季核准") -> int:
+async def make_group(
+    school_id: int,
+    account_id: int,
+    seq: int = 1,
+    members: int = 2,
+    status: str = Status.AWAITING_PAYMENT,
+    name: str = "2026 秋季核准",
+) -> int:
     today = date.today()
     now = datetime.now(UTC)
     a = Application(
-        group_no=numbering.group_no(today, "102", seq), business_line="foreign", kind="first", name=name,
-        member_count=members, school=school_id, created_by=account_id, status="first_review",
-        submitted_at=now, created_at=now, updated_at=now,
+        group_no=numbering.group_no(today, "102", seq),
+        business_line="foreign",
+        kind="first",
+        name=name,
+        member_count=members,
+        school=school_id,
+        created_by=account_id,
+        status="first_review",
+        submitted_at=now,
+        created_at=now,
+        updated_at=now,
     )
     await a.save()
     for j in range(members):
         zh, en, passport, born, gender, nat, enrol = STUDENTS[j % len(STUDENTS)]
         await Case(
-            application=a.id, receipt_no=numbering.receipt_no(today, seq * 100 + j + 1), status=status,
-            enrollment_status=enrol, name_zh=zh, name_en=en, passport_no=passport, birth_date=born, gender=gender,
-            nationality=nat, ui_no="A800000014" if j == 0 else "", complete=True,
+            application=a.id,
+            receipt_no=numbering.receipt_no(today, seq * 100 + j + 1),
+            status=status,
+            enrollment_status=enrol,
+            name_zh=zh,
+            name_en=en,
+            passport_no=passport,
+            birth_date=born,
+            gender=gender,
+            nationality=nat,
+            ui_no="A800000014" if j == 0 else "",
+            complete=True,
             address={"county": "臺北市", "district": "大安區", "street": "羅斯福路四段", "number": "1號"},
-            submitted_at=now, created_at=now, updated_at=now,
+            submitted_at=now,
+            created_at=now,
+            updated_at=now,
         ).save()
     return a.id
 
@@ -70,15 +95,19 @@ def order_of(location: str) -> str:
 
 async def pay_through(client, gw, group_ids: list[int], card: str, method: str = "card") -> str:
     """Start a payment in the app, pay at the sandbox with `card`; returns the order no."""
-    r = await client.post_form("/payment/start", {"group": [str(i) for i in group_ids], "method": method},
-                               follow_redirects=False)
+    r = await client.post_form(
+        "/payment/start", {"group": [str(i) for i in group_ids], "method": method}, follow_redirects=False
+    )
     assert r.status_code == 303, r.text
     location = r.headers["location"]
     page = await gw.get(gateway_path(location))
     assert page.status_code == 200 and "NT$" in page.text
     order_no = order_of(location)
-    back = await gw.post(f"/pay/{order_no}", data={"card_number": card, "expiry": "12/30", "cvc": "123"},
-                         follow_redirects=False)
+    back = await gw.post(
+        f"/pay/{order_no}",
+        data={"card_number": card, "expiry": "12/30", "cvc": "123"},
+        follow_redirects=False,
+    )
     assert back.status_code == 303
     assert back.headers["location"].endswith(f"/payment/result/{order_no}")
     return order_no

@@ -29,27 +29,57 @@ def jpeg(color=(180, 40, 40)) -> bytes:
 
 async def add_file(application_id: int, case_id: int | None, kind: str, name: str = "") -> int:
     image = uploads.check_image(jpeg(), name or f"{kind}.jpg")
-    a = Attachment(application=application_id, case=case_id, kind=kind, original_name=image.original_name,
-                   stored_name=uploads.store(image), content_type=image.content_type, size=len(image.data),
-                   uploaded_by="test", uploaded_at=datetime.now(UTC))
+    a = Attachment(
+        application=application_id,
+        case=case_id,
+        kind=kind,
+        original_name=image.original_name,
+        stored_name=uploads.store(image),
+        content_type=image.content_type,
+        size=len(image.data),
+        uploaded_by="test",
+        uploaded_at=datetime.now(UTC),
+    )
     await a.save()
     return a.id
 
 
-async def make_group(school_id: int, account_id: int | None, statuses: list[str], *, name: str = "測試團",
-                     kind: str = "first", submitted: datetime | None = None, student_id: int | None = None,
-                     group_status: str = "first_review", files: bool = True, group_no: str | None = None,
-                     people: list[tuple] | None = None) -> dict[str, Any]:
+async def make_group(
+    school_id: int,
+    account_id: int | None,
+    statuses: list[str],
+    *,
+    name: str = "測試團",
+    kind: str = "first",
+    submitted: datetime | None = None,
+    student_id: int | None = None,
+    group_status: str = "first_review",
+    files: bool = True,
+    group_no: str | None = None,
+    people: list[tuple] | None = None,
+) -> dict[str, Any]:
     """A submitted group; each case has a submit event (and an event reaching its status)."""
     _seq["group"] += 1
     at = submitted or (datetime.now(UTC) - timedelta(days=1))
     app_row = Application(
-        group_no=group_no or f"15102{8000 + _seq['group']}", business_line="foreign", kind=kind, name=name,
-        member_count=len(statuses), school=school_id, created_by=account_id, student=student_id,
-        submitter_name="承辦人", submitter_national_id="A123456789", submitter_phone="0223456789",
-        submitter_email="clerk@example.edu.tw", status=group_status, station_code="S01",
+        group_no=group_no or f"15102{8000 + _seq['group']}",
+        business_line="foreign",
+        kind=kind,
+        name=name,
+        member_count=len(statuses),
+        school=school_id,
+        created_by=account_id,
+        student=student_id,
+        submitter_name="承辦人",
+        submitter_national_id="A123456789",
+        submitter_phone="0223456789",
+        submitter_email="clerk@example.edu.tw",
+        status=group_status,
+        station_code="S01",
         submitter_addr={"county": "臺北市", "district": "中正區", "street": "重慶南路一段", "number": "1號"},
-        submitted_at=at, created_at=at, updated_at=at,
+        submitted_at=at,
+        created_at=at,
+        updated_at=at,
     )
     await app_row.save()
     if files:
@@ -59,56 +89,117 @@ async def make_group(school_id: int, account_id: int | None, statuses: list[str]
         _seq["case"] += 1
         zh, en, born, gender, nat = (people or PEOPLE)[i % len(people or PEOPLE)]
         c = Case(
-            application=app_row.id, receipt_no=f"1156965{80000 + _seq['case']}", status=status, identity="foreign",
-            enrollment_status="R", name_zh=zh, no_chinese_name=not zh, name_en=en, birth_date=born, gender=gender,
-            nationality=nat, birthplace=nat, passport_no=f"P{_seq['case']:07d}", passport_expiry=date(2031, 1, 1),
-            visa_issue_date=date(2026, 8, 1), marital_status="single", education="senior_high",
-            department="資訊管理學系", program="bachelor", grade="1", phone="0912345678",
+            application=app_row.id,
+            receipt_no=f"1156965{80000 + _seq['case']}",
+            status=status,
+            identity="foreign",
+            enrollment_status="R",
+            name_zh=zh,
+            no_chinese_name=not zh,
+            name_en=en,
+            birth_date=born,
+            gender=gender,
+            nationality=nat,
+            birthplace=nat,
+            passport_no=f"P{_seq['case']:07d}",
+            passport_expiry=date(2031, 1, 1),
+            visa_issue_date=date(2026, 8, 1),
+            marital_status="single",
+            education="senior_high",
+            department="資訊管理學系",
+            program="bachelor",
+            grade="1",
+            phone="0912345678",
             address={"county": "臺北市", "district": "大安區", "street": "羅斯福路四段", "number": "1號"},
-            complete=True, submitted_at=at, created_at=at, updated_at=at,
+            complete=True,
+            submitted_at=at,
+            created_at=at,
+            updated_at=at,
         )
         await c.save()
         cases.append(c.id)
-        await ReviewEvent.insert(ReviewEvent(
-            application=app_row.id, case=c.id, from_status="draft", action="submit", to_status="first_review",
-            actor_kind="school", actor_label="03734301 測試人", created_at=at,
-        ))
+        await ReviewEvent.insert(
+            ReviewEvent(
+                application=app_row.id,
+                case=c.id,
+                from_status="draft",
+                action="submit",
+                to_status="first_review",
+                actor_kind="school",
+                actor_label="03734301 測試人",
+                created_at=at,
+            )
+        )
         if files:
             for kind_ in ("photo", "passport", "visa", "accommodation"):
                 await add_file(app_row.id, c.id, kind_, f"{kind_}.jpg")
     return {"application": app_row.id, "cases": cases, "group_no": app_row.group_no}
 
 
-async def return_case(application_id: int, case_id: int, comment: str = "護照影本不清晰，請重新上傳。",
-                      stage: str = "first_review", at: datetime | None = None) -> None:
+async def return_case(
+    application_id: int,
+    case_id: int,
+    comment: str = "護照影本不清晰，請重新上傳。",
+    stage: str = "first_review",
+    at: datetime | None = None,
+) -> None:
     target = "supplement_first" if stage == "first_review" else "supplement_second"
     await Case.update({Case.status: target}).where(Case.id == case_id)
-    await ReviewEvent.insert(ReviewEvent(
-        application=application_id, case=case_id, from_status=stage, action="return_for_supplement",
-        to_status=target, actor_kind="reviewer", actor_label="reviewer1 初審 王小明", comment=comment,
-        created_at=at or datetime.now(UTC),
-    ))
+    await ReviewEvent.insert(
+        ReviewEvent(
+            application=application_id,
+            case=case_id,
+            from_status=stage,
+            action="return_for_supplement",
+            to_status=target,
+            actor_kind="reviewer",
+            actor_label="reviewer1 初審 王小明",
+            comment=comment,
+            created_at=at or datetime.now(UTC),
+        )
+    )
 
 
-async def return_group(application_id: int, comment: str = "委託書未簽名，請重新上傳。",
-                       at: datetime | None = None) -> None:
+async def return_group(
+    application_id: int, comment: str = "委託書未簽名，請重新上傳。", at: datetime | None = None
+) -> None:
     at = at or datetime.now(UTC)
     await Application.update({Application.status: "supplement_first"}).where(Application.id == application_id)
-    await ReviewEvent.insert(ReviewEvent(
-        application=application_id, case=None, from_status="first_review", action="return_group_for_supplement",
-        to_status="supplement_first", actor_kind="reviewer", actor_label="reviewer1", comment=comment, created_at=at,
-    ))
-    for c in await Case.select(Case.id).where((Case.application == application_id) & (Case.status == "first_review")):
+    await ReviewEvent.insert(
+        ReviewEvent(
+            application=application_id,
+            case=None,
+            from_status="first_review",
+            action="return_group_for_supplement",
+            to_status="supplement_first",
+            actor_kind="reviewer",
+            actor_label="reviewer1",
+            comment=comment,
+            created_at=at,
+        )
+    )
+    for c in await Case.select(Case.id).where(
+        (Case.application == application_id) & (Case.status == "first_review")
+    ):
         await Case.update({Case.status: "supplement_first"}).where(Case.id == c["id"])
-        await ReviewEvent.insert(ReviewEvent(
-            application=application_id, case=c["id"], from_status="first_review",
-            action="return_group_for_supplement", to_status="supplement_first", actor_kind="reviewer",
-            actor_label="reviewer1", comment=comment, created_at=at,
-        ))
+        await ReviewEvent.insert(
+            ReviewEvent(
+                application=application_id,
+                case=c["id"],
+                from_status="first_review",
+                action="return_group_for_supplement",
+                to_status="supplement_first",
+                actor_kind="reviewer",
+                actor_label="reviewer1",
+                comment=comment,
+                created_at=at,
+            )
+        )
 
 
-async def make_permit(school_id: int, account_id: int, ui_no: str, *, expires: date | None = None,
-                      issued: date | None = None) -> dict[str, Any]:
+async def make_permit(
+    school_id: int, account_id: int, ui_no: str, *, expires: date | None = None, issued: date | None = None
+) -> dict[str, Any]:
     """An issued six-month e-certificate of an admitted student (its group paid)."""
     g = await make_group(school_id, account_id, ["issued"], name="已核發電子證")
     case_id = g["cases"][0]
@@ -116,30 +207,63 @@ async def make_permit(school_id: int, account_id: int, ui_no: str, *, expires: d
     issued = issued or date.today() - timedelta(days=30)
     expires = expires or issued + timedelta(days=180)
     now = datetime.now(UTC)
-    p = Payment(order_no=f"T{case_id:08d}", school=school_id, amount=1000, status="paid", created_at=now,
-                expires_at=now, paid_at=now)
+    p = Payment(
+        order_no=f"T{case_id:08d}",
+        school=school_id,
+        amount=1000,
+        status="paid",
+        created_at=now,
+        expires_at=now,
+        paid_at=now,
+    )
     await p.save()
     receipt = (await Case.select(Case.receipt_no).where(Case.id == case_id))[0]["receipt_no"]
-    await Permit.insert(Permit(permit_no=f"E{receipt}", case=case_id, application=g["application"], payment=p.id,
-                               issued_on=issued, expires_on=expires, content={"ui_no": ui_no}, created_at=now))
+    await Permit.insert(
+        Permit(
+            permit_no=f"E{receipt}",
+            case=case_id,
+            application=g["application"],
+            payment=p.id,
+            issued_on=issued,
+            expires_on=expires,
+            content={"ui_no": ui_no},
+            created_at=now,
+        )
+    )
     return g | {"case": case_id, "permit_no": f"E{receipt}"}
 
 
 async def make_student(school_id: int, passport_no: str = "P7777777", name_en: str = "STUDENT SELF") -> int:
-    s = Student(school=school_id, year=115, passport_no=passport_no, name_en=name_en, birth_date=date(2003, 1, 1),
-                email="self@example.com", email_verified_at=datetime.now(UTC), created_at=datetime.now(UTC))
+    s = Student(
+        school=school_id,
+        year=115,
+        passport_no=passport_no,
+        name_en=name_en,
+        birth_date=date(2003, 1, 1),
+        email="self@example.com",
+        email_verified_at=datetime.now(UTC),
+        created_at=datetime.now(UTC),
+    )
     await s.save()
     return s.id
 
 
 def school_actor(ids: dict[str, int], which: str = "main", login_id: str = "03734301") -> Actor:
-    return Actor(kind="school", account_id=ids[which], login_id=login_id if which == "main" else f"{login_id}-01",
-                 name="測試人", school_id=ids["school"], school_name="測試大學", is_main=which == "main")
+    return Actor(
+        kind="school",
+        account_id=ids[which],
+        login_id=login_id if which == "main" else f"{login_id}-01",
+        name="測試人",
+        school_id=ids["school"],
+        school_name="測試大學",
+        is_main=which == "main",
+    )
 
 
 def student_actor(school_id: int, student_id: int) -> Actor:
-    return Actor(kind="student", login_id="P7777777", name="STUDENT SELF", school_id=school_id,
-                 student_id=student_id)
+    return Actor(
+        kind="student", login_id="P7777777", name="STUDENT SELF", school_id=school_id, student_id=student_id
+    )
 
 
 async def login_student(client, student_id: int) -> None:

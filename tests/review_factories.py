@@ -22,14 +22,30 @@ def _password_hash() -> str:
     return _HASH
 
 
-async def make_reviewer(username: str, role: str | None, *, superuser: bool = False, active: bool = True,
-                        admin: bool = True, name: str = "") -> int:
-    user = BaseUser(username=username, password=_password_hash(), email=f"{username}@nia.example.gov.tw",
-                    active=active, admin=admin, superuser=superuser)
+async def make_reviewer(
+    username: str,
+    role: str | None,
+    *,
+    superuser: bool = False,
+    active: bool = True,
+    admin: bool = True,
+    name: str = "",
+) -> int:
+    user = BaseUser(
+        username=username,
+        password=_password_hash(),
+        email=f"{username}@nia.example.gov.tw",
+        active=active,
+        admin=admin,
+        superuser=superuser,
+    )
     await user.save()
     if role:
-        await ReviewerProfile.insert(ReviewerProfile(user=user.id, role=role, display_name=name or username,
-                                                     created_at=datetime.now(UTC)))
+        await ReviewerProfile.insert(
+            ReviewerProfile(
+                user=user.id, role=role, display_name=name or username, created_at=datetime.now(UTC)
+            )
+        )
     return user.id
 
 
@@ -48,22 +64,48 @@ def actor(user_id: int, username: str = "reviewer") -> Actor:
 _seq = {"group": 0, "case": 0}
 
 
-async def make_group(school_id: int, account_id: int, statuses: list[str], *, name: str = "測試團",
-                     days_ago: int = 1, email: str = "submitter@example.edu.tw", station: str = "S01") -> dict[str, Any]:
+async def make_group(
+    school_id: int,
+    account_id: int,
+    statuses: list[str],
+    *,
+    name: str = "測試團",
+    days_ago: int = 1,
+    email: str = "submitter@example.edu.tw",
+    station: str = "S01",
+) -> dict[str, Any]:
     _seq["group"] += 1
     submitted = datetime.now(UTC) - timedelta(days=days_ago)
     app_row = Application(
-        group_no=f"15102{_seq['group']:04d}", name=name, member_count=len(statuses), school=school_id,
-        created_by=account_id, submitter_name="承辦人", submitter_email=email, status="first_review",
-        station_code=station, submitted_at=submitted, created_at=submitted, updated_at=submitted,
+        group_no=f"15102{_seq['group']:04d}",
+        name=name,
+        member_count=len(statuses),
+        school=school_id,
+        created_by=account_id,
+        submitter_name="承辦人",
+        submitter_email=email,
+        status="first_review",
+        station_code=station,
+        submitted_at=submitted,
+        created_at=submitted,
+        updated_at=submitted,
     )
     await app_row.save()
     cases = []
     for i, status in enumerate(statuses):
         _seq["case"] += 1
-        c = Case(application=app_row.id, receipt_no=f"11569650{_seq['case']:04d}", status=status,
-                 name_en=f"STUDENT {i + 1}", passport_no=f"P{_seq['case']:07d}", birth_date=date(2000, 1, 1),
-                 complete=True, submitted_at=submitted, created_at=submitted, updated_at=submitted)
+        c = Case(
+            application=app_row.id,
+            receipt_no=f"11569650{_seq['case']:04d}",
+            status=status,
+            name_en=f"STUDENT {i + 1}",
+            passport_no=f"P{_seq['case']:07d}",
+            birth_date=date(2000, 1, 1),
+            complete=True,
+            submitted_at=submitted,
+            created_at=submitted,
+            updated_at=submitted,
+        )
         await c.save()
         cases.append(c.id)
     return {"application": app_row.id, "cases": cases}
@@ -71,12 +113,31 @@ async def make_group(school_id: int, account_id: int, statuses: list[str], *, na
 
 async def add_receipt(application_id: int, school_id: int, receipt_no: str = "115000000777") -> None:
     now = datetime.now(UTC)
-    p = Payment(order_no=f"T{receipt_no}", school=school_id, amount=1000, status="paid", created_at=now,
-                expires_at=now, paid_at=now)
+    p = Payment(
+        order_no=f"T{receipt_no}",
+        school=school_id,
+        amount=1000,
+        status="paid",
+        created_at=now,
+        expires_at=now,
+        paid_at=now,
+    )
     await p.save()
-    await Receipt.insert(Receipt(receipt_no=receipt_no, payment=p.id, application=application_id, payer="x",
-                                 item_code="1", item_name="證照費", purpose="居留證", amount=1000,
-                                 amount_words="壹仟元整", issued_on=now.date(), created_at=now))
+    await Receipt.insert(
+        Receipt(
+            receipt_no=receipt_no,
+            payment=p.id,
+            application=application_id,
+            payer="x",
+            item_code="1",
+            item_name="證照費",
+            purpose="居留證",
+            amount=1000,
+            amount_words="壹仟元整",
+            issued_on=now.date(),
+            created_at=now,
+        )
+    )
 
 
 async def admin_session(client: Any, user_id: int) -> str:

@@ -73,13 +73,28 @@ async def make_school(name: str = "測試大學", business_no: str = "03734301",
     return s.id
 
 
-async def make_account(login_id: str, school_id: int, *, main: bool = False, enabled: bool = True,
-                       name: str = "測試人", **kw: Any) -> int:
+async def make_account(
+    login_id: str,
+    school_id: int,
+    *,
+    main: bool = False,
+    enabled: bool = True,
+    name: str = "測試人",
+    **kw: Any,
+) -> int:
     a = Account(
-        login_id=login_id, school=school_id, is_main=main, name=name, enabled=enabled,
-        password_hash=kw.pop("password_hash", password_hash()), email=f"{login_id}@example.edu.tw",
-        phone="0223456789", birthday=date(1980, 1, 1), national_id="A123456789",
-        created_at=datetime.now(UTC), **kw,
+        login_id=login_id,
+        school=school_id,
+        is_main=main,
+        name=name,
+        enabled=enabled,
+        password_hash=kw.pop("password_hash", password_hash()),
+        email=f"{login_id}@example.edu.tw",
+        phone="0223456789",
+        birthday=date(1980, 1, 1),
+        national_id="A123456789",
+        created_at=datetime.now(UTC),
+        **kw,
     )
     await a.save()
     return a.id

@@ -23,13 +23,20 @@ class NotFound(Exception):
 
 
 async def _password_problems(account: dict[str, Any], school_name: str, new: str, confirm: str) -> list[str]:
-    problems = [str(p) for p in passwords.password_problems(
-        new, login_id=account["login_id"], school_name=school_name, confirm=confirm)]
+    problems = [
+        str(p)
+        for p in passwords.password_problems(
+            new, login_id=account["login_id"], school_name=school_name, confirm=confirm
+        )
+    ]
     if problems:
         return problems
-    history = await PasswordHistory.select(PasswordHistory.password_hash).where(
-        PasswordHistory.account == account["id"]
-    ).order_by(PasswordHistory.created_at, ascending=False).limit(passwords.HISTORY - 1)
+    history = (
+        await PasswordHistory.select(PasswordHistory.password_hash)
+        .where(PasswordHistory.account == account["id"])
+        .order_by(PasswordHistory.created_at, ascending=False)
+        .limit(passwords.HISTORY - 1)
+    )
     hashes = [account["password_hash"]] + [h["password_hash"] for h in history]
     for old in hashes[: passwords.HISTORY]:
         if await hashing.verify_password(old, new):
@@ -37,8 +44,9 @@ async def _password_problems(account: dict[str, Any], school_name: str, new: str
     return []
 
 
-async def _new_password_errors(account: dict[str, Any], school_name: str, new: str, confirm: str,
-                               *, skip: bool = False) -> dict[str, str]:
+async def _new_password_errors(
+    account: dict[str, Any], school_name: str, new: str, confirm: str, *, skip: bool = False
+) -> dict[str, str]:
     """The new password and its confirmation: required, then the rules (placed beside the right field)."""
     errors: dict[str, str] = {}
     if not new:
@@ -59,13 +67,21 @@ async def _set_password(account_id: int, new_hash: str, old_hash: str) -> None:
     t = now()
     await PasswordHistory.insert(PasswordHistory(account=account_id, password_hash=old_hash, created_at=t))
     await Account.update(
-        {Account.password_hash: new_hash, Account.password_changed_at: t, Account.failed_logins: 0,
-         Account.locked_until: None, Account.version: Account.version + 1}
+        {
+            Account.password_hash: new_hash,
+            Account.password_changed_at: t,
+            Account.failed_logins: 0,
+            Account.locked_until: None,
+            Account.version: Account.version + 1,
+        }
     ).where(Account.id == account_id)
     # Keep only what the history rule needs.
-    keep = await PasswordHistory.select(PasswordHistory.id).where(PasswordHistory.account == account_id).order_by(
-        PasswordHistory.created_at, ascending=False
-    ).limit(passwords.HISTORY)
+    keep = (
+        await PasswordHistory.select(PasswordHistory.id)
+        .where(PasswordHistory.account == account_id)
+        .order_by(PasswordHistory.created_at, ascending=False)
+        .limit(passwords.HISTORY)
+    )
     keep_ids = [k["id"] for k in keep]
     if keep_ids:
         await PasswordHistory.delete().where(
@@ -75,7 +91,9 @@ async def _set_password(account_id: int, new_hash: str, old_hash: str) -> None:
     await sessions.delete_for_account(account_id)
 
 
-async def change_own_password(actor: Actor, current: str, new: str, confirm: str, ip: str = "") -> dict[str, str]:
+async def change_own_password(
+    actor: Actor, current: str, new: str, confirm: str, ip: str = ""
+) -> dict[str, str]:
     """密碼修改. Returns {field: message}; empty means changed (and every session of the account ended)."""
     account = await account_queries.get_own_account(actor)
     if account is None:
@@ -91,13 +109,20 @@ async def change_own_password(actor: Actor, current: str, new: str, confirm: str
     new_hash = await hashing.hash_password(new)
     async with db.write_tx():
         await _set_password(account["id"], new_hash, account["password_hash"])
-        await audit("password_change", login_id=actor.login_id, account_id=actor.account_id, ip=ip,
-                    actor_login_id=actor.login_id)
+        await audit(
+            "password_change",
+            login_id=actor.login_id,
+            account_id=actor.account_id,
+            ip=ip,
+            actor_login_id=actor.login_id,
+        )
     return {}
 
 
 def _address_values(data: dict[str, str], prefix: str, column_prefix: str, table) -> dict:
-    return {getattr(table, f"{column_prefix}_{part}"): data.get(f"{prefix}_{part}", "") for part in ADDRESS_PARTS}
+    return {
+        getattr(table, f"{column_prefix}_{part}"): data.get(f"{prefix}_{part}", "") for part in ADDRESS_PARTS
+    }
 
 
 async def update_profile(actor: Actor, data: dict[str, str]) -> dict[str, str]:
@@ -134,8 +159,12 @@ async def update_profile(actor: Actor, data: dict[str, str]) -> dict[str, str]:
             }
             school_values.update(_address_values(data, "school_addr", "addr", School))
             await School.update(school_values).where(School.id == actor.school_id)
-        await audit("profile_update", login_id=actor.login_id, account_id=actor.account_id,
-                    actor_login_id=actor.login_id)
+        await audit(
+            "profile_update",
+            login_id=actor.login_id,
+            account_id=actor.account_id,
+            actor_login_id=actor.login_id,
+        )
     return {}
 
 
@@ -150,10 +179,16 @@ async def create_sub_account(actor: Actor, data: dict[str, str]) -> tuple[dict[s
     if not confirm:
         errors["confirm_password"] = _("Required")
     async with db.write_tx():
-        login_id = next_sub_account_id(actor.login_id, await account_queries.all_login_ids_of_school(actor.school_id))
+        login_id = next_sub_account_id(
+            actor.login_id, await account_queries.all_login_ids_of_school(actor.school_id)
+        )
         if password and confirm:
-            problems = [str(p) for p in passwords.password_problems(
-                password, login_id=login_id, school_name=actor.school_name, confirm=confirm)]
+            problems = [
+                str(p)
+                for p in passwords.password_problems(
+                    password, login_id=login_id, school_name=actor.school_name, confirm=confirm
+                )
+            ]
             if problems == [_("The two new passwords do not match.")]:
                 errors["confirm_password"] = problems[0]
             elif problems:
@@ -186,7 +221,9 @@ async def create_sub_account(actor: Actor, data: dict[str, str]) -> tuple[dict[s
     return {}, login_id
 
 
-async def change_sub_account_password(actor: Actor, account_id: int, new: str, confirm: str) -> dict[str, str]:
+async def change_sub_account_password(
+    actor: Actor, account_id: int, new: str, confirm: str
+) -> dict[str, str]:
     account = await account_queries.get_sub_account(actor, account_id)
     if account is None:
         raise NotFound
@@ -197,8 +234,12 @@ async def change_sub_account_password(actor: Actor, account_id: int, new: str, c
     new_hash = await hashing.hash_password(new)
     async with db.write_tx():
         await _set_password(account_id, new_hash, account["password_hash"])
-        await audit("password_reset", login_id=account["login_id"], account_id=account_id,
-                    actor_login_id=actor.login_id)
+        await audit(
+            "password_reset",
+            login_id=account["login_id"],
+            account_id=account_id,
+            actor_login_id=actor.login_id,
+        )
     return {}
 
 
@@ -213,8 +254,12 @@ async def set_sub_account_enabled(actor: Actor, account_id: int, enabled: bool) 
         )
         if not enabled:
             await sessions.delete_for_account(account_id)
-        await audit("account_enabled" if enabled else "account_disabled", login_id=account["login_id"],
-                    account_id=account_id, actor_login_id=actor.login_id)
+        await audit(
+            "account_enabled" if enabled else "account_disabled",
+            login_id=account["login_id"],
+            account_id=account_id,
+            actor_login_id=actor.login_id,
+        )
 
 
 async def delete_sub_account(actor: Actor, account_id: int) -> None:
@@ -227,5 +272,9 @@ async def delete_sub_account(actor: Actor, account_id: int) -> None:
             {Account.deleted: True, Account.enabled: False, Account.version: Account.version + 1}
         ).where(Account.id == account_id)
         await sessions.delete_for_account(account_id)
-        await audit("account_deleted", login_id=account["login_id"], account_id=account_id,
-                    actor_login_id=actor.login_id)
+        await audit(
+            "account_deleted",
+            login_id=account["login_id"],
+            account_id=account_id,
+            actor_login_id=actor.login_id,
+        )

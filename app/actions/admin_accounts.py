@@ -75,16 +75,22 @@ def _check_new_school(data: NewSchool) -> None:
         raise AdminAccountError(_("Enter the contact person."), "contact_name")
     if not is_email(data.email):
         raise AdminAccountError(_("Enter a valid email address."), "email")
-    problems = [str(p) for p in passwords.password_problems(data.password, login_id=data.login_id,
-                                                              school_name=data.name.strip())]
+    problems = [
+        str(p)
+        for p in passwords.password_problems(
+            data.password, login_id=data.login_id, school_name=data.name.strip()
+        )
+    ]
     if problems:
         raise AdminAccountError(" ".join(problems), "password")
 
 
 async def _duplicate(business_no: str, login_id: str) -> AdminAccountError | None:
     if await School.exists().where(School.business_no == business_no):
-        return AdminAccountError(_("A school with the unified business number %(no)s already exists.", no=business_no),
-                                 "business_no")
+        return AdminAccountError(
+            _("A school with the unified business number %(no)s already exists.", no=business_no),
+            "business_no",
+        )
     if await Account.exists().where(Account.login_id == login_id):
         return AdminAccountError(_("The account id %(id)s is already taken.", id=login_id), "login_id")
     return None
@@ -93,8 +99,14 @@ async def _duplicate(business_no: str, login_id: str) -> AdminAccountError | Non
 async def create_school(actor: Actor, data: NewSchool) -> int:
     """A school and its main account, in one transaction. Returns the account's id."""
     await _require_supervisor(actor)
-    data = NewSchool(name=data.name.strip(), business_no=data.business_no.strip(), login_id=data.login_id.strip(),
-                     contact_name=data.contact_name.strip(), email=data.email.strip(), password=data.password)
+    data = NewSchool(
+        name=data.name.strip(),
+        business_no=data.business_no.strip(),
+        login_id=data.login_id.strip(),
+        contact_name=data.contact_name.strip(),
+        email=data.email.strip(),
+        password=data.password,
+    )
     _check_new_school(data)
     if (dup := await _duplicate(data.business_no, data.login_id)) is not None:
         raise dup
@@ -107,13 +119,26 @@ async def create_school(actor: Actor, data: NewSchool) -> int:
                 raise dup
             school = School(name=data.name, business_no=data.business_no, email=data.email, created_at=t)
             await school.save()
-            account = Account(login_id=data.login_id, school=school.id, is_main=True, name=data.contact_name,
-                              email=data.email, enabled=True, deleted=False, password_hash=password_hash,
-                              password_changed_at=t, created_at=t)
+            account = Account(
+                login_id=data.login_id,
+                school=school.id,
+                is_main=True,
+                name=data.contact_name,
+                email=data.email,
+                enabled=True,
+                deleted=False,
+                password_hash=password_hash,
+                password_changed_at=t,
+                created_at=t,
+            )
             await account.save()
-            await audit("account_created", login_id=data.login_id, account_id=account.id,
-                        actor_login_id=actor.login_id,
-                        detail=f"main account of new school {data.business_no} (back office)")
+            await audit(
+                "account_created",
+                login_id=data.login_id,
+                account_id=account.id,
+                actor_login_id=actor.login_id,
+                detail=f"main account of new school {data.business_no} (back office)",
+            )
     except AdminAccountError:
         raise
     except Exception as exc:  # a unique index hit by a concurrent create
@@ -126,8 +151,14 @@ async def create_school(actor: Actor, data: NewSchool) -> int:
 async def reset_main_password(actor: Actor, login_id: str, new_password: str) -> None:
     """A school main account's new password (same rules as its own change); its sessions end."""
     await _require_supervisor(actor)
-    rows = await Account.select(Account.id, Account.login_id, Account.password_hash, Account.is_main,
-                                Account.deleted, Account.school.name).where(Account.login_id == login_id.strip())
+    rows = await Account.select(
+        Account.id,
+        Account.login_id,
+        Account.password_hash,
+        Account.is_main,
+        Account.deleted,
+        Account.school.name,
+    ).where(Account.login_id == login_id.strip())
     if not rows or rows[0]["deleted"]:
         raise AdminAccountError(_("No school account with this id."), "login_id")
     account = rows[0]
@@ -140,5 +171,10 @@ async def reset_main_password(actor: Actor, login_id: str, new_password: str) ->
     async with db.write_tx():
         await _set_password(account["id"], new_hash, account["password_hash"])  # also unlocks the account
         await sessions.delete_for_account(account["id"])  # (done by _set_password too; kept explicit)
-        await audit("password_reset", login_id=account["login_id"], account_id=account["id"],
-                    actor_login_id=actor.login_id, detail="by a supervisor (back office)")
+        await audit(
+            "password_reset",
+            login_id=account["login_id"],
+            account_id=account["id"],
+            actor_login_id=actor.login_id,
+            detail="by a supervisor (back office)",
+        )

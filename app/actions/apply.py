@@ -86,7 +86,10 @@ async def _touch(application_id: int) -> None:
 
 # The draft and its first two steps --------------------------------------------------------------
 
-async def create_draft(actor: Actor, *, terms_accepted: bool, line: str = "foreign", kind: str = "first") -> int:
+
+async def create_draft(
+    actor: Actor, *, terms_accepted: bool, line: str = "foreign", kind: str = "first"
+) -> int:
     """我要申請 → 同意條款: a new draft, the submitter prefilled from the signed-in account."""
     if not actor.is_school or not actor.school_id:
         raise NotFound
@@ -99,12 +102,23 @@ async def create_draft(actor: Actor, *, terms_accepted: bool, line: str = "forei
         raise NotFound
     t = now()
     row = Application(
-        business_line=line, kind=kind, name="", member_count=1, pickup_method="self", station_code="",
-        school=actor.school_id, created_by=actor.account_id,
-        submitter_name=account["name"], submitter_national_id=account["national_id"],
-        submitter_phone=account["phone"] or account["mobile"], submitter_email=account["email"],
+        business_line=line,
+        kind=kind,
+        name="",
+        member_count=1,
+        pickup_method="self",
+        station_code="",
+        school=actor.school_id,
+        created_by=actor.account_id,
+        submitter_name=account["name"],
+        submitter_national_id=account["national_id"],
+        submitter_phone=account["phone"] or account["mobile"],
+        submitter_email=account["email"],
         submitter_addr={p: account[f"addr_{p}"] or "" for p in ADDRESS_PARTS},
-        status=workflow.Status.DRAFT, terms_accepted_at=t, created_at=t, updated_at=t,
+        status=workflow.Status.DRAFT,
+        terms_accepted_at=t,
+        created_at=t,
+        updated_at=t,
     )
     async with db.write_tx():
         await row.save()
@@ -121,7 +135,9 @@ def check_submitter(data: dict[str, str]) -> dict[str, str]:
     if not nid:
         errors["submitter_national_id"] = REQUIRED
     elif not v.is_national_id(nid):
-        errors["submitter_national_id"] = _("This national ID number is not valid (check its letters and its last digit).")
+        errors["submitter_national_id"] = _(
+            "This national ID number is not valid (check its letters and its last digit)."
+        )
     phone = data.get("submitter_phone", "")
     if not phone:
         errors["submitter_phone"] = REQUIRED
@@ -144,14 +160,16 @@ async def save_submitter(actor: Actor, application_id: int, data: dict[str, str]
     if errors:
         return errors
     async with db.write_tx():
-        await Application.update({
-            Application.submitter_name: data["submitter_name"],
-            Application.submitter_national_id: v.clean_id(data["submitter_national_id"]),
-            Application.submitter_phone: data["submitter_phone"],
-            Application.submitter_email: data["submitter_email"],
-            Application.submitter_addr: {p: data.get(f"addr_{p}", "") for p in ADDRESS_PARTS},
-            Application.updated_at: now(),
-        }).where(Application.id == application_id)
+        await Application.update(
+            {
+                Application.submitter_name: data["submitter_name"],
+                Application.submitter_national_id: v.clean_id(data["submitter_national_id"]),
+                Application.submitter_phone: data["submitter_phone"],
+                Application.submitter_email: data["submitter_email"],
+                Application.submitter_addr: {p: data.get(f"addr_{p}", "") for p in ADDRESS_PARTS},
+                Application.updated_at: now(),
+            }
+        ).where(Application.id == application_id)
     return {}
 
 
@@ -175,22 +193,30 @@ def check_details(data: dict[str, str]) -> dict[str, str]:
     return {k: str(m) for k, m in errors.items()}
 
 
-async def save_details(actor: Actor, application_id: int, data: dict[str, str], files: list[Upload]) -> dict[str, str]:
+async def save_details(
+    actor: Actor, application_id: int, data: dict[str, str], files: list[Upload]
+) -> dict[str, str]:
     """Step 申請資料 (with its documents). Files that pass are kept even when a field is wrong."""
     app = await _draft(actor, application_id)
     errors = check_details(data)
     async with db.write_tx():
         errors.update(await _store_uploads(actor, app, None, files, allowed=_group_kinds(app)))
         if not check_details(data):
-            await Application.update({
-                Application.name: data["name"],
-                Application.member_count: int(data["member_count"]),
-                Application.pickup_method: "self",
-                Application.station_code: data["station_code"],
-                Application.updated_at: now(),
-            }).where(Application.id == application_id)
-        present = {a["kind"] for a in await Attachment.select(Attachment.kind).where(
-            (Attachment.application == application_id) & Attachment.case.is_null())}
+            await Application.update(
+                {
+                    Application.name: data["name"],
+                    Application.member_count: int(data["member_count"]),
+                    Application.pickup_method: "self",
+                    Application.station_code: data["station_code"],
+                    Application.updated_at: now(),
+                }
+            ).where(Application.id == application_id)
+        present = {
+            a["kind"]
+            for a in await Attachment.select(Attachment.kind).where(
+                (Attachment.application == application_id) & Attachment.case.is_null()
+            )
+        }
         for doc in missing_documents(group_documents(line=app["business_line"], kind=app["kind"]), present):
             errors.setdefault(f"doc_{doc}", str(REQUIRED))
     return errors
@@ -201,6 +227,7 @@ def _group_kinds(app: dict[str, Any]) -> set[str]:
 
 
 # Files ------------------------------------------------------------------------------------------
+
 
 async def _store_uploads(
     actor: Actor, app: dict[str, Any], case_id: int | None, files: list[Upload], *, allowed: set[str]
@@ -228,15 +255,25 @@ async def _store_uploads(
             errors[key] = _("At most %(n)d files per document.", n=MAX_FILES_PER_KIND)
             continue
         stored = uploads.store(image)
-        await Attachment.insert(Attachment(
-            application=app["id"], case=case_id, kind=f.kind, original_name=image.original_name[:200],
-            stored_name=stored, content_type=image.content_type, size=len(image.data),
-            uploaded_by=actor.label[:100], uploaded_at=now(),
-        ))
+        await Attachment.insert(
+            Attachment(
+                application=app["id"],
+                case=case_id,
+                kind=f.kind,
+                original_name=image.original_name[:200],
+                stored_name=stored,
+                content_type=image.content_type,
+                size=len(image.data),
+                uploaded_by=actor.label[:100],
+                uploaded_at=now(),
+            )
+        )
     return errors
 
 
-async def upload_attachment(actor: Actor, application_id: int, case_id: int | None, upload: Upload) -> dict[str, str]:
+async def upload_attachment(
+    actor: Actor, application_id: int, case_id: int | None, upload: Upload
+) -> dict[str, str]:
     """One file for the group or one applicant; {} when stored, else the message under its field key."""
     app = await _draft(actor, application_id)
     async with db.write_tx():
@@ -269,6 +306,7 @@ async def remove_attachment(actor: Actor, application_id: int, attachment_id: in
 
 # Applicants -------------------------------------------------------------------------------------
 
+
 async def add_applicant(actor: Actor, application_id: int, identity: str) -> int:
     """新增申請人: first the identity (僑生 / 外生), then the form."""
     await _draft(actor, application_id)
@@ -279,8 +317,15 @@ async def add_applicant(actor: Actor, application_id: int, identity: str) -> int
         if count >= rules.MAX_MEMBERS:
             raise Refused([_("A group has at most 30 applicants.")])
         t = now()
-        case = Case(application=application_id, identity=identity, status=workflow.Status.DRAFT,
-                    complete=False, data={}, created_at=t, updated_at=t)
+        case = Case(
+            application=application_id,
+            identity=identity,
+            status=workflow.Status.DRAFT,
+            complete=False,
+            data={},
+            created_at=t,
+            updated_at=t,
+        )
         await case.save()
         await _touch(application_id)
     return case.id
@@ -288,15 +333,19 @@ async def add_applicant(actor: Actor, application_id: int, identity: str) -> int
 
 def _facts(app: dict[str, Any], case: dict[str, Any], form: dict[str, str]) -> rules.Facts:
     return rules.Facts(
-        identity=case["identity"], enrollment=form.get("enrollment_status", ""),
-        scholarship=bool(form.get("scholarship")), line=app["business_line"], kind=app["kind"],
+        identity=case["identity"],
+        enrollment=form.get("enrollment_status", ""),
+        scholarship=bool(form.get("scholarship")),
+        line=app["business_line"],
+        kind=app["kind"],
         self_filed=bool(app.get("student")),
     )
 
 
 async def _present_kinds(application_id: int, case_id: int) -> set[str]:
     rows = await Attachment.select(Attachment.kind).where(
-        (Attachment.application == application_id) & (Attachment.case == case_id))
+        (Attachment.application == application_id) & (Attachment.case == case_id)
+    )
     return {r["kind"] for r in rows}
 
 
@@ -308,17 +357,24 @@ def _data(case: dict[str, Any]) -> dict[str, Any]:
 async def _recompute(app: dict[str, Any], case: dict[str, Any]) -> dict[str, str]:
     """Completeness (資料完成度) of a stored case from its data and files; returns its problems."""
     form = rules.form_from_record(case)
-    problems = rules.check_applicant(form, _facts(app, case, form), await _present_kinds(app["id"], case["id"]),
-                                     today())
+    problems = rules.check_applicant(
+        form, _facts(app, case, form), await _present_kinds(app["id"], case["id"]), today()
+    )
     complete = not problems
     if complete != case["complete"]:
-        await Case.update({Case.complete: complete, Case.version: Case.version + 1}).where(Case.id == case["id"])
+        await Case.update({Case.complete: complete, Case.version: Case.version + 1}).where(
+            Case.id == case["id"]
+        )
         case["complete"] = complete
     return problems
 
 
 async def save_applicant(
-    actor: Actor, application_id: int, case_id: int, data: dict[str, str], files: list[Upload] | None = None,
+    actor: Actor,
+    application_id: int,
+    case_id: int,
+    data: dict[str, str],
+    files: list[Upload] | None = None,
 ) -> dict[str, str]:
     """資料儲存 (and the autosave): stores what was typed even when incomplete or wrong, then
     recomputes 資料完成度. Returns every problem left ({} means 已完成)."""
@@ -333,8 +389,9 @@ async def save_applicant(
     stored["saved"] = True
     async with db.write_tx():
         upload_errors = await _store_uploads(actor, app, case_id, files or [], allowed=ALL_KINDS)
-        problems = rules.check_applicant(form, _facts(app, case, form), await _present_kinds(application_id, case_id),
-                                         today())
+        problems = rules.check_applicant(
+            form, _facts(app, case, form), await _present_kinds(application_id, case_id), today()
+        )
         update: dict[Any, Any] = {getattr(Case, k): val for k, val in values.items()}
         update[Case.data] = stored
         update[Case.complete] = not problems and not upload_errors
@@ -353,8 +410,9 @@ async def problems_of(actor: Actor, application_id: int, case_id: int) -> dict[s
     if app is None or case is None:
         raise NotFound
     form = rules.form_from_record(case)
-    problems = rules.check_applicant(form, _facts(app, case, form), await _present_kinds(application_id, case_id),
-                                     today())
+    problems = rules.check_applicant(
+        form, _facts(app, case, form), await _present_kinds(application_id, case_id), today()
+    )
     return rules.order_errors(problems)
 
 
@@ -362,7 +420,10 @@ async def delete_applicant(actor: Actor, application_id: int, case_id: int) -> N
     await _draft(actor, application_id)
     if await q.get_applicant(actor, application_id, case_id) is None:
         raise NotFound
-    names = [a["stored_name"] for a in await Attachment.select(Attachment.stored_name).where(Attachment.case == case_id)]
+    names = [
+        a["stored_name"]
+        for a in await Attachment.select(Attachment.stored_name).where(Attachment.case == case_id)
+    ]
     async with db.write_tx():
         await Case.delete().where((Case.id == case_id) & (Case.application == application_id))
         await _touch(application_id)
@@ -373,11 +434,16 @@ async def delete_applicant(actor: Actor, application_id: int, case_id: int) -> N
 async def delete_draft(actor: Actor, application_id: int) -> None:
     """刪除 a draft with its applicants and files."""
     await _draft(actor, application_id)
-    names = [a["stored_name"] for a in await Attachment.select(Attachment.stored_name).where(
-        Attachment.application == application_id)]
+    names = [
+        a["stored_name"]
+        for a in await Attachment.select(Attachment.stored_name).where(
+            Attachment.application == application_id
+        )
+    ]
     async with db.write_tx():
         await Application.delete().where(
-            (Application.id == application_id) & Application.group_no.is_null()
+            (Application.id == application_id)
+            & Application.group_no.is_null()
             & (Application.status == workflow.Status.DRAFT)
         )
     for name in names:
@@ -409,12 +475,25 @@ async def add_from_roster(actor: Actor, application_id: int, entry_ids: list[int
     async with db.write_tx():
         count = await Case.count().where(Case.application == application_id)
         if count + len(rows) > rules.MAX_MEMBERS:
-            raise Refused([_("A group has at most 30 applicants; %(n)d more can be added.",
-                             n=max(0, rules.MAX_MEMBERS - count))])
+            raise Refused(
+                [
+                    _(
+                        "A group has at most 30 applicants; %(n)d more can be added.",
+                        n=max(0, rules.MAX_MEMBERS - count),
+                    )
+                ]
+            )
         for r in sorted(rows, key=lambda r: wanted.index(r["id"])):
             t = now()
-            case = Case(application=application_id, status=workflow.Status.DRAFT, complete=False,
-                        data={"roster_entry": r["id"]}, created_at=t, updated_at=t, **roster_values(r))
+            case = Case(
+                application=application_id,
+                status=workflow.Status.DRAFT,
+                complete=False,
+                data={"roster_entry": r["id"]},
+                created_at=t,
+                updated_at=t,
+                **roster_values(r),
+            )
             await case.save()
             created.append(case.id)
         await _touch(application_id)
@@ -443,6 +522,7 @@ def roster_values(r: dict[str, Any]) -> dict[str, Any]:
 
 
 # Submit -----------------------------------------------------------------------------------------
+
 
 @dataclass
 class SubmitResult:
@@ -481,15 +561,21 @@ def group_problems(app: dict[str, Any], present_kinds: set[str]) -> list[str]:
             problems.append(_("Choose the service station where the card will be collected (領證地點)."))
         return problems
     submitter = {
-        "submitter_name": app["submitter_name"], "submitter_national_id": app["submitter_national_id"],
-        "submitter_phone": app["submitter_phone"], "submitter_email": app["submitter_email"],
+        "submitter_name": app["submitter_name"],
+        "submitter_national_id": app["submitter_national_id"],
+        "submitter_phone": app["submitter_phone"],
+        "submitter_email": app["submitter_email"],
     }
     addr = app["submitter_addr"]
     addr = json.loads(addr) if isinstance(addr, str) else (addr or {})
     submitter.update({f"addr_{p}": addr.get(p, "") for p in ADDRESS_PARTS})
     if check_submitter(submitter):
         problems.append(_("The submitter's data (送件人) is not complete."))
-    details = {"name": app["name"], "member_count": str(app["member_count"]), "station_code": app["station_code"]}
+    details = {
+        "name": app["name"],
+        "member_count": str(app["member_count"]),
+        "station_code": app["station_code"],
+    }
     if check_details(details):
         problems.append(_("The application data (申請資料) is not complete."))
     if missing_documents(group_documents(line=app["business_line"], kind=app["kind"]), present_kinds):
@@ -505,7 +591,8 @@ async def submit_application(actor: Actor, application_id: int, locale: str | No
     async with db.write_tx():
         rows = await db.lock_for_update(
             Application.select(Application.id).where(
-                (Application.id == application_id) & application_scope(actor))
+                (Application.id == application_id) & application_scope(actor)
+            )
         )
         if not rows:
             raise NotFound
@@ -520,9 +607,15 @@ async def submit_application(actor: Actor, application_id: int, locale: str | No
         for case in cases:
             if await _recompute(app, case):
                 incomplete += 1
-        group_kinds = {a["kind"] for a in await Attachment.select(Attachment.kind).where(
-            (Attachment.application == application_id) & Attachment.case.is_null())}
-        problems = group_problems(app, group_kinds) + rules.submit_problems(app["member_count"], len(cases), incomplete)
+        group_kinds = {
+            a["kind"]
+            for a in await Attachment.select(Attachment.kind).where(
+                (Attachment.application == application_id) & Attachment.case.is_null()
+            )
+        }
+        problems = group_problems(app, group_kinds) + rules.submit_problems(
+            app["member_count"], len(cases), incomplete
+        )
         if problems:
             raise Refused(problems)
         t = now()
@@ -533,59 +626,95 @@ async def submit_application(actor: Actor, application_id: int, locale: str | No
     return SubmitResult(application_id, group_no, receipt_nos, mail=mail)
 
 
-async def number_and_submit(actor: Actor, app: dict[str, Any], cases: list[dict[str, Any]], t: datetime,
-                            case_values: dict[Any, Any] | None = None) -> tuple[str, list[str]]:
+async def number_and_submit(
+    actor: Actor,
+    app: dict[str, Any],
+    cases: list[dict[str, Any]],
+    t: datetime,
+    case_values: dict[Any, Any] | None = None,
+) -> tuple[str, list[str]]:
     """送出's writes, in the caller's transaction, for a group already checked complete: its 團號, each case's
     收件號 and next status (through the workflow) with a ReviewEvent, the group's own status. Every kind's
     submit goes through here. `case_values`: more columns to set on each case."""
     line = get_line(app["business_line"])
     assert line is not None
     d = today()
-    group_no = numbering.group_no(d, line.group_code, await next_sequence("group", numbering.roc_year(d),
-                                                                           line.group_code))
+    group_no = numbering.group_no(
+        d, line.group_code, await next_sequence("group", numbering.roc_year(d), line.group_code)
+    )
     role = _role(actor)
     new_group_status = workflow.apply(app["status"], "submit", role)
     receipt_nos: list[str] = []
     for case in cases:
         to = workflow.apply(case["status"], "submit", role)
-        receipt = numbering.receipt_no(d, await next_sequence("receipt", numbering.roc_year(d),
-                                                              numbering.OFFICE_CODE))
+        receipt = numbering.receipt_no(
+            d, await next_sequence("receipt", numbering.roc_year(d), numbering.OFFICE_CODE)
+        )
         receipt_nos.append(receipt)
-        await Case.update({
-            Case.status: to, Case.receipt_no: receipt, Case.submitted_at: t, Case.updated_at: t,
-            Case.version: Case.version + 1, **(case_values or {}),
-        }).where(Case.id == case["id"])
-        await ReviewEvent.insert(ReviewEvent(
-            application=app["id"], case=case["id"], from_status=case["status"], action="submit",
-            to_status=to, actor_kind=actor.kind, actor_label=actor.label[:100], created_at=t,
-        ))
-    await db.update_versioned(Application, app["id"], app["version"], {
-        Application.group_no: group_no, Application.status: new_group_status, Application.submitted_at: t,
-        Application.updated_at: t,
-    })
+        await Case.update(
+            {
+                Case.status: to,
+                Case.receipt_no: receipt,
+                Case.submitted_at: t,
+                Case.updated_at: t,
+                Case.version: Case.version + 1,
+                **(case_values or {}),
+            }
+        ).where(Case.id == case["id"])
+        await ReviewEvent.insert(
+            ReviewEvent(
+                application=app["id"],
+                case=case["id"],
+                from_status=case["status"],
+                action="submit",
+                to_status=to,
+                actor_kind=actor.kind,
+                actor_label=actor.label[:100],
+                created_at=t,
+            )
+        )
+    await db.update_versioned(
+        Application,
+        app["id"],
+        app["version"],
+        {
+            Application.group_no: group_no,
+            Application.status: new_group_status,
+            Application.submitted_at: t,
+            Application.updated_at: t,
+        },
+    )
     return group_no, receipt_nos
 
 
-def submitted_mail(app: dict[str, Any], group_no: str, receipt_nos: list[str], when: datetime, locale: str) -> Mail:
+def submitted_mail(
+    app: dict[str, Any], group_no: str, receipt_nos: list[str], when: datetime, locale: str
+) -> Mail:
     with use_locale(locale):
         receipts = receipt_nos[0] if len(receipt_nos) == 1 else f"{receipt_nos[0]} - {receipt_nos[-1]}"
         subject = _("Application submitted: group no. %(group_no)s", group_no=group_no)
-        body = "\n".join([
-            _("Dear %(name)s,", name=app["submitter_name"]),
-            "",
-            _("Your application has been submitted to the National Immigration Agency."),
-            "",
-            _("Application name: %(name)s", name=app["name"]),
-            _("Group no.: %(group_no)s", group_no=group_no),
-            _("Applicants: %(n)d", n=len(receipt_nos)),
-            _("Receipt nos.: %(receipts)s", receipts=receipts),
-            _("Submitted at: %(time)s", time=format_datetime(when)),
-            "",
-            _("Review takes about 5 working days. If documents must be supplemented you will be notified by email; "
-              "answer within 3 working days of the notice."),
-            _("Follow the progress at %(url)s", url=f"{settings.public_base_url}/"),
-            "",
-            _("National Immigration Agency, Ministry of the Interior (this message was sent automatically; "
-              "please do not reply)."),
-        ])
+        body = "\n".join(
+            [
+                _("Dear %(name)s,", name=app["submitter_name"]),
+                "",
+                _("Your application has been submitted to the National Immigration Agency."),
+                "",
+                _("Application name: %(name)s", name=app["name"]),
+                _("Group no.: %(group_no)s", group_no=group_no),
+                _("Applicants: %(n)d", n=len(receipt_nos)),
+                _("Receipt nos.: %(receipts)s", receipts=receipts),
+                _("Submitted at: %(time)s", time=format_datetime(when)),
+                "",
+                _(
+                    "Review takes about 5 working days. If documents must be supplemented you will be notified by email; "
+                    "answer within 3 working days of the notice."
+                ),
+                _("Follow the progress at %(url)s", url=f"{settings.public_base_url}/"),
+                "",
+                _(
+                    "National Immigration Agency, Ministry of the Interior (this message was sent automatically; "
+                    "please do not reply)."
+                ),
+            ]
+        )
     return Mail(to=app["submitter_email"], subject=subject, body=body)

@@ -43,7 +43,9 @@ async def captcha_image(token: str) -> bytes | None:
         rows = await CaptchaChallenge.select().where(CaptchaChallenge.token == token)
         if not rows or rows[0]["rendered"] or rows[0]["used"] or rows[0]["expires_at"] <= now():
             return None
-        await CaptchaChallenge.update({CaptchaChallenge.rendered: True}).where(CaptchaChallenge.id == rows[0]["id"])
+        await CaptchaChallenge.update({CaptchaChallenge.rendered: True}).where(
+            CaptchaChallenge.id == rows[0]["id"]
+        )
     return captcha_service.render_png(rows[0]["answer"])
 
 
@@ -77,8 +79,16 @@ class LoginResult:
     account_id: int | None = None
 
 
-async def audit(event: str, *, login_id: str = "", account_id: int | None = None, ip: str = "",
-                result: str = "ok", detail: str = "", actor_login_id: str = "") -> None:
+async def audit(
+    event: str,
+    *,
+    login_id: str = "",
+    account_id: int | None = None,
+    ip: str = "",
+    result: str = "ok",
+    detail: str = "",
+    actor_login_id: str = "",
+) -> None:
     await AuthEvent.insert(
         AuthEvent(
             created_at=now(),
@@ -103,7 +113,9 @@ async def _ip_failures(ip: str) -> int:
     )
 
 
-async def log_in(login_id: str, password: str, captcha_token: str, captcha_answer: str, ip: str) -> LoginResult:
+async def log_in(
+    login_id: str, password: str, captcha_token: str, captcha_answer: str, ip: str
+) -> LoginResult:
     login_id = (login_id or "").strip()
     if ip and await _ip_failures(ip) >= settings.login_ip_max_failures:
         await audit("login", login_id=login_id, ip=ip, result="rate_limited")
@@ -113,8 +125,12 @@ async def log_in(login_id: str, password: str, captcha_token: str, captcha_answe
         return LoginResult(False, "captcha")
 
     rows = await Account.select(
-        Account.id, Account.password_hash, Account.enabled, Account.locked_until,
-        Account.failed_logins, Account.first_failed_at,
+        Account.id,
+        Account.password_hash,
+        Account.enabled,
+        Account.locked_until,
+        Account.failed_logins,
+        Account.first_failed_at,
     ).where((Account.login_id == login_id) & (Account.deleted == False))  # noqa: E712
     t = now()
     if not rows:
@@ -134,12 +150,20 @@ async def log_in(login_id: str, password: str, captcha_token: str, captcha_answe
         locked_until = t + window if count >= settings.login_max_failures else None
         async with db.write_tx():
             await Account.update(
-                {Account.failed_logins: 0 if locked_until else count,
-                 Account.first_failed_at: None if locked_until else first,
-                 Account.locked_until: locked_until}
+                {
+                    Account.failed_logins: 0 if locked_until else count,
+                    Account.first_failed_at: None if locked_until else first,
+                    Account.locked_until: locked_until,
+                }
             ).where(Account.id == acc["id"])
-        await audit("login", login_id=login_id, account_id=acc["id"], ip=ip,
-                    result="locked" if locked_until else "invalid", detail=f"failure {count}")
+        await audit(
+            "login",
+            login_id=login_id,
+            account_id=acc["id"],
+            ip=ip,
+            result="locked" if locked_until else "invalid",
+            detail=f"failure {count}",
+        )
         if locked_until:
             return LoginResult(False, "locked", locked_until=locked_until)
         return LoginResult(False, "invalid")
@@ -150,8 +174,12 @@ async def log_in(login_id: str, password: str, captcha_token: str, captcha_answe
 
     async with db.write_tx():
         await Account.update(
-            {Account.failed_logins: 0, Account.first_failed_at: None, Account.locked_until: None,
-             Account.last_login_at: t}
+            {
+                Account.failed_logins: 0,
+                Account.first_failed_at: None,
+                Account.locked_until: None,
+                Account.last_login_at: t,
+            }
         ).where(Account.id == acc["id"])
         token = await sessions.create_session(account_id=acc["id"], kind="school", ip=ip)
         await audit("login", login_id=login_id, account_id=acc["id"], ip=ip, result="ok")

@@ -23,10 +23,16 @@ async def create_challenge(business_no: str, ip: str) -> str:
     token = secrets.token_hex(32)
     t = now()
     async with db.write_tx():
-        await LoginChallenge.insert(LoginChallenge(
-            token=token, business_no=(business_no or "")[:8], created_at=t, expires_at=t + CHALLENGE_TTL,
-            used=False, ip=ip[:64],
-        ))
+        await LoginChallenge.insert(
+            LoginChallenge(
+                token=token,
+                business_no=(business_no or "")[:8],
+                created_at=t,
+                expires_at=t + CHALLENGE_TTL,
+                used=False,
+                ip=ip[:64],
+            )
+        )
         await LoginChallenge.delete().where(LoginChallenge.expires_at < t - timedelta(days=1))
     return token
 
@@ -52,8 +58,15 @@ async def _spend_challenge(token: str) -> bool:
 
 
 async def log_in_with_certificate(
-    *, business_no: str, captcha_token: str, captcha_answer: str, challenge: str, certificate_b64: str,
-    chain_b64: list[str], signature_b64: str, ip: str,
+    *,
+    business_no: str,
+    captcha_token: str,
+    captcha_answer: str,
+    challenge: str,
+    certificate_b64: str,
+    chain_b64: list[str],
+    signature_b64: str,
+    ip: str,
 ) -> CertLoginResult:
     business_no = (business_no or "").strip()
 
@@ -81,7 +94,8 @@ async def log_in_with_certificate(
     if cert.business_no != business_no:
         return await refuse("mismatch")
     accounts = await Account.select(Account.id, Account.enabled).where(
-        (Account.school.business_no == cert.business_no) & (Account.is_main == True)  # noqa: E712
+        (Account.school.business_no == cert.business_no)
+        & (Account.is_main == True)  # noqa: E712
         & (Account.deleted == False)  # noqa: E712
     )
     schools = await School.count().where(School.business_no == cert.business_no)
@@ -95,6 +109,12 @@ async def log_in_with_certificate(
             Account.id == account["id"]
         )
         token = await sessions.create_session(account_id=account["id"], kind="school", ip=ip)
-        await audit("cert_login", login_id=business_no, account_id=account["id"], ip=ip, result="ok",
-                    detail=f"serial {cert.serial_number:x}")
+        await audit(
+            "cert_login",
+            login_id=business_no,
+            account_id=account["id"],
+            ip=ip,
+            result="ok",
+            detail=f"serial {cert.serial_number:x}",
+        )
     return CertLoginResult(True, session_token=token)

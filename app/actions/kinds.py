@@ -40,9 +40,27 @@ from tables.tables import Application, Attachment, Case, Permit, Student
 __all__ = ["NotEditable", "NotFound", "Refused"]
 
 COPIED = (
-    "identity", "name_zh", "no_chinese_name", "name_en", "birth_date", "passport_no", "passport_expiry", "ui_no",
-    "visa_issue_date", "gender", "marital_status", "education", "education_school", "department", "program", "grade",
-    "birthplace", "nationality", "address", "phone", "email",
+    "identity",
+    "name_zh",
+    "no_chinese_name",
+    "name_en",
+    "birth_date",
+    "passport_no",
+    "passport_expiry",
+    "ui_no",
+    "visa_issue_date",
+    "gender",
+    "marital_status",
+    "education",
+    "education_school",
+    "department",
+    "program",
+    "grade",
+    "birthplace",
+    "nationality",
+    "address",
+    "phone",
+    "email",
 )
 
 
@@ -69,7 +87,9 @@ async def create_draft(actor: Actor, kind: str, *, terms_accepted: bool) -> int:
         from app.actions import student_apply
 
         try:
-            app_id, _case_id = await student_apply.start_application(actor, terms_accepted=terms_accepted, kind=kind)
+            app_id, _case_id = await student_apply.start_application(
+                actor, terms_accepted=terms_accepted, kind=kind
+            )
         except student_apply.NotFound as exc:
             raise NotFound from exc
         return app_id
@@ -97,27 +117,55 @@ async def find_permit(actor: Actor, ui_no: str, *, today: date | None = None) ->
     if not ui:
         raise Refused([_("Enter the UI no. (統一證號) of the electronic resident certificate.")])
     if not v.is_ui_no(ui):
-        raise Refused([_("This UI number is not valid (check its letters and its last digit), e.g. A800000014.")])
+        raise Refused(
+            [_("This UI number is not valid (check its letters and its last digit), e.g. A800000014.")]
+        )
     if actor.kind == "student" and actor.student_id and actor.school_id:
         return await _find_own_permit(actor, ui, today)
     if not actor.is_school or not actor.school_id:
         raise NotFound
-    rows = await Permit.select(
-        Permit.permit_no, Permit.case, Permit.application, Permit.expires_on, Permit.case.status,
-        Permit.case.name_en,
-    ).where(
-        (Permit.case.ui_no == ui) & (Permit.application.school == actor.school_id)
-    ).order_by(Permit.expires_on, ascending=False)
+    rows = (
+        await Permit.select(
+            Permit.permit_no,
+            Permit.case,
+            Permit.application,
+            Permit.expires_on,
+            Permit.case.status,
+            Permit.case.name_en,
+        )
+        .where((Permit.case.ui_no == ui) & (Permit.application.school == actor.school_id))
+        .order_by(Permit.expires_on, ascending=False)
+    )
     if not rows:
-        raise Refused([_("No electronic resident certificate issued by this system to one of your school's "
-                         "students has this UI no. Check the number on the certificate.")])
+        raise Refused(
+            [
+                _(
+                    "No electronic resident certificate issued by this system to one of your school's "
+                    "students has this UI no. Check the number on the certificate."
+                )
+            ]
+        )
     p = rows[0]
     if p["expires_on"] < today:
-        raise Refused([_("The electronic resident certificate with this UI no. expired on %(date)s, so it cannot be "
-                         "renewed online. Please apply at a service station.", date=format_date(p["expires_on"]))])
+        raise Refused(
+            [
+                _(
+                    "The electronic resident certificate with this UI no. expired on %(date)s, so it cannot be "
+                    "renewed online. Please apply at a service station.",
+                    date=format_date(p["expires_on"]),
+                )
+            ]
+        )
     if p["case.status"] != workflow.Status.ISSUED:
-        raise Refused([_("The electronic resident certificate with this UI no. is no longer valid (its case is "
-                         "“%(status)s”).", status=workflow.label(p["case.status"]))])
+        raise Refused(
+            [
+                _(
+                    "The electronic resident certificate with this UI no. is no longer valid (its case is "
+                    "“%(status)s”).",
+                    status=workflow.label(p["case.status"]),
+                )
+            ]
+        )
     await _not_yet_renewed(actor, ui)
     return PermitMatch(p["permit_no"], p["case"], p["application"], p["expires_on"], p["case.name_en"])
 
@@ -126,23 +174,44 @@ async def _find_own_permit(actor: Actor, ui: str, today: date) -> PermitMatch:
     """A student's lookup: only their own valid e-certificate, filed by themself or by their school for them
     (same school, passport no. and date of birth as the signed-in student). An unknown number, another
     student's certificate, an expired one or one no longer valid all get the same answer."""
-    student = await Student.select(Student.passport_no, Student.birth_date).where(
-        Student.id == actor.student_id).first()
+    student = (
+        await Student.select(Student.passport_no, Student.birth_date)
+        .where(Student.id == actor.student_id)
+        .first()
+    )
     if student is None:
         raise NotFound
     own = (Permit.application.student == actor.student_id) | (
-        (Permit.application.school == actor.school_id) & (Permit.case.passport_no == student["passport_no"])
-        & (Permit.case.birth_date == student["birth_date"]))
-    rows = await Permit.select(
-        Permit.permit_no, Permit.case, Permit.application, Permit.expires_on, Permit.case.name_en,
-    ).where(
-        (Permit.case.ui_no == ui) & own & (Permit.expires_on >= today)
-        & (Permit.case.status == workflow.Status.ISSUED)
-    ).order_by(Permit.expires_on, ascending=False)
+        (Permit.application.school == actor.school_id)
+        & (Permit.case.passport_no == student["passport_no"])
+        & (Permit.case.birth_date == student["birth_date"])
+    )
+    rows = (
+        await Permit.select(
+            Permit.permit_no,
+            Permit.case,
+            Permit.application,
+            Permit.expires_on,
+            Permit.case.name_en,
+        )
+        .where(
+            (Permit.case.ui_no == ui)
+            & own
+            & (Permit.expires_on >= today)
+            & (Permit.case.status == workflow.Status.ISSUED)
+        )
+        .order_by(Permit.expires_on, ascending=False)
+    )
     if not rows:
-        raise Refused([_("No valid electronic resident certificate issued to you by this system has this UI no. "
-                         "Check the number on your certificate. An expired certificate cannot be renewed online; "
-                         "please apply at a service station.")])
+        raise Refused(
+            [
+                _(
+                    "No valid electronic resident certificate issued to you by this system has this UI no. "
+                    "Check the number on your certificate. An expired certificate cannot be renewed online; "
+                    "please apply at a service station."
+                )
+            ]
+        )
     p = rows[0]
     await _not_yet_renewed(actor, ui)
     return PermitMatch(p["permit_no"], p["case"], p["application"], p["expires_on"], p["case.name_en"])
@@ -150,7 +219,9 @@ async def _find_own_permit(actor: Actor, ui: str, today: date) -> PermitMatch:
 
 async def _not_yet_renewed(actor: Actor, ui: str) -> None:
     taken = await Case.select(Case.id, Case.status, Case.application.group_no).where(
-        (Case.ui_no == ui) & (Case.application.kind == "renewal") & (Case.application.school == actor.school_id)
+        (Case.ui_no == ui)
+        & (Case.application.kind == "renewal")
+        & (Case.application.school == actor.school_id)
         & Case.status.not_in(list(workflow.CLOSED))
     )
     if taken:
@@ -178,9 +249,15 @@ async def add_renewal_applicant(actor: Actor, application_id: int, ui_no: str) -
         if app.get("student") and not values.get("email"):
             values["email"] = app["submitter_email"] or ""  # a student's own: the address they verified
         case = Case(
-            application=application_id, status=workflow.Status.DRAFT, enrollment_status="R", scholarship=False,
-            complete=False, created_at=t, updated_at=t,
-            data={"kind": {"permit_no": match.permit_no, "original_address": values["address"]}}, **values,
+            application=application_id,
+            status=workflow.Status.DRAFT,
+            enrollment_status="R",
+            scholarship=False,
+            complete=False,
+            created_at=t,
+            updated_at=t,
+            data={"kind": {"permit_no": match.permit_no, "original_address": values["address"]}},
+            **values,
         )
         await case.save()
         await _copy_photo(actor, application_id, case.id, match.case_id)
@@ -189,19 +266,31 @@ async def add_renewal_applicant(actor: Actor, application_id: int, ui_no: str) -
 
 
 async def _copy_photo(actor: Actor, application_id: int, case_id: int, source_case: int) -> None:
-    photo = await Attachment.select().where((Attachment.case == source_case) & (Attachment.kind == "photo")).order_by(
-        Attachment.id, ascending=False).first()
+    photo = (
+        await Attachment.select()
+        .where((Attachment.case == source_case) & (Attachment.kind == "photo"))
+        .order_by(Attachment.id, ascending=False)
+        .first()
+    )
     if photo is None:
         return
     try:
         image = uploads.check_image(uploads.read(photo["stored_name"]), photo["original_name"] or "photo.jpg")
     except (OSError, ValueError, uploads.UploadRefused):
         return
-    await Attachment.insert(Attachment(
-        application=application_id, case=case_id, kind="photo", original_name=image.original_name,
-        stored_name=uploads.store(image), content_type=image.content_type, size=len(image.data),
-        uploaded_by=actor.label[:100], uploaded_at=apply_actions.now(),
-    ))
+    await Attachment.insert(
+        Attachment(
+            application=application_id,
+            case=case_id,
+            kind="photo",
+            original_name=image.original_name,
+            stored_name=uploads.store(image),
+            content_type=image.content_type,
+            size=len(image.data),
+            uploaded_by=actor.label[:100],
+            uploaded_at=apply_actions.now(),
+        )
+    )
 
 
 # 延期 and 資料異動: an empty applicant --------------------------------------------------------------
@@ -223,11 +312,13 @@ def _present(rows: list[dict[str, Any]]) -> set[str]:
 
 async def _case_files(application_id: int, case_id: int) -> list[dict[str, Any]]:
     return await Attachment.select(Attachment.id, Attachment.kind, Attachment.stored_name).where(
-        (Attachment.application == application_id) & (Attachment.case == case_id))
+        (Attachment.application == application_id) & (Attachment.case == case_id)
+    )
 
 
-async def problems_when_reopened(app: dict[str, Any], case: dict[str, Any], form: dict[str, str],
-                                 changes: list[str]) -> dict[str, str]:
+async def problems_when_reopened(
+    app: dict[str, Any], case: dict[str, Any], form: dict[str, str], changes: list[str]
+) -> dict[str, str]:
     """What a reopened applicant form shows: nothing before its first save, then what keeps it from 已完成
     (the caller has already checked that the actor may see this case)."""
     if not (case.get("data") or {}).get("saved_kind") or case["complete"]:
@@ -237,20 +328,27 @@ async def problems_when_reopened(app: dict[str, Any], case: dict[str, Any], form
 
 def _address_changed(case: dict[str, Any], form: dict[str, str]) -> bool:
     original = (case.get("data") or {}).get("kind", {}).get("original_address") or {}
-    now_ = {p: form.get(f"addr_{p}", "") for p in ("county", "district", "village", "neighborhood", "street", "lane",
-                                                   "alley", "number")}
+    now_ = {
+        p: form.get(f"addr_{p}", "")
+        for p in ("county", "district", "village", "neighborhood", "street", "lane", "alley", "number")
+    }
     return {k: val for k, val in original.items() if val} != {k: val for k, val in now_.items() if val}
 
 
-def problems(app: dict[str, Any], case: dict[str, Any], form: dict[str, str], changes: list[str],
-             present: set[str]) -> dict[str, str]:
+def problems(
+    app: dict[str, Any], case: dict[str, Any], form: dict[str, str], changes: list[str], present: set[str]
+) -> dict[str, str]:
     """Everything that keeps an applicant of this kind from 已完成."""
     k = kind_rules.KINDS[app["kind"]]
     today = apply_actions.today()
     if k.form == "applicant":
         errors = rules.check_fields(form | {"enrollment_status": "R"}, today)
-        needed = kind_rules.documents(app["kind"], identity=case["identity"], scholarship=bool(form.get("scholarship")),
-                                      address_changed=_address_changed(case, form))
+        needed = kind_rules.documents(
+            app["kind"],
+            identity=case["identity"],
+            scholarship=bool(form.get("scholarship")),
+            address_changed=_address_changed(case, form),
+        )
     else:
         errors = kind_rules.check_kind_form(app["kind"], form, changes, today)
         needed = kind_rules.documents(app["kind"], changes=frozenset(changes))
@@ -271,14 +369,25 @@ def form_of(app: dict[str, Any], case: dict[str, Any]) -> tuple[dict[str, str], 
 
 def documents_of(app: dict[str, Any], case: dict[str, Any], form: dict[str, str], changes: list[str]) -> list:
     if kind_rules.KINDS[app["kind"]].form == "applicant":
-        return kind_rules.documents(app["kind"], identity=case["identity"], scholarship=bool(form.get("scholarship")),
-                                    address_changed=_address_changed(case, form))
+        return kind_rules.documents(
+            app["kind"],
+            identity=case["identity"],
+            scholarship=bool(form.get("scholarship")),
+            address_changed=_address_changed(case, form),
+        )
     return kind_rules.documents(app["kind"], changes=frozenset(changes))
 
 
-async def save_applicant(actor: Actor, application_id: int, case_id: int, data: dict[str, str], *,
-                         changes: list[str] | None = None, files: list[Upload] | None = None,
-                         remove: list[int] | None = None) -> dict[str, str]:
+async def save_applicant(
+    actor: Actor,
+    application_id: int,
+    case_id: int,
+    data: dict[str, str],
+    *,
+    changes: list[str] | None = None,
+    files: list[Upload] | None = None,
+    remove: list[int] | None = None,
+) -> dict[str, str]:
     """資料儲存: stores what was typed (valid or not, as the wizard does) and the files; returns what is left."""
     app = await _draft(actor, application_id)
     case = await q.get_applicant(actor, application_id, case_id)
@@ -290,10 +399,13 @@ async def save_applicant(actor: Actor, application_id: int, case_id: int, data: 
         await apply_actions.remove_attachment(actor, application_id, att)
     async with db.write_tx():
         if k.form == "applicant":
-            form = rules.normalise({key: data.get(key, "") for key in rules.form_keys()} | {"enrollment_status": "R"})
+            form = rules.normalise(
+                {key: data.get(key, "") for key in rules.form_keys()} | {"enrollment_status": "R"}
+            )
             form["ui_no"] = case["ui_no"]  # fixed by the lookup
-            upload_errors = await apply_actions._store_uploads(actor, app, case_id, files or [],
-                                                               allowed=set(kind_rules.DOC_LABELS) | {"photo"})
+            upload_errors = await apply_actions._store_uploads(
+                actor, app, case_id, files or [], allowed=set(kind_rules.DOC_LABELS) | {"photo"}
+            )
             values, raw = rules.record_from_form(form)
             stored = dict(case["data"] or {})
             stored["raw"] = raw
@@ -312,8 +424,11 @@ async def save_applicant(actor: Actor, application_id: int, case_id: int, data: 
             born = parse_date(form.get("birth_date"))
             update = {
                 Case.ui_no: form["ui_no"][:10] if v.is_ui_no(form["ui_no"]) else "",
-                Case.name_en: form["name_en"][:100], Case.passport_no: form["passport_no"][:20],
-                Case.birth_date: born, Case.phone: form["phone"][:30], Case.email: form["email"][:254],
+                Case.name_en: form["name_en"][:100],
+                Case.passport_no: form["passport_no"][:20],
+                Case.birth_date: born,
+                Case.phone: form["phone"][:30],
+                Case.email: form["email"][:254],
                 Case.data: stored,
             }
         left = problems(app, case, form, changes, _present(await _case_files(application_id, case_id)))
@@ -322,13 +437,15 @@ async def save_applicant(actor: Actor, application_id: int, case_id: int, data: 
         update[Case.version] = Case.version + 1
         await Case.update(update).where(Case.id == case_id)
         await Application.update({Application.updated_at: apply_actions.now()}).where(
-            Application.id == application_id)
+            Application.id == application_id
+        )
     left.update(upload_errors)
     return left
 
 
-async def _store_kind_uploads(actor: Actor, app: dict[str, Any], case_id: int, files: list[Upload],
-                              allowed: set[str]) -> dict[str, str]:
+async def _store_kind_uploads(
+    actor: Actor, app: dict[str, Any], case_id: int, files: list[Upload], allowed: set[str]
+) -> dict[str, str]:
     """The wizard's upload check for the kinds' own documents (their kinds are not the wizard's)."""
     errors: dict[str, str] = {}
     for f in files:
@@ -344,11 +461,19 @@ async def _store_kind_uploads(actor: Actor, app: dict[str, Any], case_id: int, f
         if count >= apply_actions.MAX_FILES_PER_KIND:
             errors[key] = _("At most %(n)d files per document.", n=apply_actions.MAX_FILES_PER_KIND)
             continue
-        await Attachment.insert(Attachment(
-            application=app["id"], case=case_id, kind=f.kind, original_name=image.original_name[:200],
-            stored_name=uploads.store(image), content_type=image.content_type, size=len(image.data),
-            uploaded_by=actor.label[:100], uploaded_at=apply_actions.now(),
-        ))
+        await Attachment.insert(
+            Attachment(
+                application=app["id"],
+                case=case_id,
+                kind=f.kind,
+                original_name=image.original_name[:200],
+                stored_name=uploads.store(image),
+                content_type=image.content_type,
+                size=len(image.data),
+                uploaded_by=actor.label[:100],
+                uploaded_at=apply_actions.now(),
+            )
+        )
     return errors
 
 
@@ -365,8 +490,11 @@ async def submit(actor: Actor, application_id: int, locale: str | None = None) -
     the mail after the commit), with each applicant checked by its kind's rules."""
     locale = locale or get_locale()
     async with db.write_tx():
-        rows = await db.lock_for_update(Application.select(Application.id).where(
-            (Application.id == application_id) & application_scope(actor)))
+        rows = await db.lock_for_update(
+            Application.select(Application.id).where(
+                (Application.id == application_id) & application_scope(actor)
+            )
+        )
         if not rows:
             raise NotFound
         app = await q.get_application(actor, application_id)
@@ -377,22 +505,33 @@ async def submit(actor: Actor, application_id: int, locale: str | None = None) -
             if app["group_no"]:
                 return SubmitResult(application_id, app["group_no"], already=True)
             raise NotEditable
-        cases = await Case.select().where(Case.application == application_id).order_by(Case.id).output(
-            load_json=True)
+        cases = (
+            await Case.select()
+            .where(Case.application == application_id)
+            .order_by(Case.id)
+            .output(load_json=True)
+        )
         incomplete = 0
         for case in cases:
             form, changes = form_of(app, case)
             present = _present(await _case_files(application_id, case["id"]))
             if problems(app, case, form, changes, present):
                 incomplete += 1
-        group_kinds = {a["kind"] for a in await Attachment.select(Attachment.kind).where(
-            (Attachment.application == application_id) & Attachment.case.is_null())}
+        group_kinds = {
+            a["kind"]
+            for a in await Attachment.select(Attachment.kind).where(
+                (Attachment.application == application_id) & Attachment.case.is_null()
+            )
+        }
         found = apply_actions.group_problems(app, group_kinds) + rules.submit_problems(
-            app["member_count"], len(cases), incomplete)
+            app["member_count"], len(cases), incomplete
+        )
         if found:
             raise Refused(found)
         t = apply_actions.now()
-        group_no, receipt_nos = await apply_actions.number_and_submit(actor, app, cases, t, {Case.complete: True})
+        group_no, receipt_nos = await apply_actions.number_and_submit(
+            actor, app, cases, t, {Case.complete: True}
+        )
     mail = None
     if app["submitter_email"]:
         mail = apply_actions.submitted_mail(app, group_no, receipt_nos, t, locale)

@@ -60,8 +60,10 @@ def _require_reviewer(actor: Actor) -> int:
 async def _check_password(actor: Actor, password: str) -> None:
     since = now() - timedelta(minutes=15)
     failures = await AuthEvent.count().where(
-        (AuthEvent.event == "mfa_password") & (AuthEvent.login_id == actor.login_id)
-        & (AuthEvent.result != "ok") & (AuthEvent.created_at > since)
+        (AuthEvent.event == "mfa_password")
+        & (AuthEvent.login_id == actor.login_id)
+        & (AuthEvent.result != "ok")
+        & (AuthEvent.created_at > since)
     )
     if failures >= PASSWORD_TRIES:
         raise MfaError(_("Too many wrong passwords. Try again in 15 minutes."), "password")
@@ -112,16 +114,18 @@ async def confirm_enrolment(actor: Actor, token: str, code: str) -> list[str]:
     async with db.write_tx():
         if await mfa.is_enrolled(user_id):
             raise MfaError(_("Two-step verification is already on for this account."))
-        await AuthenticatorSecret.insert(AuthenticatorSecret(
-            user_id=user_id,
-            secret=mfa.encryption().encrypt(pending.secret),
-            recovery_codes=hashed,
-            recovery_codes_used_at=[],
-            created_at=now(),
-            # The code just used cannot be replayed at the login.
-            last_used_code=code.strip().replace(" ", ""),
-            last_used_at=now(),
-        ))
+        await AuthenticatorSecret.insert(
+            AuthenticatorSecret(
+                user_id=user_id,
+                secret=mfa.encryption().encrypt(pending.secret),
+                recovery_codes=hashed,
+                recovery_codes_used_at=[],
+                created_at=now(),
+                # The code just used cannot be replayed at the login.
+                last_used_code=code.strip().replace(" ", ""),
+                last_used_at=now(),
+            )
+        )
         await SessionsBase.delete().where(SessionsBase.user_id == user_id)
         await audit("mfa_enrolled", login_id=actor.login_id, actor_login_id=actor.login_id)
     return codes

@@ -55,7 +55,8 @@ def _what_happened(f: NoticeFacts) -> str:
         "return_for_supplement": _("The reviewer has returned the following case(s) for supplement."),
         "return_group_for_supplement": _(
             "The reviewer has returned the whole group for supplement: the group's own data or attachments "
-            "need correcting."),
+            "need correcting."
+        ),
         "not_accept": _("The following case(s) were not accepted."),
         "approve": _("The following case(s) were approved."),
         "reject": _("The following case(s) were rejected."),
@@ -96,9 +97,17 @@ def render_notice(f: NoticeFacts, language: str) -> tuple[str, str]:
             lines.append(_("Case %(receipt_no)s: %(name)s", receipt_no=receipt_no, name=name))
         if f.comment:
             lines += ["", _("Reviewer's comment:"), f.comment]
-        lines += ["", _what_to_do(f), "", settings.public_base_url + "/", "",
-                  _("National Immigration Agency, Ministry of the Interior (this message was sent automatically; "
-                    "please do not reply)")]
+        lines += [
+            "",
+            _what_to_do(f),
+            "",
+            settings.public_base_url + "/",
+            "",
+            _(
+                "National Immigration Agency, Ministry of the Interior (this message was sent automatically; "
+                "please do not reply)"
+            ),
+        ]
         return _subject(f), "\n".join(lines)
 
 

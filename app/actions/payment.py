@@ -57,11 +57,25 @@ class StartResult:
     redirect_url: str = ""
 
 
-async def log_event(step: str, *, payment_id: int | None = None, order_no: str = "", result: str = "ok",
-                    detail: str = "", ip: str = "") -> None:
+async def log_event(
+    step: str,
+    *,
+    payment_id: int | None = None,
+    order_no: str = "",
+    result: str = "ok",
+    detail: str = "",
+    ip: str = "",
+) -> None:
     await PaymentEvent.insert(
-        PaymentEvent(payment=payment_id, order_no=order_no[:64], step=step, result=result, detail=detail[:2000],
-                     ip=ip[:64], created_at=datetime.now(UTC))
+        PaymentEvent(
+            payment=payment_id,
+            order_no=order_no[:64],
+            step=step,
+            result=result,
+            detail=detail[:2000],
+            ip=ip[:64],
+            created_at=datetime.now(UTC),
+        )
     )
     (log.warning if result not in ("ok", "duplicate") else log.info)(
         "payment %s %s %s %s", order_no, step, result, detail[:200]
@@ -93,15 +107,21 @@ async def start_payment(actor: Actor, group_ids: list[int], method: str, ip: str
     now = datetime.now(UTC)
     async with db.write_tx():
         apps = await db.lock_for_update(
-            Application.select(Application.id, Application.group_no, Application.business_line, Application.kind,
-                               Application.school)
-            .where(application_scope(actor) & Application.id.is_in(ids) & Application.group_no.is_not_null())
+            Application.select(
+                Application.id,
+                Application.group_no,
+                Application.business_line,
+                Application.kind,
+                Application.school,
+            ).where(application_scope(actor) & Application.id.is_in(ids) & Application.group_no.is_not_null())
         )
         if len(apps) != len(ids):
             raise NotFound()
-        cases = await Case.select(Case.id, Case.application).where(
-            Case.application.is_in(ids) & (Case.status == Status.AWAITING_PAYMENT)
-        ).order_by(Case.receipt_no)
+        cases = (
+            await Case.select(Case.id, Case.application)
+            .where(Case.application.is_in(ids) & (Case.status == Status.AWAITING_PAYMENT))
+            .order_by(Case.receipt_no)
+        )
         by_app: dict[int, list[int]] = {}
         for c in cases:
             by_app.setdefault(c["application"], []).append(c["id"])
@@ -118,7 +138,9 @@ async def start_payment(actor: Actor, group_ids: list[int], method: str, ip: str
                 )
                 return result
             if not by_app.get(a["id"]):
-                result.errors["groups"] = _("Group %(group)s has nothing awaiting payment.", group=a["group_no"])
+                result.errors["groups"] = _(
+                    "Group %(group)s has nothing awaiting payment.", group=a["group_no"]
+                )
                 return result
             try:
                 amount = fees.amount_for(a["business_line"], a["kind"], len(by_app[a["id"]]))
@@ -129,20 +151,38 @@ async def start_payment(actor: Actor, group_ids: list[int], method: str, ip: str
         total = sum(amount for _a, _c, amount in lines)
         order_no = _new_order_no(now)
         p = Payment(
-            order_no=order_no, school=actor.school_id, created_by=actor.account_id, student=actor.student_id,
+            order_no=order_no,
+            school=actor.school_id,
+            created_by=actor.account_id,
+            student=actor.student_id,
             provider=gateway.get_provider().name,
-            method=method, amount=total, currency=fees.CURRENCY, status="pending", created_at=now,
+            method=method,
+            amount=total,
+            currency=fees.CURRENCY,
+            status="pending",
+            created_at=now,
             expires_at=now + timedelta(seconds=gateway.ORDER_TTL_SECONDS),
         )
         await p.save()
         for a, case_ids, amount in lines:
-            await PaymentGroup.insert(PaymentGroup(payment=p.id, application=a["id"], persons=len(case_ids),
-                                                   amount=amount, case_ids=case_ids))
+            await PaymentGroup.insert(
+                PaymentGroup(
+                    payment=p.id, application=a["id"], persons=len(case_ids), amount=amount, case_ids=case_ids
+                )
+            )
         groups = ", ".join(a["group_no"] for a, _c, _m in lines)
-        await log_event("created", payment_id=p.id, order_no=order_no, ip=ip,
-                        detail=f"by {actor.label}; groups {groups}; NT${total}; {method}")
+        await log_event(
+            "created",
+            payment_id=p.id,
+            order_no=order_no,
+            ip=ip,
+            detail=f"by {actor.label}; groups {groups}; NT${total}; {method}",
+        )
         order = gateway.Order(
-            order_no=order_no, amount=total, currency=fees.CURRENCY, method=method,
+            order_no=order_no,
+            amount=total,
+            currency=fees.CURRENCY,
+            method=method,
             description=f"居留證規費 Resident certificate fee ({sum(len(c) for _a, c, _m in lines)})",
             return_url=f"{settings.public_base_url}/payment/result/{order_no}",
             notify_url=f"{settings.public_base_url}/payment/notify",
@@ -150,7 +190,9 @@ async def start_payment(actor: Actor, group_ids: list[int], method: str, ip: str
         )
         result.redirect_url = gateway.get_provider().checkout_url(order)
         result.order_no = order_no
-        await log_event("redirect", payment_id=p.id, order_no=order_no, ip=ip, detail="browser sent to the gateway")
+        await log_event(
+            "redirect", payment_id=p.id, order_no=order_no, ip=ip, detail="browser sent to the gateway"
+        )
     return result
 
 
@@ -179,19 +221,29 @@ async def settle_payment(order_no: str, actor: Actor | None = None, ip: str = ""
     try:
         result = await gateway.get_provider().query(order_no)
     except gateway.GatewayUnavailable as exc:
-        await log_event("query", payment_id=p["id"], order_no=order_no, result="unavailable", detail=str(exc), ip=ip)
+        await log_event(
+            "query", payment_id=p["id"], order_no=order_no, result="unavailable", detail=str(exc), ip=ip
+        )
         return p["status"]
     except gateway.InvalidMessage as exc:
-        await log_event("query", payment_id=p["id"], order_no=order_no, result="refused", detail=exc.reason, ip=ip)
+        await log_event(
+            "query", payment_id=p["id"], order_no=order_no, result="refused", detail=exc.reason, ip=ip
+        )
         return p["status"]
-    await log_event("query", payment_id=p["id"], order_no=order_no, detail=f"gateway says {result.outcome}", ip=ip)
+    await log_event(
+        "query", payment_id=p["id"], order_no=order_no, detail=f"gateway says {result.outcome}", ip=ip
+    )
     if result.outcome in (gateway.PAID, gateway.FAILED):
         await apply_result(result, source="query", ip=ip)
     elif result.outcome in (gateway.EXPIRED, gateway.UNKNOWN) and datetime.now(UTC) > p["expires_at"]:
         async with db.write_tx():
-            await Payment.update({Payment.status: "expired", Payment.settled_at: datetime.now(UTC),
-                                  Payment.failure: f"gateway: {result.outcome}"}).where(
-                (Payment.id == p["id"]) & (Payment.status == "pending"))
+            await Payment.update(
+                {
+                    Payment.status: "expired",
+                    Payment.settled_at: datetime.now(UTC),
+                    Payment.failure: f"gateway: {result.outcome}",
+                }
+            ).where((Payment.id == p["id"]) & (Payment.status == "pending"))
             await log_event("expired", payment_id=p["id"], order_no=order_no, ip=ip)
     rows = await Payment.select(Payment.status).where(Payment.id == p["id"])
     return rows[0]["status"]
@@ -209,17 +261,28 @@ async def cancel_payment(order_no: str, actor: Actor, ip: str = "") -> str:
     try:
         result = await gateway.get_provider().cancel(order_no)
     except (gateway.GatewayUnavailable, gateway.InvalidMessage) as exc:
-        await log_event("cancel", payment_id=p["id"], order_no=order_no, result="unavailable", detail=str(exc), ip=ip)
+        await log_event(
+            "cancel", payment_id=p["id"], order_no=order_no, result="unavailable", detail=str(exc), ip=ip
+        )
         return p["status"]
-    await log_event("cancel", payment_id=p["id"], order_no=order_no, ip=ip,
-                    detail=f"by {actor.label}; gateway says {result.outcome}")
+    await log_event(
+        "cancel",
+        payment_id=p["id"],
+        order_no=order_no,
+        ip=ip,
+        detail=f"by {actor.label}; gateway says {result.outcome}",
+    )
     if result.outcome in (gateway.PAID, gateway.FAILED):
         await apply_result(result, source="cancel", ip=ip)
     elif result.outcome in (gateway.EXPIRED, gateway.UNKNOWN):
         async with db.write_tx():
-            await Payment.update({Payment.status: "expired", Payment.settled_at: datetime.now(UTC),
-                                  Payment.failure: "cancelled"}).where(
-                (Payment.id == p["id"]) & (Payment.status == "pending"))
+            await Payment.update(
+                {
+                    Payment.status: "expired",
+                    Payment.settled_at: datetime.now(UTC),
+                    Payment.failure: "cancelled",
+                }
+            ).where((Payment.id == p["id"]) & (Payment.status == "pending"))
     row = await Payment.select(Payment.status).where(Payment.id == p["id"]).first()
     return row["status"]
 
@@ -227,7 +290,9 @@ async def cancel_payment(order_no: str, actor: Actor, ip: str = "") -> str:
 async def settle_stale_payments(older_than: timedelta = timedelta(minutes=2)) -> int:
     """Settle every pending payment older than `older_than` by querying the gateway (a periodic job)."""
     cutoff = datetime.now(UTC) - older_than
-    rows = await Payment.select(Payment.order_no).where((Payment.status == "pending") & (Payment.created_at < cutoff))
+    rows = await Payment.select(Payment.order_no).where(
+        (Payment.status == "pending") & (Payment.created_at < cutoff)
+    )
     for r in rows:
         await settle_payment(r["order_no"])
     return len(rows)
@@ -243,44 +308,93 @@ async def apply_result(result: gateway.GatewayResult, *, source: str, ip: str = 
         p = rows[0]
         pid, order_no = p["id"], p["order_no"]
         if p["status"] != "pending":
-            same = (p["status"] == "paid" and result.outcome == gateway.PAID and result.txn_id == p["gateway_txn_id"]) \
-                or (p["status"] == "failed" and result.outcome == gateway.FAILED)
+            same = (
+                p["status"] == "paid"
+                and result.outcome == gateway.PAID
+                and result.txn_id == p["gateway_txn_id"]
+            ) or (p["status"] == "failed" and result.outcome == gateway.FAILED)
             if same:
-                await log_event(source, payment_id=pid, order_no=order_no, result="duplicate",
-                                detail=f"already {p['status']}; nothing changed", ip=ip)
+                await log_event(
+                    source,
+                    payment_id=pid,
+                    order_no=order_no,
+                    result="duplicate",
+                    detail=f"already {p['status']}; nothing changed",
+                    ip=ip,
+                )
                 return "duplicate"
-            await log_event(source, payment_id=pid, order_no=order_no, result="alert", ip=ip,
-                            detail=f"payment is {p['status']} but the gateway says {result.outcome} "
-                                   f"(txn {result.txn_id}); nothing changed, check by hand")
+            await log_event(
+                source,
+                payment_id=pid,
+                order_no=order_no,
+                result="alert",
+                ip=ip,
+                detail=f"payment is {p['status']} but the gateway says {result.outcome} "
+                f"(txn {result.txn_id}); nothing changed, check by hand",
+            )
             return "refused"
         now = datetime.now(UTC)
         if result.outcome == gateway.FAILED:
-            await Payment.update({Payment.status: "failed", Payment.failure: result.message or "failed",
-                                  Payment.settled_at: now, Payment.version: p["version"] + 1}).where(Payment.id == pid)
-            await log_event(source, payment_id=pid, order_no=order_no, detail=f"failed: {result.message}", ip=ip)
+            await Payment.update(
+                {
+                    Payment.status: "failed",
+                    Payment.failure: result.message or "failed",
+                    Payment.settled_at: now,
+                    Payment.version: p["version"] + 1,
+                }
+            ).where(Payment.id == pid)
+            await log_event(
+                source, payment_id=pid, order_no=order_no, detail=f"failed: {result.message}", ip=ip
+            )
             return "applied"
         if result.outcome != gateway.PAID:
             return "refused"
         if result.amount != p["amount"] or result.currency != p["currency"] or not result.txn_id:
-            await Payment.update({Payment.status: "flagged", Payment.settled_at: now,
-                                  Payment.failure: f"amount mismatch: {result.amount} {result.currency}"}).where(
-                Payment.id == pid)
-            await log_event(source, payment_id=pid, order_no=order_no, result="alert", ip=ip,
-                            detail=f"amount {result.amount} {result.currency} != {p['amount']} {p['currency']}; "
-                                   "not paid, flagged for review")
+            await Payment.update(
+                {
+                    Payment.status: "flagged",
+                    Payment.settled_at: now,
+                    Payment.failure: f"amount mismatch: {result.amount} {result.currency}",
+                }
+            ).where(Payment.id == pid)
+            await log_event(
+                source,
+                payment_id=pid,
+                order_no=order_no,
+                result="alert",
+                ip=ip,
+                detail=f"amount {result.amount} {result.currency} != {p['amount']} {p['currency']}; "
+                "not paid, flagged for review",
+            )
             return "refused"
         paid_at = result.paid_at or now
-        await Payment.update({Payment.status: "paid", Payment.gateway_txn_id: result.txn_id, Payment.paid_at: paid_at,
-                              Payment.settled_at: now, Payment.version: p["version"] + 1}).where(Payment.id == pid)
-        await log_event(source, payment_id=pid, order_no=order_no, ip=ip,
-                        detail=f"paid NT${result.amount}, txn {result.txn_id}")
+        await Payment.update(
+            {
+                Payment.status: "paid",
+                Payment.gateway_txn_id: result.txn_id,
+                Payment.paid_at: paid_at,
+                Payment.settled_at: now,
+                Payment.version: p["version"] + 1,
+            }
+        ).where(Payment.id == pid)
+        await log_event(
+            source,
+            payment_id=pid,
+            order_no=order_no,
+            ip=ip,
+            detail=f"paid NT${result.amount}, txn {result.txn_id}",
+        )
         await _issue(p, paid_at, ip)
         return "applied"
 
 
 async def _next(key: str) -> int:
-    await db.raw('INSERT INTO document_counter ("key", "value") VALUES ({}, 0) ON CONFLICT ("key") DO NOTHING', key)
-    rows = await db.raw('UPDATE document_counter SET "value" = "value" + 1 WHERE "key" = {} RETURNING "value"', key)
+    await db.raw(
+        'INSERT INTO document_counter ("key", "value") VALUES ({}, 0) ON CONFLICT ("key") DO NOTHING', key
+    )
+    rows = await db.raw(
+        'UPDATE document_counter SET "value" = "value" + 1 WHERE "key" = {} RETURNING "value"', key
+    )
     return int(rows[0]["value"])
 
 
@@ -289,10 +403,18 @@ async def _move(case: dict[str, Any], action: str, label: str, role: Role = Role
     case["version"] = await db.update_versioned(
         Case, case["id"], case["version"], {Case.status: new, Case.updated_at: datetime.now(UTC)}
     )
-    await ReviewEvent.insert(ReviewEvent(
-        application=case["application"], case=case["id"], from_status=case["status"], action=action,
-        to_status=new, actor_kind="system" if role == Role.SYSTEM else "reviewer", actor_label=label, created_at=datetime.now(UTC),
-    ))
+    await ReviewEvent.insert(
+        ReviewEvent(
+            application=case["application"],
+            case=case["id"],
+            from_status=case["status"],
+            action=action,
+            to_status=new,
+            actor_kind="system" if role == Role.SYSTEM else "reviewer",
+            actor_label=label,
+            created_at=datetime.now(UTC),
+        )
+    )
     case["status"] = new
     return new
 
@@ -302,9 +424,12 @@ async def _photo(case_id: int) -> str:
         from tables.tables import Attachment
     except ImportError:  # the attachments table is not there (yet)
         return ""
-    rows = await Attachment.select(Attachment.stored_name).where(
-        (Attachment.case == case_id) & (Attachment.kind == "photo")
-    ).order_by(Attachment.id, ascending=False).limit(1)
+    rows = (
+        await Attachment.select(Attachment.stored_name)
+        .where((Attachment.case == case_id) & (Attachment.kind == "photo"))
+        .order_by(Attachment.id, ascending=False)
+        .limit(1)
+    )
     if not rows:
         return ""
     path = settings.uploads_dir / rows[0]["stored_name"]
@@ -319,8 +444,9 @@ def _nationality(code: str) -> tuple[str, str]:
     return zh, en
 
 
-async def permit_content(case: dict[str, Any], app: dict[str, Any], school_name: str, number: str,
-                         issued_on, expires_on) -> dict[str, Any]:
+async def permit_content(
+    case: dict[str, Any], app: dict[str, Any], school_name: str, number: str, issued_on, expires_on
+) -> dict[str, Any]:
     nat_zh, nat_en = _nationality(case["nationality"])
     address = case["address"] if isinstance(case["address"], dict) else {}
     return {
@@ -355,16 +481,30 @@ async def _issue(p: dict[str, Any], paid_at: datetime, ip: str) -> None:
     paid_on = paid_at.astimezone(TAIPEI).date()
     school = await School.select(School.name).where(School.id == p["school"]).first()
     school_name = school["name"] if school else ""
-    for pg in await PaymentGroup.select().where(PaymentGroup.payment == p["id"]).order_by(PaymentGroup.id).output(
-            load_json=True):
+    for pg in (
+        await PaymentGroup.select()
+        .where(PaymentGroup.payment == p["id"])
+        .order_by(PaymentGroup.id)
+        .output(load_json=True)
+    ):
         app = await Application.select().where(Application.id == pg["application"]).first()
-        cases = await Case.select().where(Case.id.is_in(pg["case_ids"] or [-1])).order_by(Case.receipt_no).output(
-            load_json=True)
+        cases = (
+            await Case.select()
+            .where(Case.id.is_in(pg["case_ids"] or [-1]))
+            .order_by(Case.receipt_no)
+            .output(load_json=True)
+        )
         for case in cases:
             if case["status"] != Status.AWAITING_PAYMENT:
-                await log_event("issue", payment_id=p["id"], order_no=p["order_no"], result="alert", ip=ip,
-                                detail=f"case {case['receipt_no']} is {case['status']}, not awaiting payment: "
-                                       "paid but not moved; refund or handle by hand")
+                await log_event(
+                    "issue",
+                    payment_id=p["id"],
+                    order_no=p["order_no"],
+                    result="alert",
+                    ip=ip,
+                    detail=f"case {case['receipt_no']} is {case['status']}, not awaiting payment: "
+                    "paid but not moved; refund or handle by hand",
+                )
                 continue
             await _move(case, "record_payment", label)
             if case["enrollment_status"] == "A":
@@ -375,11 +515,18 @@ async def _issue(p: dict[str, Any], paid_at: datetime, ip: str) -> None:
                     await Case.update({Case.ui_no: case["ui_no"]}).where(Case.id == case["id"])
                 issued_on, expires_on = issuance.permit_validity(paid_on)
                 number = issuance.permit_no(case["receipt_no"] or str(case["id"]))
-                await Permit.insert(Permit(
-                    permit_no=number, case=case["id"], application=app["id"], payment=p["id"], issued_on=issued_on,
-                    expires_on=expires_on, created_at=datetime.now(UTC),
-                    content=await permit_content(case, app, school_name, number, issued_on, expires_on),
-                ))
+                await Permit.insert(
+                    Permit(
+                        permit_no=number,
+                        case=case["id"],
+                        application=app["id"],
+                        payment=p["id"],
+                        issued_on=issued_on,
+                        expires_on=expires_on,
+                        created_at=datetime.now(UTC),
+                        content=await permit_content(case, app, school_name, number, issued_on, expires_on),
+                    )
+                )
             else:
                 await _move(case, "await_card", label)
         receipt_nos = [c["receipt_no"] for c in cases if c["receipt_no"]]
@@ -404,11 +551,28 @@ async def _issue(p: dict[str, Any], paid_at: datetime, ip: str) -> None:
             "authority_zh": issuance.AUTHORITY_ZH,
             "authority_en": issuance.AUTHORITY_EN.upper(),
         }
-        await Receipt.insert(Receipt(
-            receipt_no=number, payment=p["id"], application=app["id"], group_no=app["group_no"] or "",
-            payer=content["payer"], item_code=fees.REVENUE_CODE, item_name=fees.REVENUE_ITEM,
-            purpose=fees.RECEIPT_PURPOSE, amount=pg["amount"], amount_words=content["amount_words"],
-            issued_on=paid_on, content=content, collected={}, created_at=datetime.now(UTC),
-        ))
-        await log_event("issue", payment_id=p["id"], order_no=p["order_no"], ip=ip,
-                        detail=f"group {app['group_no']}: receipt 外字第{number}號, {len(cases)} case(s)")
+        await Receipt.insert(
+            Receipt(
+                receipt_no=number,
+                payment=p["id"],
+                application=app["id"],
+                group_no=app["group_no"] or "",
+                payer=content["payer"],
+                item_code=fees.REVENUE_CODE,
+                item_name=fees.REVENUE_ITEM,
+                purpose=fees.RECEIPT_PURPOSE,
+                amount=pg["amount"],
+                amount_words=content["amount_words"],
+                issued_on=paid_on,
+                content=content,
+                collected={},
+                created_at=datetime.now(UTC),
+            )
+        )
+        await log_event(
+            "issue",
+            payment_id=p["id"],
+            order_no=p["order_no"],
+            ip=ip,
+            detail=f"group {app['group_no']}: receipt 外字第{number}號, {len(cases)} case(s)",
+        )

@@ -127,29 +127,55 @@ async def _load_application(application_id: int) -> dict[str, Any]:
 
 
 def _stale() -> Conflict:
-    return Conflict(_("This case was changed by someone else meanwhile. Its current state is shown below; "
-                      "please check it and decide again."))
+    return Conflict(
+        _(
+            "This case was changed by someone else meanwhile. Its current state is shown below; "
+            "please check it and decide again."
+        )
+    )
 
 
-async def _event(application_id: int, case_id: int | None, source: str, action: str, target: str,
-                 actor: Actor, comment: str, at: datetime) -> None:
-    await ReviewEvent.insert(ReviewEvent(
-        application=application_id, case=case_id, from_status=source, action=action, to_status=target,
-        actor_kind="reviewer", actor_label=actor.label[:100], comment=comment, created_at=at,
-    ))
+async def _event(
+    application_id: int,
+    case_id: int | None,
+    source: str,
+    action: str,
+    target: str,
+    actor: Actor,
+    comment: str,
+    at: datetime,
+) -> None:
+    await ReviewEvent.insert(
+        ReviewEvent(
+            application=application_id,
+            case=case_id,
+            from_status=source,
+            action=action,
+            to_status=target,
+            actor_kind="reviewer",
+            actor_label=actor.label[:100],
+            comment=comment,
+            created_at=at,
+        )
+    )
 
 
-async def _facts(action: str, app_row: dict[str, Any], cases: list[dict[str, Any]], comment: str,
-                 at: datetime) -> NoticeFacts:
+async def _facts(
+    action: str, app_row: dict[str, Any], cases: list[dict[str, Any]], comment: str, at: datetime
+) -> NoticeFacts:
     school = await School.select(School.name).where(School.id == app_row["school"])
     deadline: date | None = None
     if action in ("return_for_supplement", "return_group_for_supplement"):
         deadline = supplement_deadline(at, await work_calendar())
     return NoticeFacts(
-        action=action, group_name=app_row["name"], group_no=app_row["group_no"] or "",
-        school_name=school[0]["name"] if school else "", comment=comment,
+        action=action,
+        group_name=app_row["name"],
+        group_no=app_row["group_no"] or "",
+        school_name=school[0]["name"] if school else "",
+        comment=comment,
         applicants=tuple((c["receipt_no"] or "", c["name_en"] or c["name_zh"]) for c in cases),
-        deadline=deadline, station=app_row.get("station_code") or "",
+        deadline=deadline,
+        station=app_row.get("station_code") or "",
     )
 
 
@@ -165,8 +191,9 @@ async def deliver(mails: list[Mail]) -> None:
         await mail.send(m)
 
 
-async def _decide_case(actor: Actor, case_id: int, version: int, action: str, comment: str = "",
-                       extra: Any = None) -> Outcome:
+async def _decide_case(
+    actor: Actor, case_id: int, version: int, action: str, comment: str = "", extra: Any = None
+) -> Outcome:
     nested = db.in_transaction()
     async with db.write_tx():
         role = await reviewer_role(actor)
@@ -227,8 +254,9 @@ def normalise_receipt_no(value: str) -> str:
     return re.sub(r"[\s\-]", "", value).upper()
 
 
-async def card_collected(actor: Actor, case_id: int, version: int, receipt_no: str, comment: str = "",
-                         payer_name: str = "") -> Outcome:
+async def card_collected(
+    actor: Actor, case_id: int, version: int, receipt_no: str, comment: str = "", payer_name: str = ""
+) -> Outcome:
     """已領證 (the seed's IC卡居留證領取說明): the receipt's number and the payer's name are checked, and the
     receipt is marked as collected for the case."""
     wanted = normalise_receipt_no(receipt_no)
@@ -239,7 +267,9 @@ async def card_collected(actor: Actor, case_id: int, version: int, receipt_no: s
 
     async def check(case: dict[str, Any], app_row: dict[str, Any], text: str, at: datetime) -> str:
         if not issuance.same_name(payer_name, case["name_en"], case["name_zh"]):
-            raise ReviewError(_("The payer's name on the receipt is not this applicant's."), field="payer_name")
+            raise ReviewError(
+                _("The payer's name on the receipt is not this applicant's."), field="payer_name"
+            )
         receipts = await db.lock_for_update(
             Receipt.select(Receipt.id, Receipt.receipt_no, Receipt.collected).where(
                 Receipt.application == app_row["id"]
@@ -247,7 +277,9 @@ async def card_collected(actor: Actor, case_id: int, version: int, receipt_no: s
         )
         match = next((r for r in receipts if normalise_receipt_no(r["receipt_no"]) == wanted), None)
         if match is None:
-            raise ReviewError(_("This receipt number does not belong to the case's group."), field="receipt_no")
+            raise ReviewError(
+                _("This receipt number does not belong to the case's group."), field="receipt_no"
+            )
         raw = match["collected"]
         collected = dict(json.loads(raw) if isinstance(raw, str) else (raw or {}))
         collected[case["receipt_no"] or str(case["id"])] = at.isoformat()
@@ -258,7 +290,9 @@ async def card_collected(actor: Actor, case_id: int, version: int, receipt_no: s
     return await _decide_case(actor, case_id, version, "card_collected", comment, extra=check)
 
 
-async def return_group_for_supplement(actor: Actor, application_id: int, version: int, comment: str) -> Outcome:
+async def return_group_for_supplement(
+    actor: Actor, application_id: int, version: int, comment: str
+) -> Outcome:
     """退回補正 of the whole group (its own data or attachments): the group and its cases at the group's
     review stage go to 初審/複審資料補正 together."""
     nested = db.in_transaction()
@@ -275,20 +309,25 @@ async def return_group_for_supplement(actor: Actor, application_id: int, version
         stage = workflow.group_review_stage([c["status"] for c in cases])
         if stage is None:
             raise IllegalTransition(
-                app_row["status"], action, _("No case of this group is in review, so the group cannot be returned.")
+                app_row["status"],
+                action,
+                _("No case of this group is in review, so the group cannot be returned."),
             )
         target = workflow.apply(stage, action, role)
         per_case = workflow.apply(stage, "return_for_supplement", role)
         at = now()
         try:
-            await db.update_versioned(Application, application_id, version,
-                                      {Application.status: target, Application.updated_at: at})
+            await db.update_versioned(
+                Application, application_id, version, {Application.status: target, Application.updated_at: at}
+            )
         except db.StaleRowError as exc:
             raise _stale() from exc
         await _event(application_id, None, stage, action, target, actor, comment, at)
         moved = [c for c in cases if c["status"] == stage]
         for c in moved:
-            await db.update_versioned(Case, c["id"], c["version"], {Case.status: per_case, Case.updated_at: at})
+            await db.update_versioned(
+                Case, c["id"], c["version"], {Case.status: per_case, Case.updated_at: at}
+            )
             await _event(application_id, c["id"], stage, action, per_case, actor, comment, at)
         facts = await _facts(action, app_row, moved, comment, at)
         mails = build_mails(facts, await _recipients(app_row, moved))
@@ -306,8 +345,15 @@ CASE_ACTIONS = {
 }
 
 
-async def decide(actor: Actor, case_id: int, version: int, action: str, comment: str = "",
-                 receipt_no: str = "", payer_name: str = "") -> Outcome:
+async def decide(
+    actor: Actor,
+    case_id: int,
+    version: int,
+    action: str,
+    comment: str = "",
+    receipt_no: str = "",
+    payer_name: str = "",
+) -> Outcome:
     """One entry point for the desk and the admin forms: a case-level decision by its action name."""
     if action == "card_collected":
         return await card_collected(actor, case_id, version, receipt_no, comment, payer_name=payer_name)
@@ -320,7 +366,9 @@ async def decide(actor: Actor, case_id: int, version: int, action: str, comment:
 async def reviewer_actor(user_id: int) -> Actor | None:
     """The Actor of an active back-office user with a reviewer role, else None."""
     rows = await ReviewerProfile.select(
-        ReviewerProfile.role, ReviewerProfile.display_name, ReviewerProfile.user.username,
+        ReviewerProfile.role,
+        ReviewerProfile.display_name,
+        ReviewerProfile.user.username,
     ).where(
         (ReviewerProfile.user == user_id)
         & (ReviewerProfile.user.active == True)  # noqa: E712
@@ -330,4 +378,3 @@ async def reviewer_actor(user_id: int) -> Actor | None:
         return None
     r = rows[0]
     return Actor(kind="reviewer", account_id=user_id, login_id=r["user.username"], name=r["display_name"])
-

@@ -44,8 +44,18 @@ MAX_STORED_REJECTED = excel.MAX_DATA_ROWS
 
 # Columns an import or an edit sets; the rest (school, term, passport, created_*) identify the row.
 DATA_COLUMNS = (
-    "name_zh", "name_en", "name_en_norm", "birth_date", "category", "nationality", "gender", "national_id",
-    "qualification", "program", "grade", "status",
+    "name_zh",
+    "name_en",
+    "name_en_norm",
+    "birth_date",
+    "category",
+    "nationality",
+    "gender",
+    "national_id",
+    "qualification",
+    "program",
+    "grade",
+    "status",
 )
 
 
@@ -96,8 +106,18 @@ class _Report:
 
 
 # Columns an import writes, in the order of the upsert's placeholders.
-INSERT_COLUMNS = ("school", "year", "semester", *DATA_COLUMNS, "passport_no", "created_by", "updated_by",
-                  "created_at", "updated_at", "version")
+INSERT_COLUMNS = (
+    "school",
+    "year",
+    "semester",
+    *DATA_COLUMNS,
+    "passport_no",
+    "created_by",
+    "updated_by",
+    "created_at",
+    "updated_at",
+    "version",
+)
 _COLS = ", ".join(f'"{c}"' for c in INSERT_COLUMNS)
 _SETS = ", ".join(f'"{c}" = excluded."{c}"' for c in (*DATA_COLUMNS, "updated_by", "updated_at"))
 # The identifiers are the constants above; every value is bound.
@@ -155,11 +175,21 @@ async def _write_batch(rows: list[tuple[Any, ...]]) -> None:
 async def _lock_term(school_id: int, year: int, semester: int) -> None:
     """Imports into one school's term queue up (PostgreSQL; SQLite's IMMEDIATE transaction already does)."""
     if db.is_postgres():
-        await db.raw("SELECT pg_advisory_xact_lock({}, {})", ADVISORY_LOCK_CLASS, school_id * 10_000 + year * 10 + semester)
+        await db.raw(
+            "SELECT pg_advisory_xact_lock({}, {})",
+            ADVISORY_LOCK_CLASS,
+            school_id * 10_000 + year * 10 + semester,
+        )
 
 
-def _open(data: bytes, filename: str, today: date, fixed: tuple[Any, ...], stamp: tuple[Any, ...],
-          batch_rows: int = BATCH_ROWS) -> _Reader:
+def _open(
+    data: bytes,
+    filename: str,
+    today: date,
+    fixed: tuple[Any, ...],
+    stamp: tuple[Any, ...],
+    batch_rows: int = BATCH_ROWS,
+) -> _Reader:
     return _Reader(excel.read_roster(data, filename), today, fixed, stamp, batch_rows)
 
 
@@ -196,7 +226,9 @@ def _pool() -> ProcessPoolExecutor:
     with _POOL_LOCK:
         if _POOL is None:
             _POOL = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=workers.idle_priority,
+                max_workers=1,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=workers.idle_priority,
             )
         return _POOL
 
@@ -281,7 +313,12 @@ class _ProcessReader:
 
 
 async def import_roster(
-    actor: Actor, *, year: str | int | None, semester: str | int | None, filename: str, data: bytes | None,
+    actor: Actor,
+    *,
+    year: str | int | None,
+    semester: str | int | None,
+    filename: str,
+    data: bytes | None,
     today: date | None = None,
 ) -> ImportOutcome:
     """匯入資料. Main accounts and sub-accounts alike; the rows belong to the school."""
@@ -293,7 +330,9 @@ async def import_roster(
     if not data or not filename:
         errors["file"] = str(_l("Choose the file to import."))
     elif len(data) > excel.MAX_UPLOAD_BYTES:
-        errors["file"] = str(_l("The file is larger than %(mb)d MB.", mb=excel.MAX_UPLOAD_BYTES // (1024 * 1024)))
+        errors["file"] = str(
+            _l("The file is larger than %(mb)d MB.", mb=excel.MAX_UPLOAD_BYTES // (1024 * 1024))
+        )
     if errors:
         return ImportOutcome(errors=errors)
     assert data is not None
@@ -303,7 +342,12 @@ async def import_roster(
     reader_class = _ProcessReader if READER == "process" else _ThreadReader
     try:
         reader = await reader_class.open(
-            data, filename, today, (actor.school_id, y, s), (actor.account_id, actor.account_id, t, t, 1), BATCH_ROWS,
+            data,
+            filename,
+            today,
+            (actor.school_id, y, s),
+            (actor.account_id, actor.account_id, t, t, 1),
+            BATCH_ROWS,
         )
         try:
             async with db.write_tx():
@@ -326,13 +370,22 @@ async def import_roster(
                 created = await RosterEntry.count().where(term) - before
                 updated = written - created
                 record = RosterImport(
-                    school=actor.school_id, account=actor.account_id, filename=filename, year=y, semester=s,
-                    created_count=created, updated_count=updated, rejected_count=rejected_total,
-                    rejected=report, created_at=now(),
+                    school=actor.school_id,
+                    account=actor.account_id,
+                    filename=filename,
+                    year=y,
+                    semester=s,
+                    created_count=created,
+                    updated_count=updated,
+                    rejected_count=rejected_total,
+                    rejected=report,
+                    created_at=now(),
                 )
                 await record.save()
                 await audit(
-                    "roster_import", login_id=actor.login_id, account_id=actor.account_id,
+                    "roster_import",
+                    login_id=actor.login_id,
+                    account_id=actor.account_id,
                     actor_login_id=actor.login_id,
                     detail=f"import {record.id}: {y}-{s}, new {created}, updated {updated}, rejected {rejected_total}",
                 )
@@ -348,8 +401,9 @@ def _form_raw(data: dict[str, str]) -> dict[str, str]:
     return {k: (data.get(k) or "").strip() for k in rules.COLUMN_KEYS}
 
 
-async def update_roster_entry(actor: Actor, entry_id: int, version: int, data: dict[str, str],
-                              today: date | None = None) -> dict[str, str]:
+async def update_roster_entry(
+    actor: Actor, entry_id: int, version: int, data: dict[str, str], today: date | None = None
+) -> dict[str, str]:
     """Edit one row of the school's roster. Returns {field: message}; empty when saved."""
     entry = await roster_queries.get_roster_entry(actor, entry_id)
     if entry is None:
@@ -364,12 +418,18 @@ async def update_roster_entry(actor: Actor, entry_id: int, version: int, data: d
     async with db.write_tx():
         if values["passport_no"] != entry["passport_no"]:
             clash = await RosterEntry.exists().where(
-                (RosterEntry.school == actor.school_id) & (RosterEntry.year == entry["year"])
-                & (RosterEntry.semester == entry["semester"]) & (RosterEntry.passport_no == values["passport_no"])
+                (RosterEntry.school == actor.school_id)
+                & (RosterEntry.year == entry["year"])
+                & (RosterEntry.semester == entry["semester"])
+                & (RosterEntry.passport_no == values["passport_no"])
                 & (RosterEntry.id != entry_id)
             )
             if clash:
-                return {"passport_no": str(_l("Another student of this academic year and semester has this passport number."))}
+                return {
+                    "passport_no": str(
+                        _l("Another student of this academic year and semester has this passport number.")
+                    )
+                }
         changes: dict[Any, Any] = {getattr(RosterEntry, c): values[c] for c in DATA_COLUMNS}
         changes[RosterEntry.passport_no] = values["passport_no"]
         changes[RosterEntry.updated_by] = actor.account_id
@@ -378,8 +438,13 @@ async def update_roster_entry(actor: Actor, entry_id: int, version: int, data: d
             await db.update_versioned(RosterEntry, entry_id, version, changes)
         except db.StaleRowError as exc:
             raise Stale from exc
-        await audit("roster_update", login_id=actor.login_id, account_id=actor.account_id,
-                    actor_login_id=actor.login_id, detail=f"roster entry {entry_id}")
+        await audit(
+            "roster_update",
+            login_id=actor.login_id,
+            account_id=actor.account_id,
+            actor_login_id=actor.login_id,
+            detail=f"roster entry {entry_id}",
+        )
     return {}
 
 
@@ -388,6 +453,13 @@ async def delete_roster_entry(actor: Actor, entry_id: int) -> None:
     if entry is None:
         raise NotFound
     async with db.write_tx():
-        await RosterEntry.delete().where((RosterEntry.id == entry_id) & (RosterEntry.school == actor.school_id))
-        await audit("roster_delete", login_id=actor.login_id, account_id=actor.account_id,
-                    actor_login_id=actor.login_id, detail=f"roster entry {entry_id}")
+        await RosterEntry.delete().where(
+            (RosterEntry.id == entry_id) & (RosterEntry.school == actor.school_id)
+        )
+        await audit(
+            "roster_delete",
+            login_id=actor.login_id,
+            account_id=actor.account_id,
+            actor_login_id=actor.login_id,
+            detail=f"roster entry {entry_id}",
+        )

@@ -31,10 +31,17 @@ async def own_draft_id(actor: Actor, kind: str = "first") -> int | None:
     """The id of the student's application of this kind not yet submitted, if any (one per kind)."""
     if actor.kind != "student" or not actor.student_id:
         return None
-    rows = await Application.select(Application.id).where(
-        (Application.student == actor.student_id) & Application.group_no.is_null()
-        & (Application.status == workflow.Status.DRAFT) & (Application.kind == kind)
-    ).order_by(Application.id).limit(1)
+    rows = (
+        await Application.select(Application.id)
+        .where(
+            (Application.student == actor.student_id)
+            & Application.group_no.is_null()
+            & (Application.status == workflow.Status.DRAFT)
+            & (Application.kind == kind)
+        )
+        .order_by(Application.id)
+        .limit(1)
+    )
     return rows[0]["id"] if rows else None
 
 
@@ -49,7 +56,9 @@ async def own_draft(actor: Actor, kind: str = "first") -> tuple[int, int] | None
     return app_id, case["id"]
 
 
-async def start_application(actor: Actor, *, terms_accepted: bool, kind: str = "first") -> tuple[int, int | None]:
+async def start_application(
+    actor: Actor, *, terms_accepted: bool, kind: str = "first"
+) -> tuple[int, int | None]:
     """同意條款 → the student's draft with their applicant prefilled from the roster row (one per kind).
 
     A renewal starts without an applicant: the lookup of the student's own e-certificate adds it."""
@@ -76,26 +85,48 @@ async def start_application(actor: Actor, *, terms_accepted: bool, kind: str = "
     async with db.write_tx():
         if app_id is None:
             app = Application(
-                business_line="foreign", kind=kind, name=student["name_en"][:100], member_count=1,
-                pickup_method="self", station_code="", school=student["school"], created_by=None,
-                student=student["id"], submitter_name=student["name_en"][:100], submitter_email=student["email"],
-                submitter_addr={}, status=workflow.Status.DRAFT, terms_accepted_at=t, created_at=t, updated_at=t,
+                business_line="foreign",
+                kind=kind,
+                name=student["name_en"][:100],
+                member_count=1,
+                pickup_method="self",
+                station_code="",
+                school=student["school"],
+                created_by=None,
+                student=student["id"],
+                submitter_name=student["name_en"][:100],
+                submitter_email=student["email"],
+                submitter_addr={},
+                status=workflow.Status.DRAFT,
+                terms_accepted_at=t,
+                created_at=t,
+                updated_at=t,
             )
             await app.save()
             app_id = app.id
         if kind == "renewal":
             return app_id, None
-        values = apply_actions.roster_values(roster) if roster else {"identity": "foreign",
-                                                                    "name_en": student["name_en"]}
+        values = (
+            apply_actions.roster_values(roster)
+            if roster
+            else {"identity": "foreign", "name_en": student["name_en"]}
+        )
         if kind != "first":
             values["passport_no"] = values.get("passport_no") or student["passport_no"]
             values["birth_date"] = values.get("birth_date") or student["birth_date"]
             national_id = v.clean_id(roster["national_id"] or "") if roster else ""
             if v.is_ui_no(national_id):
                 values["ui_no"] = national_id
-        case = Case(application=app_id, status=workflow.Status.DRAFT, complete=False,
-                    data={"roster_entry": roster["id"]} if roster else {}, email=student["email"],
-                    created_at=t, updated_at=t, **values)
+        case = Case(
+            application=app_id,
+            status=workflow.Status.DRAFT,
+            complete=False,
+            data={"roster_entry": roster["id"]} if roster else {},
+            email=student["email"],
+            created_at=t,
+            updated_at=t,
+            **values,
+        )
         await case.save()
     return app_id, case.id
 
@@ -103,8 +134,10 @@ async def start_application(actor: Actor, *, terms_accepted: bool, kind: str = "
 async def save_station(actor: Actor, application_id: int, station_code: str) -> dict[str, str]:
     """領證方式 (自取) and *領證地點 of the student's own application."""
     rows = await Application.select(Application.id).where(
-        (Application.id == application_id) & (Application.student == actor.student_id)
-        & Application.group_no.is_null())
+        (Application.id == application_id)
+        & (Application.student == actor.student_id)
+        & Application.group_no.is_null()
+    )
     if not rows:
         raise NotFound
     errors: dict[str, str] = {}
@@ -113,6 +146,7 @@ async def save_station(actor: Actor, application_id: int, station_code: str) -> 
     elif get_station(station_code) is None:
         errors["station_code"] = _("Choose a service station from the list.")
     async with db.write_tx():
-        await Application.update({Application.station_code: station_code if not errors else "",
-                                  Application.pickup_method: "self"}).where(Application.id == application_id)
+        await Application.update(
+            {Application.station_code: station_code if not errors else "", Application.pickup_method: "self"}
+        ).where(Application.id == application_id)
     return errors

@@ -52,17 +52,25 @@ class StartResult:
 async def _ip_failures(ip: str) -> int:
     since = now() - timedelta(minutes=settings.login_lock_minutes)
     return await AuthEvent.count().where(
-        (AuthEvent.ip == ip) & (AuthEvent.event.is_in(["student_login", "student_code"]))
-        & (AuthEvent.result != "ok") & (AuthEvent.result != "code_sent") & (AuthEvent.created_at > since)
+        (AuthEvent.ip == ip)
+        & (AuthEvent.event.is_in(["student_login", "student_code"]))
+        & (AuthEvent.result != "ok")
+        & (AuthEvent.result != "code_sent")
+        & (AuthEvent.created_at > since)
     )
 
 
 async def _send_code(student_id: int, email: str, token: str, ip: str) -> None:
     code = f"{secrets.randbelow(10**6):06d}"
     t = now()
-    await EmailCode.update({EmailCode.email: email, EmailCode.code_hash: _hash(token, code),
-                            EmailCode.expires_at: t + CODE_TTL, EmailCode.attempts: 0}).where(
-        EmailCode.token == token)
+    await EmailCode.update(
+        {
+            EmailCode.email: email,
+            EmailCode.code_hash: _hash(token, code),
+            EmailCode.expires_at: t + CODE_TTL,
+            EmailCode.attempts: 0,
+        }
+    ).where(EmailCode.token == token)
     body = _(
         "Your verification code for the online resident-certificate application is %(code)s.\n\n"
         "It is valid for 10 minutes and can be used once. If you did not try to sign in, ignore this message.",
@@ -72,8 +80,17 @@ async def _send_code(student_id: int, email: str, token: str, ip: str) -> None:
     await audit("student_code", login_id=f"student:{student_id}", ip=ip, result="code_sent")
 
 
-async def start_login(*, year: str, passport_no: str, name_en: str, birth_date: date | None, ui_no: str,
-                      captcha_token: str, captcha_answer: str, ip: str) -> StartResult:
+async def start_login(
+    *,
+    year: str,
+    passport_no: str,
+    name_en: str,
+    birth_date: date | None,
+    ui_no: str,
+    captcha_token: str,
+    captcha_answer: str,
+    ip: str,
+) -> StartResult:
     label = f"{year}:{clean_id(passport_no)[-4:]}"  # never the whole passport number in the log
     if ip and await _ip_failures(ip) >= settings.login_ip_max_failures:
         await audit("student_login", login_id=label, ip=ip, result="rate_limited")
@@ -93,31 +110,60 @@ async def start_login(*, year: str, passport_no: str, name_en: str, birth_date: 
     passport = row["passport_no"]
     async with db.write_tx():
         found = await Student.select().where(
-            (Student.school == row["school"]) & (Student.year == row["year"]) & (Student.passport_no == passport)
+            (Student.school == row["school"])
+            & (Student.year == row["year"])
+            & (Student.passport_no == passport)
         )
         if found:
             student = found[0]
-            await Student.update({Student.roster_entry: row["id"], Student.name_en: row["name_en"],
-                                  Student.birth_date: row["birth_date"]}).where(Student.id == student["id"])
+            await Student.update(
+                {
+                    Student.roster_entry: row["id"],
+                    Student.name_en: row["name_en"],
+                    Student.birth_date: row["birth_date"],
+                }
+            ).where(Student.id == student["id"])
         else:
-            new = Student(school=row["school"], roster_entry=row["id"], year=row["year"], passport_no=passport,
-                          name_en=row["name_en"], birth_date=row["birth_date"], language=get_locale(),
-                          created_at=t)
+            new = Student(
+                school=row["school"],
+                roster_entry=row["id"],
+                year=row["year"],
+                passport_no=passport,
+                name_en=row["name_en"],
+                birth_date=row["birth_date"],
+                language=get_locale(),
+                created_at=t,
+            )
             await new.save()
             student = (await Student.select().where(Student.id == new.id))[0]
         if student["locked_until"] and student["locked_until"] > t:
             await audit("student_login", login_id=label, ip=ip, result="locked")
             return StartResult(False, "locked")
         token = secrets.token_urlsafe(32)
-        await EmailCode.insert(EmailCode(token=token, student=student["id"], email="", code_hash="",
-                                         created_at=t, expires_at=t + CODE_TTL, attempts=0, used=False, ip=ip[:64]))
+        await EmailCode.insert(
+            EmailCode(
+                token=token,
+                student=student["id"],
+                email="",
+                code_hash="",
+                created_at=t,
+                expires_at=t + CODE_TTL,
+                attempts=0,
+                used=False,
+                ip=ip[:64],
+            )
+        )
         await EmailCode.delete().where(EmailCode.expires_at < t - timedelta(days=1))
         verified = bool(student["email_verified_at"] and student["email"])
         if verified:
             await _send_code(student["id"], student["email"], token, ip)
         await audit("student_login", login_id=label, ip=ip, result="matched")
-    return StartResult(True, pending=token, needs_email=not verified,
-                       masked_email=mask_email(student["email"]) if verified else "")
+    return StartResult(
+        True,
+        pending=token,
+        needs_email=not verified,
+        masked_email=mask_email(student["email"]) if verified else "",
+    )
 
 
 async def _pending(token: str) -> dict | None:
@@ -165,19 +211,36 @@ async def confirm_code(token: str, code: str, ip: str) -> CodeResult:
             return CodeResult(False, "locked")
         if not hmac.compare_digest(_hash(token, code), pending["code_hash"]):
             failures = student["failed_codes"] + 1
-            await EmailCode.update({EmailCode.attempts: EmailCode.attempts + 1}).where(EmailCode.id == pending["id"])
+            await EmailCode.update({EmailCode.attempts: EmailCode.attempts + 1}).where(
+                EmailCode.id == pending["id"]
+            )
             locked = failures >= LOCK_AFTER
-            await Student.update({Student.failed_codes: 0 if locked else failures,
-                                  Student.locked_until: t + LOCK_FOR if locked else None}).where(
-                Student.id == student["id"])
-            await audit("student_code", login_id=f"student:{student['id']}", ip=ip,
-                        result="locked" if locked else "wrong")
+            await Student.update(
+                {
+                    Student.failed_codes: 0 if locked else failures,
+                    Student.locked_until: t + LOCK_FOR if locked else None,
+                }
+            ).where(Student.id == student["id"])
+            await audit(
+                "student_code",
+                login_id=f"student:{student['id']}",
+                ip=ip,
+                result="locked" if locked else "wrong",
+            )
             return CodeResult(False, "locked" if locked else "wrong")
         await EmailCode.update({EmailCode.used: True}).where(EmailCode.id == pending["id"])
-        await Student.update({Student.email: pending["email"], Student.email_verified_at: student["email_verified_at"] or t,
-                              Student.failed_codes: 0, Student.locked_until: None, Student.last_login_at: t,
-                              Student.language: get_locale()}).where(Student.id == student["id"])
-        session_token = await sessions.create_session(account_id=None, kind="student", ip=ip,
-                                                      student_id=student["id"])
+        await Student.update(
+            {
+                Student.email: pending["email"],
+                Student.email_verified_at: student["email_verified_at"] or t,
+                Student.failed_codes: 0,
+                Student.locked_until: None,
+                Student.last_login_at: t,
+                Student.language: get_locale(),
+            }
+        ).where(Student.id == student["id"])
+        session_token = await sessions.create_session(
+            account_id=None, kind="student", ip=ip, student_id=student["id"]
+        )
         await audit("student_code", login_id=f"student:{student['id']}", ip=ip, result="ok")
     return CodeResult(True, session_token=session_token)

@@ -71,7 +71,8 @@ def _json(value: Any, empty: Any) -> Any:
 
 async def _group(actor: Actor, application_id: int, *, lock: bool = False) -> dict[str, Any]:
     query = Application.select().where(
-        application_scope(actor) & (Application.id == application_id) & Application.group_no.is_not_null())
+        application_scope(actor) & (Application.id == application_id) & Application.group_no.is_not_null()
+    )
     rows = await (db.lock_for_update(query) if lock else query)
     if not rows:
         raise NotFound
@@ -96,23 +97,40 @@ def _file_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 async def _files(application_id: int, case_id: int | None) -> list[dict[str, Any]]:
     clause = Attachment.application == application_id
     clause = clause & (Attachment.case.is_null() if case_id is None else Attachment.case == case_id)
-    return await Attachment.select(Attachment.id, Attachment.kind, Attachment.original_name,
-                                   Attachment.stored_name).where(clause).order_by(Attachment.id)
+    return (
+        await Attachment.select(
+            Attachment.id, Attachment.kind, Attachment.original_name, Attachment.stored_name
+        )
+        .where(clause)
+        .order_by(Attachment.id)
+    )
 
 
-async def _round(application_id: int, case_id: int | None, fields: dict[str, Any], actor: Actor) -> dict[str, Any]:
+async def _round(
+    application_id: int, case_id: int | None, fields: dict[str, Any], actor: Actor
+) -> dict[str, Any]:
     """The open round of this case (group), begun now with a snapshot when there is none."""
     row = await q.get_open_round(application_id, case_id)
     if row is not None:
         return row
     files = _file_rows(await _files(application_id, case_id))
-    returned = await ReviewEvent.select(ReviewEvent.id).where(
-        (ReviewEvent.application == application_id) & ReviewEvent.action.is_in(list(q.RETURNS))
-        & (ReviewEvent.case.is_null() if case_id is None else ReviewEvent.case == case_id)
-    ).order_by(ReviewEvent.id, ascending=False).first()
+    returned = (
+        await ReviewEvent.select(ReviewEvent.id)
+        .where(
+            (ReviewEvent.application == application_id)
+            & ReviewEvent.action.is_in(list(q.RETURNS))
+            & (ReviewEvent.case.is_null() if case_id is None else ReviewEvent.case == case_id)
+        )
+        .order_by(ReviewEvent.id, ascending=False)
+        .first()
+    )
     new = SupplementChange(
-        application=application_id, case=case_id, returned_event=returned["id"] if returned else None,
-        before={"fields": fields, "files": files}, actor_label=actor.label[:100], created_at=now(),
+        application=application_id,
+        case=case_id,
+        returned_event=returned["id"] if returned else None,
+        before={"fields": fields, "files": files},
+        actor_label=actor.label[:100],
+        created_at=now(),
     )
     await new.save()
     return (await q.get_open_round(application_id, case_id)) or {}
@@ -130,8 +148,9 @@ async def _remove_files(application_id: int, case_id: int | None, ids: list[int]
     return [r["stored_name"] for r in rows]
 
 
-async def _store(actor: Actor, application_id: int, case_id: int | None, files: list[Upload],
-                 allowed: set[str]) -> dict[str, str]:
+async def _store(
+    actor: Actor, application_id: int, case_id: int | None, files: list[Upload], allowed: set[str]
+) -> dict[str, str]:
     """Check and store each new file; {"doc_<kind>" or "photo": message} for the refused ones."""
     errors: dict[str, str] = {}
     for f in files:
@@ -151,19 +170,28 @@ async def _store(actor: Actor, application_id: int, case_id: int | None, files: 
         elif len(existing) >= MAX_FILES_PER_KIND:
             errors[key] = _("At most %(n)d files per document.", n=MAX_FILES_PER_KIND)
             continue
-        await Attachment.insert(Attachment(
-            application=application_id, case=case_id, kind=f.kind, original_name=image.original_name[:200],
-            stored_name=uploads.store(image), content_type=image.content_type, size=len(image.data),
-            uploaded_by=actor.label[:100], uploaded_at=now(),
-        ))
+        await Attachment.insert(
+            Attachment(
+                application=application_id,
+                case=case_id,
+                kind=f.kind,
+                original_name=image.original_name[:200],
+                stored_name=uploads.store(image),
+                content_type=image.content_type,
+                size=len(image.data),
+                uploaded_by=actor.label[:100],
+                uploaded_at=now(),
+            )
+        )
     return errors
 
 
 def _check_reply(reply: str) -> tuple[str, dict[str, str]]:
     reply = (reply or "").strip().replace("\r\n", "\n")
     if not reply:
-        return reply, {"reply": _("Write a reply to the reviewer: what you corrected, or why nothing needed to "
-                                  "change.")}
+        return reply, {
+            "reply": _("Write a reply to the reviewer: what you corrected, or why nothing needed to change.")
+        }
     if len(reply) > REPLY_MAX:
         return reply, {"reply": _("At most %(n)d characters.", n=REPLY_MAX)}
     return reply, {}
@@ -173,7 +201,7 @@ def _check_reply(reply: str) -> tuple[str, dict[str, str]]:
 
 
 def case_form_kind(app: dict[str, Any]) -> str:
-    """"applicant" (the applicant form: first application, renewal) or "kind" (extension, data change)."""
+    """ "applicant" (the applicant form: first application, renewal) or "kind" (extension, data change)."""
     k = kind_rules.get_kind(app["kind"])
     return k.form if k is not None else "applicant"
 
@@ -182,32 +210,50 @@ def case_snapshot(app: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
     if case_form_kind(app) == "applicant":
         return change_rules.case_fields(rules.form_from_record(case))
     form, _changes = kind_rules.form_from_case(case)
-    out: dict[str, Any] = {k: form.get(k, "") for k in ("ui_no", "name_en", "passport_no", "birth_date", "phone",
-                                                         "email")}
+    out: dict[str, Any] = {
+        k: form.get(k, "") for k in ("ui_no", "name_en", "passport_no", "birth_date", "phone", "email")
+    }
     out.update((case.get("data") or {}).get("kind") or {})
     return out
 
 
-def case_documents(app: dict[str, Any], case: dict[str, Any], form: dict[str, str],
-                   changes: list[str]) -> list[Any]:
+def case_documents(
+    app: dict[str, Any], case: dict[str, Any], form: dict[str, str], changes: list[str]
+) -> list[Any]:
     if app["kind"] in kind_rules.KINDS:
         extra = (case.get("data") or {}).get("kind") or {}
-        return kind_rules.documents(app["kind"], identity=case["identity"], scholarship=bool(form.get("scholarship")),
-                                    address_changed=bool(extra.get("address_changed")), changes=frozenset(changes))
+        return kind_rules.documents(
+            app["kind"],
+            identity=case["identity"],
+            scholarship=bool(form.get("scholarship")),
+            address_changed=bool(extra.get("address_changed")),
+            changes=frozenset(changes),
+        )
     from app.domain.documents import case_documents as first_documents
 
-    return first_documents(line=app["business_line"], kind=app["kind"], identity=case["identity"],
-                           enrollment=form.get("enrollment_status", ""), scholarship=bool(form.get("scholarship")),
-                           self_filed=app.get("student") is not None)
+    return first_documents(
+        line=app["business_line"],
+        kind=app["kind"],
+        identity=case["identity"],
+        enrollment=form.get("enrollment_status", ""),
+        scholarship=bool(form.get("scholarship")),
+        self_filed=app.get("student") is not None,
+    )
 
 
-def _case_problems(app: dict[str, Any], case: dict[str, Any], form: dict[str, str], changes: list[str],
-                   present: set[str]) -> dict[str, str]:
+def _case_problems(
+    app: dict[str, Any], case: dict[str, Any], form: dict[str, str], changes: list[str], present: set[str]
+) -> dict[str, str]:
     """Every problem of the case's data as the applicant would now send it."""
     if case_form_kind(app) == "applicant":
-        facts = rules.Facts(identity=case["identity"], enrollment=form.get("enrollment_status", ""),
-                            scholarship=bool(form.get("scholarship")), line=app["business_line"], kind=app["kind"],
-                            self_filed=app.get("student") is not None)
+        facts = rules.Facts(
+            identity=case["identity"],
+            enrollment=form.get("enrollment_status", ""),
+            scholarship=bool(form.get("scholarship")),
+            line=app["business_line"],
+            kind=app["kind"],
+            self_filed=app.get("student") is not None,
+        )
         errors = rules.check_fields(form, today())
         if "photo" not in present:
             errors["photo"] = str(REQUIRED)
@@ -241,9 +287,13 @@ def _case_values(app: dict[str, Any], case: dict[str, Any], form: dict[str, str]
     data = dict(case.get("data") or {})
     data["kind"] = kind_rules.kind_values(app["kind"], form, changes)
     return {
-        Case.ui_no: form.get("ui_no", ""), Case.name_en: form.get("name_en", ""),
-        Case.passport_no: form.get("passport_no", ""), Case.birth_date: parse_date(form.get("birth_date")),
-        Case.phone: form.get("phone", ""), Case.email: form.get("email", ""), Case.data: data,
+        Case.ui_no: form.get("ui_no", ""),
+        Case.name_en: form.get("name_en", ""),
+        Case.passport_no: form.get("passport_no", ""),
+        Case.birth_date: parse_date(form.get("birth_date")),
+        Case.phone: form.get("phone", ""),
+        Case.email: form.get("email", ""),
+        Case.data: data,
     }
 
 
@@ -253,9 +303,17 @@ def normalise_case_form(app: dict[str, Any], data: dict[str, str]) -> dict[str, 
     return kind_rules.normalise(data)
 
 
-async def save_case(actor: Actor, application_id: int, case_id: int, data: dict[str, str], *,
-                    changes: list[str] | None = None, files: list[Upload] | None = None,
-                    remove: list[int] | None = None, send: bool = False) -> Result:
+async def save_case(
+    actor: Actor,
+    application_id: int,
+    case_id: int,
+    data: dict[str, str],
+    *,
+    changes: list[str] | None = None,
+    files: list[Upload] | None = None,
+    remove: list[int] | None = None,
+    send: bool = False,
+) -> Result:
     """補正 of one case: store the valid fields and the files, remove the files ticked; with `send`
     (變更資料) also check everything, and send it back to the review stage that returned it."""
     role = role_of(actor)
@@ -290,46 +348,81 @@ async def save_case(actor: Actor, application_id: int, case_id: int, data: dict[
             if errors:
                 result.errors = errors
                 await SupplementChange.update({SupplementChange.reply: reply[:REPLY_MAX]}).where(
-                    SupplementChange.id == round_["id"])
+                    SupplementChange.id == round_["id"]
+                )
             else:
                 after = await _case(application_id, case_id)
                 target = workflow.apply(case["status"], "resubmit", role)
-                changed = await _finish_round(round_, case_snapshot(app, after), await _files(application_id, case_id),
-                                              reply, at)
-                event_id = await _event(app["id"], case_id, case["status"], "resubmit", target, actor, reply, at)
+                changed = await _finish_round(
+                    round_, case_snapshot(app, after), await _files(application_id, case_id), reply, at
+                )
+                event_id = await _event(
+                    app["id"], case_id, case["status"], "resubmit", target, actor, reply, at
+                )
                 await SupplementChange.update({SupplementChange.event: event_id}).where(
-                    SupplementChange.id == round_["id"])
-                await db.update_versioned(Case, case_id, case["version"], {
-                    Case.status: target, Case.complete: True, Case.updated_at: at})
+                    SupplementChange.id == round_["id"]
+                )
+                await db.update_versioned(
+                    Case,
+                    case_id,
+                    case["version"],
+                    {Case.status: target, Case.complete: True, Case.updated_at: at},
+                )
                 await Application.update({Application.updated_at: at}).where(Application.id == application_id)
                 result.sent = True
                 result.mails = await _mails(app, [after], changed, reply, at, whole_group=False)
         elif reply:
             await SupplementChange.update({SupplementChange.reply: reply[:REPLY_MAX]}).where(
-                SupplementChange.id == round_["id"])
+                SupplementChange.id == round_["id"]
+            )
     for name in to_delete:
         uploads.delete(name)
     return result
 
 
-async def _finish_round(round_: dict[str, Any], fields_now: dict[str, Any], files_now: list[dict[str, Any]],
-                        reply: str, at: datetime) -> dict[str, Any]:
+async def _finish_round(
+    round_: dict[str, Any],
+    fields_now: dict[str, Any],
+    files_now: list[dict[str, Any]],
+    reply: str,
+    at: datetime,
+) -> dict[str, Any]:
     before = round_.get("before") or {}
     fields = change_rules.field_diff(before.get("fields") or {}, fields_now)
     added, removed = change_rules.file_diff(before.get("files") or [], _file_rows(files_now))
     changed = change_rules.summarise(fields, added, removed)
-    await SupplementChange.update({
-        SupplementChange.changes: changed, SupplementChange.files_added: added,
-        SupplementChange.files_removed: removed, SupplementChange.reply: reply, SupplementChange.sent_at: at,
-    }).where(SupplementChange.id == round_["id"])
+    await SupplementChange.update(
+        {
+            SupplementChange.changes: changed,
+            SupplementChange.files_added: added,
+            SupplementChange.files_removed: removed,
+            SupplementChange.reply: reply,
+            SupplementChange.sent_at: at,
+        }
+    ).where(SupplementChange.id == round_["id"])
     return changed
 
 
-async def _event(application_id: int, case_id: int | None, source: str, action: str, target: str, actor: Actor,
-                 reply: str, at: datetime) -> int:
+async def _event(
+    application_id: int,
+    case_id: int | None,
+    source: str,
+    action: str,
+    target: str,
+    actor: Actor,
+    reply: str,
+    at: datetime,
+) -> int:
     event = ReviewEvent(
-        application=application_id, case=case_id, from_status=source, action=action, to_status=target,
-        actor_kind=actor.kind, actor_label=actor.label[:100], reply=reply, created_at=at,
+        application=application_id,
+        case=case_id,
+        from_status=source,
+        action=action,
+        to_status=target,
+        actor_kind=actor.kind,
+        actor_label=actor.label[:100],
+        reply=reply,
+        created_at=at,
     )
     await event.save()
     return event.id
@@ -341,9 +434,12 @@ async def _event(application_id: int, case_id: int | None, source: str, action: 
 def group_fields(app: dict[str, Any]) -> dict[str, Any]:
     addr = _json(app.get("submitter_addr"), {})
     return {
-        "submitter_name": app["submitter_name"], "submitter_national_id": app["submitter_national_id"],
-        "submitter_phone": app["submitter_phone"], "submitter_email": app["submitter_email"],
-        "submitter_addr": {p: addr.get(p, "") for p in ADDRESS_PARTS}, "name": app["name"],
+        "submitter_name": app["submitter_name"],
+        "submitter_national_id": app["submitter_national_id"],
+        "submitter_phone": app["submitter_phone"],
+        "submitter_email": app["submitter_email"],
+        "submitter_addr": {p: addr.get(p, "") for p in ADDRESS_PARTS},
+        "name": app["name"],
         "station_code": app["station_code"],
     }
 
@@ -363,38 +459,61 @@ async def save_group_submitter(actor: Actor, application_id: int, data: dict[str
         errors = check_submitter(data)
         if errors:
             return errors
-        await db.update_versioned(Application, application_id, app["version"], {
-            Application.submitter_name: data["submitter_name"],
-            Application.submitter_national_id: v.clean_id(data["submitter_national_id"]),
-            Application.submitter_phone: data["submitter_phone"],
-            Application.submitter_email: data["submitter_email"],
-            Application.submitter_addr: {p: data.get(f"addr_{p}", "") for p in ADDRESS_PARTS},
-            Application.updated_at: now(),
-        })
+        await db.update_versioned(
+            Application,
+            application_id,
+            app["version"],
+            {
+                Application.submitter_name: data["submitter_name"],
+                Application.submitter_national_id: v.clean_id(data["submitter_national_id"]),
+                Application.submitter_phone: data["submitter_phone"],
+                Application.submitter_email: data["submitter_email"],
+                Application.submitter_addr: {p: data.get(f"addr_{p}", "") for p in ADDRESS_PARTS},
+                Application.updated_at: now(),
+            },
+        )
     return {}
 
 
-async def save_group_details(actor: Actor, application_id: int, data: dict[str, str], *,
-                             files: list[Upload] | None = None, remove: list[int] | None = None,
-                             send: bool = False) -> Result:
+async def save_group_details(
+    actor: Actor,
+    application_id: int,
+    data: dict[str, str],
+    *,
+    files: list[Upload] | None = None,
+    remove: list[int] | None = None,
+    send: bool = False,
+) -> Result:
     """Step 申請資料 of a group supplement; with `send` (變更資料) the group goes back to review."""
     role = role_of(actor)
     to_delete: list[str] = []
     async with db.write_tx():
         app = await _open_group(actor, application_id)
         round_ = await _round(application_id, None, group_fields(app), actor)
-        details = {"name": data.get("name", ""), "member_count": str(app["member_count"]), "pickup_method": "self",
-                   "station_code": data.get("station_code", "")}
+        details = {
+            "name": data.get("name", ""),
+            "member_count": str(app["member_count"]),
+            "pickup_method": "self",
+            "station_code": data.get("station_code", ""),
+        }
         errors = check_details(details)
-        needed = group_documents(line=app["business_line"], kind=app["kind"], self_filed=app["student"] is not None)
+        needed = group_documents(
+            line=app["business_line"], kind=app["kind"], self_filed=app["student"] is not None
+        )
         to_delete = await _remove_files(application_id, None, remove or [])
         errors.update(await _store(actor, application_id, None, files or [], {d.doc for d in needed}))
         at = now()
         if not check_details(details):
-            await db.update_versioned(Application, application_id, app["version"], {
-                Application.name: details["name"], Application.station_code: details["station_code"],
-                Application.updated_at: at,
-            })
+            await db.update_versioned(
+                Application,
+                application_id,
+                app["version"],
+                {
+                    Application.name: details["name"],
+                    Application.station_code: details["station_code"],
+                    Application.updated_at: at,
+                },
+            )
             app["version"] += 1
         reply, reply_errors = _check_reply(data.get("reply", ""))
         result = Result(errors=errors)
@@ -404,40 +523,59 @@ async def save_group_details(actor: Actor, application_id: int, data: dict[str, 
                 errors.setdefault(f"doc_{doc}", str(REQUIRED))
             fresh = await _group(actor, application_id)
             if check_submitter(_submitter_form(fresh)):
-                errors["submitter"] = _("The submitter's data (送件人) is not complete: go back one step and "
-                                        "correct it.")
+                errors["submitter"] = _(
+                    "The submitter's data (送件人) is not complete: go back one step and correct it."
+                )
             errors.update(reply_errors)
             if errors:
                 await SupplementChange.update({SupplementChange.reply: reply[:REPLY_MAX]}).where(
-                    SupplementChange.id == round_["id"])
+                    SupplementChange.id == round_["id"]
+                )
             else:
-                changed = await _finish_round(round_, group_fields(fresh), await _files(application_id, None),
-                                              reply, at)
+                changed = await _finish_round(
+                    round_, group_fields(fresh), await _files(application_id, None), reply, at
+                )
                 target = workflow.apply(app["status"], "resubmit_group", role)
-                event_id = await _event(application_id, None, app["status"], "resubmit_group", target, actor,
-                                        reply, at)
+                event_id = await _event(
+                    application_id, None, app["status"], "resubmit_group", target, actor, reply, at
+                )
                 await SupplementChange.update({SupplementChange.event: event_id}).where(
-                    SupplementChange.id == round_["id"])
-                await db.update_versioned(Application, application_id, app["version"],
-                                          {Application.status: target, Application.updated_at: at})
+                    SupplementChange.id == round_["id"]
+                )
+                await db.update_versioned(
+                    Application,
+                    application_id,
+                    app["version"],
+                    {Application.status: target, Application.updated_at: at},
+                )
                 # The cases returned only with the group go back with it; a case returned on its own
                 # waits for its own supplement.
-                for c in await db.lock_for_update(Case.select().where(
-                        (Case.application == application_id) & Case.status.is_in(list(workflow.SUPPLEMENT)))):
-                    last = await ReviewEvent.select(ReviewEvent.action).where(ReviewEvent.case == c["id"]).order_by(
-                        ReviewEvent.id, ascending=False).first()
+                for c in await db.lock_for_update(
+                    Case.select().where(
+                        (Case.application == application_id) & Case.status.is_in(list(workflow.SUPPLEMENT))
+                    )
+                ):
+                    last = (
+                        await ReviewEvent.select(ReviewEvent.action)
+                        .where(ReviewEvent.case == c["id"])
+                        .order_by(ReviewEvent.id, ascending=False)
+                        .first()
+                    )
                     if last is None or last["action"] != "return_group_for_supplement":
                         continue
                     case_target = workflow.apply(c["status"], "resubmit_group", role)
-                    await db.update_versioned(Case, c["id"], c["version"], {Case.status: case_target,
-                                                                           Case.updated_at: at})
-                    await _event(application_id, c["id"], c["status"], "resubmit_group", case_target, actor, reply,
-                                 at)
+                    await db.update_versioned(
+                        Case, c["id"], c["version"], {Case.status: case_target, Case.updated_at: at}
+                    )
+                    await _event(
+                        application_id, c["id"], c["status"], "resubmit_group", case_target, actor, reply, at
+                    )
                 result.sent = True
                 result.mails = await _mails(fresh, [], changed, reply, at, whole_group=True)
         elif reply:
             await SupplementChange.update({SupplementChange.reply: reply[:REPLY_MAX]}).where(
-                SupplementChange.id == round_["id"])
+                SupplementChange.id == round_["id"]
+            )
         result.errors = errors
     for name in to_delete:
         uploads.delete(name)
@@ -446,8 +584,10 @@ async def save_group_details(actor: Actor, application_id: int, data: dict[str, 
 
 def _submitter_form(app: dict[str, Any]) -> dict[str, str]:
     addr = _json(app.get("submitter_addr"), {})
-    form = {k: app[k] or "" for k in ("submitter_name", "submitter_national_id", "submitter_phone",
-                                      "submitter_email")}
+    form = {
+        k: app[k] or ""
+        for k in ("submitter_name", "submitter_national_id", "submitter_phone", "submitter_email")
+    }
     form.update({f"addr_{p}": addr.get(p, "") or "" for p in ADDRESS_PARTS})
     return form
 
@@ -455,33 +595,65 @@ def _submitter_form(app: dict[str, Any]) -> dict[str, str]:
 # The notice --------------------------------------------------------------------------------------
 
 
-async def _mails(app: dict[str, Any], cases: list[dict[str, Any]], changed: dict[str, Any], reply: str,
-                 at: datetime, *, whole_group: bool) -> list[Mail]:
+async def _mails(
+    app: dict[str, Any],
+    cases: list[dict[str, Any]],
+    changed: dict[str, Any],
+    reply: str,
+    at: datetime,
+    *,
+    whole_group: bool,
+) -> list[Mail]:
     out = []
     for email, language in await recipients(app):
         with use_locale(language):
-            subject = _("[Resident certificate] Group %(group_no)s: supplement sent back for review",
-                        group_no=app["group_no"])
+            subject = _(
+                "[Resident certificate] Group %(group_no)s: supplement sent back for review",
+                group_no=app["group_no"],
+            )
             lines = [
-                _("Dear applicant,"), "",
-                _("The supplement below has been sent back to the National Immigration Agency and is in review "
-                  "again."), "",
-                _("Application: %(name)s (group no. %(group_no)s)", name=app["name"], group_no=app["group_no"]),
+                _("Dear applicant,"),
+                "",
+                _(
+                    "The supplement below has been sent back to the National Immigration Agency and is in review "
+                    "again."
+                ),
+                "",
+                _(
+                    "Application: %(name)s (group no. %(group_no)s)",
+                    name=app["name"],
+                    group_no=app["group_no"],
+                ),
             ]
             if whole_group:
                 lines.append(_("The group's own data (submitter, application data)"))
             for c in cases:
-                lines.append(_("Case %(receipt_no)s: %(name)s", receipt_no=c["receipt_no"] or "",
-                               name=c["name_en"] or c["name_zh"]))
+                lines.append(
+                    _(
+                        "Case %(receipt_no)s: %(name)s",
+                        receipt_no=c["receipt_no"] or "",
+                        name=c["name_en"] or c["name_zh"],
+                    )
+                )
             n_fields = len(changed.get("fields") or [])
             lines += [
                 _("Sent at: %(time)s", time=format_datetime(at)),
-                _("Fields changed: %(n)d; files added: %(added)d; files removed: %(removed)d", n=n_fields,
-                  added=len(changed.get("added") or []), removed=len(changed.get("removed") or [])),
-                "", _("Your reply to the reviewer:"), reply, "",
-                settings.public_base_url + "/", "",
-                _("National Immigration Agency, Ministry of the Interior (this message was sent automatically; "
-                  "please do not reply)"),
+                _(
+                    "Fields changed: %(n)d; files added: %(added)d; files removed: %(removed)d",
+                    n=n_fields,
+                    added=len(changed.get("added") or []),
+                    removed=len(changed.get("removed") or []),
+                ),
+                "",
+                _("Your reply to the reviewer:"),
+                reply,
+                "",
+                settings.public_base_url + "/",
+                "",
+                _(
+                    "National Immigration Agency, Ministry of the Interior (this message was sent automatically; "
+                    "please do not reply)"
+                ),
             ]
             out.append(Mail(to=email, subject=subject, body="\n".join(lines)))
     return out

@@ -30,7 +30,9 @@ IDENTITIES = {
     "overseas": _l("Overseas Chinese student"),  # 僑生
     "foreign": _l("Foreign student"),  # 外生
 }
-QUALIFICATION = _l("Foreign and overseas Chinese students entering Taiwan to study")  # 外國及外僑學生進入臺灣地區就學
+QUALIFICATION = _l(
+    "Foreign and overseas Chinese students entering Taiwan to study"
+)  # 外國及外僑學生進入臺灣地區就學
 ENROLLMENT = {
     "A": _l("Admitted, not yet registered"),  # 已錄取未註冊
     "R": _l("Registered"),  # 已註冊
@@ -215,7 +217,9 @@ def check_fields(data: dict[str, str], today: date) -> dict[str, str]:
     if issued is not None and born is not None and issued < born:
         errors["visa_issue_date"] = _l("The issue date cannot be before the date of birth.")
     if get("ui_no") and "ui_no" not in errors and not v.is_ui_no(get("ui_no")):
-        errors["ui_no"] = _l("This UI number is not valid (check its letters and its last digit), e.g. A800000014.")
+        errors["ui_no"] = _l(
+            "This UI number is not valid (check its letters and its last digit), e.g. A800000014."
+        )
     if get("gender") and get("gender") not in GENDERS:
         errors["gender"] = REQUIRED
     if get("marital_status") and get("marital_status") not in MARITAL:
@@ -240,14 +244,20 @@ def check_fields(data: dict[str, str], today: date) -> dict[str, str]:
     return out
 
 
-def check_applicant(data: dict[str, str], facts: Facts, present_docs: set[str], today: date) -> dict[str, str]:
+def check_applicant(
+    data: dict[str, str], facts: Facts, present_docs: set[str], today: date
+) -> dict[str, str]:
     """Every problem of one applicant: fields, the photo and the required documents (keys `doc_<kind>`)."""
     errors = check_fields(data, today)
     if "photo" not in present_docs:
         errors["photo"] = str(REQUIRED)
     needed = case_documents(
-        line=facts.line, kind=facts.kind, identity=facts.identity, enrollment=facts.enrollment,
-        scholarship=facts.scholarship, self_filed=facts.self_filed,
+        line=facts.line,
+        kind=facts.kind,
+        identity=facts.identity,
+        enrollment=facts.enrollment,
+        scholarship=facts.scholarship,
+        self_filed=facts.self_filed,
     )
     for doc in missing_documents(needed, present_docs):
         errors[f"doc_{doc}"] = str(REQUIRED)
@@ -257,22 +267,27 @@ def check_applicant(data: dict[str, str], facts: Facts, present_docs: set[str], 
 def order_errors(errors: dict[str, str]) -> dict[str, str]:
     """The form's order, so the summary reads top to bottom."""
     order = ["photo", "enrollment_status", "doc_"] + list(FIELD_LABELS)
+
     def rank(key: str) -> int:
         for i, prefix in enumerate(order):
             if key == prefix or (prefix == "doc_" and key.startswith("doc_")):
                 return i
         return len(order)
+
     return dict(sorted(errors.items(), key=lambda kv: rank(kv[0])))
 
 
 def form_keys() -> tuple[str, ...]:
     return (
-        ("enrollment_status", "scholarship", "no_chinese_name") + TEXT_FIELDS + DATE_FIELDS
+        ("enrollment_status", "scholarship", "no_chinese_name")
+        + TEXT_FIELDS
+        + DATE_FIELDS
         + tuple(f"{ADDRESS_PREFIX}_{p}" for p in ADDRESS_PARTS)
     )
 
 
 # Group rules -----------------------------------------------------------------------------------
+
 
 def check_member_count(value: str) -> str | None:
     """團員人數: 1..30. A message, or None."""
@@ -293,7 +308,11 @@ def submit_problems(member_count: int, applicants: int, incomplete: int) -> list
         problems.append(_l("A group has 1 to 30 applicants; this one has %(n)d.", n=applicants))
     if applicants != member_count:
         problems.append(
-            _l("The group is for %(count)d members but has %(n)d applicants.", count=member_count, n=applicants)
+            _l(
+                "The group is for %(count)d members but has %(n)d applicants.",
+                count=member_count,
+                n=applicants,
+            )
         )
     if incomplete:
         problems.append(_l("%(n)d applicant(s) are not complete yet.", n=incomplete))

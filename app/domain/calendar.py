@@ -59,8 +59,9 @@ class WorkCalendar:
                 count += 1
         return count
 
-    def with_overrides(self, holidays: dict[date, str] | None = None, workdays: dict[date, str] | None = None
-                       ) -> WorkCalendar:
+    def with_overrides(
+        self, holidays: dict[date, str] | None = None, workdays: dict[date, str] | None = None
+    ) -> WorkCalendar:
         """This calendar with extra days off and extra working days (the later wins over the file)."""
         holidays = holidays or {}
         workdays = workdays or {}
@@ -84,7 +85,8 @@ def default_calendar() -> WorkCalendar:
     holidays = _parse(data["holidays"])
     workdays = _parse(data.get("workdays", []))
     return WorkCalendar(
-        holidays=frozenset(holidays), workdays=frozenset(workdays),
+        holidays=frozenset(holidays),
+        workdays=frozenset(workdays),
         names=tuple(holidays.items()) + tuple(workdays.items()),
     )
 

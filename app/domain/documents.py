@@ -46,7 +46,15 @@ class DocumentRule:
     address_changed: bool | None = None  # renewal: accommodation only when the address changed
 
     def matches(self, **facts: object) -> bool:
-        for name in ("line", "kind", "identity", "enrollment", "scholarship", "self_filed", "address_changed"):
+        for name in (
+            "line",
+            "kind",
+            "identity",
+            "enrollment",
+            "scholarship",
+            "self_filed",
+            "address_changed",
+        ):
             want = getattr(self, name)
             if want is not None and facts.get(name) != want:
                 return False
@@ -105,12 +113,20 @@ def case_documents(
 ) -> list[RequiredDocument]:
     """The documents of one applicant's form, in display order (the photo is asked for separately)."""
     return _select(
-        CASE_LEVEL, line=line, kind=kind, identity=identity, enrollment=enrollment,
-        scholarship=bool(scholarship) and enrollment == "R", self_filed=self_filed, address_changed=address_changed,
+        CASE_LEVEL,
+        line=line,
+        kind=kind,
+        identity=identity,
+        enrollment=enrollment,
+        scholarship=bool(scholarship) and enrollment == "R",
+        self_filed=self_filed,
+        address_changed=address_changed,
     )
 
 
-def group_documents(*, line: str = F, kind: str = "first", self_filed: bool = False) -> list[RequiredDocument]:
+def group_documents(
+    *, line: str = F, kind: str = "first", self_filed: bool = False
+) -> list[RequiredDocument]:
     """The documents of a group's 申請資料 step."""
     return _select(GROUP_LEVEL, line=line, kind=kind, self_filed=self_filed)
 

@@ -97,29 +97,37 @@ HANDLING_FEES: tuple[HandlingFee, ...] = (
     HandlingFee(
         _l("Online acquiring (ATM card)"),
         _l("Online acquiring processing and handling fee"),
-        _l("Bank of Taiwan's online acquiring system charges NT$7 per transaction with a debit card; "
-           "with another bank's card, that bank's interbank fee is added."),
+        _l(
+            "Bank of Taiwan's online acquiring system charges NT$7 per transaction with a debit card; "
+            "with another bank's card, that bank's interbank fee is added."
+        ),
         _l("NT$7 added per transaction + interbank fee"),
     ),
     HandlingFee(
         _l("Virtual account"),
         _l("Virtual account processing and handling fee"),
-        _l("Paying the bill at a Bank of Taiwan counter costs NT$10; an ATM transfer adds the "
-           "interbank fee of the bank used."),
+        _l(
+            "Paying the bill at a Bank of Taiwan counter costs NT$10; an ATM transfer adds the "
+            "interbank fee of the bank used."
+        ),
         _l("As described"),
     ),
     HandlingFee(
         _l("E-Government bank account transfer and online ATM"),
         _l("E-Government platform processing fee"),
-        _l("Electronic payments, transfers and tax payments need financial institutions to work together "
-           "through the interbank platform; the processing fee is the sum of their charges."),
+        _l(
+            "Electronic payments, transfers and tax payments need financial institutions to work together "
+            "through the interbank platform; the processing fee is the sum of their charges."
+        ),
         _l("NT$15 added per transaction"),
     ),
     HandlingFee(
         _l("E-Government credit card payment"),
         _l("Credit card processing fee"),
-        _l("Card issuers and acquirers complete the payment across platforms; the fee is the sum of "
-           "their charges."),
+        _l(
+            "Card issuers and acquirers complete the payment across platforms; the fee is the sum of "
+            "their charges."
+        ),
         _l("Set by each card issuer on the clearing date; see the issuers' fee list"),
     ),
 )

@@ -59,6 +59,7 @@ def mask_name(name: str) -> str:
 
 def same_name(given: str, *names: str) -> bool:
     """The 領證 desk's check of the payer's name: case, spaces and a comma ignored."""
+
     def norm(s: str) -> str:
         return "".join(s.replace(",", " ").split()).casefold()
 

@@ -90,14 +90,31 @@ class Kind:
 
 KINDS: dict[str, Kind] = {
     "renewal": Kind(
-        "renewal", "renewal", _l("Renewal of a resident certificate (foreign and overseas Chinese students)"),
-        "apply:renewal-drafts", form="applicant", lookup=True,
+        "renewal",
+        "renewal",
+        _l("Renewal of a resident certificate (foreign and overseas Chinese students)"),
+        "apply:renewal-drafts",
+        form="applicant",
+        lookup=True,
     ),
     "extension": Kind(
-        "extension", "extension", _l("Extension of a resident certificate (foreign and overseas Chinese students)"),
-        "apply:extension-drafts", form="kind", lookup=False,
-        fields=("ui_no", "name_en", "passport_no", "birth_date", "current_expiry", "new_expiry", "reason", "phone",
-                "email"),
+        "extension",
+        "extension",
+        _l("Extension of a resident certificate (foreign and overseas Chinese students)"),
+        "apply:extension-drafts",
+        form="kind",
+        lookup=False,
+        fields=(
+            "ui_no",
+            "name_en",
+            "passport_no",
+            "birth_date",
+            "current_expiry",
+            "new_expiry",
+            "reason",
+            "phone",
+            "email",
+        ),
         documents=(
             KindDocument("passport", True),
             KindDocument("resident_card", True),
@@ -107,9 +124,12 @@ KINDS: dict[str, Kind] = {
         photo=False,
     ),
     "data_change": Kind(
-        "data_change", "data-change", _l("Data change of a resident certificate (foreign and overseas Chinese "
-                                         "students)"),
-        "apply:data-change-drafts", form="kind", lookup=False,
+        "data_change",
+        "data-change",
+        _l("Data change of a resident certificate (foreign and overseas Chinese students)"),
+        "apply:data-change-drafts",
+        form="kind",
+        lookup=False,
         fields=("ui_no", "name_en", "passport_no", "birth_date", "changes", "phone", "email"),
         documents=(
             KindDocument("resident_card", True),
@@ -150,13 +170,24 @@ class NeededDocument:
         return label_of_doc(self.doc)
 
 
-def documents(kind: str, *, identity: str = "foreign", scholarship: bool = False, address_changed: bool = False,
-              changes: frozenset[str] = frozenset()) -> list[NeededDocument]:
+def documents(
+    kind: str,
+    *,
+    identity: str = "foreign",
+    scholarship: bool = False,
+    address_changed: bool = False,
+    changes: frozenset[str] = frozenset(),
+) -> list[NeededDocument]:
     """The documents one applicant of this kind needs, in display order."""
     k = KINDS.get(kind)
     if k is None or k.form == "applicant":
-        found = case_documents(kind=kind, identity=identity, enrollment="R", scholarship=scholarship,
-                               address_changed=address_changed)
+        found = case_documents(
+            kind=kind,
+            identity=identity,
+            enrollment="R",
+            scholarship=scholarship,
+            address_changed=address_changed,
+        )
         out = [NeededDocument(d.doc, d.required) for d in found]
         if kind == "renewal" and scholarship and "scholarship" not in {d.doc for d in out}:
             # 獎學金證明 for a scholarship student (the seed's renewal form lists it).
@@ -175,8 +206,9 @@ def missing(needed: list[NeededDocument], present: set[str]) -> list[str]:
     return [d.doc for d in needed if d.required and d.doc not in present]
 
 
-def documents_for_view(kind: str, first_documents: list[Any], files: list[dict[str, Any]],
-                       case: dict[str, Any] | None = None) -> list[NeededDocument]:
+def documents_for_view(
+    kind: str, first_documents: list[Any], files: list[dict[str, Any]], case: dict[str, Any] | None = None
+) -> list[NeededDocument]:
     """What the read-only applicant view lists: the kind's documents, and any other kind that has files."""
     k = KINDS.get(kind)
     if k is None:
@@ -184,9 +216,13 @@ def documents_for_view(kind: str, first_documents: list[Any], files: list[dict[s
     else:
         _form, changes = form_from_case(case or {})
         extra = ((case or {}).get("data") or {}).get("kind") or {}
-        out = documents(kind, identity=(case or {}).get("identity") or "foreign",
-                        scholarship=bool((case or {}).get("scholarship")),
-                        address_changed=bool(extra.get("address_changed")), changes=frozenset(changes))
+        out = documents(
+            kind,
+            identity=(case or {}).get("identity") or "foreign",
+            scholarship=bool((case or {}).get("scholarship")),
+            address_changed=bool(extra.get("address_changed")),
+            changes=frozenset(changes),
+        )
     have = {d.doc for d in out}
     for f in files:
         if f["kind"] not in have and f["kind"] != "photo":
@@ -225,8 +261,20 @@ def view_fields(kind: str, case: dict[str, Any]) -> list[tuple[str, str]]:
 # The kind's own form (extension, data change) -----------------------------------------------------
 
 KIND_FORM_KEYS = (
-    "ui_no", "name_en", "passport_no", "birth_date", "current_expiry", "new_expiry", "reason", "phone", "email",
-    "new_passport_no", "new_passport_expiry", "new_name_en", "new_department", "other_change",
+    "ui_no",
+    "name_en",
+    "passport_no",
+    "birth_date",
+    "current_expiry",
+    "new_expiry",
+    "reason",
+    "phone",
+    "email",
+    "new_passport_no",
+    "new_passport_expiry",
+    "new_name_en",
+    "new_department",
+    "other_change",
 )
 
 
@@ -252,7 +300,9 @@ def check_kind_form(kind: str, form: dict[str, str], changes: list[str], today: 
         if not get(key):
             errors[key] = REQUIRED
     if get("ui_no") and not v.is_ui_no(get("ui_no")):
-        errors["ui_no"] = _l("This UI number is not valid (check its letters and its last digit), e.g. A800000014.")
+        errors["ui_no"] = _l(
+            "This UI number is not valid (check its letters and its last digit), e.g. A800000014."
+        )
     if get("name_en") and not _NAME_EN.match(get("name_en")):
         errors["name_en"] = _l("Write the English name as in the passport: letters, spaces, hyphens.")
     if get("passport_no") and not v.is_passport_no(get("passport_no")):
@@ -273,8 +323,10 @@ def check_kind_form(kind: str, form: dict[str, str], changes: list[str], today: 
             elif value is None:
                 errors[key] = _l("Write a real date as YYYY/MM/DD.")
         if current is not None and current < today:
-            errors["current_expiry"] = _l("This resident certificate has expired; an expired certificate cannot be "
-                                          "extended online. Please apply at a service station.")
+            errors["current_expiry"] = _l(
+                "This resident certificate has expired; an expired certificate cannot be "
+                "extended online. Please apply at a service station."
+            )
         if current is not None and new is not None:
             if new <= current:
                 errors["new_expiry"] = _l("The new expiry date must be after the current one.")
@@ -300,7 +352,9 @@ def check_kind_form(kind: str, form: dict[str, str], changes: list[str], today: 
             if not get("new_name_en"):
                 errors["new_name_en"] = REQUIRED
             elif not _NAME_EN.match(get("new_name_en")):
-                errors["new_name_en"] = _l("Write the English name as in the passport: letters, spaces, hyphens.")
+                errors["new_name_en"] = _l(
+                    "Write the English name as in the passport: letters, spaces, hyphens."
+                )
         if "department" in wanted and not get("new_department"):
             errors["new_department"] = REQUIRED
         if "other" in wanted and not get("other_change"):
@@ -319,17 +373,32 @@ def kind_values(kind: str, form: dict[str, str], changes: list[str]) -> dict[str
     k = KINDS[kind]
     out: dict[str, Any] = {}
     if "current_expiry" in k.fields:
-        out.update({"current_expiry": form.get("current_expiry", ""), "new_expiry": form.get("new_expiry", ""),
-                    "reason": form.get("reason", "")})
+        out.update(
+            {
+                "current_expiry": form.get("current_expiry", ""),
+                "new_expiry": form.get("new_expiry", ""),
+                "reason": form.get("reason", ""),
+            }
+        )
     if "changes" in k.fields:
         wanted = [c for c in CHANGE_ITEMS if c in changes]
         out["changes"] = wanted
         for c in wanted:
             for key in CHANGE_ITEMS[c][1]:
                 if key == "new_address":
-                    out[key] = {p: form.get(f"new_addr_{p}", "") for p in
-                                ("county", "district", "village", "neighborhood", "street", "lane", "alley",
-                                 "number")}
+                    out[key] = {
+                        p: form.get(f"new_addr_{p}", "")
+                        for p in (
+                            "county",
+                            "district",
+                            "village",
+                            "neighborhood",
+                            "street",
+                            "lane",
+                            "alley",
+                            "number",
+                        )
+                    }
                 else:
                     out[key] = form.get(key, "")
     return out
@@ -341,8 +410,10 @@ def form_from_case(case: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
     extra = data.get("kind", {}) if isinstance(data, dict) else {}
     raw = data.get("raw_kind", {}) if isinstance(data, dict) else {}
     form = {
-        "ui_no": case.get("ui_no") or "", "name_en": case.get("name_en") or "",
-        "passport_no": case.get("passport_no") or "", "phone": case.get("phone") or "",
+        "ui_no": case.get("ui_no") or "",
+        "name_en": case.get("name_en") or "",
+        "passport_no": case.get("passport_no") or "",
+        "phone": case.get("phone") or "",
         "email": case.get("email") or "",
         "birth_date": case["birth_date"].strftime("%Y/%m/%d") if case.get("birth_date") else "",
     }

@@ -37,7 +37,9 @@ def _squash(value: str) -> str:
     return "".join(ch for ch in _norm(value).lower() if ch.isalnum())
 
 
-def password_problems(password: str, *, login_id: str = "", school_name: str = "", confirm: str | None = None):
+def password_problems(
+    password: str, *, login_id: str = "", school_name: str = "", confirm: str | None = None
+):
     """The reasons a new password is refused (empty when it is fine), as translatable messages."""
     problems = []
     pw = _norm(password or "")

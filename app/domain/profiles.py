@@ -79,7 +79,9 @@ def check_account_profile(data: dict[str, str], *, sub_account: bool) -> dict[st
     if sub_account and not nid:
         errors["national_id"] = REQUIRED
     elif nid and not v.is_national_id(nid):
-        errors["national_id"] = _l("This national ID number is not valid (check its letters and its last digit).")
+        errors["national_id"] = _l(
+            "This national ID number is not valid (check its letters and its last digit)."
+        )
     if sub_account:
         if not data.get("birthday"):
             errors["birthday"] = REQUIRED

@@ -31,28 +31,42 @@ def status_filter_matches(key: str, case_statuses: list[str]) -> bool:
 # What the school (or student) does next, in plain words, for a case's current status.
 NEXT_STEPS: dict[Status, object] = {
     S.DRAFT: _l("Not submitted yet: complete the applicant and submit the group."),
-    S.FIRST_REVIEW: _l("The agency is checking the application (first review). Review takes about 5 working days; "
-                       "there is nothing to do now."),
-    S.SECOND_REVIEW: _l("The first review is passed; the agency is deciding (second review). There is nothing to do "
-                        "now."),
-    S.SUPPLEMENT_FIRST: _l("Returned for supplement: correct what the reviewer asks for, answer the reviewer and send "
-                           "it back (Change data) within 3 working days of the notice."),
-    S.SUPPLEMENT_SECOND: _l("Returned for supplement: correct what the reviewer asks for, answer the reviewer and send "
-                            "it back (Change data) within 3 working days of the notice."),
+    S.FIRST_REVIEW: _l(
+        "The agency is checking the application (first review). Review takes about 5 working days; "
+        "there is nothing to do now."
+    ),
+    S.SECOND_REVIEW: _l(
+        "The first review is passed; the agency is deciding (second review). There is nothing to do now."
+    ),
+    S.SUPPLEMENT_FIRST: _l(
+        "Returned for supplement: correct what the reviewer asks for, answer the reviewer and send "
+        "it back (Change data) within 3 working days of the notice."
+    ),
+    S.SUPPLEMENT_SECOND: _l(
+        "Returned for supplement: correct what the reviewer asks for, answer the reviewer and send "
+        "it back (Change data) within 3 working days of the notice."
+    ),
     S.AWAITING_PAYMENT: _l("Approved: pay the fee under Online payment. No refund is made after payment."),
     S.PAID: _l("Paid: the certificate is being issued."),
-    S.ISSUED: _l("The six-month electronic resident certificate can be downloaded under Downloads. Once the student "
-                 "has registered, apply for its renewal to an IC card."),
+    S.ISSUED: _l(
+        "The six-month electronic resident certificate can be downloaded under Downloads. Once the student "
+        "has registered, apply for its renewal to an IC card."
+    ),
     S.CARD_PRODUCTION: _l("Paid: the IC card is being made. You will be emailed when it can be collected."),
     S.CARD_READY: _l("The IC card is ready: collect it at the service station chosen, with the receipt."),
     S.COLLECTED: _l("The card has been collected. This case is finished."),
-    S.NOT_ACCEPTED: _l("Not accepted: the reason is in the reviewer's comment. You may file a new application if it "
-                       "can be remedied."),
-    S.REJECTED: _l("Rejected: the reason is in the reviewer's comment. You may file a new application if it can be "
-                   "remedied."),
+    S.NOT_ACCEPTED: _l(
+        "Not accepted: the reason is in the reviewer's comment. You may file a new application if it "
+        "can be remedied."
+    ),
+    S.REJECTED: _l(
+        "Rejected: the reason is in the reviewer's comment. You may file a new application if it can be "
+        "remedied."
+    ),
     S.WITHDRAWN: _l("Withdrawn. A withdrawn case cannot come back; file a new application if needed."),
-    S.GROUP_WITHDRAWN: _l("The whole group was withdrawn. A withdrawn case cannot come back; file a new application "
-                          "if needed."),
+    S.GROUP_WITHDRAWN: _l(
+        "The whole group was withdrawn. A withdrawn case cannot come back; file a new application if needed."
+    ),
 }
 
 

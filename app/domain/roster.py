@@ -109,12 +109,27 @@ GENDERS = (
 )
 
 QUALIFICATIONS = (
-    Option("CN_GENERAL", "一般", "一般_大陸地區人民進入臺灣地區就學",
-           "Mainland Chinese student, general admission", shown="一般_大陸地區人民進入臺灣地區就學"),
-    Option("CN_ACADEMIC", "學術合作", "學術合作_大陸地區人民進入臺灣地區就學",
-           "Mainland Chinese student, academic cooperation", shown="學術合作_大陸地區人民進入臺灣地區就學"),
-    Option("FOREIGN", "外國與外僑", "外國與外僑學生進入臺灣地區就學",
-           "Foreign or overseas Chinese student", shown="外國與外僑學生進入臺灣地區就學"),
+    Option(
+        "CN_GENERAL",
+        "一般",
+        "一般_大陸地區人民進入臺灣地區就學",
+        "Mainland Chinese student, general admission",
+        shown="一般_大陸地區人民進入臺灣地區就學",
+    ),
+    Option(
+        "CN_ACADEMIC",
+        "學術合作",
+        "學術合作_大陸地區人民進入臺灣地區就學",
+        "Mainland Chinese student, academic cooperation",
+        shown="學術合作_大陸地區人民進入臺灣地區就學",
+    ),
+    Option(
+        "FOREIGN",
+        "外國與外僑",
+        "外國與外僑學生進入臺灣地區就學",
+        "Foreign or overseas Chinese student",
+        shown="外國與外僑學生進入臺灣地區就學",
+    ),
 )
 
 # 學制: the seed's dropdown shows 博士 / 碩士 / 學士; its example row also has an associate degree
@@ -123,11 +138,29 @@ PROGRAMS = (
     Option("D", "D", "博士", "Doctoral", shown="博士", aliases=("博士班", "PhD")),
     Option("M", "M", "碩士", "Master's", shown="碩士", aliases=("碩士班", "碩士在職專班")),
     Option("B", "B", "學士", "Bachelor's", shown="學士", aliases=("學士班", "大學部", "二技", "四技")),
-    Option("A", "A", "副學士", "Associate", shown="副學士",
-           aliases=("副學士班", "7 公立專科學校二年制副學士班", "7公立專科學校二年制副學士班", "公立專科學校二年制副學士班",
-                    "五專", "二專")),
-    Option("L", "L", "華語文", "Mandarin language programme", shown="華語文",
-           aliases=("華語", "華語文中心", "華語生", "Mandarin")),
+    Option(
+        "A",
+        "A",
+        "副學士",
+        "Associate",
+        shown="副學士",
+        aliases=(
+            "副學士班",
+            "7 公立專科學校二年制副學士班",
+            "7公立專科學校二年制副學士班",
+            "公立專科學校二年制副學士班",
+            "五專",
+            "二專",
+        ),
+    ),
+    Option(
+        "L",
+        "L",
+        "華語文",
+        "Mandarin language programme",
+        shown="華語文",
+        aliases=("華語", "華語文中心", "華語生", "Mandarin"),
+    ),
 )
 
 GRADES = tuple(
@@ -178,8 +211,15 @@ class CodeList:
             for text in (o.code, o.value):
                 lookup.setdefault(_key(text), o)
         for o in options:
-            for text in (o.dropdown, f"{o.code}_{o.zh}", f"{o.code}{o.zh}", f"{o.code}_{o.en}", o.zh, o.en,
-                         *o.aliases):
+            for text in (
+                o.dropdown,
+                f"{o.code}_{o.zh}",
+                f"{o.code}{o.zh}",
+                f"{o.code}_{o.en}",
+                o.zh,
+                o.en,
+                *o.aliases,
+            ):
                 lookup.setdefault(_key(text), o)
         return cls(name, options, lookup)
 
@@ -409,7 +449,9 @@ def check_row(raw: dict[str, str], today: date) -> RowCheck:
         if col.code_list and value:
             option = code_lists()[col.code_list].find(value)
             if option is None:
-                errors.append(CellError(col.key, value, _l("Not in the list. Choose a value from the dropdown.")))
+                errors.append(
+                    CellError(col.key, value, _l("Not in the list. Choose a value from the dropdown."))
+                )
             else:
                 out[col.key] = option.value
 
@@ -430,10 +472,15 @@ def check_row(raw: dict[str, str], today: date) -> RowCheck:
         if len(cleaned) > 100:
             errors.append(CellError("name_en", name_en, _l("At most %(n)d characters.", n=100)))
         elif not _NAME_EN.match(cleaned):
-            errors.append(CellError(
-                "name_en", name_en,
-                _l("Use the name as in the passport: Latin letters, spaces, hyphens, apostrophes and periods."),
-            ))
+            errors.append(
+                CellError(
+                    "name_en",
+                    name_en,
+                    _l(
+                        "Use the name as in the passport: Latin letters, spaces, hyphens, apostrophes and periods."
+                    ),
+                )
+            )
         else:
             out["name_en"] = cleaned
             out["name_en_norm"] = normalise_name_en(cleaned)
@@ -442,25 +489,37 @@ def check_row(raw: dict[str, str], today: date) -> RowCheck:
     if birth and not _has_control(birth):
         born = parse_birth_date(birth)
         if born is None:
-            errors.append(CellError("birth_date", birth, _l("Not a real date. Write it as YYYYMMDD, e.g. 19880202.")))
+            errors.append(
+                CellError("birth_date", birth, _l("Not a real date. Write it as YYYYMMDD, e.g. 19880202."))
+            )
         elif born >= today:
             errors.append(CellError("birth_date", birth, _l("The date of birth must be in the past.")))
         elif not MIN_AGE <= age_on(born, today) <= MAX_AGE:
-            errors.append(CellError(
-                "birth_date", birth,
-                _l("A student aged %(age)d is not plausible (%(min)d to %(max)d). Check the year.",
-                   age=age_on(born, today), min=MIN_AGE, max=MAX_AGE),
-            ))
+            errors.append(
+                CellError(
+                    "birth_date",
+                    birth,
+                    _l(
+                        "A student aged %(age)d is not plausible (%(min)d to %(max)d). Check the year.",
+                        age=age_on(born, today),
+                        min=MIN_AGE,
+                        max=MAX_AGE,
+                    ),
+                )
+            )
         else:
             out["birth_date"] = born
 
     nid = v.clean_id(get("national_id"))
     if nid and not _has_control(nid):
         if not (v.is_national_id(nid) or v.is_ui_no(nid)):
-            errors.append(CellError(
-                "national_id", get("national_id"),
-                _l("Not a valid ID number: the check digit does not match (e.g. A123456789)."),
-            ))
+            errors.append(
+                CellError(
+                    "national_id",
+                    get("national_id"),
+                    _l("Not a valid ID number: the check digit does not match (e.g. A123456789)."),
+                )
+            )
         else:
             out["national_id"] = nid
     else:
@@ -469,9 +528,13 @@ def check_row(raw: dict[str, str], today: date) -> RowCheck:
     passport = v.clean_id(get("passport_no")).replace(" ", "")
     if passport and not _has_control(passport):
         if not v.is_passport_no(passport):
-            errors.append(CellError(
-                "passport_no", get("passport_no"), _l("A passport number has 5 to 20 letters and digits only."),
-            ))
+            errors.append(
+                CellError(
+                    "passport_no",
+                    get("passport_no"),
+                    _l("A passport number has 5 to 20 letters and digits only."),
+                )
+            )
         else:
             out["passport_no"] = passport
 
@@ -483,7 +546,8 @@ def check_row(raw: dict[str, str], today: date) -> RowCheck:
 
 def duplicate_error(passport_no: str, first_row: int) -> CellError:
     return CellError(
-        "passport_no", passport_no,
+        "passport_no",
+        passport_no,
         _l("The same passport number is already on row %(row)d of this file.", row=first_row),
     )
 

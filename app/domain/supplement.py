@@ -53,8 +53,10 @@ def display_value(key: str, value: Any) -> str:
     if isinstance(value, dict):
         return format_address(value) if any(value.get(p) for p in ADDRESS_PARTS) else "—"
     choices = {
-        "enrollment_status": applicant_rules.ENROLLMENT, "gender": applicant_rules.GENDERS,
-        "marital_status": applicant_rules.MARITAL, "education": applicant_rules.EDUCATION,
+        "enrollment_status": applicant_rules.ENROLLMENT,
+        "gender": applicant_rules.GENDERS,
+        "marital_status": applicant_rules.MARITAL,
+        "education": applicant_rules.EDUCATION,
         "program": applicant_rules.PROGRAMS,
     }
     if key in choices:
@@ -71,7 +73,9 @@ def display_value(key: str, value: Any) -> str:
 
 def case_fields(form: dict[str, str]) -> dict[str, Any]:
     """The snapshot of an applicant form (the strings it shows), the address kept as one value."""
-    out: dict[str, Any] = {k: form.get(k, "") for k in applicant_rules.form_keys() if not k.startswith("addr_")}
+    out: dict[str, Any] = {
+        k: form.get(k, "") for k in applicant_rules.form_keys() if not k.startswith("addr_")
+    }
     out["address"] = {p: form.get(f"addr_{p}", "") for p in ADDRESS_PARTS}
     return out
 
@@ -93,7 +97,9 @@ def file_diff(before: list[dict[str, Any]], after: list[dict[str, Any]]) -> tupl
     """(added, removed) files by their id."""
     before_ids = {f["id"] for f in before}
     after_ids = {f["id"] for f in after}
-    added = [{"kind": f["kind"], "name": f["name"], "id": f["id"]} for f in after if f["id"] not in before_ids]
+    added = [
+        {"kind": f["kind"], "name": f["name"], "id": f["id"]} for f in after if f["id"] not in before_ids
+    ]
     removed = [{"kind": f["kind"], "name": f["name"]} for f in before if f["id"] not in after_ids]
     return added, removed
 

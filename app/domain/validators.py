@@ -20,7 +20,9 @@ _UI_NEW = re.compile(r"^[A-Z][89]\d{8}$")
 _UI_OLD = re.compile(r"^[A-Z][A-D]\d{8}$")
 _BUSINESS_NO = re.compile(r"^\d{8}$")
 _PASSPORT = re.compile(r"^[A-Z0-9]{5,20}$")
-_EMAIL = re.compile(r"^[A-Za-z0-9._%+\-']+@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)+$")
+_EMAIL = re.compile(
+    r"^[A-Za-z0-9._%+\-']+@[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9\-]{0,61}[A-Za-z0-9])?)+$"
+)
 _LANDLINE = re.compile(r"^0[2-8]\d?-?\d{6,8}$")
 _MOBILE = re.compile(r"^09\d{2}-?\d{3}-?\d{3}$")
 _EXT = re.compile(r"^\d{1,6}$")

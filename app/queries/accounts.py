@@ -22,12 +22,22 @@ async def list_school_accounts(actor: Actor) -> list[dict[str, Any]]:
     """The main account first, then its sub-accounts (序號, 帳號, 姓名, 單位名稱, 最後登入時間, 帳號狀態)."""
     if not actor.is_main:
         return []
-    return await Account.select(
-        Account.id, Account.login_id, Account.name, Account.unit, Account.last_login_at,
-        Account.enabled, Account.is_main,
-    ).where(
-        (Account.school == actor.school_id) & (Account.deleted == False)  # noqa: E712
-    ).order_by(Account.is_main, ascending=False).order_by(Account.login_id)
+    return (
+        await Account.select(
+            Account.id,
+            Account.login_id,
+            Account.name,
+            Account.unit,
+            Account.last_login_at,
+            Account.enabled,
+            Account.is_main,
+        )
+        .where(
+            (Account.school == actor.school_id) & (Account.deleted == False)  # noqa: E712
+        )
+        .order_by(Account.is_main, ascending=False)
+        .order_by(Account.login_id)
+    )
 
 
 async def get_sub_account(actor: Actor, account_id: int) -> dict[str, Any] | None:

@@ -17,12 +17,28 @@ from app.queries.scope import application_scope
 from tables.tables import Application, Attachment, Case
 
 APPLICATION_COLUMNS = (
-    Application.id, Application.group_no, Application.business_line, Application.kind, Application.name,
-    Application.member_count, Application.pickup_method, Application.station_code, Application.school,
-    Application.created_by, Application.student,
-    Application.submitter_name, Application.submitter_national_id, Application.submitter_phone,
-    Application.submitter_email, Application.submitter_addr, Application.status, Application.terms_accepted_at,
-    Application.submitted_at, Application.created_at, Application.updated_at, Application.version,
+    Application.id,
+    Application.group_no,
+    Application.business_line,
+    Application.kind,
+    Application.name,
+    Application.member_count,
+    Application.pickup_method,
+    Application.station_code,
+    Application.school,
+    Application.created_by,
+    Application.student,
+    Application.submitter_name,
+    Application.submitter_national_id,
+    Application.submitter_phone,
+    Application.submitter_email,
+    Application.submitter_addr,
+    Application.status,
+    Application.terms_accepted_at,
+    Application.submitted_at,
+    Application.created_at,
+    Application.updated_at,
+    Application.version,
 )
 
 
@@ -56,12 +72,19 @@ def is_draft(app: dict[str, Any]) -> bool:
 
 async def list_drafts(actor: Actor, line: str = "foreign", kind: str = "first") -> list[DraftRow]:
     """暫存申請資料: the actor's unsubmitted groups of one line and kind, the newest first."""
-    apps = await Application.select(
-        Application.id, Application.name, Application.member_count, Application.updated_at
-    ).where(
-        application_scope(actor) & (Application.business_line == line) & (Application.kind == kind)
-        & Application.group_no.is_null() & (Application.status == workflow.Status.DRAFT)
-    ).order_by(Application.updated_at, ascending=False)
+    apps = (
+        await Application.select(
+            Application.id, Application.name, Application.member_count, Application.updated_at
+        )
+        .where(
+            application_scope(actor)
+            & (Application.business_line == line)
+            & (Application.kind == kind)
+            & Application.group_no.is_null()
+            & (Application.status == workflow.Status.DRAFT)
+        )
+        .order_by(Application.updated_at, ascending=False)
+    )
     counts: dict[int, int] = {}
     if apps:
         for c in await Case.select(Case.application).where(Case.application.is_in([a["id"] for a in apps])):
@@ -86,7 +109,9 @@ def _case(row: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 async def get_application(actor: Actor, application_id: int) -> dict[str, Any] | None:
-    rows = await _rows(_APPLICATION_SQL, (application_scope(actor) & (Application.id == application_id)).querystring)
+    rows = await _rows(
+        _APPLICATION_SQL, (application_scope(actor) & (Application.id == application_id)).querystring
+    )
     row = rows[0] if rows else None
     if row is not None:
         row["submitter_addr"] = _json(row["submitter_addr"])
@@ -104,16 +129,20 @@ async def list_applicants(actor: Actor, application_id: int) -> list[dict[str, A
 async def get_applicant(actor: Actor, application_id: int, case_id: int) -> dict[str, Any] | None:
     if not await Application.exists().where(application_scope(actor) & (Application.id == application_id)):
         return None
-    return _case(await Case.select().where((Case.application == application_id) & (Case.id == case_id)).first())
+    return _case(
+        await Case.select().where((Case.application == application_id) & (Case.id == case_id)).first()
+    )
 
 
 async def list_group_attachments(actor: Actor, application_id: int) -> list[dict[str, Any]] | None:
     """Every file of a group (its own and its applicants'); None when out of scope."""
     if not await Application.exists().where(application_scope(actor) & (Application.id == application_id)):
         return None
-    return await Attachment.select(*ATTACHMENT_COLUMNS).where(
-        Attachment.application == application_id
-    ).order_by(Attachment.id)
+    return (
+        await Attachment.select(*ATTACHMENT_COLUMNS)
+        .where(Attachment.application == application_id)
+        .order_by(Attachment.id)
+    )
 
 
 async def get_attachment(actor: Actor, attachment_id: int) -> dict[str, Any] | None:
@@ -121,7 +150,9 @@ async def get_attachment(actor: Actor, attachment_id: int) -> dict[str, Any] | N
     row = await Attachment.select(*ATTACHMENT_COLUMNS).where(Attachment.id == attachment_id).first()
     if row is None:
         return None
-    if not await Application.exists().where(application_scope(actor) & (Application.id == row["application"])):
+    if not await Application.exists().where(
+        application_scope(actor) & (Application.id == row["application"])
+    ):
         return None
     return row
 
@@ -133,14 +164,25 @@ async def cases_of(app: dict[str, Any]) -> list[dict[str, Any]]:
 
 async def attachments_of(app: dict[str, Any]) -> list[dict[str, Any]]:
     """The files of a group already read through the scope (`get_application`)."""
-    return await Attachment.select(*ATTACHMENT_COLUMNS).where(Attachment.application == app["id"]).order_by(
-        Attachment.id)
+    return (
+        await Attachment.select(*ATTACHMENT_COLUMNS)
+        .where(Attachment.application == app["id"])
+        .order_by(Attachment.id)
+    )
 
 
 # What the read-only group page shows of each applicant (a card each).
 CARD_COLUMNS = (
-    Case.id, Case.receipt_no, Case.identity, Case.status, Case.name_zh, Case.name_en, Case.birth_date,
-    Case.passport_no, Case.gender, Case.complete,
+    Case.id,
+    Case.receipt_no,
+    Case.identity,
+    Case.status,
+    Case.name_zh,
+    Case.name_en,
+    Case.birth_date,
+    Case.passport_no,
+    Case.gender,
+    Case.complete,
 )
 
 

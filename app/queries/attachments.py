@@ -11,8 +11,15 @@ from typing import Any
 from tables.tables import Attachment
 
 COLUMNS = (
-    Attachment.id, Attachment.application, Attachment.case, Attachment.kind, Attachment.original_name,
-    Attachment.stored_name, Attachment.content_type, Attachment.size, Attachment.uploaded_by,
+    Attachment.id,
+    Attachment.application,
+    Attachment.case,
+    Attachment.kind,
+    Attachment.original_name,
+    Attachment.stored_name,
+    Attachment.content_type,
+    Attachment.size,
+    Attachment.uploaded_by,
     Attachment.uploaded_at,
 )
 
@@ -26,4 +33,8 @@ async def list_attachments(application_id: int, case_id: int | None = None) -> l
 
 async def list_all_attachments(application_id: int) -> list[dict[str, Any]]:
     """Every attachment of a group, the group's and its cases', oldest first."""
-    return await Attachment.select(*COLUMNS).where(Attachment.application == application_id).order_by(Attachment.id)
+    return (
+        await Attachment.select(*COLUMNS)
+        .where(Attachment.application == application_id)
+        .order_by(Attachment.id)
+    )

@@ -76,8 +76,10 @@ async def list_dashboard(actor: Actor, line: str) -> tuple[dict[str, list[Dashbo
             commented[row.id] = row
     if commented:
         # The reviewer's latest comment, read only for the groups shown (already in scope).
-        for e in await ReviewEvent.select(ReviewEvent.application, ReviewEvent.comment).where(
-            ReviewEvent.application.is_in(list(commented)) & (ReviewEvent.comment != "")
-        ).order_by(ReviewEvent.created_at):
+        for e in (
+            await ReviewEvent.select(ReviewEvent.application, ReviewEvent.comment)
+            .where(ReviewEvent.application.is_in(list(commented)) & (ReviewEvent.comment != ""))
+            .order_by(ReviewEvent.created_at)
+        ):
             commented[e["application"]].comment = e["comment"]  # the latest wins
     return lists, counts

@@ -49,10 +49,18 @@ async def list_payable(actor: Actor, only: list[int] | None = None) -> list[Paya
     where = application_scope(actor) & Application.group_no.is_not_null()
     if only is not None:
         where = where & Application.id.is_in(only or [-1])
-    apps = await Application.select(
-        Application.id, Application.group_no, Application.business_line, Application.kind, Application.name,
-        Application.submitted_at,
-    ).where(where).order_by(Application.submitted_at)
+    apps = (
+        await Application.select(
+            Application.id,
+            Application.group_no,
+            Application.business_line,
+            Application.kind,
+            Application.name,
+            Application.submitted_at,
+        )
+        .where(where)
+        .order_by(Application.submitted_at)
+    )
     if not apps:
         return []
     ids = [a["id"] for a in apps]
@@ -75,12 +83,21 @@ async def list_payable(actor: Actor, only: list[int] | None = None) -> list[Paya
             fee = fees.fee_for(a["business_line"], a["kind"])
         except fees.NoFee:
             continue
-        out.append(PayableGroup(
-            id=a["id"], group_no=a["group_no"], kind=_kind_label(a["business_line"], a["kind"]), name=a["name"],
-            certificate=str(fee.certificate), receipt_range=issuance.payer_range(nos).replace(" ~ ", " - "),
-            persons=len(nos), per_person=fee.per_person, amount=fee.per_person * len(nos),
-            submitted_at=a["submitted_at"], in_progress=busy.get(a["id"], ""),
-        ))
+        out.append(
+            PayableGroup(
+                id=a["id"],
+                group_no=a["group_no"],
+                kind=_kind_label(a["business_line"], a["kind"]),
+                name=a["name"],
+                certificate=str(fee.certificate),
+                receipt_range=issuance.payer_range(nos).replace(" ~ ", " - "),
+                persons=len(nos),
+                per_person=fee.per_person,
+                amount=fee.per_person * len(nos),
+                submitted_at=a["submitted_at"],
+                in_progress=busy.get(a["id"], ""),
+            )
+        )
     return out
 
 
@@ -100,15 +117,34 @@ async def get_payment(actor: Actor, order_no: str) -> PaymentView | None:
     p = await Payment.select().where(Payment.order_no == order_no).first()
     if p is None or not owns_payment(actor, p):
         return None
-    groups = await PaymentGroup.select(
-        PaymentGroup.application, PaymentGroup.persons, PaymentGroup.amount, PaymentGroup.application.group_no,
-        PaymentGroup.application.name,
-    ).where(PaymentGroup.payment == p["id"]).order_by(PaymentGroup.id)
+    groups = (
+        await PaymentGroup.select(
+            PaymentGroup.application,
+            PaymentGroup.persons,
+            PaymentGroup.amount,
+            PaymentGroup.application.group_no,
+            PaymentGroup.application.name,
+        )
+        .where(PaymentGroup.payment == p["id"])
+        .order_by(PaymentGroup.id)
+    )
     return PaymentView(
-        order_no=p["order_no"], status=p["status"], method=p["method"], amount=p["amount"],
-        created_at=p["created_at"], paid_at=p["paid_at"], failure=p["failure"],
-        groups=[{"group_no": g["application.group_no"], "name": g["application.name"], "persons": g["persons"],
-                 "amount": g["amount"]} for g in groups],
+        order_no=p["order_no"],
+        status=p["status"],
+        method=p["method"],
+        amount=p["amount"],
+        created_at=p["created_at"],
+        paid_at=p["paid_at"],
+        failure=p["failure"],
+        groups=[
+            {
+                "group_no": g["application.group_no"],
+                "name": g["application.name"],
+                "persons": g["persons"],
+                "amount": g["amount"],
+            }
+            for g in groups
+        ],
     )
 
 
@@ -123,7 +159,11 @@ async def _scoped_app_ids(actor: Actor, group_no: str = "") -> dict[int, dict[st
     if group_no:
         where = where & (Application.group_no == group_no)
     rows = await Application.select(
-        Application.id, Application.group_no, Application.business_line, Application.kind, Application.name,
+        Application.id,
+        Application.group_no,
+        Application.business_line,
+        Application.kind,
+        Application.name,
         Application.submitted_at,
     ).where(where)
     return {r["id"]: r for r in rows}
@@ -140,8 +180,9 @@ class CertificateGroup:
     permits: list[dict[str, Any]] = field(default_factory=list)
 
 
-async def list_certificate_groups(actor: Actor, group_no: str = "", paid_from: date | None = None,
-                                  paid_to: date | None = None) -> list[CertificateGroup]:
+async def list_certificate_groups(
+    actor: Actor, group_no: str = "", paid_from: date | None = None, paid_to: date | None = None
+) -> list[CertificateGroup]:
     """外生與外僑生六個月居留證下載 - 列表: groups with issued e-certificates."""
     apps = await _scoped_app_ids(actor, group_no)
     if not apps:
@@ -151,22 +192,41 @@ async def list_certificate_groups(actor: Actor, group_no: str = "", paid_from: d
         where = where & (Permit.issued_on >= paid_from)
     if paid_to:
         where = where & (Permit.issued_on <= paid_to)
-    rows = await Permit.select(
-        Permit.permit_no, Permit.application, Permit.issued_on, Permit.expires_on, Permit.case.receipt_no,
-        Permit.case.name_en, Permit.case.name_zh,
-    ).where(where).order_by(Permit.permit_no)
+    rows = (
+        await Permit.select(
+            Permit.permit_no,
+            Permit.application,
+            Permit.issued_on,
+            Permit.expires_on,
+            Permit.case.receipt_no,
+            Permit.case.name_en,
+            Permit.case.name_zh,
+        )
+        .where(where)
+        .order_by(Permit.permit_no)
+    )
     groups: dict[int, CertificateGroup] = {}
     for r in rows:
         a = apps[r["application"]]
         g = groups.get(a["id"])
         if g is None:
             g = groups[a["id"]] = CertificateGroup(
-                id=a["id"], group_no=a["group_no"], kind=_kind_label(a["business_line"], a["kind"]), name=a["name"],
-                submitted_at=a["submitted_at"], paid_on=r["issued_on"],
+                id=a["id"],
+                group_no=a["group_no"],
+                kind=_kind_label(a["business_line"], a["kind"]),
+                name=a["name"],
+                submitted_at=a["submitted_at"],
+                paid_on=r["issued_on"],
             )
-        g.permits.append({"permit_no": r["permit_no"], "receipt_no": r["case.receipt_no"],
-                          "name": f"{r['case.name_zh']} {r['case.name_en']}".strip(),
-                          "issued_on": r["issued_on"], "expires_on": r["expires_on"]})
+        g.permits.append(
+            {
+                "permit_no": r["permit_no"],
+                "receipt_no": r["case.receipt_no"],
+                "name": f"{r['case.name_zh']} {r['case.name_en']}".strip(),
+                "issued_on": r["issued_on"],
+                "expires_on": r["expires_on"],
+            }
+        )
     return sorted(groups.values(), key=lambda g: g.group_no)
 
 
@@ -184,8 +244,13 @@ class ReceiptRow:
     collected: dict[str, str]
 
 
-async def list_receipts(actor: Actor, group_no: str = "", case_receipt_no: str = "", paid_from: date | None = None,
-                        paid_to: date | None = None) -> list[ReceiptRow]:
+async def list_receipts(
+    actor: Actor,
+    group_no: str = "",
+    case_receipt_no: str = "",
+    paid_from: date | None = None,
+    paid_to: date | None = None,
+) -> list[ReceiptRow]:
     """收據下載 - 列表."""
     apps = await _scoped_app_ids(actor, group_no)
     if not apps:
@@ -195,53 +260,91 @@ async def list_receipts(actor: Actor, group_no: str = "", case_receipt_no: str =
         where = where & (Receipt.issued_on >= paid_from)
     if paid_to:
         where = where & (Receipt.issued_on <= paid_to)
-    rows = await Receipt.select().where(where).order_by(Receipt.issued_on, ascending=False).output(load_json=True)
+    rows = (
+        await Receipt.select()
+        .where(where)
+        .order_by(Receipt.issued_on, ascending=False)
+        .output(load_json=True)
+    )
     out = []
     for r in rows:
         if case_receipt_no and case_receipt_no not in (r["content"] or {}).get("receipt_nos", []):
             continue
         a = apps[r["application"]]
-        out.append(ReceiptRow(
-            receipt_no=r["receipt_no"], application=a["id"], group_no=a["group_no"],
-            kind=_kind_label(a["business_line"], a["kind"]), name=a["name"], submitted_at=a["submitted_at"],
-            issued_on=r["issued_on"], payer=r["payer"], amount=r["amount"], collected=r["collected"] or {},
-        ))
+        out.append(
+            ReceiptRow(
+                receipt_no=r["receipt_no"],
+                application=a["id"],
+                group_no=a["group_no"],
+                kind=_kind_label(a["business_line"], a["kind"]),
+                name=a["name"],
+                submitted_at=a["submitted_at"],
+                issued_on=r["issued_on"],
+                payer=r["payer"],
+                amount=r["amount"],
+                collected=r["collected"] or {},
+            )
+        )
     return out
 
 
 async def get_receipt_content(actor: Actor, receipt_no: str) -> dict[str, Any] | None:
     r = await Receipt.select().where(Receipt.receipt_no == receipt_no).output(load_json=True).first()
-    if r is None or not await Application.exists().where(application_scope(actor) & (Application.id == r["application"])):
+    if r is None or not await Application.exists().where(
+        application_scope(actor) & (Application.id == r["application"])
+    ):
         return None
     content = r["content"] or {}
     if content.get("receipt_no") and content.get("verify_code"):
         return content
     # A receipt written without its snapshot (older data): print it from its columns, without a QR code.
     return {
-        "receipt_no": r["receipt_no"], "verify_code": "", "issued_on": r["issued_on"].isoformat(),
-        "date_roc": roc_date(r["issued_on"]), "payer": r["payer"], "item_code": r["item_code"],
-        "item_name": r["item_name"], "amount": r["amount"], "amount_capitals": f"{capitals(r['amount'])}元整",
-        "amount_words": amount_in_words(r["amount"]), "purpose": fees.RECEIPT_PURPOSE, "group_no": r["group_no"],
-        "remarks": f"團號：{r['group_no']} 線上申辦", "authority_zh": issuance.AUTHORITY_ZH,
+        "receipt_no": r["receipt_no"],
+        "verify_code": "",
+        "issued_on": r["issued_on"].isoformat(),
+        "date_roc": roc_date(r["issued_on"]),
+        "payer": r["payer"],
+        "item_code": r["item_code"],
+        "item_name": r["item_name"],
+        "amount": r["amount"],
+        "amount_capitals": f"{capitals(r['amount'])}元整",
+        "amount_words": amount_in_words(r["amount"]),
+        "purpose": fees.RECEIPT_PURPOSE,
+        "group_no": r["group_no"],
+        "remarks": f"團號：{r['group_no']} 線上申辦",
+        "authority_zh": issuance.AUTHORITY_ZH,
         "authority_en": issuance.AUTHORITY_EN.upper(),
     }
 
 
 async def get_permit_content(actor: Actor, permit_no: str) -> dict[str, Any] | None:
-    r = await Permit.select(Permit.application, Permit.content).where(
-        Permit.permit_no == permit_no).output(load_json=True).first()
-    if r is None or not await Application.exists().where(application_scope(actor) & (Application.id == r["application"])):
+    r = (
+        await Permit.select(Permit.application, Permit.content)
+        .where(Permit.permit_no == permit_no)
+        .output(load_json=True)
+        .first()
+    )
+    if r is None or not await Application.exists().where(
+        application_scope(actor) & (Application.id == r["application"])
+    ):
         return None
     return r["content"]
 
 
 async def get_group_permits(actor: Actor, application_id: int) -> tuple[str, list[dict[str, Any]]] | None:
-    a = await Application.select(Application.group_no).where(
-        application_scope(actor) & (Application.id == application_id)).first()
+    a = (
+        await Application.select(Application.group_no)
+        .where(application_scope(actor) & (Application.id == application_id))
+        .first()
+    )
     if a is None:
         return None
-    rows = await Permit.select(Permit.content).where(Permit.application == application_id).order_by(
-        Permit.permit_no).output(load_json=True)
+    rows = (
+        await Permit.select(Permit.content)
+        .where(Permit.application == application_id)
+        .order_by(Permit.permit_no)
+        .output(load_json=True)
+    )
     if not rows:
         return None
     return a["group_no"] or str(application_id), [r["content"] for r in rows]
@@ -265,19 +368,33 @@ async def verify_document(number: str, code: str, today: date | None = None) -> 
     if not number or not code or len(number) > 20 or len(code) > 20:
         return Verification("unknown")
     today = today or datetime.now(TAIPEI).date()
-    p = await Permit.select(Permit.content, Permit.issued_on, Permit.expires_on).where(
-        Permit.permit_no == number).output(load_json=True).first()
+    p = (
+        await Permit.select(Permit.content, Permit.issued_on, Permit.expires_on)
+        .where(Permit.permit_no == number)
+        .output(load_json=True)
+        .first()
+    )
     if p is not None and hmac.compare_digest(p["content"].get("verify_code", "").encode(), code.encode()):
         c = p["content"]
         return Verification(
-            "expired" if today > p["expires_on"] else "genuine", "permit", number, p["issued_on"], p["expires_on"],
-            name=issuance.mask_name(c.get("name_en") or c.get("name_zh") or ""), group_no=c.get("group_no", ""),
+            "expired" if today > p["expires_on"] else "genuine",
+            "permit",
+            number,
+            p["issued_on"],
+            p["expires_on"],
+            name=issuance.mask_name(c.get("name_en") or c.get("name_zh") or ""),
+            group_no=c.get("group_no", ""),
         )
-    r = await Receipt.select(Receipt.content, Receipt.issued_on, Receipt.amount, Receipt.group_no).where(
-        Receipt.receipt_no == number).output(load_json=True).first()
+    r = (
+        await Receipt.select(Receipt.content, Receipt.issued_on, Receipt.amount, Receipt.group_no)
+        .where(Receipt.receipt_no == number)
+        .output(load_json=True)
+        .first()
+    )
     if r is not None and hmac.compare_digest(r["content"].get("verify_code", "").encode(), code.encode()):
-        return Verification("genuine", "receipt", number, r["issued_on"], None, group_no=r["group_no"],
-                            amount=r["amount"])
+        return Verification(
+            "genuine", "receipt", number, r["issued_on"], None, group_no=r["group_no"], amount=r["amount"]
+        )
     return Verification("unknown")
 
 

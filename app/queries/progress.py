@@ -30,12 +30,27 @@ RETURNS = ("return_for_supplement", "return_group_for_supplement")
 RESUBMITS = ("resubmit", "resubmit_group")
 
 GROUP_COLUMNS = (
-    Application.id, Application.group_no, Application.business_line, Application.kind, Application.name,
-    Application.member_count, Application.pickup_method, Application.station_code, Application.school,
-    Application.school.name.as_alias("school_name"), Application.created_by, Application.student,
-    Application.submitter_name, Application.submitter_national_id, Application.submitter_phone,
-    Application.submitter_email, Application.submitter_addr, Application.status, Application.submitted_at,
-    Application.updated_at, Application.version,
+    Application.id,
+    Application.group_no,
+    Application.business_line,
+    Application.kind,
+    Application.name,
+    Application.member_count,
+    Application.pickup_method,
+    Application.station_code,
+    Application.school,
+    Application.school.name.as_alias("school_name"),
+    Application.created_by,
+    Application.student,
+    Application.submitter_name,
+    Application.submitter_national_id,
+    Application.submitter_phone,
+    Application.submitter_email,
+    Application.submitter_addr,
+    Application.status,
+    Application.submitted_at,
+    Application.updated_at,
+    Application.version,
 )
 
 
@@ -104,9 +119,11 @@ async def _statuses(app_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     out: dict[int, list[dict[str, Any]]] = {}
     if not app_ids:
         return out
-    for c in await Case.select(Case.id, Case.application, Case.status, Case.receipt_no).where(
-        Case.application.is_in(app_ids)
-    ).order_by(Case.id):
+    for c in (
+        await Case.select(Case.id, Case.application, Case.status, Case.receipt_no)
+        .where(Case.application.is_in(app_ids))
+        .order_by(Case.id)
+    ):
         out.setdefault(c["application"], []).append(c)
     return out
 
@@ -122,10 +139,21 @@ async def search_groups(actor: Actor, f: Filters, page: int = 1) -> SearchResult
         clause = clause & (Application.submitted_at >= _day_start(f.date_from))
     if f.date_to:
         clause = clause & (Application.submitted_at < _day_start(f.date_to + timedelta(days=1)))
-    apps = await Application.select(
-        Application.id, Application.group_no, Application.business_line, Application.kind,
-        Application.submitter_name, Application.member_count, Application.status, Application.submitted_at,
-    ).where(clause).order_by(Application.submitted_at, ascending=False).order_by(Application.id, ascending=False)
+    apps = (
+        await Application.select(
+            Application.id,
+            Application.group_no,
+            Application.business_line,
+            Application.kind,
+            Application.submitter_name,
+            Application.member_count,
+            Application.status,
+            Application.submitted_at,
+        )
+        .where(clause)
+        .order_by(Application.submitted_at, ascending=False)
+        .order_by(Application.id, ascending=False)
+    )
     if f.by_case and apps:
         case_clause = Case.application.is_in([a["id"] for a in apps])
         if f.receipt_no:
@@ -140,20 +168,31 @@ async def search_groups(actor: Actor, f: Filters, page: int = 1) -> SearchResult
         apps = [a for a in apps if a["id"] in wanted]
     cases = await _statuses([a["id"] for a in apps])
     if f.status:
-        apps = [a for a in apps if rules.status_filter_matches(f.status, [c["status"] for c in cases.get(a["id"], [])])]
+        apps = [
+            a
+            for a in apps
+            if rules.status_filter_matches(f.status, [c["status"] for c in cases.get(a["id"], [])])
+        ]
     total = len(apps)
     pages = max(1, math.ceil(total / PER_PAGE))
     page = min(max(1, page), pages)
     rows = []
-    for a in apps[(page - 1) * PER_PAGE: page * PER_PAGE]:
+    for a in apps[(page - 1) * PER_PAGE : page * PER_PAGE]:
         own = cases.get(a["id"], [])
         stage = workflow.group_stage([c["status"] for c in own], a["status"])
-        rows.append(GroupRow(
-            id=a["id"], group_no=a["group_no"] or "", submitter=a["submitter_name"],
-            item=item_label(a["business_line"], a["kind"]),
-            receipts=rules.receipt_range([c["receipt_no"] or "" for c in own]), stage=str(stage),
-            stage_label=workflow.label(stage), persons=len(own) or a["member_count"], submitted_at=a["submitted_at"],
-        ))
+        rows.append(
+            GroupRow(
+                id=a["id"],
+                group_no=a["group_no"] or "",
+                submitter=a["submitter_name"],
+                item=item_label(a["business_line"], a["kind"]),
+                receipts=rules.receipt_range([c["receipt_no"] or "" for c in own]),
+                stage=str(stage),
+                stage_label=workflow.label(stage),
+                persons=len(own) or a["member_count"],
+                submitted_at=a["submitted_at"],
+            )
+        )
     return SearchResult(rows, total, page, pages)
 
 
@@ -223,11 +262,24 @@ async def _events(application_id: int, case_id: int | None, *, group_only: bool 
         clause = clause & ReviewEvent.case.is_null()
     elif case_id is not None:
         clause = clause & (ReviewEvent.case == case_id)
-    events = await ReviewEvent.select(
-        ReviewEvent.id, ReviewEvent.created_at, ReviewEvent.action, ReviewEvent.from_status, ReviewEvent.to_status,
-        ReviewEvent.actor_kind, ReviewEvent.actor_label, ReviewEvent.comment, ReviewEvent.reply, ReviewEvent.case,
-        ReviewEvent.case.receipt_no,
-    ).where(clause).order_by(ReviewEvent.created_at).order_by(ReviewEvent.id)
+    events = (
+        await ReviewEvent.select(
+            ReviewEvent.id,
+            ReviewEvent.created_at,
+            ReviewEvent.action,
+            ReviewEvent.from_status,
+            ReviewEvent.to_status,
+            ReviewEvent.actor_kind,
+            ReviewEvent.actor_label,
+            ReviewEvent.comment,
+            ReviewEvent.reply,
+            ReviewEvent.case,
+            ReviewEvent.case.receipt_no,
+        )
+        .where(clause)
+        .order_by(ReviewEvent.created_at)
+        .order_by(ReviewEvent.id)
+    )
     changes: dict[int, dict[str, Any]] = {}
     if events:
         for s in await SupplementChange.select(SupplementChange.event, SupplementChange.changes).where(
@@ -236,10 +288,18 @@ async def _events(application_id: int, case_id: int | None, *, group_only: bool 
             changes[s["event"]] = _json(s["changes"], {})
     return [
         TimelineRow(
-            at=e["created_at"], action=e["action"], action_label=workflow.action_label(e["action"]),
-            from_status=e["from_status"], to_status=e["to_status"], to_label=workflow.label(e["to_status"]),
-            by=_by(e), comment=e["comment"], reply=e["reply"], whole_group=e["case"] is None,
-            receipt_no=e["case.receipt_no"] or "", changes=changes.get(e["id"], {}),
+            at=e["created_at"],
+            action=e["action"],
+            action_label=workflow.action_label(e["action"]),
+            from_status=e["from_status"],
+            to_status=e["to_status"],
+            to_label=workflow.label(e["to_status"]),
+            by=_by(e),
+            comment=e["comment"],
+            reply=e["reply"],
+            whole_group=e["case"] is None,
+            receipt_no=e["case.receipt_no"] or "",
+            changes=changes.get(e["id"], {}),
         )
         for e in events
     ]
@@ -251,21 +311,36 @@ async def open_supplement(application_id: int, case_id: int | None, status: str)
         return None
     clause = (ReviewEvent.application == application_id) & ReviewEvent.action.is_in(list(RETURNS))
     clause = clause & (ReviewEvent.case.is_null() if case_id is None else ReviewEvent.case == case_id)
-    e = await ReviewEvent.select(ReviewEvent.id, ReviewEvent.created_at, ReviewEvent.comment).where(clause).order_by(
-        ReviewEvent.created_at, ascending=False).order_by(ReviewEvent.id, ascending=False).first()
+    e = (
+        await ReviewEvent.select(ReviewEvent.id, ReviewEvent.created_at, ReviewEvent.comment)
+        .where(clause)
+        .order_by(ReviewEvent.created_at, ascending=False)
+        .order_by(ReviewEvent.id, ascending=False)
+        .first()
+    )
     if e is None:
         return None
     cal = await work_calendar()
     deadline = supplement_deadline(e["created_at"], cal)
     cd = rules.countdown(deadline, taipei_date(datetime.now(TAIPEI)), cal.working_days_between)
-    return Supplement(comment=e["comment"], returned_at=e["created_at"], deadline=deadline,
-                      days_left=cd.days_left, overdue=cd.overdue, stage=status)
+    return Supplement(
+        comment=e["comment"],
+        returned_at=e["created_at"],
+        deadline=deadline,
+        days_left=cd.days_left,
+        overdue=cd.overdue,
+        stage=status,
+    )
 
 
 async def get_group(actor: Actor, application_id: int) -> GroupView | None:
-    app = await Application.select(*GROUP_COLUMNS).where(
-        application_scope(actor) & (Application.id == application_id) & Application.group_no.is_not_null()
-    ).first()
+    app = (
+        await Application.select(*GROUP_COLUMNS)
+        .where(
+            application_scope(actor) & (Application.id == application_id) & Application.group_no.is_not_null()
+        )
+        .first()
+    )
     if app is None:
         return None
     app["submitter_addr"] = _json(app["submitter_addr"], {})
@@ -273,8 +348,11 @@ async def get_group(actor: Actor, application_id: int) -> GroupView | None:
     for c in cases:
         c["data"] = _json(c.get("data"), {})
         c["address"] = _json(c.get("address"), {})
-    files = await Attachment.select(*ATTACHMENT_COLUMNS).where(Attachment.application == application_id).order_by(
-        Attachment.id)
+    files = (
+        await Attachment.select(*ATTACHMENT_COLUMNS)
+        .where(Attachment.application == application_id)
+        .order_by(Attachment.id)
+    )
     stage = workflow.group_stage([c["status"] for c in cases], app["status"])
     case_supplements: dict[int, Supplement] = {}
     for c in cases:
@@ -282,16 +360,27 @@ async def get_group(actor: Actor, application_id: int) -> GroupView | None:
         if s is not None:
             case_supplements[c["id"]] = s
     latest: dict[int, str] = {}
-    for e in await ReviewEvent.select(ReviewEvent.case, ReviewEvent.comment).where(
-        (ReviewEvent.application == application_id) & (ReviewEvent.comment != "") & ReviewEvent.case.is_not_null()
-        & (ReviewEvent.actor_kind == "reviewer")
-    ).order_by(ReviewEvent.created_at).order_by(ReviewEvent.id):
+    for e in (
+        await ReviewEvent.select(ReviewEvent.case, ReviewEvent.comment)
+        .where(
+            (ReviewEvent.application == application_id)
+            & (ReviewEvent.comment != "")
+            & ReviewEvent.case.is_not_null()
+            & (ReviewEvent.actor_kind == "reviewer")
+        )
+        .order_by(ReviewEvent.created_at)
+        .order_by(ReviewEvent.id)
+    ):
         latest[e["case"]] = e["comment"]
     return GroupView(
-        app=app, cases=cases, files=files, stage=str(stage),
+        app=app,
+        cases=cases,
+        files=files,
+        stage=str(stage),
         timeline=await _events(application_id, None, group_only=True),
         supplement=await open_supplement(application_id, None, app["status"]),
-        case_supplements=case_supplements, latest_comment=latest,
+        case_supplements=case_supplements,
+        latest_comment=latest,
         item=item_label(app["business_line"], app["kind"]),
         payment_pending=await payment_pending(application_id),
     )
@@ -324,8 +413,11 @@ async def get_case(actor: Actor, application_id: int, case_id: int) -> CaseView 
     if case is None:
         return None
     return CaseView(
-        group=group, case=case, files=[f for f in group.files if f["case"] == case_id],
-        timeline=await _events(application_id, case_id), supplement=group.case_supplements.get(case_id),
+        group=group,
+        case=case,
+        files=[f for f in group.files if f["case"] == case_id],
+        timeline=await _events(application_id, case_id),
+        supplement=group.case_supplements.get(case_id),
         next_step=rules.next_step(case["status"]),
     )
 
@@ -350,11 +442,21 @@ class ReturnedRow:
 
 async def list_returned(actor: Actor) -> list[ReturnedRow]:
     """The groups in scope with the group itself or one of its cases returned for supplement."""
-    apps = await Application.select(
-        Application.id, Application.group_no, Application.name, Application.submitter_name, Application.business_line,
-        Application.kind, Application.member_count, Application.status, Application.submitted_at,
-    ).where(application_scope(actor) & Application.group_no.is_not_null()).order_by(
-        Application.submitted_at, ascending=False)
+    apps = (
+        await Application.select(
+            Application.id,
+            Application.group_no,
+            Application.name,
+            Application.submitter_name,
+            Application.business_line,
+            Application.kind,
+            Application.member_count,
+            Application.status,
+            Application.submitted_at,
+        )
+        .where(application_scope(actor) & Application.group_no.is_not_null())
+        .order_by(Application.submitted_at, ascending=False)
+    )
     cases = await _statuses([a["id"] for a in apps])
     out = []
     for a in apps:
@@ -373,19 +475,30 @@ async def list_returned(actor: Actor) -> list[ReturnedRow]:
             if s:
                 deadlines.append(s)
         first = min(deadlines, key=lambda s: s.deadline) if deadlines else None
-        out.append(ReturnedRow(
-            id=a["id"], group_no=a["group_no"] or "", name=a["name"], submitter=a["submitter_name"],
-            item=item_label(a["business_line"], a["kind"]), persons=len(own) or a["member_count"],
-            submitted_at=a["submitted_at"], returned=len(returned), group_returned=group_returned,
-            deadline=first.deadline if first else None, overdue=bool(first and first.overdue),
-        ))
+        out.append(
+            ReturnedRow(
+                id=a["id"],
+                group_no=a["group_no"] or "",
+                name=a["name"],
+                submitter=a["submitter_name"],
+                item=item_label(a["business_line"], a["kind"]),
+                persons=len(own) or a["member_count"],
+                submitted_at=a["submitted_at"],
+                returned=len(returned),
+                group_returned=group_returned,
+                deadline=first.deadline if first else None,
+                overdue=bool(first and first.overdue),
+            )
+        )
     return out
 
 
 async def get_open_round(application_id: int, case_id: int | None) -> dict[str, Any] | None:
     """The supplement round begun and not sent yet (its snapshot, files added and removed)."""
     clause = (SupplementChange.application == application_id) & SupplementChange.sent_at.is_null()
-    clause = clause & (SupplementChange.case.is_null() if case_id is None else SupplementChange.case == case_id)
+    clause = clause & (
+        SupplementChange.case.is_null() if case_id is None else SupplementChange.case == case_id
+    )
     row = await SupplementChange.select().where(clause).order_by(SupplementChange.id, ascending=False).first()
     if row is not None:
         for key, empty in (("before", {}), ("files_added", []), ("files_removed", []), ("changes", {})):
@@ -401,13 +514,21 @@ async def list_changes_for_case(case_id: int) -> list[dict[str, Any]]:
     case = await Case.select(Case.application).where(Case.id == case_id).first()
     if case is None:
         return []
-    rows = await SupplementChange.select(
-        SupplementChange.case, SupplementChange.sent_at, SupplementChange.reply, SupplementChange.changes,
-        SupplementChange.actor_label,
-    ).where(
-        (SupplementChange.application == case["application"]) & SupplementChange.sent_at.is_not_null()
-        & ((SupplementChange.case == case_id) | SupplementChange.case.is_null())
-    ).order_by(SupplementChange.sent_at, ascending=False)
+    rows = (
+        await SupplementChange.select(
+            SupplementChange.case,
+            SupplementChange.sent_at,
+            SupplementChange.reply,
+            SupplementChange.changes,
+            SupplementChange.actor_label,
+        )
+        .where(
+            (SupplementChange.application == case["application"])
+            & SupplementChange.sent_at.is_not_null()
+            & ((SupplementChange.case == case_id) | SupplementChange.case.is_null())
+        )
+        .order_by(SupplementChange.sent_at, ascending=False)
+    )
     for r in rows:
         r["changes"] = _json(r["changes"], {})
         r["whole_group"] = r["case"] is None
@@ -421,8 +542,11 @@ async def find_group(actor: Actor, *, group_no: str = "", receipt_no: str = "") 
     """The group in scope with this 團號, or the group of the case with this 收件號."""
     app_id = None
     if group_no:
-        row = await Application.select(Application.id).where(
-            application_scope(actor) & (Application.group_no == group_no)).first()
+        row = (
+            await Application.select(Application.id)
+            .where(application_scope(actor) & (Application.group_no == group_no))
+            .first()
+        )
         app_id = row["id"] if row else None
     elif receipt_no:
         row = await Case.select(Case.application).where(Case.receipt_no == receipt_no).first()

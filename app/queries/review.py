@@ -62,9 +62,12 @@ async def _since(case_ids: list[int]) -> dict[int, tuple[datetime, str]]:
     out: dict[int, tuple[datetime, str]] = {}
     if not case_ids:
         return out
-    for e in await ReviewEvent.select(ReviewEvent.case, ReviewEvent.created_at, ReviewEvent.action).where(
-        ReviewEvent.case.is_in(case_ids)
-    ).order_by(ReviewEvent.created_at).order_by(ReviewEvent.id):
+    for e in (
+        await ReviewEvent.select(ReviewEvent.case, ReviewEvent.created_at, ReviewEvent.action)
+        .where(ReviewEvent.case.is_in(case_ids))
+        .order_by(ReviewEvent.created_at)
+        .order_by(ReviewEvent.id)
+    ):
         out[e["case"]] = (e["created_at"], e["action"])
     return out
 
@@ -77,9 +80,19 @@ async def queue_counts() -> dict[str, int]:
 async def list_queues_raw() -> dict[str, list[dict[str, Any]]]:
     statuses = sorted({s for q in QUEUES for s in q.statuses})
     cases = await Case.select(
-        Case.id, Case.version, Case.application, Case.receipt_no, Case.name_zh, Case.name_en, Case.passport_no,
-        Case.identity, Case.status, Case.submitted_at,
-        Case.application.group_no, Case.application.name, Case.application.school.name,
+        Case.id,
+        Case.version,
+        Case.application,
+        Case.receipt_no,
+        Case.name_zh,
+        Case.name_en,
+        Case.passport_no,
+        Case.identity,
+        Case.status,
+        Case.submitted_at,
+        Case.application.group_no,
+        Case.application.name,
+        Case.application.school.name,
         Case.application.submitted_at,
     ).where(Case.status.is_in(statuses))
     since = await _since([c["id"] for c in cases])
@@ -100,11 +113,18 @@ async def list_queue(key: str, at: datetime, cal: WorkCalendar | None = None) ->
     raw = (await list_queues_raw())[key]
     rows = [
         QueueRow(
-            case_id=c["id"], version=c["version"], application_id=c["application"],
-            receipt_no=c["receipt_no"] or "", group_no=c["application.group_no"] or "",
-            group_name=c["application.name"], school_name=c["application.school.name"],
-            name=c["name_en"] or c["name_zh"], passport_no=c["passport_no"], identity=c["identity"],
-            status=c["status"], since=c["since"],
+            case_id=c["id"],
+            version=c["version"],
+            application_id=c["application"],
+            receipt_no=c["receipt_no"] or "",
+            group_no=c["application.group_no"] or "",
+            group_name=c["application.name"],
+            school_name=c["application.school.name"],
+            name=c["name_en"] or c["name_zh"],
+            passport_no=c["passport_no"],
+            identity=c["identity"],
+            status=c["status"],
+            since=c["since"],
             age=age_in_working_days(c["since"], at, cal) if c["since"] else 0,
             overdue=bool(c["since"]) and age_in_working_days(c["since"], at, cal) > REVIEW_DAYS,
         )
@@ -162,20 +182,49 @@ async def get_case_detail(case_id: int, at: datetime) -> CaseDetail | None:
     app_rows = await Application.select().where(Application.id == case["application"]).output(load_json=True)
     application = app_rows[0]
     school = (await School.select().where(School.id == application["school"]))[0]
-    members = await Case.select(
-        Case.id, Case.receipt_no, Case.name_en, Case.name_zh, Case.passport_no, Case.status, Case.identity,
-    ).where(Case.application == application["id"]).order_by(Case.id)
-    events = await ReviewEvent.select(
-        ReviewEvent.created_at, ReviewEvent.case.receipt_no, ReviewEvent.case, ReviewEvent.action,
-        ReviewEvent.from_status, ReviewEvent.to_status, ReviewEvent.actor_label, ReviewEvent.comment,
-        ReviewEvent.reply,
-    ).where(
-        (ReviewEvent.application == application["id"])
-        & ((ReviewEvent.case == case_id) | ReviewEvent.case.is_null())
-    ).order_by(ReviewEvent.created_at, ascending=False).order_by(ReviewEvent.id, ascending=False)
+    members = (
+        await Case.select(
+            Case.id,
+            Case.receipt_no,
+            Case.name_en,
+            Case.name_zh,
+            Case.passport_no,
+            Case.status,
+            Case.identity,
+        )
+        .where(Case.application == application["id"])
+        .order_by(Case.id)
+    )
+    events = (
+        await ReviewEvent.select(
+            ReviewEvent.created_at,
+            ReviewEvent.case.receipt_no,
+            ReviewEvent.case,
+            ReviewEvent.action,
+            ReviewEvent.from_status,
+            ReviewEvent.to_status,
+            ReviewEvent.actor_label,
+            ReviewEvent.comment,
+            ReviewEvent.reply,
+        )
+        .where(
+            (ReviewEvent.application == application["id"])
+            & ((ReviewEvent.case == case_id) | ReviewEvent.case.is_null())
+        )
+        .order_by(ReviewEvent.created_at, ascending=False)
+        .order_by(ReviewEvent.id, ascending=False)
+    )
     history = [
-        HistoryRow(e["created_at"], e["case.receipt_no"] or "", e["action"], e["from_status"], e["to_status"],
-                   e["actor_label"], e["comment"], e["reply"])
+        HistoryRow(
+            e["created_at"],
+            e["case.receipt_no"] or "",
+            e["action"],
+            e["from_status"],
+            e["to_status"],
+            e["actor_label"],
+            e["comment"],
+            e["reply"],
+        )
         for e in events
     ]
     cal = await work_calendar()
@@ -186,9 +235,16 @@ async def get_case_detail(case_id: int, at: datetime) -> CaseDetail | None:
     if case["status"] in workflow.SUPPLEMENT and own:
         deadline = supplement_deadline(own[0]["created_at"], cal)
     return CaseDetail(
-        case=case, application=application, school=school, members=members, history=history,
+        case=case,
+        application=application,
+        school=school,
+        members=members,
+        history=history,
         attachments=await _attachments(application["id"], case_id),
         group_attachments=await _attachments(application["id"], None),
-        since=since, age=age, overdue=age > REVIEW_DAYS, deadline=deadline,
+        since=since,
+        age=age,
+        overdue=age > REVIEW_DAYS,
+        deadline=deadline,
         group_stage=str(workflow.group_stage([m["status"] for m in members], application["status"])),
     )

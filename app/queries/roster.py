@@ -21,10 +21,23 @@ PICKER_LIMIT = 200
 EXPORT_CHUNK = 1000
 
 LIST_COLUMNS = (
-    RosterEntry.id, RosterEntry.year, RosterEntry.semester, RosterEntry.name_zh, RosterEntry.name_en,
-    RosterEntry.birth_date, RosterEntry.category, RosterEntry.nationality, RosterEntry.gender,
-    RosterEntry.national_id, RosterEntry.passport_no, RosterEntry.qualification, RosterEntry.program,
-    RosterEntry.grade, RosterEntry.status, RosterEntry.updated_at, RosterEntry.version,
+    RosterEntry.id,
+    RosterEntry.year,
+    RosterEntry.semester,
+    RosterEntry.name_zh,
+    RosterEntry.name_en,
+    RosterEntry.birth_date,
+    RosterEntry.category,
+    RosterEntry.nationality,
+    RosterEntry.gender,
+    RosterEntry.national_id,
+    RosterEntry.passport_no,
+    RosterEntry.qualification,
+    RosterEntry.program,
+    RosterEntry.grade,
+    RosterEntry.status,
+    RosterEntry.updated_at,
+    RosterEntry.version,
 )
 
 
@@ -62,8 +75,12 @@ class RosterFilters:
 
     def as_params(self) -> dict[str, str]:
         out = {
-            "year": str(self.year or ""), "semester": str(self.semester or ""), "category": self.category,
-            "status": self.status, "name": self.name, "passport": self.passport,
+            "year": str(self.year or ""),
+            "semester": str(self.semester or ""),
+            "category": self.category,
+            "status": self.status,
+            "name": self.name,
+            "passport": self.passport,
         }
         return {k: v for k, v in out.items() if v}
 
@@ -103,17 +120,24 @@ def _where(actor: Actor, f: RosterFilters):
 
 
 def _ordered(query):
-    return (query.order_by(RosterEntry.year, RosterEntry.semester, ascending=False)
-            .order_by(RosterEntry.name_en, RosterEntry.id))
+    return query.order_by(RosterEntry.year, RosterEntry.semester, ascending=False).order_by(
+        RosterEntry.name_en, RosterEntry.id
+    )
 
 
-async def list_roster(actor: Actor, filters: RosterFilters, page: int = 1, per_page: int = PAGE_SIZE) -> dict[str, Any]:
+async def list_roster(
+    actor: Actor, filters: RosterFilters, page: int = 1, per_page: int = PAGE_SIZE
+) -> dict[str, Any]:
     """One page of the school's roster: {rows, total, page, pages, per_page}."""
     where = _where(actor, filters)
     total = await RosterEntry.count().where(where)
     pages = max(1, math.ceil(total / per_page))
     page = min(max(1, page), pages)
-    rows = await _ordered(RosterEntry.select(*LIST_COLUMNS).where(where)).limit(per_page).offset((page - 1) * per_page)
+    rows = (
+        await _ordered(RosterEntry.select(*LIST_COLUMNS).where(where))
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+    )
     return {"rows": rows, "total": total, "page": page, "pages": pages, "per_page": per_page}
 
 
@@ -122,8 +146,12 @@ async def iter_roster_for_export(actor: Actor, filters: RosterFilters) -> AsyncI
     where = _where(actor, filters)
     last = 0
     while True:
-        rows = await (RosterEntry.select(*LIST_COLUMNS).where(where & (RosterEntry.id > last))
-                      .order_by(RosterEntry.id).limit(EXPORT_CHUNK))
+        rows = await (
+            RosterEntry.select(*LIST_COLUMNS)
+            .where(where & (RosterEntry.id > last))
+            .order_by(RosterEntry.id)
+            .limit(EXPORT_CHUNK)
+        )
         if not rows:
             return
         yield rows
@@ -131,8 +159,12 @@ async def iter_roster_for_export(actor: Actor, filters: RosterFilters) -> AsyncI
 
 
 async def list_roster_years(actor: Actor) -> list[int]:
-    rows = await RosterEntry.select(RosterEntry.year).where(_scope(actor)).distinct().order_by(
-        RosterEntry.year, ascending=False)
+    rows = (
+        await RosterEntry.select(RosterEntry.year)
+        .where(_scope(actor))
+        .distinct()
+        .order_by(RosterEntry.year, ascending=False)
+    )
     return [r["year"] for r in rows]
 
 
@@ -142,7 +174,10 @@ async def get_roster_entry(actor: Actor, entry_id: int) -> dict[str, Any] | None
 
 
 async def list_roster_for_picker(
-    actor: Actor, filters: RosterFilters | dict[str, Any] | None = None, *, ids: list[int] | None = None,
+    actor: Actor,
+    filters: RosterFilters | dict[str, Any] | None = None,
+    *,
+    ids: list[int] | None = None,
     limit: int | None = PICKER_LIMIT,
 ) -> list[dict[str, Any]]:
     """從名冊加入: the school's roster rows a group application may take applicants from.
@@ -167,7 +202,9 @@ async def list_roster_for_picker(
     return await query
 
 
-async def find_roster_match(year: int, passport_no: str, name_en: str, birth_date: date) -> dict[str, Any] | None:
+async def find_roster_match(
+    year: int, passport_no: str, name_en: str, birth_date: date
+) -> dict[str, Any] | None:
     """The roster row a student signing in is (學年度, 護照號碼, 英文姓名, 出生日期), or None.
 
     The English name is compared normalised (case, accents, spacing and punctuation ignored).
@@ -179,9 +216,14 @@ async def find_roster_match(year: int, passport_no: str, name_en: str, birth_dat
         return None
     rows = await (
         RosterEntry.select(*LIST_COLUMNS, RosterEntry.school, RosterEntry.school.name.as_alias("school_name"))
-        .where((RosterEntry.year == int(year)) & (RosterEntry.passport_no == passport)
-               & (RosterEntry.name_en_norm == norm) & (RosterEntry.birth_date == birth_date))
-        .order_by(RosterEntry.semester, RosterEntry.updated_at, ascending=False).limit(1)
+        .where(
+            (RosterEntry.year == int(year))
+            & (RosterEntry.passport_no == passport)
+            & (RosterEntry.name_en_norm == norm)
+            & (RosterEntry.birth_date == birth_date)
+        )
+        .order_by(RosterEntry.semester, RosterEntry.updated_at, ascending=False)
+        .limit(1)
     )
     return rows[0] if rows else None
 
@@ -189,17 +231,30 @@ async def find_roster_match(year: int, passport_no: str, name_en: str, birth_dat
 async def get_import(actor: Actor, import_id: int) -> dict[str, Any] | None:
     if not (actor.kind == "school" and actor.school_id):
         return None
-    rows = await RosterImport.select().where(
-        (RosterImport.id == import_id) & (RosterImport.school == actor.school_id)
-    ).output(load_json=True)
+    rows = (
+        await RosterImport.select()
+        .where((RosterImport.id == import_id) & (RosterImport.school == actor.school_id))
+        .output(load_json=True)
+    )
     return rows[0] if rows else None
 
 
 async def list_recent_imports(actor: Actor, limit: int = 5) -> list[dict[str, Any]]:
     if not (actor.kind == "school" and actor.school_id):
         return []
-    return await RosterImport.select(
-        RosterImport.id, RosterImport.filename, RosterImport.year, RosterImport.semester,
-        RosterImport.created_count, RosterImport.updated_count, RosterImport.rejected_count,
-        RosterImport.created_at, RosterImport.account.login_id.as_alias("login_id"),
-    ).where(RosterImport.school == actor.school_id).order_by(RosterImport.created_at, ascending=False).limit(limit)
+    return (
+        await RosterImport.select(
+            RosterImport.id,
+            RosterImport.filename,
+            RosterImport.year,
+            RosterImport.semester,
+            RosterImport.created_count,
+            RosterImport.updated_count,
+            RosterImport.rejected_count,
+            RosterImport.created_at,
+            RosterImport.account.login_id.as_alias("login_id"),
+        )
+        .where(RosterImport.school == actor.school_id)
+        .order_by(RosterImport.created_at, ascending=False)
+        .limit(limit)
+    )

@@ -40,7 +40,10 @@ def render_png(answer: str) -> bytes:
     draw = ImageDraw.Draw(img)
     for _ in range(6):  # background lines
         draw.line(
-            [(rnd.randint(0, WIDTH), rnd.randint(0, HEIGHT)), (rnd.randint(0, WIDTH), rnd.randint(0, HEIGHT))],
+            [
+                (rnd.randint(0, WIDTH), rnd.randint(0, HEIGHT)),
+                (rnd.randint(0, WIDTH), rnd.randint(0, HEIGHT)),
+            ],
             fill=(rnd.randint(150, 200), rnd.randint(150, 200), rnd.randint(150, 200)),
             width=1,
         )

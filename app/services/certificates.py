@@ -66,7 +66,7 @@ def load_crls(paths: tuple[str, ...]) -> tuple[x509.CertificateRevocationList, .
             if not f.exists():
                 continue
             data = f.read_bytes()
-            crl = (x509.load_pem_x509_crl(data) if b"-----BEGIN" in data else x509.load_der_x509_crl(data))
+            crl = x509.load_pem_x509_crl(data) if b"-----BEGIN" in data else x509.load_der_x509_crl(data)
             out.append(crl)
     return tuple(out)
 
@@ -107,8 +107,12 @@ def _is_ca(cert: x509.Certificate) -> bool:
         return False
 
 
-def _build_chain(leaf: x509.Certificate, intermediates: list[x509.Certificate],
-                 anchors: tuple[x509.Certificate, ...], now: datetime) -> list[x509.Certificate]:
+def _build_chain(
+    leaf: x509.Certificate,
+    intermediates: list[x509.Certificate],
+    anchors: tuple[x509.Certificate, ...],
+    now: datetime,
+) -> list[x509.Certificate]:
     """[leaf, ..., anchor], every link's signature, dates and CA flag checked."""
     chain = [leaf]
     current = leaf
@@ -150,8 +154,9 @@ def _check_key_usage(leaf: x509.Certificate) -> None:
         raise CertificateRefused("key_usage")
 
 
-def _check_revocation(chain: list[x509.Certificate], crls: tuple[x509.CertificateRevocationList, ...],
-                      now: datetime) -> None:
+def _check_revocation(
+    chain: list[x509.Certificate], crls: tuple[x509.CertificateRevocationList, ...], now: datetime
+) -> None:
     """Each certificate below the anchor must be covered by a valid, current CRL of its issuer."""
     for cert, issuer in zip(chain, chain[1:], strict=False):
         covering = [c for c in crls if c.issuer == issuer.subject]

@@ -112,7 +112,7 @@ def cell_text(value: Any) -> str:
 
 
 def detect_kind(data: bytes, filename: str) -> str:
-    """"xlsx", "xls" or "csv" from the first bytes; refuses what is none of them."""
+    """ "xlsx", "xls" or "csv" from the first bytes; refuses what is none of them."""
     if not data:
         raise RosterFileError(_l("The file is empty."))
     if len(data) > MAX_UPLOAD_BYTES:
@@ -123,7 +123,9 @@ def detect_kind(data: bytes, filename: str) -> str:
     if data.startswith(_OLE2_MAGIC):
         return "xls"
     if ext in ("xlsx", "xlsm", "xls"):
-        raise RosterFileError(_l("This file is not an Excel workbook, although its name ends in .%(ext)s.", ext=ext))
+        raise RosterFileError(
+            _l("This file is not an Excel workbook, although its name ends in .%(ext)s.", ext=ext)
+        )
     if ext in ("csv", "txt"):
         return "csv"
     raise RosterFileError(_l("Upload the list as .xlsx, .xls or a UTF-8 .csv file."))
@@ -144,16 +146,20 @@ def check_xlsx_container(data: bytes) -> None:
         raise RosterFileError(_l("The workbook has too many parts to be a roster; it is refused."))
     unpacked = sum(i.file_size for i in infos)
     if unpacked > MAX_UNPACKED_BYTES:
-        raise RosterFileError(_l(
-            "The workbook would unpack to more than %(mb)d MB (a compressed 'zip bomb'); it is refused.",
-            mb=MAX_UNPACKED_BYTES // (1024 * 1024),
-        ))
+        raise RosterFileError(
+            _l(
+                "The workbook would unpack to more than %(mb)d MB (a compressed 'zip bomb'); it is refused.",
+                mb=MAX_UNPACKED_BYTES // (1024 * 1024),
+            )
+        )
     names = {i.filename for i in infos}
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
         raise _not_excel()
     for info in infos:
         if info.flag_bits & 0x1:
-            raise RosterFileError(_l("The workbook is password-protected. Save it without a password and try again."))
+            raise RosterFileError(
+                _l("The workbook is password-protected. Save it without a password and try again.")
+            )
         if info.filename.endswith((".xml", ".rels", ".vml")):
             try:
                 with zf.open(info) as fh:
@@ -176,9 +182,9 @@ def _from_defusedxml(exc: BaseException | None) -> bool:
 
 
 def _entities_refused() -> RosterFileError:
-    return RosterFileError(_l(
-        "The workbook contains XML entity declarations, which Excel never writes; it is refused."
-    ))
+    return RosterFileError(
+        _l("The workbook contains XML entity declarations, which Excel never writes; it is refused.")
+    )
 
 
 def _iter_xlsx(data: bytes) -> Iterator[list[str]]:
@@ -217,8 +223,9 @@ def _iter_xls(data: bytes) -> Iterator[list[str]]:
         raise _not_excel() from exc
     try:
         if sheet.nrows > MAX_DATA_ROWS + 1:
-            raise RosterFileError(_l("The file has more than %(n)d rows; split it into smaller files.",
-                                     n=MAX_DATA_ROWS))
+            raise RosterFileError(
+                _l("The file has more than %(n)d rows; split it into smaller files.", n=MAX_DATA_ROWS)
+            )
         for r in range(sheet.nrows):
             out: list[str] = []
             for c in range(min(sheet.ncols, MAX_COLUMNS)):
@@ -245,9 +252,9 @@ def _iter_csv(data: bytes) -> Iterator[list[str]]:
     try:
         text = codecs.decode(data, "utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise RosterFileError(_l(
-            "The CSV file is not UTF-8. In Excel choose 'CSV UTF-8 (comma delimited)' when saving."
-        )) from exc
+        raise RosterFileError(
+            _l("The CSV file is not UTF-8. In Excel choose 'CSV UTF-8 (comma delimited)' when saving.")
+        ) from exc
     first = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)
     try:
@@ -290,16 +297,21 @@ def _roster_rows(rows: Iterator[list[str]]) -> Iterator[tuple[int, dict[str, str
             header = rules.map_header(cells)
             if header is None:
                 missing = ", ".join(rules.COLUMN_BY_KEY[k].zh for k in rules.missing_headers(cells))
-                raise RosterFileError(_l(
-                    "The first row must be the template's header row; these columns are missing: %(cols)s. "
-                    "Download the template and copy the rows into it.", cols=missing,
-                ))
+                raise RosterFileError(
+                    _l(
+                        "The first row must be the template's header row; these columns are missing: %(cols)s. "
+                        "Download the template and copy the rows into it.",
+                        cols=missing,
+                    )
+                )
             header_row = number
             continue
         if not any(cells):
             continue
         if number - header_row > MAX_DATA_ROWS:
-            raise RosterFileError(_l("The file has more than %(n)d rows; split it into smaller files.", n=MAX_DATA_ROWS))
+            raise RosterFileError(
+                _l("The file has more than %(n)d rows; split it into smaller files.", n=MAX_DATA_ROWS)
+            )
         yield number, {key: (cells[i] if i < len(cells) else "") for key, i in header.items()}
     if header is None:
         raise RosterFileError(_l("The file has no rows."))
@@ -339,25 +351,61 @@ def _instructions_sheet(wb) -> None:
         ws.column_dimensions[letter].width = width
     bold = Font(bold=True)
     lines: list[list[Any]] = [
-        [_safe_cell(ws, "學生錄取/註冊資料 範例檔", bold), None, _safe_cell(ws, "Admitted / registered students: template", bold)],
+        [
+            _safe_cell(ws, "學生錄取/註冊資料 範例檔", bold),
+            None,
+            _safe_cell(ws, "Admitted / registered students: template", bold),
+        ],
         [],
-        ["1", None, "在「名冊」工作表第 2 列起，每位學生填一列；第 1 列為標題，請勿修改。",
-         "Fill one row per student on the 名冊 sheet from row 2; row 1 is the header, do not change it."],
-        ["2", None, "學生中文姓名無可免填；英文姓名、生日、護照號碼必填。",
-         "The Chinese name may be left empty; English name, date of birth and passport number are required."],
-        ["3", None, "生日請以西元年 YYYYMMDD 填寫，例如 19880202。",
-         "Write the date of birth as YYYYMMDD, for example 19880202."],
-        ["4", None, "來臺就學學生類別、國籍、性別、申請資格、學制、就讀年級及狀態請以下拉式選單點選。",
-         "Pick category, nationality, gender, qualification, programme, year of study and status from the dropdowns."],
-        ["5", None, "身分證號有則填寫，系統會檢查檢查碼。",
-         "Give the national ID (or resident certificate) number if the student has one; its check digit is verified."],
-        ["6", None, "同一學年度、學期再次匯入相同護照號碼時，會更新該生資料，不會重複建立。",
-         "Importing a passport number again for the same academic year and semester updates that student's row."],
-        ["7", None, "可上傳 .xlsx、.xls 或 UTF-8 編碼之 .csv，檔案大小上限 5 MB。",
-         "Upload .xlsx, .xls or a UTF-8 .csv file of at most 5 MB."],
+        [
+            "1",
+            None,
+            "在「名冊」工作表第 2 列起，每位學生填一列；第 1 列為標題，請勿修改。",
+            "Fill one row per student on the 名冊 sheet from row 2; row 1 is the header, do not change it.",
+        ],
+        [
+            "2",
+            None,
+            "學生中文姓名無可免填；英文姓名、生日、護照號碼必填。",
+            "The Chinese name may be left empty; English name, date of birth and passport number are required.",
+        ],
+        [
+            "3",
+            None,
+            "生日請以西元年 YYYYMMDD 填寫，例如 19880202。",
+            "Write the date of birth as YYYYMMDD, for example 19880202.",
+        ],
+        [
+            "4",
+            None,
+            "來臺就學學生類別、國籍、性別、申請資格、學制、就讀年級及狀態請以下拉式選單點選。",
+            "Pick category, nationality, gender, qualification, programme, year of study and status from the dropdowns.",
+        ],
+        [
+            "5",
+            None,
+            "身分證號有則填寫，系統會檢查檢查碼。",
+            "Give the national ID (or resident certificate) number if the student has one; its check digit is verified.",
+        ],
+        [
+            "6",
+            None,
+            "同一學年度、學期再次匯入相同護照號碼時，會更新該生資料，不會重複建立。",
+            "Importing a passport number again for the same academic year and semester updates that student's row.",
+        ],
+        [
+            "7",
+            None,
+            "可上傳 .xlsx、.xls 或 UTF-8 編碼之 .csv，檔案大小上限 5 MB。",
+            "Upload .xlsx, .xls or a UTF-8 .csv file of at most 5 MB.",
+        ],
         [],
-        [_safe_cell(ws, "欄位", bold), _safe_cell(ws, "Column", bold), _safe_cell(ws, "填寫說明", bold),
-         _safe_cell(ws, "Notes", bold)],
+        [
+            _safe_cell(ws, "欄位", bold),
+            _safe_cell(ws, "Column", bold),
+            _safe_cell(ws, "填寫說明", bold),
+            _safe_cell(ws, "Notes", bold),
+        ],
     ]
     notes = {
         "name_zh": ("選填", "Optional"),
@@ -373,8 +421,20 @@ def _instructions_sheet(wb) -> None:
         [],
         [_safe_cell(ws, "範例 Example", bold)],
         [c.zh for c in rules.COLUMNS],
-        ["外生一", "STUDENT ONE", "19880202", "FG_外生", "LS_賴索托", "1_女", "A123456789", "MM214587",
-         "外國與外僑學生進入臺灣地區就學", "學士", "1年級", "R_已註冊"],
+        [
+            "外生一",
+            "STUDENT ONE",
+            "19880202",
+            "FG_外生",
+            "LS_賴索托",
+            "1_女",
+            "A123456789",
+            "MM214587",
+            "外國與外僑學生進入臺灣地區就學",
+            "學士",
+            "1年級",
+            "R_已註冊",
+        ],
     ]
     for line in lines:
         ws.append([_safe_cell(ws, v) if isinstance(v, str) else v for v in line])
@@ -389,17 +449,24 @@ def _roster_sheet(wb, extra_headers: list[str], ranges: dict[str, str] | None):
         if col.text:
             dim.number_format = "@"
     for j, _h in enumerate(extra_headers, start=len(rules.COLUMNS) + 1):
-        ws.column_dimensions[get_column_letter(j)].width = 40 if j == len(rules.COLUMNS) + len(extra_headers) else 14
+        ws.column_dimensions[get_column_letter(j)].width = (
+            40 if j == len(rules.COLUMNS) + len(extra_headers) else 14
+        )
     if ranges:
         for i, col in enumerate(rules.COLUMNS, start=1):
             if not col.code_list:
                 continue
             letter = get_column_letter(i)
             dv = DataValidation(
-                type="list", formula1=f"={ranges[col.code_list]}", allow_blank=not col.required,
-                showErrorMessage=True, errorTitle="請由選單點選 / Pick from the list",
+                type="list",
+                formula1=f"={ranges[col.code_list]}",
+                allow_blank=not col.required,
+                showErrorMessage=True,
+                errorTitle="請由選單點選 / Pick from the list",
                 error=f"{col.zh}: 請由下拉式選單點選。 Pick a value from the dropdown.",
-                showInputMessage=True, promptTitle=col.zh[:32], prompt=col.en[:255],
+                showInputMessage=True,
+                promptTitle=col.zh[:32],
+                prompt=col.en[:255],
             )
             dv.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
             ws.data_validations.append(dv)
@@ -423,8 +490,9 @@ def _save(wb) -> bytes:
     return out.getvalue()
 
 
-def roster_workbook(rows: Iterable[list[Any]] = (), extra_headers: list[str] | None = None,
-                    *, with_instructions: bool = True) -> bytes:
+def roster_workbook(
+    rows: Iterable[list[Any]] = (), extra_headers: list[str] | None = None, *, with_instructions: bool = True
+) -> bytes:
     """The template (no rows), or a list in the template's shape: the 12 columns, then extra ones.
 
     Written in openpyxl's write-only mode, so an export of many rows does not hold them all.

@@ -75,7 +75,8 @@ def receipt_html(content: dict[str, Any]) -> str:
     code = content.get("verify_code", "")
     url = verify_url(content["receipt_no"], code) if code else ""
     return pdf.render_template(
-        "documents/receipt.html", {"r": content, "qr": pdf.qr_svg_data_uri(url) if url else "", "verify_url": url}
+        "documents/receipt.html",
+        {"r": content, "qr": pdf.qr_svg_data_uri(url) if url else "", "verify_url": url},
     )
 
 

@@ -35,8 +35,12 @@ def encryption() -> FernetProvider:
 
 @functools.cache
 def provider() -> AuthenticatorProvider:
-    return AuthenticatorProvider(encryption_provider=encryption(), recovery_code_count=RECOVERY_CODES,
-                                 issuer_name=ISSUER, valid_window=VALID_WINDOW)
+    return AuthenticatorProvider(
+        encryption_provider=encryption(),
+        recovery_code_count=RECOVERY_CODES,
+        issuer_name=ISSUER,
+        valid_window=VALID_WINDOW,
+    )
 
 
 async def is_enrolled(user_id: int) -> bool:

@@ -70,8 +70,9 @@ def signed(fields: Mapping[str, object], secret: str) -> dict[str, str]:
     return out
 
 
-def verify(fields: Mapping[str, str], secret: str, *, now: float | None = None,
-           max_age: int = MAX_AGE_SECONDS) -> None:
+def verify(
+    fields: Mapping[str, str], secret: str, *, now: float | None = None, max_age: int = MAX_AGE_SECONDS
+) -> None:
     """Raises InvalidMessage unless the signature is right (constant time) and the timestamp recent."""
     given = fields.get("signature", "")
     if not given:
@@ -221,8 +222,10 @@ class SandboxProvider:
         return await self._call("POST", "/api/orders/cancel", order_no)
 
     async def _call(self, method: str, path: str, order_no: str) -> GatewayResult:
-        params = signed({"merchant_id": self.merchant_id, "order_no": order_no, "timestamp": int(time.time())},
-                        self.secret)
+        params = signed(
+            {"merchant_id": self.merchant_id, "order_no": order_no, "timestamp": int(time.time())},
+            self.secret,
+        )
         try:
             async with httpx.AsyncClient(base_url=self.base_url, transport=TRANSPORT, timeout=5.0) as client:
                 if method == "GET":
@@ -244,4 +247,6 @@ class SandboxProvider:
 
 
 def get_provider() -> PaymentProvider:
-    return SandboxProvider(settings.payment_gateway_url, settings.payment_merchant_id, settings.payment_secret)
+    return SandboxProvider(
+        settings.payment_gateway_url, settings.payment_merchant_id, settings.payment_secret
+    )

@@ -50,8 +50,9 @@ class SessionInfo:
         return min(self.last_seen_at + idle(), self.absolute_expires_at)
 
 
-async def create_session(*, account_id: int | None, kind: str, ip: str, data: dict | None = None,
-                         student_id: int | None = None) -> str:
+async def create_session(
+    *, account_id: int | None, kind: str, ip: str, data: dict | None = None, student_id: int | None = None
+) -> str:
     token = secrets.token_urlsafe(32)
     t = now()
     await UserSession.insert(
@@ -139,4 +140,3 @@ async def purge_expired() -> None:
     await UserSession.delete().where(
         (UserSession.last_seen_at < t - idle()) | (UserSession.absolute_expires_at < t)
     )
-

@@ -71,7 +71,7 @@ def clean_name(name: str) -> str:
     base = base.strip().strip(".") or "file"
     if len(base) > 200:
         stem, dot, ext = base.rpartition(".")
-        base = (stem[: 190] + dot + ext[:8]) if dot else base[:200]
+        base = (stem[:190] + dot + ext[:8]) if dot else base[:200]
     return base
 
 
@@ -87,15 +87,22 @@ def check_image(data: bytes, filename: str) -> CheckedImage:
         raise UploadRefused(_("“%(name)s” is empty.", name=name))
     if len(data) >= MAX_BYTES:
         raise UploadRefused(
-            _("“%(name)s” is %(size)s; each file must be under 512 KB.", name=name, size=human_size(len(data)))
+            _(
+                "“%(name)s” is %(size)s; each file must be under 512 KB.",
+                name=name,
+                size=human_size(len(data)),
+            )
         )
     ext = _extension(name)
     expected = EXTENSIONS.get(ext)
     if expected is None:
         raise UploadRefused(_("“%(name)s” is not a JPG, JPEG, PNG or BMP file.", name=name))
     # What is it really? Only our formats are tried, never Pillow's whole plugin list.
-    too_large = _("“%(name)s” has too many pixels to be a scan or photo. Scan or photograph it again at a lower "
-                  "resolution.", name=name)
+    too_large = _(
+        "“%(name)s” has too many pixels to be a scan or photo. Scan or photograph it again at a lower "
+        "resolution.",
+        name=name,
+    )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -109,8 +116,13 @@ def check_image(data: bytes, filename: str) -> CheckedImage:
         ) from None
     if actual != expected:
         raise UploadRefused(
-            _("“%(name)s” is really a %(actual)s image but its name ends in .%(ext)s. Save it with the right type "
-              "and upload it again.", name=name, actual=actual, ext=ext)
+            _(
+                "“%(name)s” is really a %(actual)s image but its name ends in .%(ext)s. Save it with the right type "
+                "and upload it again.",
+                name=name,
+                actual=actual,
+                ext=ext,
+            )
         )
     # WeasyPrint sets Pillow's process-wide LOAD_TRUNCATED_IMAGES when it is imported; an upload check
     # must never accept a cut-off file, whatever was imported before.
@@ -156,6 +168,7 @@ def _reencode(im: Image.Image, fmt: str) -> bytes:
 
 # Storage ---------------------------------------------------------------------------------------
 
+
 def _root() -> Path:
     return settings.uploads_dir
 
@@ -167,7 +180,9 @@ def new_stored_name(ext: str) -> str:
 def path_of(stored_name: str) -> Path:
     """The file of a stored name; only names this module made pass."""
     stem, dot, ext = stored_name.partition(".")
-    if not (dot and len(stem) == 32 and all(c in "0123456789abcdef" for c in stem) and ext in STORED_EXT.values()):
+    if not (
+        dot and len(stem) == 32 and all(c in "0123456789abcdef" for c in stem) and ext in STORED_EXT.values()
+    ):
         raise ValueError("not a stored name")
     return _root() / stem[:2] / stored_name
 
@@ -196,7 +211,9 @@ def delete(stored_name: str) -> None:
 
 def download_headers(original_name: str, *, inline: bool = False) -> dict[str, str]:
     """Content-Disposition from the server (RFC 6266, UTF-8 name), nosniff, never cached."""
-    ascii_fallback = "".join(c if c.isascii() and c.isalnum() or c in "._-" else "_" for c in original_name) or "file"
+    ascii_fallback = (
+        "".join(c if c.isascii() and c.isalnum() or c in "._-" else "_" for c in original_name) or "file"
+    )
     disposition = "inline" if inline else "attachment"
     return {
         "Content-Disposition": f"{disposition}; filename=\"{ascii_fallback}\"; filename*=UTF-8''{quote(original_name)}",
@@ -204,4 +221,3 @@ def download_headers(original_name: str, *, inline: bool = False) -> dict[str, s
         "Cache-Control": "no-store",
         "Content-Security-Policy": "default-src 'none'; sandbox",
     }
-

@@ -29,8 +29,11 @@ class Issued:
 
 
 def _name(cn: str, org: str = "Test PKI (not for production)", serial: str | None = None) -> x509.Name:
-    attrs = [x509.NameAttribute(NameOID.COUNTRY_NAME, "TW"), x509.NameAttribute(NameOID.ORGANIZATION_NAME, org),
-             x509.NameAttribute(NameOID.COMMON_NAME, cn)]
+    attrs = [
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "TW"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, org),
+        x509.NameAttribute(NameOID.COMMON_NAME, cn),
+    ]
     if serial:
         attrs.append(x509.NameAttribute(NameOID.SERIAL_NUMBER, serial))
     return x509.Name(attrs)
@@ -49,16 +52,34 @@ def make_ca(cn: str = "ARC Test Root CA", *, issuer: Issued | None = None, days:
         .not_valid_before(now - timedelta(days=1))
         .not_valid_after(now + timedelta(days=days))
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(x509.KeyUsage(digital_signature=False, content_commitment=False, key_encipherment=False,
-                                     data_encipherment=False, key_agreement=False, key_cert_sign=True,
-                                     crl_sign=True, encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=False,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
     )
     cert = builder.sign(issuer.key if issuer else key, hashes.SHA256())  # type: ignore[arg-type]
     return Issued(cert, key)
 
 
-def make_school_cert(ca: Issued, business_no: str, name: str, *, not_before: datetime | None = None,
-                     not_after: datetime | None = None, digital_signature: bool = True) -> Issued:
+def make_school_cert(
+    ca: Issued,
+    business_no: str,
+    name: str,
+    *,
+    not_before: datetime | None = None,
+    not_after: datetime | None = None,
+    digital_signature: bool = True,
+) -> Issued:
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     now = datetime.now(UTC)
     cert = (
@@ -70,17 +91,29 @@ def make_school_cert(ca: Issued, business_no: str, name: str, *, not_before: dat
         .not_valid_before(not_before or now - timedelta(days=1))
         .not_valid_after(not_after or now + timedelta(days=730))
         .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.KeyUsage(digital_signature=digital_signature, content_commitment=False,
-                                     key_encipherment=not digital_signature, data_encipherment=False,
-                                     key_agreement=False, key_cert_sign=False, crl_sign=False,
-                                     encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=digital_signature,
+                content_commitment=False,
+                key_encipherment=not digital_signature,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.CLIENT_AUTH]), critical=False)
         .sign(ca.key, hashes.SHA256())  # type: ignore[arg-type]
     )
     return Issued(cert, key)
 
 
-def make_crl(ca: Issued, revoked_serials: list[int] = (), *, next_update_days: int = 7) -> x509.CertificateRevocationList:
+def make_crl(
+    ca: Issued, revoked_serials: list[int] = (), *, next_update_days: int = 7
+) -> x509.CertificateRevocationList:
     now = datetime.now(UTC)
     next_update = now + timedelta(days=next_update_days)
     builder = (
@@ -91,14 +124,20 @@ def make_crl(ca: Issued, revoked_serials: list[int] = (), *, next_update_days: i
     )
     for serial in revoked_serials:
         builder = builder.add_revoked_certificate(
-            x509.RevokedCertificateBuilder().serial_number(serial).revocation_date(now - timedelta(minutes=1)).build()
+            x509.RevokedCertificateBuilder()
+            .serial_number(serial)
+            .revocation_date(now - timedelta(minutes=1))
+            .build()
         )
     return builder.sign(ca.key, hashes.SHA256())  # type: ignore[arg-type]
 
 
 def p12_bytes(issued: Issued, chain: list[x509.Certificate], pin: str = DEMO_PIN) -> bytes:
     return pkcs12.serialize_key_and_certificates(
-        b"school", issued.key, issued.cert, chain,  # type: ignore[arg-type]
+        b"school",
+        issued.key,
+        issued.cert,
+        chain,  # type: ignore[arg-type]
         serialization.BestAvailableEncryption(pin.encode()),
     )
 
@@ -111,8 +150,11 @@ def build(out: Path) -> Path:
     ca = make_ca()
     (out / "ca.pem").write_bytes(ca.cert.public_bytes(serialization.Encoding.PEM))
     key_path = out / "ca-key.pem"
-    key_path.write_bytes(ca.key.private_bytes(  # type: ignore[attr-defined]
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    key_path.write_bytes(
+        ca.key.private_bytes(  # type: ignore[attr-defined]
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
     key_path.chmod(0o600)
     (out / "ca.crl").write_bytes(make_crl(ca).public_bytes(serialization.Encoding.PEM))
     for business_no, name in DEMO_SCHOOLS:

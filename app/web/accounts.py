@@ -17,7 +17,10 @@ from app.web.middleware import client_ip
 
 
 def _account_form(account: dict[str, Any]) -> dict[str, str]:
-    form = {k: account.get(k) or "" for k in ("name", "national_id", "unit", "phone", "phone_ext", "mobile", "email")}
+    form = {
+        k: account.get(k) or ""
+        for k in ("name", "national_id", "unit", "phone", "phone_ext", "mobile", "email")
+    }
     form["birthday"] = format_date(account["birthday"], "yyyy/MM/dd") if account.get("birthday") else ""
     for p in ADDRESS_PARTS:
         form[f"addr_{p}"] = account.get(f"addr_{p}") or ""
@@ -46,8 +49,11 @@ class AccountsController(Controller):
         form = await form_data(request)
         try:
             errors = await account_actions.change_own_password(
-                actor, form.get("current_password", ""), form.get("new_password", ""),
-                form.get("confirm_password", ""), client_ip(request.scope),
+                actor,
+                form.get("current_password", ""),
+                form.get("new_password", ""),
+                form.get("confirm_password", ""),
+                client_ip(request.scope),
             )
         except account_actions.NotFound as exc:
             raise NotFoundException() from exc
@@ -82,8 +88,10 @@ class AccountsController(Controller):
             account = await account_queries.get_own_account(actor)
             school = await account_queries.get_school(actor)
             return render(
-                request, "accounts/profile.html",
-                {"form": form, "errors": errors, "school": school, "account": account}, status_code=400,
+                request,
+                "accounts/profile.html",
+                {"form": form, "errors": errors, "school": school, "account": account},
+                status_code=400,
             )
         return redirect("/account/profile", flash="saved")
 
@@ -99,9 +107,12 @@ class AccountsController(Controller):
         actor = actor_of(request)
         assert actor is not None
         school = await account_queries.get_school(actor)
-        next_id = next_sub_account_id(actor.login_id, await account_queries.all_login_ids_of_school(actor.school_id))
+        next_id = next_sub_account_id(
+            actor.login_id, await account_queries.all_login_ids_of_school(actor.school_id)
+        )
         return render(
-            request, "accounts/subaccount_new.html",
+            request,
+            "accounts/subaccount_new.html",
             {"form": {"unit": school["name"] if school else ""}, "next_id": next_id},
         )
 
@@ -118,8 +129,10 @@ class AccountsController(Controller):
             form.pop("password", None)
             form.pop("confirm_password", None)
             return render(
-                request, "accounts/subaccount_new.html",
-                {"form": form, "errors": errors, "next_id": next_id}, status_code=400,
+                request,
+                "accounts/subaccount_new.html",
+                {"form": form, "errors": errors, "next_id": next_id},
+                status_code=400,
             )
         return redirect("/account/sub-accounts", flash="account_created")
 
@@ -131,14 +144,20 @@ class AccountsController(Controller):
             raise NotFoundException()
         return account
 
-    @get("/sub-accounts/{account_id:int}/password", name="accounts:subaccount-password",
-         guards=[main_account_required])
+    @get(
+        "/sub-accounts/{account_id:int}/password",
+        name="accounts:subaccount-password",
+        guards=[main_account_required],
+    )
     async def subaccount_password(self, request: Request, account_id: int) -> Response:
         account = await self._sub(request, account_id)
         return render(request, "accounts/subaccount_password.html", {"sub": account, "form": {}})
 
-    @post("/sub-accounts/{account_id:int}/password", name="accounts:subaccount-password-submit",
-          guards=[main_account_required])
+    @post(
+        "/sub-accounts/{account_id:int}/password",
+        name="accounts:subaccount-password-submit",
+        guards=[main_account_required],
+    )
     async def subaccount_password_submit(self, request: Request, account_id: int) -> Response:
         account = await self._sub(request, account_id)
         actor = actor_of(request)
@@ -148,11 +167,19 @@ class AccountsController(Controller):
             actor, account_id, form.get("new_password", ""), form.get("confirm_password", "")
         )
         if errors:
-            return render(request, "accounts/subaccount_password.html",
-                          {"sub": account, "form": {}, "errors": errors}, status_code=400)
+            return render(
+                request,
+                "accounts/subaccount_password.html",
+                {"sub": account, "form": {}, "errors": errors},
+                status_code=400,
+            )
         return redirect("/account/sub-accounts", flash="saved")
 
-    @post("/sub-accounts/{account_id:int}/enable", name="accounts:subaccount-enable", guards=[main_account_required])
+    @post(
+        "/sub-accounts/{account_id:int}/enable",
+        name="accounts:subaccount-enable",
+        guards=[main_account_required],
+    )
     async def subaccount_enable(self, request: Request, account_id: int) -> Response:
         actor = actor_of(request)
         assert actor is not None
@@ -162,7 +189,11 @@ class AccountsController(Controller):
             raise NotFoundException() from exc
         return redirect("/account/sub-accounts", flash="account_enabled")
 
-    @post("/sub-accounts/{account_id:int}/disable", name="accounts:subaccount-disable", guards=[main_account_required])
+    @post(
+        "/sub-accounts/{account_id:int}/disable",
+        name="accounts:subaccount-disable",
+        guards=[main_account_required],
+    )
     async def subaccount_disable(self, request: Request, account_id: int) -> Response:
         actor = actor_of(request)
         assert actor is not None
@@ -172,13 +203,20 @@ class AccountsController(Controller):
             raise NotFoundException() from exc
         return redirect("/account/sub-accounts", flash="account_disabled")
 
-    @get("/sub-accounts/{account_id:int}/delete", name="accounts:subaccount-delete-confirm",
-         guards=[main_account_required])
+    @get(
+        "/sub-accounts/{account_id:int}/delete",
+        name="accounts:subaccount-delete-confirm",
+        guards=[main_account_required],
+    )
     async def subaccount_delete_confirm(self, request: Request, account_id: int) -> Response:
         account = await self._sub(request, account_id)
         return render(request, "accounts/subaccount_delete.html", {"sub": account})
 
-    @post("/sub-accounts/{account_id:int}/delete", name="accounts:subaccount-delete", guards=[main_account_required])
+    @post(
+        "/sub-accounts/{account_id:int}/delete",
+        name="accounts:subaccount-delete",
+        guards=[main_account_required],
+    )
     async def subaccount_delete(self, request: Request, account_id: int) -> Response:
         actor = actor_of(request)
         assert actor is not None

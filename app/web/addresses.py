@@ -20,5 +20,7 @@ async def districts_partial(request: Request) -> Response:
     # The county select is included by its own name (<prefix>_county).
     county = next((v for k, v in params.items() if k.endswith("county")), "")
     return render(
-        request, "layout/_district_select.html", {"county": county, "name": name, "field_id": field_id, "value": ""}
+        request,
+        "layout/_district_select.html",
+        {"county": county, "name": name, "field_id": field_id, "value": ""},
     )

@@ -103,32 +103,55 @@ def _steps(app: dict[str, Any], current: str) -> dict[str, Any]:
 def documents_of(app: dict[str, Any], case: dict[str, Any], form: dict[str, str]):
     """The applicant form's documents; a student's own application adds the admission certificate."""
     return case_documents(
-        line=app["business_line"], kind=app["kind"], identity=case["identity"],
-        enrollment=form.get("enrollment_status", ""), scholarship=bool(form.get("scholarship")),
+        line=app["business_line"],
+        kind=app["kind"],
+        identity=case["identity"],
+        enrollment=form.get("enrollment_status", ""),
+        scholarship=bool(form.get("scholarship")),
         self_filed=bool(app.get("student")),
     )
 
 
-async def applicant_context(actor, app: dict[str, Any], case: dict[str, Any], form: dict[str, str],
-                            errors: dict[str, str], *, saved: bool = False) -> dict[str, Any]:
+async def applicant_context(
+    actor,
+    app: dict[str, Any],
+    case: dict[str, Any],
+    form: dict[str, str],
+    errors: dict[str, str],
+    *,
+    saved: bool = False,
+) -> dict[str, Any]:
     """What the applicant form (外(僑)生申請書) shows; shared by the school's wizard and a student's own form."""
     files = await q.list_group_attachments(actor, app["id"]) or []
     documents = documents_of(app, case, form)
     return {
-        "app": app, "case": case, "form": form, "errors": errors, "saved": saved, "summary": summary(errors),
-        "steps": None, "documents": documents, "files": q.by_kind(files, case["id"]),
+        "app": app,
+        "case": case,
+        "form": form,
+        "errors": errors,
+        "saved": saved,
+        "summary": summary(errors),
+        "steps": None,
+        "documents": documents,
+        "files": q.by_kind(files, case["id"]),
         "form_action": f"/apply/drafts/{app['id']}/applicants/{case['id']}",
         "autosave_url": f"/apply/drafts/{app['id']}/applicants/{case['id']}/autosave",
-        "file_url": "/apply/files", "student_form": False,
-        "upload_rules": str(UPLOAD_RULES_TEXT), "accept": uploads.ACCEPT,
-        "labels": {k: str(v) for k, v in rules.FIELD_LABELS.items()} | {
-            f"doc_{d.doc}": d.label for d in documents},
+        "file_url": "/apply/files",
+        "student_form": False,
+        "upload_rules": str(UPLOAD_RULES_TEXT),
+        "accept": uploads.ACCEPT,
+        "labels": {k: str(v) for k, v in rules.FIELD_LABELS.items()}
+        | {f"doc_{d.doc}": d.label for d in documents},
         "identity_label": str(rules.IDENTITIES.get(case["identity"], "")),
         "qualification": str(rules.QUALIFICATION),
-        "enrollment": rules.choices(rules.ENROLLMENT), "genders": rules.choices(rules.GENDERS),
-        "marital": rules.choices(rules.MARITAL), "education": rules.choices(rules.EDUCATION),
-        "programs": rules.choices(rules.PROGRAMS), "grades": rules.choices(rules.GRADES),
-        "countries": rules.country_choices(), "nationalities": rules.country_choices(nationality=True),
+        "enrollment": rules.choices(rules.ENROLLMENT),
+        "genders": rules.choices(rules.GENDERS),
+        "marital": rules.choices(rules.MARITAL),
+        "education": rules.choices(rules.EDUCATION),
+        "programs": rules.choices(rules.PROGRAMS),
+        "grades": rules.choices(rules.GRADES),
+        "countries": rules.country_choices(),
+        "nationalities": rules.country_choices(nationality=True),
     }
 
 
@@ -158,7 +181,9 @@ class ApplyController(Controller):
         try:
             app_id = await actions.create_draft(_actor(request), terms_accepted=form.get("agree") == "1")
         except actions.Refused as exc:
-            return render(request, "apply/terms.html", {"errors": {"agree": exc.problems[0]}}, status_code=400)
+            return render(
+                request, "apply/terms.html", {"errors": {"agree": exc.problems[0]}}, status_code=400
+            )
         except actions.NotFound as exc:
             raise NotFoundException() from exc
         return redirect(f"/apply/drafts/{app_id}/submitter")
@@ -195,10 +220,14 @@ class ApplyController(Controller):
         app = await _application(request, application_id)
         if (r := _submitted(app)) is not None:
             return r
-        form = {k: app[k] or "" for k in ("submitter_name", "submitter_national_id", "submitter_phone",
-                                          "submitter_email")}
+        form = {
+            k: app[k] or ""
+            for k in ("submitter_name", "submitter_national_id", "submitter_phone", "submitter_email")
+        }
         form.update(_addr_form(app["submitter_addr"]))
-        return render(request, "apply/submitter.html", {"app": app, "form": form, "steps": _steps(app, "submitter")})
+        return render(
+            request, "apply/submitter.html", {"app": app, "form": form, "steps": _steps(app, "submitter")}
+        )
 
     @post("/drafts/{application_id:int}/submitter", name="apply:submitter-save")
     async def submitter_save(self, request: Request, application_id: int) -> Response:
@@ -208,31 +237,59 @@ class ApplyController(Controller):
         form = await form_data(request)
         errors = await actions.save_submitter(_actor(request), application_id, form)
         if errors:
-            return render(request, "apply/submitter.html",
-                          {"app": app, "form": form, "errors": errors, "summary": summary(errors),
-                           "steps": _steps(app, "submitter")},
-                          status_code=400)
+            return render(
+                request,
+                "apply/submitter.html",
+                {
+                    "app": app,
+                    "form": form,
+                    "errors": errors,
+                    "summary": summary(errors),
+                    "steps": _steps(app, "submitter"),
+                },
+                status_code=400,
+            )
         return redirect(f"/apply/drafts/{application_id}/details")
 
     # Step 2 申請資料 ---------------------------------------------------------------------------
 
-    async def _details_page(self, request: Request, app: dict[str, Any], form: dict[str, str],
-                            errors: dict[str, str], status_code: int = 200) -> Response:
+    async def _details_page(
+        self,
+        request: Request,
+        app: dict[str, Any],
+        form: dict[str, str],
+        errors: dict[str, str],
+        status_code: int = 200,
+    ) -> Response:
         files = await q.list_group_attachments(_actor(request), app["id"]) or []
-        return render(request, "apply/details.html", {
-            "app": app, "form": form, "errors": errors, "steps": _steps(app, "details"),
-            "documents": group_documents(line=app["business_line"], kind=app["kind"]),
-            "files": q.by_kind(files, None), "stations": stations(), "upload_rules": str(UPLOAD_RULES_TEXT),
-            "accept": uploads.ACCEPT,
-        }, status_code=status_code)
+        return render(
+            request,
+            "apply/details.html",
+            {
+                "app": app,
+                "form": form,
+                "errors": errors,
+                "steps": _steps(app, "details"),
+                "documents": group_documents(line=app["business_line"], kind=app["kind"]),
+                "files": q.by_kind(files, None),
+                "stations": stations(),
+                "upload_rules": str(UPLOAD_RULES_TEXT),
+                "accept": uploads.ACCEPT,
+            },
+            status_code=status_code,
+        )
 
     @get("/drafts/{application_id:int}/details", name="apply:details")
     async def details(self, request: Request, application_id: int) -> Response:
         app = await _application(request, application_id)
         if (r := _submitted(app)) is not None:
             return r
-        form = {"name": app["name"], "member_count": str(app["member_count"]), "pickup_method": "self",
-                "station_code": app["station_code"]}
+        form = {
+            "name": app["name"],
+            "member_count": str(app["member_count"]),
+            "pickup_method": "self",
+            "station_code": app["station_code"],
+        }
         return await self._details_page(request, app, form, {})
 
     @post("/drafts/{application_id:int}/details", name="apply:details-save")
@@ -248,7 +305,9 @@ class ApplyController(Controller):
                 await actions.remove_attachment(actor, application_id, att)
             except actions.NotFound as exc:
                 raise NotFoundException() from exc
-        files = await _uploads(request, [d.doc for d in group_documents(line=app["business_line"], kind=app["kind"])])
+        files = await _uploads(
+            request, [d.doc for d in group_documents(line=app["business_line"], kind=app["kind"])]
+        )
         if op == "back":
             # 回上一頁: keep the files chosen, go back without checking the fields.
             if files:
@@ -277,23 +336,43 @@ class ApplyController(Controller):
             return redirect(f"/apply/kinds/{application_id}/applicants")
         return await self._applicants_page(request, app)
 
-    async def _applicants_page(self, request: Request, app: dict[str, Any], *, problems: list[str] | None = None,
-                               identity_error: str | None = None, status_code: int = 200) -> Response:
+    async def _applicants_page(
+        self,
+        request: Request,
+        app: dict[str, Any],
+        *,
+        problems: list[str] | None = None,
+        identity_error: str | None = None,
+        status_code: int = 200,
+    ) -> Response:
         actor = _actor(request)
         cases = await q.list_applicants(actor, app["id"]) or []
         files = await q.list_group_attachments(actor, app["id"]) or []
         group_kinds = {f["kind"] for f in files if f["case"] is None}
         group_problems = actions.group_problems(app, group_kinds)
         incomplete = sum(1 for c in cases if not c["complete"])
-        can_submit = not group_problems and not rules.submit_problems(app["member_count"], len(cases), incomplete)
-        return render(request, "apply/applicants.html", {
-            "app": app, "cases": cases, "steps": _steps(app, "applicants"), "can_submit": can_submit,
-            "group_problems": group_problems, "problems": problems or [], "incomplete": incomplete,
-            "identities": rules.choices(rules.IDENTITIES), "identity_error": identity_error,
-            "identity_names": {k: str(v) for k, v in rules.IDENTITIES.items()},
-            "roster_url": _roster_available() and f"/apply/drafts/{app['id']}/roster",
-            "max_members": rules.MAX_MEMBERS,
-        }, status_code=status_code)
+        can_submit = not group_problems and not rules.submit_problems(
+            app["member_count"], len(cases), incomplete
+        )
+        return render(
+            request,
+            "apply/applicants.html",
+            {
+                "app": app,
+                "cases": cases,
+                "steps": _steps(app, "applicants"),
+                "can_submit": can_submit,
+                "group_problems": group_problems,
+                "problems": problems or [],
+                "incomplete": incomplete,
+                "identities": rules.choices(rules.IDENTITIES),
+                "identity_error": identity_error,
+                "identity_names": {k: str(v) for k, v in rules.IDENTITIES.items()},
+                "roster_url": _roster_available() and f"/apply/drafts/{app['id']}/roster",
+                "max_members": rules.MAX_MEMBERS,
+            },
+            status_code=status_code,
+        )
 
     @post("/drafts/{application_id:int}/applicants", name="apply:applicant-add")
     async def applicant_add(self, request: Request, application_id: int) -> Response:
@@ -307,9 +386,17 @@ class ApplyController(Controller):
             return await self._applicants_page(request, app, identity_error=exc.problems[0], status_code=400)
         return redirect(f"/apply/drafts/{application_id}/applicants/{case_id}")
 
-    async def _applicant_page(self, request: Request, app: dict[str, Any], case: dict[str, Any],
-                              form: dict[str, str], errors: dict[str, str], *, saved: bool = False,
-                              status_code: int = 200) -> Response:
+    async def _applicant_page(
+        self,
+        request: Request,
+        app: dict[str, Any],
+        case: dict[str, Any],
+        form: dict[str, str],
+        errors: dict[str, str],
+        *,
+        saved: bool = False,
+        status_code: int = 200,
+    ) -> Response:
         ctx = await applicant_context(_actor(request), app, case, form, errors, saved=saved)
         ctx["steps"] = _steps(app, "applicants")
         return render(request, "apply/applicant.html", ctx, status_code=status_code)
@@ -349,7 +436,9 @@ class ApplyController(Controller):
                 raise NotFoundException() from exc
         files = await uploads_of(request, app, case, form)
         errors = await actions.save_applicant(actor, application_id, case_id, form, files)
-        refused = {k for k, m in errors.items() if (k == "photo" or k.startswith("doc_")) and m != str(REQUIRED)}
+        refused = {
+            k for k, m in errors.items() if (k == "photo" or k.startswith("doc_")) and m != str(REQUIRED)
+        }
         if op == "back" and not refused:
             return redirect(f"/apply/drafts/{application_id}/applicants", flash="saved")
         _app, case = await self._case(request, application_id, case_id)
@@ -365,11 +454,19 @@ class ApplyController(Controller):
             raise NotFoundException()
         form = await form_data(request)
         problems = await actions.save_applicant(_actor(request), application_id, case_id, form)
-        return render(request, "apply/_autosaved.html", {
-            "time": format_datetime(actions.now())[-8:-3], "complete": not problems, "missing": len(problems),
-        })
+        return render(
+            request,
+            "apply/_autosaved.html",
+            {
+                "time": format_datetime(actions.now())[-8:-3],
+                "complete": not problems,
+                "missing": len(problems),
+            },
+        )
 
-    @get("/drafts/{application_id:int}/applicants/{case_id:int}/delete", name="apply:applicant-delete-confirm")
+    @get(
+        "/drafts/{application_id:int}/applicants/{case_id:int}/delete", name="apply:applicant-delete-confirm"
+    )
     async def applicant_delete_confirm(self, request: Request, application_id: int, case_id: int) -> Response:
         app, case = await self._case(request, application_id, case_id)
         if (r := _submitted(app)) is not None:
@@ -389,28 +486,59 @@ class ApplyController(Controller):
     # 從名冊加入 --------------------------------------------------------------------------------
 
     @get("/drafts/{application_id:int}/roster", name="apply:roster")
-    async def roster(self, request: Request, application_id: int, year: str = "", semester: str = "",
-                     category: str = "", status: str = "", name: str = "") -> Response:
+    async def roster(
+        self,
+        request: Request,
+        application_id: int,
+        year: str = "",
+        semester: str = "",
+        category: str = "",
+        status: str = "",
+        name: str = "",
+    ) -> Response:
         app = await _application(request, application_id)
         if (r := _submitted(app)) is not None:
             return r
-        return await self._roster_page(request, app, {"year": year, "semester": semester, "category": category,
-                                                      "status": status, "name": name})
+        return await self._roster_page(
+            request,
+            app,
+            {"year": year, "semester": semester, "category": category, "status": status, "name": name},
+        )
 
-    async def _roster_page(self, request: Request, app: dict[str, Any], filters: dict[str, str], *,
-                           error: str | None = None, status_code: int = 200) -> Response:
+    async def _roster_page(
+        self,
+        request: Request,
+        app: dict[str, Any],
+        filters: dict[str, str],
+        *,
+        error: str | None = None,
+        status_code: int = 200,
+    ) -> Response:
         picker = _roster_picker()
         if picker is None:
             raise NotFoundException()
         actor = _actor(request)
         rows = [r for r in await picker(actor, filters) if r["category"] in actions.ROSTER_IDENTITY]
         cases = await q.list_applicants(actor, app["id"]) or []
-        taken = {c["data"].get("roster_entry") for c in cases} | {c["passport_no"] for c in cases if c["passport_no"]}
-        return render(request, "apply/roster.html", {
-            "app": app, "rows": rows, "filters": filters, "error": error, "steps": _steps(app, "applicants"),
-            "room": max(0, rules.MAX_MEMBERS - len(cases)), "filter_options": _roster_filter_options(),
-            "roster_label": _roster_label, "taken": taken,
-        }, status_code=status_code)
+        taken = {c["data"].get("roster_entry") for c in cases} | {
+            c["passport_no"] for c in cases if c["passport_no"]
+        }
+        return render(
+            request,
+            "apply/roster.html",
+            {
+                "app": app,
+                "rows": rows,
+                "filters": filters,
+                "error": error,
+                "steps": _steps(app, "applicants"),
+                "room": max(0, rules.MAX_MEMBERS - len(cases)),
+                "filter_options": _roster_filter_options(),
+                "roster_label": _roster_label,
+                "taken": taken,
+            },
+            status_code=status_code,
+        )
 
     @post("/drafts/{application_id:int}/roster", name="apply:roster-add")
     async def roster_add(self, request: Request, application_id: int) -> Response:
@@ -425,7 +553,9 @@ class ApplyController(Controller):
             return await self._roster_page(request, app, {}, error=exc.problems[0], status_code=400)
         except actions.NotFound as exc:
             raise NotFoundException() from exc
-        return redirect(f"/apply/drafts/{application_id}/applicants?added={len(created)}", flash="roster_added")
+        return redirect(
+            f"/apply/drafts/{application_id}/applicants?added={len(created)}", flash="roster_added"
+        )
 
     # 送出 -------------------------------------------------------------------------------------
 
@@ -474,16 +604,23 @@ class ApplyController(Controller):
         app = await _application(request, application_id)
         cases = await q.cards_of(app)
         files = await q.view_files_of(app)
-        return render(request, template, {
-            "app": app, "cases": cases, "group_files": q.by_kind(files, None),
-            "group_documents": group_documents(line=app["business_line"], kind=app["kind"]),
-            "submitter_addr": app["submitter_addr"] if isinstance(app["submitter_addr"], dict) else {},
-            "identities": {k: str(v) for k, v in rules.IDENTITIES.items()},
-            "genders": {k: str(v) for k, v in rules.GENDERS.items()},
-            "photos": {f["case"]: f["id"] for f in files if f["kind"] == "photo"},
-            "status_labels": {s: workflow.label(s) for s in {c["status"] for c in cases}},
-            "is_draft": q.is_draft(app), **extra,
-        })
+        return render(
+            request,
+            template,
+            {
+                "app": app,
+                "cases": cases,
+                "group_files": q.by_kind(files, None),
+                "group_documents": group_documents(line=app["business_line"], kind=app["kind"]),
+                "submitter_addr": app["submitter_addr"] if isinstance(app["submitter_addr"], dict) else {},
+                "identities": {k: str(v) for k, v in rules.IDENTITIES.items()},
+                "genders": {k: str(v) for k, v in rules.GENDERS.items()},
+                "photos": {f["case"]: f["id"] for f in files if f["kind"] == "photo"},
+                "status_labels": {s: workflow.label(s) for s in {c["status"] for c in cases}},
+                "is_draft": q.is_draft(app),
+                **extra,
+            },
+        )
 
     @get("/groups/{application_id:int}/applicants/{case_id:int}", name="apply:case-view")
     async def case_view(self, request: Request, application_id: int, case_id: int) -> Response:
@@ -493,17 +630,33 @@ class ApplyController(Controller):
         if case is None:
             raise NotFoundException()
         files = await q.list_group_attachments(actor, application_id) or []
-        documents = case_documents(line=app["business_line"], kind=app["kind"], identity=case["identity"],
-                                   enrollment=case["enrollment_status"], scholarship=case["scholarship"])
-        return render(request, "apply/case_view.html", {
-            "app": app, "case": case, "files": q.by_kind(files, case_id), "documents": documents,
-            "address": case["address"] if isinstance(case["address"], dict) else {},
-            "t": {
-                "identity": rules.IDENTITIES, "enrollment": rules.ENROLLMENT, "gender": rules.GENDERS,
-                "marital": rules.MARITAL, "education": rules.EDUCATION, "program": rules.PROGRAMS,
+        documents = case_documents(
+            line=app["business_line"],
+            kind=app["kind"],
+            identity=case["identity"],
+            enrollment=case["enrollment_status"],
+            scholarship=case["scholarship"],
+        )
+        return render(
+            request,
+            "apply/case_view.html",
+            {
+                "app": app,
+                "case": case,
+                "files": q.by_kind(files, case_id),
+                "documents": documents,
+                "address": case["address"] if isinstance(case["address"], dict) else {},
+                "t": {
+                    "identity": rules.IDENTITIES,
+                    "enrollment": rules.ENROLLMENT,
+                    "gender": rules.GENDERS,
+                    "marital": rules.MARITAL,
+                    "education": rules.EDUCATION,
+                    "program": rules.PROGRAMS,
+                },
+                "qualification": str(rules.QUALIFICATION),
             },
-            "qualification": str(rules.QUALIFICATION),
-        })
+        )
 
     # Files -------------------------------------------------------------------------------------
 
@@ -512,8 +665,9 @@ class ApplyController(Controller):
         return file_response(await q.get_attachment(_actor(request), attachment_id), inline=inline)
 
     @post("/drafts/{application_id:int}/files/{attachment_id:int}/delete", name="apply:file-remove")
-    async def file_remove(self, request: Request, application_id: int, attachment_id: int,
-                          back: str = "") -> Response:
+    async def file_remove(
+        self, request: Request, application_id: int, attachment_id: int, back: str = ""
+    ) -> Response:
         try:
             await actions.remove_attachment(_actor(request), application_id, attachment_id)
         except actions.NotFound as exc:
@@ -526,6 +680,7 @@ class ApplyController(Controller):
 
 
 # The roster (issue 3): the picker appears when its query exists.
+
 
 def _roster_picker():
     try:

@@ -44,12 +44,16 @@ def cert_refusal_message(reason: str) -> str:
         "untrusted": _("The certificate was not issued by a trusted certification authority."),
         "expired": _("The certificate has expired or is not valid yet."),
         "not_yet_valid": _("The certificate has expired or is not valid yet."),
-        "key_usage": _("This certificate cannot be used to sign in (its key usage does not allow signatures)."),
+        "key_usage": _(
+            "This certificate cannot be used to sign in (its key usage does not allow signatures)."
+        ),
         "revoked": _("This certificate has been revoked."),
         "crl": _("The revocation status of the certificate cannot be checked now. Please try again later."),
         "no_id": _("The certificate does not carry a unified business number."),
         "mismatch": _("The certificate belongs to another unified business number than the one you typed."),
-        "no_account": _("No school main account is registered for this unified business number. Please contact the agency."),
+        "no_account": _(
+            "No school main account is registered for this unified business number. Please contact the agency."
+        ),
         "disabled": _("This account has been disabled. Please ask your school's main account."),
     }
     return messages.get(reason, _("The signature could not be verified. Please try again."))
@@ -59,21 +63,32 @@ class AuthController(Controller):
     path = "/"
 
     @get("/login", name="auth:login")
-    async def login_page(self, request: Request, reason: str | None = None, tab: str | None = None) -> Response:
+    async def login_page(
+        self, request: Request, reason: str | None = None, tab: str | None = None
+    ) -> Response:
         if actor_of(request) is not None:
             return Redirect(path="/", status_code=303)
         token = await auth_actions.create_captcha()
         notice = None
         if reason == "expired":
-            notice = _("You were logged out after 30 minutes without activity. Work you saved is kept; please log in again.")
+            notice = _(
+                "You were logged out after 30 minutes without activity. Work you saved is kept; please log in again."
+            )
         elif reason == "password_changed":
             notice = _("Your password has been changed. Please log in again.")
         elif reason == "logged_out":
             notice = _("You have logged out.")
-        return render(request, "auth/login.html", {
-            "captcha_token": token, "form": {}, "notice": notice, "tab": "cert" if tab == "cert" else "account",
-            "signer_url": LOCAL_SIGNER_URL,
-        })
+        return render(
+            request,
+            "auth/login.html",
+            {
+                "captcha_token": token,
+                "form": {},
+                "notice": notice,
+                "tab": "cert" if tab == "cert" else "account",
+                "signer_url": LOCAL_SIGNER_URL,
+            },
+        )
 
     @post("/login", name="auth:login-submit")
     async def login_submit(self, request: Request) -> Response:
@@ -85,7 +100,10 @@ class AuthController(Controller):
         status = 200
         if not errors:
             result = await auth_actions.log_in(
-                form["login_id"], form["password"], form.get("captcha_token", ""), form["captcha"],
+                form["login_id"],
+                form["password"],
+                form.get("captcha_token", ""),
+                form["captcha"],
                 client_ip(request.scope),
             )
             if result.ok:
@@ -100,9 +118,13 @@ class AuthController(Controller):
                     time=format_datetime(result.locked_until),
                 )
             elif result.reason == "disabled":
-                errors["login_id"] = _("This account has been disabled. Please ask your school's main account.")
+                errors["login_id"] = _(
+                    "This account has been disabled. Please ask your school's main account."
+                )
             elif result.reason == "rate_limited":
-                errors["login_id"] = _("Too many failed logins from your address. Please wait 15 minutes and try again.")
+                errors["login_id"] = _(
+                    "Too many failed logins from your address. Please wait 15 minutes and try again."
+                )
                 status = 429
             else:
                 errors["password"] = _("The account or the password is incorrect.")
@@ -112,8 +134,14 @@ class AuthController(Controller):
         return render(
             request,
             "auth/login.html",
-            {"captcha_token": token, "form": form, "errors": errors, "notice": None, "tab": "account",
-             "signer_url": LOCAL_SIGNER_URL},
+            {
+                "captcha_token": token,
+                "form": form,
+                "errors": errors,
+                "notice": None,
+                "tab": "account",
+                "signer_url": LOCAL_SIGNER_URL,
+            },
             status_code=status if status != 200 else 400 if errors else 200,
         )
 
@@ -132,18 +160,25 @@ class AuthController(Controller):
         if not business_no:
             errors["business_no"] = _("Required")
         elif not is_business_no(business_no):
-            errors["business_no"] = _("This unified business number is not valid (8 digits and a check digit).")
+            errors["business_no"] = _(
+                "This unified business number is not valid (8 digits and a check digit)."
+            )
         if not form.get("captcha"):
             errors["cert_captcha"] = _("Required")
         if not errors and not form.get("signature"):
-            errors["pin"] = _("The card could not sign: check that the card reader and the signing component work, then try again.")
+            errors["pin"] = _(
+                "The card could not sign: check that the card reader and the signing component work, then try again."
+            )
         if not errors:
             result = await cert_login.log_in_with_certificate(
-                business_no=business_no, captcha_token=form.get("captcha_token", ""),
-                captcha_answer=form.get("captcha", ""), challenge=form.get("challenge", ""),
+                business_no=business_no,
+                captcha_token=form.get("captcha_token", ""),
+                captcha_answer=form.get("captcha", ""),
+                challenge=form.get("challenge", ""),
                 certificate_b64=form.get("certificate", ""),
                 chain_b64=[c for c in raw.getall("chain") if isinstance(c, str)] if "chain" in raw else [],
-                signature_b64=form.get("signature", ""), ip=client_ip(request.scope),
+                signature_b64=form.get("signature", ""),
+                ip=client_ip(request.scope),
             )
             if result.ok:
                 response = Redirect(path="/", status_code=303)
@@ -152,10 +187,19 @@ class AuthController(Controller):
             field = "cert_captcha" if result.reason == "captcha" else "business_no"
             errors[field] = cert_refusal_message(result.reason)
         token = await auth_actions.create_captcha()
-        return render(request, "auth/login.html", {
-            "captcha_token": token, "form": {"business_no": business_no}, "errors": errors, "notice": None,
-            "tab": "cert", "signer_url": LOCAL_SIGNER_URL,
-        }, status_code=400)
+        return render(
+            request,
+            "auth/login.html",
+            {
+                "captcha_token": token,
+                "form": {"business_no": business_no},
+                "errors": errors,
+                "notice": None,
+                "tab": "cert",
+                "signer_url": LOCAL_SIGNER_URL,
+            },
+            status_code=400,
+        )
 
     @get("/captcha/new", name="auth:captcha-new")
     async def captcha_new(self, request: Request) -> Response:
@@ -204,5 +248,7 @@ class AuthController(Controller):
         if locale is None:
             raise NotFoundException()
         response = Redirect(path=safe_next(next), status_code=303)
-        response.set_cookie(LANG_COOKIE, locale, max_age=365 * 86400, samesite="lax", path="/", httponly=False)
+        response.set_cookie(
+            LANG_COOKIE, locale, max_age=365 * 86400, samesite="lax", path="/", httponly=False
+        )
         return response

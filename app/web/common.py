@@ -122,7 +122,11 @@ async def form_data(request: Request) -> dict[str, str]:
     for key, value in form.multi_items():
         if key == "_csrf_token" or not isinstance(value, str):
             continue
-        out[key] = value.strip() if key not in ("password", "new_password", "confirm_password", "current_password") else value
+        out[key] = (
+            value.strip()
+            if key not in ("password", "new_password", "confirm_password", "current_password")
+            else value
+        )
     return out
 
 
@@ -143,5 +147,8 @@ def file_response(row: dict[str, Any] | None, *, inline: bool = False) -> Respon
         body = uploads.read(row["stored_name"])
     except (OSError, ValueError) as exc:
         raise NotFoundException() from exc
-    return Response(content=body, media_type=row["content_type"],
-                    headers=uploads.download_headers(row["original_name"], inline=inline))
+    return Response(
+        content=body,
+        media_type=row["content_type"],
+        headers=uploads.download_headers(row["original_name"], inline=inline),
+    )

@@ -31,7 +31,9 @@ def _criteria(request: Request, fields: tuple[str, ...]) -> tuple[dict[str, str]
     today = datetime.now(TAIPEI).date()
     searched = any(k in q for k in (*fields, "paid_from", "paid_to"))
     form = {k: q.get(k, "").strip()[:20] for k in fields}
-    form["paid_from"] = q.get("paid_from", (today - timedelta(days=DEFAULT_DAYS)).strftime("%Y/%m/%d")).strip()
+    form["paid_from"] = q.get(
+        "paid_from", (today - timedelta(days=DEFAULT_DAYS)).strftime("%Y/%m/%d")
+    ).strip()
     form["paid_to"] = q.get("paid_to", today.strftime("%Y/%m/%d")).strip()
     errors = {}
     for k in ("paid_from", "paid_to"):
@@ -65,8 +67,11 @@ class DownloadsController(Controller):
         actor = actor_of(request)
         assert actor is not None
         groups = await payment_queries.list_certificate_groups(actor)
-        rows = [p | {"group_no": g.group_no} for g in sorted(groups, key=lambda g: g.paid_on, reverse=True)
-                for p in g.permits]
+        rows = [
+            p | {"group_no": g.group_no}
+            for g in sorted(groups, key=lambda g: g.paid_on, reverse=True)
+            for p in g.permits
+        ]
         return render(request, "downloads/permits.html", {"rows": rows})
 
     @get("/certificates", name="downloads:certificates")
@@ -77,9 +82,14 @@ class DownloadsController(Controller):
         rows = None
         if searched and not errors:
             rows = await payment_queries.list_certificate_groups(
-                actor, form["group_no"], _parse_day(form["paid_from"]), _parse_day(form["paid_to"]))
-        return render(request, "downloads/certificates.html", {"form": form, "errors": errors, "rows": rows},
-                      status_code=400 if errors else 200)
+                actor, form["group_no"], _parse_day(form["paid_from"]), _parse_day(form["paid_to"])
+            )
+        return render(
+            request,
+            "downloads/certificates.html",
+            {"form": form, "errors": errors, "rows": rows},
+            status_code=400 if errors else 200,
+        )
 
     @get("/certificates/{permit_no:str}/pdf", name="downloads:certificate")
     async def certificate(self, request: Request, permit_no: str) -> Response:
@@ -108,9 +118,18 @@ class DownloadsController(Controller):
         rows = None
         if searched and not errors:
             rows = await payment_queries.list_receipts(
-                actor, form["group_no"], form["receipt_no"], _parse_day(form["paid_from"]), _parse_day(form["paid_to"]))
-        return render(request, "downloads/receipts.html", {"form": form, "errors": errors, "rows": rows},
-                      status_code=400 if errors else 200)
+                actor,
+                form["group_no"],
+                form["receipt_no"],
+                _parse_day(form["paid_from"]),
+                _parse_day(form["paid_to"]),
+            )
+        return render(
+            request,
+            "downloads/receipts.html",
+            {"form": form, "errors": errors, "rows": rows},
+            status_code=400 if errors else 200,
+        )
 
     @get("/receipts/{receipt_no:str}/pdf", name="downloads:receipt")
     async def receipt(self, request: Request, receipt_no: str) -> Response:
@@ -119,7 +138,9 @@ class DownloadsController(Controller):
         content = await payment_queries.get_receipt_content(actor, receipt_no)
         if content is None:
             raise NotFoundException()
-        return _file(await issued.receipt_pdf(content), issued.receipt_filename(receipt_no), "application/pdf")
+        return _file(
+            await issued.receipt_pdf(content), issued.receipt_filename(receipt_no), "application/pdf"
+        )
 
     @get("/ic-card-pickup", name="downloads:pickup")
     async def pickup(self, request: Request) -> Response:

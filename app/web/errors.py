@@ -26,7 +26,9 @@ TITLES = {
 }
 DETAILS = {
     400: _l("Please go back and try again."),
-    403: _l("Your account does not have access to this page. If you think it should, ask your school's main account."),
+    403: _l(
+        "Your account does not have access to this page. If you think it should, ask your school's main account."
+    ),
     404: _l("The page or record does not exist, or is not visible to your account."),
     405: _l("Please go back and use the buttons on the page."),
     413: _l("Each file must be smaller than the limit shown next to the upload field."),

@@ -12,13 +12,17 @@ MESSAGES = {
     "saved": _l("Saved successfully!"),  # 儲存成功!
     "password_changed": _l("Your password has been changed. Please log in again."),
     "logged_out": _l("You have logged out."),
-    "expired": _l("You were logged out after 30 minutes without activity. Work you saved is kept; please log in again."),
+    "expired": _l(
+        "You were logged out after 30 minutes without activity. Work you saved is kept; please log in again."
+    ),
     "account_created": _l("The account has been created."),
     "account_enabled": _l("The account has been enabled."),
     "account_disabled": _l("The account has been disabled; its sessions have ended."),
     "account_deleted": _l("The account has been deleted. Its cases stay with the main account."),
     "sub_password_changed": _l("Saved successfully!"),
-    "submitted": _l("Your application has been submitted. You can follow it under Priority matters and Progress."),
+    "submitted": _l(
+        "Your application has been submitted. You can follow it under Priority matters and Progress."
+    ),
     "draft_deleted": _l("The draft application has been deleted."),
     "applicant_deleted": _l("The applicant has been deleted."),
     "roster_added": _l("The students ticked have been added as applicants. Check and complete each one."),
@@ -26,7 +30,9 @@ MESSAGES = {
     "roster_deleted": _l("The student has been removed from the roster."),
     "withdrawn": _l("Withdrawn successfully!"),  # 撤銷成功!
     "supplement_sent": _l("The supplement has been sent back to the reviewer."),  # 補正完成
-    "kind_submitted": _l("Submitted successfully! The group no. and receipt nos. are shown below; a confirmation has been emailed."),
+    "kind_submitted": _l(
+        "Submitted successfully! The group no. and receipt nos. are shown below; a confirmation has been emailed."
+    ),
     "supplement_saved": _l("Saved. Send it back with “Change data” when everything is corrected."),
 }
 

@@ -36,10 +36,14 @@ def kind_by_slug(slug: str) -> kind_rules.Kind:
 
 def _steps(app: dict[str, Any]) -> dict[str, Any]:
     base = f"/apply/drafts/{app['id']}"
-    return {"current": "applicants", "items": [
-        ("submitter", _("Submitter"), f"{base}/submitter"), ("details", _("Application data"), f"{base}/details"),
-        ("applicants", _("Applicants"), f"/apply/kinds/{app['id']}/applicants"),
-    ]}
+    return {
+        "current": "applicants",
+        "items": [
+            ("submitter", _("Submitter"), f"{base}/submitter"),
+            ("details", _("Application data"), f"{base}/details"),
+            ("applicants", _("Applicants"), f"/apply/kinds/{app['id']}/applicants"),
+        ],
+    }
 
 
 async def _drafts_page(request: Request, slug: str) -> Response:
@@ -61,30 +65,56 @@ extension_drafts = _drafts_handler("extension", "apply:extension-drafts")
 data_change_drafts = _drafts_handler("data-change", "apply:data-change-drafts")
 
 
-async def applicant_context(actor: Actor, app: dict[str, Any], case: dict[str, Any], form: dict[str, str],
-                            changes: list[str], errors: dict[str, str], *, saved: bool = False) -> dict[str, Any]:
+async def applicant_context(
+    actor: Actor,
+    app: dict[str, Any],
+    case: dict[str, Any],
+    form: dict[str, str],
+    changes: list[str],
+    errors: dict[str, str],
+    *,
+    saved: bool = False,
+) -> dict[str, Any]:
     """What `kinds/applicant.html` shows of one applicant (a school's group or a student's own)."""
     from app.web.progress import _summary
 
     files = await q.list_group_attachments(actor, app["id"]) or []
     k = kind_rules.KINDS[app["kind"]]
     documents = actions.documents_of(app, case, form, changes)
-    labels = {key: str(val) for key, val in rules.FIELD_LABELS.items()} | {
-        key: str(val) for key, val in kind_rules.FIELD_LABELS.items()} | {
-        f"doc_{d.doc}": d.label for d in documents}
+    labels = (
+        {key: str(val) for key, val in rules.FIELD_LABELS.items()}
+        | {key: str(val) for key, val in kind_rules.FIELD_LABELS.items()}
+        | {f"doc_{d.doc}": d.label for d in documents}
+    )
     return {
-        "app": app, "case": case, "kind": k, "form": form, "changes": changes, "errors": errors,
-        "summary": _summary(errors), "saved": saved, "documents": documents, "student_form": False,
+        "app": app,
+        "case": case,
+        "kind": k,
+        "form": form,
+        "changes": changes,
+        "errors": errors,
+        "summary": _summary(errors),
+        "saved": saved,
+        "documents": documents,
+        "student_form": False,
         "form_action": f"/apply/kinds/{app['id']}/applicants/{case['id']}",
-        "files": q.by_kind(files, case["id"]), "labels": labels, "upload_rules": str(UPLOAD_RULES_TEXT),
-        "accept": uploads.ACCEPT, "permit_no": ((case.get("data") or {}).get("kind") or {}).get("permit_no", ""),
+        "files": q.by_kind(files, case["id"]),
+        "labels": labels,
+        "upload_rules": str(UPLOAD_RULES_TEXT),
+        "accept": uploads.ACCEPT,
+        "permit_no": ((case.get("data") or {}).get("kind") or {}).get("permit_no", ""),
         "change_items": [(key, str(t)) for key, (t, _fields) in kind_rules.CHANGE_ITEMS.items()],
         "identity_label": str(rules.IDENTITIES.get(case["identity"], "")),
-        "qualification": str(rules.QUALIFICATION), "registered": str(rules.ENROLLMENT["R"]),
-        "genders": rules.choices(rules.GENDERS), "marital": rules.choices(rules.MARITAL),
-        "education": rules.choices(rules.EDUCATION), "programs": rules.choices(rules.PROGRAMS),
-        "grades": rules.choices(rules.GRADES), "countries": rules.country_choices(),
-        "nationalities": rules.country_choices(nationality=True), "ui_fixed": k.lookup,
+        "qualification": str(rules.QUALIFICATION),
+        "registered": str(rules.ENROLLMENT["R"]),
+        "genders": rules.choices(rules.GENDERS),
+        "marital": rules.choices(rules.MARITAL),
+        "education": rules.choices(rules.EDUCATION),
+        "programs": rules.choices(rules.PROGRAMS),
+        "grades": rules.choices(rules.GRADES),
+        "countries": rules.country_choices(),
+        "nationalities": rules.country_choices(nationality=True),
+        "ui_fixed": k.lookup,
     }
 
 
@@ -101,10 +131,16 @@ class KindsController(Controller):
         k = kind_by_slug(slug)
         form = await form_data(request)
         try:
-            app_id = await actions.create_draft(_actor(request), k.code, terms_accepted=form.get("agree") == "1")
+            app_id = await actions.create_draft(
+                _actor(request), k.code, terms_accepted=form.get("agree") == "1"
+            )
         except actions.Refused as exc:
-            return render(request, "kinds/terms.html", {"kind": k, "errors": {"agree": exc.problems[0]}},
-                          status_code=400)
+            return render(
+                request,
+                "kinds/terms.html",
+                {"kind": k, "errors": {"agree": exc.problems[0]}},
+                status_code=400,
+            )
         except actions.NotFound as exc:
             raise NotFoundException() from exc
         return redirect(f"/apply/drafts/{app_id}/submitter")
@@ -126,9 +162,16 @@ class KindsController(Controller):
             return app
         return await self._applicants_page(request, app)
 
-    async def _applicants_page(self, request: Request, app: dict[str, Any], *, problems: list[str] | None = None,
-                               lookup_error: str = "", form: dict[str, str] | None = None,
-                               status_code: int = 200) -> Response:
+    async def _applicants_page(
+        self,
+        request: Request,
+        app: dict[str, Any],
+        *,
+        problems: list[str] | None = None,
+        lookup_error: str = "",
+        form: dict[str, str] | None = None,
+        status_code: int = 200,
+    ) -> Response:
         from app.actions import apply as apply_actions
 
         actor = _actor(request)
@@ -137,13 +180,24 @@ class KindsController(Controller):
         group_problems = apply_actions.group_problems(app, {f["kind"] for f in files if f["case"] is None})
         incomplete = sum(1 for c in cases if not c["complete"])
         count_problems = rules.submit_problems(app["member_count"], len(cases), incomplete)
-        return render(request, "kinds/applicants.html", {
-            "app": app, "kind": kind_rules.KINDS[app["kind"]], "cases": cases, "steps": _steps(app),
-            "problems": problems or [], "todo": group_problems + count_problems, "lookup_error": lookup_error,
-            "form": form or {}, "identities": rules.choices(rules.IDENTITIES),
-            "identity_names": {k: str(val) for k, val in rules.IDENTITIES.items()},
-            "errors": {"ui_no": lookup_error} if lookup_error else {},
-        }, status_code=status_code)
+        return render(
+            request,
+            "kinds/applicants.html",
+            {
+                "app": app,
+                "kind": kind_rules.KINDS[app["kind"]],
+                "cases": cases,
+                "steps": _steps(app),
+                "problems": problems or [],
+                "todo": group_problems + count_problems,
+                "lookup_error": lookup_error,
+                "form": form or {},
+                "identities": rules.choices(rules.IDENTITIES),
+                "identity_names": {k: str(val) for k, val in rules.IDENTITIES.items()},
+                "errors": {"ui_no": lookup_error} if lookup_error else {},
+            },
+            status_code=status_code,
+        )
 
     @post("/kinds/{application_id:int}/applicants", name="kinds:applicant-add")
     async def applicant_add(self, request: Request, application_id: int) -> Response:
@@ -154,19 +208,26 @@ class KindsController(Controller):
         form = await form_data(request)
         try:
             if kind_rules.KINDS[app["kind"]].lookup:
-                case_id = await actions.add_renewal_applicant(_actor(request), application_id, form.get("ui_no", ""))
+                case_id = await actions.add_renewal_applicant(
+                    _actor(request), application_id, form.get("ui_no", "")
+                )
             else:
-                case_id = await actions.add_applicant(_actor(request), application_id, form.get("identity", ""))
+                case_id = await actions.add_applicant(
+                    _actor(request), application_id, form.get("identity", "")
+                )
         except actions.Refused as exc:
-            return await self._applicants_page(request, app, lookup_error=exc.problems[0], form=form,
-                                               status_code=400)
+            return await self._applicants_page(
+                request, app, lookup_error=exc.problems[0], form=form, status_code=400
+            )
         except actions.NotFound as exc:
             raise NotFoundException() from exc
         return redirect(f"/apply/kinds/{application_id}/applicants/{case_id}")
 
     # One applicant ------------------------------------------------------------------------------
 
-    async def _case(self, request: Request, application_id: int, case_id: int) -> tuple[dict, dict] | Response:
+    async def _case(
+        self, request: Request, application_id: int, case_id: int
+    ) -> tuple[dict, dict] | Response:
         app = await self._app(request, application_id)
         if isinstance(app, Response):
             return app
@@ -175,9 +236,18 @@ class KindsController(Controller):
             raise NotFoundException()
         return app, case
 
-    async def _case_page(self, request: Request, app: dict[str, Any], case: dict[str, Any], form: dict[str, str],
-                         changes: list[str], errors: dict[str, str], *, saved: bool = False,
-                         status_code: int = 200) -> Response:
+    async def _case_page(
+        self,
+        request: Request,
+        app: dict[str, Any],
+        case: dict[str, Any],
+        form: dict[str, str],
+        changes: list[str],
+        errors: dict[str, str],
+        *,
+        saved: bool = False,
+        status_code: int = 200,
+    ) -> Response:
         ctx = await applicant_context(_actor(request), app, case, form, changes, errors, saved=saved)
         ctx["steps"] = _steps(app)
         return render(request, "kinds/applicant.html", ctx, status_code=status_code)
@@ -206,8 +276,9 @@ class KindsController(Controller):
         documents = actions.documents_of(app, case, form | {"ui_no": case["ui_no"]}, changes)
         files = await read_uploads(request, ["photo"] + [d.doc for d in documents])
         try:
-            errors = await actions.save_applicant(_actor(request), application_id, case_id, form, changes=changes,
-                                                  files=files, remove=remove)
+            errors = await actions.save_applicant(
+                _actor(request), application_id, case_id, form, changes=changes, files=files, remove=remove
+            )
         except actions.NotFound as exc:
             raise NotFoundException() from exc
         except actions.NotEditable:
@@ -219,8 +290,9 @@ class KindsController(Controller):
             return found
         app, case = found
         form, changes = actions.form_of(app, case)
-        return await self._case_page(request, app, case, form, changes, {} if op == "remove" else errors,
-                                     saved=op == "save")
+        return await self._case_page(
+            request, app, case, form, changes, {} if op == "remove" else errors, saved=op == "save"
+        )
 
     @get("/kinds/{application_id:int}/applicants/{case_id:int}/delete", name="kinds:applicant-delete-confirm")
     async def applicant_delete_confirm(self, request: Request, application_id: int, case_id: int) -> Response:
@@ -249,8 +321,11 @@ class KindsController(Controller):
             return app
         cases = await q.list_applicants(_actor(request), application_id) or []
         k = kind_rules.KINDS[app["kind"]]
-        return render(request, "kinds/submit_confirm.html", {
-            "app": app, "kind": k, "cases": cases, "fee": k.fee, "total": k.fee * len(cases)})
+        return render(
+            request,
+            "kinds/submit_confirm.html",
+            {"app": app, "kind": k, "cases": cases, "fee": k.fee, "total": k.fee * len(cases)},
+        )
 
     @post("/kinds/{application_id:int}/submit", name="kinds:submit")
     async def submit(self, request: Request, application_id: int) -> Response:

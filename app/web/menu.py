@@ -65,24 +65,40 @@ MENU = (
         _l("Apply online"),
         kinds=("student",),
         children=(
-            Item(_l("First application (foreign and overseas Chinese students)"), "student:apply", kinds=("student",)),
+            Item(
+                _l("First application (foreign and overseas Chinese students)"),
+                "student:apply",
+                kinds=("student",),
+            ),
             Item(_l("Extension application"), "student:extension", kinds=("student",)),
             Item(_l("Renewal"), "student:renewal", kinds=("student",)),
             Item(_l("Data change"), "student:data-change", kinds=("student",)),
         ),
     ),
-    Item(_l("Progress"), kinds=("student",), children=(
-        Item(_l("Case progress"), "student:progress", kinds=("student",)),
-        Item(_l("Returned for supplement"), "supplement:list", kinds=("student",)),
-        Item(_l("Withdraw cases"), "withdraw:cases", kinds=("student",)),
-    )),
-    Item(_l("Online payment"), kinds=("student",), children=(Item(_l("Payment list"), "payment:list", kinds=("student",)),)),
-    Item(_l("Downloads"), kinds=("student",), children=(
-        Item(_l("Permit download"), "downloads:permits", kinds=("student",)),
-        Item(_l("Six-month resident certificates"), "downloads:certificates", kinds=("student",)),
-        Item(_l("Receipts"), "downloads:receipts", kinds=("student",)),
-        Item(_l("Collecting the IC card"), "downloads:pickup", kinds=("student",)),
-    )),
+    Item(
+        _l("Progress"),
+        kinds=("student",),
+        children=(
+            Item(_l("Case progress"), "student:progress", kinds=("student",)),
+            Item(_l("Returned for supplement"), "supplement:list", kinds=("student",)),
+            Item(_l("Withdraw cases"), "withdraw:cases", kinds=("student",)),
+        ),
+    ),
+    Item(
+        _l("Online payment"),
+        kinds=("student",),
+        children=(Item(_l("Payment list"), "payment:list", kinds=("student",)),),
+    ),
+    Item(
+        _l("Downloads"),
+        kinds=("student",),
+        children=(
+            Item(_l("Permit download"), "downloads:permits", kinds=("student",)),
+            Item(_l("Six-month resident certificates"), "downloads:certificates", kinds=("student",)),
+            Item(_l("Receipts"), "downloads:receipts", kinds=("student",)),
+            Item(_l("Collecting the IC card"), "downloads:pickup", kinds=("student",)),
+        ),
+    ),
     Item(_l("Priority matters"), "student:home", kinds=("student",)),
 )
 

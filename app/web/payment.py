@@ -48,8 +48,12 @@ class PaymentController(Controller):
         if not payable:
             listed = await payment_queries.list_payable(actor)
             error = _error_none() if not ids and not everything else _error_busy()
-            return [], render(request, "payment/list.html",
-                              {"groups": listed, "selected": set(ids), "errors": {"groups": error}}, status_code=400)
+            return [], render(
+                request,
+                "payment/list.html",
+                {"groups": listed, "selected": set(ids), "errors": {"groups": error}},
+                status_code=400,
+            )
         return payable, None
 
     @get("/detail", name="payment:detail")
@@ -57,17 +61,26 @@ class PaymentController(Controller):
         groups, problem = await self._selected(request)
         if problem is not None:
             return problem
-        return render(request, "payment/detail.html", {"groups": groups, "total": sum(g.amount for g in groups)})
+        return render(
+            request, "payment/detail.html", {"groups": groups, "total": sum(g.amount for g in groups)}
+        )
 
     @get("/method", name="payment:method")
     async def method_page(self, request: Request) -> Response:
         groups, problem = await self._selected(request)
         if problem is not None:
             return problem
-        return render(request, "payment/method.html", {
-            "groups": groups, "total": sum(g.amount for g in groups), "methods": fees.METHODS,
-            "handling_fees": fees.HANDLING_FEES, "form": {"method": "card"},
-        })
+        return render(
+            request,
+            "payment/method.html",
+            {
+                "groups": groups,
+                "total": sum(g.amount for g in groups),
+                "methods": fees.METHODS,
+                "handling_fees": fees.HANDLING_FEES,
+                "form": {"method": "card"},
+            },
+        )
 
     @post("/start", name="payment:start")
     async def start(self, request: Request) -> Response:
@@ -82,10 +95,19 @@ class PaymentController(Controller):
             raise NotFoundException() from exc
         if result.errors:
             groups = [g for g in await payment_queries.list_payable(actor, ids) if not g.in_progress]
-            return render(request, "payment/method.html", {
-                "groups": groups, "total": sum(g.amount for g in groups), "methods": fees.METHODS,
-                "handling_fees": fees.HANDLING_FEES, "form": {"method": method}, "errors": result.errors,
-            }, status_code=400)
+            return render(
+                request,
+                "payment/method.html",
+                {
+                    "groups": groups,
+                    "total": sum(g.amount for g in groups),
+                    "methods": fees.METHODS,
+                    "handling_fees": fees.HANDLING_FEES,
+                    "form": {"method": method},
+                    "errors": result.errors,
+                },
+                status_code=400,
+            )
         return Redirect(path=result.redirect_url, status_code=303)
 
     @get("/result/{order_no:str}", name="payment:result")

@@ -62,12 +62,24 @@ def _filters(params: dict[str, str]) -> tuple[q.Filters, dict[str, str]]:
         receipt_no=params.get("receipt_no", "").strip(),
         name_zh=params.get("name_zh", "").strip()[:50],
         name_en=" ".join(params.get("name_en", "").split())[:100],
-        birth_date=dates["birth_date"], date_from=dates["date_from"], date_to=dates["date_to"],
+        birth_date=dates["birth_date"],
+        date_from=dates["date_from"],
+        date_to=dates["date_to"],
     )
     return f, errors
 
 
-SEARCH_KEYS = ("kind", "status", "group_no", "receipt_no", "name_zh", "name_en", "birth_date", "date_from", "date_to")
+SEARCH_KEYS = (
+    "kind",
+    "status",
+    "group_no",
+    "receipt_no",
+    "name_zh",
+    "name_en",
+    "birth_date",
+    "date_from",
+    "date_to",
+)
 
 
 def _query_string(form: dict[str, str]) -> str:
@@ -104,8 +116,12 @@ class ProgressController(Controller):
         # No condition lists every group in scope, the newest first (the dashboard's MORE lands here).
         result = None if errors else await q.search_groups(_actor(request), f, page)
         ctx = {
-            "form": params, "errors": errors, "result": result, "qs": _query_string(params),
-            "kind_options": kind_options(), "status_options": status_options(),
+            "form": params,
+            "errors": errors,
+            "result": result,
+            "qs": _query_string(params),
+            "kind_options": kind_options(),
+            "status_options": status_options(),
         }
         if request.htmx and not request.htmx.boosted:  # type: ignore[attr-defined]
             return render(request, "progress/_results.html", ctx, status_code=400 if errors else 200)
@@ -116,13 +132,19 @@ class ProgressController(Controller):
         view = await q.get_group(_actor(request), application_id)
         if view is None:
             raise NotFoundException()
-        return render(request, "progress/group.html", {
-            "g": view, "app": view.app,
-            "group_files": apply_q.by_kind(view.files, None),
-            "group_documents": group_documents(line=view.app["business_line"], kind=view.app["kind"]),
-            "t": case_display(), "doc_labels": doc_labels(),
-            "next_step": rules.next_step(view.stage),
-        })
+        return render(
+            request,
+            "progress/group.html",
+            {
+                "g": view,
+                "app": view.app,
+                "group_files": apply_q.by_kind(view.files, None),
+                "group_documents": group_documents(line=view.app["business_line"], kind=view.app["kind"]),
+                "t": case_display(),
+                "doc_labels": doc_labels(),
+                "next_step": rules.next_step(view.stage),
+            },
+        )
 
     @get("/groups/{application_id:int}/cases/{case_id:int}", name="progress:case")
     async def case(self, request: Request, application_id: int, case_id: int) -> Response:
@@ -130,19 +152,32 @@ class ProgressController(Controller):
         if view is None:
             raise NotFoundException()
         app, case = view.group.app, view.case
-        documents = case_documents(line=app["business_line"], kind=app["kind"], identity=case["identity"],
-                                   enrollment=case["enrollment_status"], scholarship=case["scholarship"])
+        documents = case_documents(
+            line=app["business_line"],
+            kind=app["kind"],
+            identity=case["identity"],
+            enrollment=case["enrollment_status"],
+            scholarship=case["scholarship"],
+        )
         from app.domain import kinds
 
-        return render(request, "progress/case.html", {
-            "v": view, "app": app, "case": case, "files": apply_q.by_kind(view.files, case_id),
-            "documents": kinds.documents_for_view(app["kind"], documents, view.files, case),
-            "kind_fields": kinds.view_fields(app["kind"], case),
-            "t": case_display(), "doc_labels": doc_labels(),
-            "qualification": str(applicant_rules.QUALIFICATION),
-            "address": case["address"] if isinstance(case["address"], dict) else {},
-            "can_withdraw": case["status"] in workflow.WITHDRAWABLE and not view.group.payment_pending,
-        })
+        return render(
+            request,
+            "progress/case.html",
+            {
+                "v": view,
+                "app": app,
+                "case": case,
+                "files": apply_q.by_kind(view.files, case_id),
+                "documents": kinds.documents_for_view(app["kind"], documents, view.files, case),
+                "kind_fields": kinds.view_fields(app["kind"], case),
+                "t": case_display(),
+                "doc_labels": doc_labels(),
+                "qualification": str(applicant_rules.QUALIFICATION),
+                "address": case["address"] if isinstance(case["address"], dict) else {},
+                "can_withdraw": case["status"] in workflow.WITHDRAWABLE and not view.group.payment_pending,
+            },
+        )
 
     @get("/files/{attachment_id:int}", name="progress:file")
     async def file(self, request: Request, attachment_id: int, inline: bool = False) -> Response:
@@ -180,12 +215,23 @@ class WithdrawController(Controller):
     async def group_search(self, request: Request, group_no: str = "") -> Response:
         group_no = group_no.strip()
         view = await q.find_group(_actor(request), group_no=group_no) if group_no else None
-        errors = {"group_no": _("No group with this group no. was found among your applications.")} if (
-            group_no and view is None) else {}
-        return render(request, "withdraw/group.html", {
-            "form": {"group_no": group_no}, "errors": errors, "g": view, "withdrawable": q.withdrawable,
-            "group_problem": withdraw_actions.group_problem(view) if view else "",
-        }, status_code=404 if errors else 200)
+        errors = (
+            {"group_no": _("No group with this group no. was found among your applications.")}
+            if (group_no and view is None)
+            else {}
+        )
+        return render(
+            request,
+            "withdraw/group.html",
+            {
+                "form": {"group_no": group_no},
+                "errors": errors,
+                "g": view,
+                "withdrawable": q.withdrawable,
+                "group_problem": withdraw_actions.group_problem(view) if view else "",
+            },
+            status_code=404 if errors else 200,
+        )
 
     async def _group(self, request: Request, application_id: int) -> q.GroupView:
         view = await q.get_group(_actor(request), application_id)
@@ -196,8 +242,15 @@ class WithdrawController(Controller):
     @get("/group/{application_id:int}", name="withdraw:group-confirm")
     async def group_confirm(self, request: Request, application_id: int) -> Response:
         view = await self._group(request, application_id)
-        return render(request, "withdraw/group_confirm.html", {
-            "g": view, "withdrawable": q.withdrawable, "group_problem": withdraw_actions.group_problem(view)})
+        return render(
+            request,
+            "withdraw/group_confirm.html",
+            {
+                "g": view,
+                "withdrawable": q.withdrawable,
+                "group_problem": withdraw_actions.group_problem(view),
+            },
+        )
 
     @post("/group/{application_id:int}", name="withdraw:group-submit")
     async def group_submit(self, request: Request, application_id: int) -> Response:
@@ -207,9 +260,17 @@ class WithdrawController(Controller):
             raise NotFoundException() from exc
         except withdraw_actions.Refused as exc:
             view = await self._group(request, application_id)
-            return render(request, "withdraw/group_confirm.html", {
-                "g": view, "withdrawable": q.withdrawable, "problem": exc.message,
-                "group_problem": withdraw_actions.group_problem(view)}, status_code=409)
+            return render(
+                request,
+                "withdraw/group_confirm.html",
+                {
+                    "g": view,
+                    "withdrawable": q.withdrawable,
+                    "problem": exc.message,
+                    "group_problem": withdraw_actions.group_problem(view),
+                },
+                status_code=409,
+            )
         after_commit(request, outcome.mails)
         return redirect(f"/withdraw/group?group_no={outcome.group_no}", flash="withdrawn")
 
@@ -219,14 +280,25 @@ class WithdrawController(Controller):
         view = None
         errors: dict[str, str] = {}
         if group_no or receipt_no:
-            view = await q.find_group(_actor(request), group_no=group_no, receipt_no=receipt_no if not group_no else "")
+            view = await q.find_group(
+                _actor(request), group_no=group_no, receipt_no=receipt_no if not group_no else ""
+            )
             if view is None:
                 errors["group_no" if group_no else "receipt_no"] = _(
-                    "Nothing was found among your applications with this number.")
-        return render(request, "withdraw/cases.html", {
-            "form": {"group_no": group_no, "receipt_no": receipt_no}, "errors": errors, "g": view,
-            "withdrawable": q.withdrawable, "highlight": receipt_no,
-        }, status_code=404 if errors else 200)
+                    "Nothing was found among your applications with this number."
+                )
+        return render(
+            request,
+            "withdraw/cases.html",
+            {
+                "form": {"group_no": group_no, "receipt_no": receipt_no},
+                "errors": errors,
+                "g": view,
+                "withdrawable": q.withdrawable,
+                "highlight": receipt_no,
+            },
+            status_code=404 if errors else 200,
+        )
 
     async def _case(self, request: Request, case_id: int) -> tuple[q.GroupView, dict[str, Any]]:
         from tables.tables import Case
@@ -241,7 +313,9 @@ class WithdrawController(Controller):
     @get("/cases/{case_id:int}", name="withdraw:case-confirm")
     async def case_confirm(self, request: Request, case_id: int) -> Response:
         view, case = await self._case(request, case_id)
-        return render(request, "withdraw/case_confirm.html", {"g": view, "case": case, "withdrawable": q.withdrawable})
+        return render(
+            request, "withdraw/case_confirm.html", {"g": view, "case": case, "withdrawable": q.withdrawable}
+        )
 
     @post("/cases/{case_id:int}", name="withdraw:case-submit")
     async def case_submit(self, request: Request, case_id: int) -> Response:
@@ -251,8 +325,12 @@ class WithdrawController(Controller):
             raise NotFoundException() from exc
         except withdraw_actions.Refused as exc:
             view, case = await self._case(request, case_id)
-            return render(request, "withdraw/case_confirm.html", {
-                "g": view, "case": case, "withdrawable": q.withdrawable, "problem": exc.message}, status_code=409)
+            return render(
+                request,
+                "withdraw/case_confirm.html",
+                {"g": view, "case": case, "withdrawable": q.withdrawable, "problem": exc.message},
+                status_code=409,
+            )
         after_commit(request, outcome.mails)
         return redirect(f"/withdraw/cases?group_no={outcome.group_no}", flash="withdrawn")
 
@@ -271,7 +349,9 @@ async def read_uploads(request: Request, kinds: list[str]) -> list[Any]:
     for kind in kinds:
         for value in form.getall(f"file_{kind}", []):
             if isinstance(value, UploadFile) and value.filename:
-                out.append(Upload(kind=kind, filename=value.filename, data=await value.read(uploads.MAX_BYTES + 1)))
+                out.append(
+                    Upload(kind=kind, filename=value.filename, data=await value.read(uploads.MAX_BYTES + 1))
+                )
     return out
 
 
@@ -318,15 +398,21 @@ class SupplementController(Controller):
     @get("/groups/{application_id:int}", name="supplement:group")
     async def detail(self, request: Request, application_id: int) -> Response:
         view = await self._view(request, application_id)
-        return render(request, "supplement/detail.html", {"g": view, "app": view.app, "sup": workflow.SUPPLEMENT})
+        return render(
+            request, "supplement/detail.html", {"g": view, "app": view.app, "sup": workflow.SUPPLEMENT}
+        )
 
     # The group's own data: 送件人 → 申請資料 ---------------------------------------------------
 
     def _steps(self, app: dict[str, Any], current: str) -> dict[str, Any]:
         base = f"/supplement/groups/{app['id']}"
-        return {"current": current, "items": [
-            ("submitter", _("Submitter"), f"{base}/submitter"), ("details", _("Application data"), f"{base}/details"),
-        ]}
+        return {
+            "current": current,
+            "items": [
+                ("submitter", _("Submitter"), f"{base}/submitter"),
+                ("details", _("Application data"), f"{base}/details"),
+            ],
+        }
 
     async def _open_group(self, request: Request, application_id: int) -> q.GroupView | Response:
         view = await self._view(request, application_id)
@@ -341,8 +427,16 @@ class SupplementController(Controller):
             return view
         from app.actions.supplement import _submitter_form
 
-        return render(request, "supplement/group_submitter.html", {
-            "g": view, "app": view.app, "form": _submitter_form(view.app), "steps": self._steps(view.app, "submitter")})
+        return render(
+            request,
+            "supplement/group_submitter.html",
+            {
+                "g": view,
+                "app": view.app,
+                "form": _submitter_form(view.app),
+                "steps": self._steps(view.app, "submitter"),
+            },
+        )
 
     @post("/groups/{application_id:int}/submitter", name="supplement:group-submitter-save")
     async def group_submitter_save(self, request: Request, application_id: int) -> Response:
@@ -357,25 +451,53 @@ class SupplementController(Controller):
             return redirect(f"/supplement/groups/{application_id}")
         if errors:
             view = await self._view(request, application_id)
-            return render(request, "supplement/group_submitter.html", {
-                "g": view, "app": view.app, "form": form, "errors": errors, "summary": _summary(errors),
-                "steps": self._steps(view.app, "submitter")}, status_code=400)
+            return render(
+                request,
+                "supplement/group_submitter.html",
+                {
+                    "g": view,
+                    "app": view.app,
+                    "form": form,
+                    "errors": errors,
+                    "summary": _summary(errors),
+                    "steps": self._steps(view.app, "submitter"),
+                },
+                status_code=400,
+            )
         return redirect(f"/supplement/groups/{application_id}/details")
 
-    async def _details_page(self, request: Request, view: q.GroupView, form: dict[str, str],
-                            errors: dict[str, str], status_code: int = 200) -> Response:
+    async def _details_page(
+        self,
+        request: Request,
+        view: q.GroupView,
+        form: dict[str, str],
+        errors: dict[str, str],
+        status_code: int = 200,
+    ) -> Response:
         from app.domain.documents import UPLOAD_RULES_TEXT
         from app.domain.stations import stations
 
         app = view.app
-        return render(request, "supplement/group_details.html", {
-            "g": view, "app": app, "form": form, "errors": errors, "summary": _summary(errors),
-            "steps": self._steps(app, "details"),
-            "documents": group_documents(line=app["business_line"], kind=app["kind"],
-                                         self_filed=app["student"] is not None),
-            "files": apply_q.by_kind(view.files, None), "stations": stations(), "upload_rules": str(UPLOAD_RULES_TEXT),
-            "accept": uploads.ACCEPT,
-        }, status_code=status_code)
+        return render(
+            request,
+            "supplement/group_details.html",
+            {
+                "g": view,
+                "app": app,
+                "form": form,
+                "errors": errors,
+                "summary": _summary(errors),
+                "steps": self._steps(app, "details"),
+                "documents": group_documents(
+                    line=app["business_line"], kind=app["kind"], self_filed=app["student"] is not None
+                ),
+                "files": apply_q.by_kind(view.files, None),
+                "stations": stations(),
+                "upload_rules": str(UPLOAD_RULES_TEXT),
+                "accept": uploads.ACCEPT,
+            },
+            status_code=status_code,
+        )
 
     @get("/groups/{application_id:int}/details", name="supplement:group-details")
     async def group_details(self, request: Request, application_id: int) -> Response:
@@ -383,8 +505,11 @@ class SupplementController(Controller):
         if isinstance(view, Response):
             return view
         round_ = await q.get_open_round(application_id, None)
-        form = {"name": view.app["name"], "station_code": view.app["station_code"],
-                "reply": round_["reply"] if round_ else ""}
+        form = {
+            "name": view.app["name"],
+            "station_code": view.app["station_code"],
+            "reply": round_["reply"] if round_ else "",
+        }
         return await self._details_page(request, view, form, {})
 
     @post("/groups/{application_id:int}/details", name="supplement:group-details-save")
@@ -394,12 +519,14 @@ class SupplementController(Controller):
         view = await self._view(request, application_id)
         form = await form_data(request)
         op, remove = await removals(request)
-        documents = group_documents(line=view.app["business_line"], kind=view.app["kind"],
-                                    self_filed=view.app["student"] is not None)
+        documents = group_documents(
+            line=view.app["business_line"], kind=view.app["kind"], self_filed=view.app["student"] is not None
+        )
         files = await read_uploads(request, [d.doc for d in documents])
         try:
-            result = await actions.save_group_details(_actor(request), application_id, form, files=files,
-                                                      remove=remove, send=op == "send")
+            result = await actions.save_group_details(
+                _actor(request), application_id, form, files=files, remove=remove, send=op == "send"
+            )
         except actions.NotFound as exc:
             raise NotFoundException() from exc
         except actions.NotReturned:
@@ -410,15 +537,27 @@ class SupplementController(Controller):
         if op == "back" and not result.errors:
             return redirect(f"/supplement/groups/{application_id}/submitter")
         view = await self._view(request, application_id)
-        errors = result.errors if op in ("send", "save") else {k: m for k, m in result.errors.items()
-                                                               if k.startswith("doc_")}
+        errors = (
+            result.errors
+            if op in ("send", "save")
+            else {k: m for k, m in result.errors.items() if k.startswith("doc_")}
+        )
         return await self._details_page(request, view, form, errors, status_code=400 if errors else 200)
 
     # One case ------------------------------------------------------------------------------------
 
-    async def _case_page(self, request: Request, view: q.GroupView, case: dict[str, Any], form: dict[str, str],
-                         changes: list[str], errors: dict[str, str], *, status_code: int = 200,
-                         saved: bool = False) -> Response:
+    async def _case_page(
+        self,
+        request: Request,
+        view: q.GroupView,
+        case: dict[str, Any],
+        form: dict[str, str],
+        changes: list[str],
+        errors: dict[str, str],
+        *,
+        status_code: int = 200,
+        saved: bool = False,
+    ) -> Response:
         from app.actions import supplement as actions
         from app.domain import kinds
         from app.domain.documents import UPLOAD_RULES_TEXT
@@ -426,27 +565,46 @@ class SupplementController(Controller):
         app = view.app
         documents = actions.case_documents(app, case, form, changes)
         supplement = view.case_supplements.get(case["id"])
-        labels = {k: str(val) for k, val in applicant_rules.FIELD_LABELS.items()} | {
-            k: str(val) for k, val in kinds.FIELD_LABELS.items()} | {f"doc_{d.doc}": d.label for d in documents} | {
-            "reply": _("Reply to the reviewer")}
-        return render(request, "supplement/case.html", {
-            "g": view, "app": app, "case": case, "form": form, "changes": changes, "errors": errors,
-            "summary": _summary(errors), "saved": saved, "supplement": supplement,
-            "documents": documents, "files": apply_q.by_kind(view.files, case["id"]),
-            "form_kind": actions.case_form_kind(app), "kind": kinds.get_kind(app["kind"]),
-            "change_items": [(k, str(t)) for k, (t, _fields) in kinds.CHANGE_ITEMS.items()],
-            "upload_rules": str(UPLOAD_RULES_TEXT), "accept": uploads.ACCEPT, "labels": labels,
-            "identity_label": str(applicant_rules.IDENTITIES.get(case["identity"], "")),
-            "qualification": str(applicant_rules.QUALIFICATION),
-            "enrollment": applicant_rules.choices(applicant_rules.ENROLLMENT),
-            "genders": applicant_rules.choices(applicant_rules.GENDERS),
-            "marital": applicant_rules.choices(applicant_rules.MARITAL),
-            "education": applicant_rules.choices(applicant_rules.EDUCATION),
-            "programs": applicant_rules.choices(applicant_rules.PROGRAMS),
-            "grades": applicant_rules.choices(applicant_rules.GRADES),
-            "countries": applicant_rules.country_choices(),
-            "nationalities": applicant_rules.country_choices(nationality=True),
-        }, status_code=status_code)
+        labels = (
+            {k: str(val) for k, val in applicant_rules.FIELD_LABELS.items()}
+            | {k: str(val) for k, val in kinds.FIELD_LABELS.items()}
+            | {f"doc_{d.doc}": d.label for d in documents}
+            | {"reply": _("Reply to the reviewer")}
+        )
+        return render(
+            request,
+            "supplement/case.html",
+            {
+                "g": view,
+                "app": app,
+                "case": case,
+                "form": form,
+                "changes": changes,
+                "errors": errors,
+                "summary": _summary(errors),
+                "saved": saved,
+                "supplement": supplement,
+                "documents": documents,
+                "files": apply_q.by_kind(view.files, case["id"]),
+                "form_kind": actions.case_form_kind(app),
+                "kind": kinds.get_kind(app["kind"]),
+                "change_items": [(k, str(t)) for k, (t, _fields) in kinds.CHANGE_ITEMS.items()],
+                "upload_rules": str(UPLOAD_RULES_TEXT),
+                "accept": uploads.ACCEPT,
+                "labels": labels,
+                "identity_label": str(applicant_rules.IDENTITIES.get(case["identity"], "")),
+                "qualification": str(applicant_rules.QUALIFICATION),
+                "enrollment": applicant_rules.choices(applicant_rules.ENROLLMENT),
+                "genders": applicant_rules.choices(applicant_rules.GENDERS),
+                "marital": applicant_rules.choices(applicant_rules.MARITAL),
+                "education": applicant_rules.choices(applicant_rules.EDUCATION),
+                "programs": applicant_rules.choices(applicant_rules.PROGRAMS),
+                "grades": applicant_rules.choices(applicant_rules.GRADES),
+                "countries": applicant_rules.country_choices(),
+                "nationalities": applicant_rules.country_choices(nationality=True),
+            },
+            status_code=status_code,
+        )
 
     async def _case(self, request: Request, application_id: int, case_id: int) -> tuple[q.GroupView, dict]:
         view = await self._view(request, application_id)
@@ -484,8 +642,16 @@ class SupplementController(Controller):
         kinds_ = ["photo"] + [d.doc for d in actions.case_documents(view.app, case, shown, changes)]
         files = await read_uploads(request, kinds_)
         try:
-            result = await actions.save_case(_actor(request), application_id, case_id, form, changes=changes,
-                                             files=files, remove=remove, send=op == "send")
+            result = await actions.save_case(
+                _actor(request),
+                application_id,
+                case_id,
+                form,
+                changes=changes,
+                files=files,
+                remove=remove,
+                send=op == "send",
+            )
         except actions.NotFound as exc:
             raise NotFoundException() from exc
         except actions.NotReturned:
@@ -496,5 +662,13 @@ class SupplementController(Controller):
         view, case = await self._case(request, application_id, case_id)
         if op == "remove":
             return await self._case_page(request, view, case, shown, changes, {})
-        return await self._case_page(request, view, case, shown, changes, result.errors,
-                                     status_code=400 if result.errors else 200, saved=op == "save")
+        return await self._case_page(
+            request,
+            view,
+            case,
+            shown,
+            changes,
+            result.errors,
+            status_code=400 if result.errors else 200,
+            saved=op == "save",
+        )

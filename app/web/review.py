@@ -155,9 +155,17 @@ class ReviewController(Controller):
     async def case(self, request: Request, case_id: int, queue: str = "") -> Response:
         return await self._case_page(request, case_id, queue=queue)
 
-    async def _case_page(self, request: Request, case_id: int, *, queue: str = "", status_code: int = 200,
-                         errors: dict[str, str] | None = None, form: dict[str, str] | None = None,
-                         problem: str = "") -> Response:
+    async def _case_page(
+        self,
+        request: Request,
+        case_id: int,
+        *,
+        queue: str = "",
+        status_code: int = 200,
+        errors: dict[str, str] | None = None,
+        form: dict[str, str] | None = None,
+        problem: str = "",
+    ) -> Response:
         detail = await queries.get_case_detail(case_id, _now())
         if detail is None:
             raise NotFoundException()
@@ -172,22 +180,24 @@ class ReviewController(Controller):
             except IllegalTransition:
                 pass
         ctx = _desk_context(request, await queries.queue_counts())
-        ctx.update({
-            "d": detail,
-            "queue": queue if queue in queries.QUEUE_BY_KEY else "",
-            "allowed": allowed,
-            "buttons": {k: str(v) for k, v in BUTTONS.items()},
-            "danger": DANGER,
-            "comment_required": workflow.COMMENT_REQUIRED,
-            "can_return_group": can_return_group,
-            "errors": errors or {},
-            "form": form or {},
-            "problem": problem,
-            "doc_labels": {k: str(v) for k, v in DOC_LABELS.items()},
-            "action_label": workflow.action_label,
-            # What each supplement sent back changed, with the reply (issue 6, app.queries.progress).
-            "supplements": await list_changes_for_case(case_id),
-        })
+        ctx.update(
+            {
+                "d": detail,
+                "queue": queue if queue in queries.QUEUE_BY_KEY else "",
+                "allowed": allowed,
+                "buttons": {k: str(v) for k, v in BUTTONS.items()},
+                "danger": DANGER,
+                "comment_required": workflow.COMMENT_REQUIRED,
+                "can_return_group": can_return_group,
+                "errors": errors or {},
+                "form": form or {},
+                "problem": problem,
+                "doc_labels": {k: str(v) for k, v in DOC_LABELS.items()},
+                "action_label": workflow.action_label,
+                # What each supplement sent back changed, with the reply (issue 6, app.queries.progress).
+                "supplements": await list_changes_for_case(case_id),
+            }
+        )
         return render(request, "review/case.html", ctx, status_code=status_code)
 
     @post("/case/{case_id:int}/decide", name="review:decide")
@@ -202,20 +212,43 @@ class ReviewController(Controller):
         action = form.get("action", "")
         try:
             outcome = await actions.decide(
-                actor, case_id, version, action, form.get("comment", ""), receipt_no=form.get("receipt_no", ""),
+                actor,
+                case_id,
+                version,
+                action,
+                form.get("comment", ""),
+                receipt_no=form.get("receipt_no", ""),
                 payer_name=form.get("payer_name", ""),
             )
         except actions.NotFound as exc:
             raise NotFoundException() from exc
         except actions.Conflict as exc:
-            return await self._case_page(request, case_id, queue=queue, status_code=409, problem=exc.message,
-                                         form={"comment": form.get("comment", "")})
+            return await self._case_page(
+                request,
+                case_id,
+                queue=queue,
+                status_code=409,
+                problem=exc.message,
+                form={"comment": form.get("comment", "")},
+            )
         except actions.ReviewError as exc:
-            return await self._case_page(request, case_id, queue=queue, status_code=400,
-                                         errors={exc.field or "comment": exc.message}, form=form)
+            return await self._case_page(
+                request,
+                case_id,
+                queue=queue,
+                status_code=400,
+                errors={exc.field or "comment": exc.message},
+                form=form,
+            )
         except IllegalTransition as exc:
-            return await self._case_page(request, case_id, queue=queue, status_code=409, problem=exc.reason,
-                                         form={"comment": form.get("comment", "")})
+            return await self._case_page(
+                request,
+                case_id,
+                queue=queue,
+                status_code=409,
+                problem=exc.reason,
+                form={"comment": form.get("comment", "")},
+            )
         _after_commit(request, outcome)
         return await self._next(request, queue, case_id)
 
@@ -230,15 +263,23 @@ class ReviewController(Controller):
         except ValueError as exc:
             raise NotFoundException() from exc
         try:
-            outcome = await actions.return_group_for_supplement(actor, application_id, version,
-                                                                form.get("group_comment", ""))
+            outcome = await actions.return_group_for_supplement(
+                actor, application_id, version, form.get("group_comment", "")
+            )
         except actions.NotFound as exc:
             raise NotFoundException() from exc
         except actions.ReviewError as exc:
             status = 409 if isinstance(exc, actions.Conflict) else 400
             errors = {} if status == 409 else {"group_comment": exc.message}
-            return await self._case_page(request, case_id, queue=queue, status_code=status, errors=errors,
-                                         problem=exc.message if status == 409 else "", form=form)
+            return await self._case_page(
+                request,
+                case_id,
+                queue=queue,
+                status_code=status,
+                errors=errors,
+                problem=exc.message if status == 409 else "",
+                form=form,
+            )
         except IllegalTransition as exc:
             return await self._case_page(request, case_id, queue=queue, status_code=409, problem=exc.reason)
         _after_commit(request, outcome)
@@ -258,8 +299,9 @@ class ReviewController(Controller):
     async def attachment(self, attachment_id: int) -> Response:
         from tables.tables import Attachment
 
-        rows = await Attachment.select(Attachment.stored_name, Attachment.original_name,
-                                       Attachment.content_type).where(Attachment.id == attachment_id)
+        rows = await Attachment.select(
+            Attachment.stored_name, Attachment.original_name, Attachment.content_type
+        ).where(Attachment.id == attachment_id)
         return file_response(rows[0] if rows else None, inline=True)
 
     @post("/logout", name="review:logout")

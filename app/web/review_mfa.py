@@ -51,7 +51,7 @@ async def mfa_gate(request: Request) -> Response | None:
 
 
 def _key_groups(secret: str) -> str:
-    return " ".join(secret[i:i + 4] for i in range(0, len(secret), 4))
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
 class MfaController(Controller):
@@ -66,9 +66,12 @@ class MfaController(Controller):
         actor = self._me(request)
         user_id = actor.account_id or 0
         required = await mfa.is_required(user_id)
-        row = await AuthenticatorSecret.objects().where(
-            (AuthenticatorSecret.user_id == user_id) & AuthenticatorSecret.revoked_at.is_null()
-        ).order_by(AuthenticatorSecret.created_at, ascending=False).first()
+        row = (
+            await AuthenticatorSecret.objects()
+            .where((AuthenticatorSecret.user_id == user_id) & AuthenticatorSecret.revoked_at.is_null())
+            .order_by(AuthenticatorSecret.created_at, ascending=False)
+            .first()
+        )
         ctx: dict[str, Any] = {
             "reviewer": actor,
             "required": required,
@@ -97,11 +100,23 @@ class MfaController(Controller):
             return await self._page(request, status_code=409, problem=exc.message)
         return await self._scan(request, pending)
 
-    async def _scan(self, request: Request, pending: actions.Pending, *, status_code: int = 200,
-                    errors: dict[str, str] | None = None) -> Response:
-        return await self._page(request, status_code=status_code, step="scan", pending=pending.token,
-                                qr=mfa.qr_png_base64(pending.uri), key_groups=_key_groups(pending.secret),
-                                errors=errors or {})
+    async def _scan(
+        self,
+        request: Request,
+        pending: actions.Pending,
+        *,
+        status_code: int = 200,
+        errors: dict[str, str] | None = None,
+    ) -> Response:
+        return await self._page(
+            request,
+            status_code=status_code,
+            step="scan",
+            pending=pending.token,
+            qr=mfa.qr_png_base64(pending.uri),
+            key_groups=_key_groups(pending.secret),
+            errors=errors or {},
+        )
 
     @post("/confirm", name="review:mfa-confirm")
     async def confirm(self, request: Request) -> Response:
@@ -111,8 +126,12 @@ class MfaController(Controller):
             codes = await actions.confirm_enrolment(actor, form.get("pending", ""), form.get("code", ""))
         except actions.MfaError as exc:
             if exc.field == "code":
-                return await self._scan(request, actions.open_pending(actor, form.get("pending", "")),
-                                        status_code=400, errors={"code": exc.message})
+                return await self._scan(
+                    request,
+                    actions.open_pending(actor, form.get("pending", "")),
+                    status_code=400,
+                    errors={"code": exc.message},
+                )
             return await self._page(request, status_code=409, problem=exc.message)
         response = await self._page(request, step="done", recovery_codes=codes)
         response.delete_cookie(ADMIN_COOKIE, path="/")  # the session is gone: sign in again with the code

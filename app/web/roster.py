@@ -26,8 +26,12 @@ TEMPLATE_FILENAME = "Student_List.xlsx"
 
 def _xlsx(body: bytes, filename: str) -> Response:
     return Response(
-        content=body, media_type=excel.XLSX_MEDIA_TYPE,
-        headers={"Content-Disposition": excel.content_disposition(filename), "X-Content-Type-Options": "nosniff"},
+        content=body,
+        media_type=excel.XLSX_MEDIA_TYPE,
+        headers={
+            "Content-Disposition": excel.content_disposition(filename),
+            "X-Content-Type-Options": "nosniff",
+        },
     )
 
 
@@ -35,8 +39,15 @@ def _options(list_name: str) -> list[tuple[str, str]]:
     """(value, text) for a select, in the page's language: FG → FG 外生 / FG Foreign student."""
     locale = get_locale()
     lst = rules.code_lists()[list_name]
-    return [(o.value, f"{o.code} {o.label(locale)}" if list_name in ("category", "status", "nationality")
-             else o.label(locale)) for o in lst.options]
+    return [
+        (
+            o.value,
+            f"{o.code} {o.label(locale)}"
+            if list_name in ("category", "status", "nationality")
+            else o.label(locale),
+        )
+        for o in lst.options
+    ]
 
 
 def _label(list_name: str, value: str) -> str:
@@ -74,12 +85,14 @@ def _cell_rows(imp: dict[str, Any], limit: int) -> list[dict[str, Any]]:
             if len(out) >= limit:
                 return out
             at = rules.COLUMN_KEYS.index(column) if column in rules.COLUMN_KEYS else -1
-            out.append({
-                "row": number,
-                "column": rules.column_label(column, locale),
-                "value": values[at] if at >= 0 else "",
-                "message": messages[message],
-            })
+            out.append(
+                {
+                    "row": number,
+                    "column": rules.column_label(column, locale),
+                    "value": values[at] if at >= 0 else "",
+                    "message": messages[message],
+                }
+            )
     return out
 
 
@@ -98,11 +111,20 @@ def _rejected_workbook(imp: dict[str, Any]) -> bytes:
 
 def _export_row(r: dict[str, Any]) -> list[Any]:
     return [
-        r["name_zh"], r["name_en"], r["birth_date"].strftime("%Y%m%d") if r["birth_date"] else "",
-        rules.dropdown_of("category", r["category"]), rules.dropdown_of("nationality", r["nationality"]),
-        rules.dropdown_of("gender", r["gender"]), r["national_id"], r["passport_no"],
-        rules.dropdown_of("qualification", r["qualification"]), rules.dropdown_of("program", r["program"]),
-        rules.dropdown_of("grade", r["grade"]), rules.dropdown_of("status", r["status"]), r["year"], r["semester"],
+        r["name_zh"],
+        r["name_en"],
+        r["birth_date"].strftime("%Y%m%d") if r["birth_date"] else "",
+        rules.dropdown_of("category", r["category"]),
+        rules.dropdown_of("nationality", r["nationality"]),
+        rules.dropdown_of("gender", r["gender"]),
+        r["national_id"],
+        r["passport_no"],
+        rules.dropdown_of("qualification", r["qualification"]),
+        rules.dropdown_of("program", r["program"]),
+        rules.dropdown_of("grade", r["grade"]),
+        rules.dropdown_of("status", r["status"]),
+        r["year"],
+        r["semester"],
     ]
 
 
@@ -119,8 +141,15 @@ class RosterController(Controller):
 
     # -- import ------------------------------------------------------------------------------
 
-    async def _import_page(self, request: Request, *, form: dict[str, str], errors: dict[str, str],
-                           imp: dict[str, Any] | None = None, status_code: int = 200) -> Response:
+    async def _import_page(
+        self,
+        request: Request,
+        *,
+        form: dict[str, str],
+        errors: dict[str, str],
+        imp: dict[str, Any] | None = None,
+        status_code: int = 200,
+    ) -> Response:
         actor = actor_of(request)
         assert actor is not None
         context = {
@@ -159,7 +188,11 @@ class RosterController(Controller):
             data = await upload.read()
         values = {k: str(form.get(k) or "").strip() for k in ("year", "semester")}
         outcome = await roster_actions.import_roster(
-            actor, year=values["year"], semester=values["semester"], filename=filename, data=data,
+            actor,
+            year=values["year"],
+            semester=values["semester"],
+            filename=filename,
+            data=data,
         )
         if outcome.errors:
             return await self._import_page(request, form=values, errors=outcome.errors, status_code=400)
@@ -245,9 +278,13 @@ class RosterController(Controller):
             raise NotFoundException()
         return entry
 
-    def _edit_context(self, entry: dict[str, Any], form: dict[str, str], errors: dict[str, str]) -> dict[str, Any]:
+    def _edit_context(
+        self, entry: dict[str, Any], form: dict[str, str], errors: dict[str, str]
+    ) -> dict[str, Any]:
         return {
-            "entry": entry, "form": form, "errors": errors,
+            "entry": entry,
+            "form": form,
+            "errors": errors,
             "options": {name: _options(name) for name in rules.code_lists()},
             "labels": {c.key: c.header(get_locale()) for c in rules.COLUMNS},
             **_view_helpers(),
@@ -274,12 +311,22 @@ class RosterController(Controller):
             raise NotFoundException() from exc
         except roster_actions.Stale:
             fresh = await self._entry(request, entry_id)
-            errors = {"version": _("Someone changed this student meanwhile. The form now shows the saved data; "
-                                   "make your change again.")}
-            return render(request, "roster/edit.html", self._edit_context(fresh, _entry_form(fresh), errors),
-                          status_code=409)
+            errors = {
+                "version": _(
+                    "Someone changed this student meanwhile. The form now shows the saved data; "
+                    "make your change again."
+                )
+            }
+            return render(
+                request,
+                "roster/edit.html",
+                self._edit_context(fresh, _entry_form(fresh), errors),
+                status_code=409,
+            )
         if errors:
-            return render(request, "roster/edit.html", self._edit_context(entry, form, errors), status_code=400)
+            return render(
+                request, "roster/edit.html", self._edit_context(entry, form, errors), status_code=400
+            )
         return redirect("/roster", flash="saved")
 
     @get("/{entry_id:int}/delete", name="roster:delete-confirm")

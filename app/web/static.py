@@ -42,7 +42,11 @@ def load(directory: Path) -> dict[str, StaticFile]:
         if not path.is_file() or any(part.startswith(".") for part in rel.parts):
             continue
         body = path.read_bytes()
-        media_type = _TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        media_type = (
+            _TYPES.get(path.suffix.lower())
+            or mimetypes.guess_type(path.name)[0]
+            or "application/octet-stream"
+        )
         files[rel.as_posix()] = StaticFile(body, media_type, f'"{hashlib.sha256(body).hexdigest()[:32]}"')
     return files
 

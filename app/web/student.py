@@ -31,12 +31,22 @@ def _no_match_message() -> str:
 class StudentLoginController(Controller):
     path = "/foreign-student/individual"
 
-    async def _page(self, request: Request, form: dict, errors: dict, status: int = 200, notice: str | None = None):
+    async def _page(
+        self, request: Request, form: dict, errors: dict, status: int = 200, notice: str | None = None
+    ):
         token = await auth_actions.create_captcha()
-        return render(request, "student/login.html", {
-            "form": form, "errors": errors, "captcha_token": token, "years": year_choices(date.today()),
-            "notice": notice,
-        }, status_code=status)
+        return render(
+            request,
+            "student/login.html",
+            {
+                "form": form,
+                "errors": errors,
+                "captcha_token": token,
+                "years": year_choices(date.today()),
+                "notice": notice,
+            },
+            status_code=status,
+        )
 
     @get("/login", name="student:login")
     async def login_page(self, request: Request, reason: str | None = None) -> Response:
@@ -45,7 +55,9 @@ class StudentLoginController(Controller):
             return Redirect(path="/student", status_code=303)
         notice = None
         if reason == "expired":
-            notice = _("You were logged out after 30 minutes without activity. Work you saved is kept; please log in again.")
+            notice = _(
+                "You were logged out after 30 minutes without activity. Work you saved is kept; please log in again."
+            )
         elif reason == "logged_out":
             notice = _("You have logged out.")
         return await self._page(request, {}, {}, notice=notice)
@@ -64,9 +76,14 @@ class StudentLoginController(Controller):
             form.pop("captcha", None)
             return await self._page(request, form, errors, 400)
         result = await student_auth.start_login(
-            year=form["year"], passport_no=form["passport_no"], name_en=form["name_en"], birth_date=born,
-            ui_no=form.get("ui_no", ""), captcha_token=form.get("captcha_token", ""),
-            captcha_answer=form["captcha"], ip=client_ip(request.scope),
+            year=form["year"],
+            passport_no=form["passport_no"],
+            name_en=form["name_en"],
+            birth_date=born,
+            ui_no=form.get("ui_no", ""),
+            captcha_token=form.get("captcha_token", ""),
+            captcha_answer=form["captcha"],
+            ip=client_ip(request.scope),
         )
         if not result.ok:
             form.pop("captcha", None)
@@ -74,7 +91,9 @@ class StudentLoginController(Controller):
                 errors["captcha"] = _("The verification code is incorrect. Please type the new code.")
                 return await self._page(request, form, errors, 400)
             if result.reason == "rate_limited":
-                errors["passport_no"] = _("Too many failed logins from your address. Please wait 15 minutes and try again.")
+                errors["passport_no"] = _(
+                    "Too many failed logins from your address. Please wait 15 minutes and try again."
+                )
                 return await self._page(request, form, errors, 429)
             if result.reason == "locked":
                 errors["passport_no"] = _("Too many wrong codes. Please wait 15 minutes and try again.")
@@ -83,27 +102,40 @@ class StudentLoginController(Controller):
             return await self._page(request, form, errors, 400)
         if result.needs_email:
             return render(request, "student/email.html", {"pending": result.pending, "form": {}})
-        return render(request, "student/code.html", {"pending": result.pending, "masked": result.masked_email,
-                                                     "form": {}})
+        return render(
+            request,
+            "student/code.html",
+            {"pending": result.pending, "masked": result.masked_email, "form": {}},
+        )
 
     @post("/email", name="student:email")
     async def email_submit(self, request: Request) -> Response:
         form = await form_data(request)
-        error, masked = await student_auth.give_email(form.get("pending", ""), form.get("email", ""),
-                                                      client_ip(request.scope))
+        error, masked = await student_auth.give_email(
+            form.get("pending", ""), form.get("email", ""), client_ip(request.scope)
+        )
         if error:
-            return render(request, "student/email.html", {"pending": form.get("pending", ""), "form": form,
-                                                          "errors": {"email": error}}, status_code=400)
-        return render(request, "student/code.html", {"pending": form.get("pending", ""), "masked": masked,
-                                                     "form": {}})
+            return render(
+                request,
+                "student/email.html",
+                {"pending": form.get("pending", ""), "form": form, "errors": {"email": error}},
+                status_code=400,
+            )
+        return render(
+            request, "student/code.html", {"pending": form.get("pending", ""), "masked": masked, "form": {}}
+        )
 
     @post("/code", name="student:code")
     async def code_submit(self, request: Request) -> Response:
         form = await form_data(request)
         pending = form.get("pending", "")
         if not form.get("code"):
-            return render(request, "student/code.html", {"pending": pending, "masked": "", "form": {},
-                                                         "errors": {"code": _("Required")}}, status_code=400)
+            return render(
+                request,
+                "student/code.html",
+                {"pending": pending, "masked": "", "form": {}, "errors": {"code": _("Required")}},
+                status_code=400,
+            )
         result = await student_auth.confirm_code(pending, form["code"], client_ip(request.scope))
         if result.ok:
             response = Redirect(path="/student", status_code=303)
@@ -115,8 +147,12 @@ class StudentLoginController(Controller):
             msg = _("Too many wrong codes. Please wait 15 minutes and try again.")
         else:
             msg = _("The code has expired or was already used. Please sign in again for a new code.")
-        return render(request, "student/code.html", {"pending": pending, "masked": "", "form": {},
-                                                     "errors": {"code": msg}}, status_code=400)
+        return render(
+            request,
+            "student/code.html",
+            {"pending": pending, "masked": "", "form": {}, "errors": {"code": msg}},
+            status_code=400,
+        )
 
 
 class StudentHomeController(Controller):

@@ -38,10 +38,13 @@ class StudentApplyController(Controller):
     async def create(self, request: Request) -> Response:
         form = await form_data(request)
         try:
-            app_id, _case_id = await student_apply.start_application(_actor(request),
-                                                                     terms_accepted=form.get("agree") == "1")
+            app_id, _case_id = await student_apply.start_application(
+                _actor(request), terms_accepted=form.get("agree") == "1"
+            )
         except apply_actions.Refused as exc:
-            return render(request, "student/terms.html", {"errors": {"agree": exc.problems[0]}}, status_code=400)
+            return render(
+                request, "student/terms.html", {"errors": {"agree": exc.problems[0]}}, status_code=400
+            )
         except student_apply.NotFound as exc:
             raise NotFoundException() from exc
         return redirect(f"{BASE}/{app_id}")
@@ -56,13 +59,20 @@ class StudentApplyController(Controller):
             raise NotFoundException()
         return app, cases[0]
 
-    async def _page(self, request: Request, app, case, form, errors, *, saved=False, status_code=200) -> Response:
+    async def _page(
+        self, request: Request, app, case, form, errors, *, saved=False, status_code=200
+    ) -> Response:
         ctx = await applicant_context(_actor(request), app, case, form, errors, saved=saved)
-        ctx.update({
-            "form_action": f"{BASE}/{app['id']}", "autosave_url": f"{BASE}/{app['id']}/autosave",
-            "file_url": f"{BASE}/files", "student_form": True, "stations": stations(),
-            "station_code": form.get("station_code", app["station_code"] or ""),
-        })
+        ctx.update(
+            {
+                "form_action": f"{BASE}/{app['id']}",
+                "autosave_url": f"{BASE}/{app['id']}/autosave",
+                "file_url": f"{BASE}/files",
+                "student_form": True,
+                "stations": stations(),
+                "station_code": form.get("station_code", app["station_code"] or ""),
+            }
+        )
         if errors.get("station_code"):
             ctx["summary"] = {"station_code": errors["station_code"], **ctx["summary"]}
         ctx["labels"]["station_code"] = _("Where the card is collected")
@@ -116,8 +126,9 @@ class StudentApplyController(Controller):
         app, case = await self._load(request, application_id)
         shown = rules.normalise({k: form.get(k, "") for k in rules.form_keys()})
         shown["station_code"] = form.get("station_code", "")
-        return await self._page(request, app, case, shown, errors, saved=True,
-                                status_code=400 if op == "submit" else 200)
+        return await self._page(
+            request, app, case, shown, errors, saved=True, status_code=400 if op == "submit" else 200
+        )
 
     @post("/{application_id:int}/autosave", name="student:apply-autosave")
     async def autosave(self, request: Request, application_id: int) -> Response:
@@ -129,9 +140,15 @@ class StudentApplyController(Controller):
         if "station_code" in form:
             await student_apply.save_station(actor, application_id, form["station_code"])
         problems = await apply_actions.save_applicant(actor, application_id, case["id"], form)
-        return render(request, "apply/_autosaved.html", {
-            "time": format_datetime(apply_actions.now())[-8:-3], "complete": not problems, "missing": len(problems),
-        })
+        return render(
+            request,
+            "apply/_autosaved.html",
+            {
+                "time": format_datetime(apply_actions.now())[-8:-3],
+                "complete": not problems,
+                "missing": len(problems),
+            },
+        )
 
     @get("/files/{attachment_id:int}", name="student:file")
     async def file(self, request: Request, attachment_id: int, inline: bool = False) -> Response:

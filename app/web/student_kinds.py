@@ -30,9 +30,17 @@ BASE = "/student/kinds"
 
 
 def _terms(request: Request, k: kind_rules.Kind, errors: dict[str, str], status_code: int = 200) -> Response:
-    return render(request, "kinds/terms.html", {
-        "kind": k, "errors": errors, "form_action": f"{BASE}/{k.slug}", "cancel_url": "/student",
-    }, status_code=status_code)
+    return render(
+        request,
+        "kinds/terms.html",
+        {
+            "kind": k,
+            "errors": errors,
+            "form_action": f"{BASE}/{k.slug}",
+            "cancel_url": "/student",
+        },
+        status_code=status_code,
+    )
 
 
 def _entry(slug: str, name: str):
@@ -63,15 +71,18 @@ class StudentKindsController(Controller):
         k = kind_by_slug(slug)
         form = await form_data(request)
         try:
-            app_id = await actions.create_draft(_actor(request), k.code, terms_accepted=form.get("agree") == "1")
+            app_id = await actions.create_draft(
+                _actor(request), k.code, terms_accepted=form.get("agree") == "1"
+            )
         except actions.Refused as exc:
             return _terms(request, k, {"agree": exc.problems[0]}, status_code=400)
         except actions.NotFound as exc:
             raise NotFoundException() from exc
         return redirect(f"{BASE}/{slug}/{app_id}")
 
-    async def _load(self, request: Request, slug: str, application_id: int
-                    ) -> tuple[dict[str, Any], dict[str, Any] | None] | Response:
+    async def _load(
+        self, request: Request, slug: str, application_id: int
+    ) -> tuple[dict[str, Any], dict[str, Any] | None] | Response:
         actor = _actor(request)
         k = kind_by_slug(slug)
         app = await q.get_application(actor, application_id)
@@ -82,23 +93,52 @@ class StudentKindsController(Controller):
         cases = await q.list_applicants(actor, application_id) or []
         return app, (cases[0] if cases else None)
 
-    async def _lookup_page(self, request: Request, app: dict[str, Any], *, error: str = "",
-                           form: dict[str, str] | None = None, status_code: int = 200) -> Response:
+    async def _lookup_page(
+        self,
+        request: Request,
+        app: dict[str, Any],
+        *,
+        error: str = "",
+        form: dict[str, str] | None = None,
+        status_code: int = 200,
+    ) -> Response:
         k = kind_rules.KINDS[app["kind"]]
-        return render(request, "kinds/student_lookup.html", {
-            "app": app, "kind": k, "form": form or {}, "errors": {"ui_no": error} if error else {},
-            "lookup_action": f"{BASE}/{k.slug}/{app['id']}/lookup",
-        }, status_code=status_code)
+        return render(
+            request,
+            "kinds/student_lookup.html",
+            {
+                "app": app,
+                "kind": k,
+                "form": form or {},
+                "errors": {"ui_no": error} if error else {},
+                "lookup_action": f"{BASE}/{k.slug}/{app['id']}/lookup",
+            },
+            status_code=status_code,
+        )
 
-    async def _form_page(self, request: Request, app: dict[str, Any], case: dict[str, Any], form: dict[str, str],
-                         changes: list[str], errors: dict[str, str], *, saved: bool = False,
-                         status_code: int = 200) -> Response:
+    async def _form_page(
+        self,
+        request: Request,
+        app: dict[str, Any],
+        case: dict[str, Any],
+        form: dict[str, str],
+        changes: list[str],
+        errors: dict[str, str],
+        *,
+        saved: bool = False,
+        status_code: int = 200,
+    ) -> Response:
         k = kind_rules.KINDS[app["kind"]]
         ctx = await applicant_context(_actor(request), app, case, form, changes, errors, saved=saved)
-        ctx.update({
-            "form_action": f"{BASE}/{k.slug}/{app['id']}", "steps": None, "student_form": True,
-            "stations": stations(), "station_code": form.get("station_code", app["station_code"] or ""),
-        })
+        ctx.update(
+            {
+                "form_action": f"{BASE}/{k.slug}/{app['id']}",
+                "steps": None,
+                "student_form": True,
+                "stations": stations(),
+                "station_code": form.get("station_code", app["station_code"] or ""),
+            }
+        )
         ctx["labels"]["station_code"] = _("Where the card is collected")
         if errors.get("station_code"):
             ctx["summary"] = {"station_code": errors["station_code"], **ctx["summary"]}
@@ -151,9 +191,12 @@ class StudentKindsController(Controller):
         documents = actions.documents_of(app, case, form | {"ui_no": case["ui_no"]}, changes)
         files = await read_uploads(request, ["photo"] + [d.doc for d in documents])
         try:
-            station_errors = await student_apply.save_station(actor, application_id, form.get("station_code", ""))
-            errors = await actions.save_applicant(actor, application_id, case["id"], form, changes=changes,
-                                                  files=files, remove=remove)
+            station_errors = await student_apply.save_station(
+                actor, application_id, form.get("station_code", "")
+            )
+            errors = await actions.save_applicant(
+                actor, application_id, case["id"], form, changes=changes, files=files, remove=remove
+            )
         except (actions.NotFound, student_apply.NotFound) as exc:
             raise NotFoundException() from exc
         except actions.NotEditable:
@@ -179,8 +222,16 @@ class StudentKindsController(Controller):
         shown["station_code"] = form.get("station_code", "")
         if op == "remove":
             errors = {}
-        return await self._form_page(request, app, case, shown, changes, errors, saved=op in ("save", "submit"),
-                                     status_code=400 if op == "submit" else 200)
+        return await self._form_page(
+            request,
+            app,
+            case,
+            shown,
+            changes,
+            errors,
+            saved=op in ("save", "submit"),
+            status_code=400 if op == "submit" else 200,
+        )
 
 
 __all__ = ["StudentKindsController", "data_change", "extension", "renewal"]

@@ -12,8 +12,9 @@ async def _answer(request: Request, number: str, code: str) -> Response:
     result = None
     if number or code:
         result = await payment_queries.verify_document(number[:40], code[:40])
-    response = render(request, "verify/verify.html",
-                      {"form": {"number": number[:40], "code": code[:40]}, "result": result})
+    response = render(
+        request, "verify/verify.html", {"form": {"number": number[:40], "code": code[:40]}, "result": result}
+    )
     response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -73,8 +73,9 @@ def live_server():
     tmp = Path(tempfile.mkdtemp(prefix="arc-browser-"))
     port = _free_port()
     signer_port = _free_port()
-    env = server_env(tmp, LOCAL_SIGNER_URL=f"http://127.0.0.1:{signer_port}",
-                     PUBLIC_BASE_URL=f"http://127.0.0.1:{port}")
+    env = server_env(
+        tmp, LOCAL_SIGNER_URL=f"http://127.0.0.1:{signer_port}", PUBLIC_BASE_URL=f"http://127.0.0.1:{port}"
+    )
     py = sys.executable
     subprocess.run([py, "-m", "app.cli", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([py, "-m", "app.cli", "demo"], cwd=ROOT, env=env, check=True, capture_output=True)
@@ -82,12 +83,18 @@ def live_server():
     # The stand-in for the local signing component (HiPKI), holding the demo school's certificate.
     signer = subprocess.Popen(
         [py, "-m", "app.cli", "signer", "--port", str(signer_port), "--origin", f"http://127.0.0.1:{port}"],
-        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     log = open(tmp / "server.log", "wb")  # noqa: SIM115
     proc = subprocess.Popen(
         [py, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     base = LiveServer(f"http://127.0.0.1:{port}")
     base.var_dir = tmp / "var"

@@ -36,10 +36,20 @@ def pay_server():
     subprocess.run([py, "-m", "app.cli", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([py, "-m", "app.cli", "demo"], cwd=ROOT, env=env, check=True, capture_output=True)
     logs = [open(tmp / "gateway.log", "wb"), open(tmp / "server.log", "wb")]  # noqa: SIM115
-    gw = subprocess.Popen([py, "-m", "app.cli", "gateway", "--port", str(gw_port)], cwd=ROOT, env=env,
-                          stdout=logs[0], stderr=subprocess.STDOUT)
-    app = subprocess.Popen([py, "-m", "app.cli", "serve", "--port", str(app_port)], cwd=ROOT, env=env,
-                           stdout=logs[1], stderr=subprocess.STDOUT)
+    gw = subprocess.Popen(
+        [py, "-m", "app.cli", "gateway", "--port", str(gw_port)],
+        cwd=ROOT,
+        env=env,
+        stdout=logs[0],
+        stderr=subprocess.STDOUT,
+    )
+    app = subprocess.Popen(
+        [py, "-m", "app.cli", "serve", "--port", str(app_port)],
+        cwd=ROOT,
+        env=env,
+        stdout=logs[1],
+        stderr=subprocess.STDOUT,
+    )
     try:
         _wait(gateway + "/health", gw)
         _wait(base + "/login", app)
@@ -52,8 +62,9 @@ def pay_server():
 
 
 def _pdf_text(path: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def test_pay_for_a_group_then_download_its_receipt_and_certificates(pay_server, page, tmp_path):

@@ -28,8 +28,10 @@ def test_returned_case_is_corrected_and_sent_back(live_server, page):
     page.locator("a.button", has_text="補正").last.click()
     expect(page.locator(".supplement-notice")).to_contain_text("護照影本不清晰")
     page.fill("#f-passport_no", "GB7781299")
-    page.set_input_files("input[name=file_passport]", files=[{
-        "name": "passport-new.jpg", "mimeType": "image/jpeg", "buffer": _jpeg()}])
+    page.set_input_files(
+        "input[name=file_passport]",
+        files=[{"name": "passport-new.jpg", "mimeType": "image/jpeg", "buffer": _jpeg()}],
+    )
     page.click("button[value=send]")  # no reply yet: refused, the typed value stays
     expect(page.locator(".error-summary")).to_contain_text("審核意見回覆")
     expect(page.locator("#f-passport_no")).to_have_value("GB7781299")
@@ -53,7 +55,9 @@ def test_a_case_is_withdrawn(live_server, page):
     page.goto(live_server + "/withdraw/cases")
     page.fill("#f-group_no", OPEN_GROUP)
     page.click("form.search-form button[type=submit]")
-    first = page.locator("table tbody tr").nth(1)  # the applicant list's first row (the group table comes first)
+    first = page.locator("table tbody tr").nth(
+        1
+    )  # the applicant list's first row (the group table comes first)
     receipt = page.locator("table").nth(1).locator("tbody tr").first.locator("td").nth(1).inner_text().strip()
     assert first  # the list is shown
     page.locator("table").nth(1).locator("tbody tr").first.locator("a", has_text="撤銷").click()
@@ -91,9 +95,17 @@ def test_after_submission_pages_are_accessible(live_server, browser, lang):
         page.goto(live_server + f"/lang/{lang}")
         open_group = numbering.group_no(date.today(), "102", 9304)
         group_return = numbering.group_no(date.today(), "102", 9302)
-        paths = ["/progress/", "/progress/?search=1", "/progress/?search=1&birth_date=2020/02/31", "/supplement/",
-                 f"/withdraw/group?group_no={open_group}", f"/withdraw/cases?group_no={open_group}",
-                 "/apply/renewal", "/apply/extension", "/apply/data-change"]
+        paths = [
+            "/progress/",
+            "/progress/?search=1",
+            "/progress/?search=1&birth_date=2020/02/31",
+            "/supplement/",
+            f"/withdraw/group?group_no={open_group}",
+            f"/withdraw/cases?group_no={open_group}",
+            "/apply/renewal",
+            "/apply/extension",
+            "/apply/data-change",
+        ]
         for path in paths:
             page.goto(live_server + path)
             assert violations(page) == [], (path, violations(page))

@@ -13,10 +13,34 @@ from tests.browser.conftest import login, shot
 
 pytestmark = pytest.mark.browser
 
-GOOD = ["", "Tanaka Taro", "20020401", "FG_外生", "JP_日本", "0_男", "", "TK7654321",
-        "外國與外僑學生進入臺灣地區就學", "學士", "2年級", "A_已錄取未註冊"]
-BAD = ["", "Bad Date", "19990231", "FG_外生", "JP_日本", "0_男", "", "TK7654322",
-       "外國與外僑學生進入臺灣地區就學", "學士", "2年級", "A_已錄取未註冊"]
+GOOD = [
+    "",
+    "Tanaka Taro",
+    "20020401",
+    "FG_外生",
+    "JP_日本",
+    "0_男",
+    "",
+    "TK7654321",
+    "外國與外僑學生進入臺灣地區就學",
+    "學士",
+    "2年級",
+    "A_已錄取未註冊",
+]
+BAD = [
+    "",
+    "Bad Date",
+    "19990231",
+    "FG_外生",
+    "JP_日本",
+    "0_男",
+    "",
+    "TK7654322",
+    "外國與外僑學生進入臺灣地區就學",
+    "學士",
+    "2年級",
+    "A_已錄取未註冊",
+]
 
 
 def test_upload_a_filled_template_and_see_the_result_table(live_server, page, tmp_path):
@@ -97,8 +121,9 @@ def test_roster_pages_have_no_serious_accessibility_violations(live_server, brow
         expect(page.locator(".error-summary")).to_be_visible()
         assert violations(page) == []
         wb = openpyxl.Workbook()
-        wb.active.append([c.value for c in openpyxl.load_workbook(io.BytesIO(excel.template_xlsx()))
-                          [excel.SHEET_TITLE][1]])
+        wb.active.append(
+            [c.value for c in openpyxl.load_workbook(io.BytesIO(excel.template_xlsx()))[excel.SHEET_TITLE][1]]
+        )
         wb.active.append(BAD)
         file = tmp_path / "a11y.xlsx"
         wb.save(file)

@@ -19,12 +19,21 @@ def docs(**kw):
 
 def test_foreign_student_documents():
     assert docs(identity="foreign", enrollment="A") == [
-        ("passport", True), ("visa", True), ("accommodation", True), ("other", False)]
+        ("passport", True),
+        ("visa", True),
+        ("accommodation", True),
+        ("other", False),
+    ]
 
 
 def test_overseas_student_adds_placement_notice():
     assert docs(identity="overseas", enrollment="R") == [
-        ("passport", True), ("visa", True), ("accommodation", True), ("placement_notice", True), ("other", False)]
+        ("passport", True),
+        ("visa", True),
+        ("accommodation", True),
+        ("placement_notice", True),
+        ("other", False),
+    ]
 
 
 def test_scholarship_certificate_only_for_registered_scholarship_students():
@@ -45,7 +54,10 @@ def test_renewal_needs_passport_and_accommodation_only_when_address_changed():
 
 
 def test_group_documents_power_of_attorney_required():
-    assert [(d.doc, d.required) for d in group_documents()] == [("power_of_attorney", True), ("group_other", False)]
+    assert [(d.doc, d.required) for d in group_documents()] == [
+        ("power_of_attorney", True),
+        ("group_other", False),
+    ]
     assert missing_documents(group_documents(), {"group_other"}) == ["power_of_attorney"]
     assert missing_documents(group_documents(), {"power_of_attorney"}) == []
 
@@ -58,12 +70,28 @@ def test_every_rule_has_a_label():
 
 def complete_form(**over):
     form = {
-        "enrollment_status": "R", "name_zh": "王小明", "name_en": "WANG XIAO MING", "birth_date": "2001/05/02",
-        "passport_no": "P19840502", "passport_expiry": "2030/01/01", "visa_issue_date": "2026/08/01",
-        "gender": "F", "marital_status": "single", "education": "senior_high", "department": "資訊管理學系",
-        "program": "bachelor", "grade": "1", "birthplace": "JP", "nationality": "JP",
-        "addr_county": "臺北市", "addr_district": "大安區", "addr_street": "羅斯福路四段", "addr_number": "1號",
-        "phone": "0912345678", "email": "student@example.com", "ui_no": "",
+        "enrollment_status": "R",
+        "name_zh": "王小明",
+        "name_en": "WANG XIAO MING",
+        "birth_date": "2001/05/02",
+        "passport_no": "P19840502",
+        "passport_expiry": "2030/01/01",
+        "visa_issue_date": "2026/08/01",
+        "gender": "F",
+        "marital_status": "single",
+        "education": "senior_high",
+        "department": "資訊管理學系",
+        "program": "bachelor",
+        "grade": "1",
+        "birthplace": "JP",
+        "nationality": "JP",
+        "addr_county": "臺北市",
+        "addr_district": "大安區",
+        "addr_street": "羅斯福路四段",
+        "addr_number": "1號",
+        "phone": "0912345678",
+        "email": "student@example.com",
+        "ui_no": "",
     }
     form.update(over)
     return rules.normalise(form)
@@ -79,10 +107,28 @@ def test_complete_applicant_has_no_problems():
 
 def test_missing_fields_and_documents_are_required():
     problems = rules.check_applicant(rules.normalise({}), FOREIGN, set(), TODAY)
-    for key in ("name_en", "birth_date", "passport_no", "passport_expiry", "visa_issue_date", "gender",
-                "marital_status", "education", "department", "program", "birthplace", "nationality",
-                "addr_county", "addr_street", "photo", "doc_passport", "doc_visa", "doc_accommodation",
-                "enrollment_status", "name_zh"):
+    for key in (
+        "name_en",
+        "birth_date",
+        "passport_no",
+        "passport_expiry",
+        "visa_issue_date",
+        "gender",
+        "marital_status",
+        "education",
+        "department",
+        "program",
+        "birthplace",
+        "nationality",
+        "addr_county",
+        "addr_street",
+        "photo",
+        "doc_passport",
+        "doc_visa",
+        "doc_accommodation",
+        "enrollment_status",
+        "name_zh",
+    ):
         assert key in problems, key
     assert problems["name_en"] == "必須填寫"
     assert "doc_other" not in problems
@@ -98,20 +144,25 @@ def test_no_chinese_name_ticked_is_enough():
     assert "name_zh" in rules.check_fields(complete_form(name_zh=""), TODAY)
 
 
-@pytest.mark.parametrize(("expiry", "ok"), [
-    ("2026/11/23", False),  # expired
-    ("2027/05/23", False),  # under 6 months
-    ("2027/05/24", True),  # exactly 6 months
-    ("2031/01/01", True),
-])
+@pytest.mark.parametrize(
+    ("expiry", "ok"),
+    [
+        ("2026/11/23", False),  # expired
+        ("2027/05/23", False),  # under 6 months
+        ("2027/05/24", True),  # exactly 6 months
+        ("2031/01/01", True),
+    ],
+)
 def test_passport_must_be_valid_six_months(expiry, ok):
     errors = rules.check_fields(complete_form(passport_expiry=expiry), TODAY)
     assert ("passport_expiry" not in errors) is ok
 
 
 def test_passport_expired_message():
-    assert "expired" in rules.check_fields(complete_form(passport_expiry="2020/01/01"), TODAY)["passport_expiry"] \
+    assert (
+        "expired" in rules.check_fields(complete_form(passport_expiry="2020/01/01"), TODAY)["passport_expiry"]
         or "過期" in rules.check_fields(complete_form(passport_expiry="2020/01/01"), TODAY)["passport_expiry"]
+    )
 
 
 @pytest.mark.parametrize("born", ["2001/02/30", "20011345", "2027/01/01", "1850/01/01", "2020/01/01"])
@@ -135,7 +186,9 @@ def test_email_and_phone_shapes():
 
 
 def test_choices_are_checked():
-    errors = rules.check_fields(complete_form(gender="X", nationality="TW", birthplace="XX", program="nope"), TODAY)
+    errors = rules.check_fields(
+        complete_form(gender="X", nationality="TW", birthplace="XX", program="nope"), TODAY
+    )
     assert {"gender", "nationality", "birthplace", "program"} <= set(errors)
 
 
@@ -157,8 +210,9 @@ def test_record_round_trip_keeps_what_was_typed():
     assert back["addr_county"] == "臺北市"
 
 
-@pytest.mark.parametrize(("value", "ok"), [("1", True), ("30", True), ("0", False), ("31", False), ("", False),
-                                           ("abc", False)])
+@pytest.mark.parametrize(
+    ("value", "ok"), [("1", True), ("30", True), ("0", False), ("31", False), ("", False), ("abc", False)]
+)
 def test_member_count(value, ok):
     assert (rules.check_member_count(value) is None) is ok
 

@@ -27,7 +27,9 @@ def refused(data: bytes, name: str) -> str:
     return str(exc.value)
 
 
-@pytest.mark.parametrize(("fmt", "name"), [("JPEG", "a.jpg"), ("JPEG", "b.JPEG"), ("PNG", "c.png"), ("BMP", "d.bmp")])
+@pytest.mark.parametrize(
+    ("fmt", "name"), [("JPEG", "a.jpg"), ("JPEG", "b.JPEG"), ("PNG", "c.png"), ("BMP", "d.bmp")]
+)
 def test_accepts_the_four_types(fmt, name):
     img = uploads.check_image(image_bytes(fmt), name)
     assert img.format == fmt
@@ -35,7 +37,9 @@ def test_accepts_the_four_types(fmt, name):
 
 
 def test_too_big_says_size_and_limit():
-    noise = Image.frombytes("RGB", (600, 600), bytes(range(256)) * (600 * 600 * 3 // 256) + b"\0" * (600 * 600 * 3 % 256))
+    noise = Image.frombytes(
+        "RGB", (600, 600), bytes(range(256)) * (600 * 600 * 3 // 256) + b"\0" * (600 * 600 * 3 % 256)
+    )
     out = io.BytesIO()
     noise.save(out, format="BMP")
     data = out.getvalue()
@@ -77,7 +81,9 @@ def pixel_bomb(width=30000, height=30000) -> bytes:
     """A PNG that says 30000 x 30000 (900 Mpx) in a few KB."""
     raw = zlib.compress(b"\0" * (1 + width // 8) * 64, 9)  # a little data; the header is what matters
     ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr) + _png_chunk(b"IDAT", raw) + _png_chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", ihdr) + _png_chunk(b"IDAT", raw) + _png_chunk(b"IEND", b"")
+    )
 
 
 def test_pixel_bomb_refused_before_decoding():

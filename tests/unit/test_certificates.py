@@ -19,23 +19,38 @@ def pki():
     ca = test_pki.make_ca()
     good = test_pki.make_school_cert(ca, "03734301", "國立臺灣大學")
     revoked = test_pki.make_school_cert(ca, "03734301", "國立臺灣大學")
-    return {"ca": ca, "good": good, "revoked": revoked,
-            "crl": test_pki.make_crl(ca, [revoked.cert.serial_number])}
+    return {
+        "ca": ca,
+        "good": good,
+        "revoked": revoked,
+        "crl": test_pki.make_crl(ca, [revoked.cert.serial_number]),
+    }
 
 
 def signed(issued, challenge="challenge-123", chain=()):
     out = sign_challenge(test_pki.p12_bytes(issued, list(chain)), test_pki.DEMO_PIN, challenge)
     import base64
 
-    return base64.b64decode(out["certificate"]), [base64.b64decode(c) for c in out["chain"]], \
-        base64.b64decode(out["signature"])
+    return (
+        base64.b64decode(out["certificate"]),
+        [base64.b64decode(c) for c in out["chain"]],
+        base64.b64decode(out["signature"]),
+    )
 
 
-def check(pki, issued, *, challenge="challenge-123", signed_over=None, anchors=None, crls=None, chain=(), now=None):
+def check(
+    pki, issued, *, challenge="challenge-123", signed_over=None, anchors=None, crls=None, chain=(), now=None
+):
     cert, chain_der, sig = signed(issued, signed_over or challenge, chain)
-    return verify_login(certificate_der=cert, chain_der=chain_der, signature=sig, signed_data=challenge.encode(),
-                        anchors=anchors if anchors is not None else (pki["ca"].cert,),
-                        crls=crls if crls is not None else (pki["crl"],), now=now)
+    return verify_login(
+        certificate_der=cert,
+        chain_der=chain_der,
+        signature=sig,
+        signed_data=challenge.encode(),
+        anchors=anchors if anchors is not None else (pki["ca"].cert,),
+        crls=crls if crls is not None else (pki["crl"],),
+        now=now,
+    )
 
 
 def refused(reason, fn):
@@ -59,8 +74,9 @@ def test_revoked_certificate_refused(pki):
 
 def test_expired_and_not_yet_valid_refused(pki):
     now = datetime.now(UTC)
-    old = test_pki.make_school_cert(pki["ca"], "03734301", "x", not_before=now - timedelta(days=800),
-                                    not_after=now - timedelta(days=1))
+    old = test_pki.make_school_cert(
+        pki["ca"], "03734301", "x", not_before=now - timedelta(days=800), not_after=now - timedelta(days=1)
+    )
     refused("expired", lambda: check(pki, old))
     future = test_pki.make_school_cert(pki["ca"], "03734301", "x", not_before=now + timedelta(days=2))
     refused("not_yet_valid", lambda: check(pki, future))
@@ -101,5 +117,14 @@ def test_stale_or_missing_crl_refused(pki):
 
 
 def test_garbage_refused():
-    refused("bad_format", lambda: verify_login(certificate_der=b"nope", chain_der=[], signature=b"x",
-                                               signed_data=b"y", anchors=(test_pki.make_ca().cert,), crls=()))
+    refused(
+        "bad_format",
+        lambda: verify_login(
+            certificate_der=b"nope",
+            chain_der=[],
+            signature=b"x",
+            signed_data=b"y",
+            anchors=(test_pki.make_ca().cert,),
+            crls=(),
+        ),
+    )

@@ -43,9 +43,15 @@ class Listener:
 
 def test_fetcher_refuses_files_outside_static_and_the_network():
     f = pdf.safe_fetcher()
-    for url in ("file:///etc/passwd", "file:///proc/self/environ", f"file://{pdf.STATIC_DIR}/../app/settings.py",
-                "http://127.0.0.1/", "https://127.0.0.1/", "http://169.254.169.254/latest/meta-data/",
-                "ftp://127.0.0.1/x"):
+    for url in (
+        "file:///etc/passwd",
+        "file:///proc/self/environ",
+        f"file://{pdf.STATIC_DIR}/../app/settings.py",
+        "http://127.0.0.1/",
+        "https://127.0.0.1/",
+        "http://169.254.169.254/latest/meta-data/",
+        "ftp://127.0.0.1/x",
+    ):
         with pytest.raises(ValueError):
             f.fetch(url)
 

@@ -77,7 +77,9 @@ def test_overrides_add_a_typhoon_day_and_a_make_up_day():
     assert CAL.is_working_day(date(2026, 7, 14))  # the shipped calendar is unchanged
 
 
-@given(st.dates(min_value=date(2025, 1, 1), max_value=date(2027, 12, 31)), st.integers(min_value=0, max_value=40))
+@given(
+    st.dates(min_value=date(2025, 1, 1), max_value=date(2027, 12, 31)), st.integers(min_value=0, max_value=40)
+)
 def test_add_and_count_agree(start, n):
     end = CAL.add_working_days(start, n)
     assert CAL.working_days_between(start, end) == n

@@ -70,7 +70,10 @@ def test_group_return_stage_and_labels():
     assert workflow.group_review_stage(["first_review", "second_review"]) == Status.FIRST_REVIEW
     assert workflow.group_review_stage(["second_review", "rejected"]) == Status.SECOND_REVIEW
     assert workflow.group_review_stage(["awaiting_payment"]) is None
-    assert apply(Status.SECOND_REVIEW, "return_group_for_supplement", Role.SECOND_REVIEWER) == Status.SUPPLEMENT_SECOND
+    assert (
+        apply(Status.SECOND_REVIEW, "return_group_for_supplement", Role.SECOND_REVIEWER)
+        == Status.SUPPLEMENT_SECOND
+    )
     for action in workflow.REVIEW_ACTIONS:
         assert workflow.action_label(action) != action
     assert workflow.COMMENT_REQUIRED <= set(workflow.REVIEW_ACTIONS)

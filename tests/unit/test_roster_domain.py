@@ -14,9 +14,17 @@ from app.i18n import use_locale
 TODAY = date(2026, 11, 24)
 
 SEED_ROW = {
-    "name_zh": "外生一", "name_en": "STUDENT ONE", "birth_date": "19880202", "category": "FG_外生",
-    "nationality": "518_賴索托", "gender": "1女", "national_id": "A123456789", "passport_no": "MM214587",
-    "qualification": "一般_大陸地區人民進入臺灣地區就學", "program": "7 公立專科學校二年制副學士班", "grade": "1年級",
+    "name_zh": "外生一",
+    "name_en": "STUDENT ONE",
+    "birth_date": "19880202",
+    "category": "FG_外生",
+    "nationality": "518_賴索托",
+    "gender": "1女",
+    "national_id": "A123456789",
+    "passport_no": "MM214587",
+    "qualification": "一般_大陸地區人民進入臺灣地區就學",
+    "program": "7 公立專科學校二年制副學士班",
+    "grade": "1年級",
     "status": "R_已註冊",
 }
 
@@ -57,23 +65,55 @@ def test_the_seeds_example_row_is_valid_as_typed():
     check = rules.check_row(SEED_ROW, TODAY)
     assert check.errors == []
     assert check.values == {
-        "name_zh": "外生一", "name_en": "STUDENT ONE", "name_en_norm": "STUDENT ONE", "birth_date": date(1988, 2, 2),
-        "category": "FG", "nationality": "LS", "gender": "F", "national_id": "A123456789",
-        "passport_no": "MM214587", "qualification": "CN_GENERAL", "program": "A", "grade": "1", "status": "R",
+        "name_zh": "外生一",
+        "name_en": "STUDENT ONE",
+        "name_en_norm": "STUDENT ONE",
+        "birth_date": date(1988, 2, 2),
+        "category": "FG",
+        "nationality": "LS",
+        "gender": "F",
+        "national_id": "A123456789",
+        "passport_no": "MM214587",
+        "qualification": "CN_GENERAL",
+        "program": "A",
+        "grade": "1",
+        "status": "R",
     }
 
 
-@pytest.mark.parametrize(("list_name", "typed", "value"), [
-    ("category", "FG", "FG"), ("category", "FG_外生", "FG"), ("category", "外生", "FG"), ("category", "fo", "FO"),
-    ("category", "Foreign student", "FG"), ("gender", "0_男", "M"), ("gender", "1", "F"), ("gender", "女", "F"),
-    ("gender", "Male", "M"), ("status", "A_已錄取未註冊", "A"), ("status", "R", "R"), ("status", "已註冊", "R"),
-    ("nationality", "JP", "JP"), ("nationality", "JP_日本", "JP"), ("nationality", "日本", "JP"),
-    ("nationality", "Japan", "JP"), ("nationality", "518_賴索托", "LS"), ("nationality", "1_阿富汗", "AF"),
-    ("nationality", "TW_臺灣", "TW"), ("qualification", "外國與外僑學生進入臺灣地區就學", "FOREIGN"),
-    ("qualification", "學術合作", "CN_ACADEMIC"), ("program", "博士", "D"), ("program", "碩士班", "M"),
-    ("program", "７ 公立專科學校二年制副學士班", "A"), ("grade", "3年級", "3"), ("grade", "三年級", "3"),
-    ("grade", "7", "7"), ("grade", "Year 2", "2"),
-])
+@pytest.mark.parametrize(
+    ("list_name", "typed", "value"),
+    [
+        ("category", "FG", "FG"),
+        ("category", "FG_外生", "FG"),
+        ("category", "外生", "FG"),
+        ("category", "fo", "FO"),
+        ("category", "Foreign student", "FG"),
+        ("gender", "0_男", "M"),
+        ("gender", "1", "F"),
+        ("gender", "女", "F"),
+        ("gender", "Male", "M"),
+        ("status", "A_已錄取未註冊", "A"),
+        ("status", "R", "R"),
+        ("status", "已註冊", "R"),
+        ("nationality", "JP", "JP"),
+        ("nationality", "JP_日本", "JP"),
+        ("nationality", "日本", "JP"),
+        ("nationality", "Japan", "JP"),
+        ("nationality", "518_賴索托", "LS"),
+        ("nationality", "1_阿富汗", "AF"),
+        ("nationality", "TW_臺灣", "TW"),
+        ("qualification", "外國與外僑學生進入臺灣地區就學", "FOREIGN"),
+        ("qualification", "學術合作", "CN_ACADEMIC"),
+        ("program", "博士", "D"),
+        ("program", "碩士班", "M"),
+        ("program", "７ 公立專科學校二年制副學士班", "A"),
+        ("grade", "3年級", "3"),
+        ("grade", "三年級", "3"),
+        ("grade", "7", "7"),
+        ("grade", "Year 2", "2"),
+    ],
+)
 def test_code_lists_accept_code_code_name_and_name(list_name, typed, value):
     option = rules.code_lists()[list_name].find(typed)
     assert option is not None and option.value == value
@@ -87,7 +127,13 @@ def test_nationalities_are_the_cldr_countries_only():
     assert not codes & {"EU", "UN", "ZZ", "QO", "XA"}
     lesotho = next(o for o in options if o.code == "LS")
     assert lesotho.dropdown == "LS_賴索托" and lesotho.en == "Lesotho"
-    assert [o.dropdown for o in rules.CATEGORIES] == ["CN_陸生", "HK_香港僑生", "MO_澳門生", "FG_外生", "FO_外僑生"]
+    assert [o.dropdown for o in rules.CATEGORIES] == [
+        "CN_陸生",
+        "HK_香港僑生",
+        "MO_澳門生",
+        "FG_外生",
+        "FO_外僑生",
+    ]
     assert [o.dropdown for o in rules.GENDERS] == ["0_男", "1_女"]
     assert [o.dropdown for o in rules.STATUSES] == ["A_已錄取未註冊", "R_已註冊"]
 
@@ -101,10 +147,30 @@ def test_labels_and_dropdowns_of_stored_codes():
 
 
 def test_required_cells():
-    errors = errors_of(name_en="", birth_date="", category="", nationality="", gender="", passport_no="",
-                       qualification="", program="", grade="", status="")
-    assert set(errors) == {"name_en", "birth_date", "category", "nationality", "gender", "passport_no",
-                           "qualification", "program", "grade", "status"}
+    errors = errors_of(
+        name_en="",
+        birth_date="",
+        category="",
+        nationality="",
+        gender="",
+        passport_no="",
+        qualification="",
+        program="",
+        grade="",
+        status="",
+    )
+    assert set(errors) == {
+        "name_en",
+        "birth_date",
+        "category",
+        "nationality",
+        "gender",
+        "passport_no",
+        "qualification",
+        "program",
+        "grade",
+        "status",
+    }
     assert errors["name_en"] == ("必須填寫。", "Required.")
 
 
@@ -116,17 +182,25 @@ def test_optional_cells_may_be_empty():
 def test_code_not_in_the_list():
     errors = errors_of(category="XX", nationality="Narnia", gender="2", status="B")
     assert set(errors) == {"category", "nationality", "gender", "status"}
-    assert errors["category"] == ("不在代碼清單中，請由下拉式選單點選。", "Not in the list. Choose a value from the dropdown.")
+    assert errors["category"] == (
+        "不在代碼清單中，請由下拉式選單點選。",
+        "Not in the list. Choose a value from the dropdown.",
+    )
 
 
 @pytest.mark.parametrize("typed", ["19880231", "1988-13-01", "88/02/02", "abc", "198802021"])
 def test_birth_date_must_be_a_real_date(typed):
     assert errors_of(birth_date=typed)["birth_date"] == (
-        "不是有效的日期，請以 YYYYMMDD 填寫，例如 19880202。", "Not a real date. Write it as YYYYMMDD, e.g. 19880202.")
+        "不是有效的日期，請以 YYYYMMDD 填寫，例如 19880202。",
+        "Not a real date. Write it as YYYYMMDD, e.g. 19880202.",
+    )
 
 
 def test_birth_date_in_the_past_and_a_plausible_age():
-    assert errors_of(birth_date="20261124")["birth_date"] == ("生日必須早於今天。", "The date of birth must be in the past.")
+    assert errors_of(birth_date="20261124")["birth_date"] == (
+        "生日必須早於今天。",
+        "The date of birth must be in the past.",
+    )
     zh, en = errors_of(birth_date="20200101")["birth_date"]
     assert "6" in zh and en.startswith("A student aged 6 is not plausible (12 to 80)")
     assert errors_of(birth_date="19000101")["birth_date"][1].startswith("A student aged 126")
@@ -137,15 +211,22 @@ def test_birth_date_in_the_past_and_a_plausible_age():
 def test_national_id_check_digit_when_given():
     assert errors_of(national_id="A123456788")["national_id"] == (
         "身分證號（統一證號）格式或檢查碼錯誤（例如 A123456789）。",
-        "Not a valid ID number: the check digit does not match (e.g. A123456789).")
-    for good in ("a123456789", "A800000014", "AD30265881"):  # national ID, new and old resident certificate no.
+        "Not a valid ID number: the check digit does not match (e.g. A123456789).",
+    )
+    for good in (
+        "a123456789",
+        "A800000014",
+        "AD30265881",
+    ):  # national ID, new and old resident certificate no.
         assert rules.check_row(dict(SEED_ROW, national_id=good), TODAY).values
 
 
 @pytest.mark.parametrize("typed", ["M1", "MM-214587", "護照123456", "A" * 21])
 def test_passport_number_shape(typed):
     assert errors_of(passport_no=typed)["passport_no"] == (
-        "護照號碼須為 5 至 20 個英文字母或數字。", "A passport number has 5 to 20 letters and digits only.")
+        "護照號碼須為 5 至 20 個英文字母或數字。",
+        "A passport number has 5 to 20 letters and digits only.",
+    )
 
 
 def test_passport_number_is_cleaned():
@@ -157,12 +238,19 @@ def test_english_name_as_in_the_passport():
     assert errors_of(name_en="Student 1")["name_en"][1].startswith("Use the name as in the passport")
     assert errors_of(name_en='=HYPERLINK("http://x")')["name_en"][0].startswith("請依護照填寫")
     values = rules.check_row(dict(SEED_ROW, name_en="  Nguyễn  Văn-An O'Neil "), TODAY).values
-    assert values and values["name_en"] == "NGUYEN VAN-AN O'NEIL" and values["name_en_norm"] == "NGUYEN VAN AN ONEIL"
+    assert (
+        values
+        and values["name_en"] == "NGUYEN VAN-AN O'NEIL"
+        and values["name_en_norm"] == "NGUYEN VAN AN ONEIL"
+    )
 
 
 def test_chinese_name_length_formula_start_and_control_characters():
     assert errors_of(name_zh="王" * 51)["name_zh"] == ("最多 50 個字元。", "At most 50 characters.")
-    assert errors_of(name_zh="=1+1")["name_zh"] == ("開頭不可為 =、+、- 或 @。", "Must not start with =, +, - or @.")
+    assert errors_of(name_zh="=1+1")["name_zh"] == (
+        "開頭不可為 =、+、- 或 @。",
+        "Must not start with =, +, - or @.",
+    )
     assert errors_of(name_zh="王\x07明")["name_zh"] == ("含有控制字元。", "Contains control characters.")
 
 
@@ -175,13 +263,26 @@ def test_every_problem_of_a_row_is_listed_in_column_order():
 
 def test_duplicate_message():
     assert both(rules.duplicate_error("MM214587", 2).message) == (
-        "此護照號碼與本檔案第 2 列重複。", "The same passport number is already on row 2 of this file.")
+        "此護照號碼與本檔案第 2 列重複。",
+        "The same passport number is already on row 2 of this file.",
+    )
 
 
 def test_header_in_chinese_or_english_in_any_order():
     assert rules.map_header([c.zh for c in rules.COLUMNS]) == {c.key: i for i, c in enumerate(rules.COLUMNS)}
-    english = ["Passport no.", "English name", "Date of birth", "Student category", "Nationality", "Gender",
-               "Qualification", "Programme", "Year of study", "Status", "Academic year"]
+    english = [
+        "Passport no.",
+        "English name",
+        "Date of birth",
+        "Student category",
+        "Nationality",
+        "Gender",
+        "Qualification",
+        "Programme",
+        "Year of study",
+        "Status",
+        "Academic year",
+    ]
     mapping = rules.map_header(english)
     assert mapping and mapping["passport_no"] == 0 and "name_zh" not in mapping
     assert rules.map_header(["姓名", "生日"]) is None

@@ -16,8 +16,20 @@ from app.i18n import use_locale
 from app.services import excel
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "roster"
-SEED_ROW = ["外生一", "STUDENT ONE", "19880202", "FG_外生", "518_賴索托", "1女", "A123456789", "MM214587",
-            "一般_大陸地區人民進入臺灣地區就學", "7 公立專科學校二年制副學士班", "1年級", "R_已註冊"]
+SEED_ROW = [
+    "外生一",
+    "STUDENT ONE",
+    "19880202",
+    "FG_外生",
+    "518_賴索托",
+    "1女",
+    "A123456789",
+    "MM214587",
+    "一般_大陸地區人民進入臺灣地區就學",
+    "7 公立專科學校二年制副學士班",
+    "1年級",
+    "R_已註冊",
+]
 
 
 def filled_template(*rows: list) -> bytes:
@@ -44,8 +56,20 @@ def test_template_has_the_seeds_columns_dropdowns_instructions_and_frozen_header
     wb = openpyxl.load_workbook(io.BytesIO(excel.template_xlsx()))
     assert wb.sheetnames[0] == excel.SHEET_TITLE and wb.active.title == excel.SHEET_TITLE
     ws = wb[excel.SHEET_TITLE]
-    assert [c.value for c in ws[1]] == ["學生中文姓名", "英文姓名", "生日(YYYYMMDD)", "來臺就學學生類別", "國籍", "性別",
-                                        "身分證號", "護照號碼", "申請資格", "學制", "就讀年級", "狀態"]
+    assert [c.value for c in ws[1]] == [
+        "學生中文姓名",
+        "英文姓名",
+        "生日(YYYYMMDD)",
+        "來臺就學學生類別",
+        "國籍",
+        "性別",
+        "身分證號",
+        "護照號碼",
+        "申請資格",
+        "學制",
+        "就讀年級",
+        "狀態",
+    ]
     assert ws.max_row == 1  # no example row to import by mistake
     assert ws.freeze_panes == "A2"
     for letter in "ABCDEFGHIJKL":
@@ -74,8 +98,23 @@ def test_template_has_the_seeds_columns_dropdowns_instructions_and_frozen_header
 
 
 def test_template_round_trip_through_the_reader():
-    data = filled_template(SEED_ROW, [None, "John Smith", 20010315, "FG", "US", "0", None, "US1234567",
-                                      "外國與外僑學生進入臺灣地區就學", "學士", "2年級", "A"])
+    data = filled_template(
+        SEED_ROW,
+        [
+            None,
+            "John Smith",
+            20010315,
+            "FG",
+            "US",
+            "0",
+            None,
+            "US1234567",
+            "外國與外僑學生進入臺灣地區就學",
+            "學士",
+            "2年級",
+            "A",
+        ],
+    )
     rows = list(excel.read_roster(data, "Student_List.xlsx"))
     assert [n for n, _r in rows] == [2, 3]
     assert rows[0][1] == dict(zip(rules.COLUMN_KEYS, SEED_ROW, strict=True))
@@ -101,10 +140,11 @@ def test_excel_dates_and_numbers_read_as_typed():
     ws = wb.active
     ws.append([c.zh for c in rules.COLUMNS])
     from datetime import datetime
+
     ws.append(["", "A B", datetime(2001, 3, 15), "FG", "JP", 1, "", 12345678, "x", "x", 2.0, "R"])
     out = io.BytesIO()
     wb.save(out)
-    (_n, row), = list(excel.read_roster(out.getvalue(), "x.xlsx"))
+    ((_n, row),) = list(excel.read_roster(out.getvalue(), "x.xlsx"))
     assert row["birth_date"] == "20010315" and row["gender"] == "1" and row["passport_no"] == "12345678"
     assert row["grade"] == "2"
 
@@ -154,7 +194,10 @@ def test_csv_not_utf8_is_refused_with_advice():
 
 def test_renamed_files_are_refused():
     png = b"\x89PNG\r\n\x1a\n" + b"\x00" * 100
-    assert refused(png, "Student_List.xlsx") == "This file is not an Excel workbook, although its name ends in .xlsx."
+    assert (
+        refused(png, "Student_List.xlsx")
+        == "This file is not an Excel workbook, although its name ends in .xlsx."
+    )
     assert refused(b"hello", "Student_List.xls").startswith("This file is not an Excel workbook")
     assert refused(png, "list.csv") == "This file is not an Excel workbook (.xlsx, .xls) or a UTF-8 CSV file."
     assert refused(b"abc", "list.pdf") == "Upload the list as .xlsx, .xls or a UTF-8 .csv file."
@@ -166,7 +209,9 @@ def test_renamed_files_are_refused():
         zf.writestr("word/document.xml", "<w/>")
     assert refused(buf.getvalue(), "x.xlsx").startswith("This file is not an Excel workbook")
     # A broken OLE2 file.
-    assert refused(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "x.xls").startswith("This file is not")
+    assert refused(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "x.xls").startswith(
+        "This file is not"
+    )
 
 
 def test_too_large_upload_is_refused():
@@ -203,7 +248,9 @@ def test_zip_bomb_refused_before_openpyxl_opens_it(monkeypatch):
 def entity_bomb(padding: int = 0) -> bytes:
     """The template with a 'billion laughs' DTD in its sheet (after `padding` bytes of comment)."""
     dtd = (
-        "<!--" + "x" * padding + "-->"
+        "<!--"
+        + "x" * padding
+        + "-->"
         + '<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
         + '<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
     ).encode()
@@ -221,20 +268,27 @@ def entity_bomb(padding: int = 0) -> bytes:
 
 def test_xml_entity_bomb_refused():
     assert refused(entity_bomb(), "bomb.xlsx") == (
-        "The workbook contains XML entity declarations, which Excel never writes; it is refused.")
+        "The workbook contains XML entity declarations, which Excel never writes; it is refused."
+    )
 
 
 def test_xml_entity_bomb_past_the_pre_check_is_stopped_by_defusedxml():
     # The DTD sits after 10 KB of comment, beyond the first bytes the zip check reads: defusedxml refuses it.
     assert refused(entity_bomb(padding=10_000), "bomb.xlsx") == (
-        "The workbook contains XML entity declarations, which Excel never writes; it is refused.")
+        "The workbook contains XML entity declarations, which Excel never writes; it is refused."
+    )
 
 
 def test_formulas_are_read_as_text_never_evaluated():
-    data = filled_template(["=1+1", '=HYPERLINK("http://x","y")', "=A1", "FG", "JP", "0", "", "MM214587",
-                            "x", "x", "1", "R"])
-    (_n, row), = list(excel.read_roster(data, "f.xlsx"))
-    assert row["name_zh"] == "=1+1" and row["name_en"] == '=HYPERLINK("http://x","y")' and row["birth_date"] == "=A1"
+    data = filled_template(
+        ["=1+1", '=HYPERLINK("http://x","y")', "=A1", "FG", "JP", "0", "", "MM214587", "x", "x", "1", "R"]
+    )
+    ((_n, row),) = list(excel.read_roster(data, "f.xlsx"))
+    assert (
+        row["name_zh"] == "=1+1"
+        and row["name_en"] == '=HYPERLINK("http://x","y")'
+        and row["birth_date"] == "=A1"
+    )
     check = rules.check_row(row, __import__("datetime").date(2026, 11, 24))
     assert {e.column for e in check.errors} >= {"name_zh", "name_en", "birth_date"}
 
@@ -254,8 +308,11 @@ def test_written_cells_are_protected_from_formula_injection(value):
 
 
 @settings(max_examples=150, deadline=None)
-@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40).map(str.strip)
-       .filter(lambda s: s and not s.startswith("'")))
+@given(
+    st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40)
+    .map(str.strip)
+    .filter(lambda s: s and not s.startswith("'"))
+)
 def test_neutraliser_round_trip(text):
     data = excel.roster_workbook([[text] + [""] * 11], with_instructions=False)
     ws = openpyxl.load_workbook(io.BytesIO(data))[excel.SHEET_TITLE]

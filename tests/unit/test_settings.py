@@ -15,8 +15,14 @@ ROOT = Path(__file__).resolve().parents[2]
 def _start(env: dict[str, str]) -> subprocess.CompletedProcess:
     full = {k: v for k, v in os.environ.items() if k not in ("CAPTCHA_FIXED_ANSWER", "SECRET_KEY")}
     full.update(env)
-    return subprocess.run([sys.executable, "-c", "import app.settings"], cwd=ROOT, env=full,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-c", "import app.settings"],
+        cwd=ROOT,
+        env=full,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_production_refuses_the_fixed_captcha_answer():
@@ -32,8 +38,17 @@ def test_production_needs_a_secret_key():
 def test_production_with_a_key_starts_with_secure_cookies():
     r = subprocess.run(
         [sys.executable, "-c", "from app.settings import settings; print(settings.cookie_secure)"],
-        cwd=ROOT, env={**{k: v for k, v in os.environ.items() if k != "COOKIE_SECURE"}, "APP_ENV": "production", "SECRET_KEY": "k" * 40, "CAPTCHA_FIXED_ANSWER": "",
-             "PAYMENT_SECRET": "p" * 40, "MFA_ENCRYPTION_KEY": Fernet.generate_key().decode()},
-        capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env={
+            **{k: v for k, v in os.environ.items() if k != "COOKIE_SECURE"},
+            "APP_ENV": "production",
+            "SECRET_KEY": "k" * 40,
+            "CAPTCHA_FIXED_ANSWER": "",
+            "PAYMENT_SECRET": "p" * 40,
+            "MFA_ENCRYPTION_KEY": Fernet.generate_key().decode(),
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert r.returncode == 0 and r.stdout.strip() == "True"

@@ -14,8 +14,9 @@ def test_national_id_valid(value):
     assert v.is_national_id(value)
 
 
-@pytest.mark.parametrize("value", ["A123456788", "A123456780", "A323456789", "A12345678", "1123456789", "", None,
-                                   "AA23456789"])
+@pytest.mark.parametrize(
+    "value", ["A123456788", "A123456780", "A323456789", "A12345678", "1123456789", "", None, "AA23456789"]
+)
 def test_national_id_invalid(value):
     assert not v.is_national_id(value)
 

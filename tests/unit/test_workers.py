@@ -40,8 +40,13 @@ def _wait_gone(pid: int, seconds: float = 10) -> bool:
 
 
 def test_the_reader_process_exits_when_its_server_is_killed():
-    server = subprocess.Popen([sys.executable, "-c", SERVER], cwd=ROOT, stdout=subprocess.PIPE, text=True,
-                              env=dict(os.environ, PICCOLO_CONF="piccolo_conf"))
+    server = subprocess.Popen(
+        [sys.executable, "-c", SERVER],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, PICCOLO_CONF="piccolo_conf"),
+    )
     try:
         child = int(server.stdout.readline())
         assert child != server.pid and not _gone(child)

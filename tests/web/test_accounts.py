@@ -15,8 +15,9 @@ NEW = "blue heron crossing 2026"
 async def test_change_password_logs_out_and_the_new_one_works(client):
     await make_school_with_accounts()
     await client.login("03734301")
-    r = await client.post_form("/account/password", {"current_password": PASSWORD, "new_password": NEW,
-                                                     "confirm_password": NEW})
+    r = await client.post_form(
+        "/account/password", {"current_password": PASSWORD, "new_password": NEW, "confirm_password": NEW}
+    )
     assert "密碼修改完成，請重新登入" in r.text
     assert await UserSession.count() == 0
     row = (await Account.select().where(Account.login_id == "03734301"))[0]
@@ -29,15 +30,21 @@ async def test_change_password_logs_out_and_the_new_one_works(client):
 async def test_change_password_errors_are_shown_beside_the_fields(client):
     await make_school_with_accounts()
     await client.login("03734301")
-    r = await client.post_form("/account/password", {"current_password": "wrong one here",
-                                                     "new_password": "short", "confirm_password": "x"})
+    r = await client.post_form(
+        "/account/password",
+        {"current_password": "wrong one here", "new_password": "short", "confirm_password": "x"},
+    )
     assert r.status_code == 400
     assert "目前密碼錯誤" in r.text and 'class="error-summary"' in r.text
-    r = await client.post_form("/account/password", {"current_password": PASSWORD,
-                                                     "new_password": "password1234", "confirm_password": "password1234"})
+    r = await client.post_form(
+        "/account/password",
+        {"current_password": PASSWORD, "new_password": "password1234", "confirm_password": "password1234"},
+    )
     assert "常見" in r.text
-    r = await client.post_form("/account/password", {"current_password": PASSWORD,
-                                                     "new_password": NEW, "confirm_password": NEW + "x"})
+    r = await client.post_form(
+        "/account/password",
+        {"current_password": PASSWORD, "new_password": NEW, "confirm_password": NEW + "x"},
+    )
     assert "兩次輸入的新密碼不一致" in r.text
     # Nothing changed.
     row = (await Account.select().where(Account.login_id == "03734301"))[0]
@@ -48,8 +55,10 @@ async def test_not_one_of_the_last_three(client):
     await make_school_with_accounts()
     await client.login("03734301")
     # The current password counts as one of the last three.
-    r = await client.post_form("/account/password", {"current_password": PASSWORD, "new_password": PASSWORD,
-                                                     "confirm_password": PASSWORD})
+    r = await client.post_form(
+        "/account/password",
+        {"current_password": PASSWORD, "new_password": PASSWORD, "confirm_password": PASSWORD},
+    )
     assert "前 3 次" in r.text
 
 
@@ -73,9 +82,20 @@ async def test_main_account_creates_the_next_sub_account(client):
     await client.login("03734301")
     page = await client.get("/account/sub-accounts/new")
     assert "03734301-04" in page.text
-    data = {"name": "林小小", "national_id": "A123456789", "birthday": "1990/01/02", "unit": "註冊組",
-            "password": NEW, "confirm_password": NEW, "mobile": "0912345678", "email": "lin@example.edu.tw",
-            "addr_county": "臺北市", "addr_district": "中正區", "addr_street": "重慶南路一段", "addr_number": "122號"}
+    data = {
+        "name": "林小小",
+        "national_id": "A123456789",
+        "birthday": "1990/01/02",
+        "unit": "註冊組",
+        "password": NEW,
+        "confirm_password": NEW,
+        "mobile": "0912345678",
+        "email": "lin@example.edu.tw",
+        "addr_county": "臺北市",
+        "addr_district": "中正區",
+        "addr_street": "重慶南路一段",
+        "addr_number": "122號",
+    }
     r = await client.post_form("/account/sub-accounts/new", data)
     assert "建立帳號成功" in r.text and "03734301-04" in r.text
     row = (await Account.select().where(Account.login_id == "03734301-04"))[0]
@@ -85,9 +105,17 @@ async def test_main_account_creates_the_next_sub_account(client):
 async def test_create_sub_account_errors_keep_what_was_typed(client):
     await make_school_with_accounts()
     await client.login("03734301")
-    data = {"name": "林小小", "national_id": "A123456788", "birthday": "2990/01/02", "unit": "",
-            "password": NEW, "confirm_password": NEW, "email": "not-an-email",
-            "addr_county": "臺北市", "addr_district": "板橋區"}
+    data = {
+        "name": "林小小",
+        "national_id": "A123456788",
+        "birthday": "2990/01/02",
+        "unit": "",
+        "password": NEW,
+        "confirm_password": NEW,
+        "email": "not-an-email",
+        "addr_county": "臺北市",
+        "addr_district": "板橋區",
+    }
     r = await client.post_form("/account/sub-accounts/new", data)
     assert r.status_code == 400
     assert "身分證號格式或檢查碼錯誤" in r.text
@@ -119,9 +147,18 @@ async def test_disable_ends_sessions_and_enable_restores(client):
 async def test_delete_sub_account_keeps_its_cases(client):
     ids = await make_school_with_accounts()
     now = datetime.now(UTC)
-    await Application.insert(Application(school=ids["school"], created_by=ids["sub2"], name="子帳號的案",
-                                         group_no="151020077", status="first_review", submitted_at=now,
-                                         created_at=now, updated_at=now))
+    await Application.insert(
+        Application(
+            school=ids["school"],
+            created_by=ids["sub2"],
+            name="子帳號的案",
+            group_no="151020077",
+            status="first_review",
+            submitted_at=now,
+            created_at=now,
+            updated_at=now,
+        )
+    )
     await client.login("03734301")
     confirm = await client.get(f"/account/sub-accounts/{ids['sub2']}/delete")
     assert "刪除帳號" in confirm.text
@@ -136,8 +173,9 @@ async def test_delete_sub_account_keeps_its_cases(client):
 async def test_sub_account_password_by_main(client):
     ids = await make_school_with_accounts()
     await client.login("03734301")
-    r = await client.post_form(f"/account/sub-accounts/{ids['sub1']}/password",
-                               {"new_password": NEW, "confirm_password": NEW})
+    r = await client.post_form(
+        f"/account/sub-accounts/{ids['sub1']}/password", {"new_password": NEW, "confirm_password": NEW}
+    )
     assert "儲存成功" in r.text
     row = (await Account.select().where(Account.id == ids["sub1"]))[0]
     assert await verify_password(row["password_hash"], NEW)
@@ -148,10 +186,16 @@ async def test_other_schools_accounts_answer_404(client):
     other = await make_school(name="別的大學", business_no="03734317")
     foreign_sub = await make_account("03734317-01", other)
     await client.login("03734301")
-    for url in (f"/account/sub-accounts/{foreign_sub}/password", f"/account/sub-accounts/{foreign_sub}/delete"):
+    for url in (
+        f"/account/sub-accounts/{foreign_sub}/password",
+        f"/account/sub-accounts/{foreign_sub}/delete",
+    ):
         assert (await client.get(url)).status_code == 404
-    for url in (f"/account/sub-accounts/{foreign_sub}/disable", f"/account/sub-accounts/{foreign_sub}/delete",
-                f"/account/sub-accounts/{foreign_sub}/password"):
+    for url in (
+        f"/account/sub-accounts/{foreign_sub}/disable",
+        f"/account/sub-accounts/{foreign_sub}/delete",
+        f"/account/sub-accounts/{foreign_sub}/password",
+    ):
         r = await client.post_form(url, {"new_password": NEW, "confirm_password": NEW})
         assert r.status_code == 404
     row = (await Account.select().where(Account.id == foreign_sub))[0]
@@ -163,10 +207,23 @@ async def test_main_account_updates_school_and_contact(client):
     await client.login("03734301")
     page = await client.get("/account/profile")
     assert "機關組織" in page.text and "承辦單位" in page.text
-    data = {"school_head": "陳校長", "school_unit": "國際處", "school_phone": "0233663366", "school_fax": "",
-            "school_email": "oia@example.edu.tw", "school_addr_county": "臺北市", "school_addr_district": "大安區",
-            "school_addr_street": "羅斯福路四段", "school_addr_number": "1號", "name": "王承辦",
-            "national_id": "", "phone": "0233669999", "phone_ext": "12", "mobile": "", "email": "wang@example.edu.tw"}
+    data = {
+        "school_head": "陳校長",
+        "school_unit": "國際處",
+        "school_phone": "0233663366",
+        "school_fax": "",
+        "school_email": "oia@example.edu.tw",
+        "school_addr_county": "臺北市",
+        "school_addr_district": "大安區",
+        "school_addr_street": "羅斯福路四段",
+        "school_addr_number": "1號",
+        "name": "王承辦",
+        "national_id": "",
+        "phone": "0233669999",
+        "phone_ext": "12",
+        "mobile": "",
+        "email": "wang@example.edu.tw",
+    }
     r = await client.post_form("/account/profile", data)
     assert "儲存成功" in r.text
     school = (await School.select().where(School.id == ids["school"]))[0]
@@ -178,7 +235,13 @@ async def test_main_account_updates_school_and_contact(client):
 async def test_profile_needs_a_phone_and_keeps_input(client):
     await make_school_with_accounts()
     await client.login("03734301")
-    data = {"school_addr_county": "", "name": "王承辦", "phone": "", "mobile": "", "email": "wang@example.edu.tw"}
+    data = {
+        "school_addr_county": "",
+        "name": "王承辦",
+        "phone": "",
+        "mobile": "",
+        "email": "wang@example.edu.tw",
+    }
     r = await client.post_form("/account/profile", data)
     assert r.status_code == 400
     assert "聯絡市內電話及聯絡手機兩欄位需至少輸入一項資料" in r.text
@@ -190,10 +253,19 @@ async def test_sub_account_edits_only_itself(client):
     await client.login("03734301-01")
     page = await client.get("/account/profile")
     assert "機關組織" not in page.text
-    data = {"name": "子帳號改名", "national_id": "A123456789", "birthday": "1990/02/03", "unit": "註冊組",
-            "mobile": "0912345678", "email": "sub@example.edu.tw", "addr_county": "臺北市",
-            "addr_district": "中正區", "addr_street": "中山南路", "addr_number": "1號",
-            "school_head": "hacker"}
+    data = {
+        "name": "子帳號改名",
+        "national_id": "A123456789",
+        "birthday": "1990/02/03",
+        "unit": "註冊組",
+        "mobile": "0912345678",
+        "email": "sub@example.edu.tw",
+        "addr_county": "臺北市",
+        "addr_district": "中正區",
+        "addr_street": "中山南路",
+        "addr_number": "1號",
+        "school_head": "hacker",
+    }
     r = await client.post_form("/account/profile", data)
     assert "儲存成功" in r.text
     assert (await Account.select(Account.name).where(Account.id == ids["sub1"]))[0]["name"] == "子帳號改名"

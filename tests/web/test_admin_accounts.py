@@ -19,15 +19,24 @@ GOOD = "Lantern-orchid-river-42"
 async def _admin(client, username: str) -> dict[str, str]:
     await client.get("/admin/")
     token = client.cookies.get("csrftoken")
-    r = await client.post("/admin/public/login/", json={"username": username, "password": REVIEWER_PASSWORD},
-                          headers={"X-CSRFToken": token})
+    r = await client.post(
+        "/admin/public/login/",
+        json={"username": username, "password": REVIEWER_PASSWORD},
+        headers={"X-CSRFToken": token},
+    )
     assert r.status_code == 200, r.text
     return {"X-CSRFToken": token}
 
 
 def _school(**kw) -> dict[str, str]:
-    data = {"name": "國立政治大學", "business_no": "04126305", "login_id": "04126305",
-            "contact_name": "王承辦", "email": "intl@nccu.example.edu.tw", "password": GOOD}
+    data = {
+        "name": "國立政治大學",
+        "business_no": "04126305",
+        "login_id": "04126305",
+        "contact_name": "王承辦",
+        "email": "intl@nccu.example.edu.tw",
+        "password": GOOD,
+    }
     data.update(kw)
     return data
 
@@ -46,7 +55,9 @@ async def test_supervisor_creates_a_school_and_its_main_account(client):
     acc = (await Account.select().where(Account.login_id == "04126305"))[0]
     assert acc["school"] == school["id"] and acc["is_main"] and acc["enabled"] and not acc["deleted"]
     assert acc["name"] == "王承辦" and acc["email"] == "intl@nccu.example.edu.tw"
-    assert acc["password_hash"].startswith("$argon2id$") and await hashing.verify_password(acc["password_hash"], GOOD)
+    assert acc["password_hash"].startswith("$argon2id$") and await hashing.verify_password(
+        acc["password_hash"], GOOD
+    )
     event = (await AuthEvent.select().where(AuthEvent.event == "account_created"))[0]
     assert event["login_id"] == "04126305" and event["account"] == acc["id"]
     assert event["actor_login_id"] == "supervisor"
@@ -151,8 +162,9 @@ async def test_supervisor_resets_a_reviewers_two_step_verification(client):
     from piccolo_api.mfa.authenticator.tables import AuthenticatorSecret
 
     users = await make_reviewers()
-    await AuthenticatorSecret.create_new(user_id=users["reviewer1"], encryption_provider=_plain(),
-                                         recovery_code_count=1)
+    await AuthenticatorSecret.create_new(
+        user_id=users["reviewer1"], encryption_provider=_plain(), recovery_code_count=1
+    )
     h = await _admin(client, "supervisor")
     r = await client.post(RESET_MFA, json={"username": "reviewer1"}, headers=h)
     assert r.status_code == 200, r.text

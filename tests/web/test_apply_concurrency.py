@@ -16,31 +16,70 @@ from tests.support import make_school_with_accounts
 async def ready_group(school_id: int, account_id: int, n: int, members: int = 2) -> int:
     t = datetime.now(UTC)
     app = Application(
-        business_line="foreign", kind="first", name=f"concurrent {n}", member_count=members, pickup_method="self",
-        station_code="S01", school=school_id, created_by=account_id, submitter_name="測試人",
-        submitter_national_id="A123456789", submitter_phone="0223456789", submitter_email="clerk@example.edu.tw",
+        business_line="foreign",
+        kind="first",
+        name=f"concurrent {n}",
+        member_count=members,
+        pickup_method="self",
+        station_code="S01",
+        school=school_id,
+        created_by=account_id,
+        submitter_name="測試人",
+        submitter_national_id="A123456789",
+        submitter_phone="0223456789",
+        submitter_email="clerk@example.edu.tw",
         submitter_addr={"county": "臺北市", "district": "中正區", "street": "羅斯福路四段", "number": "1號"},
-        status="draft", terms_accepted_at=t, created_at=t, updated_at=t,
+        status="draft",
+        terms_accepted_at=t,
+        created_at=t,
+        updated_at=t,
     )
     await app.save()
-    await Attachment.insert(Attachment(application=app.id, kind="power_of_attorney", stored_name=f"{n:032x}.jpg",
-                                       content_type="image/jpeg", uploaded_at=t))
+    await Attachment.insert(
+        Attachment(
+            application=app.id,
+            kind="power_of_attorney",
+            stored_name=f"{n:032x}.jpg",
+            content_type="image/jpeg",
+            uploaded_at=t,
+        )
+    )
     for m in range(members):
         values, _raw = rules.record_from_form(rules.normalise(applicant_form(m)))
-        case = Case(application=app.id, identity="foreign", status="draft", complete=True, created_at=t, updated_at=t,
-                    **values)
+        case = Case(
+            application=app.id,
+            identity="foreign",
+            status="draft",
+            complete=True,
+            created_at=t,
+            updated_at=t,
+            **values,
+        )
         await case.save()
         for i, kind in enumerate(("photo", "passport", "visa", "accommodation")):
-            await Attachment.insert(Attachment(application=app.id, case=case.id, kind=kind,
-                                               stored_name=f"{n:08x}{case.id:08x}{i:016x}.jpg",
-                                               content_type="image/jpeg", uploaded_at=t))
+            await Attachment.insert(
+                Attachment(
+                    application=app.id,
+                    case=case.id,
+                    kind=kind,
+                    stored_name=f"{n:08x}{case.id:08x}{i:016x}.jpg",
+                    content_type="image/jpeg",
+                    uploaded_at=t,
+                )
+            )
     return app.id
 
 
 async def test_twenty_concurrent_submits_get_distinct_numbers(db):
     ids = await make_school_with_accounts()
-    actor = Actor(kind="school", account_id=ids["main"], login_id="03734301", name="測試人",
-                  school_id=ids["school"], is_main=True)
+    actor = Actor(
+        kind="school",
+        account_id=ids["main"],
+        login_id="03734301",
+        name="測試人",
+        school_id=ids["school"],
+        is_main=True,
+    )
     app_ids = [await ready_group(ids["school"], ids["main"], n) for n in range(20)]
     results = await asyncio.gather(*(actions.submit_application(actor, a, "zh_Hant_TW") for a in app_ids))
     group_nos = [r.group_no for r in results]
@@ -57,7 +96,9 @@ async def test_twenty_concurrent_submits_get_distinct_numbers(db):
 
 async def test_the_same_group_submitted_twice_at_once_is_numbered_once(db):
     ids = await make_school_with_accounts()
-    actor = Actor(kind="school", account_id=ids["main"], login_id="03734301", school_id=ids["school"], is_main=True)
+    actor = Actor(
+        kind="school", account_id=ids["main"], login_id="03734301", school_id=ids["school"], is_main=True
+    )
     app_id = await ready_group(ids["school"], ids["main"], 1)
     results = await asyncio.gather(*(actions.submit_application(actor, app_id) for _ in range(5)))
     assert len({r.group_no for r in results}) == 1
@@ -67,7 +108,9 @@ async def test_the_same_group_submitted_twice_at_once_is_numbered_once(db):
 
 async def test_a_failure_mid_submit_leaves_no_half_group(db, monkeypatch):
     ids = await make_school_with_accounts()
-    actor = Actor(kind="school", account_id=ids["main"], login_id="03734301", school_id=ids["school"], is_main=True)
+    actor = Actor(
+        kind="school", account_id=ids["main"], login_id="03734301", school_id=ids["school"], is_main=True
+    )
     app_id = await ready_group(ids["school"], ids["main"], 1)
     calls = {"n": 0}
     real = actions.next_sequence

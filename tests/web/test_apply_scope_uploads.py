@@ -23,9 +23,14 @@ async def draft_with_file(client) -> tuple[int, int, int]:
 
 def urls(app_id: int, case_id: int, att_id: int) -> list[str]:
     return [
-        f"/apply/drafts/{app_id}/submitter", f"/apply/drafts/{app_id}/details", f"/apply/drafts/{app_id}/applicants",
-        f"/apply/drafts/{app_id}/applicants/{case_id}", f"/apply/drafts/{app_id}/delete",
-        f"/apply/drafts/{app_id}/submit", f"/apply/groups/{app_id}", f"/apply/groups/{app_id}/applicants/{case_id}",
+        f"/apply/drafts/{app_id}/submitter",
+        f"/apply/drafts/{app_id}/details",
+        f"/apply/drafts/{app_id}/applicants",
+        f"/apply/drafts/{app_id}/applicants/{case_id}",
+        f"/apply/drafts/{app_id}/delete",
+        f"/apply/drafts/{app_id}/submit",
+        f"/apply/groups/{app_id}",
+        f"/apply/groups/{app_id}/applicants/{case_id}",
         f"/apply/files/{att_id}",
     ]
 
@@ -79,27 +84,35 @@ async def test_anonymous_is_sent_to_login(client):
     assert r.status_code in (302, 303, 401)
 
 
-@pytest.mark.parametrize(("name", "data", "needle"), [
-    ("big.bmp", b"BM" + b"\0" * (600 * 1024), "512"),
-    ("doc.pdf", b"%PDF-1.4 nothing", "JPG"),
-    ("renamed.jpg", None, "PNG"),
-    ("half.jpg", None, "half.jpg"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "needle"),
+    [
+        ("big.bmp", b"BM" + b"\0" * (600 * 1024), "512"),
+        ("doc.pdf", b"%PDF-1.4 nothing", "JPG"),
+        ("renamed.jpg", None, "PNG"),
+        ("half.jpg", None, "half.jpg"),
+    ],
+)
 async def test_upload_refusals_keep_the_form(client, name, data, needle):
     await make_school_with_accounts()
     await client.login("03734301")
     app_id = await start_draft(client)
     await fill_group(client, app_id)
-    r = await client.post_form(f"/apply/drafts/{app_id}/applicants", {"identity": "foreign"}, follow_redirects=False)
+    r = await client.post_form(
+        f"/apply/drafts/{app_id}/applicants", {"identity": "foreign"}, follow_redirects=False
+    )
     case_id = int(r.headers["location"].rsplit("/", 1)[1])
     if name == "renamed.jpg":
         data = png()
     elif name == "half.jpg":
         full = jpeg(size=(300, 300))
         data = full[: len(full) // 2]
-    r = await post_multipart(client, f"/apply/drafts/{app_id}/applicants/{case_id}",
-                             applicant_form(1, department="物理學系") | {"op": "save"},
-                             [("file_passport", (name, data, "image/jpeg"))])
+    r = await post_multipart(
+        client,
+        f"/apply/drafts/{app_id}/applicants/{case_id}",
+        applicant_form(1, department="物理學系") | {"op": "save"},
+        [("file_passport", (name, data, "image/jpeg"))],
+    )
     assert r.status_code == 200
     assert 'id="f-doc_passport-error"' in r.text and needle in r.text
     assert 'value="物理學系"' in r.text
@@ -114,9 +127,12 @@ async def test_pixel_bomb_through_the_form(client):
     await make_school_with_accounts()
     await client.login("03734301")
     app_id = await start_draft(client)
-    r = await post_multipart(client, f"/apply/drafts/{app_id}/details",
-                             {"name": "x", "member_count": "1", "station_code": "S01", "op": "save"},
-                             [("file_power_of_attorney", ("bomb.png", pixel_bomb(), "image/png"))])
+    r = await post_multipart(
+        client,
+        f"/apply/drafts/{app_id}/details",
+        {"name": "x", "member_count": "1", "station_code": "S01", "op": "save"},
+        [("file_power_of_attorney", ("bomb.png", pixel_bomb(), "image/png"))],
+    )
     assert r.status_code == 400 and "bomb.png" in r.text
     assert await Attachment.count() == 0
 
@@ -129,9 +145,12 @@ async def test_file_bytes_are_reencoded_and_stored_outside_static(client):
     await client.login("03734301")
     app_id = await start_draft(client)
     original = jpeg() + b"<script>alert(1)</script>"
-    await post_multipart(client, f"/apply/drafts/{app_id}/details",
-                         {"name": "x", "member_count": "1", "station_code": "S01", "op": "save"},
-                         [("file_power_of_attorney", ("委託書.jpg", original, "image/jpeg"))])
+    await post_multipart(
+        client,
+        f"/apply/drafts/{app_id}/details",
+        {"name": "x", "member_count": "1", "station_code": "S01", "op": "save"},
+        [("file_power_of_attorney", ("委託書.jpg", original, "image/jpeg"))],
+    )
     att = await Attachment.select().first()
     assert att["original_name"] == "委託書.jpg" and att["stored_name"] != "委託書.jpg"
     path = uploads.path_of(att["stored_name"])
@@ -144,10 +163,24 @@ async def make_roster(school_id: int, n: int = 2, category: str = "FG") -> list[
     ids = []
     for i in range(n):
         e = RosterEntry(
-            school=school_id, year=115, semester=1, name_zh=f"學生{i}", name_en=f"ROSTER STUDENT {'XYZ'[i]}",
-            name_en_norm=f"ROSTERSTUDENT{'XYZ'[i]}", birth_date=date(2002, 3, i + 1), category=category,
-            nationality="VN", gender="M", national_id="", passport_no=f"C{1234567 + i}", qualification="FOREIGN",
-            program="M", grade="2", status="R", created_at=datetime.now(UTC), updated_at=datetime.now(UTC),
+            school=school_id,
+            year=115,
+            semester=1,
+            name_zh=f"學生{i}",
+            name_en=f"ROSTER STUDENT {'XYZ'[i]}",
+            name_en_norm=f"ROSTERSTUDENT{'XYZ'[i]}",
+            birth_date=date(2002, 3, i + 1),
+            category=category,
+            nationality="VN",
+            gender="M",
+            national_id="",
+            passport_no=f"C{1234567 + i}",
+            qualification="FOREIGN",
+            program="M",
+            grade="2",
+            status="R",
+            created_at=datetime.now(UTC),
+            updated_at=datetime.now(UTC),
         )
         await e.save()
         ids.append(e.id)
@@ -167,18 +200,30 @@ async def test_add_from_roster_fills_the_applicants(client):
     r = await client.get(f"/apply/drafts/{app_id}/roster?name=studenty")
     assert "ROSTER STUDENT Y" in r.text and "ROSTER STUDENT X" not in r.text
     # another school's roster row cannot be added
-    r = await client.post_form(f"/apply/drafts/{app_id}/roster", {"entry": str(theirs[0])}, follow_redirects=False)
+    r = await client.post_form(
+        f"/apply/drafts/{app_id}/roster", {"entry": str(theirs[0])}, follow_redirects=False
+    )
     assert r.status_code == 404 and await Case.count() == 0
     token = await client.ensure_csrf()
-    r = await client.post(f"/apply/drafts/{app_id}/roster",
-                          data={"entry": [str(i) for i in mine], "_csrf_token": token}, follow_redirects=False)
+    r = await client.post(
+        f"/apply/drafts/{app_id}/roster",
+        data={"entry": [str(i) for i in mine], "_csrf_token": token},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     cases = await Case.select().order_by(Case.id)
     assert [c["name_en"] for c in cases] == ["ROSTER STUDENT X", "ROSTER STUDENT Y"]
     c = cases[0]
-    assert (c["identity"], c["gender"], c["nationality"], c["passport_no"], c["program"], c["grade"],
-            c["enrollment_status"], c["birth_date"]) == ("foreign", "M", "VN", "C1234567", "master", "2", "R",
-                                                         date(2002, 3, 1))
+    assert (
+        c["identity"],
+        c["gender"],
+        c["nationality"],
+        c["passport_no"],
+        c["program"],
+        c["grade"],
+        c["enrollment_status"],
+        c["birth_date"],
+    ) == ("foreign", "M", "VN", "C1234567", "master", "2", "R", date(2002, 3, 1))
     assert not c["complete"]  # documents and the rest still to come
     r = await client.get(f"/apply/drafts/{app_id}/roster")
     assert r.text.count('name="entry"') == 0  # both already added
@@ -190,10 +235,13 @@ async def test_submit_refused_with_31_applicants(client):
     app_id = await start_draft(client)
     await fill_group(client, app_id, members=30)
     for _i in range(30):
-        r = await client.post_form(f"/apply/drafts/{app_id}/applicants", {"identity": "foreign"},
-                                   follow_redirects=False)
+        r = await client.post_form(
+            f"/apply/drafts/{app_id}/applicants", {"identity": "foreign"}, follow_redirects=False
+        )
         assert r.status_code == 303
-    r = await client.post_form(f"/apply/drafts/{app_id}/applicants", {"identity": "foreign"}, follow_redirects=False)
+    r = await client.post_form(
+        f"/apply/drafts/{app_id}/applicants", {"identity": "foreign"}, follow_redirects=False
+    )
     assert r.status_code == 400 and await Case.count() == 30
     # even written straight into the database, 31 is refused at submit
     await Application.update({Application.member_count: 31}).where(Application.id == app_id)

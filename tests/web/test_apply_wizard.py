@@ -26,19 +26,34 @@ async def start_draft(client) -> int:
 async def fill_group(client, app_id: int, members: int = 1) -> None:
     r = await client.post_form(f"/apply/drafts/{app_id}/submitter", SUBMITTER, follow_redirects=False)
     assert r.status_code == 303, r.text
-    r = await post_multipart(client, f"/apply/drafts/{app_id}/details",
-                             {"name": "2026外生申請第二批次", "member_count": str(members), "pickup_method": "self",
-                              "station_code": "S01", "op": "save"}, files("power_of_attorney"))
+    r = await post_multipart(
+        client,
+        f"/apply/drafts/{app_id}/details",
+        {
+            "name": "2026外生申請第二批次",
+            "member_count": str(members),
+            "pickup_method": "self",
+            "station_code": "S01",
+            "op": "save",
+        },
+        files("power_of_attorney"),
+    )
     assert r.status_code == 303, r.text
 
 
 async def add_complete_applicant(client, app_id: int, n: int = 1, identity: str = "foreign") -> int:
-    r = await client.post_form(f"/apply/drafts/{app_id}/applicants", {"identity": identity}, follow_redirects=False)
+    r = await client.post_form(
+        f"/apply/drafts/{app_id}/applicants", {"identity": identity}, follow_redirects=False
+    )
     assert r.status_code == 303, r.text
     case_id = int(r.headers["location"].rsplit("/", 1)[1])
     docs = FOREIGN_DOCS + (("placement_notice",) if identity == "overseas" else ())
-    r = await post_multipart(client, f"/apply/drafts/{app_id}/applicants/{case_id}",
-                             applicant_form(n) | {"op": "save"}, files(*docs))
+    r = await post_multipart(
+        client,
+        f"/apply/drafts/{app_id}/applicants/{case_id}",
+        applicant_form(n) | {"op": "save"},
+        files(*docs),
+    )
     assert r.status_code == 200, r.text
     return case_id
 
@@ -64,7 +79,7 @@ async def test_whole_wizard_to_submitted(client):
     await fill_group(client, app_id, members=2)
     r = await client.get(f"/apply/drafts/{app_id}/applicants")
     assert "儲存成功" in r.text
-    assert f"/apply/drafts/{app_id}/submit\"" not in r.text  # no 送出 yet
+    assert f'/apply/drafts/{app_id}/submit"' not in r.text  # no 送出 yet
     await add_complete_applicant(client, app_id, 1, "foreign")
     c2 = await add_complete_applicant(client, app_id, 2, "overseas")
     cases = await Case.select().order_by(Case.id)
@@ -132,12 +147,25 @@ async def test_save_incomplete_applicant_keeps_everything_and_says_what_is_missi
     await client.login("03734301")
     app_id = await start_draft(client)
     await fill_group(client, app_id)
-    r = await client.post_form(f"/apply/drafts/{app_id}/applicants", {"identity": "foreign"}, follow_redirects=False)
+    r = await client.post_form(
+        f"/apply/drafts/{app_id}/applicants", {"identity": "foreign"}, follow_redirects=False
+    )
     case_id = int(r.headers["location"].rsplit("/", 1)[1])
-    form = applicant_form(1, name_en="", birth_date="2001/02/30", passport_expiry="2020/01/01",
-                          ui_no="A800000015", email="nope", phone="123")
-    r = await post_multipart(client, f"/apply/drafts/{app_id}/applicants/{case_id}", form | {"op": "save"},
-                             [("file_photo", ("me.jpg", jpeg(), "image/jpeg"))])
+    form = applicant_form(
+        1,
+        name_en="",
+        birth_date="2001/02/30",
+        passport_expiry="2020/01/01",
+        ui_no="A800000015",
+        email="nope",
+        phone="123",
+    )
+    r = await post_multipart(
+        client,
+        f"/apply/drafts/{app_id}/applicants/{case_id}",
+        form | {"op": "save"},
+        [("file_photo", ("me.jpg", jpeg(), "image/jpeg"))],
+    )
     assert r.status_code == 200
     html = r.text
     assert "error-summary" in html and 'href="#f-name_en"' in html
@@ -161,10 +189,15 @@ async def test_autosave_saves_one_field_quietly(client):
     await client.login("03734301")
     app_id = await start_draft(client)
     await fill_group(client, app_id)
-    r = await client.post_form(f"/apply/drafts/{app_id}/applicants", {"identity": "foreign"}, follow_redirects=False)
+    r = await client.post_form(
+        f"/apply/drafts/{app_id}/applicants", {"identity": "foreign"}, follow_redirects=False
+    )
     case_id = int(r.headers["location"].rsplit("/", 1)[1])
-    r = await client.post_form(f"/apply/drafts/{app_id}/applicants/{case_id}/autosave",
-                               {"name_en": "lee  min", "department": "化學系"}, headers={"HX-Request": "true"})
+    r = await client.post_form(
+        f"/apply/drafts/{app_id}/applicants/{case_id}/autosave",
+        {"name_en": "lee  min", "department": "化學系"},
+        headers={"HX-Request": "true"},
+    )
     assert r.status_code == 200 and "autosaved" in r.text and "<html" not in r.text
     case = await Case.select().where(Case.id == case_id).first()
     assert case["name_en"] == "LEE MIN" and case["department"] == "化學系"
@@ -179,7 +212,9 @@ async def test_submit_refused_while_incomplete_or_count_differs(client):
     r = await client.post_form(f"/apply/drafts/{app_id}/submit", {})
     assert r.status_code == 400 and "2" in r.text
     assert (await Application.select(Application.group_no).first())["group_no"] is None
-    r = await client.post_form(f"/apply/drafts/{app_id}/applicants", {"identity": "foreign"}, follow_redirects=False)
+    r = await client.post_form(
+        f"/apply/drafts/{app_id}/applicants", {"identity": "foreign"}, follow_redirects=False
+    )
     r = await client.post_form(f"/apply/drafts/{app_id}/submit", {})
     assert r.status_code == 400
     assert await Case.count().where(Case.status == "draft") == 2
@@ -189,16 +224,22 @@ async def test_details_step_validates_and_keeps_uploads(client):
     await make_school_with_accounts()
     await client.login("03734301")
     app_id = await start_draft(client)
-    r = await post_multipart(client, f"/apply/drafts/{app_id}/details",
-                             {"name": "", "member_count": "31", "station_code": "S01", "op": "save"},
-                             files("power_of_attorney"))
+    r = await post_multipart(
+        client,
+        f"/apply/drafts/{app_id}/details",
+        {"name": "", "member_count": "31", "station_code": "S01", "op": "save"},
+        files("power_of_attorney"),
+    )
     assert r.status_code == 400
     assert "f-member_count-error" in r.text and "f-name-error" in r.text
     assert "power_of_attorney.jpg" in r.text  # the upload was kept
     att = await Attachment.select().first()
     # remove it again (the remove button of the same form)
-    r = await post_multipart(client, f"/apply/drafts/{app_id}/details",
-                             {"name": "x", "member_count": "1", "station_code": "S01", "op": f"remove-{att['id']}"})
+    r = await post_multipart(
+        client,
+        f"/apply/drafts/{app_id}/details",
+        {"name": "x", "member_count": "1", "station_code": "S01", "op": f"remove-{att['id']}"},
+    )
     assert r.status_code == 200
     assert await Attachment.count() == 0
 
@@ -211,7 +252,9 @@ async def test_delete_applicant_and_draft(client):
     case_id = await add_complete_applicant(client, app_id)
     r = await client.get(f"/apply/drafts/{app_id}/applicants/{case_id}/delete")
     assert r.status_code == 200
-    r = await client.post_form(f"/apply/drafts/{app_id}/applicants/{case_id}/delete", {}, follow_redirects=False)
+    r = await client.post_form(
+        f"/apply/drafts/{app_id}/applicants/{case_id}/delete", {}, follow_redirects=False
+    )
     assert r.status_code == 303 and await Case.count() == 0
     r = await client.get(f"/apply/drafts/{app_id}/delete")
     assert r.status_code == 200
@@ -225,6 +268,8 @@ async def test_pages_in_english(client):
     await client.get("/lang/en")
     app_id = await start_draft(client)
     await fill_group(client, app_id)
-    r = await client.post_form(f"/apply/drafts/{app_id}/applicants", {"identity": "overseas"}, follow_redirects=False)
+    r = await client.post_form(
+        f"/apply/drafts/{app_id}/applicants", {"identity": "overseas"}, follow_redirects=False
+    )
     r = await client.get(r.headers["location"])
     assert "Overseas Chinese student placement notice" in r.text and "Japan" in r.text

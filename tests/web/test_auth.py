@@ -46,11 +46,14 @@ async def test_captcha_is_single_use(client):
     await make_school_with_accounts()
     page = await client.get("/login")
     token = captcha_token(page.text)
-    first = await client.post_form("/login", {"login_id": "03734301", "password": "wrong-password-1",
-                                              "captcha": "TEST1", "captcha_token": token})
+    first = await client.post_form(
+        "/login",
+        {"login_id": "03734301", "password": "wrong-password-1", "captcha": "TEST1", "captcha_token": token},
+    )
     assert "帳號或密碼錯誤" in first.text
-    again = await client.post_form("/login", {"login_id": "03734301", "password": PASSWORD,
-                                              "captcha": "TEST1", "captcha_token": token})
+    again = await client.post_form(
+        "/login", {"login_id": "03734301", "password": PASSWORD, "captcha": "TEST1", "captcha_token": token}
+    )
     assert again.status_code == 400 and "驗證碼錯誤" in again.text
     assert client.cookies.get(SESSION_COOKIE) is None
 
@@ -59,11 +62,12 @@ async def test_expired_captcha_refused(client):
     await make_school_with_accounts()
     page = await client.get("/login")
     token = captcha_token(page.text)
-    await CaptchaChallenge.update({CaptchaChallenge.expires_at: datetime.now(UTC) - timedelta(seconds=1)}).where(
-        CaptchaChallenge.token == token
+    await CaptchaChallenge.update(
+        {CaptchaChallenge.expires_at: datetime.now(UTC) - timedelta(seconds=1)}
+    ).where(CaptchaChallenge.token == token)
+    r = await client.post_form(
+        "/login", {"login_id": "03734301", "password": PASSWORD, "captcha": "TEST1", "captcha_token": token}
     )
-    r = await client.post_form("/login", {"login_id": "03734301", "password": PASSWORD, "captcha": "TEST1",
-                                          "captcha_token": token})
     assert "驗證碼錯誤" in r.text
 
 
@@ -121,8 +125,10 @@ async def test_missing_csrf_token_is_refused(client):
     await make_school_with_accounts()
     page = await client.get("/login")
     token = captcha_token(page.text)
-    r = await client.post("/login", data={"login_id": "03734301", "password": PASSWORD, "captcha": "TEST1",
-                                          "captcha_token": token})
+    r = await client.post(
+        "/login",
+        data={"login_id": "03734301", "password": PASSWORD, "captcha": "TEST1", "captcha_token": token},
+    )
     assert r.status_code == 403
     assert client.cookies.get(SESSION_COOKIE) is None
 
@@ -143,9 +149,9 @@ async def test_idle_session_expires_and_says_why(client):
 async def test_absolute_lifetime_ends_a_busy_session(client):
     await make_school_with_accounts()
     await client.login("03734301")
-    await UserSession.update({UserSession.absolute_expires_at: datetime.now(UTC) - timedelta(seconds=1)}).where(
-        UserSession.id > 0
-    )
+    await UserSession.update(
+        {UserSession.absolute_expires_at: datetime.now(UTC) - timedelta(seconds=1)}
+    ).where(UserSession.id > 0)
     r = await client.get("/", follow_redirects=False)
     assert r.status_code == 303
 

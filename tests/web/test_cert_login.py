@@ -25,14 +25,22 @@ def pki():
     anchor.write_bytes(ca.cert.public_bytes(serialization.Encoding.PEM))
     good = test_pki.make_school_cert(ca, "03734301", "測試大學")
     revoked = test_pki.make_school_cert(ca, "03734301", "測試大學")
-    Path(CERT_CRLS[0]).write_bytes(test_pki.make_crl(ca, [revoked.cert.serial_number]).public_bytes(
-        serialization.Encoding.PEM))
-    return {"ca": ca, "good": test_pki.p12_bytes(good, [ca.cert]), "revoked": test_pki.p12_bytes(revoked, [ca.cert])}
+    Path(CERT_CRLS[0]).write_bytes(
+        test_pki.make_crl(ca, [revoked.cert.serial_number]).public_bytes(serialization.Encoding.PEM)
+    )
+    return {
+        "ca": ca,
+        "good": test_pki.p12_bytes(good, [ca.cert]),
+        "revoked": test_pki.p12_bytes(revoked, [ca.cert]),
+    }
 
 
 async def _challenge(client) -> str:
-    r = await client.post("/login/certificate/challenge", data={"business_no": "03734301"},
-                          headers={"x-arc-csrf": await client.ensure_csrf()})
+    r = await client.post(
+        "/login/certificate/challenge",
+        data={"business_no": "03734301"},
+        headers={"x-arc-csrf": await client.ensure_csrf()},
+    )
     assert r.status_code == 200
     token = json.loads(r.text)["challenge"]
     assert len(token) == 64  # 256 bits
@@ -44,8 +52,15 @@ async def _cert_login(client, p12: bytes, *, business_no="03734301", challenge=N
     captcha = re.search(r'name="captcha_token" value="([^"]+)"', page.text).group(1)
     challenge = challenge or await _challenge(client)
     signed = sign_challenge(p12, test_pki.DEMO_PIN, sign_over or challenge)
-    data = {"business_no": business_no, "captcha": "TEST1", "captcha_token": captcha, "challenge": challenge,
-            "certificate": signed["certificate"], "signature": signed["signature"], "chain": signed["chain"]}
+    data = {
+        "business_no": business_no,
+        "captcha": "TEST1",
+        "captcha_token": captcha,
+        "challenge": challenge,
+        "certificate": signed["certificate"],
+        "signature": signed["signature"],
+        "chain": signed["chain"],
+    }
     return await client.post_form("/login/certificate", data), challenge
 
 
@@ -80,7 +95,8 @@ async def test_expired_challenge_refused(client, pki):
     await make_school_with_accounts()
     challenge = await _challenge(client)
     await LoginChallenge.update({LoginChallenge.expires_at: datetime.now(UTC) - timedelta(seconds=1)}).where(
-        LoginChallenge.token == challenge)
+        LoginChallenge.token == challenge
+    )
     r, _ = await _cert_login(client, pki["good"], challenge=challenge)
     assert "已過期或已使用" in r.text and client.cookies.get(SESSION_COOKIE) is None
 
@@ -139,7 +155,12 @@ async def test_expired_certificate_refused(client, pki):
 
     await make_school_with_accounts()
     now = datetime.now(UTC)
-    old = test_pki.make_school_cert(pki["ca"], "03734301", "測試大學", not_before=now - timedelta(days=900),
-                                    not_after=now - timedelta(days=1))
+    old = test_pki.make_school_cert(
+        pki["ca"],
+        "03734301",
+        "測試大學",
+        not_before=now - timedelta(days=900),
+        not_after=now - timedelta(days=1),
+    )
     r, _ = await _cert_login(client, test_pki.p12_bytes(old, [pki["ca"].cert]))
     assert "憑證已過期" in r.text

@@ -26,12 +26,23 @@ async def _draft(client, slug: str, members: int = 1) -> int:
     app_id = app_id_from(r.headers["location"])
     r = await client.post_form(f"/apply/drafts/{app_id}/submitter", SUBMITTER, follow_redirects=False)
     assert r.status_code == 303
-    r = await post_multipart(client, f"/apply/drafts/{app_id}/details",
-                             {"name": f"{slug} 測試", "member_count": str(members), "pickup_method": "self",
-                              "station_code": "S01", "op": "save"}, _files("power_of_attorney"))
+    r = await post_multipart(
+        client,
+        f"/apply/drafts/{app_id}/details",
+        {
+            "name": f"{slug} 測試",
+            "member_count": str(members),
+            "pickup_method": "self",
+            "station_code": "S01",
+            "op": "save",
+        },
+        _files("power_of_attorney"),
+    )
     assert r.status_code == 303
     r = await client.get(f"/apply/drafts/{app_id}/applicants", follow_redirects=False)
-    assert r.headers["location"] == f"/apply/kinds/{app_id}/applicants"  # the wizard hands a further kind over
+    assert (
+        r.headers["location"] == f"/apply/kinds/{app_id}/applicants"
+    )  # the wizard hands a further kind over
     return app_id
 
 
@@ -53,16 +64,25 @@ async def test_renewal_lookup_accepts_and_refuses(db):
     ids = await make_school_with_accounts()
     actor = school_actor(ids)
     valid = await make_permit(ids["school"], ids["main"], "A810000008")
-    await make_permit(ids["school"], ids["main"], "A810000017", issued=date.today() - timedelta(days=200),
-                      expires=date.today() - timedelta(days=17))
+    await make_permit(
+        ids["school"],
+        ids["main"],
+        "A810000017",
+        issued=date.today() - timedelta(days=200),
+        expires=date.today() - timedelta(days=17),
+    )
     other = await make_school(name="他校", business_no="03734317")
     acc = await make_account("03734317", other, main=True)
     await make_permit(other, acc, "A810000026")
     match = await actions.find_permit(actor, "a810000008")
     assert match.permit_no == valid["permit_no"] and match.case_id == valid["case"]
-    for ui, words in (("A810000035", "No electronic resident certificate"), ("A810000017", "expired"),
-                      ("A810000026", "No electronic resident certificate"), ("A810000009", "not valid"),
-                      ("", "Enter")):
+    for ui, words in (
+        ("A810000035", "No electronic resident certificate"),
+        ("A810000017", "expired"),
+        ("A810000026", "No electronic resident certificate"),
+        ("A810000009", "not valid"),
+        ("", "Enter"),
+    ):
         with use_locale("en"), pytest.raises(actions.Refused) as exc:
             await actions.find_permit(actor, ui)
         assert words in exc.value.problems[0], ui
@@ -77,9 +97,13 @@ async def test_renewal_end_to_end(client):
     app_id = await _draft(client, "renewal")
     r = await client.get(f"/apply/kinds/{app_id}/applicants")
     assert "統一(居留)證號" in r.text and "查詢" in r.text
-    r = await client.post_form(f"/apply/kinds/{app_id}/applicants", {"ui_no": "A810000035"}, follow_redirects=False)
+    r = await client.post_form(
+        f"/apply/kinds/{app_id}/applicants", {"ui_no": "A810000035"}, follow_redirects=False
+    )
     assert r.status_code == 400 and 'id="f-ui_no-error"' in r.text and 'value="A810000035"' in r.text
-    r = await client.post_form(f"/apply/kinds/{app_id}/applicants", {"ui_no": "A810000008"}, follow_redirects=False)
+    r = await client.post_form(
+        f"/apply/kinds/{app_id}/applicants", {"ui_no": "A810000008"}, follow_redirects=False
+    )
     assert r.status_code == 303
     case_id = int(r.headers["location"].rsplit("/", 1)[1])
     case = (await Case.select().where(Case.id == case_id))[0]
@@ -90,14 +114,20 @@ async def test_renewal_end_to_end(client):
     r = await client.get(r.headers["location"])
     assert "已註冊" in r.text and 'value="A810000008"' in r.text and "readonly" in r.text
     # the same certificate cannot be added twice
-    r = await client.post_form(f"/apply/kinds/{app_id}/applicants", {"ui_no": "A810000008"}, follow_redirects=False)
+    r = await client.post_form(
+        f"/apply/kinds/{app_id}/applicants", {"ui_no": "A810000008"}, follow_redirects=False
+    )
     assert r.status_code == 400
     # save: only the passport is required (the address is unchanged); a new address asks for the accommodation proof
     from app.domain import applicant as rules
 
     form = rules.form_from_record(case) | {"op": "save"}
-    r = await post_multipart(client, f"/apply/kinds/{app_id}/applicants/{case_id}", form | {"addr_number": "99號"},
-                             _files("passport"))
+    r = await post_multipart(
+        client,
+        f"/apply/kinds/{app_id}/applicants/{case_id}",
+        form | {"addr_number": "99號"},
+        _files("passport"),
+    )
     assert r.status_code == 200 and 'id="f-doc_accommodation-error"' in r.text
     r = await post_multipart(client, f"/apply/kinds/{app_id}/applicants/{case_id}", form, [])
     assert r.status_code == 200 and "資料已完成" in r.text or "已完成" in r.text
@@ -111,19 +141,32 @@ async def test_extension_end_to_end(client):
     await make_school_with_accounts()
     await client.login("03734301")
     app_id = await _draft(client, "extension")
-    r = await client.post_form(f"/apply/kinds/{app_id}/applicants", {"identity": "foreign"}, follow_redirects=False)
+    r = await client.post_form(
+        f"/apply/kinds/{app_id}/applicants", {"identity": "foreign"}, follow_redirects=False
+    )
     assert r.status_code == 303
     url = r.headers["location"]
     case_id = int(url.rsplit("/", 1)[1])
     today = date.today()
-    form = {"ui_no": "A810000044", "name_en": "maria  garcia", "passport_no": "pa1234567", "birth_date": "2004/12/19",
-            "current_expiry": (today + timedelta(days=30)).strftime("%Y/%m/%d"),
-            "new_expiry": (today - timedelta(days=1)).strftime("%Y/%m/%d"), "reason": "延長修業", "op": "save"}
-    assert 'id="f-new_expiry-error"' not in (await client.get(url)).text  # nothing flagged before a first save
+    form = {
+        "ui_no": "A810000044",
+        "name_en": "maria  garcia",
+        "passport_no": "pa1234567",
+        "birth_date": "2004/12/19",
+        "current_expiry": (today + timedelta(days=30)).strftime("%Y/%m/%d"),
+        "new_expiry": (today - timedelta(days=1)).strftime("%Y/%m/%d"),
+        "reason": "延長修業",
+        "op": "save",
+    }
+    assert (
+        'id="f-new_expiry-error"' not in (await client.get(url)).text
+    )  # nothing flagged before a first save
     r = await post_multipart(client, url, form, _files("passport"))
     assert r.status_code == 200
     assert 'id="f-new_expiry-error"' in r.text and 'id="f-doc_resident_card-error"' in r.text
-    reopened = await client.get(url)  # saved but not complete: the same problems when the form is opened again
+    reopened = await client.get(
+        url
+    )  # saved but not complete: the same problems when the form is opened again
     assert 'id="f-new_expiry-error"' in reopened.text and 'id="f-doc_resident_card-error"' in reopened.text
     assert 'id="f-doc_passport-error"' not in reopened.text  # the uploaded passport counts
     form["new_expiry"] = (today + timedelta(days=400)).strftime("%Y/%m/%d")
@@ -142,25 +185,46 @@ async def test_data_change_end_to_end(client):
     await make_school_with_accounts()
     await client.login("03734301")
     app_id = await _draft(client, "data-change")
-    r = await client.post_form(f"/apply/kinds/{app_id}/applicants", {"identity": "overseas"}, follow_redirects=False)
+    r = await client.post_form(
+        f"/apply/kinds/{app_id}/applicants", {"identity": "overseas"}, follow_redirects=False
+    )
     url = r.headers["location"]
     case_id = int(url.rsplit("/", 1)[1])
-    form = {"ui_no": "A810000053", "name_en": "TAN MEI LING", "passport_no": "K12349876", "birth_date": "2002/10/09",
-            "op": "save"}
+    form = {
+        "ui_no": "A810000053",
+        "name_en": "TAN MEI LING",
+        "passport_no": "K12349876",
+        "birth_date": "2002/10/09",
+        "op": "save",
+    }
     r = await post_multipart(client, url, form, [])
     assert 'id="f-changes-error"' in r.text
     token = await client.ensure_csrf()
-    data = [(k, v) for k, v in form.items()] + [("changes", "passport"), ("changes", "address"),
-                                                  ("new_passport_no", "K99887766"), ("new_passport_expiry", "2034/05/01"),
-                                                  ("new_addr_county", "臺北市"), ("new_addr_district", "中正區"),
-                                                  ("new_addr_street", "重慶南路一段"), ("new_addr_number", "1號"),
-                                                  ("_csrf_token", token)]
-    r = await client.post(url, data=dict(data) | {"changes": ["passport", "address"]},
-                          files=_files("resident_card", "change_proof"), follow_redirects=False)
+    data = [(k, v) for k, v in form.items()] + [
+        ("changes", "passport"),
+        ("changes", "address"),
+        ("new_passport_no", "K99887766"),
+        ("new_passport_expiry", "2034/05/01"),
+        ("new_addr_county", "臺北市"),
+        ("new_addr_district", "中正區"),
+        ("new_addr_street", "重慶南路一段"),
+        ("new_addr_number", "1號"),
+        ("_csrf_token", token),
+    ]
+    r = await client.post(
+        url,
+        data=dict(data) | {"changes": ["passport", "address"]},
+        files=_files("resident_card", "change_proof"),
+        follow_redirects=False,
+    )
     assert r.status_code == 200
     assert 'id="f-doc_accommodation-error"' in r.text  # the new address needs its proof
-    r = await client.post(url, data=dict(data) | {"changes": ["passport", "address"]},
-                          files=_files("accommodation"), follow_redirects=False)
+    r = await client.post(
+        url,
+        data=dict(data) | {"changes": ["passport", "address"]},
+        files=_files("accommodation"),
+        follow_redirects=False,
+    )
     assert "f-doc_accommodation-error" not in r.text
     case = (await Case.select().where(Case.id == case_id).output(load_json=True))[0]
     assert case["complete"], r.text[:3000]
@@ -178,10 +242,14 @@ async def test_incomplete_group_is_not_submitted_and_scope(client):
     await client.post_form(f"/apply/kinds/{app_id}/applicants", {"identity": "foreign"})
     r = await client.post_form(f"/apply/kinds/{app_id}/submit", {}, follow_redirects=False)
     assert r.status_code == 400
-    assert (await Application.select(Application.group_no).where(Application.id == app_id))[0]["group_no"] is None
+    assert (await Application.select(Application.group_no).where(Application.id == app_id))[0][
+        "group_no"
+    ] is None
     await client.post_form("/logout", {})
     await client.login("03734301-01")
     assert (await client.get(f"/apply/kinds/{app_id}/applicants")).status_code == 404
-    r = await client.post_form(f"/apply/kinds/{app_id}/applicants", {"identity": "foreign"}, follow_redirects=False)
+    r = await client.post_form(
+        f"/apply/kinds/{app_id}/applicants", {"identity": "foreign"}, follow_redirects=False
+    )
     assert r.status_code == 404
     assert ids

@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_vendored_htmx_is_2_0_11_by_sha256():
     path = ROOT / "static" / "vendor" / "htmx-2.0.11.min.js"
     data = path.read_bytes()
-    assert hashlib.sha256(data).hexdigest() == "d6fdc75f204e6bdefa99b69bf1e6d4ac69b8a364f77929f45c13476b4000f717"
+    assert (
+        hashlib.sha256(data).hexdigest() == "d6fdc75f204e6bdefa99b69bf1e6d4ac69b8a364f77929f45c13476b4000f717"
+    )
     assert b'version:"2.0.11"' in data
 
 
@@ -88,8 +90,17 @@ async def test_htmx_csrf_header_is_accepted(client):
 
 async def _group(school: int, account: int, name: str, statuses: list[str], group_no: str) -> None:
     now = datetime.now(UTC)
-    app = Application(school=school, created_by=account, name=name, group_no=group_no, status="first_review",
-                      member_count=len(statuses), submitted_at=now, created_at=now, updated_at=now)
+    app = Application(
+        school=school,
+        created_by=account,
+        name=name,
+        group_no=group_no,
+        status="first_review",
+        member_count=len(statuses),
+        submitted_at=now,
+        created_at=now,
+        updated_at=now,
+    )
     await app.save()
     for s in statuses:
         await Case.insert(Case(application=app.id, status=s, created_at=now, updated_at=now))
@@ -125,13 +136,20 @@ async def test_static_files_are_served_from_memory_with_an_etag(client):
     again = await client.get("/static/css/app.css", headers={"If-None-Match": r.headers["etag"]})
     assert again.status_code == 304 and again.content == b""
     js = await client.get("/static/vendor/htmx-2.0.11.min.js")
-    assert js.headers["content-type"] == "text/javascript; charset=utf-8" and b'version:"2.0.11"' in js.content
+    assert (
+        js.headers["content-type"] == "text/javascript; charset=utf-8" and b'version:"2.0.11"' in js.content
+    )
     assert (await client.get("/static/img/emblem.svg")).headers["content-type"] == "image/svg+xml"
 
 
 async def test_static_serves_only_the_static_folder(client):
-    for url in ("/static/no-such.css", "/static/../app/main.py", "/static/%2e%2e/piccolo_conf.py",
-                "/static/css/../../app/settings.py", "/static/"):
+    for url in (
+        "/static/no-such.css",
+        "/static/../app/main.py",
+        "/static/%2e%2e/piccolo_conf.py",
+        "/static/css/../../app/settings.py",
+        "/static/",
+    ):
         r = await client.get(url)
         assert r.status_code == 404, url
         assert b"import " not in r.content

@@ -23,7 +23,10 @@ async def _setup(client, members: int = 2) -> tuple[dict, int]:
 
 
 async def _statuses(gid: int) -> list[str]:
-    return [c["status"] for c in await Case.select(Case.status).where(Case.application == gid).order_by(Case.receipt_no)]
+    return [
+        c["status"]
+        for c in await Case.select(Case.status).where(Case.application == gid).order_by(Case.receipt_no)
+    ]
 
 
 async def test_list_detail_and_method_pages_show_the_fees(client):
@@ -52,7 +55,11 @@ async def test_success_moves_cases_and_issues_receipt_and_certificate(client):
     p = await Payment.select().where(Payment.order_no == order_no).first()
     assert p["status"] == "paid" and p["amount"] == 2000 and p["gateway_txn_id"].startswith("SBX")
     receipts = await Receipt.select().output(load_json=True)
-    assert len(receipts) == 1 and receipts[0]["amount"] == 2000 and receipts[0]["amount_words"] == "新臺幣貳仟元整"
+    assert (
+        len(receipts) == 1
+        and receipts[0]["amount"] == 2000
+        and receipts[0]["amount_words"] == "新臺幣貳仟元整"
+    )
     assert receipts[0]["payer"].count("~") == 1
     permits = await Permit.select().output(load_json=True)
     assert len(permits) == 1 and permits[0]["content"]["name_en"] == "YAMADA HANAKO"
@@ -102,7 +109,9 @@ async def test_timeout_then_settled_by_query(client):
 
 async def test_browser_return_alone_changes_nothing(client):
     _ids, gid = await _setup(client)
-    r = await client.post_form("/payment/start", {"group": str(gid), "method": "card"}, follow_redirects=False)
+    r = await client.post_form(
+        "/payment/start", {"group": str(gid), "method": "card"}, follow_redirects=False
+    )
     order_no = r.headers["location"].split("order_no=")[1].split("&")[0]
     r = await client.get(f"/payment/result/{order_no}?status=paid")
     assert "交易成功" not in r.text
@@ -116,11 +125,22 @@ async def _notify(client, fields: dict):
 async def test_forged_altered_late_refused_and_replay_ignored(client):
     _ids, gid = await _setup(client)
     async with sandbox(client) as gw:
-        r = await client.post_form("/payment/start", {"group": str(gid), "method": "card"}, follow_redirects=False)
+        r = await client.post_form(
+            "/payment/start", {"group": str(gid), "method": "card"}, follow_redirects=False
+        )
         order_no = r.headers["location"].split("order_no=")[1].split("&")[0]
-        base = {"merchant_id": settings.payment_merchant_id, "order_no": order_no, "status": "paid", "amount": "2000",
-                "currency": "TWD", "method": "card", "txn_id": "SBXFORGED", "paid_at": "", "message": "",
-                "timestamp": str(int(time.time()))}
+        base = {
+            "merchant_id": settings.payment_merchant_id,
+            "order_no": order_no,
+            "status": "paid",
+            "amount": "2000",
+            "currency": "TWD",
+            "method": "card",
+            "txn_id": "SBXFORGED",
+            "paid_at": "",
+            "message": "",
+            "timestamp": str(int(time.time())),
+        }
         # Forged: signed with another key.
         forged = pay.signed(base, "not-the-secret")
         assert (await _notify(client, forged)).status_code == 400
@@ -155,11 +175,22 @@ async def test_forged_altered_late_refused_and_replay_ignored(client):
 
 async def test_signed_notice_with_wrong_amount_is_flagged_not_paid(client):
     _ids, gid = await _setup(client)
-    r = await client.post_form("/payment/start", {"group": str(gid), "method": "card"}, follow_redirects=False)
+    r = await client.post_form(
+        "/payment/start", {"group": str(gid), "method": "card"}, follow_redirects=False
+    )
     order_no = r.headers["location"].split("order_no=")[1].split("&")[0]
-    notice = pay.signed({"merchant_id": settings.payment_merchant_id, "order_no": order_no, "status": "paid",
-                         "amount": "1", "currency": "TWD", "txn_id": "SBX1", "timestamp": int(time.time())},
-                        settings.payment_secret)
+    notice = pay.signed(
+        {
+            "merchant_id": settings.payment_merchant_id,
+            "order_no": order_no,
+            "status": "paid",
+            "amount": "1",
+            "currency": "TWD",
+            "txn_id": "SBX1",
+            "timestamp": int(time.time()),
+        },
+        settings.payment_secret,
+    )
     assert (await _notify(client, notice)).status_code == 400
     assert (await Payment.select().first())["status"] == "flagged"
     assert await _statuses(gid) == [Status.AWAITING_PAYMENT] * 2
@@ -173,8 +204,12 @@ async def test_other_school_and_other_sub_account_see_nothing(client):
     receipt_no = (await Receipt.select(Receipt.receipt_no).first())["receipt_no"]
     await client.post_form("/logout", {})
     await client.login("03734301-01")  # a sub-account: only what it created itself
-    for url in (f"/payment/result/{order_no}", f"/downloads/certificates/{permit_no}/pdf",
-                f"/downloads/receipts/{receipt_no}/pdf", f"/downloads/certificates/group/{gid}/zip"):
+    for url in (
+        f"/payment/result/{order_no}",
+        f"/downloads/certificates/{permit_no}/pdf",
+        f"/downloads/receipts/{receipt_no}/pdf",
+        f"/downloads/certificates/group/{gid}/zip",
+    ):
         assert (await client.get(url)).status_code == 404, url
     r = await client.get("/downloads/receipts?group_no=&receipt_no=&paid_from=&paid_to=")
     assert receipt_no not in r.text
@@ -186,7 +221,9 @@ async def test_other_school_and_other_sub_account_see_nothing(client):
 async def test_left_the_gateway_then_cancelled_and_paid_again(client):
     _ids, gid = await _setup(client)
     async with sandbox(client) as gw:
-        r = await client.post_form("/payment/start", {"group": str(gid), "method": "card"}, follow_redirects=False)
+        r = await client.post_form(
+            "/payment/start", {"group": str(gid), "method": "card"}, follow_redirects=False
+        )
         location = r.headers["location"]
         order_no = location.split("order_no=")[1].split("&")[0]
         await gw.get(location.split("8001", 1)[1])  # the card form was shown, then the school went back

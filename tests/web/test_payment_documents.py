@@ -27,8 +27,9 @@ def pdf_text(data: bytes, tmp_path: Path, name: str) -> str:
     assert data.startswith(b"%PDF")
     path = tmp_path / name
     path.write_bytes(data)
-    return subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
 
 
 def png(pdf: Path, stem: Path) -> None:
@@ -55,21 +56,46 @@ async def test_receipt_and_certificate_pdfs_carry_the_issued_data(client, tmp_pa
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/pdf")
     assert "attachment" in r.headers["content-disposition"] and r.headers["cache-control"] == "no-store"
     text = pdf_text(r.content, tmp_path, "receipt.pdf")
-    for expected in ("內政部移民署", "自行收納款項電子收據", f"外字第 {receipt['receipt_no']}號", roc_date(today),
-                     f"{case['receipt_no']} ~ {case['receipt_no']}", "0508580102-1 證照費", "1000", "申請證照費",
-                     "壹仟元整", "主辦出納", "主辦會計", "署長", "不退費"):
+    for expected in (
+        "內政部移民署",
+        "自行收納款項電子收據",
+        f"外字第 {receipt['receipt_no']}號",
+        roc_date(today),
+        f"{case['receipt_no']} ~ {case['receipt_no']}",
+        "0508580102-1 證照費",
+        "1000",
+        "申請證照費",
+        "壹仟元整",
+        "主辦出納",
+        "主辦會計",
+        "署長",
+        "不退費",
+    ):
         assert expected in text, expected
     assert (await Receipt.select(Receipt.group_no).first())["group_no"] in text
 
     permit = await Permit.select().first()
     r = await client.get(f"/downloads/certificates/{permit['permit_no']}/pdf")
     assert r.status_code == 200
-    assert f'{case["receipt_no"]}r.pdf' in r.headers["content-disposition"]
+    assert f"{case['receipt_no']}r.pdf" in r.headers["content-disposition"]
     text = pdf_text(r.content, tmp_path, "permit.pdf")
     expiry = permit["expires_on"]
-    for expected in ("中華民國居留證", "Resident Certificate", "ARC", "山田花子", "YAMADA HANAKO", "TZ1234567",
-                     "09 Mar 2004", "Female", "日本", "A800000014", "臺北市大安區羅斯福路四段1號",
-                     expiry.strftime("%Y%m%d"), "主管機關保留廢止本證之權利", "REVOKE THIS ARC"):
+    for expected in (
+        "中華民國居留證",
+        "Resident Certificate",
+        "ARC",
+        "山田花子",
+        "YAMADA HANAKO",
+        "TZ1234567",
+        "09 Mar 2004",
+        "Female",
+        "日本",
+        "A800000014",
+        "臺北市大安區羅斯福路四段1號",
+        expiry.strftime("%Y%m%d"),
+        "主管機關保留廢止本證之權利",
+        "REVOKE THIS ARC",
+    ):
         assert expected in text, expected
     assert permit["issued_on"] == today and expiry == add_months(today, 6) - timedelta(days=1)
     # Stored once: the second download is the same file.
@@ -83,7 +109,9 @@ async def test_receipt_and_certificate_pdfs_carry_the_issued_data(client, tmp_pa
 
 
 async def test_group_zip_and_the_download_lists(client):
-    gid = await _paid(client, members=3)  # two admitted (A) students get a certificate, the registered one not
+    gid = await _paid(
+        client, members=3
+    )  # two admitted (A) students get a certificate, the registered one not
     r = await client.get(f"/downloads/certificates/group/{gid}/zip")
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/zip")
     names = zipfile.ZipFile(io.BytesIO(r.content)).namelist()
@@ -122,7 +150,9 @@ async def test_verification_page_genuine_unknown_expired(client):
     assert "查無此文件" in r.text and "真實有效" not in r.text
     r = await anonymous.get("/verify/E999999999999?code=ABCDEFGHJK")
     assert "查無此文件" in r.text
-    await Permit.update({Permit.expires_on: date.today() - timedelta(days=1)}).where(Permit.id == permit["id"])
+    await Permit.update({Permit.expires_on: date.today() - timedelta(days=1)}).where(
+        Permit.id == permit["id"]
+    )
     r = await anonymous.get(f"/verify?number={permit['permit_no']}&code={code}")
     assert "已逾期" in r.text and "真實有效" not in r.text
 
@@ -133,23 +163,33 @@ async def test_card_collected_checks_receipt_number_and_name(client):
     from tests.review_factories import make_reviewers
 
     gid = await _paid(client, members=2)
-    registered = await Case.select().where((Case.application == gid) & (Case.enrollment_status == "R")).first()
+    registered = (
+        await Case.select().where((Case.application == gid) & (Case.enrollment_status == "R")).first()
+    )
     assert registered["status"] == Status.CARD_PRODUCTION
     users = await make_reviewers()
     desk = reviewer_actor(users["reviewer1"], "reviewer1")
     made = await review.card_made(desk, registered["id"], registered["version"])
-    receipt_no = (await Receipt.select(Receipt.receipt_no).where(Receipt.application == gid).first())["receipt_no"]
+    receipt_no = (await Receipt.select(Receipt.receipt_no).where(Receipt.application == gid).first())[
+        "receipt_no"
+    ]
     version = (await Case.select(Case.version).where(Case.id == registered["id"]).first())["version"]
     with pytest.raises(review.ReviewError):
         await review.card_collected(desk, registered["id"], version, receipt_no, payer_name="SOMEONE ELSE")
     with pytest.raises(review.ReviewError):
-        await review.card_collected(desk, registered["id"], version, "999999999999", payer_name="NGUYEN VAN AN")
+        await review.card_collected(
+            desk, registered["id"], version, "999999999999", payer_name="NGUYEN VAN AN"
+        )
     await review.card_collected(desk, registered["id"], version, receipt_no, payer_name="nguyen  van an")
-    assert (await Case.select(Case.status).where(Case.id == registered["id"]).first())["status"] == Status.COLLECTED
+    assert (await Case.select(Case.status).where(Case.id == registered["id"]).first())[
+        "status"
+    ] == Status.COLLECTED
     receipt = await Receipt.select().where(Receipt.receipt_no == receipt_no).output(load_json=True).first()
     assert registered["receipt_no"] in receipt["collected"]
     with pytest.raises((review.ReviewError, review.Conflict, IllegalTransition)):  # not twice
-        await review.card_collected(desk, registered["id"], version + 1, receipt_no, payer_name="NGUYEN VAN AN")
+        await review.card_collected(
+            desk, registered["id"], version + 1, receipt_no, payer_name="NGUYEN VAN AN"
+        )
     assert made is not None
 
 

@@ -10,23 +10,52 @@ from tests.support import make_account, make_school, make_school_with_accounts
 
 async def _setup():
     ids = await make_school_with_accounts()
-    g1 = await make_group(ids["school"], ids["main"], ["first_review", "first_review"], name="第一批",
-                          submitted=datetime(2026, 3, 2, 2, 0, tzinfo=UTC))
-    g2 = await make_group(ids["school"], ids["main"], ["awaiting_payment"], name="待繳費團",
-                          submitted=datetime(2026, 4, 10, 2, 0, tzinfo=UTC))
-    g3 = await make_group(ids["school"], ids["main"], ["paid"], name="已繳費團", kind="renewal",
-                          submitted=datetime(2026, 5, 20, 2, 0, tzinfo=UTC))
-    g4 = await make_group(ids["school"], ids["main"], ["group_withdrawn", "group_withdrawn"], name="撤銷團",
-                          group_status="group_withdrawn", submitted=datetime(2026, 6, 1, 2, 0, tzinfo=UTC))
-    g5 = await make_group(ids["school"], ids["sub1"], ["second_review"], name="子帳號團",
-                          submitted=datetime(2026, 6, 5, 2, 0, tzinfo=UTC))
+    g1 = await make_group(
+        ids["school"],
+        ids["main"],
+        ["first_review", "first_review"],
+        name="第一批",
+        submitted=datetime(2026, 3, 2, 2, 0, tzinfo=UTC),
+    )
+    g2 = await make_group(
+        ids["school"],
+        ids["main"],
+        ["awaiting_payment"],
+        name="待繳費團",
+        submitted=datetime(2026, 4, 10, 2, 0, tzinfo=UTC),
+    )
+    g3 = await make_group(
+        ids["school"],
+        ids["main"],
+        ["paid"],
+        name="已繳費團",
+        kind="renewal",
+        submitted=datetime(2026, 5, 20, 2, 0, tzinfo=UTC),
+    )
+    g4 = await make_group(
+        ids["school"],
+        ids["main"],
+        ["group_withdrawn", "group_withdrawn"],
+        name="撤銷團",
+        group_status="group_withdrawn",
+        submitted=datetime(2026, 6, 1, 2, 0, tzinfo=UTC),
+    )
+    g5 = await make_group(
+        ids["school"],
+        ids["sub1"],
+        ["second_review"],
+        name="子帳號團",
+        submitted=datetime(2026, 6, 5, 2, 0, tzinfo=UTC),
+    )
     other = await make_school(name="他校", business_no="03734317")
     acc = await make_account("03734317", other, main=True)
     g6 = await make_group(other, acc, ["first_review"], name="他校團")
     return ids, {"g1": g1, "g2": g2, "g3": g3, "g4": g4, "g5": g5, "g6": g6}
 
+
 def _groups_in(html: str, groups: dict) -> set[str]:
     return {k for k, g in groups.items() if f"<td>{g['group_no']}</td>" in html}
+
 
 async def test_every_filter(client):
     ids, g = await _setup()
@@ -34,7 +63,13 @@ async def test_every_filter(client):
     r = await client.get("/progress/")
     assert r.status_code == 200 and "案件進度查詢" in r.text and "審核中" in r.text and "整團撤銷" in r.text
     r = await client.get("/progress/?search=1")
-    assert _groups_in(r.text, g) == {"g1", "g2", "g3", "g4", "g5"}  # the main account: the school, never another
+    assert _groups_in(r.text, g) == {
+        "g1",
+        "g2",
+        "g3",
+        "g4",
+        "g5",
+    }  # the main account: the school, never another
     cases = {
         "status=reviewing": {"g1", "g5"},
         "status=awaiting_payment": {"g2"},
@@ -62,13 +97,16 @@ async def test_every_filter(client):
     r = await client.get(f"/progress/?search=1&group_no={g['g6']['group_no']}")
     assert _groups_in(r.text, g) == set() and "沒有符合" in r.text
 
+
 async def test_list_columns_range_and_bad_dates(client):
     ids, g = await _setup()
     await client.login("03734301")
     from tables.tables import Case
 
-    nos = sorted(c["receipt_no"] for c in await Case.select(Case.receipt_no).where(
-        Case.application == g["g1"]["application"]))
+    nos = sorted(
+        c["receipt_no"]
+        for c in await Case.select(Case.receipt_no).where(Case.application == g["g1"]["application"])
+    )
     r = await client.get(f"/progress/?search=1&group_no={g['g1']['group_no']}")
     assert f"{nos[0]} - {nos[1]}" in r.text and "待初審" in r.text and "外(僑)生就學" in r.text
     r = await client.get("/progress/?search=1&kind=renewal")
@@ -78,17 +116,25 @@ async def test_list_columns_range_and_bad_dates(client):
     assert 'id="f-birth_date-error"' in r.text and "結束日期" in r.text
     assert 'value="2003/02/31"' in r.text  # what was typed stays
 
+
 async def test_paging(client):
     ids = await make_school_with_accounts()
     base = datetime(2026, 1, 1, 2, 0, tzinfo=UTC)
     for i in range(23):
-        await make_group(ids["school"], ids["main"], ["first_review"], name=f"團{i:02d}", files=False,
-                         submitted=base + timedelta(days=i))
+        await make_group(
+            ids["school"],
+            ids["main"],
+            ["first_review"],
+            name=f"團{i:02d}",
+            files=False,
+            submitted=base + timedelta(days=i),
+        )
     await client.login("03734301")
     r = await client.get("/progress/?search=1")
     assert r.text.count('href="/progress/groups/') == 20 and "page=2" in r.text
     r = await client.get("/progress/?search=1&page=2")
     assert r.text.count('href="/progress/groups/') == 3 and "<td>21</td>" in r.text
+
 
 async def test_scope_sub_account_and_other_school(client):
     ids, g = await _setup()
@@ -106,6 +152,7 @@ async def test_scope_sub_account_and_other_school(client):
     r = await client.get(f"/progress/groups/{g['g5']['application']}/cases/{g['g1']['cases'][0]}")
     assert r.status_code == 404
 
+
 async def test_group_and_case_views_with_timeline(client):
     ids, g = await _setup()
     app_id, case_id = g["g1"]["application"], g["g1"]["cases"][0]
@@ -113,12 +160,27 @@ async def test_group_and_case_views_with_timeline(client):
     await client.login("03734301")
     r = await client.get(f"/progress/groups/{app_id}")
     assert r.status_code == 200
-    for text in ("送件人資料", "基本申請資料", "已上傳附件", "申請人列表", "委託書.jpg", "初審資料補正", "NGUYEN VAN AN"):
+    for text in (
+        "送件人資料",
+        "基本申請資料",
+        "已上傳附件",
+        "申請人列表",
+        "委託書.jpg",
+        "初審資料補正",
+        "NGUYEN VAN AN",
+    ):
         assert text in r.text, text
     r = await client.get(f"/progress/groups/{app_id}/cases/{case_id}")
     assert r.status_code == 200
-    for text in ("請補上清晰的護照影本。", "待初審", "初審資料補正", "審核意見", "工作天", f"/supplement/groups/{app_id}/cases/{case_id}",
-                 "passport.jpg"):
+    for text in (
+        "請補上清晰的護照影本。",
+        "待初審",
+        "初審資料補正",
+        "審核意見",
+        "工作天",
+        f"/supplement/groups/{app_id}/cases/{case_id}",
+        "passport.jpg",
+    ):
         assert text in r.text, text
     # the file links work for the school, not for another school
     import re
@@ -129,6 +191,7 @@ async def test_group_and_case_views_with_timeline(client):
     await client.get("/lang/en")
     r = await client.get(f"/progress/groups/{app_id}/cases/{case_id}")
     assert "Returned for supplement" in r.text and "working day" in r.text
+
 
 async def test_student_sees_only_own_cases(client):
     ids, g = await _setup()
@@ -144,9 +207,11 @@ async def test_student_sees_only_own_cases(client):
     r = await client.get(f"/progress/groups/{g['g1']['application']}")
     assert r.status_code == 404
 
+
 async def test_signed_out_is_sent_to_login(client):
     r = await client.get("/progress/", follow_redirects=False)
     assert r.status_code in (302, 303, 401)
+
 
 async def test_dashboard_more_links_to_progress(client):
     ids = await make_school_with_accounts()

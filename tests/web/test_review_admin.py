@@ -11,8 +11,11 @@ async def _admin_login(client, username: str) -> str:
     await client.get("/admin/")
     token = client.cookies.get("csrftoken")
     assert token
-    r = await client.post("/admin/public/login/", json={"username": username, "password": REVIEWER_PASSWORD},
-                          headers={"X-CSRFToken": token})
+    r = await client.post(
+        "/admin/public/login/",
+        json={"username": username, "password": REVIEWER_PASSWORD},
+        headers={"X-CSRFToken": token},
+    )
     assert r.status_code == 200, r.text
     assert client.cookies.get("id")
     return token
@@ -36,8 +39,11 @@ async def test_reviewer_signs_in_and_the_desk_accepts_that_session(client):
 async def test_school_account_cannot_sign_in_to_the_admin(client):
     await make_school_with_accounts()
     await client.get("/admin/")
-    r = await client.post("/admin/public/login/", json={"username": "03734301", "password": "Correct-horse-battery-9"},
-                          headers={"X-CSRFToken": client.cookies.get("csrftoken")})
+    r = await client.post(
+        "/admin/public/login/",
+        json={"username": "03734301", "password": "Correct-horse-battery-9"},
+        headers={"X-CSRFToken": client.cookies.get("csrftoken")},
+    )
     assert r.status_code == 401
     assert (await client.get("/admin/api/tables/case/")).status_code == 401
 
@@ -51,14 +57,21 @@ async def test_status_edits_through_the_admin_are_refused(client):
     h = {"X-CSRFToken": token}
     listing = await client.get("/admin/api/tables/case/?__visible_fields=id,status&status=first_review")
     assert listing.status_code == 200 and listing.json()["rows"][0]["id"] == case_id
-    r = await client.patch(f"/admin/api/tables/case/{case_id}/", json={"status": "awaiting_payment"}, headers=h)
+    r = await client.patch(
+        f"/admin/api/tables/case/{case_id}/", json={"status": "awaiting_payment"}, headers=h
+    )
     assert r.status_code == 405
-    r = await client.patch(f"/admin/api/tables/case/{case_id}/", json={"receipt_no": "999999999999"}, headers=h)
+    r = await client.patch(
+        f"/admin/api/tables/case/{case_id}/", json={"receipt_no": "999999999999"}, headers=h
+    )
     assert r.status_code == 405
     r = await client.delete(f"/admin/api/tables/case/{case_id}/", headers=h)
     assert r.status_code == 405
-    r = await client.post("/admin/api/tables/review_event/", json={"application": g["application"], "action": "x",
-                                                                  "to_status": "approved"}, headers=h)
+    r = await client.post(
+        "/admin/api/tables/review_event/",
+        json={"application": g["application"], "action": "x", "to_status": "approved"},
+        headers=h,
+    )
     assert r.status_code == 405
     row = await case_row(case_id)
     assert row["status"] == "first_review" and row["receipt_no"] != "999999999999"
@@ -69,14 +82,20 @@ async def test_supervisors_edit_master_data_reviewers_only_read(client):
     ids = await make_school_with_accounts()
     await make_reviewers()
     token = await _admin_login(client, "reviewer1")
-    r = await client.patch(f"/admin/api/tables/school/{ids['school']}/", json={"phone": "0211112222"},
-                           headers={"X-CSRFToken": token})
+    r = await client.patch(
+        f"/admin/api/tables/school/{ids['school']}/",
+        json={"phone": "0211112222"},
+        headers={"X-CSRFToken": token},
+    )
     assert r.status_code == 403
     assert (await client.get(f"/admin/api/tables/school/{ids['school']}/")).status_code == 200
     client.cookies.clear()
     token = await _admin_login(client, "supervisor")
-    r = await client.patch(f"/admin/api/tables/school/{ids['school']}/", json={"phone": "0211112222"},
-                           headers={"X-CSRFToken": token})
+    r = await client.patch(
+        f"/admin/api/tables/school/{ids['school']}/",
+        json={"phone": "0211112222"},
+        headers={"X-CSRFToken": token},
+    )
     assert r.status_code == 200, r.text
     assert (await School.select(School.phone).where(School.id == ids["school"]))[0]["phone"] == "0211112222"
     # Password hashes never leave the server.
@@ -94,14 +113,20 @@ async def test_decision_form_uses_the_review_action(client):
     forms = (await client.get("/admin/api/forms/")).json()
     slugs = {f["name"]: f["slug"] for f in forms}
     slug = slugs["初審通過 Pass first review"]
-    r = await client.post(f"/admin/api/forms/{slug}/", json={"receipt_no": receipt_no, "comment": ""},
-                          headers={"X-CSRFToken": token})
+    r = await client.post(
+        f"/admin/api/forms/{slug}/",
+        json={"receipt_no": receipt_no, "comment": ""},
+        headers={"X-CSRFToken": token},
+    )
     assert r.status_code == 422  # reviewer2 is not a first reviewer
     assert (await case_row(g["cases"][0]))["status"] == "first_review"
     client.cookies.clear()
     token = await _admin_login(client, "reviewer1")
-    r = await client.post(f"/admin/api/forms/{slug}/", json={"receipt_no": receipt_no, "comment": ""},
-                          headers={"X-CSRFToken": token})
+    r = await client.post(
+        f"/admin/api/forms/{slug}/",
+        json={"receipt_no": receipt_no, "comment": ""},
+        headers={"X-CSRFToken": token},
+    )
     assert r.status_code == 200, r.text
     assert (await Case.select(Case.status).where(Case.id == g["cases"][0]))[0]["status"] == "second_review"
     events = await ReviewEvent.select()
@@ -113,8 +138,11 @@ async def test_body_limit_on_the_admin_mount(client):
     await make_reviewers()
     token = await _admin_login(client, "supervisor")
     big = b"x" * (3 * 1024 * 1024)
-    r = await client.post("/admin/api/media/", content=big, headers={"X-CSRFToken": token,
-                                                                   "content-type": "application/octet-stream"})
+    r = await client.post(
+        "/admin/api/media/",
+        content=big,
+        headers={"X-CSRFToken": token, "content-type": "application/octet-stream"},
+    )
     assert r.status_code == 413
     # A normal request still works.
     assert (await client.get("/admin/api/user/")).status_code == 200
@@ -139,7 +167,9 @@ async def test_body_limit_counts_a_streamed_body_without_content_length():
         await send({"type": "http.response.body", "body": b"ok"})
 
     async def run(chunks: int) -> list[dict]:
-        parts = [{"type": "http.request", "body": b"z" * 1000, "more_body": i < chunks - 1} for i in range(chunks)]
+        parts = [
+            {"type": "http.request", "body": b"z" * 1000, "more_body": i < chunks - 1} for i in range(chunks)
+        ]
         sent: list[dict] = []
 
         async def receive():

@@ -50,8 +50,9 @@ async def _decide(client, case_id: int, action: str, comment: str = "", **extra)
 
 
 @pytest.mark.parametrize("action,who,source,target,needs_comment", ACTIONS)
-async def test_each_decision_moves_the_case_and_writes_history(client, world, action, who, source, target,
-                                                                 needs_comment):
+async def test_each_decision_moves_the_case_and_writes_history(
+    client, world, action, who, source, target, needs_comment
+):
     g = await make_group(world["ids"]["school"], world["ids"]["main"], [source])
     case_id = g["cases"][0]
     await admin_session(client, world["users"][who])
@@ -126,9 +127,11 @@ async def test_stale_decision_is_refused_and_shows_the_current_state(client, wor
     old = await case_row(case_id)
     # Someone else decides first.
     await review.return_for_supplement(actor(world["users"]["supervisor"]), case_id, old["version"], "先退件")
-    r = await client.post_form(f"/review/case/{case_id}/decide",
-                               {"action": "approve", "version": str(old["version"]), "comment": ""},
-                               follow_redirects=False)
+    r = await client.post_form(
+        f"/review/case/{case_id}/decide",
+        {"action": "approve", "version": str(old["version"]), "comment": ""},
+        follow_redirects=False,
+    )
     assert r.status_code == 409
     assert "其他人" in r.text or "someone else" in r.text
     assert "複審資料補正" in r.text  # the current status is shown
@@ -155,14 +158,18 @@ async def test_concurrent_decisions_one_wins(world):
 
 
 async def test_whole_group_return_reaches_the_school_dashboard(client, world):
-    g = await make_group(world["ids"]["school"], world["ids"]["main"], ["first_review", "first_review"],
-                         name="整團退件測試")
+    g = await make_group(
+        world["ids"]["school"], world["ids"]["main"], ["first_review", "first_review"], name="整團退件測試"
+    )
     app_version = (await Application.select(Application.version).where(Application.id == g["application"]))[0]
     await admin_session(client, world["users"]["reviewer1"])
     r = await client.post_form(
         f"/review/group/{g['application']}/return",
-        {"case_id": str(g["cases"][0]), "group_version": str(app_version["version"]),
-         "group_comment": "委託書未簽章，請重新上傳。"},
+        {
+            "case_id": str(g["cases"][0]),
+            "group_version": str(app_version["version"]),
+            "group_comment": "委託書未簽章，請重新上傳。",
+        },
         follow_redirects=False,
     )
     assert r.status_code == 303, r.text
@@ -194,15 +201,20 @@ async def test_card_collected_checks_the_receipt_number(client, world):
     await add_receipt(other["application"], world["ids"]["school"], "115000000888")
     case_id = g["cases"][0]
     await admin_session(client, world["users"]["reviewer1"])
-    r = await _decide(client, case_id, "card_collected", receipt_no="115000000888",
-                      payer_name="STUDENT 1")  # another group's
+    r = await _decide(
+        client, case_id, "card_collected", receipt_no="115000000888", payer_name="STUDENT 1"
+    )  # another group's
     assert r.status_code == 400 and 'id="f-receipt_no-error"' in r.text
     assert (await case_row(case_id))["status"] == "card_ready"
     # The payer's name must be the applicant's (the seed: 收件編號 and 繳款人姓名 are checked).
-    r = await _decide(client, case_id, "card_collected", receipt_no="外字第115000000777號", payer_name="SOMEONE ELSE")
+    r = await _decide(
+        client, case_id, "card_collected", receipt_no="外字第115000000777號", payer_name="SOMEONE ELSE"
+    )
     assert r.status_code == 400 and 'id="f-payer_name-error"' in r.text
     assert (await case_row(case_id))["status"] == "card_ready"
-    r = await _decide(client, case_id, "card_collected", receipt_no="外字第115000000777號", payer_name="student  1")
+    r = await _decide(
+        client, case_id, "card_collected", receipt_no="外字第115000000777號", payer_name="student  1"
+    )
     assert r.status_code == 303
     assert (await case_row(case_id))["status"] == "collected"
     rec = (await Receipt.select().where(Receipt.receipt_no == "115000000777").output(load_json=True))[0]
@@ -210,8 +222,12 @@ async def test_card_collected_checks_the_receipt_number(client, world):
 
 
 async def test_queue_oldest_first_with_age_and_overdue(client, world):
-    old = await make_group(world["ids"]["school"], world["ids"]["main"], ["first_review"], name="舊案", days_ago=20)
-    new = await make_group(world["ids"]["school"], world["ids"]["main"], ["first_review"], name="新案", days_ago=0)
+    old = await make_group(
+        world["ids"]["school"], world["ids"]["main"], ["first_review"], name="舊案", days_ago=20
+    )
+    new = await make_group(
+        world["ids"]["school"], world["ids"]["main"], ["first_review"], name="新案", days_ago=0
+    )
     await admin_session(client, world["users"]["reviewer1"])
     r = await client.get("/review/queue/first")
     assert r.status_code == 200
@@ -219,7 +235,7 @@ async def test_queue_oldest_first_with_age_and_overdue(client, world):
     new_no = (await case_row(new["cases"][0]))["receipt_no"]
     assert r.text.index(old_no) < r.text.index(new_no)
     rows = re.findall(r"<tr( class=\"overdue\")?>\s*<td>\d+</td>\s*<td>(\d+)</td>", r.text)
-    assert (" class=\"overdue\"", old_no) in rows and ("", new_no) in rows
+    assert (' class="overdue"', old_no) in rows and ("", new_no) in rows
     assert "逾期" in r.text
     # htmx asks for the fragment only.
     frag = await client.get("/review/queue/second", headers={"HX-Request": "true"})
@@ -228,9 +244,17 @@ async def test_queue_oldest_first_with_age_and_overdue(client, world):
 
 async def test_answered_supplements_have_their_own_queue(client, world):
     g = await make_group(world["ids"]["school"], world["ids"]["main"], ["first_review"], name="已補正")
-    await ReviewEvent.insert(ReviewEvent(application=g["application"], case=g["cases"][0], from_status="supplement_first",
-                                         action="resubmit", to_status="first_review", actor_kind="school",
-                                         created_at=datetime.now(UTC)))
+    await ReviewEvent.insert(
+        ReviewEvent(
+            application=g["application"],
+            case=g["cases"][0],
+            from_status="supplement_first",
+            action="resubmit",
+            to_status="first_review",
+            actor_kind="school",
+            created_at=datetime.now(UTC),
+        )
+    )
     await admin_session(client, world["users"]["reviewer1"])
     no = (await case_row(g["cases"][0]))["receipt_no"]
     assert no in (await client.get("/review/queue/answered")).text
@@ -242,8 +266,11 @@ async def test_school_account_and_strangers_are_refused_at_the_desk(client, worl
     await client.login("03734301")
     r = await client.get(f"/review/case/{g['cases'][0]}", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/admin/"
-    r = await client.post_form(f"/review/case/{g['cases'][0]}/decide",
-                               {"action": "pass_first_review", "version": "1"}, follow_redirects=False)
+    r = await client.post_form(
+        f"/review/case/{g['cases'][0]}/decide",
+        {"action": "pass_first_review", "version": "1"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     assert (await case_row(g["cases"][0]))["status"] == "first_review"
     # A forged back-office cookie is no session.

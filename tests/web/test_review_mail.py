@@ -27,7 +27,9 @@ class Inbox:
         self.messages: list[tuple[list[str], Message]] = []
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        self.messages.append((list(envelope.rcpt_tos), email.message_from_bytes(envelope.content, policy=email.policy.default)))
+        self.messages.append(
+            (list(envelope.rcpt_tos), email.message_from_bytes(envelope.content, policy=email.policy.default))
+        )
         return "250 OK"
 
 
@@ -43,7 +45,9 @@ def smtp(monkeypatch):
     port = _free_port()
     controller = Controller(inbox, hostname="127.0.0.1", port=port)
     controller.start()
-    monkeypatch.setattr(mail, "settings", dataclasses.replace(mail.settings, smtp_host="127.0.0.1", smtp_port=port))
+    monkeypatch.setattr(
+        mail, "settings", dataclasses.replace(mail.settings, smtp_host="127.0.0.1", smtp_port=port)
+    )
     try:
         yield inbox
     finally:
@@ -58,14 +62,20 @@ async def test_return_for_supplement_in_english_and_approval_in_chinese(db, smtp
     ids = await make_school_with_accounts()
     users = await make_reviewers()
     await Account.update({Account.language: "en"}).where(Account.id == ids["main"])
-    en_group = await make_group(ids["school"], ids["main"], ["first_review"], name="Exchange spring",
-                                email="main@example.edu.tw")
-    zh_group = await make_group(ids["school"], ids["sub1"], ["second_review"], name="學位生秋季",
-                                email="sub1@example.edu.tw")
+    en_group = await make_group(
+        ids["school"], ids["main"], ["first_review"], name="Exchange spring", email="main@example.edu.tw"
+    )
+    zh_group = await make_group(
+        ids["school"], ids["sub1"], ["second_review"], name="學位生秋季", email="sub1@example.edu.tw"
+    )
 
     c = await case_row(en_group["cases"][0])
-    outcome = await review.return_for_supplement(actor(users["reviewer1"], "reviewer1"), c["id"], c["version"],
-                                                 "The passport copy is unreadable; please upload it again.")
+    outcome = await review.return_for_supplement(
+        actor(users["reviewer1"], "reviewer1"),
+        c["id"],
+        c["version"],
+        "The passport copy is unreadable; please upload it again.",
+    )
     assert outcome.sent
     c2 = await case_row(zh_group["cases"][0])
     await review.approve(actor(users["reviewer2"], "reviewer2"), c2["id"], c2["version"])
@@ -92,8 +102,9 @@ async def test_return_for_supplement_in_english_and_approval_in_chinese(db, smtp
 async def test_refusals_and_card_made_notify_but_passing_first_review_does_not(db, smtp):
     ids = await make_school_with_accounts()
     users = await make_reviewers()
-    g = await make_group(ids["school"], ids["main"], ["first_review", "second_review", "card_production",
-                                                       "first_review"])
+    g = await make_group(
+        ids["school"], ids["main"], ["first_review", "second_review", "card_production", "first_review"]
+    )
     first, second, card, other = g["cases"]
     r1, r2 = actor(users["reviewer1"], "reviewer1"), actor(users["reviewer2"], "reviewer2")
     await review.pass_first_review(r1, other, 1)
@@ -125,7 +136,6 @@ def en_group_no(msg: Message) -> str:
     return m.group(1)
 
 
-
 async def test_self_filed_case_mails_the_student_in_their_language(db, smtp):
     from datetime import date
 
@@ -133,12 +143,20 @@ async def test_self_filed_case_mails_the_student_in_their_language(db, smtp):
 
     ids = await make_school_with_accounts()
     users = await make_reviewers()
-    st = Student(school=ids["school"], year=115, passport_no="E1234567", name_en="EMMA STONE",
-                 birth_date=date(2004, 2, 2), email="emma@student.example.com", language="en",
-                 created_at=datetime.now(UTC))
+    st = Student(
+        school=ids["school"],
+        year=115,
+        passport_no="E1234567",
+        name_en="EMMA STONE",
+        birth_date=date(2004, 2, 2),
+        email="emma@student.example.com",
+        language="en",
+        created_at=datetime.now(UTC),
+    )
     await st.save()
-    g = await make_group(ids["school"], None, ["second_review"], name="Self-filed",
-                         email="emma@student.example.com")
+    g = await make_group(
+        ids["school"], None, ["second_review"], name="Self-filed", email="emma@student.example.com"
+    )
     await Application.update({Application.student: st.id}).where(Application.id == g["application"])
     await review.reject(actor(users["reviewer2"]), g["cases"][0], 1, "Not eligible for this permit.")
     assert len(smtp.messages) == 1

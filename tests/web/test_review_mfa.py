@@ -49,17 +49,20 @@ async def enrol(client, username: str = "reviewer1") -> tuple[str, list[str]]:
     page = await client.post_form("/review/mfa/start", {"password": REVIEWER_PASSWORD})
     assert page.status_code == 200, page.text
     secret = _key(page.text)
-    done = await client.post_form("/review/mfa/confirm", {"pending": _field(page.text, "pending"),
-                                                          "code": pyotp.TOTP(secret).now()})
+    done = await client.post_form(
+        "/review/mfa/confirm", {"pending": _field(page.text, "pending"), "code": pyotp.TOTP(secret).now()}
+    )
     assert done.status_code == 200, done.text
     codes = re.findall(r"<li><code>([^<]+)</code></li>", done.text)
     return secret, codes
 
 
 async def stored_secret(user_id: int) -> str:
-    row = await AuthenticatorSecret.objects().where(
-        (AuthenticatorSecret.user_id == user_id) & AuthenticatorSecret.revoked_at.is_null()
-    ).first()
+    row = (
+        await AuthenticatorSecret.objects()
+        .where((AuthenticatorSecret.user_id == user_id) & AuthenticatorSecret.revoked_at.is_null())
+        .first()
+    )
     assert row is not None
     return mfa.stored_secret(row)
 
@@ -89,17 +92,21 @@ async def test_enrolment_stores_an_encrypted_secret_and_ends_the_sessions(client
     secret = _key(scan.text)
     # Nothing is stored until a code proves the app has the secret.
     assert await AuthenticatorSecret.count() == 0
-    bad = await client.post_form("/review/mfa/confirm", {"pending": _field(scan.text, "pending"),
-                                                         "code": wrong_code(secret)})
+    bad = await client.post_form(
+        "/review/mfa/confirm", {"pending": _field(scan.text, "pending"), "code": wrong_code(secret)}
+    )
     assert bad.status_code == 400 and "mfa-key" in bad.text
     assert await AuthenticatorSecret.count() == 0
     # A token forged or from another user is refused.
-    forged = await client.post_form("/review/mfa/confirm", {"pending": "x" + _field(scan.text, "pending"),
-                                                            "code": pyotp.TOTP(secret).now()})
+    forged = await client.post_form(
+        "/review/mfa/confirm",
+        {"pending": "x" + _field(scan.text, "pending"), "code": pyotp.TOTP(secret).now()},
+    )
     assert forged.status_code == 409 and await AuthenticatorSecret.count() == 0
 
-    done = await client.post_form("/review/mfa/confirm", {"pending": _field(scan.text, "pending"),
-                                                          "code": pyotp.TOTP(secret).now()})
+    done = await client.post_form(
+        "/review/mfa/confirm", {"pending": _field(scan.text, "pending"), "code": pyotp.TOTP(secret).now()}
+    )
     assert done.status_code == 200, done.text
     codes = re.findall(r"<li><code>([^<]+)</code></li>", done.text)
     assert len(codes) == mfa.RECOVERY_CODES
@@ -112,7 +119,9 @@ async def test_enrolment_stores_an_encrypted_secret_and_ends_the_sessions(client
     assert await SessionsBase.count().where(SessionsBase.user_id == ids["reviewer1"]) == 0
     r = await client.get("/review/queue/first", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/admin/"
-    assert await AuthEvent.exists().where((AuthEvent.event == "mfa_enrolled") & (AuthEvent.login_id == "reviewer1"))
+    assert await AuthEvent.exists().where(
+        (AuthEvent.event == "mfa_enrolled") & (AuthEvent.login_id == "reviewer1")
+    )
 
 
 async def test_login_asks_for_the_code_refuses_a_wrong_one_and_accepts_the_right_one(client):
@@ -152,7 +161,9 @@ async def test_a_recovery_code_signs_in_once(client):
 
 async def test_supervisor_switches_it_on_and_the_reviewer_is_kept_out_until_enrolled(client):
     ids = await make_reviewers()
-    profile = (await ReviewerProfile.select(ReviewerProfile.id).where(ReviewerProfile.user == ids["reviewer1"]))[0]
+    profile = (
+        await ReviewerProfile.select(ReviewerProfile.id).where(ReviewerProfile.user == ids["reviewer1"])
+    )[0]
     # reviewer1 has a session from before the switch.
     await signed_in(client, "reviewer1")
     assert (await client.get("/review/queue/first")).status_code == 200
@@ -160,16 +171,23 @@ async def test_supervisor_switches_it_on_and_the_reviewer_is_kept_out_until_enro
 
     # A reviewer cannot switch it for anyone (themself included); the supervisor can.
     token = client.cookies.get("csrftoken")
-    r = await client.patch(f"/admin/api/tables/reviewer_profile/{profile['id']}/", json={"mfa_required": True},
-                           headers={"X-CSRFToken": token})
+    r = await client.patch(
+        f"/admin/api/tables/reviewer_profile/{profile['id']}/",
+        json={"mfa_required": True},
+        headers={"X-CSRFToken": token},
+    )
     assert r.status_code == 403
     client.cookies.clear()
     token = await signed_in(client, "supervisor")
-    r = await client.patch(f"/admin/api/tables/reviewer_profile/{profile['id']}/", json={"mfa_required": True},
-                           headers={"X-CSRFToken": token})
+    r = await client.patch(
+        f"/admin/api/tables/reviewer_profile/{profile['id']}/",
+        json={"mfa_required": True},
+        headers={"X-CSRFToken": token},
+    )
     assert r.status_code == 200, r.text
-    assert (await ReviewerProfile.select(ReviewerProfile.mfa_required)
-            .where(ReviewerProfile.id == profile["id"]))[0]["mfa_required"] is True
+    assert (
+        await ReviewerProfile.select(ReviewerProfile.mfa_required).where(ReviewerProfile.id == profile["id"])
+    )[0]["mfa_required"] is True
     # The supervisor is not affected.
     assert (await client.get("/admin/api/tables/case/")).status_code == 200
 
@@ -187,8 +205,11 @@ async def test_supervisor_switches_it_on_and_the_reviewer_is_kept_out_until_enro
     assert r.status_code == 403 and "/review/mfa" in r.json()["detail"]
     r = await client.get("/admin/api/forms/")
     assert r.status_code == 403
-    r = await client.post("/admin/api/forms/初審通過-pass-first-review/", json={"receipt_no": "1", "comment": ""},
-                          headers={"X-CSRFToken": client.cookies.get("csrftoken")})
+    r = await client.post(
+        "/admin/api/forms/初審通過-pass-first-review/",
+        json={"receipt_no": "1", "comment": ""},
+        headers={"X-CSRFToken": client.cookies.get("csrftoken")},
+    )
     assert r.status_code == 403
     assert (await client.get("/admin/api/user/")).status_code == 200
     r = await client.get("/admin/api/mfa-setup/", follow_redirects=False)
@@ -199,7 +220,9 @@ async def test_supervisor_switches_it_on_and_the_reviewer_is_kept_out_until_enro
     # A fresh password-only sign-in is kept out the same way.
     client.cookies.clear()
     await signed_in(client, "reviewer1")
-    assert (await client.get("/review/queue/first", follow_redirects=False)).headers.get("location") == "/review/mfa"
+    assert (await client.get("/review/queue/first", follow_redirects=False)).headers.get(
+        "location"
+    ) == "/review/mfa"
 
     # Enrolled and signed in again with the code: the desk and the admin open.
     secret, _codes = await enrol(client)

@@ -28,8 +28,11 @@ async def test_a_page_uses_one_database_connection(client, monkeypatch):
 
 
 async def test_too_large_body_gets_the_413_page(client):
-    r = await client.post("/login", content=b"x" * (11 * 1024 * 1024),
-                          headers={"content-type": "application/x-www-form-urlencoded"})
+    r = await client.post(
+        "/login",
+        content=b"x" * (11 * 1024 * 1024),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
     assert r.status_code == 413
     assert "上傳檔案過大" in r.text and "Traceback" not in r.text
 

@@ -19,12 +19,48 @@ from tests.support import make_school_with_accounts
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "roster"
 YEAR = str(rules.academic_year(date.today()))
-SEED_ROW = ["外生一", "STUDENT ONE", "19880202", "FG_外生", "518_賴索托", "1女", "A123456789", "MM214587",
-            "一般_大陸地區人民進入臺灣地區就學", "7 公立專科學校二年制副學士班", "1年級", "R_已註冊"]
-SMITH = ["", "John Smith", "20010315", "FG_外生", "US_美國", "0_男", "", "US1234567",
-         "外國與外僑學生進入臺灣地區就學", "學士", "2年級", "A_已錄取未註冊"]
-BAD = ["", "bad name 1", "19880231", "XX", "Narnia", "0", "A123456788", "M!", "外國與外僑學生進入臺灣地區就學",
-       "學士", "1", "A"]
+SEED_ROW = [
+    "外生一",
+    "STUDENT ONE",
+    "19880202",
+    "FG_外生",
+    "518_賴索托",
+    "1女",
+    "A123456789",
+    "MM214587",
+    "一般_大陸地區人民進入臺灣地區就學",
+    "7 公立專科學校二年制副學士班",
+    "1年級",
+    "R_已註冊",
+]
+SMITH = [
+    "",
+    "John Smith",
+    "20010315",
+    "FG_外生",
+    "US_美國",
+    "0_男",
+    "",
+    "US1234567",
+    "外國與外僑學生進入臺灣地區就學",
+    "學士",
+    "2年級",
+    "A_已錄取未註冊",
+]
+BAD = [
+    "",
+    "bad name 1",
+    "19880231",
+    "XX",
+    "Narnia",
+    "0",
+    "A123456788",
+    "M!",
+    "外國與外僑學生進入臺灣地區就學",
+    "學士",
+    "1",
+    "A",
+]
 
 
 def xlsx(*rows: list, template: bytes | None = None) -> bytes:
@@ -37,11 +73,20 @@ def xlsx(*rows: list, template: bytes | None = None) -> bytes:
     return out.getvalue()
 
 
-async def upload(client, data: bytes, filename: str = "Student_List.xlsx", *, year: str = YEAR,
-                 semester: str = "1", headers: dict | None = None):
+async def upload(
+    client,
+    data: bytes,
+    filename: str = "Student_List.xlsx",
+    *,
+    year: str = YEAR,
+    semester: str = "1",
+    headers: dict | None = None,
+):
     return await client.post_form(
-        "/roster/import", {"year": year, "semester": semester},
-        files={"file": (filename, data, "application/octet-stream")}, headers=headers or {},
+        "/roster/import",
+        {"year": year, "semester": semester},
+        files={"file": (filename, data, "application/octet-stream")},
+        headers=headers or {},
     )
 
 
@@ -73,7 +118,10 @@ async def test_template_download(client):
     r = await client.get("/roster/template.xlsx")
     assert r.status_code == 200
     assert r.headers["content-type"].startswith(excel.XLSX_MEDIA_TYPE)
-    assert "attachment" in r.headers["content-disposition"] and "Student_List.xlsx" in r.headers["content-disposition"]
+    assert (
+        "attachment" in r.headers["content-disposition"]
+        and "Student_List.xlsx" in r.headers["content-disposition"]
+    )
     assert r.headers["cache-control"] == "no-store"
     wb = openpyxl.load_workbook(io.BytesIO(r.content))
     assert [c.value for c in wb[excel.SHEET_TITLE][1]][:3] == ["學生中文姓名", "英文姓名", "生日(YYYYMMDD)"]
@@ -111,7 +159,9 @@ async def test_template_round_trip(client, reader_mode):
     assert "Student_List.xlsx: 成功, 匯入資料: 2筆" in r.text
     rows = await RosterEntry.select().order_by(RosterEntry.passport_no)
     assert [(x["passport_no"], x["name_en"], x["category"], x["status"], x["school"]) for x in rows] == [
-        ("MM214587", "STUDENT ONE", "FG", "R", ids["school"]), ("US1234567", "JOHN SMITH", "FG", "A", ids["school"])]
+        ("MM214587", "STUDENT ONE", "FG", "R", ids["school"]),
+        ("US1234567", "JOHN SMITH", "FG", "A", ids["school"]),
+    ]
     assert rows[0]["birth_date"] == date(1988, 2, 2) and rows[0]["nationality"] == "LS"
     assert rows[0]["year"] == int(YEAR) and rows[0]["semester"] == 1 and rows[0]["created_by"] == ids["main"]
     listing = await client.get("/roster")
@@ -124,14 +174,25 @@ async def test_report_lists_every_bad_cell_and_the_rejected_rows_download(client
     r = await upload(client, xlsx(SEED_ROW, BAD, SEED_ROW))
     assert "Student_List.xlsx: 成功, 匯入資料: 1筆" in r.text
     assert 'data-count="created">1<' in r.text and 'data-count="rejected">2<' in r.text
-    for text in ("英文姓名", "bad name 1", "請依護照填寫", "不是有效的日期", "不在代碼清單中", "檢查碼錯誤",
-                 "護照號碼須為 5 至 20 個", "此護照號碼與本檔案第 2 列重複"):
+    for text in (
+        "英文姓名",
+        "bad name 1",
+        "請依護照填寫",
+        "不是有效的日期",
+        "不在代碼清單中",
+        "檢查碼錯誤",
+        "護照號碼須為 5 至 20 個",
+        "此護照號碼與本檔案第 2 列重複",
+    ):
         assert text in r.text, text
     # The same report in English.
     client.cookies.set("lang", "en")
     en = await client.get(str(r.url))
     assert "Student_List.xlsx: success, rows imported: 1" in en.text
-    assert "Not a real date. Write it as YYYYMMDD" in en.text and "The same passport number is already on row 2" in en.text
+    assert (
+        "Not a real date. Write it as YYYYMMDD" in en.text
+        and "The same passport number is already on row 2" in en.text
+    )
     # The rejected rows as .xlsx, with a message column.
     link = re.search(r'href="(/roster/imports/\d+/rejected\.xlsx)"', en.text).group(1)
     d = await client.get(link)
@@ -151,7 +212,9 @@ async def test_fix_the_rejected_rows_and_import_just_those(client):
     link = re.search(r'href="(/roster/imports/\d+/rejected\.xlsx)"', r.text).group(1)
     report = openpyxl.load_workbook(io.BytesIO((await client.get(link)).content))
     ws = report[excel.SHEET_TITLE]
-    for col, value in zip("BCDEGH", ["BAD NAME", "19880228", "FG_外生", "JP_日本", "", "JP7654321"], strict=True):
+    for col, value in zip(
+        "BCDEGH", ["BAD NAME", "19880228", "FG_外生", "JP_日本", "", "JP7654321"], strict=True
+    ):
         ws[f"{col}2"] = value
     out = io.BytesIO()
     report.save(out)
@@ -213,7 +276,9 @@ async def test_htmx_upload_swaps_the_result_in(client):
     assert r.text.lstrip().startswith('<div id="roster-import">') and "<html" not in r.text
     assert "成功, 匯入資料: 1筆" in r.text and re.match(r"/roster/imports/\d+", r.headers["hx-push-url"])
     # A refused file: still 200 (htmx swaps only 2xx answers), with the error summary in the panel.
-    r = await upload(client, b"%PDF-1.7", "x.pdf", headers={"HX-Request": "true", "HX-Target": "roster-import"})
+    r = await upload(
+        client, b"%PDF-1.7", "x.pdf", headers={"HX-Request": "true", "HX-Target": "roster-import"}
+    )
     assert r.status_code == 200 and 'class="error-summary"' in r.text and "請上傳 .xlsx" in r.text
 
 
@@ -222,7 +287,10 @@ async def test_htmx_upload_swaps_the_result_in(client):
 
 def zip_bomb() -> bytes:
     buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf, zipfile.ZipFile(io.BytesIO(xlsx(SEED_ROW))) as src:
+    with (
+        zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf,
+        zipfile.ZipFile(io.BytesIO(xlsx(SEED_ROW))) as src,
+    ):
         for info in src.infolist():
             if info.filename != "xl/worksheets/sheet1.xml":
                 zf.writestr(info.filename, src.read(info.filename))
@@ -238,7 +306,7 @@ def entity_bomb() -> bytes:
         for info in src.infolist():
             data = src.read(info.filename)
             if info.filename == "xl/worksheets/sheet1.xml":
-                data = (b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>' + data)
+                data = b'<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]>' + data
             zf.writestr(info.filename, data)
     return buf.getvalue()
 
@@ -260,17 +328,25 @@ def damaged_midway() -> bytes:
     return buf.getvalue()
 
 
-@pytest.mark.parametrize(("maker", "filename", "message"), [
-    (zip_bomb, "bomb.xlsx", "解壓縮後將超過 100 MB"),
-    (entity_bomb, "entities.xlsx", "XML 實體宣告"),
-    (lambda: b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "photo.xlsx", "副檔名為 .xlsx，但內容不是 Excel 活頁簿"),
-    (lambda: b"MZ\x90\x00" + b"\x00" * 64, "Student_List.xls", "內容不是 Excel 活頁簿"),
-    (lambda: b"%PDF-1.7", "list.pdf", "請上傳 .xlsx、.xls 或 UTF-8 編碼的 .csv 檔案"),
-    (lambda: b"a,b\n1,2\n", "list.csv", "第一列必須是範例檔的標題列"),
-    (damaged_midway, "damaged.xlsx", "此活頁簿已損毀"),
-])
-async def test_bad_files_are_refused_and_nothing_is_written(client, monkeypatch, reader_mode, maker, filename,
-                                                           message):
+@pytest.mark.parametrize(
+    ("maker", "filename", "message"),
+    [
+        (zip_bomb, "bomb.xlsx", "解壓縮後將超過 100 MB"),
+        (entity_bomb, "entities.xlsx", "XML 實體宣告"),
+        (
+            lambda: b"\x89PNG\r\n\x1a\n" + b"\x00" * 64,
+            "photo.xlsx",
+            "副檔名為 .xlsx，但內容不是 Excel 活頁簿",
+        ),
+        (lambda: b"MZ\x90\x00" + b"\x00" * 64, "Student_List.xls", "內容不是 Excel 活頁簿"),
+        (lambda: b"%PDF-1.7", "list.pdf", "請上傳 .xlsx、.xls 或 UTF-8 編碼的 .csv 檔案"),
+        (lambda: b"a,b\n1,2\n", "list.csv", "第一列必須是範例檔的標題列"),
+        (damaged_midway, "damaged.xlsx", "此活頁簿已損毀"),
+    ],
+)
+async def test_bad_files_are_refused_and_nothing_is_written(
+    client, monkeypatch, reader_mode, maker, filename, message
+):
     monkeypatch.setattr(roster_actions, "BATCH_ROWS", 2)  # so a damaged file fails after a batch was written
     await signed_in(client)
     r = await upload(client, maker(), filename)
@@ -348,7 +424,12 @@ async def test_another_school_sees_nothing_of_it(client):
     await client.login("03734302")
     listing = await client.get("/roster")
     assert "STUDENT ONE" not in listing.text and "（0）" in listing.text
-    for url in (import_url, import_url + "/rejected.xlsx", f"/roster/{entry_id}/edit", f"/roster/{entry_id}/delete"):
+    for url in (
+        import_url,
+        import_url + "/rejected.xlsx",
+        f"/roster/{entry_id}/edit",
+        f"/roster/{entry_id}/delete",
+    ):
         assert (await client.get(url)).status_code == 404, url
     r = await client.post_form(f"/roster/{entry_id}/delete")
     assert r.status_code == 404 and await RosterEntry.count() == 1

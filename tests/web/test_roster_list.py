@@ -17,22 +17,51 @@ from tests.support import make_school_with_accounts
 YEAR = rules.academic_year(date.today())
 
 
-async def add(school: int, passport: str, name_en: str = "STUDENT ONE", *, year: int = YEAR, semester: int = 1,
-              category: str = "FG", status: str = "R", name_zh: str = "", born: date = date(1988, 2, 2)) -> int:
+async def add(
+    school: int,
+    passport: str,
+    name_en: str = "STUDENT ONE",
+    *,
+    year: int = YEAR,
+    semester: int = 1,
+    category: str = "FG",
+    status: str = "R",
+    name_zh: str = "",
+    born: date = date(1988, 2, 2),
+) -> int:
     t = datetime.now(UTC)
     row = RosterEntry(
-        school=school, year=year, semester=semester, name_zh=name_zh, name_en=name_en,
-        name_en_norm=rules.normalise_name_en(name_en), birth_date=born, category=category, nationality="LS",
-        gender="F", national_id="", passport_no=passport, qualification="FOREIGN", program="B", grade="1",
-        status=status, created_at=t, updated_at=t,
+        school=school,
+        year=year,
+        semester=semester,
+        name_zh=name_zh,
+        name_en=name_en,
+        name_en_norm=rules.normalise_name_en(name_en),
+        birth_date=born,
+        category=category,
+        nationality="LS",
+        gender="F",
+        national_id="",
+        passport_no=passport,
+        qualification="FOREIGN",
+        program="B",
+        grade="1",
+        status=status,
+        created_at=t,
+        updated_at=t,
     )
     await row.save()
     return row.id
 
 
 def actor_of(ids: dict[str, int], key: str = "main") -> Actor:
-    return Actor(kind="school", account_id=ids[key], login_id="03734301", school_id=ids["school"],
-                 is_main=key == "main")
+    return Actor(
+        kind="school",
+        account_id=ids[key],
+        login_id="03734301",
+        school_id=ids["school"],
+        is_main=key == "main",
+    )
 
 
 async def test_list_filters_and_paging(client):
@@ -57,8 +86,13 @@ async def test_list_filters_and_paging(client):
     # Junk in the query string is ignored, not an error.
     assert (await client.get("/roster?year=abc&semester=9&category=<x>&page=-3")).status_code == 200
     # htmx asks for just the table.
-    part = await client.get("/roster?name=STUDENT", headers={"HX-Request": "true", "HX-Target": "roster-results"})
-    assert part.text.lstrip().startswith('<section class="card" id="roster-results"') and "<html" not in part.text
+    part = await client.get(
+        "/roster?name=STUDENT", headers={"HX-Request": "true", "HX-Target": "roster-results"}
+    )
+    assert (
+        part.text.lstrip().startswith('<section class="card" id="roster-results"')
+        and "<html" not in part.text
+    )
 
 
 async def test_list_in_english(client):
@@ -81,16 +115,31 @@ async def test_export_is_the_template_shape_and_imports_again(client):
     header = [c.value for c in ws[1]]
     assert header == [c.zh for c in rules.COLUMNS] + ["學年度", "學期"]
     rows = {row[7].value: [c.value for c in row] for row in ws.iter_rows(min_row=2)}
-    assert rows["MM214587"][:12] == ["外生一", "STUDENT ONE", "19880202", "FG_外生", "LS_賴索托", "1_女", None,
-                                     "MM214587", "外國與外僑學生進入臺灣地區就學", "學士", "1年級", "R_已註冊"]
+    assert rows["MM214587"][:12] == [
+        "外生一",
+        "STUDENT ONE",
+        "19880202",
+        "FG_外生",
+        "LS_賴索托",
+        "1_女",
+        None,
+        "MM214587",
+        "外國與外僑學生進入臺灣地區就學",
+        "學士",
+        "1年級",
+        "R_已註冊",
+    ]
     assert rows["MM214587"][12:] == [YEAR, 1]
     assert ws["B3"].data_type == "s" and str(rows["P0000001"][1]).startswith("'=")
     # Filters apply to the export.
     only = await client.get("/roster/export.xlsx?passport=MM")
     assert openpyxl.load_workbook(io.BytesIO(only.content))[excel.SHEET_TITLE].max_row == 2
     # The export imports again as it is (the first row updates itself).
-    again = await client.post_form("/roster/import", {"year": str(YEAR), "semester": "1"},
-                                   files={"file": ("roster.xlsx", only.content, "application/octet-stream")})
+    again = await client.post_form(
+        "/roster/import",
+        {"year": str(YEAR), "semester": "1"},
+        files={"file": ("roster.xlsx", only.content, "application/octet-stream")},
+    )
     assert 'data-count="updated">1<' in again.text
 
 
@@ -101,15 +150,35 @@ async def test_edit_a_row(client):
     await client.login("03734301-01")
     page = await client.get(f"/roster/{entry}/edit")
     assert page.status_code == 200 and 'value="MM214587"' in page.text and 'value="19880202"' in page.text
-    form = {"version": "1", "name_zh": "外生一", "name_en": "Student One", "birth_date": "19880203", "category": "FO",
-            "nationality": "JP", "gender": "M", "national_id": "", "passport_no": "MM214587",
-            "qualification": "FOREIGN", "program": "M", "grade": "2", "status": "A"}
+    form = {
+        "version": "1",
+        "name_zh": "外生一",
+        "name_en": "Student One",
+        "birth_date": "19880203",
+        "category": "FO",
+        "nationality": "JP",
+        "gender": "M",
+        "national_id": "",
+        "passport_no": "MM214587",
+        "qualification": "FOREIGN",
+        "program": "M",
+        "grade": "2",
+        "status": "A",
+    }
     r = await client.post_form(f"/roster/{entry}/edit", form)
     assert r.status_code == 200 and "儲存成功" in r.text
     row = (await RosterEntry.select().where(RosterEntry.id == entry))[0]
-    assert (row["category"], row["nationality"], row["gender"], row["program"], row["grade"], row["status"],
-            row["birth_date"], row["version"], row["updated_by"]) == (
-        "FO", "JP", "M", "M", "2", "A", date(1988, 2, 3), 2, ids["sub1"])
+    assert (
+        row["category"],
+        row["nationality"],
+        row["gender"],
+        row["program"],
+        row["grade"],
+        row["status"],
+        row["birth_date"],
+        row["version"],
+        row["updated_by"],
+    ) == ("FO", "JP", "M", "M", "2", "A", date(1988, 2, 3), 2, ids["sub1"])
     # Errors beside the fields; nothing saved.
     bad = dict(form, version="2", birth_date="19880231", passport_no="X1234567", category="ZZ")
     r = await client.post_form(f"/roster/{entry}/edit", bad)
@@ -120,7 +189,9 @@ async def test_edit_a_row(client):
     # A stale form (someone saved meanwhile) is refused.
     r = await client.post_form(f"/roster/{entry}/edit", dict(form, version="1", name_en="LATE EDIT"))
     assert r.status_code == 409 and "已被他人修改" in r.text
-    assert (await RosterEntry.select(RosterEntry.name_en).where(RosterEntry.id == entry))[0]["name_en"] == "STUDENT ONE"
+    assert (await RosterEntry.select(RosterEntry.name_en).where(RosterEntry.id == entry))[0][
+        "name_en"
+    ] == "STUDENT ONE"
     assert other
 
 
@@ -129,7 +200,11 @@ async def test_delete_with_confirmation(client):
     entry = await add(ids["school"], "MM214587")
     await client.login("03734301")
     page = await client.get(f"/roster/{entry}/delete")
-    assert page.status_code == 200 and "確定要從名冊刪除 STUDENT ONE" in page.text and 'role="alertdialog"' in page.text
+    assert (
+        page.status_code == 200
+        and "確定要從名冊刪除 STUDENT ONE" in page.text
+        and 'role="alertdialog"' in page.text
+    )
     assert await RosterEntry.count() == 1  # asking is not deleting
     r = await client.post_form(f"/roster/{entry}/delete")
     assert r.status_code == 200 and "已從名冊刪除該學生" in r.text
@@ -145,7 +220,9 @@ async def test_find_roster_match_for_the_students_own_sign_in(db):
     assert match["school_name"] == "測試大學"
     assert await roster_queries.find_roster_match(YEAR, "MM214587", "STUDENT TWO", date(1988, 2, 2)) is None
     assert await roster_queries.find_roster_match(YEAR, "MM214587", "STUDENT ONE", date(1988, 2, 3)) is None
-    assert await roster_queries.find_roster_match(YEAR - 1, "MM214587", "STUDENT ONE", date(1988, 2, 2)) is None
+    assert (
+        await roster_queries.find_roster_match(YEAR - 1, "MM214587", "STUDENT ONE", date(1988, 2, 2)) is None
+    )
     assert await roster_queries.find_roster_match(YEAR, "", "", date(1988, 2, 2)) is None
 
 
@@ -157,9 +234,23 @@ async def test_list_roster_for_picker_is_scoped_and_filtered(db):
     await add(other["school"], "Q0000001", "FOREIGN ROW")
     rows = await roster_queries.list_roster_for_picker(actor_of(ids, "sub1"), {})
     assert {r["id"] for r in rows} == {a, b}
-    assert {"name_en", "birth_date", "gender", "nationality", "passport_no", "program", "grade", "status",
-            "category", "name_zh", "year", "semester"} <= set(rows[0])
-    assert [r["id"] for r in await roster_queries.list_roster_for_picker(actor_of(ids), {"category": "HK"})] == [b]
+    assert {
+        "name_en",
+        "birth_date",
+        "gender",
+        "nationality",
+        "passport_no",
+        "program",
+        "grade",
+        "status",
+        "category",
+        "name_zh",
+        "year",
+        "semester",
+    } <= set(rows[0])
+    assert [
+        r["id"] for r in await roster_queries.list_roster_for_picker(actor_of(ids), {"category": "HK"})
+    ] == [b]
     assert [r["id"] for r in await roster_queries.list_roster_for_picker(actor_of(ids), None, ids=[a])] == [a]
     assert await roster_queries.list_roster_for_picker(actor_of(other), None, ids=[a]) == []
     nobody = Actor(kind="reviewer", account_id=None)
@@ -182,11 +273,20 @@ async def test_demo_roster_has_every_category_and_status_and_the_seeds_student(d
         assert {r["status"] for r in rows} == {"A", "R"}
         assert {(r["year"], r["semester"]) for r in rows} == {(115, 1)}
         for r in rows:  # every demo row passes the import's own check
-            raw = {"name_zh": r["name_zh"], "name_en": r["name_en"], "birth_date": r["birth_date"].strftime("%Y%m%d"),
-                   "category": r["category"], "nationality": r["nationality"], "gender": r["gender"],
-                   "national_id": r["national_id"], "passport_no": r["passport_no"],
-                   "qualification": r["qualification"], "program": r["program"], "grade": r["grade"],
-                   "status": r["status"]}
+            raw = {
+                "name_zh": r["name_zh"],
+                "name_en": r["name_en"],
+                "birth_date": r["birth_date"].strftime("%Y%m%d"),
+                "category": r["category"],
+                "nationality": r["nationality"],
+                "gender": r["gender"],
+                "national_id": r["national_id"],
+                "passport_no": r["passport_no"],
+                "qualification": r["qualification"],
+                "program": r["program"],
+                "grade": r["grade"],
+                "status": r["status"],
+            }
             assert rules.check_row(raw, today).errors == [], r
     match = await roster_queries.find_roster_match(115, "MM214587", "STUDENT ONE", date(1988, 2, 2))
     assert match and match["school"] == first and match["category"] == "FG" and match["status"] == "R"

@@ -16,8 +16,10 @@ async def _student_session(client, school: int, **roster) -> None:
     _clear_outbox()
     r = await _start(client)
     pending = _pending(r.text)
-    r = await client.post_form("/foreign-student/individual/email", {"pending": pending, "email": "one@example.org"})
-    (_to, code), = _outbox_codes()
+    r = await client.post_form(
+        "/foreign-student/individual/email", {"pending": pending, "email": "one@example.org"}
+    )
+    ((_to, code),) = _outbox_codes()
     r = await client.post_form("/foreign-student/individual/code", {"pending": pending, "code": code})
     assert "優先處理事項" in r.text
 
@@ -48,17 +50,27 @@ async def test_student_files_their_own_application_to_submission(client):
     assert 'value="STUDENT ONE"' in page.text and 'value="MM214587"' in page.text
     assert "錄取證明" in page.text and "領證地點" in page.text and "送出申請" in page.text
     assert "委託書" not in page.text
-    form = applicant_form(1, name_en="STUDENT ONE", passport_no="MM214587", birth_date="1988/02/02",
-                          email="one@example.org", nationality="LS")
+    form = applicant_form(
+        1,
+        name_en="STUDENT ONE",
+        passport_no="MM214587",
+        birth_date="1988/02/02",
+        email="one@example.org",
+        nationality="LS",
+    )
     # Without the admission certificate and the station: saved, but not sent.
     r = await post_multipart(client, url, form | {"op": "submit"}, files(*FOREIGN_DOCS))
     assert r.status_code == 400
     assert "必須填寫" in r.text
-    assert (await Application.select(Application.group_no).where(Application.id == app_id))[0]["group_no"] is None
+    assert (await Application.select(Application.group_no).where(Application.id == app_id))[0][
+        "group_no"
+    ] is None
     r = await post_multipart(client, url, form | {"op": "submit", "station_code": "S01"}, files("admission"))
     assert r.status_code == 303, r.text
     app = (await Application.select().where(Application.id == app_id))[0]
-    assert re.fullmatch(r"\d{9}", app["group_no"]) and app["member_count"] == 1 and app["station_code"] == "S01"
+    assert (
+        re.fullmatch(r"\d{9}", app["group_no"]) and app["member_count"] == 1 and app["station_code"] == "S01"
+    )
     case = (await Case.select().where(Case.application == app_id))[0]
     assert case["status"] == "first_review" and re.fullmatch(r"\d{12}", case["receipt_no"])
     assert await Attachment.count().where(Attachment.application == app_id) == 5
@@ -87,13 +99,23 @@ async def test_one_draft_at_a_time_and_files_scoped(client):
         await school.login("03734301")
         drafts = await school.get("/apply/first")
         assert "STUDENT ONE" not in drafts.text
-        assert (await school.get(f"/apply/drafts/{app_id}/applicants", follow_redirects=False)).status_code == 404
+        assert (
+            await school.get(f"/apply/drafts/{app_id}/applicants", follow_redirects=False)
+        ).status_code == 404
         assert (await school.get(f"/apply/files/{att['id']}")).status_code == 404
     # Another student of another school cannot open it, nor the form.
     other = await make_school(name="別的大學", business_no="03734317")
     now = datetime.now(UTC)
-    await Student.insert(Student(school=other, year=YEAR, passport_no="ZZ999999", name_en="OTHER ONE",
-                                 birth_date=date(1990, 1, 1), created_at=now))
+    await Student.insert(
+        Student(
+            school=other,
+            year=YEAR,
+            passport_no="ZZ999999",
+            name_en="OTHER ONE",
+            birth_date=date(1990, 1, 1),
+            created_at=now,
+        )
+    )
     from tests.support import make_client
 
     async with make_client() as other_client:
@@ -101,9 +123,13 @@ async def test_one_draft_at_a_time_and_files_scoped(client):
         _clear_outbox()
         r = await _start(other_client, passport_no="ZZ999999", name_en="OTHER ONE", birth_date="1990/01/01")
         pending = _pending(r.text)
-        await other_client.post_form("/foreign-student/individual/email", {"pending": pending, "email": "o@x.org"})
-        (_to, code), = _outbox_codes()
+        await other_client.post_form(
+            "/foreign-student/individual/email", {"pending": pending, "email": "o@x.org"}
+        )
+        ((_to, code),) = _outbox_codes()
         await other_client.post_form("/foreign-student/individual/code", {"pending": pending, "code": code})
         assert (await other_client.get(url)).status_code == 404
         assert (await other_client.get(f"/student/apply/files/{att['id']}")).status_code == 404
-        assert (await other_client.get(f"/apply/files/{att['id']}", follow_redirects=False)).status_code == 303
+        assert (
+            await other_client.get(f"/apply/files/{att['id']}", follow_redirects=False)
+        ).status_code == 303

@@ -50,9 +50,12 @@ async def _assert_submitted(app_id: int, student_id: int) -> dict:
     cases = await Case.select().where(Case.application == app_id)
     assert len(cases) == 1 and cases[0]["status"] == "first_review" and cases[0]["receipt_no"]
     events = await ReviewEvent.select().where(ReviewEvent.application == app_id)
-    assert [(e["action"], e["to_status"], e["actor_kind"]) for e in events] == [("submit", "first_review", "student")]
+    assert [(e["action"], e["to_status"], e["actor_kind"]) for e in events] == [
+        ("submit", "first_review", "student")
+    ]
     assert not await Attachment.exists().where(
-        (Attachment.application == app_id) & (Attachment.kind == "power_of_attorney"))
+        (Attachment.application == app_id) & (Attachment.kind == "power_of_attorney")
+    )
     return app
 
 
@@ -72,19 +75,31 @@ async def test_student_files_an_extension_end_to_end(client):
     assert "領證地點" in page.text and "送出申請" in page.text and "委託書" not in page.text
     assert "送件人" not in page.text
     today = date.today()
-    form = {"ui_no": "A810000044", "name_en": "STUDENT ONE", "passport_no": "MM214587", "birth_date": "1988/02/02",
-            "current_expiry": (today + timedelta(days=30)).strftime("%Y/%m/%d"),
-            "new_expiry": (today + timedelta(days=400)).strftime("%Y/%m/%d"), "reason": "延長修業",
-            "email": "one@example.org"}
+    form = {
+        "ui_no": "A810000044",
+        "name_en": "STUDENT ONE",
+        "passport_no": "MM214587",
+        "birth_date": "1988/02/02",
+        "current_expiry": (today + timedelta(days=30)).strftime("%Y/%m/%d"),
+        "new_expiry": (today + timedelta(days=400)).strftime("%Y/%m/%d"),
+        "reason": "延長修業",
+        "email": "one@example.org",
+    }
     # Without the station and two documents: saved, not sent; what was typed stays.
     r = await post_multipart(client, url, form | {"op": "submit"}, _files("passport"))
     assert r.status_code == 400
     assert 'id="f-station_code-error"' in r.text and 'id="f-doc_resident_card-error"' in r.text
     assert 'value="A810000044"' in r.text and "延長修業" in r.text
-    assert (await Application.select(Application.group_no).where(Application.id == app_id))[0]["group_no"] is None
+    assert (await Application.select(Application.group_no).where(Application.id == app_id))[0][
+        "group_no"
+    ] is None
     _clear_outbox()
-    r = await post_multipart(client, url, form | {"op": "submit", "station_code": "S01"},
-                             _files("resident_card", "enrolment_proof"))
+    r = await post_multipart(
+        client,
+        url,
+        form | {"op": "submit", "station_code": "S01"},
+        _files("resident_card", "enrolment_proof"),
+    )
     assert r.status_code == 303 and r.headers["location"] == "/student", r.text[:3000]
     app = await _assert_submitted(app_id, student_id)
     case = (await Case.select().where(Case.application == app_id).output(load_json=True))[0]
@@ -111,10 +126,20 @@ async def test_student_files_a_data_change_end_to_end(client):
     page = await client.get(url)
     assert 'value="P7777777"' in page.text and 'value="STUDENT SELF"' in page.text and "異動項目" in page.text
     token = await client.ensure_csrf()
-    data = {"ui_no": "A810000053", "name_en": "STUDENT SELF", "passport_no": "P7777777", "birth_date": "2003/01/01",
-            "changes": ["address"], "new_addr_county": "臺北市", "new_addr_district": "中正區",
-            "new_addr_street": "重慶南路一段", "new_addr_number": "1號", "station_code": "S01", "op": "submit",
-            "_csrf_token": token}
+    data = {
+        "ui_no": "A810000053",
+        "name_en": "STUDENT SELF",
+        "passport_no": "P7777777",
+        "birth_date": "2003/01/01",
+        "changes": ["address"],
+        "new_addr_county": "臺北市",
+        "new_addr_district": "中正區",
+        "new_addr_street": "重慶南路一段",
+        "new_addr_number": "1號",
+        "station_code": "S01",
+        "op": "submit",
+        "_csrf_token": token,
+    }
     r = await client.post(url, data=data, files=_files("resident_card"), follow_redirects=False)
     assert r.status_code == 400 and 'id="f-doc_accommodation-error"' in r.text
     assert 'value="重慶南路一段"' in r.text
@@ -128,8 +153,9 @@ async def test_student_files_a_data_change_end_to_end(client):
 async def _own_permit(school: int, account: int, ui_no: str, passport: str, born: date, **kw) -> dict:
     """An e-certificate the school filed for this person (its case carries their passport and birth date)."""
     permit = await make_permit(school, account, ui_no, **kw)
-    await Case.update({Case.passport_no: passport, Case.birth_date: born, Case.name_en: "STUDENT SELF"}).where(
-        Case.id == permit["case"])
+    await Case.update(
+        {Case.passport_no: passport, Case.birth_date: born, Case.name_en: "STUDENT SELF"}
+    ).where(Case.id == permit["case"])
     return permit
 
 
@@ -138,8 +164,15 @@ async def test_renewal_lookup_finds_only_the_students_own_valid_certificate(db):
     student_id = await make_student(ids["school"])
     actor = student_actor(ids["school"], student_id)
     mine = await _own_permit(ids["school"], ids["main"], "A810000008", "P7777777", date(2003, 1, 1))
-    await _own_permit(ids["school"], ids["main"], "A810000017", "P7777777", date(2003, 1, 1),
-                      issued=date.today() - timedelta(days=200), expires=date.today() - timedelta(days=17))
+    await _own_permit(
+        ids["school"],
+        ids["main"],
+        "A810000017",
+        "P7777777",
+        date(2003, 1, 1),
+        issued=date.today() - timedelta(days=200),
+        expires=date.today() - timedelta(days=17),
+    )
     # the school's other student, and a student of another school with the same passport number
     await make_permit(ids["school"], ids["main"], "A810000026")
     other_school = await make_school(name="他校", business_no="03734317")
@@ -175,7 +208,11 @@ async def test_student_files_a_renewal_end_to_end(client):
     r = await client.post_form(f"{url}/lookup", {"ui_no": "A810000008"}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == url
     case = (await Case.select().where(Case.application == app_id))[0]
-    assert case["ui_no"] == "A810000008" and case["enrollment_status"] == "R" and case["name_en"] == "STUDENT SELF"
+    assert (
+        case["ui_no"] == "A810000008"
+        and case["enrollment_status"] == "R"
+        and case["name_en"] == "STUDENT SELF"
+    )
     assert case["email"] == "self@example.com"
     assert await Attachment.exists().where((Attachment.case == case["id"]) & (Attachment.kind == "photo"))
     page = await client.get(url)
@@ -214,7 +251,9 @@ async def test_scope_students_and_school(client):
         assert (await other_client.get(url)).status_code == 404
         r = await post_multipart(other_client, url, {"op": "save", "name_en": "HIJACK"}, [])
         assert r.status_code == 404
-        assert (await other_client.get("/student/extension")).status_code == 200  # their own terms, not my draft
+        assert (
+            await other_client.get("/student/extension")
+        ).status_code == 200  # their own terms, not my draft
     assert (await Case.select(Case.name_en).where(Case.application == app_id))[0]["name_en"] == "STUDENT SELF"
     # the school sees its student's submitted application but not a draft (and never edits it)
     assert await Application.count().where(Application.student == me) == 1

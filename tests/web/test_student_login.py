@@ -15,13 +15,34 @@ from tests.support import captcha_token, make_school, make_school_with_accounts
 YEAR = academic_year(date.today())
 
 
-async def add_roster(school: int, name_en: str = "STUDENT ONE", passport: str = "MM214587",
-                     born: date = date(1988, 2, 2), national_id: str = "") -> int:
+async def add_roster(
+    school: int,
+    name_en: str = "STUDENT ONE",
+    passport: str = "MM214587",
+    born: date = date(1988, 2, 2),
+    national_id: str = "",
+) -> int:
     now = datetime.now(UTC)
-    row = RosterEntry(school=school, year=YEAR, semester=1, name_zh="外生一", name_en=name_en,
-                      name_en_norm=normalise_name_en(name_en), birth_date=born, category="FG", nationality="LS",
-                      gender="F", national_id=national_id, passport_no=passport, qualification="3", program="7",
-                      grade="1", status="R", created_at=now, updated_at=now)
+    row = RosterEntry(
+        school=school,
+        year=YEAR,
+        semester=1,
+        name_zh="外生一",
+        name_en=name_en,
+        name_en_norm=normalise_name_en(name_en),
+        birth_date=born,
+        category="FG",
+        nationality="LS",
+        gender="F",
+        national_id=national_id,
+        passport_no=passport,
+        qualification="3",
+        program="7",
+        grade="1",
+        status="R",
+        created_at=now,
+        updated_at=now,
+    )
     await row.save()
     return row.id
 
@@ -45,8 +66,14 @@ def _clear_outbox() -> None:
 
 async def _start(client, **over):
     page = await client.get("/foreign-student/individual/login")
-    data = {"year": str(YEAR), "passport_no": "mm214587", "name_en": "student  one", "birth_date": "1988/02/02",
-            "captcha": "TEST1", "captcha_token": captcha_token(page.text)}
+    data = {
+        "year": str(YEAR),
+        "passport_no": "mm214587",
+        "name_en": "student  one",
+        "birth_date": "1988/02/02",
+        "captcha": "TEST1",
+        "captcha_token": captcha_token(page.text),
+    }
     data.update(over)
     return await client.post_form("/foreign-student/individual/login", data)
 
@@ -62,9 +89,11 @@ async def test_first_login_asks_email_then_code_then_home(client):
     r = await _start(client)
     assert r.status_code == 200 and "確認您的電子郵件" in r.text
     pending = _pending(r.text)
-    r = await client.post_form("/foreign-student/individual/email", {"pending": pending, "email": "one@example.org"})
+    r = await client.post_form(
+        "/foreign-student/individual/email", {"pending": pending, "email": "one@example.org"}
+    )
     assert "s***" not in r.text and "o***@example.org" in r.text
-    (to, code), = _outbox_codes()
+    ((to, code),) = _outbox_codes()
     assert to == "one@example.org"
     assert client.cookies.get(SESSION_COOKIE) is None  # the match alone opens nothing
     r = await client.post_form("/foreign-student/individual/code", {"pending": pending, "code": code})
@@ -77,14 +106,25 @@ async def test_first_login_asks_email_then_code_then_home(client):
 async def test_later_login_sends_a_fresh_code_to_the_known_address(client):
     ids = await make_school_with_accounts()
     await add_roster(ids["school"])
-    await Student.insert(Student(school=ids["school"], year=YEAR, passport_no="MM214587", name_en="STUDENT ONE",
-                                 birth_date=date(1988, 2, 2), email="one@example.org",
-                                 email_verified_at=datetime.now(UTC), created_at=datetime.now(UTC)))
+    await Student.insert(
+        Student(
+            school=ids["school"],
+            year=YEAR,
+            passport_no="MM214587",
+            name_en="STUDENT ONE",
+            birth_date=date(1988, 2, 2),
+            email="one@example.org",
+            email_verified_at=datetime.now(UTC),
+            created_at=datetime.now(UTC),
+        )
+    )
     _clear_outbox()
     r = await _start(client)
     assert "o***@example.org" in r.text and 'name="code"' in r.text
-    (_to, code), = _outbox_codes()
-    r = await client.post_form("/foreign-student/individual/code", {"pending": _pending(r.text), "code": code})
+    ((_to, code),) = _outbox_codes()
+    r = await client.post_form(
+        "/foreign-student/individual/code", {"pending": _pending(r.text), "code": code}
+    )
     assert "優先處理事項" in r.text
 
 
@@ -92,11 +132,18 @@ async def test_every_mismatch_gives_the_same_message(client):
     ids = await make_school_with_accounts()
     await add_roster(ids["school"], national_id="AD30265881")
     texts = []
-    for over in ({"passport_no": "MM214588"}, {"name_en": "STUDENT TWO"}, {"birth_date": "1988/02/03"},
-                 {"year": str(YEAR - 1)}, {"ui_no": "A800000014"}):
+    for over in (
+        {"passport_no": "MM214588"},
+        {"name_en": "STUDENT TWO"},
+        {"birth_date": "1988/02/03"},
+        {"year": str(YEAR - 1)},
+        {"ui_no": "A800000014"},
+    ):
         r = await _start(client, **over)
         assert r.status_code == 400
-        texts.append(re.search(r'<p class="error-message" id="f-passport_no-error">(.*?)</p>', r.text, re.S).group(1))
+        texts.append(
+            re.search(r'<p class="error-message" id="f-passport_no-error">(.*?)</p>', r.text, re.S).group(1)
+        )
     assert len(set(texts)) == 1 and "學校" in texts[0]
     assert await AuthEvent.count().where(AuthEvent.result == "no_match") == 5
     # Case, spacing and punctuation of the English name do not matter; the matching UI no. is accepted.
@@ -110,8 +157,10 @@ async def test_wrong_expired_and_reused_codes(client):
     _clear_outbox()
     r = await _start(client)
     pending = _pending(r.text)
-    await client.post_form("/foreign-student/individual/email", {"pending": pending, "email": "one@example.org"})
-    (_to, code), = _outbox_codes()
+    await client.post_form(
+        "/foreign-student/individual/email", {"pending": pending, "email": "one@example.org"}
+    )
+    ((_to, code),) = _outbox_codes()
     wrong = "000000" if code != "000000" else "111111"
     r = await client.post_form("/foreign-student/individual/code", {"pending": pending, "code": wrong})
     assert r.status_code == 400 and "驗證碼不正確" in r.text
@@ -124,9 +173,10 @@ async def test_wrong_expired_and_reused_codes(client):
     _clear_outbox()
     r = await _start(client)
     pending = _pending(r.text)
-    (_to, code), = _outbox_codes()
+    ((_to, code),) = _outbox_codes()
     await EmailCode.update({EmailCode.expires_at: datetime.now(UTC) - timedelta(seconds=1)}).where(
-        EmailCode.token == pending)
+        EmailCode.token == pending
+    )
     r = await client.post_form("/foreign-student/individual/code", {"pending": pending, "code": code})
     assert "已過期或已使用" in r.text and client.cookies.get(SESSION_COOKIE) is None
 
@@ -137,8 +187,10 @@ async def test_five_wrong_codes_lock_the_student(client):
     _clear_outbox()
     r = await _start(client)
     pending = _pending(r.text)
-    await client.post_form("/foreign-student/individual/email", {"pending": pending, "email": "one@example.org"})
-    (_to, code), = _outbox_codes()
+    await client.post_form(
+        "/foreign-student/individual/email", {"pending": pending, "email": "one@example.org"}
+    )
+    ((_to, code),) = _outbox_codes()
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(5):
         r = await client.post_form("/foreign-student/individual/code", {"pending": pending, "code": wrong})
@@ -154,22 +206,51 @@ async def test_a_student_sees_only_their_own_cases(client):
     await add_roster(ids["school"])
     other_school = await make_school(name="別的大學", business_no="03734317")
     now = datetime.now(UTC)
-    student = Student(school=ids["school"], year=YEAR, passport_no="MM214587", name_en="STUDENT ONE",
-                      birth_date=date(1988, 2, 2), email="one@example.org", email_verified_at=now, created_at=now)
+    student = Student(
+        school=ids["school"],
+        year=YEAR,
+        passport_no="MM214587",
+        name_en="STUDENT ONE",
+        birth_date=date(1988, 2, 2),
+        email="one@example.org",
+        email_verified_at=now,
+        created_at=now,
+    )
     await student.save()
-    mine = Application(school=ids["school"], student=student.id, name="STUDENT ONE", group_no="151020101",
-                       status="first_review", submitted_at=now, created_at=now, updated_at=now)
+    mine = Application(
+        school=ids["school"],
+        student=student.id,
+        name="STUDENT ONE",
+        group_no="151020101",
+        status="first_review",
+        submitted_at=now,
+        created_at=now,
+        updated_at=now,
+    )
     await mine.save()
     await Case.insert(Case(application=mine.id, status="first_review", created_at=now, updated_at=now))
-    for school, name, gno in ((ids["school"], "同校別人的團", "151020102"), (other_school, "別校的團", "151020103")):
-        app = Application(school=school, created_by=ids["main"] if school == ids["school"] else None, name=name,
-                          group_no=gno, status="first_review", submitted_at=now, created_at=now, updated_at=now)
+    for school, name, gno in (
+        (ids["school"], "同校別人的團", "151020102"),
+        (other_school, "別校的團", "151020103"),
+    ):
+        app = Application(
+            school=school,
+            created_by=ids["main"] if school == ids["school"] else None,
+            name=name,
+            group_no=gno,
+            status="first_review",
+            submitted_at=now,
+            created_at=now,
+            updated_at=now,
+        )
         await app.save()
         await Case.insert(Case(application=app.id, status="first_review", created_at=now, updated_at=now))
     _clear_outbox()
     r = await _start(client)
-    (_to, code), = _outbox_codes()
-    r = await client.post_form("/foreign-student/individual/code", {"pending": _pending(r.text), "code": code})
+    ((_to, code),) = _outbox_codes()
+    r = await client.post_form(
+        "/foreign-student/individual/code", {"pending": _pending(r.text), "code": code}
+    )
     assert "151020101" in r.text
     assert "同校別人的團" not in r.text and "別校的團" not in r.text
     # School pages stay closed to a student.

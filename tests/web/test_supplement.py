@@ -24,7 +24,7 @@ async def _status(case_id: int) -> str:
 def _form(html: str) -> dict[str, str]:
     """The values a browser would send back from the page's inputs and selects (text, hidden, checked)."""
     out: dict[str, str] = {}
-    for m in re.finditer(r'<input ([^>]*)>', html):
+    for m in re.finditer(r"<input ([^>]*)>", html):
         attrs = dict(re.findall(r'(\w[\w-]*)="([^"]*)"', m.group(1)))
         name, kind = attrs.get("name"), attrs.get("type", "text")
         if not name or name in ("_csrf_token",) or kind in ("file", "submit"):
@@ -43,8 +43,12 @@ def _form(html: str) -> dict[str, str]:
 async def _post(client, url: str, data: dict, files=None):
     token = await client.ensure_csrf()
     payload = dict(data) | {"_csrf_token": token}
-    return await client.post(url, data=payload, files=files or [("_none", ("", b"", "application/octet-stream"))],
-                             follow_redirects=False)
+    return await client.post(
+        url,
+        data=payload,
+        files=files or [("_none", ("", b"", "application/octet-stream"))],
+        follow_redirects=False,
+    )
 
 
 async def test_case_round_trip(client):
@@ -61,28 +65,43 @@ async def test_case_round_trip(client):
     assert f"/supplement/groups/{app_id}/cases/{g['cases'][1]}" not in r.text  # not returned
     r = await client.get(f"/supplement/groups/{app_id}/cases/{case_id}")
     assert r.status_code == 200
-    assert "護照影本不清晰" in r.text and "審核意見回覆" in r.text and "變更資料" in r.text and "工作天" in r.text
+    assert (
+        "護照影本不清晰" in r.text
+        and "審核意見回覆" in r.text
+        and "變更資料" in r.text
+        and "工作天" in r.text
+    )
     form = _form(r.text)
-    old_passport = (await Attachment.select(Attachment.id).where(
-        (Attachment.case == case_id) & (Attachment.kind == "passport")))[0]["id"]
+    old_passport = (
+        await Attachment.select(Attachment.id).where(
+            (Attachment.case == case_id) & (Attachment.kind == "passport")
+        )
+    )[0]["id"]
     # 變更資料 without a reply: refused, nothing sent, what was typed stays
     form["passport_no"] = "N12345678"
     r = await _post(client, f"/supplement/groups/{app_id}/cases/{case_id}", form | {"op": "send"})
     assert r.status_code == 400 and 'id="f-reply-error"' in r.text and 'value="N12345678"' in r.text
     assert await _status(case_id) == "supplement_first"
     # remove the old passport copy (its own button), then send with a new one and the reply
-    r = await _post(client, f"/supplement/groups/{app_id}/cases/{case_id}", form | {"op": f"remove-{old_passport}"})
+    r = await _post(
+        client, f"/supplement/groups/{app_id}/cases/{case_id}", form | {"op": f"remove-{old_passport}"}
+    )
     assert r.status_code == 200
-    r = await _post(client, f"/supplement/groups/{app_id}/cases/{case_id}",
-                    form | {"op": "send", "reply": "已重新上傳清晰的護照影本，並更正護照號碼。"},
-                    files=[("file_passport", ("新護照.jpg", jpeg(), "image/jpeg"))])
+    r = await _post(
+        client,
+        f"/supplement/groups/{app_id}/cases/{case_id}",
+        form | {"op": "send", "reply": "已重新上傳清晰的護照影本，並更正護照號碼。"},
+        files=[("file_passport", ("新護照.jpg", jpeg(), "image/jpeg"))],
+    )
     assert r.status_code == 303, r.text[:3000]
     assert "補正資料已送回" in (await client.get(r.headers["location"])).text
     assert await _status(case_id) == "first_review"  # back to the stage that returned it
     event = (await ReviewEvent.select().where(ReviewEvent.case == case_id).order_by(ReviewEvent.id))[-1]
     assert event["action"] == "resubmit" and event["reply"].startswith("已重新上傳")
     assert event["from_status"] == "supplement_first" and event["to_status"] == "first_review"
-    change = (await SupplementChange.select().where(SupplementChange.case == case_id).output(load_json=True))[0]
+    change = (await SupplementChange.select().where(SupplementChange.case == case_id).output(load_json=True))[
+        0
+    ]
     assert change["event"] == event["id"]
     fields = {f[0]: (f[1], f[2]) for f in change["changes"]["fields"]}
     assert fields["passport_no"][1] == "N12345678"
@@ -110,7 +129,9 @@ async def test_second_review_return_goes_back_to_second_review(client):
     r = await _post(client, f"/supplement/groups/{app_id}/cases/{case_id}", form)
     assert r.status_code == 303
     assert await _status(case_id) == "second_review"
-    change = (await SupplementChange.select().where(SupplementChange.case == case_id).output(load_json=True))[0]
+    change = (await SupplementChange.select().where(SupplementChange.case == case_id).output(load_json=True))[
+        0
+    ]
     assert change["changes"] == {"fields": [], "added": [], "removed": []}
 
 
@@ -122,9 +143,14 @@ async def test_missing_document_blocks_send(client):
     await client.login("03734301")
     r = await client.get(f"/supplement/groups/{app_id}/cases/{case_id}")
     form = _form(r.text)
-    visa = (await Attachment.select(Attachment.id).where((Attachment.case == case_id) & (Attachment.kind == "visa")))
-    r = await _post(client, f"/supplement/groups/{app_id}/cases/{case_id}",
-                    form | {"op": "send", "reply": "ok", "remove": str(visa[0]["id"])})
+    visa = await Attachment.select(Attachment.id).where(
+        (Attachment.case == case_id) & (Attachment.kind == "visa")
+    )
+    r = await _post(
+        client,
+        f"/supplement/groups/{app_id}/cases/{case_id}",
+        form | {"op": "send", "reply": "ok", "remove": str(visa[0]["id"])},
+    )
     assert r.status_code == 400 and 'id="f-doc_visa-error"' in r.text
     assert await _status(case_id) == "supplement_first"
 
@@ -141,26 +167,41 @@ async def test_group_round_trip(client):
     r = await client.get(f"/supplement/groups/{app_id}/submitter")
     form = _form(r.text)
     assert form["submitter_name"] == "承辦人"
-    r = await client.post_form(f"/supplement/groups/{app_id}/submitter", form | {"submitter_phone": "02-27967162"},
-                               follow_redirects=False)
+    r = await client.post_form(
+        f"/supplement/groups/{app_id}/submitter",
+        form | {"submitter_phone": "02-27967162"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"].endswith("/details")
     r = await client.get(f"/supplement/groups/{app_id}/details")
     assert "委託書未簽名" in r.text and "審核意見回覆" in r.text
     details = _form(r.text)
-    poa = (await Attachment.select(Attachment.id).where(
-        (Attachment.application == app_id) & Attachment.case.is_null()))[0]["id"]
-    r = await _post(client, f"/supplement/groups/{app_id}/details",
-                    details | {"op": "send", "reply": "已上傳簽名後的委託書。", "remove": str(poa)},
-                    files=[("file_power_of_attorney", ("委託書-簽名.jpg", jpeg(), "image/jpeg"))])
+    poa = (
+        await Attachment.select(Attachment.id).where(
+            (Attachment.application == app_id) & Attachment.case.is_null()
+        )
+    )[0]["id"]
+    r = await _post(
+        client,
+        f"/supplement/groups/{app_id}/details",
+        details | {"op": "send", "reply": "已上傳簽名後的委託書。", "remove": str(poa)},
+        files=[("file_power_of_attorney", ("委託書-簽名.jpg", jpeg(), "image/jpeg"))],
+    )
     assert r.status_code == 303, r.text[:2000]
     app = (await Application.select(Application.status).where(Application.id == app_id))[0]
     assert app["status"] == "first_review"
     assert [await _status(c) for c in g["cases"]] == ["first_review", "first_review", "supplement_first"]
-    event = (await ReviewEvent.select().where(
-        (ReviewEvent.application == app_id) & ReviewEvent.case.is_null()).order_by(ReviewEvent.id))[-1]
+    event = (
+        await ReviewEvent.select()
+        .where((ReviewEvent.application == app_id) & ReviewEvent.case.is_null())
+        .order_by(ReviewEvent.id)
+    )[-1]
     assert event["action"] == "resubmit_group" and event["reply"] == "已上傳簽名後的委託書。"
-    change = (await SupplementChange.select().where(
-        (SupplementChange.application == app_id) & SupplementChange.case.is_null()).output(load_json=True))[0]
+    change = (
+        await SupplementChange.select()
+        .where((SupplementChange.application == app_id) & SupplementChange.case.is_null())
+        .output(load_json=True)
+    )[0]
     assert ["submitter_phone", "0223456789", "02-27967162"] in change["changes"]["fields"]
     assert change["changes"]["added"][0]["name"] == "委託書-簽名.jpg"
     assert change["changes"]["removed"][0]["name"] == "委託書.jpg"
@@ -179,13 +220,20 @@ async def test_group_send_needs_power_of_attorney(client):
     await return_group(app_id)
     await client.login("03734301")
     r = await client.get(f"/supplement/groups/{app_id}/details")
-    poa = (await Attachment.select(Attachment.id).where(
-        (Attachment.application == app_id) & Attachment.case.is_null()))[0]["id"]
-    r = await _post(client, f"/supplement/groups/{app_id}/details",
-                    _form(r.text) | {"op": "send", "reply": "x", "remove": str(poa)})
+    poa = (
+        await Attachment.select(Attachment.id).where(
+            (Attachment.application == app_id) & Attachment.case.is_null()
+        )
+    )[0]["id"]
+    r = await _post(
+        client,
+        f"/supplement/groups/{app_id}/details",
+        _form(r.text) | {"op": "send", "reply": "x", "remove": str(poa)},
+    )
     assert r.status_code == 400 and 'id="f-doc_power_of_attorney-error"' in r.text
-    assert (await Application.select(Application.status).where(Application.id == app_id))[0]["status"] == \
-        "supplement_first"
+    assert (await Application.select(Application.status).where(Application.id == app_id))[0][
+        "status"
+    ] == "supplement_first"
 
 
 async def test_scope(client):
@@ -219,8 +267,12 @@ async def test_student_supplements_own_case(client):
     assert r.status_code == 200
     r = await _post(client, url, _form(r.text) | {"op": "send", "reply": "已補正。"})
     assert r.status_code == 400 and 'id="f-doc_admission-error"' in r.text  # a student's own: 錄取證明
-    r = await _post(client, url, _form(r.text) | {"op": "send", "reply": "已補正。"},
-                    files=[("file_admission", ("錄取證明.jpg", jpeg(), "image/jpeg"))])
+    r = await _post(
+        client,
+        url,
+        _form(r.text) | {"op": "send", "reply": "已補正。"},
+        files=[("file_admission", ("錄取證明.jpg", jpeg(), "image/jpeg"))],
+    )
     assert r.status_code == 303 and await _status(g["cases"][0]) == "first_review"
     e = (await ReviewEvent.select().where(ReviewEvent.case == g["cases"][0]).order_by(ReviewEvent.id))[-1]
     assert e["actor_kind"] == "student"
@@ -236,8 +288,12 @@ async def test_reviewer_desk_shows_reply_and_changes(client):
     await client.login("03734301")
     r = await client.get(f"/supplement/groups/{app_id}/cases/{case_id}")
     form = _form(r.text) | {"name_en": "YAMADA HANAKO JR", "op": "send", "reply": "已更正英文姓名。"}
-    r = await _post(client, f"/supplement/groups/{app_id}/cases/{case_id}", form,
-                    files=[("file_other", ("說明.jpg", jpeg(), "image/jpeg"))])
+    r = await _post(
+        client,
+        f"/supplement/groups/{app_id}/cases/{case_id}",
+        form,
+        files=[("file_other", ("說明.jpg", jpeg(), "image/jpeg"))],
+    )
     assert r.status_code == 303
     reviewers = await make_reviewers()
     await admin_session(client, reviewers["reviewer1"])
@@ -252,8 +308,12 @@ async def test_extension_case_supplement_records_its_own_fields(client):
     ids = await make_school_with_accounts()
     g = await make_group(ids["school"], ids["main"], ["first_review"], kind="extension")
     app_id, case_id = g["application"], g["cases"][0]
-    await Case.update({Case.ui_no: "A810000044", Case.data: {"kind": {
-        "current_expiry": "2027/01/31", "new_expiry": "2027/06/30", "reason": ""}}}).where(Case.id == case_id)
+    await Case.update(
+        {
+            Case.ui_no: "A810000044",
+            Case.data: {"kind": {"current_expiry": "2027/01/31", "new_expiry": "2027/06/30", "reason": ""}},
+        }
+    ).where(Case.id == case_id)
     from tests.progress_support import add_file
 
     for kind in ("resident_card", "enrolment_proof"):
@@ -265,7 +325,9 @@ async def test_extension_case_supplement_records_its_own_fields(client):
     form = _form(r.text) | {"new_expiry": "2028/06/30", "op": "send", "reply": "已依修業年限更正。"}
     r = await _post(client, f"/supplement/groups/{app_id}/cases/{case_id}", form)
     assert r.status_code == 303, r.text[:3000]
-    change = (await SupplementChange.select().where(SupplementChange.case == case_id).output(load_json=True))[0]
+    change = (await SupplementChange.select().where(SupplementChange.case == case_id).output(load_json=True))[
+        0
+    ]
     assert ["new_expiry", "2027/06/30", "2028/06/30"] in change["changes"]["fields"]
     assert await _status(case_id) == "first_review"
 
@@ -277,7 +339,14 @@ async def test_renewal_case_supplement_keeps_registered(client):
     await return_case(app_id, case_id)
     await client.login("03734301")
     r = await client.get(f"/supplement/groups/{app_id}/cases/{case_id}")
-    assert r.status_code == 200 and 'name="enrollment_status" value="R"' in r.text and 'type="radio"' not in r.text
-    r = await _post(client, f"/supplement/groups/{app_id}/cases/{case_id}", _form(r.text) | {"op": "send",
-                                                                                            "reply": "已確認。"})
+    assert (
+        r.status_code == 200
+        and 'name="enrollment_status" value="R"' in r.text
+        and 'type="radio"' not in r.text
+    )
+    r = await _post(
+        client,
+        f"/supplement/groups/{app_id}/cases/{case_id}",
+        _form(r.text) | {"op": "send", "reply": "已確認。"},
+    )
     assert r.status_code == 303 and await _status(case_id) == "first_review"

@@ -62,11 +62,20 @@ async def test_withdraw_group_refused_when_a_case_is_paid_or_paying(client):
     # an online payment under way
     paying = await make_group(ids["school"], ids["main"], ["awaiting_payment"])
     now = datetime.now(UTC)
-    p = Payment(order_no="TPAYING1", school=ids["school"], amount=1000, status="pending", created_at=now,
-                expires_at=now + timedelta(minutes=30))
+    p = Payment(
+        order_no="TPAYING1",
+        school=ids["school"],
+        amount=1000,
+        status="pending",
+        created_at=now,
+        expires_at=now + timedelta(minutes=30),
+    )
     await p.save()
-    await PaymentGroup.insert(PaymentGroup(payment=p.id, application=paying["application"], persons=1, amount=1000,
-                                           case_ids=paying["cases"]))
+    await PaymentGroup.insert(
+        PaymentGroup(
+            payment=p.id, application=paying["application"], persons=1, amount=1000, case_ids=paying["cases"]
+        )
+    )
     await client.login("03734301")
     r = await client.get(f"/withdraw/group?group_no={paying['group_no']}")
     assert "線上繳費" in r.text or "payment" in r.text
@@ -82,14 +91,19 @@ async def test_withdraw_one_case(client):
     await client.login("03734301")
     r = await client.get(f"/withdraw/cases?receipt_no={receipt}")
     assert r.status_code == 200
-    assert f'href="/withdraw/cases/{g["cases"][0]}"' in r.text and f'href="/withdraw/cases/{g["cases"][1]}"' in r.text
+    assert (
+        f'href="/withdraw/cases/{g["cases"][0]}"' in r.text
+        and f'href="/withdraw/cases/{g["cases"][1]}"' in r.text
+    )
     assert f'href="/withdraw/cases/{g["cases"][2]}"' not in r.text  # paid: no 撤銷
     r = await client.get(f"/withdraw/cases/{g['cases'][1]}")
     assert "是否撤銷案件?" in r.text
     r = await client.post_form(f"/withdraw/cases/{g['cases'][1]}", {}, follow_redirects=False)
     assert r.status_code == 303 and "撤銷成功!" in (await client.get(r.headers["location"])).text
     assert await _status(g["cases"][1]) == "withdrawn" and await _status(g["cases"][0]) == "second_review"
-    e = (await ReviewEvent.select().where((ReviewEvent.case == g["cases"][1]) & (ReviewEvent.action == "withdraw")))
+    e = await ReviewEvent.select().where(
+        (ReviewEvent.case == g["cases"][1]) & (ReviewEvent.action == "withdraw")
+    )
     assert e and e[0]["from_status"] == "awaiting_payment"
     assert len(_outbox()) == before + 1
     # refused: paid, and already withdrawn
@@ -97,8 +111,6 @@ async def test_withdraw_one_case(client):
         r = await client.post_form(f"/withdraw/cases/{case_id}", {}, follow_redirects=False)
         assert r.status_code == 409
     assert await _status(g["cases"][2]) == "paid"
-
-
 
 
 async def test_scope(client):
@@ -111,11 +123,18 @@ async def test_scope(client):
     await client.login("03734301-01")
     r = await client.get(f"/withdraw/group?group_no={mine['group_no']}")
     assert r.status_code == 404
-    for url in (f"/withdraw/group/{mine['application']}", f"/withdraw/cases/{mine['cases'][0]}",
-                f"/withdraw/group/{theirs['application']}", f"/withdraw/cases/{theirs['cases'][0]}"):
+    for url in (
+        f"/withdraw/group/{mine['application']}",
+        f"/withdraw/cases/{mine['cases'][0]}",
+        f"/withdraw/group/{theirs['application']}",
+        f"/withdraw/cases/{theirs['cases'][0]}",
+    ):
         assert (await client.get(url)).status_code == 404
         assert (await client.post_form(url, {}, follow_redirects=False)).status_code == 404
-    assert await _status(mine["cases"][0]) == "first_review" and await _status(theirs["cases"][0]) == "first_review"
+    assert (
+        await _status(mine["cases"][0]) == "first_review"
+        and await _status(theirs["cases"][0]) == "first_review"
+    )
     r = await client.post_form(f"/withdraw/cases/{sub['cases'][0]}", {}, follow_redirects=False)
     assert r.status_code == 303 and await _status(sub["cases"][0]) == "withdrawn"
 
