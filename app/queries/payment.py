@@ -14,7 +14,7 @@ from app.domain.money import amount_in_words, capitals, roc_date
 from app.domain.workflow import Status
 from app.i18n import TAIPEI
 from app.i18n import lazy_gettext as _l
-from app.queries.scope import application_scope
+from app.queries.scope import application_scope, cases_exist
 from tables.tables import Application, Case, Payment, PaymentGroup, Permit, Receipt
 
 
@@ -46,7 +46,11 @@ def _kind_label(line: str, kind: str) -> str:
 
 async def list_payable(actor: Actor, only: list[int] | None = None) -> list[PayableGroup]:
     """The approved groups with cases awaiting payment (線上繳費 - 列表), oldest first."""
-    where = application_scope(actor) & Application.group_no.is_not_null()
+    where = (
+        application_scope(actor)
+        & Application.group_no.is_not_null()
+        & cases_exist(Case.status == Status.AWAITING_PAYMENT)
+    )
     if only is not None:
         where = where & Application.id.is_in(only or [-1])
     apps = (
@@ -154,10 +158,18 @@ def _day_bounds(start: date | None, end: date | None) -> tuple[datetime | None, 
     return lo, hi
 
 
-async def _scoped_app_ids(actor: Actor, group_no: str = "") -> dict[int, dict[str, Any]]:
+def _in_scope(actor: Actor, group_no: str = ""):
+    """The ids of the submitted groups in scope, as a sub-select (the database joins; nothing is loaded)."""
     where = application_scope(actor) & Application.group_no.is_not_null()
     if group_no:
         where = where & (Application.group_no == group_no)
+    return Application.select(Application.id).where(where)
+
+
+async def _apps(ids: set[int]) -> dict[int, dict[str, Any]]:
+    """The listed columns of these groups (already found through the scope)."""
+    if not ids:
+        return {}
     rows = await Application.select(
         Application.id,
         Application.group_no,
@@ -165,7 +177,7 @@ async def _scoped_app_ids(actor: Actor, group_no: str = "") -> dict[int, dict[st
         Application.kind,
         Application.name,
         Application.submitted_at,
-    ).where(where)
+    ).where(Application.id.is_in(sorted(ids)))
     return {r["id"]: r for r in rows}
 
 
@@ -184,10 +196,7 @@ async def list_certificate_groups(
     actor: Actor, group_no: str = "", paid_from: date | None = None, paid_to: date | None = None
 ) -> list[CertificateGroup]:
     """外生與外僑生六個月居留證下載 - 列表: groups with issued e-certificates."""
-    apps = await _scoped_app_ids(actor, group_no)
-    if not apps:
-        return []
-    where = Permit.application.is_in(list(apps))
+    where = Permit.application.is_in(_in_scope(actor, group_no))
     if paid_from:
         where = where & (Permit.issued_on >= paid_from)
     if paid_to:
@@ -205,6 +214,7 @@ async def list_certificate_groups(
         .where(where)
         .order_by(Permit.permit_no)
     )
+    apps = await _apps({r["application"] for r in rows})
     groups: dict[int, CertificateGroup] = {}
     for r in rows:
         a = apps[r["application"]]
@@ -252,10 +262,11 @@ async def list_receipts(
     paid_to: date | None = None,
 ) -> list[ReceiptRow]:
     """收據下載 - 列表."""
-    apps = await _scoped_app_ids(actor, group_no)
-    if not apps:
-        return []
-    where = Receipt.application.is_in(list(apps))
+    where = Receipt.application.is_in(_in_scope(actor, group_no))
+    if case_receipt_no:  # the group of that case (its receipts' contents are checked below)
+        where = where & Receipt.application.is_in(
+            Case.select(Case.application).where(Case.receipt_no == case_receipt_no)
+        )
     if paid_from:
         where = where & (Receipt.issued_on >= paid_from)
     if paid_to:
@@ -266,6 +277,7 @@ async def list_receipts(
         .order_by(Receipt.issued_on, ascending=False)
         .output(load_json=True)
     )
+    apps = await _apps({r["application"] for r in rows})
     out = []
     for r in rows:
         if case_receipt_no and case_receipt_no not in (r["content"] or {}).get("receipt_nos", []):

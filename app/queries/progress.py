@@ -22,7 +22,7 @@ from app.domain.calendar import supplement_deadline, taipei_date
 from app.i18n import TAIPEI
 from app.queries.attachments import COLUMNS as ATTACHMENT_COLUMNS
 from app.queries.review_calendar import work_calendar
-from app.queries.scope import application_scope
+from app.queries.scope import application_scope, cases_exist
 from tables.tables import Application, Attachment, Case, PaymentGroup, ReviewEvent, SupplementChange
 
 PER_PAGE = 20
@@ -128,8 +128,8 @@ async def _statuses(app_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     return out
 
 
-async def search_groups(actor: Actor, f: Filters, page: int = 1) -> SearchResult:
-    """The groups in scope that match every filter given, the newest first, PER_PAGE a page."""
+def search_clause(actor: Actor, f: Filters) -> Any:
+    """The where-clause of 案件進度查詢: scope, the group's own filters, and the cases' as EXISTS."""
     clause = application_scope(actor) & Application.group_no.is_not_null()
     if f.kind:
         clause = clause & (Application.kind == f.kind)
@@ -139,6 +139,34 @@ async def search_groups(actor: Actor, f: Filters, page: int = 1) -> SearchResult
         clause = clause & (Application.submitted_at >= _day_start(f.date_from))
     if f.date_to:
         clause = clause & (Application.submitted_at < _day_start(f.date_to + timedelta(days=1)))
+    if f.by_case:
+        parts = []
+        if f.receipt_no:
+            parts.append(Case.receipt_no == f.receipt_no)
+        if f.name_zh:
+            parts.append(Case.name_zh.ilike(f"%{_like(f.name_zh)}%"))
+        if f.name_en:
+            parts.append(Case.name_en.ilike(f"%{_like(f.name_en.upper())}%"))
+        if f.birth_date:
+            parts.append(Case.birth_date == f.birth_date)
+        condition = parts[0]
+        for part in parts[1:]:
+            condition = condition & part
+        clause = clause & cases_exist(condition)
+    if f.status in rules.STATUS_FILTERS:
+        clause = clause & cases_exist(Case.status.is_in(sorted(rules.STATUS_FILTERS[f.status][1])))
+    return clause
+
+
+async def search_groups(actor: Actor, f: Filters, page: int = 1) -> SearchResult:
+    """The groups in scope that match every filter given, the newest first, PER_PAGE a page.
+
+    Filtered, counted and paged by the database (index application_school_submitted: the scope's groups in
+    page order); only the page's groups have their cases read."""
+    clause = search_clause(actor, f)
+    total = await Application.count().where(clause)
+    pages = max(1, math.ceil(total / PER_PAGE))
+    page = min(max(1, page), pages)
     apps = (
         await Application.select(
             Application.id,
@@ -153,31 +181,12 @@ async def search_groups(actor: Actor, f: Filters, page: int = 1) -> SearchResult
         .where(clause)
         .order_by(Application.submitted_at, ascending=False)
         .order_by(Application.id, ascending=False)
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
     )
-    if f.by_case and apps:
-        case_clause = Case.application.is_in([a["id"] for a in apps])
-        if f.receipt_no:
-            case_clause = case_clause & (Case.receipt_no == f.receipt_no)
-        if f.name_zh:
-            case_clause = case_clause & Case.name_zh.ilike(f"%{_like(f.name_zh)}%")
-        if f.name_en:
-            case_clause = case_clause & Case.name_en.ilike(f"%{_like(f.name_en.upper())}%")
-        if f.birth_date:
-            case_clause = case_clause & (Case.birth_date == f.birth_date)
-        wanted = {c["application"] for c in await Case.select(Case.application).where(case_clause)}
-        apps = [a for a in apps if a["id"] in wanted]
     cases = await _statuses([a["id"] for a in apps])
-    if f.status:
-        apps = [
-            a
-            for a in apps
-            if rules.status_filter_matches(f.status, [c["status"] for c in cases.get(a["id"], [])])
-        ]
-    total = len(apps)
-    pages = max(1, math.ceil(total / PER_PAGE))
-    page = min(max(1, page), pages)
     rows = []
-    for a in apps[(page - 1) * PER_PAGE : page * PER_PAGE]:
+    for a in apps:
         own = cases.get(a["id"], [])
         stage = workflow.group_stage([c["status"] for c in own], a["status"])
         rows.append(
@@ -441,7 +450,8 @@ class ReturnedRow:
 
 
 async def list_returned(actor: Actor) -> list[ReturnedRow]:
-    """The groups in scope with the group itself or one of its cases returned for supplement."""
+    """The groups in scope with the group itself or one of its cases returned for supplement (chosen by the
+    database: only those groups' cases are read)."""
     apps = (
         await Application.select(
             Application.id,
@@ -454,7 +464,14 @@ async def list_returned(actor: Actor) -> list[ReturnedRow]:
             Application.status,
             Application.submitted_at,
         )
-        .where(application_scope(actor) & Application.group_no.is_not_null())
+        .where(
+            application_scope(actor)
+            & Application.group_no.is_not_null()
+            & (
+                Application.status.is_in(sorted(workflow.SUPPLEMENT))
+                | cases_exist(Case.status.is_in(sorted(workflow.SUPPLEMENT)))
+            )
+        )
         .order_by(Application.submitted_at, ascending=False)
     )
     cases = await _statuses([a["id"] for a in apps])
