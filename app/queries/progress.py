@@ -330,8 +330,13 @@ async def open_supplement(application_id: int, case_id: int | None, status: str)
     if e is None:
         return None
     cal = await work_calendar()
+    return _supplement(e, status, cal, taipei_date(datetime.now(TAIPEI)))
+
+
+def _supplement(e: dict[str, Any], status: str, cal: Any, today: date) -> Supplement:
+    """The open return `e` (its time and comment) with its deadline and the working days left."""
     deadline = supplement_deadline(e["created_at"], cal)
-    cd = rules.countdown(deadline, taipei_date(datetime.now(TAIPEI)), cal.working_days_between)
+    cd = rules.countdown(deadline, today, cal.working_days_between)
     return Supplement(
         comment=e["comment"],
         returned_at=e["created_at"],
@@ -449,11 +454,38 @@ class ReturnedRow:
     overdue: bool
 
 
-async def list_returned(actor: Actor) -> list[ReturnedRow]:
-    """The groups in scope with the group itself or one of its cases returned for supplement (chosen by the
-    database: only those groups' cases are read)."""
-    apps = (
-        await Application.select(
+def _returned_clause(actor: Actor) -> Any:
+    return (
+        application_scope(actor)
+        & Application.group_no.is_not_null()
+        & (
+            Application.status.is_in(sorted(workflow.SUPPLEMENT))
+            | cases_exist(Case.status.is_in(sorted(workflow.SUPPLEMENT)))
+        )
+    )
+
+
+@dataclass
+class ReturnedPage:
+    rows: list[ReturnedRow]
+    total: int
+    page: int
+    pages: int
+
+
+async def returned_page(actor: Actor, page: int = 1) -> ReturnedPage:
+    """退補件列表, PER_PAGE groups a page (counted and paged by the database)."""
+    total = await Application.count().where(_returned_clause(actor))
+    pages = max(1, math.ceil(total / PER_PAGE))
+    page = min(max(1, page), pages)
+    return ReturnedPage(await list_returned(actor, PER_PAGE, (page - 1) * PER_PAGE), total, page, pages)
+
+
+async def list_returned(actor: Actor, limit: int | None = None, offset: int = 0) -> list[ReturnedRow]:
+    """The groups in scope with the group itself or one of its cases returned for supplement, the newest
+    first (chosen and paged by the database: only those groups' cases and returns are read)."""
+    query = (
+        Application.select(
             Application.id,
             Application.group_no,
             Application.name,
@@ -464,17 +496,31 @@ async def list_returned(actor: Actor) -> list[ReturnedRow]:
             Application.status,
             Application.submitted_at,
         )
-        .where(
-            application_scope(actor)
-            & Application.group_no.is_not_null()
-            & (
-                Application.status.is_in(sorted(workflow.SUPPLEMENT))
-                | cases_exist(Case.status.is_in(sorted(workflow.SUPPLEMENT)))
-            )
-        )
+        .where(_returned_clause(actor))
         .order_by(Application.submitted_at, ascending=False)
+        .order_by(Application.id, ascending=False)
     )
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    apps = await query
     cases = await _statuses([a["id"] for a in apps])
+    # The latest return of each returned group and case, read at once (not a query per case).
+    latest: dict[tuple[int, int | None], dict[str, Any]] = {}
+    if apps:
+        for e in (
+            await ReviewEvent.select(
+                ReviewEvent.application, ReviewEvent.case, ReviewEvent.created_at, ReviewEvent.comment
+            )
+            .where(
+                ReviewEvent.application.is_in([a["id"] for a in apps])
+                & ReviewEvent.action.is_in(list(RETURNS))
+            )
+            .order_by(ReviewEvent.created_at)
+            .order_by(ReviewEvent.id)
+        ):
+            latest[(e["application"], e["case"])] = e  # the latest wins
+    cal = await work_calendar()
+    today = taipei_date(datetime.now(TAIPEI))
     out = []
     for a in apps:
         own = cases.get(a["id"], [])
@@ -483,14 +529,11 @@ async def list_returned(actor: Actor) -> list[ReturnedRow]:
         if not returned and not group_returned:
             continue
         deadlines = []
-        if group_returned:
-            s = await open_supplement(a["id"], None, a["status"])
-            if s:
-                deadlines.append(s)
+        if group_returned and (a["id"], None) in latest:
+            deadlines.append(_supplement(latest[(a["id"], None)], a["status"], cal, today))
         for c in returned:
-            s = await open_supplement(a["id"], c["id"], c["status"])
-            if s:
-                deadlines.append(s)
+            if (a["id"], c["id"]) in latest:
+                deadlines.append(_supplement(latest[(a["id"], c["id"])], c["status"], cal, today))
         first = min(deadlines, key=lambda s: s.deadline) if deadlines else None
         out.append(
             ReturnedRow(

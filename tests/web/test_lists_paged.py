@@ -119,3 +119,25 @@ async def test_search_walks_the_scope_index_in_page_order(db):
     else:
         plan = " ".join(str(r) for r in await appdb.raw(f"EXPLAIN QUERY PLAN {sql}"))
         assert "application_school_submitted" in plan and "TEMP B-TREE" not in plan, plan
+
+
+async def test_returned_list_pages_in_the_database(client):
+    ids = await make_school_with_accounts()
+    await _groups(ids, 4)  # not returned: never listed
+    returned = []
+    for i in range(23):
+        g = await make_group(
+            ids["school"], ids["main"], ["first_review"], files=False, submitted=T0 + timedelta(days=i)
+        )
+        await return_case(g["application"], g["cases"][0])
+        returned.append(g)
+    result = await q.returned_page(school_actor(ids), 2)
+    assert (result.total, result.pages, result.page) == (23, 2, 2)
+    assert [r.id for r in result.rows] == [g["application"] for g in reversed(returned[:3])]
+    assert all(r.deadline is not None and r.returned == 1 for r in result.rows)
+    await client.login("03734301")
+    page = await client.get("/supplement/")
+    assert page.text.count('href="/supplement/groups/') == 20 and "/supplement/?page=2" in page.text
+    page = await client.get("/supplement/?page=2")
+    assert page.text.count('href="/supplement/groups/') == 3 and "<td>21</td>" in page.text
+    assert "第 2 頁" in page.text or "2 / 2" in page.text or "page=1" in page.text
