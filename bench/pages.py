@@ -400,7 +400,7 @@ def _wait(port: int, proc: subprocess.Popen, seconds: float = 60) -> None:
 def _login(port: int) -> str:
     import httpx
 
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}", follow_redirects=False) as c:
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", follow_redirects=False, timeout=60) as c:
         page = c.get("/login")
         token = re.search(r'name="captcha_token" value="([^"]+)"', page.text).group(1)
         csrf = c.cookies.get("arc_csrf")
@@ -527,7 +527,8 @@ def _pg_database(url: str) -> str:
     import asyncpg
 
     base, _sep, _db = url.rpartition("/")
-    name = "bench_pages"
+    # Dropped and made again: its own name (BENCH_DB_NAME) when several people bench one server.
+    name = os.environ.get("BENCH_DB_NAME", "bench_pages")
 
     async def recreate() -> None:
         conn = await asyncpg.connect(url)

@@ -3,7 +3,7 @@
 Password hashes (argon2id for schools and students, piccolo-admin's PBKDF2 for reviewers) and captcha images
 are computed here. The libraries release the GIL while they compute (argon2-cffi, hashlib's PBKDF2 through
 OpenSSL, most of Pillow), so the event loop keeps serving pages meanwhile; the threads run at nice
-`CPU_POOL_NICE` (Linux keeps a nice value per thread), so when the cores are busy the kernel gives the
+`settings.cpu_pool_nice` (CPU_POOL_NICE, default 10; Linux keeps a nice value per thread), so when the cores are busy the kernel gives the
 request threads the larger share and a burst of logins slows logins, not every signed-in page. The pool has
 `password_hash_concurrency` threads (default: the cores); more work waits its turn without using CPU.
 """
@@ -24,14 +24,13 @@ from app.settings import settings
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-CPU_POOL_NICE = 10  # about a tenth of a normal thread's share of a busy core
 _pool: ThreadPoolExecutor | None = None
 _lock = threading.Lock()
 
 
 def _lower_priority() -> None:
     try:
-        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), CPU_POOL_NICE)
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), settings.cpu_pool_nice)
     except (AttributeError, OSError):  # not Linux, or not permitted: still off the loop
         log.debug("cpu pool: could not lower the thread's priority")
 

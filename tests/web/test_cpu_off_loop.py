@@ -13,7 +13,9 @@ from tests.review_factories import REVIEWER_PASSWORD, make_reviewer
 
 
 def test_pool_threads_run_at_a_lower_priority():
-    assert cpu.thread_nice() >= cpu.CPU_POOL_NICE
+    from app.settings import settings
+
+    assert settings.cpu_pool_nice == 10 and cpu.thread_nice() >= settings.cpu_pool_nice
 
 
 async def test_admin_login_hashes_in_the_pool_and_the_loop_keeps_running(db, monkeypatch):
