@@ -32,52 +32,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.common import free_port, request, stop_server  # noqa: E402
+from bench.common import cpu_seconds, free_port, pids_named, process_tree, request, stop_server  # noqa: E402
 from bench.pages import LOGIN_ID, PASSWORD, _login, _pg_database, _vacuum, _wait  # noqa: E402
-
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def _cpu_of(pids: list[int]) -> float:
-    """CPU seconds (user + system) used so far by these processes."""
-    total = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except (FileNotFoundError, ProcessLookupError, PermissionError):
-            continue
-        total += int(fields[11]) + int(fields[12])  # utime, stime
-    return total / TICKS
-
-
-def _pids(name: str) -> list[int]:
-    out = []
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                if (d / "comm").read_text().strip() == name:
-                    out.append(int(d.name))
-            except OSError:
-                continue
-    return out
-
-
-def _tree(pid: int) -> list[int]:
-    """A process and its descendants."""
-    children: dict[int, list[int]] = {}
-    for d in Path("/proc").iterdir():
-        if d.name.isdigit():
-            try:
-                ppid = int((d / "stat").read_text().rsplit(")", 1)[1].split()[1])
-            except (OSError, ValueError, IndexError):
-                continue
-            children.setdefault(ppid, []).append(int(d.name))
-    out, todo = [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        todo += children.get(p, [])
-    return out
 
 
 async def _sign_in(port: int) -> float:
@@ -173,15 +129,15 @@ def run_workers(workers: int, env: dict, group_id: int, args: argparse.Namespace
         _wait(port, proc)
         cookie = _login(port)
         asyncio.run(mixed(port, cookie, group_id, 3, args.clients, 0))  # warm every worker
-        app_pids = _tree(proc.pid)
-        pg_pids = _pids("postgres")
+        app_pids = process_tree(proc.pid)
+        pg_pids = pids_named("postgres")
         me = [os.getpid()]
-        before = (_cpu_of(app_pids), _cpu_of(pg_pids), _cpu_of(me))
+        before = (cpu_seconds(app_pids), cpu_seconds(pg_pids), cpu_seconds(me))
         result = asyncio.run(mixed(port, cookie, group_id, args.seconds, args.clients, args.login_every))
         after = (
-            _cpu_of(app_pids),
-            _cpu_of(pg_pids + [p for p in _pids("postgres") if p not in pg_pids]),
-            _cpu_of(me),
+            cpu_seconds(app_pids),
+            cpu_seconds(pg_pids + [p for p in pids_named("postgres") if p not in pg_pids]),
+            cpu_seconds(me),
         )
     finally:
         stop_server(proc, log)
