@@ -240,6 +240,60 @@ async def list_certificate_groups(
     return sorted(groups.values(), key=lambda g: g.group_no)
 
 
+PERMITS_PER_PAGE = 50
+
+
+@dataclass
+class PermitPage:
+    rows: list[dict[str, Any]]
+    total: int
+    page: int
+    pages: int
+
+
+async def permits_page(actor: Actor, page: int = 1) -> PermitPage:
+    """許可證下載: the permits issued to the actor's applicants, the latest issue first (then by 團號 and
+    permit number), PERMITS_PER_PAGE a page, counted and paged by the database."""
+    import math
+
+    where = Permit.application.is_in(_in_scope(actor))
+    total = await Permit.count().where(where)
+    pages = max(1, math.ceil(total / PERMITS_PER_PAGE))
+    page = min(max(1, page), pages)
+    rows = (
+        await Permit.select(
+            Permit.permit_no,
+            Permit.issued_on,
+            Permit.expires_on,
+            Permit.application.group_no,
+            Permit.case.receipt_no,
+            Permit.case.name_en,
+            Permit.case.name_zh,
+        )
+        .where(where)
+        .order_by(Permit.issued_on, ascending=False)
+        .order_by(Permit.application.group_no, Permit.permit_no)
+        .limit(PERMITS_PER_PAGE)
+        .offset((page - 1) * PERMITS_PER_PAGE)
+    )
+    return PermitPage(
+        [
+            {
+                "permit_no": r["permit_no"],
+                "group_no": r["application.group_no"],
+                "receipt_no": r["case.receipt_no"],
+                "name": f"{r['case.name_zh']} {r['case.name_en']}".strip(),
+                "issued_on": r["issued_on"],
+                "expires_on": r["expires_on"],
+            }
+            for r in rows
+        ],
+        total,
+        page,
+        pages,
+    )
+
+
 @dataclass
 class ReceiptRow:
     receipt_no: str

@@ -141,3 +141,33 @@ async def test_returned_list_pages_in_the_database(client):
     page = await client.get("/supplement/?page=2")
     assert page.text.count('href="/supplement/groups/') == 3 and "<td>21</td>" in page.text
     assert "第 2 頁" in page.text or "2 / 2" in page.text or "page=1" in page.text
+
+
+async def test_permit_downloads_page_in_the_database(client, monkeypatch):
+    from datetime import date
+
+    from tests.progress_support import make_permit
+    from tests.support import make_account, make_school
+
+    ids = await make_school_with_accounts()
+    made = [
+        await make_permit(ids["school"], ids["main"], f"A80000000{i}", issued=date(2026, 9, 1 + i))
+        for i in range(3)
+    ]
+    other = await make_school(name="他校", business_no="03734317")
+    await make_permit(other, await make_account("03734317", other, main=True), "A900000001")
+    monkeypatch.setattr(payment_q, "PERMITS_PER_PAGE", 2)
+    result = await payment_q.permits_page(school_actor(ids), 1)
+    assert (result.total, result.pages) == (3, 2)
+    assert [r["permit_no"] for r in result.rows] == [
+        made[2]["permit_no"],
+        made[1]["permit_no"],
+    ]  # newest first
+    await client.login("03734301")
+    page = await client.get("/downloads/permits?page=2")
+    assert (
+        page.status_code == 200
+        and made[0]["permit_no"] in page.text
+        and made[2]["permit_no"] not in page.text
+    )
+    assert "<td>3</td>" in page.text and "/downloads/permits?page=1" in page.text
