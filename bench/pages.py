@@ -18,7 +18,9 @@ For each engine (SQLite always; PostgreSQL when --pg-url, BENCH_PG_URL or TEST_D
 4. requests/s and p50/p95/p99 latency per endpoint, and each page's ratios to the floor;
 5. `--lists`: the list pages too (案件進度查詢 first and a deep page, by status, 退補件, 線上繳費, 暫存, 名冊), for
    comparing their times across database sizes (issue 16: within 2 x from 1,000 to 100,000 cases);
-6. an open-loop run: requests sent at a fixed arrival rate (`--rate` a second, whatever the answers do), each
+6. `--storm N`: a cheap signed-in page's p99 at rest and while N clients sign in over and over (each
+   sign-in an argon2 hash), windows alternating (issue 16: within 3 x);
+7. an open-loop run: requests sent at a fixed arrival rate (`--rate` a second, whatever the answers do), each
    latency counted from the moment it was due, so a slow server cannot slow the load down and flatter itself
    (no coordinated omission); for the floor and the dashboard.
 
@@ -49,6 +51,7 @@ PASSWORD = "Bench-pages-2026!"  # noqa: S105 - a throwaway benchmark database
 LOGIN_ID = "03734301"
 GROUP_SIZE = 30
 ROUNDS = 5  # each endpoint's --seconds are spread over this many windows, taking turns with the others
+STORM_PAGE = "/apply/first"  # a cheap signed-in page (the drafts list)
 LIST_PATHS = (
     "/progress/?search=1",  # 案件進度查詢, first page
     "/progress/?search=1&page=40",  # a deep page (OFFSET 780)
@@ -359,6 +362,58 @@ async def open_loop(port: int, path: str, cookie: str, rate: float, seconds: flo
     }
 
 
+async def login_storm(
+    port: int, cookie: str, path: str, seconds: float, logins: int
+) -> tuple[list[float], int]:
+    """A cheap signed-in page requested back to back while `logins` clients sign in over and over (the login
+    page with its captcha, then the POST with its password hash). Returns the page's latencies and the number
+    of sign-ins done; `logins` 0 measures the page at rest."""
+    import httpx
+
+    raw = (
+        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}\r\nAccept-Language: zh-TW\r\n\r\n"
+    ).encode()
+    stop = time.perf_counter() + seconds
+    done = 0
+
+    async def signer() -> None:
+        nonlocal done
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=120) as c:
+            while time.perf_counter() < stop:
+                page = await c.get("/login")
+                token = re.search(r'name="captcha_token" value="([^"]+)"', page.text).group(1)
+                r = await c.post(
+                    "/login",
+                    data={
+                        "login_id": LOGIN_ID,
+                        "password": PASSWORD,
+                        "captcha": "TEST1",
+                        "captcha_token": token,
+                        "_csrf_token": c.cookies.get("arc_csrf"),
+                    },
+                )
+                if r.status_code == 303:
+                    done += 1
+                c.cookies.clear()
+
+    async def sampler() -> list[float]:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        out = []
+        try:
+            while time.perf_counter() < stop:
+                t0 = time.perf_counter()
+                status = await request(reader, writer, raw)
+                assert status == 200, status
+                out.append(time.perf_counter() - t0)
+                await asyncio.sleep(0.01)  # a person's pace, not a flood: the page must not be the load
+        finally:
+            writer.close()
+        return out
+
+    results = await asyncio.gather(sampler(), *(signer() for _ in range(logins)))
+    return results[0], done
+
+
 def summarise(path: str, windows: list[dict]) -> dict:
     """One endpoint's figures over all its windows."""
     latencies = sorted(x for w in windows for x in w["latencies"])
@@ -494,6 +549,26 @@ def run_engine(name: str, database_url: str, args: argparse.Namespace) -> list[d
                 f"p99 {r['p99']:7.1f} ms  errors {r['errors']}",
                 flush=True,
             )
+        if args.storm:
+            # Windows at rest and during the storm alternate, so both see the same background load.
+            rest: list[float] = []
+            storm: list[float] = []
+            signed = 0
+            for _round in range(3):
+                rest += asyncio.run(login_storm(port, cookie, STORM_PAGE, args.storm_seconds / 3, 0))[0]
+                lat, n = asyncio.run(
+                    login_storm(port, cookie, STORM_PAGE, args.storm_seconds / 3, args.storm)
+                )
+                storm += lat
+                signed += n
+            r99 = summarise(STORM_PAGE, [{"latencies": rest, "errors": 0, "elapsed": 1}])["p99"]
+            s99 = summarise(STORM_PAGE, [{"latencies": storm, "errors": 0, "elapsed": 1}])["p99"]
+            print(
+                f"[{name}] login storm ({args.storm} clients signing in, {signed / args.storm_seconds:.1f} sign-ins/s): "
+                f"{STORM_PAGE} p99 at rest {r99:.1f} ms (n={len(rest)}), during {s99:.1f} ms (n={len(storm)}) "
+                f"= {s99 / r99:.1f} x  (goal <= 3)",
+                flush=True,
+            )
         if args.rate:
             for path in ("/bench/floor", "/"):
                 r = summarise(
@@ -553,6 +628,10 @@ def main() -> None:
     parser.add_argument("--lists", action="store_true", help="also time the list pages")
     parser.add_argument("--rate", type=float, default=0, help="open-loop arrival rate (requests/s); 0: none")
     parser.add_argument("--open-seconds", type=float, default=10)
+    parser.add_argument(
+        "--storm", type=int, default=0, help="clients signing in over and over; 0: no storm run"
+    )
+    parser.add_argument("--storm-seconds", type=float, default=15)
     parser.add_argument(
         "--pg-url", default=os.environ.get("BENCH_PG_URL") or os.environ.get("TEST_DATABASE_URL", "")
     )
