@@ -44,17 +44,45 @@ def _kind_label(line: str, kind: str) -> str:
     return f"{item} {k if k and kind != 'first' else ''}".strip()
 
 
-async def list_payable(actor: Actor, only: list[int] | None = None) -> list[PayableGroup]:
-    """The approved groups with cases awaiting payment (線上繳費 - 列表), oldest first."""
-    where = (
+PAYABLE_PER_PAGE = 50
+
+
+def _payable_where(actor: Actor) -> Any:
+    return (
         application_scope(actor)
         & Application.group_no.is_not_null()
         & cases_exist(Case.status == Status.AWAITING_PAYMENT)
     )
+
+
+@dataclass
+class PayablePage:
+    groups: list[PayableGroup]
+    total: int
+    page: int
+    pages: int
+
+
+async def payable_page(actor: Actor, page: int = 1) -> PayablePage:
+    """線上繳費 - 列表, PAYABLE_PER_PAGE groups a page (counted and paged by the database)."""
+    import math
+
+    total = await Application.count().where(_payable_where(actor))
+    pages = max(1, math.ceil(total / PAYABLE_PER_PAGE))
+    page = min(max(1, page), pages)
+    groups = await list_payable(actor, limit=PAYABLE_PER_PAGE, offset=(page - 1) * PAYABLE_PER_PAGE)
+    return PayablePage(groups, total, page, pages)
+
+
+async def list_payable(
+    actor: Actor, only: list[int] | None = None, *, limit: int | None = None, offset: int = 0
+) -> list[PayableGroup]:
+    """The approved groups with cases awaiting payment (線上繳費 - 列表), oldest first; `only` these ids."""
+    where = _payable_where(actor)
     if only is not None:
         where = where & Application.id.is_in(only or [-1])
-    apps = (
-        await Application.select(
+    query = (
+        Application.select(
             Application.id,
             Application.group_no,
             Application.business_line,
@@ -64,7 +92,11 @@ async def list_payable(actor: Actor, only: list[int] | None = None) -> list[Paya
         )
         .where(where)
         .order_by(Application.submitted_at)
+        .order_by(Application.id)
     )
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    apps = await query
     if not apps:
         return []
     ids = [a["id"] for a in apps]

@@ -171,3 +171,21 @@ async def test_permit_downloads_page_in_the_database(client, monkeypatch):
         and made[2]["permit_no"] not in page.text
     )
     assert "<td>3</td>" in page.text and "/downloads/permits?page=1" in page.text
+
+
+async def test_payable_list_pages_in_the_database(client, monkeypatch):
+    ids = await make_school_with_accounts()
+    made = [
+        await make_group(
+            ids["school"], ids["main"], ["awaiting_payment"], files=False, submitted=T0 + timedelta(days=i)
+        )
+        for i in range(3)
+    ]
+    await _groups(ids, 2)  # in review: not payable
+    monkeypatch.setattr(payment_q, "PAYABLE_PER_PAGE", 2)
+    result = await payment_q.payable_page(school_actor(ids), 2)
+    assert (result.total, result.pages, [g.id for g in result.groups]) == (3, 2, [made[2]["application"]])
+    await client.login("03734301")
+    page = await client.get("/payment")
+    assert made[0]["group_no"] in page.text and made[2]["group_no"] not in page.text  # the oldest first
+    assert "/payment?page=2" in page.text
