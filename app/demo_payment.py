@@ -17,7 +17,7 @@ from app.domain import numbering
 from app.domain.actor import Actor
 from app.domain.workflow import Status
 from app.services import payment as gateway
-from app.settings import settings
+from app.services import uploads
 from tables.tables import Account, Application, Case, Payment, Receipt, ReviewEvent, School
 
 LOGIN_ID = "03734301"
@@ -74,23 +74,18 @@ def _portrait(seed: int) -> bytes:
 
 
 async def _photo(app_id: int, case_id: int, seed: int) -> None:
-    try:
-        from tables.tables import Attachment
-    except ImportError:
-        return
-    data = _portrait(seed)
-    name = f"demo-{secrets.token_hex(8)}.jpg"
-    settings.uploads_dir.mkdir(parents=True, exist_ok=True)
-    (settings.uploads_dir / name).write_bytes(data)
+    from tables.tables import Attachment
+
+    image = uploads.check_image(_portrait(seed), "photo.jpg")  # stored as every upload is
     await Attachment.insert(
         Attachment(
             application=app_id,
             case=case_id,
             kind="photo",
             original_name="photo.jpg",
-            stored_name=name,
-            content_type="image/jpeg",
-            size=len(data),
+            stored_name=uploads.store(image),
+            content_type=image.content_type,
+            size=len(image.data),
             uploaded_by=LOGIN_ID,
             uploaded_at=datetime.now(UTC),
         )
