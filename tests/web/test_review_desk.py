@@ -312,3 +312,67 @@ async def test_reviewer_opens_a_cases_document_and_schools_cannot_through_the_de
     await client.login("03734301")
     r = await client.get(f"/review/attachment/{file_id}", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/admin/"
+
+
+async def test_the_desk_never_opens_a_draft_or_its_files(client, world):
+    """Issue 12, item 7: a school's or a student's unsubmitted draft is 404 on the review desk, files too."""
+    from tests.progress_support import add_file, make_student
+
+    ids = world["ids"]
+    now = datetime.now(UTC)
+    drafts = []
+    for student in (None, await make_student(ids["school"])):
+        app_row = Application(
+            name="草稿",
+            member_count=1,
+            school=ids["school"],
+            created_by=None if student else ids["main"],
+            student=student,
+            status="draft",
+            created_at=now,
+            updated_at=now,
+        )
+        await app_row.save()
+        c = await _draft_case(app_row.id, now)
+        drafts.append(
+            (
+                c,
+                await add_file(app_row.id, c, "passport"),
+                await add_file(app_row.id, None, "power_of_attorney"),
+            )
+        )
+    submitted = await make_group(ids["school"], ids["main"], ["first_review"])
+    case_file = await add_file(submitted["application"], submitted["cases"][0], "passport")
+    group_file = await add_file(submitted["application"], None, "power_of_attorney")
+
+    await admin_session(client, world["users"]["supervisor"])
+    for case_id, file_id, own_file in drafts:
+        assert (await client.get(f"/review/case/{case_id}")).status_code == 404
+        assert (await client.get(f"/review/attachment/{file_id}")).status_code == 404
+        assert (await client.get(f"/review/attachment/{own_file}")).status_code == 404
+        r = await client.post_form(
+            f"/review/case/{case_id}/decide",
+            {"action": "pass_first_review", "version": "1", "comment": "", "queue": ""},
+            follow_redirects=False,
+        )
+        assert r.status_code == 404
+        assert (await case_row(case_id))["status"] == "draft"
+    # A submitted case and its files still open.
+    assert (await client.get(f"/review/case/{submitted['cases'][0]}")).status_code == 200
+    assert (await client.get(f"/review/attachment/{case_file}")).status_code == 200
+    assert (await client.get(f"/review/attachment/{group_file}")).status_code == 200
+
+
+async def _draft_case(application_id: int, now: datetime) -> int:
+    from tables.tables import Case
+
+    c = Case(
+        application=application_id,
+        status="draft",
+        name_en="DRAFT STUDENT",
+        passport_no="P0000001",
+        created_at=now,
+        updated_at=now,
+    )
+    await c.save()
+    return c.id
