@@ -58,7 +58,15 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Sign-in attempts (password and MFA code) per client address: 30 in 5 minutes, then 15 minutes blocked
 # (piccolo-admin's default blocks an address until the process restarts).
 LOGIN_LIMITER = InMemoryLimitProvider(timespan=300, limit=30, block_duration=900)
-HIDDEN_TABLES = frozenset({"user_session", "captcha_challenge", "password_history"})
+# Tables that hold secrets or their hashes are never listed (issue 12): session tokens, captcha answers,
+# students' e-mail codes, certificate-login challenges, password history. A hash of a short code is
+# reversed offline in no time, so not even a hash may be readable. (Reviewers' MFA secrets and the
+# admin's own sessions are piccolo_api tables the admin never lists; payment notifications are not
+# stored raw.) `table_configs()` also refuses any table with a column named like a secret.
+HIDDEN_TABLES = frozenset(
+    {"user_session", "captcha_challenge", "password_history", "email_code", "login_challenge"}
+)
+SECRET_COLUMN_HINTS = ("token", "hash", "secret", "answer", "raw_body", "recovery")
 REVIEW_DESK_URL = "/review/"
 MFA_URL = "/review/mfa"
 
@@ -247,6 +255,9 @@ def table_configs() -> list[TableConfig]:
     for table in APP_CONFIG.table_classes:
         name = table._meta.tablename
         if table in configs or name in HIDDEN_TABLES:
+            continue
+        if any(hint in c._meta.name for c in table._meta.columns for hint in SECRET_COLUMN_HINTS):
+            log.warning("admin: table %s has a secret-like column and is not listed", name)
             continue
         if name.startswith(("payment", "receipt", "permit", "document_counter")):
             group = g_money
