@@ -292,8 +292,8 @@ class CollectDecision(BaseModel):
     payment_receipt_no: str = Field(
         description="收據號碼 Number on the payment receipt", min_length=1, max_length=30
     )
-    payer_name: str = Field(
-        description="繳款人姓名 Payer's name on the receipt", min_length=1, max_length=100
+    passport_no: str = Field(
+        description="領證人護照號碼 Passport no. of the person collecting", min_length=1, max_length=20
     )
     comment: str = Field(default="", max_length=2000)
 
@@ -331,7 +331,7 @@ def _decision_endpoint(action: str):
                 action,
                 data.comment,
                 receipt_no=getattr(data, "payment_receipt_no", ""),
-                payer_name=getattr(data, "payer_name", ""),
+                passport_no=getattr(data, "passport_no", ""),
             )
         except review.ReviewError as exc:
             raise ValueError(exc.message) from exc

@@ -197,15 +197,15 @@ async def load() -> None:
             ip="demo",
         )
         if fate == "collected":
-            # The review desk's own decisions: 製證完成, then 已領證 with the receipt's number and payer.
+            # The review desk's own decisions: 製證完成, then 已領證 with the receipt's number and the passport.
             desk = await _desk_actor()
             receipt = (
                 await Receipt.select(Receipt.receipt_no).where(Receipt.application == app_row.id).first()
             )
             for c in await Case.select(Case.id).where(Case.application == app_row.id):
-                row = await Case.select(Case.version, Case.name_en).where(Case.id == c["id"]).first()
+                row = await Case.select(Case.version, Case.passport_no).where(Case.id == c["id"]).first()
                 await review.card_made(desk, c["id"], row["version"])
-                row = await Case.select(Case.version, Case.name_en).where(Case.id == c["id"]).first()
+                row = await Case.select(Case.version, Case.passport_no).where(Case.id == c["id"]).first()
                 await review.card_collected(
-                    desk, c["id"], row["version"], receipt["receipt_no"], payer_name=row["name_en"]
+                    desk, c["id"], row["version"], receipt["receipt_no"], passport_no=row["passport_no"]
                 )

@@ -218,7 +218,7 @@ class ReviewController(Controller):
                 action,
                 form.get("comment", ""),
                 receipt_no=form.get("receipt_no", ""),
-                payer_name=form.get("payer_name", ""),
+                passport_no=form.get("passport_no", ""),
             )
         except actions.NotFound as exc:
             raise NotFoundException() from exc

@@ -195,25 +195,45 @@ async def test_group_return_refused_when_nothing_is_in_review(world):
 
 
 async def test_card_collected_checks_the_receipt_number(client, world):
+    """Issue 12, item 6: at the counter the clerk has the receipt and the passport of the person collecting:
+    the receipt's number (of this group), the case's 收件號 on that receipt, and the passport number."""
     g = await make_group(world["ids"]["school"], world["ids"]["main"], ["card_ready"])
     other = await make_group(world["ids"]["school"], world["ids"]["main"], ["card_ready"])
     await add_receipt(g["application"], world["ids"]["school"], "115000000777")
     await add_receipt(other["application"], world["ids"]["school"], "115000000888")
+    await add_receipt(g["application"], world["ids"]["school"], "115000000999")
+    await Receipt.update(
+        {Receipt.content: {"receipt_nos": ["115696509999"]}, Receipt.payer: "115696509999"}
+    ).where(Receipt.receipt_no == "115000000999")  # a receipt of the group that does not list this case
     case_id = g["cases"][0]
+    case = await case_row(case_id)
     await admin_session(client, world["users"]["reviewer1"])
+    page = await client.get(f"/review/case/{case_id}")
+    assert "領證人護照號碼" in page.text and "外字第" in page.text and case["receipt_no"] in page.text
+    assert "繳款人姓名" not in page.text
     r = await _decide(
-        client, case_id, "card_collected", receipt_no="115000000888", payer_name="STUDENT 1"
+        client, case_id, "card_collected", receipt_no="115000000888", passport_no=case["passport_no"]
     )  # another group's
     assert r.status_code == 400 and 'id="f-receipt_no-error"' in r.text
-    assert (await case_row(case_id))["status"] == "card_ready"
-    # The payer's name must be the applicant's (the seed: 收件編號 and 繳款人姓名 are checked).
     r = await _decide(
-        client, case_id, "card_collected", receipt_no="外字第115000000777號", payer_name="SOMEONE ELSE"
+        client, case_id, "card_collected", receipt_no="115000000999", passport_no=case["passport_no"]
+    )  # not listing this case's 收件號
+    assert r.status_code == 400 and 'id="f-receipt_no-error"' in r.text and "此收據未列有本案收件號" in r.text
+    assert (await case_row(case_id))["status"] == "card_ready"
+    # The passport of the person collecting must be the applicant's; the name is not asked for.
+    r = await _decide(
+        client, case_id, "card_collected", receipt_no="外字第115000000777號", passport_no="X0000000"
     )
-    assert r.status_code == 400 and 'id="f-payer_name-error"' in r.text
+    assert r.status_code == 400 and 'id="f-passport_no-error"' in r.text
     assert (await case_row(case_id))["status"] == "card_ready"
+    r = await _decide(client, case_id, "card_collected", receipt_no="外字第115000000777號", passport_no="")
+    assert r.status_code == 400 and 'id="f-passport_no-error"' in r.text
     r = await _decide(
-        client, case_id, "card_collected", receipt_no="外字第115000000777號", payer_name="student  1"
+        client,
+        case_id,
+        "card_collected",
+        receipt_no="外字第115000000777號",
+        passport_no=" " + case["passport_no"].lower(),
     )
     assert r.status_code == 303
     assert (await case_row(case_id))["status"] == "collected"
