@@ -1,10 +1,10 @@
-"""Demo data for `make run` (never in production). Idempotent: running it twice changes nothing."""
+"""Demo schools, accounts and the dashboard's submitted groups; `load_demo()` loads every demo module."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from app import db, demo_review
+from app import db
 from app.domain import numbering
 from app.domain.workflow import Status
 from app.services.hashing import hash_password_sync
@@ -199,19 +199,14 @@ async def load_demo() -> None:
                 )
                 school_of[login_id] = school_ids[si]
             await _groups(account_ids, school_of)
-            from app.demo_roster import load_demo_roster
+            from app.demo import apply, payment, progress, review
+            from app.demo.roster import load_demo_roster
 
             await load_demo_roster()
-            await demo_review.load()
-            from app import demo_payment
-
-            await demo_payment.load()
-            from app import demo_apply
-
-            await demo_apply.load()
-            from app import demo_progress
-
-            await demo_progress.load()
+            await review.load()
+            await payment.load()
+            await apply.load()
+            await progress.load()
     finally:
         await db.stop()
     print(

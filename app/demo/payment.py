@@ -93,7 +93,7 @@ async def _photo(app_id: int, case_id: int, seed: int) -> None:
 
 
 async def _desk_actor() -> Actor:
-    """The demo supervisor (app.demo_review runs first) acting at the review desk."""
+    """The demo supervisor (app.demo.review runs first) acting at the review desk."""
     from piccolo.apps.user.tables import BaseUser
 
     user = await BaseUser.select(BaseUser.id).where(BaseUser.username == "supervisor").first()
