@@ -1,7 +1,7 @@
 """How the app scales with worker processes on PostgreSQL (issue 16 item 10). Prints its figures; not CI.
 
     .venv/bin/python bench/scale.py [--cases 10000] [--seconds 20] [--clients 24] [--workers 1,2,4]
-                                    [--login-every 50] [--pg-url postgresql://postgres@127.0.0.1:5432/postgres]
+                                    [--login-every 25] [--pg-url postgresql://postgres@127.0.0.1:5432/postgres]
 
 1. a fresh PostgreSQL database (BENCH_DB_NAME, default bench_scale), migrated and seeded as bench/pages.py
    seeds it (one school, N cases in every status, groups of 30);
@@ -169,7 +169,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=24)
     parser.add_argument("--workers", default="1,2,4")
-    parser.add_argument("--login-every", type=int, default=50)
+    parser.add_argument("--login-every", type=int, default=25)
     parser.add_argument(
         "--pg-url",
         default=os.environ.get("BENCH_PG_URL")
