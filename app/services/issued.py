@@ -159,13 +159,29 @@ async def render_group_permits(contents: list[dict[str, Any]]) -> list[bytes]:
     )
     todo = [i for i, data in enumerate(out) if data is None]
     if todo:
-        missing = [contents[i] for i in todo]
-        rendered = await pdf.run_in_pool(
-            render_permits_sync, missing, seconds=pdf.RENDER_TIMEOUT + 5.0 * len(missing)
-        )
-        for i, data in zip(todo, rendered, strict=True):
-            out[i] = await asyncio.to_thread(_store_first, permit_path(contents[i]["permit_no"]), data)
+        key = tuple(sorted(contents[i]["permit_no"] for i in todo))
+        running = _rendering.get(key)
+        if running is not None:  # the same certificates are being rendered (pre-rendering, another download)
+            await asyncio.shield(running)
+            return await render_group_permits(contents)
+        future: asyncio.Future = asyncio.get_running_loop().create_future()
+        _rendering[key] = future
+        try:
+            missing = [contents[i] for i in todo]
+            rendered = await pdf.run_in_pool(
+                render_permits_sync, missing, seconds=pdf.RENDER_TIMEOUT + 5.0 * len(missing)
+            )
+            for i, data in zip(todo, rendered, strict=True):
+                out[i] = await asyncio.to_thread(_store_first, permit_path(contents[i]["permit_no"]), data)
+        finally:
+            del _rendering[key]
+            future.set_result(None)
     return [data for data in out if data is not None]
+
+
+# The groups being rendered by this process, so a download arriving during the pre-rendering waits for it
+# instead of rendering the same certificates a second time.
+_rendering: dict[tuple[str, ...], asyncio.Future] = {}
 
 
 async def replace_permit_pdf(content: dict[str, Any]) -> bytes:

@@ -99,3 +99,26 @@ async def test_render_group_stores_every_certificate_and_renders_only_the_missin
     await issued.render_group_permits(contents)
     assert len(calls) == 1  # everything stored: nothing rendered
     pdf.shutdown()
+
+
+async def test_a_download_during_the_prerendering_waits_for_it_instead_of_rendering_again(
+    tmp_path, monkeypatch
+):
+    import asyncio
+
+    monkeypatch.setattr(issued, "documents_dir", lambda: tmp_path / "documents")
+    contents = _contents(2)
+    calls = []
+    real = pdf.run_in_pool
+
+    async def counted(fn, docs, **kw):
+        calls.append(len(docs))
+        return await real(fn, docs, **kw)
+
+    monkeypatch.setattr(pdf, "run_in_pool", counted)
+    first, second = await asyncio.gather(
+        issued.render_group_permits(contents), issued.render_group_permits(contents)
+    )
+    assert first == second and len(first) == 2
+    assert calls == [2]  # one pass for both callers
+    pdf.shutdown()
