@@ -87,9 +87,9 @@ async def test_render_group_stores_every_certificate_and_renders_only_the_missin
     calls = []
     real = pdf.run_in_pool
 
-    async def counted(fn, docs, **kw):
-        calls.append([d["permit_no"] for d in docs])
-        return await real(fn, docs, **kw)
+    async def counted(fn, html, anchors, titles, **kw):
+        calls.append([a.removeprefix("permit-") for a in anchors])
+        return await real(fn, html, anchors, titles, **kw)
 
     monkeypatch.setattr(pdf, "run_in_pool", counted)
     again = await issued.render_group_permits(contents)
@@ -111,9 +111,9 @@ async def test_a_download_during_the_prerendering_waits_for_it_instead_of_render
     calls = []
     real = pdf.run_in_pool
 
-    async def counted(fn, docs, **kw):
-        calls.append(len(docs))
-        return await real(fn, docs, **kw)
+    async def counted(fn, html, anchors, titles, **kw):
+        calls.append(len(anchors))
+        return await real(fn, html, anchors, titles, **kw)
 
     monkeypatch.setattr(pdf, "run_in_pool", counted)
     first, second = await asyncio.gather(
