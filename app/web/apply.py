@@ -499,11 +499,12 @@ class ApplyController(Controller):
         app = await _application(request, application_id)
         if (r := _submitted(app)) is not None:
             return r
-        return await self._roster_page(
-            request,
-            app,
-            {"year": year, "semester": semester, "category": category, "status": status, "name": name},
-        )
+        filters = {"year": year, "semester": semester, "category": category, "status": status, "name": name}
+        if (error := _roster_filter_error(filters)) is not None:
+            return await self._roster_page(
+                request, app, filters, error=error, error_field="year", status_code=400
+            )
+        return await self._roster_page(request, app, filters)
 
     async def _roster_page(
         self,
@@ -512,6 +513,7 @@ class ApplyController(Controller):
         filters: dict[str, str],
         *,
         error: str | None = None,
+        error_field: str = "",
         status_code: int = 200,
     ) -> Response:
         picker = _roster_picker()
@@ -531,6 +533,7 @@ class ApplyController(Controller):
                 "rows": rows,
                 "filters": filters,
                 "error": error,
+                "error_field": error_field,
                 "steps": _steps(app, "applicants"),
                 "room": max(0, rules.MAX_MEMBERS - len(cases)),
                 "filter_options": _roster_filter_options(),
@@ -546,7 +549,7 @@ class ApplyController(Controller):
         if (r := _submitted(app)) is not None:
             return r
         form = await request.form()
-        ids = [int(x) for x in form.getall("entry", []) if isinstance(x, str) and x.isdigit()]
+        ids = [int(x) for x in form.getall("entry", []) if isinstance(x, str) and x.isdigit() and len(x) < 10]
         try:
             created = await actions.add_from_roster(_actor(request), application_id, ids)
         except actions.Refused as exc:
@@ -704,6 +707,14 @@ def _roster_filter_options() -> dict[str, list[str]]:
         "category": list(actions.ROSTER_IDENTITY),
         "status": ["A", "R"],
     }
+
+
+def _roster_filter_error(filters: dict[str, str]) -> str | None:
+    """An out-of-range 學年度 in the query string: the form's message (the select offers none such)."""
+    from app.domain import roster as roster_rules
+
+    message = roster_rules.check_filter_year(filters.get("year"), actions.today())
+    return str(message) if message else None
 
 
 def _roster_label(key: str, value: Any) -> str:
