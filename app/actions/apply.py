@@ -54,7 +54,8 @@ class Refused(Exception):
 class Upload:
     kind: str
     filename: str
-    data: bytes
+    data: bytes  # at most uploads.MAX_BYTES + 1 bytes of the file
+    size: int | None = None  # the file's real size when `data` holds only its beginning
 
 
 def now() -> datetime:
@@ -239,7 +240,7 @@ async def _store_uploads(
             continue
         key = "photo" if f.kind == "photo" else f"doc_{f.kind}"
         try:
-            image = uploads.check_image(f.data, f.filename)
+            image = uploads.check_image(f.data, f.filename, f.size)
         except uploads.UploadRefused as exc:
             errors[key] = f"{errors[key]} {exc}" if key in errors else str(exc)
             continue

@@ -158,7 +158,7 @@ async def _store(
             continue
         key = "photo" if f.kind == "photo" else f"doc_{f.kind}"
         try:
-            image = uploads.check_image(f.data, f.filename)
+            image = uploads.check_image(f.data, f.filename, f.size)
         except uploads.UploadRefused as exc:
             errors[key] = f"{errors[key]} {exc}" if key in errors else str(exc)
             continue

@@ -42,8 +42,8 @@ async def _uploads(request: Request, kinds: list[str]) -> list[actions.Upload]:
     for kind in kinds:
         for value in form.getall(f"file_{kind}", []):
             if isinstance(value, UploadFile) and value.filename:
-                data = await value.read(uploads.MAX_BYTES + 1)
-                out.append(actions.Upload(kind=kind, filename=value.filename, data=data))
+                data, size = await uploads.read_capped(value)
+                out.append(actions.Upload(kind=kind, filename=value.filename, data=data, size=size))
     return out
 
 

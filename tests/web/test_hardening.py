@@ -39,3 +39,27 @@ async def test_out_of_range_year_in_query_strings_is_a_400_with_the_forms_messag
     assert r.status_code in (303, 400)
     # Years from the list still filter.
     assert (await client.get("/roster?year=114")).status_code == 200
+
+
+async def test_an_oversized_upload_is_reported_with_its_real_size(client):
+    from tables.tables import Attachment
+    from tests.apply_support import applicant_form, post_multipart
+    from tests.web.test_apply_wizard import fill_group, start_draft
+
+    await make_school_with_accounts()
+    await client.login("03734301")
+    app_id = await start_draft(client)
+    await fill_group(client, app_id)
+    r = await client.post_form(
+        f"/apply/drafts/{app_id}/applicants", {"identity": "foreign"}, follow_redirects=False
+    )
+    case_id = int(r.headers["location"].rsplit("/", 1)[1])
+    r = await post_multipart(
+        client,
+        f"/apply/drafts/{app_id}/applicants/{case_id}",
+        applicant_form(1) | {"op": "save"},
+        [("file_passport", ("scan.jpg", b"\xff\xd8" + b"\0" * (3 * 1024 * 1024), "image/jpeg"))],
+    )
+    assert r.status_code == 200
+    assert "「scan.jpg」大小為 3.0 MB" in r.text and "512 KB" not in r.text
+    assert await Attachment.count().where(Attachment.kind == "passport") == 0
