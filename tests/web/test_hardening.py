@@ -63,3 +63,19 @@ async def test_an_oversized_upload_is_reported_with_its_real_size(client):
     assert r.status_code == 200
     assert "「scan.jpg」大小為 3.0 MB" in r.text and "512 KB" not in r.text
     assert await Attachment.count().where(Attachment.kind == "passport") == 0
+
+
+async def test_admin_responses_carry_a_content_security_policy(client):
+    from app.web.middleware import ADMIN_CSP
+
+    for path in ("/admin/", "/admin/api/meta/", "/admin/assets/nothing.js"):
+        r = await client.get(path)
+        policy = r.headers.get("content-security-policy", "")
+        assert policy == ADMIN_CSP, path
+        assert (
+            "script-src 'self'" in policy
+            and "unsafe-eval" not in policy
+            and "frame-ancestors 'none'" in policy
+        )
+    # The pages keep their own policy (no inline style at all).
+    assert "'unsafe-inline'" not in (await client.get("/login")).headers["content-security-policy"]
