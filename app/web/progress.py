@@ -25,7 +25,14 @@ from app.i18n import gettext as _
 from app.queries import apply as apply_q
 from app.queries import progress as q
 from app.services import uploads
-from app.web.common import file_response, form_data, redirect, render, school_or_student_required
+from app.web.common import (
+    file_response,
+    form_data,
+    form_errors_swapped,
+    redirect,
+    render,
+    school_or_student_required,
+)
 from app.web.common import signed_in_actor as _actor
 from app.web.templating import environment
 
@@ -124,7 +131,9 @@ class ProgressController(Controller):
             "status_options": status_options(),
         }
         if request.htmx and not request.htmx.boosted:  # type: ignore[attr-defined]
-            return render(request, "progress/_results.html", ctx, status_code=400 if errors else 200)
+            return form_errors_swapped(
+                render(request, "progress/_search.html", ctx, status_code=400 if errors else 200)
+            )
         return render(request, "progress/search.html", ctx, status_code=400 if errors else 200)
 
     @get("/groups/{application_id:int}", name="progress:group")

@@ -79,3 +79,20 @@ async def test_admin_responses_carry_a_content_security_policy(client):
         )
     # The pages keep their own policy (no inline style at all).
     assert "'unsafe-inline'" not in (await client.get("/login")).headers["content-security-policy"]
+
+
+async def test_progress_date_filter_error_is_shown_under_htmx(client):
+    await make_school_with_accounts()
+    await client.login("03734301")
+    htmx = {"HX-Request": "true", "HX-Target": "progress-search"}
+    r = await client.get("/progress/?search=1&date_from=2026/13/45", headers=htmx)
+    assert r.status_code == 400 and r.headers.get("x-form-errors") == "1"
+    # The swapped part carries the field's error beside it, the summary and what was typed.
+    assert 'id="progress-search"' in r.text
+    assert 'id="f-date_from-error"' in r.text and "請以 YYYY/MM/DD 輸入正確日期" in r.text
+    assert 'class="error-summary"' in r.text and 'value="2026/13/45"' in r.text
+    assert "<html" not in r.text
+    # A good search answers the same part without errors (so an earlier error is cleared).
+    r = await client.get("/progress/?search=1&date_from=2026/01/05", headers=htmx)
+    assert r.status_code == 200 and "x-form-errors" not in r.headers
+    assert 'id="progress-search"' in r.text and "error-summary" not in r.text
