@@ -9,7 +9,13 @@ from app.actions.auth import audit
 from app.domain import passwords
 from app.domain.actor import Actor
 from app.domain.addresses import ADDRESS_PARTS
-from app.domain.profiles import check_account_profile, check_school_profile, next_sub_account_id, parse_date
+from app.domain.profiles import (
+    check_account_profile,
+    check_school_profile,
+    in_form_order,
+    next_sub_account_id,
+    parse_date,
+)
 from app.domain.validators import clean_id
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
@@ -148,7 +154,7 @@ async def update_profile(actor: Actor, data: dict[str, str]) -> dict[str, str]:
         raise NotFound
     errors = check_account_profile(data, sub_account=not actor.is_main)
     if actor.is_main:
-        errors.update(check_school_profile(data))
+        errors = in_form_order(errors | check_school_profile(data))
     if errors:
         return errors
     values: dict = {
@@ -210,7 +216,7 @@ async def create_sub_account(actor: Actor, data: dict[str, str]) -> tuple[dict[s
             elif problems:
                 errors["password"] = " ".join(problems)
         if errors:
-            return errors, None
+            return in_form_order(errors), None
         password_hash = await hashing.hash_password(password)
         t = now()
         row = Account(

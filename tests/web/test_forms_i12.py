@@ -37,3 +37,76 @@ async def test_password_change_reports_every_problem_at_once(client):
         },
     )
     assert "目前密碼錯誤" in r.text and "新密碼不可與前 3 次密碼相同" not in r.text
+
+
+def _summary_targets(html: str) -> list[str]:
+    box = html.split('class="error-summary"', 1)[1].split("</div>", 1)[0]
+    return re.findall(r'href="#([^"]+)"', box)
+
+
+def assert_summary_in_page_order(html: str) -> None:
+    """Every summary line links to a field of the page, and the lines come in the fields' order."""
+    body = html.split('class="error-summary"', 1)[1].split("</div>", 1)[1]
+    targets = _summary_targets(html)
+    positions = []
+    for target in targets:
+        at = body.find(f'id="{target}"')
+        assert at >= 0, f"the summary links to #{target}, which is not on the page"
+        positions.append(at)
+    assert positions == sorted(positions), targets
+
+
+async def test_address_errors_name_the_part_and_the_summary_follows_the_page(client):
+    await make_school_with_accounts()
+    await client.login("03734301")
+    r = await client.post_form("/account/sub-accounts/new", {})
+    assert r.status_code == 400
+    lines = _summary(r.text)
+    address_lines = [line for line in lines if line.startswith("聯絡地址")]
+    assert len(address_lines) == len(set(address_lines)) == 4, lines
+    assert not any(line == "聯絡地址：必須填寫" for line in lines)
+    for part in ("縣市", "鄉鎮市區", "街、路段", "門牌號"):
+        assert any(part in line for line in address_lines), (part, address_lines)
+    # Above the address each message names its part; no bare 「必須填寫」.
+    fieldset = r.text.split('id="f-addr"', 1)[1].split('class="address-row"', 1)[0]
+    messages = re.findall(r'class="error-message"[^>]*>(.*?)</p>', fieldset, re.S)
+    assert len(messages) == 4 and not any(m.endswith("必須填寫") for m in messages), messages
+    assert_summary_in_page_order(r.text)
+
+
+async def test_profile_summaries_follow_the_page(client):
+    await make_school_with_accounts()
+    await client.login("03734301-01")
+    r = await client.post_form("/account/profile", {"phone": "12", "national_id": "X", "email": "bad"})
+    assert r.status_code == 400
+    assert_summary_in_page_order(r.text)
+    await client.get("/logout")
+    async with __import__("tests.support", fromlist=["make_client"]).make_client() as main:
+        await main.login("03734301")
+        r = await main.post_form(
+            "/account/profile", {"school_phone": "1", "school_email": "x", "email": "bad", "phone": "1"}
+        )
+        assert r.status_code == 400
+        assert_summary_in_page_order(r.text)
+
+
+async def test_wizard_summaries_follow_the_page(client):
+    from tests.apply_support import applicant_form, post_multipart
+    from tests.web.test_apply_wizard import fill_group, start_draft
+
+    await make_school_with_accounts()
+    await client.login("03734301")
+    app_id = await start_draft(client)
+    r = await client.post_form(f"/apply/drafts/{app_id}/submitter", {"submitter_email": "bad"})
+    assert r.status_code == 400
+    assert_summary_in_page_order(r.text)
+    assert not any(line.endswith("必須填寫") and line.startswith("地址") for line in _summary(r.text))
+    await fill_group(client, app_id)
+    r = await client.post_form(
+        f"/apply/drafts/{app_id}/applicants", {"identity": "foreign"}, follow_redirects=False
+    )
+    case_id = int(r.headers["location"].rsplit("/", 1)[1])
+    form = {k: "" for k in applicant_form(1)} | {"identity": "foreign", "op": "save", "email": "bad"}
+    r = await post_multipart(client, f"/apply/drafts/{app_id}/applicants/{case_id}", form)
+    assert 'class="error-summary"' in r.text
+    assert_summary_in_page_order(r.text)
