@@ -110,3 +110,21 @@ async def test_wizard_summaries_follow_the_page(client):
     r = await post_multipart(client, f"/apply/drafts/{app_id}/applicants/{case_id}", form)
     assert 'class="error-summary"' in r.text
     assert_summary_in_page_order(r.text)
+
+
+async def test_the_submit_page_of_an_incomplete_group_says_what_is_missing(client):
+    from tests.web.test_apply_wizard import add_complete_applicant, fill_group, start_draft
+
+    await make_school_with_accounts()
+    await client.login("03734301")
+    app_id = await start_draft(client)
+    await fill_group(client, app_id, members=2)
+    await add_complete_applicant(client, app_id)
+    r = await client.get(f"/apply/drafts/{app_id}/submit")
+    assert r.status_code == 200
+    assert "尚無法送件" in r.text and "團員人數為 2 人，但目前有 1 位申請人" in r.text
+    assert "將送至" not in r.text and f'action="/apply/drafts/{app_id}/submit"' not in r.text
+    # Once complete, the page asks for the confirmation as before.
+    await add_complete_applicant(client, app_id, n=2)
+    r = await client.get(f"/apply/drafts/{app_id}/submit")
+    assert "尚無法送件" not in r.text and f'action="/apply/drafts/{app_id}/submit"' in r.text
