@@ -18,7 +18,7 @@ from app.domain import applicant as applicant_rules
 from app.domain import progress as rules
 from app.domain import supplement as change_rules
 from app.domain import workflow
-from app.domain.business import KINDS
+from app.domain.business import KINDS, offered_lines
 from app.domain.documents import DOC_LABELS, case_documents, group_documents
 from app.domain.profiles import parse_date
 from app.i18n import gettext as _
@@ -62,7 +62,11 @@ def _filters(params: dict[str, str]) -> tuple[q.Filters, dict[str, str]]:
         errors["date_to"] = _("The end date cannot be before the start date.")
     kind = params.get("kind", "")
     status = params.get("status", "")
+    dash_list = params.get("list", "")
+    line = params.get("line", "")
     f = q.Filters(
+        dash_list=dash_list if dash_list in workflow.DASHBOARD_LISTS else "",
+        line=line if line in {b.code for b in offered_lines()} else "",
         kind=kind if kind in KINDS else "",
         status=status if status in rules.STATUS_FILTERS else "",
         group_no=params.get("group_no", "").strip(),
@@ -86,6 +90,8 @@ SEARCH_KEYS = (
     "birth_date",
     "date_from",
     "date_to",
+    "list",
+    "line",
 )
 
 
@@ -127,6 +133,7 @@ class ProgressController(Controller):
             "errors": errors,
             "result": result,
             "qs": _query_string(params),
+            "list_title": str(workflow.DASHBOARD_TITLES[f.dash_list]) if f.dash_list else "",
             "kind_options": kind_options(),
             "status_options": status_options(),
         }

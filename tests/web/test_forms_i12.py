@@ -128,3 +128,32 @@ async def test_the_submit_page_of_an_incomplete_group_says_what_is_missing(clien
     await add_complete_applicant(client, app_id, n=2)
     r = await client.get(f"/apply/drafts/{app_id}/submit")
     assert "尚無法送件" not in r.text and f'action="/apply/drafts/{app_id}/submit"' in r.text
+
+
+async def test_dashboard_more_opens_the_progress_list_filtered_to_that_list(client):
+    import html as htmllib
+
+    from app.queries.dashboard import PER_LIST
+    from tests.progress_support import make_group, return_case
+
+    ids = await make_school_with_accounts()
+    returned = []
+    for i in range(PER_LIST + 1):
+        g = await make_group(ids["school"], ids["main"], ["first_review"], name=f"待補件團{i:02d}")
+        await return_case(g["application"], g["cases"][0])
+        returned.append(g["group_no"])
+    others = [
+        (await make_group(ids["school"], ids["main"], ["awaiting_payment"]))["group_no"],
+        (await make_group(ids["school"], ids["main"], ["first_review"]))["group_no"],
+    ]
+    await client.login("03734301")
+    home = await client.get("/")
+    section = home.text.split('aria-labelledby="list-supplement"', 1)[1].split("</section>", 1)[0]
+    more = re.search(r'class="more" href="([^"]+)"', section)
+    assert more, "no MORE on the supplement list"
+    r = await client.get(htmllib.unescape(more.group(1)))
+    assert r.status_code == 200
+    results = r.text.split('id="progress-results"', 1)[1]
+    assert f"（{PER_LIST + 1}）" in results
+    assert all(no in results for no in returned) and not any(no in results for no in others)
+    assert "僅顯示：待補件案件" in r.text
