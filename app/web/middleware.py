@@ -123,15 +123,15 @@ class SessionMiddleware:
         state = scope.setdefault("state", {})
         token = _cookies(scope).get(SESSION_COOKIE)
         if token and not scope["path"].startswith(UNMANAGED_PREFIXES):
-            info, expired = await sessions.load_session(token)
+            info, ended = await sessions.load_session(token)
             if info is not None:
                 scope["user"] = actor_from_session(info)
                 scope["auth"] = info
                 if sessions.needs_touch(info):
                     info.last_seen_at = sessions.now()
                     await _soon(scope, sessions.touch, info.id)
-            elif expired:
-                state["session_expired"] = True
+            elif ended:
+                state["session_ended"] = ended  # "expired" or "disabled": the login page says which
                 await _soon(scope, sessions.delete_by_token, token)
         await self.app(scope, receive, send)
 

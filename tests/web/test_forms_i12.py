@@ -157,3 +157,23 @@ async def test_dashboard_more_opens_the_progress_list_filtered_to_that_list(clie
     assert f"（{PER_LIST + 1}）" in results
     assert all(no in results for no in returned) and not any(no in results for no in others)
     assert "僅顯示：待補件案件" in r.text
+
+
+async def test_a_disabled_account_is_told_it_was_disabled_not_that_its_session_expired(client):
+    from tables.tables import Account
+
+    ids = await make_school_with_accounts()
+    await client.login("03734301")
+    assert (await client.get("/", follow_redirects=False)).status_code == 200
+    # The supervisor disables the school's account in the back office while it is signed in.
+    await Account.update({Account.enabled: False}).where(Account.id == ids["main"])
+    r = await client.get("/", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/login?reason=disabled"
+    page = await client.get("/login?reason=disabled")
+    assert "帳號已被停用" in page.text and "30 分鐘" not in page.text
+    # htmx requests are sent the same way.
+    await Account.update({Account.enabled: True}).where(Account.id == ids["main"])
+    await client.login("03734301")
+    await Account.update({Account.enabled: False}).where(Account.id == ids["main"])
+    r = await client.get("/progress/", headers={"HX-Request": "true"}, follow_redirects=False)
+    assert r.headers.get("hx-redirect") == "/login?reason=disabled"
