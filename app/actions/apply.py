@@ -27,7 +27,7 @@ from app.i18n import gettext as _
 from app.queries import apply as q
 from app.queries.scope import application_scope
 from app.services import uploads
-from app.services.mail import Mail
+from app.services.mail import Mail, subject_line
 from app.settings import settings
 from tables.tables import Account, Application, Attachment, Case, DocumentCounter, ReviewEvent
 
@@ -693,7 +693,7 @@ def submitted_mail(
 ) -> Mail:
     with use_locale(locale):
         receipts = receipt_nos[0] if len(receipt_nos) == 1 else f"{receipt_nos[0]} - {receipt_nos[-1]}"
-        subject = _("Application submitted: group no. %(group_no)s", group_no=group_no)
+        subject = subject_line(_("Application submitted: group no. %(group_no)s", group_no=group_no))
         body = "\n".join(
             [
                 _("Dear %(name)s,", name=app["submitter_name"]),

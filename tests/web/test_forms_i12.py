@@ -177,3 +177,51 @@ async def test_a_disabled_account_is_told_it_was_disabled_not_that_its_session_e
     await Account.update({Account.enabled: False}).where(Account.id == ids["main"])
     r = await client.get("/progress/", headers={"HX-Request": "true"}, follow_redirects=False)
     assert r.headers.get("hx-redirect") == "/login?reason=disabled"
+
+
+async def test_every_mail_subject_has_the_one_prefix(client):
+    """Read as written to the outbox: the submit mail, a withdrawal mail and the review notices."""
+    from email import message_from_bytes, policy
+
+    from app.actions import notices
+    from app.settings import settings
+    from tests.progress_support import make_group
+    from tests.web.test_apply_wizard import add_complete_applicant, fill_group, start_draft
+
+    def subjects() -> dict:
+        if not settings.outbox_dir.exists():
+            return {}
+        return {
+            p: message_from_bytes(p.read_bytes(), policy=policy.default)["Subject"]
+            for p in settings.outbox_dir.glob("*.eml")
+        }
+
+    before = subjects()
+    ids = await make_school_with_accounts()
+    await client.login("03734301")
+    app_id = await start_draft(client)
+    await fill_group(client, app_id, 1)
+    await add_complete_applicant(client, app_id)
+    assert (await client.post_form(f"/apply/drafts/{app_id}/submit", {})).status_code == 200
+    g = await make_group(ids["school"], ids["main"], ["first_review"])
+    r = await client.post_form(f"/withdraw/group/{g['application']}", {}, follow_redirects=False)
+    assert r.status_code == 303
+    new = [s for p, s in subjects().items() if p not in before]
+    assert len(new) == 2, new
+    facts = notices.NoticeFacts(
+        action="approve",
+        group_no="151020001",
+        group_name="團",
+        school_name="測試大學",
+        comment="",
+        applicants=(("1", "A"),),
+    )
+    for language in ("zh_Hant_TW", "en"):
+        new.append(notices.render_notice(facts, language)[0])
+    for subject in new:
+        assert subject.startswith(("【居留證線上申辦】", "[Resident certificate online] ")), subject
+        assert (
+            "【居留證】" not in subject
+            and subject.count("【") <= 1
+            and "[Resident certificate]" not in subject
+        )
