@@ -467,3 +467,20 @@ class SupplementChange(Table):
     actor_label = Varchar(length=100, default="")
     created_at = Timestamptz()
     sent_at = Timestamptz(null=True, default=None)
+
+
+# --- 陸生 and 港澳生 lines (issue 14) ------------------------------------------------------------------
+
+
+class FeeRate(Table):
+    """規費 master data: an offering's fee per person from a day on. A supervisor's change is a new row
+    (never an update), so the rows are the record of every change: who, when, why, from when."""
+
+    line = Varchar(length=30)  # business line: mainland_single, mainland_multiple, hkmo, foreign
+    kind = Varchar(length=20)  # first, renewal, extension, data_change
+    per_person = Integer()  # NT$
+    effective_from = Date()
+    reason = Text(default="")
+    changed_by = ForeignKey(references=BaseUser, on_delete=RESTRICT, null=True)
+    changed_by_label = Varchar(length=150, default="")
+    created_at = Timestamptz()
