@@ -39,3 +39,12 @@ async def list_fee_changes(line: str, kind: str) -> list[dict]:
         .order_by(FeeRate.created_at, ascending=False)
         .order_by(FeeRate.id, ascending=False)
     )
+
+
+async def list_fees_in_force(on: date) -> dict[tuple[str, str], int]:
+    """{(line, kind): NT$ per person} of every offering of the lines, in force on `on` (public data)."""
+    rows = await FeeRate.select().where(FeeRate.effective_from <= on)
+    records = [_record(r) for r in rows]
+    return {
+        (o.line, o.kind): lines.fee_in_force(o.line, o.kind, records, on).per_person for o in lines.OFFERINGS
+    }

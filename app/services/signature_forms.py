@@ -192,3 +192,81 @@ async def residence_declaration_pdf(g: GroupForm, person: FormPerson) -> bytes:
 
 async def hkmo_entry_exit_check_pdf(g: GroupForm, person: FormPerson) -> bytes:
     return await pdf.render_pdf(hkmo_entry_exit_check_html(g, person))
+
+
+# --- 大陸地區人民申請來臺就讀大學名冊 as Excel -------------------------------------------------------------
+
+ROSTER_SHEET = "名冊"
+ROSTER_HEADERS = (
+    "項次",
+    "中文姓名",
+    "漢語拼音",
+    "性別",
+    "出生日期(YYYYMMDD)",
+    "大陸居民身分證號碼",
+    "往來台灣通行證號碼",
+    "系所",
+    "學制",
+    "年級",
+    "身分",
+    "陸生姓名(親屬填寫)",
+)
+ROSTER_TITLE = "大陸地區人民申請來臺就讀大學名冊 - 限保證費用"
+
+
+def mainland_roster_xlsx(g: GroupForm, people: list[FormPerson], blank_rows: int = 30) -> bytes:
+    """The roster a school fills for the guarantee (限保證費用): the 團體名冊's columns, dropdowns for 性別
+    and 身分, identifiers kept as text. With no people it is the blank form of the login page."""
+    import io
+
+    import openpyxl
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    from app.services.excel import safe_text
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = ROSTER_SHEET
+    ws.append([ROSTER_TITLE])
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append([f"學校：{g.school.name}", "", "", f"團號：{g.group_no}", "", "", f"製表日期：{_roc(g.on)}"])
+    ws.append(list(ROSTER_HEADERS))
+    for cell in ws[3]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(horizontal="center", wrap_text=True)
+    for i, p in enumerate(people, start=1):
+        d = _person(p)
+        values = [
+            i,
+            p.name_zh,
+            p.name_latin,
+            d["gender_zh"],
+            p.birth_date.strftime("%Y%m%d") if p.birth_date else "",
+            p.id_no,
+            p.travel_permit_no,
+            p.department,
+            p.program,
+            p.grade,
+            d["relation_zh"],
+            p.student_name if p.relation != "self" else "",
+        ]
+        ws.append([safe_text(v) for v in values])
+    last = 3 + max(len(people), 0) + blank_rows
+    for row in range(4 + len(people), last + 1):
+        ws.cell(row=row, column=1, value=row - 3)
+    for col in ("E", "F", "G"):  # dates and identifiers stay text (no 3.5e+17, no lost leading zeros)
+        for row in range(4, last + 1):
+            ws[f"{col}{row}"].number_format = "@"
+    gender = DataValidation(type="list", formula1='"男,女"', allow_blank=True)
+    relation = DataValidation(type="list", formula1='"本人,配偶,子女"', allow_blank=True)
+    ws.add_data_validation(gender)
+    ws.add_data_validation(relation)
+    gender.add(f"D4:D{last}")
+    relation.add(f"K4:K{last}")
+    for col, width in zip("ABCDEFGHIJKL", (6, 12, 20, 6, 14, 22, 16, 18, 8, 8, 8, 14), strict=True):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A4"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
