@@ -410,6 +410,8 @@ class RosterEntry(Table):
     program = Varchar(length=2)  # 學制
     grade = Varchar(length=2)  # 就讀年級
     status = Varchar(length=1)  # 狀態: A 已錄取未註冊 | R 已註冊
+    resident_id = Varchar(length=20, default="")  # 大陸或港澳居民身分證號 (CN, HK, MO), compacted
+    travel_permit_no = Varchar(length=20, default="")  # 往來台灣通行證號碼 (CN)
     created_by = ForeignKey(references=Account, on_delete=SET_NULL, null=True, index=True)
     updated_by = ForeignKey(references=Account, on_delete=SET_NULL, null=True)
     created_at = Timestamptz()

@@ -50,3 +50,26 @@ def test_downloading_the_guarantee_from_the_login_page(live_server, page, tmp_pa
     download.save_as(path)
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout.decode()
     assert "保證書" in text
+
+
+def test_roster_edit_of_a_mainland_student_checks_the_resident_id(live_server, browser):
+    from tests.browser.conftest import login
+
+    for lang, required in (
+        ("zh_Hant_TW", "大陸居民身分證號碼不正確"),
+        ("en", "Not a valid mainland resident ID"),
+    ):
+        context = browser.new_context(locale="zh-TW", viewport={"width": 1280, "height": 900})
+        context.add_cookies([{"name": "lang", "value": lang, "url": live_server}])
+        page = context.new_page()
+        login(page, live_server)
+        page.goto(live_server + "/roster/?category=CN")
+        page.locator("a[href$='/edit']").first.click()
+        expect(page.locator("#f-resident_id")).to_have_value("310104200109300024")  # LI HUA of the demo
+        page.fill("#f-resident_id", "310104200109300025")
+        page.locator("form[action$='/edit'] button[type=submit]").click()
+        expect(page.locator("#f-resident_id-error")).to_contain_text(required)
+        expect(page.locator(".error-summary")).to_contain_text(required)
+        expect(page.locator("#f-resident_id")).to_have_value("310104200109300025")  # what was typed stays
+        shot(page, f"roster-edit-cn-{lang}")
+        context.close()
