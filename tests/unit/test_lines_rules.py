@@ -152,3 +152,11 @@ def test_hkmo_extension_window_opens_thirty_days_before_expiry():
     assert lines.hkmo_extension_window(expiry, date(2027, 7, 1)).state == "open"
     assert lines.hkmo_extension_window(expiry, date(2027, 7, 31)).state == "open"
     assert lines.hkmo_extension_window(expiry, date(2027, 8, 1)).state == "overdue"
+
+
+def test_group_numbers_of_the_new_lines_as_the_seed_shows_them():
+    from app.domain import numbering
+
+    # The seed's 陸生 group 051160128 (ROC 105, business code 116) and 港澳 group 051080008.
+    assert numbering.group_no(date(2016, 12, 1), lines.group_code("mainland_single"), 128) == "051160128"
+    assert numbering.group_no(date(2016, 8, 1), lines.group_code("hkmo"), 8) == "051080008"

@@ -73,7 +73,7 @@ async def test_only_supervisors_change_fees_and_bad_input_is_refused(client):
     h = await _admin(client, "reviewer1")
     body = {"offering": "hkmo/first", "per_person": 1, "effective_from": today.isoformat(), "reason": "x"}
     r = await client.post(CHANGE_FEE, json=body, headers=h)
-    assert r.status_code == 422 and "supervisor" in r.text.lower()
+    assert r.status_code == 422 and "僅限主管變更規費。" in r.json()["custom_form_error"]
     # The table itself is read-only, even for a supervisor.
     h = await _admin(client, "supervisor")
     r = await client.post("/admin/api/tables/fee_rate/", json={"line": "hkmo"}, headers=h)
