@@ -78,6 +78,26 @@ class GroupForm:
     on: date | None = None
 
 
+def person_from_roster(row: dict[str, Any], **extra: Any) -> FormPerson:
+    """A roster row (as `app.queries.roster` returns it) as a form's person; `extra` adds what the roster
+    does not hold (address, phone, department, relation, student_name, entry_date ...)."""
+    from app.domain import roster as rules
+
+    values: dict[str, Any] = {
+        "name_zh": row.get("name_zh") or "",
+        "name_latin": row.get("name_en") or "",
+        "gender": row.get("gender") or "",
+        "birth_date": row.get("birth_date"),
+        "id_no": row.get("resident_id") or "",
+        "travel_permit_no": row.get("travel_permit_no") or "",
+        "program": rules.label_of("program", row.get("program") or ""),
+        "grade": rules.label_of("grade", row.get("grade") or ""),
+        "new_student": (row.get("status") or "A") == "A",
+    }
+    values.update(extra)
+    return FormPerson(**values)
+
+
 def _date(d: date | None) -> str:
     return d.strftime("%Y/%m/%d") if d else ""
 

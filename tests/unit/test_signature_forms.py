@@ -103,3 +103,29 @@ def test_data_is_escaped_not_markup():
     evil = FormPerson(name_zh="<b>王</b>", name_latin="A&B")
     html = forms.mainland_entry_application_html(GROUP, evil)
     assert "<b>王</b>" not in html and "&lt;b&gt;王&lt;/b&gt;" in html
+
+
+def test_a_roster_row_fills_the_forms_person():
+    from datetime import date
+
+    row = {
+        "name_zh": "王小明",
+        "name_en": "WANG XIAOMING",
+        "gender": "M",
+        "birth_date": date(2004, 3, 14),
+        "resident_id": "110105200403140016",
+        "travel_permit_no": "L20040314",
+        "program": "B",
+        "grade": "1",
+        "status": "A",
+    }
+    p = forms.person_from_roster(row, department="資訊工程學系")
+    assert (p.name_zh, p.name_latin, p.id_no, p.travel_permit_no) == (
+        "王小明",
+        "WANG XIAOMING",
+        "110105200403140016",
+        "L20040314",
+    )
+    assert p.program == "學士" and p.grade == "1年級" and p.new_student and p.department == "資訊工程學系"
+    flat = squeeze(pdf_text(pdf.render_sync(forms.group_roster_html(GROUP, [p]))))
+    assert "1王小明WANGXIAOMING男2004/03/14110105200403140016L20040314資訊工程學系學士1年級本人" in flat
