@@ -331,6 +331,15 @@ async def save_case(
         upload_errors = await _store(actor, application_id, case_id, files or [], allowed)
         present = {f["kind"] for f in await _files(application_id, case_id)}
         problems = _case_problems(app, case, form, changes, present)
+        if (
+            case_form_kind(app) != "applicant"
+            and form.get("ui_no") != case["ui_no"]
+            and "ui_no" not in problems
+        ):
+            from app.actions.kinds import ui_no_problem  # the same check as the kind's own form (issue 12)
+
+            if found := await ui_no_problem(app, form.get("ui_no", "")):
+                problems["ui_no"] = found
         field_problems = {k: m for k, m in problems.items() if k != "photo" and not k.startswith("doc_")}
         at = now()
         if not field_problems:

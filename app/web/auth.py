@@ -11,6 +11,7 @@ from app.actions import cert_login
 from app.domain.validators import is_business_no
 from app.i18n import LANG_COOKIE, format_datetime, normalise
 from app.i18n import gettext as _
+from app.services import login_documents
 from app.services.sessions import now
 from app.settings import LOCAL_SIGNER_URL, settings
 from app.web.common import actor_of, form_data, redirect, render, safe_next, session_of, signed_in_required
@@ -92,6 +93,7 @@ class AuthController(Controller):
                 "notice": notice,
                 "tab": "cert" if tab == "cert" else "account",
                 "signer_url": LOCAL_SIGNER_URL,
+                "attachments": login_documents.DOCUMENTS,
             },
         )
 
@@ -146,6 +148,7 @@ class AuthController(Controller):
                 "notice": None,
                 "tab": "account",
                 "signer_url": LOCAL_SIGNER_URL,
+                "attachments": login_documents.DOCUMENTS,
             },
             status_code=status if status != 200 else 400 if errors else 200,
         )
@@ -202,6 +205,7 @@ class AuthController(Controller):
                 "notice": None,
                 "tab": "cert",
                 "signer_url": LOCAL_SIGNER_URL,
+                "attachments": login_documents.DOCUMENTS,
             },
             status_code=400,
         )
