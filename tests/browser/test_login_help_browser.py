@@ -73,3 +73,18 @@ def test_roster_edit_of_a_mainland_student_checks_the_resident_id(live_server, b
         expect(page.locator("#f-resident_id")).to_have_value("310104200109300025")  # what was typed stays
         shot(page, f"roster-edit-cn-{lang}")
         context.close()
+
+
+@pytest.mark.parametrize("lang", ["zh_Hant_TW", "en"])
+def test_environment_check_has_no_serious_accessibility_violations(live_server, browser, lang):
+    from tests.browser.test_accessibility import violations
+
+    context = browser.new_context(bypass_csp=True)
+    context.add_cookies([{"name": "lang", "value": lang, "url": live_server}])
+    page = context.new_page()
+    try:
+        page.goto(live_server + "/environment-check")
+        expect(page.locator("#env-summary")).to_be_visible()
+        assert violations(page) == []
+    finally:
+        context.close()
