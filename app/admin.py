@@ -60,7 +60,15 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Sign-in attempts (password and MFA code) per client address: 30 in 5 minutes, then 15 minutes blocked
 # (piccolo-admin's default blocks an address until the process restarts).
 LOGIN_LIMITER = InMemoryLimitProvider(timespan=300, limit=30, block_duration=900)
-HIDDEN_TABLES = frozenset({"user_session", "captcha_challenge", "password_history"})
+# Tables that hold secrets or their hashes are never listed (issue 12): session tokens, captcha answers,
+# students' e-mail codes, certificate-login challenges, password history. A hash of a short code is
+# reversed offline in no time, so not even a hash may be readable. (Reviewers' MFA secrets and the
+# admin's own sessions are piccolo_api tables the admin never lists; payment notifications are not
+# stored raw.) `table_configs()` also refuses any table with a column named like a secret.
+HIDDEN_TABLES = frozenset(
+    {"user_session", "captcha_challenge", "password_history", "email_code", "login_challenge"}
+)
+SECRET_COLUMN_HINTS = ("token", "hash", "secret", "answer", "raw_body", "recovery")
 REVIEW_DESK_URL = "/review/"
 MFA_URL = "/review/mfa"
 
@@ -258,6 +266,9 @@ def table_configs() -> list[TableConfig]:
         name = table._meta.tablename
         if table in configs or name in HIDDEN_TABLES:
             continue
+        if any(hint in c._meta.name for c in table._meta.columns for hint in SECRET_COLUMN_HINTS):
+            log.warning("admin: table %s has a secret-like column and is not listed", name)
+            continue
         if name.startswith(("payment", "receipt", "permit", "document_counter")):
             group = g_money
         elif name.endswith("event"):
@@ -291,8 +302,8 @@ class CollectDecision(BaseModel):
     payment_receipt_no: str = Field(
         description="收據號碼 Number on the payment receipt", min_length=1, max_length=30
     )
-    payer_name: str = Field(
-        description="繳款人姓名 Payer's name on the receipt", min_length=1, max_length=100
+    passport_no: str = Field(
+        description="領證人護照號碼 Passport no. of the person collecting", min_length=1, max_length=20
     )
     comment: str = Field(default="", max_length=2000)
 
@@ -330,7 +341,7 @@ def _decision_endpoint(action: str):
                 action,
                 data.comment,
                 receipt_no=getattr(data, "payment_receipt_no", ""),
-                payer_name=getattr(data, "payer_name", ""),
+                passport_no=getattr(data, "passport_no", ""),
             )
         except review.ReviewError as exc:
             raise ValueError(exc.message) from exc

@@ -259,7 +259,7 @@ async def test_list_roster_for_picker_is_scoped_and_filtered(db):
 
 async def test_demo_roster_has_every_category_and_status_and_the_seeds_student(db):
     from app.demo import SCHOOLS
-    from app.demo_roster import load_demo_roster
+    from app.demo.roster import load_demo_roster
     from tests.support import make_school
 
     first = await make_school(name=SCHOOLS[0]["name"], business_no=SCHOOLS[0]["business_no"])

@@ -109,7 +109,7 @@ async def _school_rows(
 
 async def load_demo_roster(today: date | None = None) -> int:
     """Adds what is missing; returns the number of rows added. Call inside the demo's transaction."""
-    from app.demo import SCHOOLS
+    from app.demo.schools import SCHOOLS
 
     today = today or date.today()
     year, semester = rules.academic_year(today), rules.semester_of(today)
