@@ -75,6 +75,11 @@ class AuthController(Controller):
             notice = _(
                 "You were logged out after 30 minutes without activity. Work you saved is kept; please log in again."
             )
+        elif reason == "disabled":
+            notice = _(
+                "You were logged out because your account has been disabled. Please ask your school's main "
+                "account, or the National Immigration Agency if it is the main account."
+            )
         elif reason == "password_changed":
             notice = _("Your password has been changed. Please log in again.")
         elif reason == "logged_out":

@@ -23,6 +23,7 @@ from app.domain.calendar import REVIEW_DAYS, SUPPLEMENT_DAYS
 from app.domain.documents import DOC_LABELS
 from app.domain.workflow import IllegalTransition, Role
 from app.i18n import lazy_gettext as _l
+from app.queries import numbering as numbering_queries
 from app.queries import review as queries
 from app.queries.progress import list_changes_for_case
 from app.services import mfa
@@ -148,6 +149,8 @@ class ReviewController(Controller):
         rows = await queries.list_queue(key, _now())
         ctx = _desk_context(request, await queries.queue_counts())
         ctx.update({"key": key, "rows": rows, "title": ctx["queue_titles"][key]})
+        if _me(request)[1] == Role.SUPERVISOR:  # number counters near their capacity (issue 16)
+            ctx["number_alerts"] = await numbering_queries.near_capacity()
         template = "review/_queue.html" if request.htmx and not request.htmx.boosted else "review/queue.html"
         return render(request, template, ctx)
 
