@@ -185,3 +185,55 @@
     }
   });
 })();
+
+/* Phones: a data table is shown as stacked rows below 48rem (app.css); each cell gets its column's header as
+   data-label for the CSS to show beside it, and explicit table roles so screen readers keep the table when the
+   CSS display changes. Without script the rows still stack, only the labels are missing. */
+(function () {
+  "use strict";
+  function text(el) { return (el.textContent || "").replace(/\s+/g, " ").trim(); }
+  function headers(table) {
+    var rows = table.tHead ? table.tHead.rows : [];
+    if (!rows.length) { return null; }
+    var cols = [];
+    var cells = rows[rows.length - 1].cells;
+    for (var i = 0; i < cells.length; i++) {
+      for (var s = 0; s < (cells[i].colSpan || 1); s++) { cols.push(text(cells[i])); }
+    }
+    return cols;
+  }
+  function label(table) {
+    if (table.getAttribute("data-labelled")) { return; }
+    table.setAttribute("data-labelled", "1");
+    table.setAttribute("role", "table");
+    var cols = headers(table);
+    for (var g = 0; g < table.children.length; g++) {
+      var group = table.children[g];
+      if (/^(THEAD|TBODY|TFOOT)$/.test(group.tagName)) { group.setAttribute("role", "rowgroup"); }
+    }
+    for (var r = 0; r < table.rows.length; r++) {
+      var row = table.rows[r];
+      row.setAttribute("role", "row");
+      var col = 0;
+      for (var c = 0; c < row.cells.length; c++) {
+        var cell = row.cells[c];
+        if (cell.tagName === "TH") {
+          cell.setAttribute("role", cell.parentNode.parentNode.tagName === "THEAD" ? "columnheader" : "rowheader");
+        } else {
+          cell.setAttribute("role", "cell");
+          if (cols && cols[col] && !cell.hasAttribute("data-label") && row.cells.length > 1) {
+            cell.setAttribute("data-label", cols[col]);
+          }
+        }
+        col += cell.colSpan || 1;
+      }
+    }
+  }
+  function labelAll(root) {
+    var scope = root && root.querySelectorAll ? root : document;
+    if (scope.matches && scope.matches("table.table")) { label(scope); }
+    scope.querySelectorAll("table.table").forEach(label);
+  }
+  document.addEventListener("DOMContentLoaded", function () { labelAll(document); });
+  document.addEventListener("htmx:afterSettle", function (e) { labelAll(e.detail && e.detail.elt); });
+})();

@@ -1,0 +1,192 @@
+"""Every page of the journeys on a phone (390 px) and a desk (1280 px), in both languages (issue 17).
+
+The school's journey walks every kind of page reachable by links from the dashboard (one page per URL shape,
+so a list of 30 groups costs one visit), the student's and the reviewer's their own pages. On each page: no
+sideways scrolling (`scrollWidth <= clientWidth`), no axe-core violation of the WCAG 2.2 A/AA rules, and on a
+phone every control at least 44 px tall.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from urllib.parse import urljoin, urlparse
+
+import pytest
+from playwright.sync_api import expect
+
+from app.domain.roster import academic_year
+from tests.browser.conftest import login
+from tests.browser.test_accessibility import violations
+from tests.browser.test_review_browser import admin_login
+from tests.browser.test_student_browser import _latest_code
+
+pytestmark = pytest.mark.browser
+
+LANGS = ("zh_Hant_TW", "en")
+WIDTHS = (390, 1280)
+# Links the walk does not follow: downloads, sign-out, language switch, confirmations of deletions, the back
+# office (piccolo-admin's own pages), files and images.
+SKIP = re.compile(
+    r"(\.pdf$|\.zip$|\.xlsx$|/zip$|/pdf$|/logout|/lang/|/delete|^/admin|^/static/|/files/|/attachment/|/captcha)"
+)
+# The school's walk must reach these kinds of page (URL shapes, digits as N).
+SCHOOL_MUST_SEE = {
+    "/",
+    "/account/password",
+    "/account/profile",
+    "/account/sub-accounts",
+    "/apply/first",
+    "/apply/drafts/N/applicants",
+    "/apply/drafts/N/applicants/N",
+    "/apply/drafts/N/details",
+    "/apply/drafts/N/submitter",
+    "/progress",
+    "/progress/groups/N",
+    "/progress/groups/N/cases/N",
+    "/supplement",
+    "/withdraw/group",
+    "/withdraw/cases",
+    "/payment",
+    "/roster",
+    "/roster/import",
+    "/downloads/permits",
+    "/downloads/certificates",
+    "/downloads/receipts",
+    "/downloads/ic-card-pickup",
+}
+
+SMALL_TARGETS = """() => {
+  const sel = 'button, .button, select, summary, input:not([type=hidden]):not([type=checkbox]):not([type=radio]), '
+    + 'nav a, .lang-switch a, .link-button';
+  const out = [];
+  document.querySelectorAll(sel).forEach(el => {
+    const r = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    if (r.width === 0 || r.height === 0 || style.visibility === 'hidden' || el.closest('dialog:not([open])')) return;
+    if (el.closest('.default-submit, .visually-hidden, .skip-link')) return;
+    if (r.height < 43.5) out.push((el.id ? '#' + el.id : el.tagName.toLowerCase() + '.' + el.className) + ' ' + Math.round(r.height));
+  });
+  return out.slice(0, 5);
+}"""
+
+
+def shape(path: str) -> str:
+    return re.sub(r"\d+", "N", urlparse(path).path.rstrip("/") or "/")
+
+
+def problems(page, width: int) -> list[str]:
+    """What is wrong with the page as shown: sideways scroll, axe violations, small touch targets."""
+    found = []
+    scroll, client = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    if scroll > client:
+        found.append(f"scrolls sideways: {scroll} > {client}")
+    found += [f"axe {v}" for v in violations(page)]
+    if width < 800:
+        found += [f"under 44 px: {t}" for t in page.evaluate(SMALL_TARGETS)]
+    return found
+
+
+def new_page(browser, base: str, lang: str, width: int):
+    context = browser.new_context(bypass_csp=True, viewport={"width": width, "height": 900})
+    context.add_cookies([{"name": "lang", "value": lang, "url": base}])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return context, page
+
+
+def walk(page, base: str, start: list[str], width: int, limit: int = 70) -> tuple[set[str], list[str]]:
+    """Visit the start pages and every page linked from them, one page per URL shape; checks each."""
+    queue, seen, shapes, failures = list(start), set(), set(), []
+    while queue and len(shapes) < limit:
+        path = queue.pop(0)
+        if path in seen or shape(path) in shapes:
+            continue
+        seen.add(path)
+        response = page.goto(base + path)
+        if response is None or "html" not in (response.headers.get("content-type") or ""):
+            continue
+        shapes.add(shape(path))
+        failures += [f"{path}: {p}" for p in problems(page, width)]
+        for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))"):
+            if not href or href.startswith(("#", "mailto:", "tel:")):
+                continue
+            url = urlparse(urljoin(base + path, href))
+            if url.netloc != urlparse(base).netloc:
+                continue
+            target = url.path + (f"?{url.query}" if url.query else "")
+            if not SKIP.search(url.path) and target not in seen:
+                queue.append(target)
+    return shapes, failures
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_school_journey_fits_and_is_accessible(live_server, browser, lang, width):
+    context, page = new_page(browser, live_server, lang, width)
+    try:
+        page.goto(live_server + "/login")
+        failures = [f"/login: {p}" for p in problems(page, width)]
+        page.fill("#f-login_id", "03734301")
+        page.click("form[action='/login'] button[type=submit]")  # no password, no captcha: the errors
+        expect(page.locator(".error-summary")).to_be_visible()
+        failures += [f"/login with errors: {p}" for p in problems(page, width)]
+        login(page, live_server)
+        page.wait_for_url(live_server + "/")
+        shapes, found = walk(page, live_server, ["/"], width)
+        failures += found
+        # 線上繳費: the details of a ticked group (a GET form), without paying.
+        page.goto(live_server + "/payment")
+        page.locator("input[name=group]").first.check()
+        page.locator("form#f-groups button[type=submit]").click()
+        page.wait_for_url(re.compile(r".*/payment/detail.*"))
+        failures += [f"/payment/detail: {p}" for p in problems(page, width)]
+        assert SCHOOL_MUST_SEE <= shapes, sorted(SCHOOL_MUST_SEE - shapes)
+        assert failures == [], "\n".join(failures)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_student_pages_fit_and_are_accessible(live_server, browser, lang, width):
+    context, page = new_page(browser, live_server, lang, width)
+    try:
+        page.goto(live_server + "/foreign-student/individual/login")
+        failures = [f"student login: {p}" for p in problems(page, width)]
+        page.select_option("#f-year", str(academic_year(date.today())))
+        page.fill("#f-passport_no", "MM214587")
+        page.fill("#f-name_en", "student one")
+        page.fill("#f-birth_date", "1988/02/02")
+        page.fill("#f-captcha", "TEST1")
+        page.click("form[action='/foreign-student/individual/login'] button[type=submit]")
+        page.wait_for_selector("#f-email")
+        failures += [f"student e-mail: {p}" for p in problems(page, width)]
+        page.fill("#f-email", "student.one@example.org")
+        page.click("form[action='/foreign-student/individual/email'] button[type=submit]")
+        page.wait_for_selector("#f-code")
+        failures += [f"student code: {p}" for p in problems(page, width)]
+        page.fill("#f-code", _latest_code(live_server.var_dir))
+        page.click("form[action='/foreign-student/individual/code'] button[type=submit]")
+        page.wait_for_url(live_server + "/student")
+        shapes, found = walk(page, live_server, ["/student"], width, limit=30)
+        failures += found
+        assert {"/student", "/student/progress"} <= shapes, shapes
+        assert failures == [], "\n".join(failures)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("lang", LANGS)
+def test_review_desk_fits_and_is_accessible(live_server, browser, lang, width):
+    context, page = new_page(browser, live_server, lang, width)
+    try:
+        admin_login(page, live_server, "reviewer1")
+        shapes, failures = walk(page, live_server, ["/review/", "/review/mfa"], width, limit=20)
+        assert {"/review/queue/first", "/review/case/N", "/review/mfa"} <= shapes, shapes
+        assert failures == [], "\n".join(failures)
+    finally:
+        context.close()
