@@ -162,11 +162,12 @@ def test_student_pages_fit_and_are_accessible(live_server, browser, lang, width)
         page.fill("#f-birth_date", "1988/02/02")
         page.fill("#f-captcha", "TEST1")
         page.click("form[action='/foreign-student/individual/login'] button[type=submit]")
-        page.wait_for_selector("#f-email")
-        failures += [f"student e-mail: {p}" for p in problems(page, width)]
-        page.fill("#f-email", "student.one@example.org")
-        page.click("form[action='/foreign-student/individual/email'] button[type=submit]")
-        page.wait_for_selector("#f-code")
+        page.wait_for_selector("#f-email, #f-code")
+        if page.locator("#f-email").count():  # the first sign-in asks for the address; later ones do not
+            failures += [f"student e-mail: {p}" for p in problems(page, width)]
+            page.fill("#f-email", "student.one@example.org")
+            page.click("form[action='/foreign-student/individual/email'] button[type=submit]")
+            page.wait_for_selector("#f-code")
         failures += [f"student code: {p}" for p in problems(page, width)]
         page.fill("#f-code", _latest_code(live_server.var_dir))
         page.click("form[action='/foreign-student/individual/code'] button[type=submit]")
