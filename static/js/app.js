@@ -36,13 +36,32 @@
     if (left <= 0) { expire(); return; }
     if (dlg && typeof dlg.showModal === "function") {
       if (left <= warn && !dlg.open) {
+        returnFocus = document.activeElement;
         dlg.showModal();
         var btn = document.getElementById("session-continue");
         if (btn) { btn.focus(); }
       } else if (left > warn && dlg.open) {
         dlg.close();
+        announced = null;
+        var back = returnFocus;
+        returnFocus = null;
+        if (back && back !== document.body && document.contains(back)) { back.focus(); }
       }
+      if (dlg.open) { announce(dlg, left); }
     }
+  }
+
+  // Screen readers hear the warning once when it opens (two minutes left) and again at one minute, never
+  // every second (the MOJ timeout-warning pattern): the ticking time itself is not a live region.
+  var announced = null;
+  var returnFocus = null;
+  function announce(dlg, left) {
+    var region = document.getElementById("session-announce");
+    if (!region) { return; }
+    var step = left <= 60 ? "1" : "2";
+    if (announced === step) { return; }
+    announced = step;
+    region.textContent = dlg.getAttribute("data-announce-" + step) || "";
   }
 
   function reset(seconds) {
@@ -86,8 +105,35 @@
   function focusSummary(root) {
     var el = (root || document).querySelector("[data-autofocus]");
     if (el) { el.focus(); }
+    return el;
   }
-  document.addEventListener("htmx:afterSettle", function (e) { focusSummary(e.detail && e.detail.elt); });
+  // Content that htmx swaps in after a search, an upload or a paging link takes the focus (its heading, else
+  // the region), so keyboard and screen-reader users land on what changed. Swaps that follow typing
+  // (autosave, the district list) leave the focus where it is; a control the swap replaced is found again.
+  var lastFocusId = null;
+  document.addEventListener("htmx:beforeSwap", function () {
+    var a = document.activeElement;
+    lastFocusId = a && a !== document.body ? a.id || null : null;
+  });
+  document.addEventListener("htmx:afterSettle", function (e) {
+    var elt = e.detail && e.detail.elt;
+    if (focusSummary(elt)) { return; }
+    if (!elt || !elt.isConnected || elt.id === "countdown") { return; }
+    var cfg = e.detail.requestConfig || {};
+    var ev = cfg.triggeringEvent;
+    var byUser = ev && (ev.type === "submit" || (ev.type === "click" && cfg.elt && cfg.elt.tagName === "A"));
+    var lost = document.activeElement === document.body || document.activeElement === null;
+    if (!byUser && !lost) { return; }
+    var again = lastFocusId && document.getElementById(lastFocusId);
+    if (!byUser && again) { again.focus(); return; }
+    if (!byUser) {
+      var control = elt.querySelector("input:not([type=hidden]), select, textarea, button, a[href]");
+      if (control) { control.focus(); return; }
+    }
+    var target = elt.querySelector("h1, h2, h3") || elt;
+    if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
+    target.focus();
+  });
 
   document.addEventListener("DOMContentLoaded", function () {
     start();
