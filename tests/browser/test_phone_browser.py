@@ -191,3 +191,46 @@ def test_review_desk_fits_and_is_accessible(live_server, browser, lang, width):
         assert failures == [], "\n".join(failures)
     finally:
         context.close()
+
+
+def test_group_and_case_pages_print_their_content_only(live_server, page, tmp_path):
+    import subprocess
+
+    login(page, live_server)
+    page.wait_for_url(live_server + "/")
+    page.goto(live_server + "/progress/?search=1")
+    page.locator("#progress-results a[href^='/progress/groups/']").first.click()
+    page.wait_for_url(re.compile(r".*/progress/groups/\d+$"))
+    group_no = re.search(r"\d{9}", page.locator("h1").inner_text()).group(0)
+    case_link = page.locator("main a[href*='/cases/']").first.get_attribute("href")
+    for url, must in ((page.url, group_no), (live_server + case_link, "115")):
+        page.goto(url)
+        page.emulate_media(media="print")
+        for hidden in (
+            ".site-header__session",
+            ".main-menu--bar",
+            ".lang-switch",
+            ".site-footer",
+            "main .button",
+        ):
+            for el in page.locator(hidden).all():
+                expect(el).to_be_hidden()
+        pdf = tmp_path / "printed.pdf"
+        page.pdf(path=str(pdf), format="A4")
+        text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+        assert must in text and "內政部移民署" in text
+        for absent in ("登出倒數", "修改密碼", "English", "線上繳費"):
+            assert absent not in text, (url, absent)
+        page.emulate_media(media="screen")
+
+
+def test_reduced_motion_is_honoured(live_server, browser):
+    """The one transition (a document thumbnail's zoom) is off for those who ask for less motion."""
+    probe = "() => { const el = document.createElement('img'); el.className = 'doc-thumb'; document.body.append(el);"
+    probe += " return getComputedStyle(el).transitionDuration; }"
+    for motion, expected in (("no-preference", "0.15s"), ("reduce", "0s")):
+        context = browser.new_context(reduced_motion=motion)
+        page = context.new_page()
+        page.goto(live_server + "/login")
+        assert page.evaluate(probe) == expected, motion
+        context.close()
