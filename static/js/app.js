@@ -267,7 +267,9 @@
           cell.setAttribute("role", cell.parentNode.parentNode.tagName === "THEAD" ? "columnheader" : "rowheader");
         } else {
           cell.setAttribute("role", "cell");
-          if (cols && cols[col] && !cell.hasAttribute("data-label") && row.cells.length > 1) {
+          // A cell spanning columns (a row's continuation) or an empty one has no single header to show.
+          var single = (cell.colSpan || 1) === 1 && text(cell) !== "";
+          if (single && cols && cols[col] && !cell.hasAttribute("data-label") && row.cells.length > 1) {
             cell.setAttribute("data-label", cols[col]);
           }
         }

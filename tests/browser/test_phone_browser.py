@@ -2,8 +2,9 @@
 
 The school's journey walks every kind of page reachable by links from the dashboard (one page per URL shape,
 so a list of 30 groups costs one visit), the student's and the reviewer's their own pages. On each page: no
-sideways scrolling (`scrollWidth <= clientWidth`), no axe-core violation of the WCAG 2.2 A/AA rules, and on a
-phone every control at least 44 px tall.
+sideways scrolling (`scrollWidth <= clientWidth`), no axe-core violation of the WCAG 2.2 A/AA rules, no code
+shown raw instead of its label (`senior_high`, `first_review`, `declined`), and on a phone every control at
+least 44 px tall.
 """
 
 from __future__ import annotations
@@ -71,13 +72,53 @@ SMALL_TARGETS = """() => {
 }"""
 
 
+def _codes() -> frozenset[str]:
+    """The codes behind the labels: keys of every labelled table in app/domain and the workflow's enums."""
+    import importlib
+    import pkgutil
+    from enum import Enum
+
+    import app.domain
+
+    codes: set[str] = {"declined"}  # the card gateway's answer
+    for info in pkgutil.iter_modules(app.domain.__path__):
+        module = importlib.import_module(f"app.domain.{info.name}")
+        for value in vars(module).values():
+            if isinstance(value, dict) and value and all(isinstance(k, str) for k in value):
+                if all(hasattr(v, "_func") for v in value.values()):  # labels through lazy_gettext
+                    codes |= {k for k in value if re.fullmatch(r"[a-z][a-z_]+", k)}
+            if isinstance(value, type) and issubclass(value, Enum):
+                codes |= {str(m.value) for m in value if re.fullmatch(r"[a-z][a-z_]+", str(m.value))}
+    return frozenset(codes)
+
+
+CODES = _codes()
+VISIBLE_TEXT = """() => {
+  const main = document.querySelector('main') || document.body;
+  const cells = [...main.querySelectorAll('td, dd, .badge, option:checked')].map(e => e.innerText.trim());
+  return [main.innerText, cells];
+}"""
+
+
+def raw_codes(page, lang: str) -> list[str]:
+    """User-facing codes shown as they are stored (`senior_high`, `declined`, `first_review`)."""
+    text, cells = page.evaluate(VISIBLE_TEXT)
+    text = re.sub(r"\S+@\S+|https?://\S+|\S+\.(?:jpe?g|png|bmp|pdf|xlsx|zip)\b", " ", text, flags=re.I)
+    words = set(re.findall(r"(?<![\w.-])[a-z][a-z_]+(?![\w.-])", text))
+    if lang == "en":  # English words may equal a code; a code with "_" or a cell that is only a code may not
+        found = {w for w in words if "_" in w} | {c for c in cells if c in CODES}
+    else:
+        found = words
+    return sorted(found & CODES)
+
+
 def shape(path: str) -> str:
     return re.sub(r"\d+", "N", urlparse(path).path.rstrip("/") or "/")
 
 
-def problems(page, width: int) -> list[str]:
-    """What is wrong with the page as shown: sideways scroll, axe violations, small touch targets."""
-    found = []
+def problems(page, width: int, lang: str = "zh_Hant_TW") -> list[str]:
+    """What is wrong with the page as shown: sideways scroll, axe violations, small touch targets, raw codes."""
+    found = [f"raw code: {c}" for c in raw_codes(page, lang)]
     scroll, client = page.evaluate(
         "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )
@@ -97,7 +138,9 @@ def new_page(browser, base: str, lang: str, width: int):
     return context, page
 
 
-def walk(page, base: str, start: list[str], width: int, limit: int = 70) -> tuple[set[str], list[str]]:
+def walk(
+    page, base: str, start: list[str], width: int, lang: str, limit: int = 70
+) -> tuple[set[str], list[str]]:
     """Visit the start pages and every page linked from them, one page per URL shape; checks each."""
     queue, seen, shapes, failures = list(start), set(), set(), []
     while queue and len(shapes) < limit:
@@ -109,7 +152,7 @@ def walk(page, base: str, start: list[str], width: int, limit: int = 70) -> tupl
         if response is None or "html" not in (response.headers.get("content-type") or ""):
             continue
         shapes.add(shape(path))
-        failures += [f"{path}: {p}" for p in problems(page, width)]
+        failures += [f"{path}: {p}" for p in problems(page, width, lang)]
         for href in page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))"):
             if not href or href.startswith(("#", "mailto:", "tel:")):
                 continue
@@ -128,21 +171,21 @@ def test_school_journey_fits_and_is_accessible(live_server, browser, lang, width
     context, page = new_page(browser, live_server, lang, width)
     try:
         page.goto(live_server + "/login")
-        failures = [f"/login: {p}" for p in problems(page, width)]
+        failures = [f"/login: {p}" for p in problems(page, width, lang)]
         page.fill("#f-login_id", "03734301")
         page.click("form[action='/login'] button[type=submit]")  # no password, no captcha: the errors
         expect(page.locator(".error-summary")).to_be_visible()
-        failures += [f"/login with errors: {p}" for p in problems(page, width)]
+        failures += [f"/login with errors: {p}" for p in problems(page, width, lang)]
         login(page, live_server)
         page.wait_for_url(live_server + "/")
-        shapes, found = walk(page, live_server, ["/"], width)
+        shapes, found = walk(page, live_server, ["/"], width, lang)
         failures += found
         # 線上繳費: the details of a ticked group (a GET form), without paying.
         page.goto(live_server + "/payment")
         page.locator("input[name=group]").first.check()
         page.locator("form#f-groups button[type=submit]").click()
         page.wait_for_url(re.compile(r".*/payment/detail.*"))
-        failures += [f"/payment/detail: {p}" for p in problems(page, width)]
+        failures += [f"/payment/detail: {p}" for p in problems(page, width, lang)]
         assert SCHOOL_MUST_SEE <= shapes, sorted(SCHOOL_MUST_SEE - shapes)
         assert failures == [], "\n".join(failures)
     finally:
@@ -155,7 +198,7 @@ def test_student_pages_fit_and_are_accessible(live_server, browser, lang, width)
     context, page = new_page(browser, live_server, lang, width)
     try:
         page.goto(live_server + "/foreign-student/individual/login")
-        failures = [f"student login: {p}" for p in problems(page, width)]
+        failures = [f"student login: {p}" for p in problems(page, width, lang)]
         page.select_option("#f-year", str(academic_year(date.today())))
         page.fill("#f-passport_no", "MM214587")
         page.fill("#f-name_en", "student one")
@@ -164,15 +207,15 @@ def test_student_pages_fit_and_are_accessible(live_server, browser, lang, width)
         page.click("form[action='/foreign-student/individual/login'] button[type=submit]")
         page.wait_for_selector("#f-email, #f-code")
         if page.locator("#f-email").count():  # the first sign-in asks for the address; later ones do not
-            failures += [f"student e-mail: {p}" for p in problems(page, width)]
+            failures += [f"student e-mail: {p}" for p in problems(page, width, lang)]
             page.fill("#f-email", "student.one@example.org")
             page.click("form[action='/foreign-student/individual/email'] button[type=submit]")
             page.wait_for_selector("#f-code")
-        failures += [f"student code: {p}" for p in problems(page, width)]
+        failures += [f"student code: {p}" for p in problems(page, width, lang)]
         page.fill("#f-code", _latest_code(live_server.var_dir))
         page.click("form[action='/foreign-student/individual/code'] button[type=submit]")
         page.wait_for_url(live_server + "/student")
-        shapes, found = walk(page, live_server, ["/student"], width, limit=30)
+        shapes, found = walk(page, live_server, ["/student"], width, lang, limit=30)
         failures += found
         assert {"/student", "/student/progress"} <= shapes, shapes
         assert failures == [], "\n".join(failures)
@@ -186,7 +229,7 @@ def test_review_desk_fits_and_is_accessible(live_server, browser, lang, width):
     context, page = new_page(browser, live_server, lang, width)
     try:
         admin_login(page, live_server, "reviewer1")
-        shapes, failures = walk(page, live_server, ["/review/", "/review/mfa"], width, limit=20)
+        shapes, failures = walk(page, live_server, ["/review/", "/review/mfa"], width, lang, limit=20)
         assert {"/review/queue/first", "/review/case/N", "/review/mfa"} <= shapes, shapes
         assert failures == [], "\n".join(failures)
     finally:
