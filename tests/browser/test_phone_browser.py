@@ -277,3 +277,17 @@ def test_reduced_motion_is_honoured(live_server, browser):
         page.goto(live_server + "/login")
         assert page.evaluate(probe) == expected, motion
         context.close()
+
+
+def test_the_raw_code_check_finds_codes_and_spares_words(browser):
+    """The check the walks run: a stored code shown as it is fails, in Chinese or in English."""
+    page = browser.new_page()
+    try:
+        page.set_content(
+            "<main><p>卡片結果 (declined)，學歷 senior_high。信箱 student.one@example.org，檔案 photo.jpg</p>"
+            "<table><tr><td>single</td><td>Paid on 2026/12/01, the group is paid.</td></tr></table></main>"
+        )
+        assert raw_codes(page, "zh_Hant_TW") == ["declined", "senior_high", "single"]
+        assert raw_codes(page, "en") == ["senior_high", "single"]  # "paid" in a sentence is English
+    finally:
+        page.close()
