@@ -9,6 +9,7 @@ least 44 px tall.
 
 from __future__ import annotations
 
+import email
 import re
 from datetime import date
 from urllib.parse import urljoin, urlparse
@@ -20,11 +21,11 @@ from app.domain.roster import academic_year
 from tests.browser.conftest import login
 from tests.browser.test_accessibility import violations
 from tests.browser.test_review_browser import admin_login
-from tests.browser.test_student_browser import _latest_code
 
 pytestmark = pytest.mark.browser
 
 LANGS = ("zh_Hant_TW", "en")
+STUDENT_MAIL = "maria.walk@example.org"
 WIDTHS = (390, 1280)
 # Links the walk does not follow: downloads, sign-out, language switch, confirmations of deletions, the back
 # office (piccolo-admin's own pages), files and images.
@@ -110,6 +111,24 @@ def raw_codes(page, lang: str) -> list[str]:
     else:
         found = words
     return sorted(found & CODES)
+
+
+FULL_WIDTH_BESIDE_LATIN = re.compile(r"[A-Za-z][：，。；（）]|[：，。；（）][A-Za-z]")
+
+
+def english_punctuation(page) -> list[str]:
+    """On an English page, full-width punctuation beside Latin letters ("Password：", "（required）"); Chinese
+    data with its own punctuation (a group named 2026 夏季外生（已撤銷一案）) is left alone."""
+    text = page.evaluate("() => document.body.innerText")
+    return sorted({m.group(0) for m in FULL_WIDTH_BESIDE_LATIN.finditer(text)})
+
+
+def _latest_code(var_dir, to: str) -> str:
+    for path in sorted((var_dir / "outbox").glob("*.eml"), reverse=True):
+        msg = email.message_from_bytes(path.read_bytes())
+        if msg["To"] == to:
+            return re.search(r"\b(\d{6})\b", msg.get_payload(decode=True).decode()).group(1)
+    raise AssertionError(f"no code mailed to {to}")
 
 
 def shape(path: str) -> str:
@@ -200,19 +219,20 @@ def test_student_pages_fit_and_are_accessible(live_server, browser, lang, width)
         page.goto(live_server + "/foreign-student/individual/login")
         failures = [f"student login: {p}" for p in problems(page, width, lang)]
         page.select_option("#f-year", str(academic_year(date.today())))
-        page.fill("#f-passport_no", "MM214587")
-        page.fill("#f-name_en", "student one")
-        page.fill("#f-birth_date", "1988/02/02")
+        # A roster student no other test signs in as (the first sign-in stores the e-mail address).
+        page.fill("#f-passport_no", "D1000009")
+        page.fill("#f-name_en", "maria garcia lopez")
+        page.fill("#f-birth_date", "1996/12/01")
         page.fill("#f-captcha", "TEST1")
         page.click("form[action='/foreign-student/individual/login'] button[type=submit]")
         page.wait_for_selector("#f-email, #f-code")
         if page.locator("#f-email").count():  # the first sign-in asks for the address; later ones do not
             failures += [f"student e-mail: {p}" for p in problems(page, width, lang)]
-            page.fill("#f-email", "student.one@example.org")
+            page.fill("#f-email", STUDENT_MAIL)
             page.click("form[action='/foreign-student/individual/email'] button[type=submit]")
             page.wait_for_selector("#f-code")
         failures += [f"student code: {p}" for p in problems(page, width, lang)]
-        page.fill("#f-code", _latest_code(live_server.var_dir))
+        page.fill("#f-code", _latest_code(live_server.var_dir, STUDENT_MAIL))
         page.click("form[action='/foreign-student/individual/code'] button[type=submit]")
         page.wait_for_url(live_server + "/student")
         shapes, found = walk(page, live_server, ["/student"], width, lang, limit=30)
