@@ -17,7 +17,7 @@ from litestar.template import TemplateConfig
 from app import db
 from app.actions import roster as roster_actions
 from app.admin import admin_mount
-from app.services import pdf
+from app.services import admin_login, cpu, pdf
 from app.settings import settings
 from app.web import (
     accounts,
@@ -27,6 +27,7 @@ from app.web import (
     dashboard,
     downloads,
     kinds,
+    login_help,
     payment,
     progress,
     review,
@@ -45,11 +46,13 @@ from app.web.templating import environment
 CSRF_COOKIE = "arc_csrf"  # not piccolo-admin's "csrftoken"
 CSRF_HEADER = "x-arc-csrf"
 UPLOAD_LIMIT = 10 * 1024 * 1024
+CSRF_EXCLUDE = ["^/admin(?:/|$)", "^/static/", "^/payment/notify$"]
 
 
 def route_handlers() -> list:
     return [
         auth.AuthController,
+        login_help.LoginHelpController,
         dashboard.DashboardController,
         accounts.AccountsController,
         student.StudentLoginController,
@@ -98,6 +101,7 @@ _frozen = False
 
 
 def create_app() -> Litestar:
+    admin_login.install()  # piccolo-admin's PBKDF2 off the event loop
     return Litestar(
         route_handlers=route_handlers(),
         template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment)),
@@ -108,11 +112,9 @@ def create_app() -> Litestar:
             header_name=CSRF_HEADER,
             cookie_secure=settings.cookie_secure,
             cookie_samesite="strict",
-            exclude=[
-                "/admin",
-                "/static",
-                "^/payment/notify$",
-            ],  # the gateway's notification is signed instead
+            # Anchored patterns (Litestar searches them anywhere in the path): /admin has piccolo-admin's own
+            # CSRF, /static is read-only, and the gateway's notification is signed instead.
+            exclude=CSRF_EXCLUDE,
         ),
         middleware=[
             DefineMiddleware(LocaleMiddleware),
@@ -122,7 +124,7 @@ def create_app() -> Litestar:
         before_send=[security_headers],
         exception_handlers={HTTPException: http_exception_handler, Exception: internal_error_handler},
         on_startup=[db.start, freeze_startup_objects],
-        on_shutdown=[db.stop, pdf.shutdown, roster_actions.shutdown_reader],
+        on_shutdown=[db.stop, pdf.shutdown, roster_actions.shutdown_reader, cpu.shutdown],
         request_max_body_size=UPLOAD_LIMIT,
         openapi_config=None,
         logging_config=LoggingConfig(

@@ -23,6 +23,7 @@ from app.domain.calendar import REVIEW_DAYS, SUPPLEMENT_DAYS
 from app.domain.documents import DOC_LABELS
 from app.domain.workflow import IllegalTransition, Role
 from app.i18n import lazy_gettext as _l
+from app.queries import numbering as numbering_queries
 from app.queries import review as queries
 from app.queries.progress import list_changes_for_case
 from app.services import mfa
@@ -148,6 +149,8 @@ class ReviewController(Controller):
         rows = await queries.list_queue(key, _now())
         ctx = _desk_context(request, await queries.queue_counts())
         ctx.update({"key": key, "rows": rows, "title": ctx["queue_titles"][key]})
+        if _me(request)[1] == Role.SUPERVISOR:  # number counters near their capacity (issue 16)
+            ctx["number_alerts"] = await numbering_queries.near_capacity()
         template = "review/_queue.html" if request.htmx and not request.htmx.boosted else "review/queue.html"
         return render(request, template, ctx)
 
@@ -218,7 +221,7 @@ class ReviewController(Controller):
                 action,
                 form.get("comment", ""),
                 receipt_no=form.get("receipt_no", ""),
-                payer_name=form.get("payer_name", ""),
+                passport_no=form.get("passport_no", ""),
             )
         except actions.NotFound as exc:
             raise NotFoundException() from exc
@@ -297,12 +300,7 @@ class ReviewController(Controller):
 
     @get("/attachment/{attachment_id:int}", name="review:attachment")
     async def attachment(self, attachment_id: int) -> Response:
-        from tables.tables import Attachment
-
-        rows = await Attachment.select(
-            Attachment.stored_name, Attachment.original_name, Attachment.content_type
-        ).where(Attachment.id == attachment_id)
-        return file_response(rows[0] if rows else None, inline=True)
+        return file_response(await queries.get_desk_attachment(attachment_id), inline=True)
 
     @post("/logout", name="review:logout")
     async def logout(self, request: Request) -> Response:
