@@ -491,7 +491,7 @@ async def _store_kind_uploads(
             continue
         key = "photo" if f.kind == "photo" else f"doc_{f.kind}"
         try:
-            image = uploads.check_image(f.data, f.filename)
+            image = uploads.check_image(f.data, f.filename, f.size)
         except uploads.UploadRefused as exc:
             errors[key] = str(exc)
             continue
