@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -112,3 +112,17 @@ def supplement_deadline(notice: datetime | date, cal: WorkCalendar | None = None
     """The last day to answer a return for supplement: 3 working days after the notice."""
     cal = cal or default_calendar()
     return cal.add_working_days(taipei_date(notice), SUPPLEMENT_DAYS)
+
+
+def overdue_before(now: datetime, cal: WorkCalendar | None = None, days: int = REVIEW_DAYS) -> datetime:
+    """The instant before which a case that reached its queue is overdue at `now`: `is_overdue(since, now)`
+    holds exactly when `since < overdue_before(now)` (with `days=SUPPLEMENT_DAYS`: a supplement's deadline
+    has passed). Lets a database filter and sort by the overdue mark."""
+    cal = cal or default_calendar()
+    today = taipei_date(now)
+    day = today
+    # The latest Taipei day d with more than `days` working days in (d, today].
+    while cal.working_days_between(day, today) <= days:
+        day -= timedelta(days=1)
+    nxt = day + timedelta(days=1)
+    return datetime(nxt.year, nxt.month, nxt.day, tzinfo=TAIPEI).astimezone(UTC)

@@ -19,8 +19,10 @@ from piccolo_api.session_auth.tables import SessionsBase
 
 from app.actions import review as actions
 from app.domain import workflow
+from app.domain.business import BUSINESS_LINES, KINDS
 from app.domain.calendar import REVIEW_DAYS, SUPPLEMENT_DAYS
 from app.domain.documents import DOC_LABELS
+from app.domain.review_search import parse_criteria
 from app.domain.workflow import IllegalTransition, Role
 from app.i18n import lazy_gettext as _l
 from app.queries import review as queries
@@ -37,6 +39,7 @@ QUEUE_TITLES = {
     "first": _l("Awaiting first review"),  # 待初審
     "second": _l("Awaiting second review"),  # 待複審
     "answered": _l("Supplement answered"),  # 資料補正 (已回覆)
+    "supplement": _l("Waiting for the school's supplement"),  # 待補正 (the school's turn)
     "card": _l("Awaiting card production"),  # 待製證
     "collect": _l("Card ready for collection"),  # 待領證
 }
@@ -51,6 +54,25 @@ BUTTONS = {
     "card_collected": _l("Card collected"),
 }
 DANGER = frozenset({"not_accept", "reject"})
+SEARCH_PARAMS = (
+    "q",
+    "queue",
+    "line",
+    "kind",
+    "school",
+    "station",
+    "identity",
+    "nationality",
+    "overdue",
+    "sort",
+    "page",
+)
+SORT_LABELS = {
+    "age": _l("Longest in this status first"),
+    "age_desc": _l("Newest in this status first"),
+    "submitted": _l("Earliest submitted first"),
+    "submitted_desc": _l("Latest submitted first"),
+}
 
 
 class NotReviewer(Exception):
@@ -145,9 +167,35 @@ class ReviewController(Controller):
     async def queue(self, request: Request, key: str) -> Response:
         if key not in queries.QUEUE_BY_KEY:
             raise NotFoundException()
-        rows = await queries.list_queue(key, _now())
+        return await self._list(request, key)
+
+    @get("/find", name="review:find")
+    async def find(self, request: Request) -> Response:
+        """找案件: every submitted case, searched and filtered; a queue is a preset of the same search."""
+        return await self._list(request, "")
+
+    async def _list(self, request: Request, key: str) -> Response:
+        params = {k: request.query_params.get(k, "") for k in SEARCH_PARAMS}
+        params["queue"] = key or params["queue"]
+        criteria = parse_criteria(params)
+        found = await queries.find_cases(criteria, _now())
         ctx = _desk_context(request, await queries.queue_counts())
-        ctx.update({"key": key, "rows": rows, "title": ctx["queue_titles"][key]})
+        queue_key = found.criteria.queue
+        ctx.update(
+            {
+                "key": queue_key,
+                "on_find": not key,
+                "rows": found.rows,
+                "pager": found.pager,
+                "criteria": found.criteria,
+                "options": await queries.filter_options(),
+                "lines": [(b.code, str(b.title)) for b in BUSINESS_LINES],
+                "kinds": [(k, str(v)) for k, v in KINDS.items()],
+                "sorts": [(k, str(v)) for k, v in SORT_LABELS.items()],
+                "title": ctx["queue_titles"][queue_key] if key else str(_l("Find cases")),
+                "base_path": f"/review/queue/{key}" if key else "/review/find",
+            }
+        )
         template = "review/_queue.html" if request.htmx and not request.htmx.boosted else "review/queue.html"
         return render(request, template, ctx)
 
