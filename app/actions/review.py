@@ -26,6 +26,7 @@ from app.domain.actor import Actor
 from app.domain.calendar import supplement_deadline
 from app.domain.workflow import IllegalTransition, Role
 from app.i18n import gettext as _
+from app.queries.review import first_reviewers
 from app.queries.review_calendar import work_calendar
 from app.services import mail
 from app.services.mail import Mail
@@ -135,6 +136,18 @@ def _stale() -> Conflict:
     )
 
 
+async def _check_four_eyes(actor: Actor, cases: list[dict[str, Any]], action: str) -> None:
+    """Refuse a second-review decision by the case's own first reviewer (supervisors included)."""
+    at_second = [c for c in cases if c["status"] == workflow.Status.SECOND_REVIEW]
+    if not at_second:
+        return
+    firsts = await first_reviewers([c["id"] for c in at_second])
+    for c in at_second:
+        reason = workflow.four_eyes_refusal(c["status"], firsts.get(c["id"]), actor.account_id)
+        if reason:
+            raise IllegalTransition(c["status"], action, reason)
+
+
 async def _event(
     application_id: int,
     case_id: int | None,
@@ -154,6 +167,7 @@ async def _event(
             to_status=target,
             actor_kind="reviewer",
             actor_label=actor.label[:100],
+            actor_id=actor.account_id,
             comment=comment,
             created_at=at,
         )
@@ -202,6 +216,7 @@ async def _decide_case(
         if case["version"] != version:
             raise _stale()
         target = workflow.apply(case["status"], action, role)
+        await _check_four_eyes(actor, [case], action)
         app_row = await _load_application(case["application"])
         at = now()
         if extra is not None:
@@ -315,6 +330,7 @@ async def return_group_for_supplement(
             )
         target = workflow.apply(stage, action, role)
         per_case = workflow.apply(stage, "return_for_supplement", role)
+        await _check_four_eyes(actor, [c for c in cases if c["status"] == stage], action)
         at = now()
         try:
             await db.update_versioned(

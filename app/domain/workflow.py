@@ -263,3 +263,19 @@ def dashboard_list(case_statuses: list[str], group_status: str | None = None) ->
     if present & REFUSED:
         return "refused"
     return None
+
+
+# Four eyes (四眼原則): a case's second review is decided by someone other than the reviewer who passed its
+# first review, supervisors included. Every decision taken while the case awaits second review counts.
+def four_eyes_refusal(status: str, first_reviewer: int | None, actor: int | None) -> str | None:
+    """The reason a decision is refused under the four-eyes rule, else None."""
+    if status != S.SECOND_REVIEW or first_reviewer is None or actor is None:
+        return None
+    if first_reviewer == actor:
+        return str(
+            _l(
+                "You passed this case's first review, so its second review must be decided by another "
+                "reviewer (four eyes)."
+            )
+        )
+    return None

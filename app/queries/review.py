@@ -269,6 +269,22 @@ async def list_queue(key: str, at: datetime, cal: WorkCalendar | None = None) ->
     return (await find_cases(Criteria(queue=key, station="all"), at, cal)).rows
 
 
+async def first_reviewers(case_ids: list[int]) -> dict[int, int]:
+    """Who passed each case's (latest) first review: case id -> back-office user id."""
+    out: dict[int, int] = {}
+    if not case_ids:
+        return out
+    for e in (
+        await ReviewEvent.select(ReviewEvent.case, ReviewEvent.actor_id)
+        .where(ReviewEvent.case.is_in(case_ids) & (ReviewEvent.action == "pass_first_review"))
+        .order_by(ReviewEvent.created_at)
+        .order_by(ReviewEvent.id)
+    ):
+        if e["actor_id"] is not None:
+            out[e["case"]] = e["actor_id"]
+    return out
+
+
 @dataclass
 class HistoryRow:
     at: datetime

@@ -219,6 +219,10 @@ class ReviewController(Controller):
             raise NotFoundException()
         actor, role = _me(request)
         allowed = [a for a in workflow.allowed_actions(detail.case["status"], role) if a in BUTTONS]
+        first_reviewer = (await queries.first_reviewers([case_id])).get(case_id)
+        four_eyes = workflow.four_eyes_refusal(detail.case["status"], first_reviewer, actor.account_id)
+        if four_eyes:
+            allowed = []
         group_stage = workflow.group_review_stage([m["status"] for m in detail.members])
         can_return_group = False
         if group_stage is not None:
@@ -240,6 +244,7 @@ class ReviewController(Controller):
                 "errors": errors or {},
                 "form": form or {},
                 "problem": problem,
+                "four_eyes": four_eyes,
                 "doc_labels": {k: str(v) for k, v in DOC_LABELS.items()},
                 "action_label": workflow.action_label,
                 # What each supplement sent back changed, with the reply (issue 6, app.queries.progress).
