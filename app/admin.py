@@ -44,9 +44,11 @@ from tables.piccolo_app import APP_CONFIG
 from tables.tables import (
     Account,
     Application,
+    CannedReason,
     Case,
     Holiday,
     ReviewerProfile,
+    ReviewerStation,
     ReviewEvent,
     School,
 )
@@ -234,6 +236,27 @@ def table_configs() -> list[TableConfig]:
             visible_filters=[ReviewerProfile.role, ReviewerProfile.display_name],
             validators=_supervised(),
             menu_group=g_master,
+        ),
+        ReviewerStation: TableConfig(
+            ReviewerStation,
+            visible_filters=[ReviewerStation.reviewer, ReviewerStation.station_code],
+            validators=_supervised(),
+            menu_group=g_master,
+        ),
+        CannedReason: TableConfig(
+            CannedReason,
+            visible_columns=[
+                CannedReason.id,
+                CannedReason.kind,
+                CannedReason.text_zh,
+                CannedReason.text_en,
+                CannedReason.active,
+                CannedReason.sort,
+            ],
+            visible_filters=[CannedReason.kind, CannedReason.active],
+            validators=_supervised(),
+            menu_group=g_master,
+            order_by=[OrderBy(CannedReason.kind), OrderBy(CannedReason.sort)],
         ),
         Holiday: TableConfig(
             Holiday,

@@ -26,11 +26,21 @@ from app.domain.actor import Actor
 from app.domain.calendar import supplement_deadline
 from app.domain.workflow import IllegalTransition, Role
 from app.i18n import gettext as _
-from app.queries.review import first_reviewers
+from app.queries.review import first_reviewers, get_claim
 from app.queries.review_calendar import work_calendar
 from app.services import mail
 from app.services.mail import Mail
-from tables.tables import Account, Application, Case, Receipt, ReviewerProfile, ReviewEvent, School, Student
+from tables.tables import (
+    Account,
+    Application,
+    Case,
+    CaseClaim,
+    Receipt,
+    ReviewerProfile,
+    ReviewEvent,
+    School,
+    Student,
+)
 
 COMMENT_MAX = 2000
 
@@ -49,6 +59,10 @@ class Conflict(ReviewError):
 
 class NotFound(ReviewError):
     pass
+
+
+class HeldByOther(Conflict):
+    """Another reviewer holds (認領) the case."""
 
 
 @dataclass
@@ -136,6 +150,21 @@ def _stale() -> Conflict:
     )
 
 
+async def check_not_held_by_other(actor: Actor, case_ids: list[int]) -> None:
+    """Inside a decision's transaction: refuse when another reviewer holds one of the cases."""
+    for case_id in case_ids:
+        held = await get_claim(case_id)
+        if held is not None and held.user_id != actor.account_id:
+            raise HeldByOther(
+                _("%(name)s holds this case; ask them or a supervisor to release it.", name=held.holder)
+            )
+
+
+async def release_after_decision(case_ids: list[int]) -> None:
+    if case_ids:
+        await CaseClaim.delete().where(CaseClaim.case.is_in(case_ids))
+
+
 async def _check_four_eyes(actor: Actor, cases: list[dict[str, Any]], action: str) -> None:
     """Refuse a second-review decision by the case's own first reviewer (supervisors included)."""
     at_second = [c for c in cases if c["status"] == workflow.Status.SECOND_REVIEW]
@@ -217,6 +246,7 @@ async def _decide_case(
             raise _stale()
         target = workflow.apply(case["status"], action, role)
         await _check_four_eyes(actor, [case], action)
+        await check_not_held_by_other(actor, [case_id])
         app_row = await _load_application(case["application"])
         at = now()
         if extra is not None:
@@ -226,6 +256,7 @@ async def _decide_case(
         except db.StaleRowError as exc:
             raise _stale() from exc
         await _event(app_row["id"], case_id, case["status"], action, target, actor, comment, at)
+        await release_after_decision([case_id])
         facts = await _facts(action, app_row, [case], comment, at)
         mails = build_mails(facts, await _recipients(app_row, [case]))
         outcome = Outcome(app_row["id"], [case_id], case["status"], target, action, mails)
@@ -331,6 +362,7 @@ async def return_group_for_supplement(
         target = workflow.apply(stage, action, role)
         per_case = workflow.apply(stage, "return_for_supplement", role)
         await _check_four_eyes(actor, [c for c in cases if c["status"] == stage], action)
+        await check_not_held_by_other(actor, [c["id"] for c in cases if c["status"] == stage])
         at = now()
         try:
             await db.update_versioned(
@@ -345,6 +377,7 @@ async def return_group_for_supplement(
                 Case, c["id"], c["version"], {Case.status: per_case, Case.updated_at: at}
             )
             await _event(application_id, c["id"], stage, action, per_case, actor, comment, at)
+        await release_after_decision([c["id"] for c in moved])
         facts = await _facts(action, app_row, moved, comment, at)
         mails = build_mails(facts, await _recipients(app_row, moved))
         outcome = Outcome(application_id, [c["id"] for c in moved], str(stage), str(target), action, mails)

@@ -18,6 +18,7 @@ MAX_QUERY = 100
 QUEUE_KEYS = ("first", "second", "answered", "supplement", "card", "collect")
 SORTS = ("age", "age_desc", "submitted", "submitted_desc")
 IDENTITIES = ("foreign", "overseas")
+HELD = ("me", "free")
 _CODE = re.compile(r"^[A-Za-z0-9_]{1,20}$")
 
 
@@ -34,7 +35,9 @@ class Criteria:
     overdue: bool = False
     sort: str = "age"
     page: int = 1
+    held: str = ""  # "me": cases I hold; "free": cases nobody holds
     stations: tuple[str, ...] = field(default=())  # the reviewer's own stations (not from the URL)
+    me: int | None = None  # the reviewer searching (not from the URL)
 
     @property
     def station_codes(self) -> tuple[str, ...]:
@@ -58,6 +61,7 @@ class Criteria:
             ("identity", c.identity),
             ("nationality", c.nationality),
             ("overdue", "1" if c.overdue else ""),
+            ("held", c.held),
             ("sort", "" if c.sort == "age" else c.sort),
             ("page", "" if c.page == 1 else str(c.page)),
         ]
@@ -69,7 +73,9 @@ def _code(value: str) -> str:
     return value if _CODE.match(value) else ""
 
 
-def parse_criteria(params: dict[str, str], *, stations: tuple[str, ...] = ()) -> Criteria:
+def parse_criteria(
+    params: dict[str, str], *, stations: tuple[str, ...] = (), me: int | None = None
+) -> Criteria:
     """Criteria from the request's query parameters; whatever is not understood is left out."""
     q = " ".join((params.get("q") or "").split())[:MAX_QUERY]
     queue = params.get("queue", "")
@@ -92,7 +98,9 @@ def parse_criteria(params: dict[str, str], *, stations: tuple[str, ...] = ()) ->
         overdue=params.get("overdue") in ("1", "on", "true"),
         sort=sort if sort in SORTS else "age",
         page=min(page, 100_000),
+        held=params.get("held", "") if params.get("held") in HELD else "",
         stations=tuple(stations),
+        me=me,
     )
 
 

@@ -24,7 +24,7 @@ from app.domain.calendar import (
 from app.domain.review_search import PAGE_SIZE, QUEUE_KEYS, Criteria, Pager, like_pattern, pager
 from app.domain.workflow import Role, Status
 from app.queries.review_calendar import work_calendar
-from tables.tables import Application, Case, ReviewEvent, School
+from tables.tables import Application, Case, CaseClaim, ReviewerProfile, ReviewerStation, ReviewEvent, School
 
 RESUBMITS = ("resubmit", "resubmit_group")
 
@@ -75,6 +75,8 @@ class QueueRow:
     total_age: int = 0  # working days since submission (beside the age in the current status)
     station_code: str = ""
     deadline: date | None = None  # while returned for supplement: the school's last day
+    holder_id: int | None = None  # who holds (認領) the case
+    holder: str = ""
 
 
 @dataclass
@@ -109,8 +111,10 @@ _BASE = (
     'COALESCE(c."submitted_at", a."submitted_at") AS "submitted_at", '
     'a."group_no" AS "group_no", a."name" AS "group_name", a."station_code" AS "station_code", '
     's."name" AS "school_name", '
-    f'{_SINCE} AS "since", {_LAST_ACTION} AS "last_action" '
+    f'{_SINCE} AS "since", {_LAST_ACTION} AS "last_action", cc."user" AS "holder_id", '
+    '(SELECT rp."display_name" FROM "reviewer_profile" rp WHERE rp."user" = cc."user") AS "holder" '
     'FROM "case" c JOIN "application" a ON a."id" = c."application" JOIN "school" s ON s."id" = a."school" '
+    'LEFT JOIN "case_claim" cc ON cc."case" = c."id" '
 )
 _ORDER = {
     "age": 't."since" ASC, t."id" ASC',
@@ -174,6 +178,11 @@ def _where(criteria: Criteria, at: datetime, cal: WorkCalendar) -> tuple[str, li
     if criteria.nationality:
         inner.append('c."nationality" = {}')
         args.append(criteria.nationality)
+    if criteria.held == "me" and criteria.me is not None:
+        inner.append('cc."user" = {}')
+        args.append(criteria.me)
+    elif criteria.held == "free":
+        inner.append('cc."user" IS NULL')
     outer: list[str] = []
     outer_args: list[Any] = []
     if criteria.queue:
@@ -237,6 +246,8 @@ def _row(c: dict[str, Any], at: datetime, cal: WorkCalendar) -> QueueRow:
         total_age=age_in_working_days(submitted, at, cal) if submitted else 0,
         station_code=c["station_code"] or "",
         deadline=deadline,
+        holder_id=c["holder_id"],
+        holder=c["holder"] or ("#" + str(c["holder_id"]) if c["holder_id"] else ""),
     )
 
 
@@ -420,3 +431,49 @@ async def filter_options() -> FilterOptions:
         schools=[(s["id"], s["name"]) for s in schools],
         nationalities=[r["n"] for r in nationalities],
     )
+
+
+@dataclass(frozen=True)
+class Claim:
+    user_id: int
+    holder: str
+    claimed_at: datetime | None
+    assigned_by: str
+
+
+async def get_claim(case_id: int) -> Claim | None:
+    """Who holds (認領) a case, if anyone."""
+    rows = await CaseClaim.select(
+        CaseClaim.user, CaseClaim.user.username, CaseClaim.claimed_at, CaseClaim.assigned_by
+    ).where(CaseClaim.case == case_id)
+    if not rows:
+        return None
+    r = rows[0]
+    names = await ReviewerProfile.select(ReviewerProfile.display_name).where(
+        ReviewerProfile.user == r["user"]
+    )
+    holder = (names[0]["display_name"] if names else "") or r["user.username"]
+    return Claim(r["user"], holder, _dt(r["claimed_at"]), r["assigned_by"])
+
+
+async def list_desk_reviewers() -> list[tuple[int, str]]:
+    """Active reviewers a supervisor can give a case to: (user id, display name)."""
+    rows = await ReviewerProfile.select(
+        ReviewerProfile.user,
+        ReviewerProfile.display_name,
+        ReviewerProfile.user.username,
+        ReviewerProfile.role,
+    ).where(
+        (ReviewerProfile.user.active == True)  # noqa: E712
+        & (ReviewerProfile.user.admin == True)  # noqa: E712
+        & ReviewerProfile.role.is_in([r.value for r in workflow.DESK])
+    )
+    return sorted(((r["user"], r["display_name"] or r["user.username"]) for r in rows), key=lambda x: x[1])
+
+
+async def reviewer_stations(user_id: int) -> tuple[str, ...]:
+    """The service stations a reviewer works for (their desk's default); () means all."""
+    rows = await ReviewerStation.select(ReviewerStation.station_code).where(
+        ReviewerStation.reviewer.user == user_id
+    )
+    return tuple(sorted({r["station_code"] for r in rows}))

@@ -18,6 +18,8 @@ from litestar.response import Redirect
 from piccolo_api.session_auth.tables import SessionsBase
 
 from app.actions import review as actions
+from app.actions import review_cases as claim_actions
+from app.actions.review_cases import CLAIMABLE
 from app.domain import workflow
 from app.domain.business import BUSINESS_LINES, KINDS
 from app.domain.calendar import REVIEW_DAYS, SUPPLEMENT_DAYS
@@ -64,6 +66,7 @@ SEARCH_PARAMS = (
     "identity",
     "nationality",
     "overdue",
+    "held",
     "sort",
     "page",
 )
@@ -177,9 +180,11 @@ class ReviewController(Controller):
     async def _list(self, request: Request, key: str) -> Response:
         params = {k: request.query_params.get(k, "") for k in SEARCH_PARAMS}
         params["queue"] = key or params["queue"]
-        criteria = parse_criteria(params)
+        actor, _role = _me(request)
+        stations = await queries.reviewer_stations(actor.account_id)
+        criteria = parse_criteria(params, stations=stations, me=actor.account_id)
         found = await queries.find_cases(criteria, _now())
-        ctx = _desk_context(request, await queries.queue_counts())
+        ctx = _desk_context(request, await queries.queue_counts(stations))
         queue_key = found.criteria.queue
         ctx.update(
             {
@@ -231,10 +236,20 @@ class ReviewController(Controller):
                 can_return_group = True
             except IllegalTransition:
                 pass
-        ctx = _desk_context(request, await queries.queue_counts())
+        ctx = _desk_context(
+            request, await queries.queue_counts(await queries.reviewer_stations(actor.account_id))
+        )
+        claim = await queries.get_claim(case_id)
+        held_by_other = claim is not None and claim.user_id != actor.account_id
+        if held_by_other:
+            allowed = []
         ctx.update(
             {
                 "d": detail,
+                "claim": claim,
+                "held_by_other": held_by_other,
+                "claimable": detail.case["status"] in CLAIMABLE,
+                "desk_reviewers": await queries.list_desk_reviewers() if role == Role.SUPERVISOR else [],
                 "queue": queue if queue in queries.QUEUE_BY_KEY else "",
                 "allowed": allowed,
                 "buttons": {k: str(v) for k, v in BUTTONS.items()},
@@ -347,6 +362,36 @@ class ReviewController(Controller):
                 return redirect(f"/review/case/{nxt.case_id}?queue={queue}", flash="review_saved")
             return redirect(f"/review/queue/{queue}", flash="review_saved")
         return redirect(f"/review/case/{case_id}", flash="review_saved")
+
+    @post("/case/{case_id:int}/claim", name="review:claim")
+    async def claim(self, request: Request, case_id: int) -> Response:
+        """認領 / 釋出 / 改派 (a supervisor): who works on the case."""
+        actor, _role = _me(request)
+        form = await form_data(request)
+        queue = form.get("queue", "")
+        what = form.get("do", "")
+        try:
+            if what == "claim":
+                await claim_actions.claim_case(actor, case_id)
+            elif what == "release":
+                await claim_actions.release_case(actor, case_id)
+            elif what == "reassign":
+                to_user = form.get("to_user", "")
+                await claim_actions.reassign_case(actor, case_id, int(to_user) if to_user.isdigit() else 0)
+            else:
+                raise NotFoundException()
+        except actions.NotFound as exc:
+            raise NotFoundException() from exc
+        except actions.ReviewError as exc:
+            if exc.field:
+                return await self._case_page(
+                    request, case_id, queue=queue, status_code=400, errors={exc.field: exc.message}
+                )
+            return await self._case_page(request, case_id, queue=queue, status_code=409, problem=exc.message)
+        except IllegalTransition as exc:
+            return await self._case_page(request, case_id, queue=queue, status_code=409, problem=exc.reason)
+        suffix = f"?queue={queue}" if queue in queries.QUEUE_BY_KEY else ""
+        return redirect(f"/review/case/{case_id}{suffix}", flash=f"case_{what}")
 
     @get("/attachment/{attachment_id:int}", name="review:attachment")
     async def attachment(self, attachment_id: int) -> Response:
