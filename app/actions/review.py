@@ -33,6 +33,7 @@ from app.services.mail import Mail
 from tables.tables import (
     Account,
     Application,
+    CannedReason,
     Case,
     CaseClaim,
     Receipt,
@@ -98,6 +99,29 @@ async def reviewer_role(actor: Actor) -> Role:
     if role not in workflow.DESK:
         raise IllegalTransition("", "", _("You are not allowed to do this."))
     return role
+
+
+REASON_KIND = {
+    "return_for_supplement": "return",
+    "return_group_for_supplement": "return",
+    "not_accept": "refuse",
+    "reject": "refuse",
+}
+
+
+async def with_reason(action: str, reason_id: int | None, comment: str) -> str:
+    """The comment with a canned reason put first (both languages, so every reader has it)."""
+    if not reason_id:
+        return comment
+    rows = await CannedReason.select().where((CannedReason.id == reason_id) & (CannedReason.active == True))  # noqa: E712
+    if not rows or REASON_KIND.get(action) != rows[0]["kind"]:
+        raise ReviewError(
+            _("This reason does not fit this decision; choose another or write one."), field="reason"
+        )
+    r = rows[0]
+    text = r["text_zh"] + (f"（{r['text_en']}）" if r["text_en"] else "")
+    extra = (comment or "").strip()
+    return f"{text}\n{extra}" if extra else text
 
 
 def _clean_comment(action: str, comment: str) -> str:
@@ -402,8 +426,10 @@ async def decide(
     comment: str = "",
     receipt_no: str = "",
     payer_name: str = "",
+    reason_id: int | None = None,
 ) -> Outcome:
     """One entry point for the desk and the admin forms: a case-level decision by its action name."""
+    comment = await with_reason(action, reason_id, comment)
     if action == "card_collected":
         return await card_collected(actor, case_id, version, receipt_no, comment, payer_name=payer_name)
     fn = CASE_ACTIONS.get(action)
@@ -427,3 +453,61 @@ async def reviewer_actor(user_id: int) -> Actor | None:
         return None
     r = rows[0]
     return Actor(kind="reviewer", account_id=user_id, login_id=r["user.username"], name=r["display_name"])
+
+
+GROUP_ACTIONS = frozenset({"pass_first_review", "return_for_supplement", "not_accept", "approve", "reject"})
+
+
+async def decide_cases(
+    actor: Actor,
+    application_id: int,
+    versions: dict[int, int],
+    action: str,
+    comment: str = "",
+    reason_id: int | None = None,
+) -> Outcome:
+    """One decision for several cases of one group (the ticked ones, or all): one comment, one event per
+    case, one e-mail listing them. All or nothing: a case that changed meanwhile, is held by another
+    reviewer or may not take this decision refuses the whole decision and nothing is written."""
+    nested = db.in_transaction()
+    if action not in GROUP_ACTIONS:
+        raise IllegalTransition("", action, _("You are not allowed to do this."))
+    if not versions:
+        raise ReviewError(_("Tick at least one case of the group."), field="cases")
+    comment = await with_reason(action, reason_id, comment)
+    async with db.write_tx():
+        role = await reviewer_role(actor)
+        comment = _clean_comment(action, comment)
+        app_row = await _load_application(application_id)
+        cases = await db.lock_for_update(
+            Case.select()
+            .where((Case.application == application_id) & Case.id.is_in(list(versions)))
+            .order_by(Case.id)
+        )
+        if len(cases) != len(versions):
+            raise NotFound(_("No such case."))
+        source = cases[0]["status"]
+        for c in cases:
+            if c["version"] != versions[c["id"]]:
+                raise _stale()
+            if c["status"] != source:
+                raise ReviewError(
+                    _("The ticked cases are not all at the same stage; decide them separately.")
+                )
+        target = workflow.apply(source, action, role)
+        await _check_four_eyes(actor, cases, action)
+        await check_not_held_by_other(actor, [c["id"] for c in cases])
+        at = now()
+        for c in cases:
+            try:
+                await db.update_versioned(
+                    Case, c["id"], c["version"], {Case.status: target, Case.updated_at: at}
+                )
+            except db.StaleRowError as exc:
+                raise _stale() from exc
+            await _event(application_id, c["id"], source, action, target, actor, comment, at)
+        await release_after_decision([c["id"] for c in cases])
+        facts = await _facts(action, app_row, cases, comment, at)
+        mails = build_mails(facts, await _recipients(app_row, cases))
+        outcome = Outcome(application_id, [c["id"] for c in cases], source, str(target), action, mails)
+    return await _finish(outcome, nested)

@@ -18,7 +18,7 @@ MAX_QUERY = 100
 QUEUE_KEYS = ("first", "second", "answered", "supplement", "card", "collect")
 SORTS = ("age", "age_desc", "submitted", "submitted_desc")
 IDENTITIES = ("foreign", "overseas")
-HELD = ("me", "free")
+HELD = ("me", "free", "available")
 _CODE = re.compile(r"^[A-Za-z0-9_]{1,20}$")
 
 
@@ -35,7 +35,8 @@ class Criteria:
     overdue: bool = False
     sort: str = "age"
     page: int = 1
-    held: str = ""  # "me": cases I hold; "free": cases nobody holds
+    held: str = ""  # "me": cases I hold; "free": cases nobody holds; "available": mine or nobody's
+    application: int | None = None  # one group only (not from the URL: the desk's "next case")
     stations: tuple[str, ...] = field(default=())  # the reviewer's own stations (not from the URL)
     me: int | None = None  # the reviewer searching (not from the URL)
 

@@ -24,7 +24,16 @@ from app.domain.calendar import (
 from app.domain.review_search import PAGE_SIZE, QUEUE_KEYS, Criteria, Pager, like_pattern, pager
 from app.domain.workflow import Role, Status
 from app.queries.review_calendar import work_calendar
-from tables.tables import Application, Case, CaseClaim, ReviewerProfile, ReviewerStation, ReviewEvent, School
+from tables.tables import (
+    Application,
+    CannedReason,
+    Case,
+    CaseClaim,
+    ReviewerProfile,
+    ReviewerStation,
+    ReviewEvent,
+    School,
+)
 
 RESUBMITS = ("resubmit", "resubmit_group")
 
@@ -183,6 +192,12 @@ def _where(criteria: Criteria, at: datetime, cal: WorkCalendar) -> tuple[str, li
         args.append(criteria.me)
     elif criteria.held == "free":
         inner.append('cc."user" IS NULL')
+    elif criteria.held == "available" and criteria.me is not None:
+        inner.append('(cc."user" IS NULL OR cc."user" = {})')
+        args.append(criteria.me)
+    if criteria.application is not None:
+        inner.append('c."application" = {}')
+        args.append(criteria.application)
     outer: list[str] = []
     outer_args: list[Any] = []
     if criteria.queue:
@@ -347,6 +362,7 @@ async def get_case_detail(case_id: int, at: datetime) -> CaseDetail | None:
     members = (
         await Case.select(
             Case.id,
+            Case.version,
             Case.receipt_no,
             Case.name_en,
             Case.name_zh,
@@ -477,3 +493,43 @@ async def reviewer_stations(user_id: int) -> tuple[str, ...]:
         ReviewerStation.reviewer.user == user_id
     )
     return tuple(sorted({r["station_code"] for r in rows}))
+
+
+async def next_case(
+    queue: str, application_id: int, at: datetime, *, me: int, stations: tuple[str, ...] = ()
+) -> int | None:
+    """After a decision: the next case of the same group still in the queue, else the oldest case of the
+    queue (another group), skipping cases other reviewers hold."""
+    base = Criteria(queue=queue, held="available", me=me, stations=stations)
+    for criteria in (replace(base, application=application_id, station="all"), base):
+        page = await find_cases(criteria, at)
+        if page.rows:
+            return page.rows[0].case_id
+    return None
+
+
+@dataclass(frozen=True)
+class Reason:
+    id: int
+    kind: str
+    text: str  # in the reader's language
+
+
+async def list_canned_reasons() -> dict[str, list[Reason]]:
+    """The supervisor's canned reasons, per kind (return, refuse), in the current language."""
+    from app.i18n import get_locale
+
+    english = get_locale() == "en"
+    out: dict[str, list[Reason]] = {"return": [], "refuse": []}
+    rows = (
+        await CannedReason.select()
+        .where(CannedReason.active == True)  # noqa: E712
+        .order_by(CannedReason.sort)
+        .order_by(CannedReason.id)
+    )
+    for r in rows:
+        if r["kind"] in out:
+            out[r["kind"]].append(
+                Reason(r["id"], r["kind"], (r["text_en"] if english else "") or r["text_zh"])
+            )
+    return out

@@ -132,6 +132,11 @@ def _after_commit(request: Request, outcome: actions.Outcome) -> None:
     request.scope["state"].setdefault("after_commit", []).append(job)
 
 
+def _int(value: str) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isdigit() else None
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -243,9 +248,15 @@ class ReviewController(Controller):
         held_by_other = claim is not None and claim.user_id != actor.account_id
         if held_by_other:
             allowed = []
+        group_actions = [a for a in allowed if a in actions.GROUP_ACTIONS]
+        same_stage = [m for m in detail.members if m["status"] == detail.case["status"]]
         ctx.update(
             {
                 "d": detail,
+                "group_actions": group_actions if len(same_stage) > 1 else [],
+                "same_stage": {m["id"] for m in same_stage},
+                "reasons": await queries.list_canned_reasons(),
+                "reason_kind": actions.REASON_KIND,
                 "claim": claim,
                 "held_by_other": held_by_other,
                 "claimable": detail.case["status"] in CLAIMABLE,
@@ -287,6 +298,7 @@ class ReviewController(Controller):
                 form.get("comment", ""),
                 receipt_no=form.get("receipt_no", ""),
                 payer_name=form.get("payer_name", ""),
+                reason_id=_int(form.get("reason", "")),
             )
         except actions.NotFound as exc:
             raise NotFoundException() from exc
@@ -318,7 +330,50 @@ class ReviewController(Controller):
                 form={"comment": form.get("comment", "")},
             )
         _after_commit(request, outcome)
-        return await self._next(request, queue, case_id)
+        return await self._next(request, queue, case_id, outcome.application_id)
+
+    @post("/group/{application_id:int}/decide", name="review:decide-group")
+    async def decide_group(self, request: Request, application_id: int) -> Response:
+        """One decision for the ticked cases of a group (value "case id:version" each), one comment."""
+        raw = await request.form()
+        form = await form_data(request)
+        queue = form.get("queue", "")
+        case_id = _int(form.get("case_id", "")) or 0
+        versions: dict[int, int] = {}
+        for value in raw.getall("cases", []):
+            cid, _sep, ver = str(value).partition(":")
+            if cid.isdigit() and ver.isdigit():
+                versions[int(cid)] = int(ver)
+        try:
+            outcome = await actions.decide_cases(
+                _me(request)[0],
+                application_id,
+                versions,
+                form.get("action", ""),
+                form.get("group_decision_comment", ""),
+                reason_id=_int(form.get("group_reason", "")),
+            )
+        except actions.NotFound as exc:
+            raise NotFoundException() from exc
+        except actions.Conflict as exc:
+            return await self._case_page(
+                request, case_id, queue=queue, status_code=409, problem=exc.message, form=form
+            )
+        except actions.ReviewError as exc:
+            field = {"comment": "group_decision_comment", "reason": "group_reason"}.get(exc.field, exc.field)
+            if not field:
+                return await self._case_page(
+                    request, case_id, queue=queue, status_code=409, problem=exc.message, form=form
+                )
+            return await self._case_page(
+                request, case_id, queue=queue, status_code=400, errors={field: exc.message}, form=form
+            )
+        except IllegalTransition as exc:
+            return await self._case_page(
+                request, case_id, queue=queue, status_code=409, problem=exc.reason, form=form
+            )
+        _after_commit(request, outcome)
+        return await self._next(request, queue, case_id, application_id)
 
     @post("/group/{application_id:int}/return", name="review:return-group")
     async def return_group(self, request: Request, application_id: int) -> Response:
@@ -351,15 +406,19 @@ class ReviewController(Controller):
         except IllegalTransition as exc:
             return await self._case_page(request, case_id, queue=queue, status_code=409, problem=exc.reason)
         _after_commit(request, outcome)
-        return await self._next(request, queue, case_id)
+        return await self._next(request, queue, case_id, application_id)
 
-    async def _next(self, request: Request, queue: str, case_id: int) -> Response:
-        """After a decision: the next oldest case of the same queue, else the queue (with a message)."""
+    async def _next(self, request: Request, queue: str, case_id: int, application_id: int) -> Response:
+        """After a decision: the next case of the same group in the queue, then the next group's oldest case,
+        else the queue (with a message)."""
         if queue in queries.QUEUE_BY_KEY:
-            rows = await queries.list_queue(queue, _now())
-            nxt = next((r for r in rows if r.case_id != case_id), None)
+            actor, _role = _me(request)
+            stations = await queries.reviewer_stations(actor.account_id)
+            nxt = await queries.next_case(
+                queue, application_id, _now(), me=actor.account_id, stations=stations
+            )
             if nxt is not None:
-                return redirect(f"/review/case/{nxt.case_id}?queue={queue}", flash="review_saved")
+                return redirect(f"/review/case/{nxt}?queue={queue}", flash="review_saved")
             return redirect(f"/review/queue/{queue}", flash="review_saved")
         return redirect(f"/review/case/{case_id}", flash="review_saved")
 
