@@ -22,6 +22,10 @@ def main(argv: list[str] | None = None) -> None:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="run every migration forwards")
     sub.add_parser("demo", help="load the demo data (idempotent; refused in production)")
+    sub.add_parser(
+        "close-lapsed",
+        help="close supplements past their deadline and the supervisors' grace period as not accepted (a periodic job)",
+    )
     serve = sub.add_parser("serve", help="serve the app")
     serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
@@ -43,6 +47,14 @@ def main(argv: list[str] | None = None) -> None:
 
     if args.command == "migrate":
         asyncio.run(_migrate())
+    elif args.command == "close-lapsed":
+        from app.actions.review_cases import close_lapsed_supplements
+
+        outcomes = asyncio.run(close_lapsed_supplements())
+        print(
+            f"closed {sum(len(o.case_ids) for o in outcomes)} case(s) in {len(outcomes)} group(s)",
+            file=sys.stderr,
+        )
     elif args.command == "demo":
         from app.settings import settings
 

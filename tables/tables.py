@@ -500,3 +500,13 @@ class CannedReason(Table):
     active = Boolean(default=True)
     sort = Integer(default=0)
     created_at = Timestamptz()
+
+
+class DeskSetting(Table):
+    """A supervisor's setting of the review desk, by key (e.g. `lapse_grace_days`: working days after a
+    supplement's deadline before the system closes it as 不受理; no row means automatic closure is off)."""
+
+    key = Varchar(length=50, unique=True)
+    value = Varchar(length=200, default="")
+    updated_at = Timestamptz()
+    updated_by = Varchar(length=100, default="")

@@ -21,7 +21,7 @@ from typing import Any
 
 from app import db
 from app.actions.notices import NoticeFacts, Recipient, build_mails
-from app.domain import issuance, workflow
+from app.domain import fees, issuance, workflow
 from app.domain.actor import Actor
 from app.domain.calendar import supplement_deadline
 from app.domain.workflow import IllegalTransition, Role
@@ -124,6 +124,11 @@ async def with_reason(action: str, reason_id: int | None, comment: str) -> str:
     return f"{text}\n{extra}" if extra else text
 
 
+async def prepare_comment(action: str, comment: str, reason_id: int | None = None) -> str:
+    """The comment a decision would record, or ReviewError: checked before the desk asks to confirm."""
+    return _clean_comment(action, await with_reason(action, reason_id, comment))
+
+
 def _clean_comment(action: str, comment: str) -> str:
     comment = (comment or "").strip().replace("\r\n", "\n")
     if action in workflow.COMMENT_REQUIRED and not comment:
@@ -218,7 +223,7 @@ async def _event(
             from_status=source,
             action=action,
             to_status=target,
-            actor_kind="reviewer",
+            actor_kind="system" if actor.kind == "system" else "reviewer",
             actor_label=actor.label[:100],
             actor_id=actor.account_id,
             comment=comment,
@@ -228,12 +233,26 @@ async def _event(
 
 
 async def _facts(
-    action: str, app_row: dict[str, Any], cases: list[dict[str, Any]], comment: str, at: datetime
+    action: str,
+    app_row: dict[str, Any],
+    cases: list[dict[str, Any]],
+    comment: str,
+    at: datetime,
+    *,
+    lapsed: bool = False,
 ) -> NoticeFacts:
     school = await School.select(School.name).where(School.id == app_row["school"])
     deadline: date | None = None
     if action in ("return_for_supplement", "return_group_for_supplement"):
         deadline = supplement_deadline(at, await work_calendar())
+    amount: int | None = None
+    if action == "approve":
+        try:
+            amount = fees.amount_for(
+                app_row.get("business_line") or "foreign", app_row.get("kind") or "first", len(cases)
+            )
+        except fees.NoFee:
+            amount = None
     return NoticeFacts(
         action=action,
         group_name=app_row["name"],
@@ -243,6 +262,9 @@ async def _facts(
         applicants=tuple((c["receipt_no"] or "", c["name_en"] or c["name_zh"]) for c in cases),
         deadline=deadline,
         station=app_row.get("station_code") or "",
+        application_id=app_row["id"],
+        amount=amount,
+        lapsed=lapsed,
     )
 
 

@@ -126,3 +126,12 @@ def overdue_before(now: datetime, cal: WorkCalendar | None = None, days: int = R
         day -= timedelta(days=1)
     nxt = day + timedelta(days=1)
     return datetime(nxt.year, nxt.month, nxt.day, tzinfo=TAIPEI).astimezone(UTC)
+
+
+def supplement_lapsed(
+    notice: datetime | date, now: datetime | date, cal: WorkCalendar | None = None, grace: int = 0
+) -> bool:
+    """A supplement not made by its deadline plus `grace` working days (a supervisor's setting)."""
+    cal = cal or default_calendar()
+    last = cal.add_working_days(supplement_deadline(notice, cal), max(0, grace))
+    return taipei_date(now) > last

@@ -29,6 +29,7 @@ from tables.tables import (
     CannedReason,
     Case,
     CaseClaim,
+    DeskSetting,
     ReviewerProfile,
     ReviewerStation,
     ReviewEvent,
@@ -533,3 +534,13 @@ async def list_canned_reasons() -> dict[str, list[Reason]]:
                 Reason(r["id"], r["kind"], (r["text_en"] if english else "") or r["text_zh"])
             )
     return out
+
+
+GRACE_KEY = "lapse_grace_days"
+
+
+async def get_grace_days() -> int | None:
+    rows = await DeskSetting.select(DeskSetting.value).where(DeskSetting.key == GRACE_KEY)
+    if not rows or not rows[0]["value"].isdigit():
+        return None
+    return int(rows[0]["value"])

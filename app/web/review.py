@@ -22,7 +22,7 @@ from app.actions import review_cases as claim_actions
 from app.actions.review_cases import CLAIMABLE
 from app.domain import workflow
 from app.domain.business import BUSINESS_LINES, KINDS
-from app.domain.calendar import REVIEW_DAYS, SUPPLEMENT_DAYS
+from app.domain.calendar import REVIEW_DAYS, SUPPLEMENT_DAYS, TAIPEI
 from app.domain.documents import DOC_LABELS
 from app.domain.review_search import parse_criteria
 from app.domain.workflow import IllegalTransition, Role
@@ -182,7 +182,14 @@ class ReviewController(Controller):
         """找案件: every submitted case, searched and filtered; a queue is a preset of the same search."""
         return await self._list(request, "")
 
-    async def _list(self, request: Request, key: str) -> Response:
+    async def _list(
+        self,
+        request: Request,
+        key: str,
+        *,
+        errors: dict[str, str] | None = None,
+        form: dict[str, str] | None = None,
+    ) -> Response:
         params = {k: request.query_params.get(k, "") for k in SEARCH_PARAMS}
         params["queue"] = key or params["queue"]
         actor, _role = _me(request)
@@ -204,10 +211,13 @@ class ReviewController(Controller):
                 "sorts": [(k, str(v)) for k, v in SORT_LABELS.items()],
                 "title": ctx["queue_titles"][queue_key] if key else str(_l("Find cases")),
                 "base_path": f"/review/queue/{key}" if key else "/review/find",
+                "grace_days": await queries.get_grace_days() if key == "supplement" else None,
+                "errors": errors or {},
+                "form": form or {},
             }
         )
         template = "review/_queue.html" if request.htmx and not request.htmx.boosted else "review/queue.html"
-        return render(request, template, ctx)
+        return render(request, template, ctx, status_code=400 if errors else 200)
 
     @get("/case/{case_id:int}", name="review:case")
     async def case(self, request: Request, case_id: int, queue: str = "") -> Response:
@@ -223,6 +233,7 @@ class ReviewController(Controller):
         errors: dict[str, str] | None = None,
         form: dict[str, str] | None = None,
         problem: str = "",
+        confirm: dict[str, Any] | None = None,
     ) -> Response:
         detail = await queries.get_case_detail(case_id, _now())
         if detail is None:
@@ -250,9 +261,15 @@ class ReviewController(Controller):
             allowed = []
         group_actions = [a for a in allowed if a in actions.GROUP_ACTIONS]
         same_stage = [m for m in detail.members if m["status"] == detail.case["status"]]
+        supervisor = role == Role.SUPERVISOR
         ctx.update(
             {
                 "d": detail,
+                "can_close_lapsed": supervisor
+                and detail.case["status"] in workflow.SUPPLEMENT
+                and detail.deadline is not None
+                and _now().astimezone(TAIPEI).date() > detail.deadline,
+                "can_reopen": supervisor and detail.case["status"] in workflow.REFUSED,
                 "group_actions": group_actions if len(same_stage) > 1 else [],
                 "same_stage": {m["id"] for m in same_stage},
                 "reasons": await queries.list_canned_reasons(),
@@ -271,6 +288,7 @@ class ReviewController(Controller):
                 "form": form or {},
                 "problem": problem,
                 "four_eyes": four_eyes,
+                "confirm": confirm,
                 "doc_labels": {k: str(v) for k, v in DOC_LABELS.items()},
                 "action_label": workflow.action_label,
                 # What each supplement sent back changed, with the reply (issue 6, app.queries.progress).
@@ -289,6 +307,10 @@ class ReviewController(Controller):
         except ValueError:
             version = -1
         action = form.get("action", "")
+        if action in workflow.CONFIRM_FIRST and form.get("confirmed") != "1":
+            return await self._confirm(
+                request, case_id, queue, form, f"/review/case/{case_id}/decide", action
+            )
         try:
             outcome = await actions.decide(
                 actor,
@@ -340,10 +362,24 @@ class ReviewController(Controller):
         queue = form.get("queue", "")
         case_id = _int(form.get("case_id", "")) or 0
         versions: dict[int, int] = {}
-        for value in raw.getall("cases", []):
-            cid, _sep, ver = str(value).partition(":")
+        picked = [str(v) for v in raw.getall("cases", [])]
+        for value in picked:
+            cid, _sep, ver = value.partition(":")
             if cid.isdigit() and ver.isdigit():
                 versions[int(cid)] = int(ver)
+        action = form.get("action", "")
+        if action in workflow.CONFIRM_FIRST and form.get("confirmed") != "1" and versions:
+            return await self._confirm(
+                request,
+                case_id,
+                queue,
+                form,
+                f"/review/group/{application_id}/decide",
+                action,
+                comment_field="group_decision_comment",
+                reason_field="group_reason",
+                extra=[("cases", v) for v in picked],
+            )
         try:
             outcome = await actions.decide_cases(
                 _me(request)[0],
@@ -408,6 +444,39 @@ class ReviewController(Controller):
         _after_commit(request, outcome)
         return await self._next(request, queue, case_id, application_id)
 
+    async def _confirm(
+        self,
+        request: Request,
+        case_id: int,
+        queue: str,
+        form: dict[str, str],
+        url: str,
+        action: str,
+        *,
+        comment_field: str = "comment",
+        reason_field: str = "reason",
+        extra: list[tuple[str, str]] | None = None,
+    ) -> Response:
+        """不受理 / 不核准 / lapsed closure: the input is checked, then the reviewer confirms on a second step."""
+        try:
+            await actions.prepare_comment(
+                action, form.get(comment_field, ""), _int(form.get(reason_field, ""))
+            )
+        except actions.ReviewError as exc:
+            field = {"comment": comment_field, "reason": reason_field}.get(exc.field, exc.field)
+            return await self._case_page(
+                request, case_id, queue=queue, status_code=400, errors={field: exc.message}, form=form
+            )
+        keep = [(k, v) for k, v in form.items() if k not in ("cases", "confirmed")] + (extra or [])
+        confirm = {
+            "url": url,
+            "fields": keep,
+            "label": workflow.action_label(action),
+            "count": len(extra) if extra else 1,
+            "comment": form.get(comment_field, ""),
+        }
+        return await self._case_page(request, case_id, queue=queue, form=form, confirm=confirm)
+
     async def _next(self, request: Request, queue: str, case_id: int, application_id: int) -> Response:
         """After a decision: the next case of the same group in the queue, then the next group's oldest case,
         else the queue (with a message)."""
@@ -421,6 +490,65 @@ class ReviewController(Controller):
                 return redirect(f"/review/case/{nxt}?queue={queue}", flash="review_saved")
             return redirect(f"/review/queue/{queue}", flash="review_saved")
         return redirect(f"/review/case/{case_id}", flash="review_saved")
+
+    @post("/case/{case_id:int}/close-lapsed", name="review:close-lapsed")
+    async def close_lapsed(self, request: Request, case_id: int) -> Response:
+        """A supervisor closes a supplement past its deadline as 不受理 (asked to confirm first)."""
+        form = await form_data(request)
+        queue = form.get("queue", "")
+        if form.get("confirmed") != "1":
+            confirm = {
+                "url": f"/review/case/{case_id}/close-lapsed",
+                "fields": [(k, v) for k, v in form.items() if k != "confirmed"],
+                "label": workflow.action_label("close_lapsed"),
+                "count": 1,
+                "comment": form.get("lapse_comment", ""),
+            }
+            return await self._case_page(request, case_id, queue=queue, form=form, confirm=confirm)
+        try:
+            outcome = await claim_actions.close_lapsed_supplement(
+                _me(request)[0], case_id, _int(form.get("version", "")) or -1, form.get("lapse_comment", "")
+            )
+        except actions.NotFound as exc:
+            raise NotFoundException() from exc
+        except actions.ReviewError as exc:
+            return await self._case_page(request, case_id, queue=queue, status_code=409, problem=exc.message)
+        except IllegalTransition as exc:
+            return await self._case_page(request, case_id, queue=queue, status_code=409, problem=exc.reason)
+        _after_commit(request, outcome)
+        return redirect(f"/review/case/{case_id}", flash="review_saved")
+
+    @post("/case/{case_id:int}/reopen", name="review:reopen")
+    async def reopen(self, request: Request, case_id: int) -> Response:
+        """A supervisor reopens a refused or closed case with a recorded reason."""
+        form = await form_data(request)
+        try:
+            await claim_actions.reopen_case(
+                _me(request)[0], case_id, _int(form.get("version", "")) or -1, form.get("reopen_comment", "")
+            )
+        except actions.NotFound as exc:
+            raise NotFoundException() from exc
+        except actions.Conflict as exc:
+            return await self._case_page(request, case_id, status_code=409, problem=exc.message)
+        except actions.ReviewError as exc:
+            return await self._case_page(
+                request, case_id, status_code=400, errors={"reopen_comment": exc.message}, form=form
+            )
+        except IllegalTransition as exc:
+            return await self._case_page(request, case_id, status_code=409, problem=exc.reason)
+        return redirect(f"/review/case/{case_id}", flash="review_saved")
+
+    @post("/settings/grace", name="review:grace")
+    async def grace(self, request: Request) -> Response:
+        """A supervisor sets the grace period before lapsed supplements close by themselves."""
+        form = await form_data(request)
+        try:
+            await claim_actions.set_grace_days(_me(request)[0], form.get("grace", ""))
+        except actions.ReviewError as exc:
+            return await self._list(request, "supplement", errors={"grace": exc.message}, form=form)
+        except IllegalTransition as exc:
+            raise PermissionDeniedException() from exc
+        return redirect("/review/queue/supplement", flash="saved")
 
     @post("/case/{case_id:int}/claim", name="review:claim")
     async def claim(self, request: Request, case_id: int) -> Response:

@@ -13,7 +13,7 @@ from tests.support import make_school_with_accounts
 
 async def _decide(client, case_id: int, action: str, comment: str = ""):
     c = await case_row(case_id)
-    data = {"action": action, "version": str(c["version"]), "comment": comment, "queue": ""}
+    data = {"action": action, "version": str(c["version"]), "comment": comment, "queue": "", "confirmed": "1"}
     return await client.post_form(f"/review/case/{case_id}/decide", data, follow_redirects=False)
 
 
