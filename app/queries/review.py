@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from app import db
-from app.domain import workflow
+from app.domain import case_warnings, workflow
 from app.domain.calendar import (
     REVIEW_DAYS,
     SUPPLEMENT_DAYS,
@@ -544,3 +544,60 @@ async def get_grace_days() -> int | None:
     if not rows or not rows[0]["value"].isdigit():
         return None
     return int(rows[0]["value"])
+
+
+@dataclass(frozen=True)
+class OtherCase:
+    case_id: int
+    receipt_no: str
+    school_name: str
+    status: str
+    matched: str  # "passport" | "ui_no"
+
+
+@dataclass
+class CaseWarnings:
+    open_elsewhere: list[OtherCase]
+    refused_before: list[OtherCase]
+    passport_expiry: date | None  # set when the passport expires within six months
+
+    def __bool__(self) -> bool:
+        return bool(self.open_elsewhere or self.refused_before or self.passport_expiry)
+
+
+async def get_case_warnings(case: dict[str, Any], today: date) -> CaseWarnings:
+    """Other cases of the same passport or UI no. (any school): open ones, and earlier refusals."""
+    passport = case_warnings.normalise_document_no(case.get("passport_no"))
+    ui_no = case_warnings.normalise_document_no(case.get("ui_no"))
+    conditions = []
+    args: list[Any] = []
+    if passport:
+        conditions.append('c."passport_no" = {}')  # stored cleaned (upper case, no spaces): the index serves
+        args.append(passport)
+    if ui_no:
+        conditions.append('c."ui_no" = {}')
+        args.append(ui_no)
+    others: list[dict[str, Any]] = []
+    if conditions:
+        sql = (
+            'SELECT c."id" AS "id", c."receipt_no" AS "receipt_no", c."status" AS "status", '  # noqa: S608
+            'c."passport_no" AS "passport_no", c."ui_no" AS "ui_no", s."name" AS "school_name" '
+            'FROM "case" c JOIN "application" a ON a."id" = c."application" JOIN "school" s ON s."id" = a."school" '
+            f'WHERE c."id" <> {{}} AND ({" OR ".join(conditions)}) ORDER BY c."id"'
+        )
+        others = await db.raw(sql, case["id"], *args)
+
+    def other(r: dict[str, Any]) -> OtherCase:
+        matched = (
+            "passport"
+            if passport and case_warnings.normalise_document_no(r["passport_no"]) == passport
+            else "ui_no"
+        )
+        return OtherCase(r["id"], r["receipt_no"] or "", r["school_name"], r["status"], matched)
+
+    expiry = case.get("passport_expiry")
+    return CaseWarnings(
+        open_elsewhere=[other(r) for r in others if r["status"] in case_warnings.IN_PROGRESS],
+        refused_before=[other(r) for r in others if r["status"] in workflow.REFUSED],
+        passport_expiry=expiry if case_warnings.passport_expires_soon(expiry, today) else None,
+    )

@@ -288,6 +288,7 @@ class ReviewController(Controller):
                 "form": form or {},
                 "problem": problem,
                 "four_eyes": four_eyes,
+                "warnings": await queries.get_case_warnings(detail.case, _now().astimezone(TAIPEI).date()),
                 "confirm": confirm,
                 "doc_labels": {k: str(v) for k, v in DOC_LABELS.items()},
                 "action_label": workflow.action_label,

@@ -5,7 +5,7 @@ from piccolo.table import Table
 
 ID = "2026-12-05T17:05:39:000001"
 VERSION = "1.38.0"
-DESCRIPTION = "ReviewerStation: unique (reviewer, station_code)"
+DESCRIPTION = "ReviewerStation: unique (reviewer, station_code); Case: index (ui_no)"
 
 
 class RawTable(Table):
@@ -14,8 +14,10 @@ class RawTable(Table):
 
 UP = (
     "CREATE UNIQUE INDEX IF NOT EXISTS reviewer_station_unique ON reviewer_station (reviewer, station_code)",
+    # The case page's warnings look other cases up by UI no. (passport_no has its own index).
+    'CREATE INDEX IF NOT EXISTS case_ui_no ON "case" (ui_no)',
 )
-DOWN = ("DROP INDEX IF EXISTS reviewer_station_unique",)
+DOWN = ("DROP INDEX IF EXISTS reviewer_station_unique", "DROP INDEX IF EXISTS case_ui_no")
 
 
 async def forwards():
