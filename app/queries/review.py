@@ -234,6 +234,14 @@ async def find_cases(criteria: Criteria, at: datetime, cal: WorkCalendar | None 
     return CasePage(rows=rows, pager=pg, criteria=replace(criteria, page=pg.page))
 
 
+async def count_cases(criteria: Criteria, at: datetime, cal: WorkCalendar | None = None) -> int:
+    """How many cases match `criteria` (the supervisor's figures)."""
+    cal = cal or await work_calendar()
+    inner, args, outer, outer_args = _where(criteria, at, cal)
+    sql = f"SELECT COUNT(*) AS n FROM ({_BASE}WHERE {inner}) t WHERE {outer}"  # noqa: S608
+    return int((await db.raw(sql, *args, *outer_args))[0]["n"])
+
+
 def _row(c: dict[str, Any], at: datetime, cal: WorkCalendar) -> QueueRow:
     since = _dt(c["since"])
     submitted = _dt(c["submitted_at"])

@@ -20,14 +20,17 @@ from piccolo_api.session_auth.tables import SessionsBase
 from app.actions import review as actions
 from app.actions import review_cases as claim_actions
 from app.actions.review_cases import CLAIMABLE
+from app.domain import review_stats as stats_rules
 from app.domain import workflow
-from app.domain.business import BUSINESS_LINES, KINDS
+from app.domain.business import BUSINESS_LINES, KINDS, get_line
 from app.domain.calendar import REVIEW_DAYS, SUPPLEMENT_DAYS, TAIPEI
 from app.domain.documents import DOC_LABELS
 from app.domain.review_search import parse_criteria
+from app.domain.stations import get_station
 from app.domain.workflow import IllegalTransition, Role
 from app.i18n import lazy_gettext as _l
 from app.queries import review as queries
+from app.queries import review_stats
 from app.queries.progress import list_changes_for_case
 from app.services import mfa
 from app.web.common import file_response, form_data, redirect, render
@@ -538,6 +541,30 @@ class ReviewController(Controller):
         except IllegalTransition as exc:
             return await self._case_page(request, case_id, status_code=409, problem=exc.reason)
         return redirect(f"/review/case/{case_id}", flash="review_saved")
+
+    @get("/supervisor", name="review:supervisor")
+    async def supervisor(self, request: Request) -> Response:
+        """The supervisor's view: queues and reviewers, waiting, overdue, decided, median days; a chart."""
+        _actor, role = _me(request)
+        if role != Role.SUPERVISOR:
+            raise PermissionDeniedException()
+        station = request.query_params.get("station", "")
+        station = station if get_station(station) else ""
+        line = request.query_params.get("line", "")
+        line = line if get_line(line) else ""
+        stats = await review_stats.supervisor_stats(_now(), station=station, line=line)
+        ctx = _desk_context(request, await queries.queue_counts())
+        titles = ctx["queue_titles"]
+        ctx.update(
+            {
+                "stats": stats,
+                "station": station,
+                "line": line,
+                "lines": [(b.code, str(b.title)) for b in BUSINESS_LINES],
+                "chart": stats_rules.bars([(titles[r.key], r.waiting, r.overdue) for r in stats.queues]),
+            }
+        )
+        return render(request, "review/supervisor.html", ctx)
 
     @post("/settings/grace", name="review:grace")
     async def grace(self, request: Request) -> Response:
