@@ -262,6 +262,8 @@ class ReviewController(Controller):
         held_by_other = claim is not None and claim.user_id != actor.account_id
         if held_by_other:
             allowed = []
+        if held_by_other or four_eyes:
+            can_return_group = False
         group_actions = [a for a in allowed if a in actions.GROUP_ACTIONS]
         same_stage = [m for m in detail.members if m["status"] == detail.case["status"]]
         supervisor = role == Role.SUPERVISOR
