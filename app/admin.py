@@ -28,6 +28,7 @@ from piccolo.apps.user.tables import BaseUser
 from piccolo_admin.endpoints import FormConfig, TableConfig, create_admin
 from piccolo_admin.translations.data import ENGLISH, TRADITIONAL_CHINESE
 from piccolo_api.crud.endpoints import OrderBy, PiccoloCRUD
+from piccolo_api.crud.hooks import Hook, HookType
 from piccolo_api.crud.validators import Validators
 from piccolo_api.rate_limiting.middleware import InMemoryLimitProvider
 from pydantic import BaseModel, Field
@@ -36,13 +37,15 @@ from starlette.requests import Request
 
 from app.actions import admin_accounts, review
 from app.actions import mfa as mfa_actions
-from app.domain import workflow
+from app.admin_guard import AdminGuard
+from app.domain import master_data, workflow
 from app.domain.workflow import IllegalTransition
 from app.services import mfa
 from app.settings import settings
 from tables.piccolo_app import APP_CONFIG
 from tables.tables import (
     Account,
+    AdminAudit,
     Application,
     CannedReason,
     Case,
@@ -94,6 +97,54 @@ async def supervisors_write(piccolo_crud: PiccoloCRUD, request: Request) -> None
 
 
 READ_ONLY = Validators(every=[refuse_writes])
+
+
+async def supervisors_only(piccolo_crud: PiccoloCRUD, request: Request) -> None:
+    """The audit log: supervisors (or superusers) read it; nobody writes it here."""
+    user: BaseUser = request.user.user
+    if user.superuser or await _role_of(user) == workflow.Role.SUPERVISOR:
+        return
+    raise HTTPException(status_code=403, detail="Only supervisors may read this (僅限主管查閱).")
+
+
+def _refuse(errors: dict[str, str]) -> None:
+    if errors:
+        detail = " ".join(f"{field}: {message}" for field, message in errors.items())
+        raise HTTPException(status_code=400, detail=detail)
+
+
+async def _unique_problems(table: type, values: dict[str, Any], row_id: Any = None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name in master_data.UNIQUE.get(table._meta.tablename, ()):
+        if name not in values or values[name] in (None, ""):
+            continue
+        column = getattr(table, name)
+        query = table.exists().where(column == values[name])
+        if row_id is not None:
+            query = query.where(table._meta.primary_key != row_id)
+        if await query:
+            out[name] = "已有相同的資料，不能重複。 This value is already in use; it must be unique."
+    return out
+
+
+def _validation_hooks(table: type) -> list[Hook]:
+    """pre-save / pre-patch checks of a master-data table, with a message per field (never a raw DB error)."""
+    name = table._meta.tablename
+
+    async def on_save(row: Any) -> Any:
+        values = {c._meta.name: getattr(row, c._meta.name) for c in table._meta.columns}
+        _refuse({**master_data.problems(name, values), **await _unique_problems(table, values)})
+        return row
+
+    async def on_patch(row_id: Any, values: dict[Any, Any]) -> dict[Any, Any]:
+        plain = {(k._meta.name if hasattr(k, "_meta") else str(k)): v for k, v in values.items()}
+        _refuse({**master_data.problems(name, plain), **await _unique_problems(table, plain, row_id)})
+        return values
+
+    return [
+        Hook(hook_type=HookType.pre_save, callable=on_save),
+        Hook(hook_type=HookType.pre_patch, callable=on_patch),
+    ]
 
 
 def _supervised() -> Validators:
@@ -189,6 +240,7 @@ def table_configs() -> list[TableConfig]:
         ),
         School: TableConfig(
             School,
+            hooks=_validation_hooks(School),
             visible_columns=[
                 School.id,
                 School.name,
@@ -203,6 +255,7 @@ def table_configs() -> list[TableConfig]:
         ),
         Account: TableConfig(
             Account,
+            hooks=_validation_hooks(Account),
             visible_columns=[
                 Account.id,
                 Account.login_id,
@@ -226,6 +279,7 @@ def table_configs() -> list[TableConfig]:
         ),
         ReviewerProfile: TableConfig(
             ReviewerProfile,
+            hooks=_validation_hooks(ReviewerProfile),
             visible_columns=[
                 ReviewerProfile.id,
                 ReviewerProfile.user,
@@ -239,12 +293,14 @@ def table_configs() -> list[TableConfig]:
         ),
         ReviewerStation: TableConfig(
             ReviewerStation,
+            hooks=_validation_hooks(ReviewerStation),
             visible_filters=[ReviewerStation.reviewer, ReviewerStation.station_code],
             validators=_supervised(),
             menu_group=g_master,
         ),
         CannedReason: TableConfig(
             CannedReason,
+            hooks=_validation_hooks(CannedReason),
             visible_columns=[
                 CannedReason.id,
                 CannedReason.kind,
@@ -258,8 +314,26 @@ def table_configs() -> list[TableConfig]:
             menu_group=g_master,
             order_by=[OrderBy(CannedReason.kind), OrderBy(CannedReason.sort)],
         ),
+        AdminAudit: TableConfig(
+            AdminAudit,
+            visible_columns=[
+                AdminAudit.created_at,
+                AdminAudit.event,
+                AdminAudit.username,
+                AdminAudit.target,
+                AdminAudit.row_id,
+                AdminAudit.status,
+                AdminAudit.ip,
+                AdminAudit.detail,
+            ],
+            visible_filters=[AdminAudit.event, AdminAudit.username, AdminAudit.target, AdminAudit.created_at],
+            validators=Validators(every=[supervisors_only, refuse_writes]),
+            menu_group=g_log,
+            order_by=[OrderBy(AdminAudit.created_at, ascending=False)],
+        ),
         Holiday: TableConfig(
             Holiday,
+            hooks=_validation_hooks(Holiday),
             visible_filters=[Holiday.day, Holiday.kind],
             validators=_supervised(),
             menu_group=g_master,
@@ -702,7 +776,7 @@ def admin_app() -> Any:
         mfa_providers=[mfa.provider()],
         rate_limit_provider=LOGIN_LIMITER,
     )
-    return BodyLimit(MfaGate(app), ADMIN_BODY_LIMIT)
+    return BodyLimit(AdminGuard(MfaGate(app)), ADMIN_BODY_LIMIT)
 
 
 def _host(url: str) -> str:

@@ -510,3 +510,21 @@ class DeskSetting(Table):
     value = Varchar(length=200, default="")
     updated_at = Timestamptz()
     updated_by = Varchar(length=100, default="")
+
+
+class AdminAudit(Table):
+    """稽核紀錄 of the back office: every sign-in (success and failure), account change, master-data change
+    and form submitted at /admin, with who, from where and what (secrets masked). Written by
+    `app.admin_guard`; supervisors read it."""
+
+    created_at = Timestamptz(index=True)
+    event = Varchar(
+        length=20, index=True
+    )  # login_ok | login_failed | logout | create | update | delete | form
+    username = Varchar(length=100, default="", index=True)
+    user_id = Integer(null=True, default=None)
+    target = Varchar(length=100, default="")  # table or form
+    row_id = Varchar(length=40, default="")
+    detail = Text(default="")  # JSON of the fields sent (passwords masked)
+    status = Integer(default=0)  # the HTTP answer
+    ip = Varchar(length=64, default="")
