@@ -22,7 +22,7 @@ from __future__ import annotations
 import functools
 import logging
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
 from piccolo.apps.user.tables import BaseUser
 from piccolo_admin.endpoints import FormConfig, TableConfig, create_admin
@@ -526,6 +526,38 @@ class ResetPasswordForm(BaseModel):
     )
 
 
+class NewReviewerForm(BaseModel):
+    username: str = Field(
+        title="帳號 Username",
+        description="帳號 Username (letters, digits, . _ -)",
+        min_length=1,
+        max_length=40,
+    )
+    display_name: str = Field(
+        title="顯示名稱 Display name",
+        description="顯示名稱 Name shown in the review history, e.g. 初審 王小明",
+        min_length=1,
+        max_length=100,
+    )
+    email: str = Field(title="電子郵件 Email", description="電子郵件 Email", min_length=3, max_length=254)
+    role: Literal["first_reviewer", "second_reviewer", "supervisor"] = Field(
+        title="角色 Role",
+        description="first_reviewer 初審 / second_reviewer 複審 / supervisor 主管",
+    )
+    stations: str = Field(
+        default="",
+        title="服務站 Service stations",
+        description="服務站代碼，以逗號分隔（空白：全部）Station codes separated by commas (empty: all), e.g. S01,S02",
+        max_length=200,
+    )
+    password: str = Field(
+        title="初始密碼 Initial password",
+        description="初始密碼 Initial password (12+ characters, not a common one, not containing the username)",
+        min_length=1,
+        max_length=128,
+    )
+
+
 class ResetMfaForm(BaseModel):
     username: str = Field(
         title="審核人員帳號 Reviewer username",
@@ -560,6 +592,15 @@ async def _reset_password(request: Request, data: ResetPasswordForm) -> str:
     return f"{data.login_id.strip()}: password reset; its sessions ended."
 
 
+async def _new_reviewer(request: Request, data: NewReviewerForm) -> str:
+    actor = await _form_actor(request)
+    try:
+        await admin_accounts.create_reviewer(actor, admin_accounts.NewReviewer(**data.model_dump()))
+    except admin_accounts.AdminAccountError as exc:
+        raise ValueError(f"{exc.field}: {exc.message}" if exc.field else exc.message) from exc
+    return f"{data.username.strip()} ({data.role}): reviewer account created (審核人員帳號已建立)."
+
+
 async def _reset_mfa(request: Request, data: ResetMfaForm) -> str:
     actor = await _form_actor(request)
     try:
@@ -587,6 +628,14 @@ def account_forms() -> list[FormConfig]:
             endpoint=_reset_password,
             form_group=group,
             description="Sets a school main account's password and ends its sessions (重設密碼並登出).",
+        ),
+        FormConfig(
+            name="新增審核人員 New reviewer account",
+            pydantic_model=NewReviewerForm,
+            endpoint=_new_reviewer,
+            form_group=group,
+            description="Creates the back-office user and its reviewer profile and stations together "
+            "(同時建立後台帳號、審核角色與服務站).",
         ),
         FormConfig(
             name="重設兩步驟驗證 Reset reviewer two-step verification",

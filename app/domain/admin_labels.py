@@ -132,6 +132,7 @@ AUDIT_EVENTS = {
     "update": _l("Changed"),
     "delete": _l("Deleted"),
     "form": _l("Form submitted"),
+    "refused": _l("Refused"),
 }
 
 

@@ -138,3 +138,74 @@ async def test_schema_labels_and_status_values_in_both_languages(client, db):
     assert "案件" in schema["extra"]["help_text"]
     roles = (await client.get("/admin/api/tables/reviewer_profile/schema/")).json()["properties"]["role"]
     assert roles["extra"]["choices"]["supervisor"]["display_name"].endswith("Supervisor")
+
+
+async def test_new_reviewer_form_makes_user_profile_and_stations_under_the_password_rules(client, db):
+    from piccolo.apps.user.tables import BaseUser
+
+    from tables.tables import ReviewerProfile, ReviewerStation
+
+    await make_school_with_accounts()
+    await make_reviewers()
+    _r, token = await _login(client, "supervisor")
+    h = {"X-CSRFToken": token}
+    forms = {f["name"]: f["slug"] for f in (await client.get("/admin/api/forms/")).json()}
+    slug = forms["新增審核人員 New reviewer account"]
+    data = {
+        "username": "reviewer9",
+        "display_name": "初審 林小華",
+        "email": "r9@nia.example.gov.tw",
+        "role": "first_reviewer",
+        "stations": "S01, S02",
+        "password": "password1234",
+    }
+    r = await client.post(f"/admin/api/forms/{slug}/", json=data, headers=h)
+    assert r.status_code == 422 and "password" in r.text and "too common" in r.text
+    r = await client.post(f"/admin/api/forms/{slug}/", json={**data, "password": "short-Pw1"}, headers=h)
+    assert r.status_code == 422 and "12" in r.text
+    r = await client.post(
+        f"/admin/api/forms/{slug}/",
+        json={**data, "stations": "S01,XX9", "password": "Lantern-orbit-4417"},
+        headers=h,
+    )
+    assert r.status_code == 422 and "XX9" in r.text
+    assert not await BaseUser.exists().where(BaseUser.username == "reviewer9")
+    r = await client.post(
+        f"/admin/api/forms/{slug}/", json={**data, "password": "Lantern-orbit-4417"}, headers=h
+    )
+    assert r.status_code == 200, r.text
+    user = (await BaseUser.select().where(BaseUser.username == "reviewer9"))[0]
+    assert user["admin"] and user["active"] and not user["superuser"]
+    profile = (await ReviewerProfile.select().where(ReviewerProfile.user == user["id"]))[0]
+    assert profile["role"] == "first_reviewer" and profile["display_name"] == "初審 林小華"
+    codes = {
+        r["station_code"]
+        for r in await ReviewerStation.select().where(ReviewerStation.reviewer == profile["id"])
+    }
+    assert codes == {"S01", "S02"}
+    log = await AdminAudit.select().where(AdminAudit.event == "form")
+    assert len(log) == 1 and "Lantern" not in log[0]["detail"] and "reviewer9" in log[0]["detail"]
+    # The new reviewer signs in; a reviewer cannot use the form.
+    client.cookies.clear()
+    r, token = await _login(client, "reviewer9", "Lantern-orbit-4417")
+    assert r.status_code == 200
+    r = await client.post(
+        f"/admin/api/forms/{slug}/",
+        json={**data, "username": "x10", "password": "Lantern-orbit-4418"},
+        headers={"X-CSRFToken": token},
+    )
+    assert r.status_code == 422
+    # Changing one's own password follows the same rules.
+    r = await client.post(
+        "/admin/api/change-password/",
+        json={
+            "current_password": "Lantern-orbit-4417",
+            "new_password": "abc123456",
+            "confirm_new_password": "abc123456",
+        },
+        headers={"X-CSRFToken": token},
+    )
+    assert r.status_code == 400 and "12" in r.text
+    assert await AdminAudit.exists().where(
+        (AdminAudit.event == "refused") & (AdminAudit.target == "password")
+    )
