@@ -818,6 +818,8 @@ def admin_app() -> Any:
         translations=[ZH_TW, ENGLISH],
         sidebar_links={
             "審核作業台 Review desk": REVIEW_DESK_URL,
+            "查詢案件 Find cases": "/review/find",
+            "主管檢視 Supervisor's view": "/review/supervisor",
             "兩步驟驗證 Two-step verification": MFA_URL,
         },
         page_size=30,

@@ -113,6 +113,7 @@ COLUMNS = {
         "row_id": _l("Row id"),
         "detail": _l("Details"),
         "ip": _l("Client address"),
+        "status": _l("Answer code"),
     },
 }
 
