@@ -609,3 +609,13 @@ async def get_case_warnings(case: dict[str, Any], today: date) -> CaseWarnings:
         refused_before=[other(r) for r in others if r["status"] in workflow.REFUSED],
         passport_expiry=expiry if case_warnings.passport_expires_soon(expiry, today) else None,
     )
+
+
+async def get_attachment_file(attachment_id: int) -> dict[str, Any] | None:
+    """A document's stored file for the desk (reviewers see every school's documents)."""
+    from tables.tables import Attachment
+
+    rows = await Attachment.select(
+        Attachment.stored_name, Attachment.original_name, Attachment.content_type
+    ).where(Attachment.id == attachment_id)
+    return rows[0] if rows else None
