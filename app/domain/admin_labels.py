@@ -28,6 +28,12 @@ TABLES = {
     "service_station": _l("Service station"),
 }
 
+# Where a row is worked on, for the table's help text (the admin's rows cannot carry links).
+HELP = {
+    "case": _l("Decide a case on the review desk: /review/case/<ID> (the same ID as here)."),
+    "application": _l("Find a group's cases on the review desk: /review/find?q=<group no.>"),
+}
+
 # Column titles shared by every table, then per table.
 COMMON = {
     "id": _l("ID"),
@@ -182,4 +188,7 @@ def column_title(table: str, column: str) -> str | None:
 
 def table_title(table: str) -> str | None:
     label = TABLES.get(table)
-    return both(label) if label is not None else None
+    if label is None:
+        return None
+    help_text = HELP.get(table)
+    return both(label) + (f" — {both(help_text)}" if help_text is not None else "")
