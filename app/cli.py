@@ -16,6 +16,21 @@ async def _migrate() -> None:
         raise SystemExit(f"migrations failed: {result.message}")
 
 
+async def _reissue_permits() -> None:
+    """Re-issue the e-certificates issued without a photo whose case has one (issue 12)."""
+    from app.actions.payment import reissue_permits_missing_photo
+    from app.services import issued, pdf
+
+    try:
+        reissued = await reissue_permits_missing_photo()
+        for r in reissued:
+            await issued.replace_permit_pdf(r.content)
+            print(f"re-issued {r.permit_no}")
+        print(f"{len(reissued)} e-certificate(s) re-issued with their photo")
+    finally:
+        pdf.shutdown()
+
+
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("PICCOLO_CONF", "piccolo_conf")
     parser = argparse.ArgumentParser(prog="python -m app.cli")
@@ -25,6 +40,10 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_parser(
         "close-lapsed",
         help="close supplements past their deadline and the supervisors' grace period as not accepted (a periodic job)",
+    )
+    sub.add_parser(
+        "reissue-permits",
+        help="re-issue the snapshot and PDF of every e-certificate issued without a photo whose case has one",
     )
     serve = sub.add_parser("serve", help="serve the app")
     serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
@@ -63,6 +82,8 @@ def main(argv: list[str] | None = None) -> None:
         from app.demo import load_demo
 
         asyncio.run(load_demo())
+    elif args.command == "reissue-permits":
+        asyncio.run(_reissue_permits())
     elif args.command == "serve":
         import uvicorn
 

@@ -325,7 +325,7 @@ class ReviewController(Controller):
                 action,
                 form.get("comment", ""),
                 receipt_no=form.get("receipt_no", ""),
-                payer_name=form.get("payer_name", ""),
+                passport_no=form.get("passport_no", ""),
                 reason_id=_int(form.get("reason", "")),
             )
         except actions.NotFound as exc:
@@ -612,7 +612,7 @@ class ReviewController(Controller):
 
     @get("/attachment/{attachment_id:int}", name="review:attachment")
     async def attachment(self, attachment_id: int) -> Response:
-        return file_response(await queries.get_attachment_file(attachment_id), inline=True)
+        return file_response(await queries.get_desk_attachment(attachment_id), inline=True)
 
     @post("/logout", name="review:logout")
     async def logout(self, request: Request) -> Response:

@@ -23,7 +23,7 @@ MANY = 330
 async def _seed() -> None:
     from piccolo.apps.user.tables import BaseUser
 
-    from app.demo_review import DEMO_PASSWORD
+    from app.demo.review import DEMO_PASSWORD
     from tables.tables import Account, Application, Case, ReviewerProfile, ReviewEvent
 
     now = datetime.now(UTC)
