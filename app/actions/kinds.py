@@ -333,25 +333,33 @@ async def kind_problems(
     """`problems`, and for 延期 and 資料異動 whether the 統一證號 names a resident certificate this system knows
     of one of the group's school's students (a student's own group: of that student); as 換證 does."""
     errors = problems(app, case, form, changes, present)
-    ui = form.get("ui_no", "")
-    if kind_rules.KINDS[app["kind"]].form != "applicant" and ui and "ui_no" not in errors and v.is_ui_no(ui):
-        known = await resident_certificate_known(
-            app["school"], ui, student_id=app.get("student"), today=apply_actions.today()
-        )
-        if not known:
-            errors["ui_no"] = (
-                _(
-                    "No resident certificate of yours known to this system has this UI no. Check the number "
-                    "on your resident certificate."
-                )
-                if app.get("student")
-                else _(
-                    "No resident certificate of one of your school's students known to this system has this "
-                    "UI no. Check the number on the certificate."
-                )
-            )
+    if kind_rules.KINDS[app["kind"]].form != "applicant" and "ui_no" not in errors:
+        found = await ui_no_problem(app, form.get("ui_no", ""))
+        if found:
+            errors["ui_no"] = found
             errors = rules.order_errors(errors)
     return errors
+
+
+async def ui_no_problem(app: dict[str, Any], ui_no: str) -> str:
+    """For 延期 and 資料異動 (and their 補正): the message when a well-formed 統一證號 names no resident certificate
+    this system knows of one of the group's school's students (a student's own group: of that student)."""
+    if not ui_no or not v.is_ui_no(ui_no):
+        return ""  # empty or malformed: the form's own check says so
+    known = await resident_certificate_known(
+        app["school"], ui_no, student_id=app.get("student"), today=apply_actions.today()
+    )
+    if known:
+        return ""
+    if app.get("student"):
+        return _(
+            "No resident certificate of yours known to this system has this UI no. Check the number "
+            "on your resident certificate."
+        )
+    return _(
+        "No resident certificate of one of your school's students known to this system has this "
+        "UI no. Check the number on the certificate."
+    )
 
 
 def _address_changed(case: dict[str, Any], form: dict[str, str]) -> bool:
@@ -483,7 +491,7 @@ async def _store_kind_uploads(
             continue
         key = "photo" if f.kind == "photo" else f"doc_{f.kind}"
         try:
-            image = uploads.check_image(f.data, f.filename)
+            image = uploads.check_image(f.data, f.filename, f.size)
         except uploads.UploadRefused as exc:
             errors[key] = str(exc)
             continue

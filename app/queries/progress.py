@@ -22,9 +22,10 @@ from app.domain.calendar import supplement_deadline, taipei_date
 from app.i18n import TAIPEI
 from app.queries.attachments import COLUMNS as ATTACHMENT_COLUMNS
 from app.queries.review_calendar import work_calendar
-from app.queries.scope import application_scope, cases_exist
+from app.queries.scope import application_scope, cases_absent, cases_exist
 from tables.tables import Application, Attachment, Case, PaymentGroup, ReviewEvent, SupplementChange
 
+S = workflow.Status
 PER_PAGE = 20
 RETURNS = ("return_for_supplement", "return_group_for_supplement")
 RESUBMITS = ("resubmit", "resubmit_group")
@@ -84,6 +85,8 @@ class Filters:
     birth_date: date | None = None
     date_from: date | None = None
     date_to: date | None = None
+    line: str = ""  # business line (the dashboard's tab)
+    dash_list: str = ""  # one of the dashboard's lists (workflow.DASHBOARD_LISTS): its MORE lands here
 
     @property
     def by_case(self) -> bool:
@@ -155,7 +158,44 @@ def search_clause(actor: Actor, f: Filters) -> Any:
         clause = clause & cases_exist(condition)
     if f.status in rules.STATUS_FILTERS:
         clause = clause & cases_exist(Case.status.is_in(sorted(rules.STATUS_FILTERS[f.status][1])))
+    if f.line:
+        clause = clause & (Application.business_line == f.line)
+    if f.dash_list in workflow.DASHBOARD_LISTS:
+        clause = clause & dashboard_list_clause(f.dash_list)
     return clause
+
+
+def dashboard_list_clause(key: str) -> Any:
+    """`workflow.dashboard_list` as a where-clause on Application, so the dashboard's MORE pages in SQL.
+
+    The lists are tried in the workflow's order (supplement, new, awaiting payment, all refused, some
+    refused); a group belongs to the first that holds, so each clause excludes the earlier ones."""
+
+    def statuses(values: Any) -> list[str]:
+        return sorted(str(s) for s in values)
+
+    supplement_group = [str(S.SUPPLEMENT_FIRST), str(S.SUPPLEMENT_SECOND)]
+    in_supplement = Application.status.is_in(supplement_group) | cases_exist(
+        Case.status.is_in(statuses(workflow.SUPPLEMENT))
+    )
+    not_supplement = Application.status.not_in(supplement_group) & cases_absent(
+        Case.status.is_in(statuses(workflow.SUPPLEMENT))
+    )
+    in_review = cases_exist(Case.status.is_in(statuses(workflow.IN_REVIEW)))
+    not_in_review = cases_absent(Case.status.is_in(statuses(workflow.IN_REVIEW)))
+    paying = cases_exist(Case.status == str(S.AWAITING_PAYMENT))
+    not_paying = cases_absent(Case.status == str(S.AWAITING_PAYMENT))
+    refused = cases_exist(Case.status.is_in(statuses(workflow.REFUSED)))
+    all_refused = refused & cases_absent(Case.status.not_in(statuses(workflow.REFUSED)))
+    some_refused = refused & cases_exist(Case.status.not_in(statuses(workflow.REFUSED)))
+    before = not_supplement & not_in_review & not_paying
+    return {
+        "supplement": in_supplement,
+        "new": not_supplement & in_review,
+        "awaiting_payment": not_supplement & not_in_review & paying,
+        "group_refused": before & all_refused,
+        "refused": before & some_refused,
+    }[key]
 
 
 async def search_groups(actor: Actor, f: Filters, page: int = 1) -> SearchResult:
