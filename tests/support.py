@@ -52,6 +52,13 @@ def reset_admin_login_limit() -> None:
 
 async def truncate_all() -> None:
     reset_admin_login_limit()
+    # Stored documents go with the rows they were rendered from: numbers restart in an empty database, and
+    # a PDF left by an earlier test (another date, another person) would be served under the same number.
+    import shutil
+
+    from app.services import issued
+
+    shutil.rmtree(issued.documents_dir(), ignore_errors=True)
     if appdb.is_postgres():
         names = ", ".join(f'"{t._meta.tablename}"' for t in _tables_in_delete_order())
         await appdb.engine().run_ddl(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
