@@ -82,6 +82,7 @@ def route_handlers() -> list:
         verify.verify_form,
         verify.verify_document,
         static.static_file,
+        static.favicon,
     ]
 
 
