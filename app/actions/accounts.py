@@ -11,15 +11,12 @@ from app.domain.actor import Actor
 from app.domain.addresses import ADDRESS_PARTS
 from app.domain.profiles import check_account_profile, check_school_profile, next_sub_account_id, parse_date
 from app.domain.validators import clean_id
+from app.errors import NotFound  # noqa: F401  (re-exported: actions.<module>.NotFound)
 from app.i18n import gettext as _
 from app.queries import accounts as account_queries
 from app.services import hashing, sessions
 from app.services.sessions import now
 from tables.tables import Account, PasswordHistory, School
-
-
-class NotFound(Exception):
-    """Not the actor's to see or change (answered as 404)."""
 
 
 async def _password_problems(account: dict[str, Any], school_name: str, new: str, confirm: str) -> list[str]:

@@ -22,6 +22,7 @@ from app.domain.business import get_line
 from app.domain.documents import ALL_KINDS, group_documents, missing_documents
 from app.domain.profiles import REQUIRED, check_address
 from app.domain.stations import get_station
+from app.errors import Conflict, NotFound, Refused  # noqa: F401  (re-exported)
 from app.i18n import format_datetime, get_locale, use_locale
 from app.i18n import gettext as _
 from app.queries import apply as q
@@ -34,20 +35,8 @@ from tables.tables import Account, Application, Attachment, Case, DocumentCounte
 MAX_FILES_PER_KIND = 10
 
 
-class NotFound(Exception):
-    """Not the actor's to see or change (answered as 404)."""
-
-
-class NotEditable(Exception):
+class NotEditable(Conflict):
     """The group has been submitted: it can be viewed, no longer edited."""
-
-
-class Refused(Exception):
-    """The action cannot be done now; `problems` says why, for the user."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("; ".join(problems))
 
 
 @dataclass(frozen=True)

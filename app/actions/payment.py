@@ -22,9 +22,10 @@ from app.domain.addresses import format_address
 from app.domain.money import amount_in_words, capitals, roc_date
 from app.domain.validators import is_ui_no
 from app.domain.workflow import Role, Status
+from app.errors import NotFound  # noqa: F401  (re-exported: actions.<module>.NotFound)
 from app.i18n import TAIPEI, country_name, use_locale
 from app.i18n import gettext as _
-from app.queries.scope import application_scope
+from app.queries.scope import BLOCKING_PAYMENT, application_scope, owns_payment
 from app.services import issued
 from app.services import payment as gateway
 from app.settings import settings
@@ -43,11 +44,7 @@ from tables.tables import (
 log = logging.getLogger("arc.payment")
 
 # A payment in one of these states keeps its groups from being paid again.
-BLOCKING = ("pending", "flagged")
-
-
-class NotFound(Exception):
-    pass
+BLOCKING = BLOCKING_PAYMENT
 
 
 @dataclass
@@ -84,14 +81,6 @@ async def log_event(
 
 def _new_order_no(now: datetime) -> str:
     return f"A{now.astimezone(TAIPEI):%y%m%d%H%M%S}{secrets.token_hex(3).upper()}"
-
-
-def owns_payment(actor: Actor, payment: dict[str, Any]) -> bool:
-    if actor.kind == "student":
-        return bool(actor.student_id) and payment.get("student") == actor.student_id
-    if actor.kind != "school" or payment["school"] != actor.school_id:
-        return False
-    return actor.is_main or payment["created_by"] == actor.account_id
 
 
 async def start_payment(actor: Actor, group_ids: list[int], method: str, ip: str = "") -> StartResult:

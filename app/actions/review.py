@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from app import db
+from app import db, errors
 from app.actions.notices import NoticeFacts, Recipient, build_mails
 from app.domain import issuance, workflow
 from app.domain.actor import Actor
@@ -42,11 +42,11 @@ class ReviewError(Exception):
         super().__init__(message)
 
 
-class Conflict(ReviewError):
+class Conflict(ReviewError, errors.Conflict):
     """The case (or group) changed since the reviewer opened it."""
 
 
-class NotFound(ReviewError):
+class NotFound(ReviewError, errors.NotFound):
     pass
 
 

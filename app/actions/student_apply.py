@@ -19,12 +19,9 @@ from app.domain import validators as v
 from app.domain import workflow
 from app.domain.actor import Actor
 from app.domain.stations import get_station
+from app.errors import NotFound  # noqa: F401  (re-exported: actions.<module>.NotFound)
 from app.i18n import gettext as _
 from tables.tables import Application, Case, RosterEntry, Student
-
-
-class NotFound(Exception):
-    pass
 
 
 async def own_draft_id(actor: Actor, kind: str = "first") -> int | None:

@@ -27,6 +27,7 @@ from app.domain.actor import Actor
 from app.domain.addresses import ADDRESS_PARTS
 from app.domain.documents import ALL_KINDS, group_documents, missing_documents
 from app.domain.profiles import REQUIRED
+from app.errors import Conflict, NotFound  # noqa: F401  (re-exported: actions.<module>.NotFound)
 from app.i18n import TAIPEI, format_datetime, use_locale
 from app.i18n import gettext as _
 from app.queries import progress as q
@@ -40,11 +41,7 @@ REPLY_MAX = 2000
 MAX_FILES_PER_KIND = 10
 
 
-class NotFound(Exception):
-    """Not the actor's, or not returned for supplement (answered as 404)."""
-
-
-class NotReturned(Exception):
+class NotReturned(Conflict):
     """The case or group is not (or no longer) waiting for a supplement."""
 
 

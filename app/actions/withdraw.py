@@ -16,6 +16,7 @@ from app import db
 from app.domain import workflow
 from app.domain.actor import Actor
 from app.domain.workflow import IllegalTransition, Role
+from app.errors import NotFound, Refused  # noqa: F401  (re-exported)
 from app.i18n import LOCALES, format_datetime, use_locale
 from app.i18n import gettext as _
 from app.queries import progress as q
@@ -23,18 +24,6 @@ from app.queries.scope import application_scope
 from app.services.mail import Mail
 from app.settings import settings
 from tables.tables import Account, Application, Case, ReviewEvent, Student
-
-
-class NotFound(Exception):
-    """Not the actor's (answered as 404)."""
-
-
-class Refused(Exception):
-    """The withdrawal cannot be done; `message` says why, for the user."""
-
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__(message)
 
 
 @dataclass

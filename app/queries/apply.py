@@ -157,20 +157,6 @@ async def get_attachment(actor: Actor, attachment_id: int) -> dict[str, Any] | N
     return row
 
 
-async def cases_of(app: dict[str, Any]) -> list[dict[str, Any]]:
-    """The cases of a group already read through the scope (`get_application`)."""
-    return [_case(c) for c in await Case.select().where(Case.application == app["id"]).order_by(Case.id)]
-
-
-async def attachments_of(app: dict[str, Any]) -> list[dict[str, Any]]:
-    """The files of a group already read through the scope (`get_application`)."""
-    return (
-        await Attachment.select(*ATTACHMENT_COLUMNS)
-        .where(Attachment.application == app["id"])
-        .order_by(Attachment.id)
-    )
-
-
 # What the read-only group page shows of each applicant (a card each).
 CARD_COLUMNS = (
     Case.id,

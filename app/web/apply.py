@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException
 
 from app.actions import apply as actions
@@ -22,52 +21,16 @@ from app.domain.stations import stations
 from app.i18n import format_datetime, get_locale
 from app.i18n import gettext as _
 from app.queries import apply as q
-from app.services import mail, uploads
+from app.services import uploads
 from app.web.common import file_response, form_data, redirect, render, school_required
 from app.web.common import signed_in_actor as _actor
+from app.web.forms import read_uploads, removal_of, send_after_commit, summary
 
 DRAFTS = "/apply/first"
 
 
-def after_commit(request: Request, job) -> None:
-    """Run `job()` after the request's transaction has committed (the mail of a submit)."""
-    state = request.scope.setdefault("state", {})
-    state.setdefault("after_commit", []).append(job)
-
-
-async def _uploads(request: Request, kinds: list[str]) -> list[actions.Upload]:
-    """The chosen files of the form: fields `file_<kind>` (several each)."""
-    form = await request.form()
-    out: list[actions.Upload] = []
-    for kind in kinds:
-        for value in form.getall(f"file_{kind}", []):
-            if isinstance(value, UploadFile) and value.filename:
-                data = await value.read(uploads.MAX_BYTES + 1)
-                out.append(actions.Upload(kind=kind, filename=value.filename, data=data))
-    return out
-
-
-def summary(errors: dict[str, str]) -> dict[str, str]:
-    """The error summary: one line for an address whose parts have the same problem."""
-    out: dict[str, str] = {}
-    seen_addr: set[str] = set()
-    for key, msg in errors.items():
-        if key.startswith("addr_"):
-            if msg in seen_addr:
-                continue
-            seen_addr.add(msg)
-        out[key] = msg
-    return out
-
-
 def _op(form: dict[str, str]) -> str:
     return form.get("op", "save")
-
-
-def _removal(op: str) -> int | None:
-    if op.startswith("remove-") and op[7:].isdigit():
-        return int(op[7:])
-    return None
 
 
 async def _application(request: Request, application_id: int, *, draft: bool = True) -> dict[str, Any]:
@@ -157,7 +120,7 @@ async def applicant_context(
 
 async def uploads_of(request: Request, app: dict[str, Any], case: dict[str, Any], form: dict[str, str]):
     """The files chosen on the applicant form, for the photo and each document it asks for."""
-    return await _uploads(request, ["photo"] + [d.doc for d in documents_of(app, case, form)])
+    return await read_uploads(request, ["photo"] + [d.doc for d in documents_of(app, case, form)])
 
 
 class ApplyController(Controller):
@@ -184,8 +147,6 @@ class ApplyController(Controller):
             return render(
                 request, "apply/terms.html", {"errors": {"agree": exc.problems[0]}}, status_code=400
             )
-        except actions.NotFound as exc:
-            raise NotFoundException() from exc
         return redirect(f"/apply/drafts/{app_id}/submitter")
 
     @get("/drafts/{application_id:int}", name="apply:edit")
@@ -207,8 +168,6 @@ class ApplyController(Controller):
     async def delete(self, request: Request, application_id: int) -> Response:
         try:
             await actions.delete_draft(_actor(request), application_id)
-        except actions.NotFound as exc:
-            raise NotFoundException() from exc
         except actions.NotEditable:
             return redirect(f"/apply/groups/{application_id}")
         return redirect(DRAFTS, flash="draft_deleted")
@@ -300,12 +259,9 @@ class ApplyController(Controller):
         actor = _actor(request)
         form = await form_data(request)
         op = _op(form)
-        if (att := _removal(op)) is not None:
-            try:
-                await actions.remove_attachment(actor, application_id, att)
-            except actions.NotFound as exc:
-                raise NotFoundException() from exc
-        files = await _uploads(
+        if (att := removal_of(op)) is not None:
+            await actions.remove_attachment(actor, application_id, att)
+        files = await read_uploads(
             request, [d.doc for d in group_documents(line=app["business_line"], kind=app["kind"])]
         )
         if op == "back":
@@ -315,7 +271,7 @@ class ApplyController(Controller):
                     await actions.upload_attachment(actor, application_id, None, f)
             return redirect(f"/apply/drafts/{application_id}/submitter")
         errors = await actions.save_details(actor, application_id, form, files)
-        if _removal(op) is not None:
+        if removal_of(op) is not None:
             # Removing a file is not a save attempt: show only what went wrong with uploads.
             errors = {k: m for k, m in errors.items() if k.startswith("doc_") and files}
             app = await _application(request, application_id)
@@ -429,11 +385,8 @@ class ApplyController(Controller):
         actor = _actor(request)
         form = await form_data(request)
         op = _op(form)
-        if (att := _removal(op)) is not None:
-            try:
-                await actions.remove_attachment(actor, application_id, att)
-            except actions.NotFound as exc:
-                raise NotFoundException() from exc
+        if (att := removal_of(op)) is not None:
+            await actions.remove_attachment(actor, application_id, att)
         files = await uploads_of(request, app, case, form)
         errors = await actions.save_applicant(actor, application_id, case_id, form, files)
         refused = {
@@ -443,7 +396,7 @@ class ApplyController(Controller):
             return redirect(f"/apply/drafts/{application_id}/applicants", flash="saved")
         _app, case = await self._case(request, application_id, case_id)
         shown = rules.normalise({k: form.get(k, "") for k in rules.form_keys()})
-        if _removal(op) is not None:
+        if removal_of(op) is not None:
             errors = {}
         return await self._applicant_page(request, app, case, shown, errors, saved=True)
 
@@ -477,8 +430,6 @@ class ApplyController(Controller):
     async def applicant_delete(self, request: Request, application_id: int, case_id: int) -> Response:
         try:
             await actions.delete_applicant(_actor(request), application_id, case_id)
-        except actions.NotFound as exc:
-            raise NotFoundException() from exc
         except actions.NotEditable:
             return redirect(f"/apply/groups/{application_id}")
         return redirect(f"/apply/drafts/{application_id}/applicants", flash="applicant_deleted")
@@ -551,8 +502,6 @@ class ApplyController(Controller):
             created = await actions.add_from_roster(_actor(request), application_id, ids)
         except actions.Refused as exc:
             return await self._roster_page(request, app, {}, error=exc.problems[0], status_code=400)
-        except actions.NotFound as exc:
-            raise NotFoundException() from exc
         return redirect(
             f"/apply/drafts/{application_id}/applicants?added={len(created)}", flash="roster_added"
         )
@@ -572,19 +521,11 @@ class ApplyController(Controller):
         app = await _application(request, application_id)
         try:
             result = await actions.submit_application(_actor(request), application_id, get_locale())
-        except actions.NotFound as exc:
-            raise NotFoundException() from exc
         except actions.NotEditable:
             return redirect(f"/apply/groups/{application_id}")
         except actions.Refused as exc:
             return await self._applicants_page(request, app, problems=exc.problems, status_code=400)
-        if result.mail is not None:
-            message = result.mail
-
-            async def send() -> None:
-                await mail.send(message)
-
-            after_commit(request, send)
+        send_after_commit(request, [result.mail])
         return redirect(f"/apply/groups/{application_id}/submitted")
 
     # Read-only view ----------------------------------------------------------------------------
@@ -670,8 +611,6 @@ class ApplyController(Controller):
     ) -> Response:
         try:
             await actions.remove_attachment(_actor(request), application_id, attachment_id)
-        except actions.NotFound as exc:
-            raise NotFoundException() from exc
         except actions.NotEditable:
             return redirect(f"/apply/groups/{application_id}")
         if request.htmx:  # type: ignore[attr-defined]

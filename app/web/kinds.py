@@ -23,7 +23,7 @@ from app.queries import apply as q
 from app.services import uploads
 from app.web.common import form_data, redirect, render, school_required
 from app.web.common import signed_in_actor as _actor
-from app.web.progress import after_commit, read_uploads, removals
+from app.web.forms import read_uploads, removals, send_after_commit, summary
 
 
 def kind_by_slug(slug: str) -> kind_rules.Kind:
@@ -76,7 +76,6 @@ async def applicant_context(
     saved: bool = False,
 ) -> dict[str, Any]:
     """What `kinds/applicant.html` shows of one applicant (a school's group or a student's own)."""
-    from app.web.progress import _summary
 
     files = await q.list_group_attachments(actor, app["id"]) or []
     k = kind_rules.KINDS[app["kind"]]
@@ -93,7 +92,7 @@ async def applicant_context(
         "form": form,
         "changes": changes,
         "errors": errors,
-        "summary": _summary(errors),
+        "summary": summary(errors),
         "saved": saved,
         "documents": documents,
         "student_form": False,
@@ -141,8 +140,6 @@ class KindsController(Controller):
                 {"kind": k, "errors": {"agree": exc.problems[0]}},
                 status_code=400,
             )
-        except actions.NotFound as exc:
-            raise NotFoundException() from exc
         return redirect(f"/apply/drafts/{app_id}/submitter")
 
     async def _app(self, request: Request, application_id: int) -> dict[str, Any] | Response:
@@ -219,8 +216,6 @@ class KindsController(Controller):
             return await self._applicants_page(
                 request, app, lookup_error=exc.problems[0], form=form, status_code=400
             )
-        except actions.NotFound as exc:
-            raise NotFoundException() from exc
         return redirect(f"/apply/kinds/{application_id}/applicants/{case_id}")
 
     # One applicant ------------------------------------------------------------------------------
@@ -279,8 +274,6 @@ class KindsController(Controller):
             errors = await actions.save_applicant(
                 _actor(request), application_id, case_id, form, changes=changes, files=files, remove=remove
             )
-        except actions.NotFound as exc:
-            raise NotFoundException() from exc
         except actions.NotEditable:
             return redirect(f"/progress/groups/{application_id}")
         if op == "back":
@@ -306,8 +299,6 @@ class KindsController(Controller):
     async def applicant_delete(self, request: Request, application_id: int, case_id: int) -> Response:
         try:
             await actions.delete_applicant(_actor(request), application_id, case_id)
-        except actions.NotFound as exc:
-            raise NotFoundException() from exc
         except actions.NotEditable:
             return redirect(f"/progress/groups/{application_id}")
         return redirect(f"/apply/kinds/{application_id}/applicants", flash="applicant_deleted")
@@ -334,12 +325,10 @@ class KindsController(Controller):
             return app
         try:
             result = await actions.submit(_actor(request), application_id, get_locale())
-        except actions.NotFound as exc:
-            raise NotFoundException() from exc
         except actions.NotEditable:
             return redirect(f"/progress/groups/{application_id}")
         except actions.Refused as exc:
             return await self._applicants_page(request, app, problems=exc.problems, status_code=400)
         if result.mail is not None:
-            after_commit(request, [result.mail])
+            send_after_commit(request, [result.mail])
         return redirect(f"/progress/groups/{application_id}", flash="kind_submitted")

@@ -23,8 +23,8 @@ from app.i18n import gettext as _
 from app.queries import apply as q
 from app.web.common import form_data, redirect, render, student_required
 from app.web.common import signed_in_actor as _actor
+from app.web.forms import read_uploads, removals, send_after_commit
 from app.web.kinds import applicant_context, kind_by_slug
-from app.web.progress import after_commit, read_uploads, removals
 
 BASE = "/student/kinds"
 
@@ -76,8 +76,6 @@ class StudentKindsController(Controller):
             )
         except actions.Refused as exc:
             return _terms(request, k, {"agree": exc.problems[0]}, status_code=400)
-        except actions.NotFound as exc:
-            raise NotFoundException() from exc
         return redirect(f"{BASE}/{slug}/{app_id}")
 
     async def _load(
@@ -170,8 +168,6 @@ class StudentKindsController(Controller):
             await actions.add_renewal_applicant(_actor(request), application_id, form.get("ui_no", ""))
         except actions.Refused as exc:
             return await self._lookup_page(request, app, error=exc.problems[0], form=form, status_code=400)
-        except actions.NotFound as exc:
-            raise NotFoundException() from exc
         return redirect(f"{BASE}/{slug}/{application_id}")
 
     @post("/{slug:str}/{application_id:int}", name="student:kind-save")
@@ -197,8 +193,6 @@ class StudentKindsController(Controller):
             errors = await actions.save_applicant(
                 actor, application_id, case["id"], form, changes=changes, files=files, remove=remove
             )
-        except (actions.NotFound, student_apply.NotFound) as exc:
-            raise NotFoundException() from exc
         except actions.NotEditable:
             return redirect(f"/progress/groups/{application_id}")
         errors = {**station_errors, **errors}
@@ -211,7 +205,7 @@ class StudentKindsController(Controller):
                 return redirect(f"/progress/groups/{application_id}")
             else:
                 if result.mail is not None:
-                    after_commit(request, [result.mail])
+                    send_after_commit(request, [result.mail])
                 return redirect("/student", flash="submitted")
         found = await self._load(request, slug, application_id)
         if isinstance(found, Response):
