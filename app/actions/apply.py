@@ -14,12 +14,11 @@ from typing import Any
 
 from app import db
 from app.domain import applicant as rules
-from app.domain import numbering, workflow
+from app.domain import numbering, offerings, workflow
 from app.domain import validators as v
 from app.domain.actor import Actor
 from app.domain.addresses import ADDRESS_PARTS
 from app.domain.business import get_line
-from app.domain.documents import ALL_KINDS, group_documents, missing_documents
 from app.domain.profiles import REQUIRED, check_address
 from app.domain.stations import get_station
 from app.errors import Conflict, NotFound, Refused  # noqa: F401  (re-exported)
@@ -206,13 +205,15 @@ async def save_details(
                 (Attachment.application == application_id) & Attachment.case.is_null()
             )
         }
-        for doc in missing_documents(group_documents(line=app["business_line"], kind=app["kind"]), present):
+        for doc in offerings.check_group(
+            offerings.of(app), present, self_filed=app.get("student") is not None
+        ):
             errors.setdefault(f"doc_{doc}", str(REQUIRED))
     return errors
 
 
 def _group_kinds(app: dict[str, Any]) -> set[str]:
-    return {d.doc for d in group_documents(line=app["business_line"], kind=app["kind"])}
+    return {d.doc for d in offerings.of(app).group_documents}
 
 
 # Files ------------------------------------------------------------------------------------------
@@ -224,7 +225,7 @@ async def _store_uploads(
     """Check, store and record each file; {"doc_<kind>" or "photo": message} for the refused ones."""
     errors: dict[str, str] = {}
     for f in files:
-        if f.kind not in allowed or f.kind not in ALL_KINDS:
+        if f.kind not in allowed or f.kind not in offerings.all_document_kinds():
             continue
         key = "photo" if f.kind == "photo" else f"doc_{f.kind}"
         try:
@@ -271,7 +272,7 @@ async def upload_attachment(
         case = await q.get_applicant(actor, application_id, case_id)
         if case is None:
             raise NotFound
-        errors = await _store_uploads(actor, app, case_id, [upload], allowed=ALL_KINDS)
+        errors = await _store_uploads(actor, app, case_id, [upload], allowed=offerings.all_document_kinds())
         await _recompute(app, case)
         await _touch(application_id)
     return errors
@@ -320,15 +321,13 @@ async def add_applicant(actor: Actor, application_id: int, identity: str) -> int
     return case.id
 
 
-def _facts(app: dict[str, Any], case: dict[str, Any], form: dict[str, str]) -> rules.Facts:
-    return rules.Facts(
-        identity=case["identity"],
-        enrollment=form.get("enrollment_status", ""),
-        scholarship=bool(form.get("scholarship")),
-        line=app["business_line"],
-        kind=app["kind"],
-        self_filed=bool(app.get("student")),
-    )
+def check(
+    app: dict[str, Any], case: dict[str, Any], form: dict[str, str], present: set[str]
+) -> dict[str, str]:
+    """The one check of a case against its offering, as the form's summary wants it."""
+    offering = offerings.of(app)
+    facts = offerings.facts_of(offering, app, case, form)
+    return offerings.check_case(offering, form, facts, present, today()).problems
 
 
 async def _present_kinds(application_id: int, case_id: int) -> set[str]:
@@ -346,9 +345,7 @@ def _data(case: dict[str, Any]) -> dict[str, Any]:
 async def _recompute(app: dict[str, Any], case: dict[str, Any]) -> dict[str, str]:
     """Completeness (資料完成度) of a stored case from its data and files; returns its problems."""
     form = rules.form_from_record(case)
-    problems = rules.check_applicant(
-        form, _facts(app, case, form), await _present_kinds(app["id"], case["id"]), today()
-    )
+    problems = check(app, case, form, await _present_kinds(app["id"], case["id"]))
     complete = not problems
     if complete != case["complete"]:
         await Case.update({Case.complete: complete, Case.version: Case.version + 1}).where(
@@ -377,10 +374,10 @@ async def save_applicant(
     stored["raw"] = raw
     stored["saved"] = True
     async with db.write_tx():
-        upload_errors = await _store_uploads(actor, app, case_id, files or [], allowed=ALL_KINDS)
-        problems = rules.check_applicant(
-            form, _facts(app, case, form), await _present_kinds(application_id, case_id), today()
+        upload_errors = await _store_uploads(
+            actor, app, case_id, files or [], allowed=offerings.all_document_kinds()
         )
+        problems = check(app, case, form, await _present_kinds(application_id, case_id))
         update: dict[Any, Any] = {getattr(Case, k): val for k, val in values.items()}
         update[Case.data] = stored
         update[Case.complete] = not problems and not upload_errors
@@ -399,10 +396,7 @@ async def problems_of(actor: Actor, application_id: int, case_id: int) -> dict[s
     if app is None or case is None:
         raise NotFound
     form = rules.form_from_record(case)
-    problems = rules.check_applicant(
-        form, _facts(app, case, form), await _present_kinds(application_id, case_id), today()
-    )
-    return rules.order_errors(problems)
+    return check(app, case, form, await _present_kinds(application_id, case_id))
 
 
 async def delete_applicant(actor: Actor, application_id: int, case_id: int) -> None:
@@ -567,7 +561,7 @@ def group_problems(app: dict[str, Any], present_kinds: set[str]) -> list[str]:
     }
     if check_details(details):
         problems.append(_("The application data (申請資料) is not complete."))
-    if missing_documents(group_documents(line=app["business_line"], kind=app["kind"]), present_kinds):
+    if offerings.check_group(offerings.of(app), present_kinds):
         problems.append(_("The power of attorney (委託書) has not been uploaded."))
     return problems
 

@@ -26,8 +26,8 @@ from app.actions import apply as apply_actions
 from app.actions.apply import NotEditable, NotFound, Refused, SubmitResult, Upload
 from app.domain import applicant as rules
 from app.domain import kinds as kind_rules
+from app.domain import offerings, workflow
 from app.domain import validators as v
-from app.domain import workflow
 from app.domain.actor import Actor
 from app.domain.profiles import parse_date
 from app.i18n import format_date, get_locale
@@ -327,36 +327,18 @@ async def problems_when_reopened(
 
 
 def _address_changed(case: dict[str, Any], form: dict[str, str]) -> bool:
-    original = (case.get("data") or {}).get("kind", {}).get("original_address") or {}
-    now_ = {
-        p: form.get(f"addr_{p}", "")
-        for p in ("county", "district", "village", "neighborhood", "street", "lane", "alley", "number")
-    }
-    return {k: val for k, val in original.items() if val} != {k: val for k, val in now_.items() if val}
+    return offerings.address_changed(case, form)
 
 
 def problems(
     app: dict[str, Any], case: dict[str, Any], form: dict[str, str], changes: list[str], present: set[str]
 ) -> dict[str, str]:
-    """Everything that keeps an applicant of this kind from 已完成."""
-    k = kind_rules.KINDS[app["kind"]]
-    today = apply_actions.today()
-    if k.form == "applicant":
-        errors = rules.check_fields(form | {"enrollment_status": "R"}, today)
-        needed = kind_rules.documents(
-            app["kind"],
-            identity=case["identity"],
-            scholarship=bool(form.get("scholarship")),
-            address_changed=_address_changed(case, form),
-        )
-    else:
-        errors = kind_rules.check_kind_form(app["kind"], form, changes, today)
-        needed = kind_rules.documents(app["kind"], changes=frozenset(changes))
-    if k.photo and "photo" not in present:
-        errors["photo"] = str(rules.REQUIRED)
-    for doc in kind_rules.missing(needed, present):
-        errors[f"doc_{doc}"] = str(rules.REQUIRED)
-    return rules.order_errors(errors)
+    """Everything that keeps an applicant of this kind from 已完成 (the one check of the offering)."""
+    offering = offerings.of(app)
+    facts = offerings.facts_of(offering, app, case, form, changes)
+    return offerings.check_case(
+        offering, {**form, "changes": ",".join(changes)}, facts, present, apply_actions.today()
+    ).problems
 
 
 def form_of(app: dict[str, Any], case: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
@@ -368,14 +350,8 @@ def form_of(app: dict[str, Any], case: dict[str, Any]) -> tuple[dict[str, str], 
 
 
 def documents_of(app: dict[str, Any], case: dict[str, Any], form: dict[str, str], changes: list[str]) -> list:
-    if kind_rules.KINDS[app["kind"]].form == "applicant":
-        return kind_rules.documents(
-            app["kind"],
-            identity=case["identity"],
-            scholarship=bool(form.get("scholarship")),
-            address_changed=_address_changed(case, form),
-        )
-    return kind_rules.documents(app["kind"], changes=frozenset(changes))
+    offering = offerings.of(app)
+    return offerings.needed_documents(offering, offerings.facts_of(offering, app, case, form, changes))
 
 
 async def save_applicant(
@@ -404,7 +380,7 @@ async def save_applicant(
             )
             form["ui_no"] = case["ui_no"]  # fixed by the lookup
             upload_errors = await apply_actions._store_uploads(
-                actor, app, case_id, files or [], allowed=set(kind_rules.DOC_LABELS) | {"photo"}
+                actor, app, case_id, files or [], allowed=offerings.all_document_kinds()
             )
             values, raw = rules.record_from_form(form)
             stored = dict(case["data"] or {})
@@ -415,7 +391,7 @@ async def save_applicant(
             update[Case.data] = stored
         else:
             form = kind_rules.normalise(data)
-            allowed = {d.doc for d in k.documents} | {"photo"}
+            allowed = {d.doc for d in offerings.of(app).documents} | {"photo"}
             upload_errors = await _store_kind_uploads(actor, app, case_id, files or [], allowed)
             stored = dict(case["data"] or {})
             stored["kind"] = kind_rules.kind_values(app["kind"], form, changes)

@@ -20,12 +20,11 @@ from app.actions.apply import Upload, check_details, check_submitter
 from app.actions.withdraw import recipients, role_of
 from app.domain import applicant as rules
 from app.domain import kinds as kind_rules
+from app.domain import offerings, workflow
 from app.domain import supplement as change_rules
 from app.domain import validators as v
-from app.domain import workflow
 from app.domain.actor import Actor
 from app.domain.addresses import ADDRESS_PARTS
-from app.domain.documents import ALL_KINDS, group_documents, missing_documents
 from app.domain.profiles import REQUIRED
 from app.errors import Conflict, NotFound  # noqa: F401  (re-exported: actions.<module>.NotFound)
 from app.i18n import TAIPEI, format_datetime, use_locale
@@ -199,8 +198,7 @@ def _check_reply(reply: str) -> tuple[str, dict[str, str]]:
 
 def case_form_kind(app: dict[str, Any]) -> str:
     """ "applicant" (the applicant form: first application, renewal) or "kind" (extension, data change)."""
-    k = kind_rules.get_kind(app["kind"])
-    return k.form if k is not None else "applicant"
+    return offerings.of(app).form_template
 
 
 def case_snapshot(app: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
@@ -216,58 +214,20 @@ def case_snapshot(app: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
 
 def case_documents(
     app: dict[str, Any], case: dict[str, Any], form: dict[str, str], changes: list[str]
-) -> list[Any]:
-    if app["kind"] in kind_rules.KINDS:
-        extra = (case.get("data") or {}).get("kind") or {}
-        return kind_rules.documents(
-            app["kind"],
-            identity=case["identity"],
-            scholarship=bool(form.get("scholarship")),
-            address_changed=bool(extra.get("address_changed")),
-            changes=frozenset(changes),
-        )
-    from app.domain.documents import case_documents as first_documents
-
-    return first_documents(
-        line=app["business_line"],
-        kind=app["kind"],
-        identity=case["identity"],
-        enrollment=form.get("enrollment_status", ""),
-        scholarship=bool(form.get("scholarship")),
-        self_filed=app.get("student") is not None,
-    )
+) -> list[offerings.NeededDocument]:
+    offering = offerings.of(app)
+    return offerings.needed_documents(offering, offerings.facts_of(offering, app, case, form, changes))
 
 
 def _case_problems(
     app: dict[str, Any], case: dict[str, Any], form: dict[str, str], changes: list[str], present: set[str]
 ) -> dict[str, str]:
-    """Every problem of the case's data as the applicant would now send it."""
-    if case_form_kind(app) == "applicant":
-        facts = rules.Facts(
-            identity=case["identity"],
-            enrollment=form.get("enrollment_status", ""),
-            scholarship=bool(form.get("scholarship")),
-            line=app["business_line"],
-            kind=app["kind"],
-            self_filed=app.get("student") is not None,
-        )
-        errors = rules.check_fields(form, today())
-        if "photo" not in present:
-            errors["photo"] = str(REQUIRED)
-        needed = case_documents(app, case, form, changes) if app["kind"] in kind_rules.KINDS else None
-        if needed is None:
-            errors.update(rules.check_applicant(form, facts, present, today()))
-        else:
-            for doc in kind_rules.missing(needed, present):
-                errors[f"doc_{doc}"] = str(REQUIRED)
-        return rules.order_errors(errors)
-    errors = kind_rules.check_kind_form(app["kind"], form, changes, today())
-    k = kind_rules.KINDS[app["kind"]]
-    if k.photo and "photo" not in present:
-        errors["photo"] = str(REQUIRED)
-    for doc in kind_rules.missing(case_documents(app, case, form, changes), present):
-        errors[f"doc_{doc}"] = str(REQUIRED)
-    return errors
+    """Every problem of the case's data as the applicant would now send it (the one check)."""
+    offering = offerings.of(app)
+    facts = offerings.facts_of(offering, app, case, form, changes)
+    return offerings.check_case(
+        offering, {**form, "changes": ",".join(changes)}, facts, present, today()
+    ).problems
 
 
 def _case_values(app: dict[str, Any], case: dict[str, Any], form: dict[str, str], changes: list[str]) -> dict:
@@ -324,7 +284,11 @@ async def save_case(
         form = normalise_case_form(app, data)
         round_ = await _round(application_id, case_id, case_snapshot(app, case), actor)
         to_delete = await _remove_files(application_id, case_id, remove or [])
-        allowed = {"photo"} | {d.doc for d in case_documents(app, case, form, changes)} | set(ALL_KINDS)
+        allowed = (
+            {"photo"}
+            | {d.doc for d in case_documents(app, case, form, changes)}
+            | set(offerings.all_document_kinds())
+        )
         upload_errors = await _store(actor, application_id, case_id, files or [], allowed)
         present = {f["kind"] for f in await _files(application_id, case_id)}
         problems = _case_problems(app, case, form, changes, present)
@@ -494,9 +458,7 @@ async def save_group_details(
             "station_code": data.get("station_code", ""),
         }
         errors = check_details(details)
-        needed = group_documents(
-            line=app["business_line"], kind=app["kind"], self_filed=app["student"] is not None
-        )
+        needed = offerings.needed_group_documents(offerings.of(app), self_filed=app["student"] is not None)
         to_delete = await _remove_files(application_id, None, remove or [])
         errors.update(await _store(actor, application_id, None, files or [], {d.doc for d in needed}))
         at = now()
@@ -516,7 +478,7 @@ async def save_group_details(
         result = Result(errors=errors)
         if send:
             present = {f["kind"] for f in await _files(application_id, None)}
-            for doc in missing_documents(needed, present):
+            for doc in offerings.missing(needed, present):
                 errors.setdefault(f"doc_{doc}", str(REQUIRED))
             fresh = await _group(actor, application_id)
             if check_submitter(_submitter_form(fresh)):

@@ -13,9 +13,9 @@ from litestar.exceptions import NotFoundException
 
 from app.actions import apply as actions
 from app.domain import applicant as rules
-from app.domain import workflow
+from app.domain import offerings, workflow
 from app.domain.addresses import ADDRESS_PARTS
-from app.domain.documents import UPLOAD_RULES_TEXT, case_documents, group_documents
+from app.domain.documents import UPLOAD_RULES_TEXT
 from app.domain.profiles import REQUIRED
 from app.domain.stations import stations
 from app.i18n import format_datetime, get_locale
@@ -65,14 +65,8 @@ def _steps(app: dict[str, Any], current: str) -> dict[str, Any]:
 
 def documents_of(app: dict[str, Any], case: dict[str, Any], form: dict[str, str]):
     """The applicant form's documents; a student's own application adds the admission certificate."""
-    return case_documents(
-        line=app["business_line"],
-        kind=app["kind"],
-        identity=case["identity"],
-        enrollment=form.get("enrollment_status", ""),
-        scholarship=bool(form.get("scholarship")),
-        self_filed=bool(app.get("student")),
-    )
+    offering = offerings.of(app)
+    return offerings.needed_documents(offering, offerings.facts_of(offering, app, case, form))
 
 
 async def applicant_context(
@@ -229,7 +223,7 @@ class ApplyController(Controller):
                 "form": form,
                 "errors": errors,
                 "steps": _steps(app, "details"),
-                "documents": group_documents(line=app["business_line"], kind=app["kind"]),
+                "documents": offerings.needed_group_documents(offerings.of(app)),
                 "files": q.by_kind(files, None),
                 "stations": stations(),
                 "upload_rules": str(UPLOAD_RULES_TEXT),
@@ -262,7 +256,7 @@ class ApplyController(Controller):
         if (att := removal_of(op)) is not None:
             await actions.remove_attachment(actor, application_id, att)
         files = await read_uploads(
-            request, [d.doc for d in group_documents(line=app["business_line"], kind=app["kind"])]
+            request, [d.doc for d in offerings.needed_group_documents(offerings.of(app))]
         )
         if op == "back":
             # 回上一頁: keep the files chosen, go back without checking the fields.
@@ -552,7 +546,7 @@ class ApplyController(Controller):
                 "app": app,
                 "cases": cases,
                 "group_files": q.by_kind(files, None),
-                "group_documents": group_documents(line=app["business_line"], kind=app["kind"]),
+                "group_documents": offerings.needed_group_documents(offerings.of(app)),
                 "submitter_addr": app["submitter_addr"] if isinstance(app["submitter_addr"], dict) else {},
                 "identities": {k: str(v) for k, v in rules.IDENTITIES.items()},
                 "genders": {k: str(v) for k, v in rules.GENDERS.items()},
@@ -571,13 +565,7 @@ class ApplyController(Controller):
         if case is None:
             raise NotFoundException()
         files = await q.list_group_attachments(actor, application_id) or []
-        documents = case_documents(
-            line=app["business_line"],
-            kind=app["kind"],
-            identity=case["identity"],
-            enrollment=case["enrollment_status"],
-            scholarship=case["scholarship"],
-        )
+        documents = offerings.documents_of_case(offerings.of(app), app, case)
         return render(
             request,
             "apply/case_view.html",

@@ -14,11 +14,10 @@ from litestar.exceptions import NotFoundException
 from litestar.response import Redirect
 
 from app.domain import applicant as applicant_rules
+from app.domain import kinds, offerings, workflow
 from app.domain import progress as rules
 from app.domain import supplement as change_rules
-from app.domain import workflow
 from app.domain.business import KINDS
-from app.domain.documents import DOC_LABELS, case_documents, group_documents
 from app.domain.profiles import parse_date
 from app.i18n import gettext as _
 from app.queries import apply as apply_q
@@ -87,9 +86,7 @@ def _query_string(form: dict[str, str]) -> str:
 
 
 def doc_labels() -> dict[str, str]:
-    from app.domain import kinds
-
-    return {k: str(v) for k, v in DOC_LABELS.items()} | kinds.doc_labels()
+    return offerings.doc_labels()
 
 
 def case_display() -> dict[str, Any]:
@@ -137,7 +134,9 @@ class ProgressController(Controller):
                 "g": view,
                 "app": view.app,
                 "group_files": apply_q.by_kind(view.files, None),
-                "group_documents": group_documents(line=view.app["business_line"], kind=view.app["kind"]),
+                "group_documents": offerings.needed_group_documents(
+                    offerings.of(view.app), self_filed=view.app["student"] is not None
+                ),
                 "t": case_display(),
                 "doc_labels": doc_labels(),
                 "next_step": rules.next_step(view.stage),
@@ -150,14 +149,6 @@ class ProgressController(Controller):
         if view is None:
             raise NotFoundException()
         app, case = view.group.app, view.case
-        documents = case_documents(
-            line=app["business_line"],
-            kind=app["kind"],
-            identity=case["identity"],
-            enrollment=case["enrollment_status"],
-            scholarship=case["scholarship"],
-        )
-        from app.domain import kinds
 
         return render(
             request,
@@ -167,7 +158,7 @@ class ProgressController(Controller):
                 "app": app,
                 "case": case,
                 "files": apply_q.by_kind(view.files, case_id),
-                "documents": kinds.documents_for_view(app["kind"], documents, view.files, case),
+                "documents": offerings.documents_of_case(offerings.of(app), app, case, view.files),
                 "kind_fields": kinds.view_fields(app["kind"], case),
                 "t": case_display(),
                 "doc_labels": doc_labels(),

@@ -10,8 +10,7 @@ from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 
 from app.domain import applicant as applicant_rules
-from app.domain import workflow
-from app.domain.documents import group_documents
+from app.domain import offerings, workflow
 from app.i18n import gettext as _
 from app.queries import apply as apply_q
 from app.queries import progress as q
@@ -128,8 +127,8 @@ class SupplementController(Controller):
                 "errors": errors,
                 "summary": summary(errors),
                 "steps": self._steps(app, "details"),
-                "documents": group_documents(
-                    line=app["business_line"], kind=app["kind"], self_filed=app["student"] is not None
+                "documents": offerings.needed_group_documents(
+                    offerings.of(app), self_filed=app["student"] is not None
                 ),
                 "files": apply_q.by_kind(view.files, None),
                 "stations": stations(),
@@ -159,8 +158,8 @@ class SupplementController(Controller):
         view = await self._view(request, application_id)
         form = await form_data(request)
         op, remove = await removals(request)
-        documents = group_documents(
-            line=view.app["business_line"], kind=view.app["kind"], self_filed=view.app["student"] is not None
+        documents = offerings.needed_group_documents(
+            offerings.of(view.app), self_filed=view.app["student"] is not None
         )
         files = await read_uploads(request, [d.doc for d in documents])
         try:
