@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from app import db
+from app.actions import cases as pipeline
 from app.domain import applicant as rules
 from app.domain import numbering, offerings, workflow
 from app.domain import validators as v
@@ -29,7 +30,7 @@ from app.queries.scope import application_scope
 from app.services import uploads
 from app.services.mail import Mail
 from app.settings import settings
-from tables.tables import Account, Application, Attachment, Case, DocumentCounter, ReviewEvent
+from tables.tables import Account, Application, Attachment, Case, DocumentCounter
 
 MAX_FILES_PER_KIND = 10
 
@@ -38,11 +39,7 @@ class NotEditable(Conflict):
     """The group has been submitted: it can be viewed, no longer edited."""
 
 
-@dataclass(frozen=True)
-class Upload:
-    kind: str
-    filename: str
-    data: bytes
+Upload = pipeline.Upload  # the pipeline's upload (kept under this name for the handlers)
 
 
 def now() -> datetime:
@@ -222,43 +219,7 @@ def _group_kinds(app: dict[str, Any]) -> set[str]:
 async def _store_uploads(
     actor: Actor, app: dict[str, Any], case_id: int | None, files: list[Upload], *, allowed: set[str]
 ) -> dict[str, str]:
-    """Check, store and record each file; {"doc_<kind>" or "photo": message} for the refused ones."""
-    errors: dict[str, str] = {}
-    for f in files:
-        if f.kind not in allowed or f.kind not in offerings.all_document_kinds():
-            continue
-        key = "photo" if f.kind == "photo" else f"doc_{f.kind}"
-        try:
-            image = uploads.check_image(f.data, f.filename)
-        except uploads.UploadRefused as exc:
-            errors[key] = f"{errors[key]} {exc}" if key in errors else str(exc)
-            continue
-        clause = (Attachment.application == app["id"]) & (Attachment.kind == f.kind)
-        clause = clause & (Attachment.case.is_null() if case_id is None else Attachment.case == case_id)
-        existing = await Attachment.select(Attachment.id, Attachment.stored_name).where(clause)
-        if f.kind == "photo":
-            # One photo: a new one replaces the old.
-            for old in existing:
-                await Attachment.delete().where(Attachment.id == old["id"])
-                uploads.delete(old["stored_name"])
-        elif len(existing) >= MAX_FILES_PER_KIND:
-            errors[key] = _("At most %(n)d files per document.", n=MAX_FILES_PER_KIND)
-            continue
-        stored = uploads.store(image)
-        await Attachment.insert(
-            Attachment(
-                application=app["id"],
-                case=case_id,
-                kind=f.kind,
-                original_name=image.original_name[:200],
-                stored_name=stored,
-                content_type=image.content_type,
-                size=len(image.data),
-                uploaded_by=actor.label[:100],
-                uploaded_at=now(),
-            )
-        )
-    return errors
+    return await pipeline.store_uploads(actor, app["id"], case_id, files, allowed)
 
 
 async def upload_attachment(
@@ -324,17 +285,12 @@ async def add_applicant(actor: Actor, application_id: int, identity: str) -> int
 def check(
     app: dict[str, Any], case: dict[str, Any], form: dict[str, str], present: set[str]
 ) -> dict[str, str]:
-    """The one check of a case against its offering, as the form's summary wants it."""
-    offering = offerings.of(app)
-    facts = offerings.facts_of(offering, app, case, form)
-    return offerings.check_case(offering, form, facts, present, today()).problems
+    """The one check of a case against its offering (app.actions.cases.check)."""
+    return pipeline.check(app, case, form, present, on=today())
 
 
 async def _present_kinds(application_id: int, case_id: int) -> set[str]:
-    rows = await Attachment.select(Attachment.kind).where(
-        (Attachment.application == application_id) & (Attachment.case == case_id)
-    )
-    return {r["kind"] for r in rows}
+    return await pipeline.present_kinds(application_id, case_id)
 
 
 def _data(case: dict[str, Any]) -> dict[str, Any]:
@@ -344,8 +300,7 @@ def _data(case: dict[str, Any]) -> dict[str, Any]:
 
 async def _recompute(app: dict[str, Any], case: dict[str, Any]) -> dict[str, str]:
     """Completeness (資料完成度) of a stored case from its data and files; returns its problems."""
-    form = rules.form_from_record(case)
-    problems = check(app, case, form, await _present_kinds(app["id"], case["id"]))
+    problems = await pipeline.stored_check(app, case)
     complete = not problems
     if complete != case["complete"]:
         await Case.update({Case.complete: complete, Case.version: Case.version + 1}).where(
@@ -368,18 +323,13 @@ async def save_applicant(
     case = await q.get_applicant(actor, application_id, case_id)
     if case is None:
         raise NotFound
-    form = rules.normalise({k: data.get(k, "") for k in rules.form_keys()})
-    values, raw = rules.record_from_form(form)
-    stored = _data(case)
-    stored["raw"] = raw
-    stored["saved"] = True
+    form = pipeline.normalise(app, case, data)
     async with db.write_tx():
         upload_errors = await _store_uploads(
             actor, app, case_id, files or [], allowed=offerings.all_document_kinds()
         )
         problems = check(app, case, form, await _present_kinds(application_id, case_id))
-        update: dict[Any, Any] = {getattr(Case, k): val for k, val in values.items()}
-        update[Case.data] = stored
+        update = pipeline.record_update(app, case, form)
         update[Case.complete] = not problems and not upload_errors
         update[Case.updated_at] = now()
         update[Case.version] = Case.version + 1
@@ -567,8 +517,8 @@ def group_problems(app: dict[str, Any], present_kinds: set[str]) -> list[str]:
 
 
 async def submit_application(actor: Actor, application_id: int, locale: str | None = None) -> SubmitResult:
-    """送出: in one transaction the group gets its 團號, each applicant a 收件號, every case goes to
-    待初審 with a ReviewEvent. A second call for the same group (double click) does nothing and answers
+    """送出 of a group of any offering (school or student, first or further kind): in one transaction the
+    group gets its 團號, each applicant a 收件號, every case goes to 待初審 with a ReviewEvent. A second call for the same group (double click) does nothing and answers
     the same 團號. The mail to the submitter is returned, to be sent after the commit."""
     locale = locale or get_locale()
     async with db.write_tx():
@@ -585,10 +535,15 @@ async def submit_application(actor: Actor, application_id: int, locale: str | No
             if app["group_no"]:
                 return SubmitResult(application_id, app["group_no"], already=True)
             raise NotEditable
-        cases = await Case.select().where(Case.application == application_id).order_by(Case.id)
+        cases = (
+            await Case.select()
+            .where(Case.application == application_id)
+            .order_by(Case.id)
+            .output(load_json=True)
+        )
         incomplete = 0
         for case in cases:
-            if await _recompute(app, case):
+            if await pipeline.stored_check(app, case):  # the one check, with the case's stored files
                 incomplete += 1
         group_kinds = {
             a["kind"]
@@ -602,7 +557,7 @@ async def submit_application(actor: Actor, application_id: int, locale: str | No
         if problems:
             raise Refused(problems)
         t = now()
-        group_no, receipt_nos = await number_and_submit(actor, app, cases, t)
+        group_no, receipt_nos = await number_and_submit(actor, app, cases, t, {Case.complete: True})
     mail = None
     if app["submitter_email"]:
         mail = submitted_mail(app, group_no, receipt_nos, t, locale)
@@ -644,18 +599,7 @@ async def number_and_submit(
                 **(case_values or {}),
             }
         ).where(Case.id == case["id"])
-        await ReviewEvent.insert(
-            ReviewEvent(
-                application=app["id"],
-                case=case["id"],
-                from_status=case["status"],
-                action="submit",
-                to_status=to,
-                actor_kind=actor.kind,
-                actor_label=actor.label[:100],
-                created_at=t,
-            )
-        )
+        await pipeline.record_actor_event(actor, app["id"], case["id"], case["status"], "submit", to, t)
     await db.update_versioned(
         Application,
         app["id"],

@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from app import db
+from app.actions import cases as pipeline
 from app.domain import fees, issuance, numbering, workflow
 from app.domain.actor import Actor
 from app.domain.addresses import format_address
@@ -37,7 +38,6 @@ from tables.tables import (
     PaymentGroup,
     Permit,
     Receipt,
-    ReviewEvent,
     School,
 )
 
@@ -392,17 +392,15 @@ async def _move(case: dict[str, Any], action: str, label: str, role: Role = Role
     case["version"] = await db.update_versioned(
         Case, case["id"], case["version"], {Case.status: new, Case.updated_at: datetime.now(UTC)}
     )
-    await ReviewEvent.insert(
-        ReviewEvent(
-            application=case["application"],
-            case=case["id"],
-            from_status=case["status"],
-            action=action,
-            to_status=new,
-            actor_kind="system" if role == Role.SYSTEM else "reviewer",
-            actor_label=label,
-            created_at=datetime.now(UTC),
-        )
+    await pipeline.record_event(
+        case["application"],
+        case["id"],
+        case["status"],
+        action,
+        new,
+        actor_kind="system" if role == Role.SYSTEM else "reviewer",
+        actor_label=label,
+        at=datetime.now(UTC),
     )
     case["status"] = new
     return new

@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from app import db, errors
+from app.actions import cases as pipeline
 from app.actions.notices import NoticeFacts, Recipient, build_mails
 from app.domain import issuance, workflow
 from app.domain.actor import Actor
@@ -29,7 +30,7 @@ from app.i18n import gettext as _
 from app.queries.review_calendar import work_calendar
 from app.services import mail
 from app.services.mail import Mail
-from tables.tables import Account, Application, Case, Receipt, ReviewerProfile, ReviewEvent, School, Student
+from tables.tables import Account, Application, Case, Receipt, ReviewerProfile, School, Student
 
 COMMENT_MAX = 2000
 
@@ -145,18 +146,16 @@ async def _event(
     comment: str,
     at: datetime,
 ) -> None:
-    await ReviewEvent.insert(
-        ReviewEvent(
-            application=application_id,
-            case=case_id,
-            from_status=source,
-            action=action,
-            to_status=target,
-            actor_kind="reviewer",
-            actor_label=actor.label[:100],
-            comment=comment,
-            created_at=at,
-        )
+    await pipeline.record_event(
+        application_id,
+        case_id,
+        source,
+        action,
+        target,
+        actor_kind="reviewer",
+        actor_label=actor.label,
+        comment=comment,
+        at=at,
     )
 
 

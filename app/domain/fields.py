@@ -105,12 +105,35 @@ def check_fields(specs: tuple[FieldSpec, ...], form: Form, facts: CaseFacts, tod
 
 
 @dataclass(frozen=True)
-class FormSpec:
-    """A form's fields, and the template that shows them (`template` names the partial)."""
+class CaseRecord:
+    """What a form's values become in storage: Case columns by name, and keys merged into Case.data."""
 
-    template: str  # "applicant": 外(僑)生申請書 | "kind": the kind's own short form
+    columns: dict[str, Any]
+    data: dict[str, Any]
+
+
+Case = Mapping[str, Any]
+Normaliser = Callable[[Mapping[str, Any], Case], dict[str, str]]
+Reader = Callable[[Case], tuple[dict[str, str], list[str]]]
+Recorder = Callable[[Mapping[str, str], list[str], Case], CaseRecord]
+Snapshot = Callable[[Case], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    """A form: its fields, the template that shows them, and how its strings go to and from storage.
+
+    `normalise(data, case)` trims what was typed (and puts back what the offering fixes); `read(case)` gives a
+    stored case's strings and ticked changes; `record(form, changes, case)` the columns and data to store;
+    `snapshot(case)` what a supplement round compares before and after."""
+
+    template: str  # the partial that shows the fields: "applicant" (外(僑)生申請書) | "kind" (a short form)
     fields: tuple[FieldSpec, ...]
     fixed: Mapping[str, str] = field(default_factory=dict)  # values the offering fixes (renewal: 已註冊)
+    normalise: Normaliser | None = None
+    read: Reader | None = None
+    record: Recorder | None = None
+    snapshot: Snapshot | None = None
 
     def check(self, form: Form, facts: CaseFacts, today: date) -> dict[str, str]:
         return check_fields(self.fields, {**form, **self.fixed}, facts, today)

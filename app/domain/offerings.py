@@ -17,17 +17,20 @@ templates' text. Nothing else changes.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
 from app.domain import applicant, business, fees
 from app.domain import kinds as kind_rules
+from app.domain import supplement as change_rules
+from app.domain import validators as v
 from app.domain.addresses import ADDRESS_PARTS
 from app.domain.documents import DOC_LABELS, UPLOAD_RULES_TEXT
-from app.domain.fields import CaseFacts, FieldSpec, FormSpec
-from app.domain.profiles import REQUIRED
+from app.domain.fields import CaseFacts, CaseRecord, FieldSpec, FormSpec
+from app.domain.profiles import REQUIRED, parse_date
 from app.i18n import lazy_gettext as _l
 
 CASE = "case"
@@ -132,6 +135,99 @@ def all_document_kinds() -> frozenset[str]:
     return frozenset(found)
 
 
+# The forms, with how their strings go to and from storage ---------------------------------------------
+
+
+def _applicant_normalise(data: Mapping[str, Any], case: Mapping[str, Any]) -> dict[str, str]:
+    return applicant.normalise({k: str(data.get(k) or "") for k in applicant.form_keys()})
+
+
+def _applicant_read(case: Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:
+    return applicant.form_from_record(dict(case)), []
+
+
+def _applicant_record(form: Mapping[str, str], changes: list[str], case: Mapping[str, Any]) -> CaseRecord:
+    values, raw = applicant.record_from_form(dict(form))
+    return CaseRecord(values, {"raw": raw})
+
+
+def _applicant_snapshot(case: Mapping[str, Any]) -> dict[str, Any]:
+    return change_rules.case_fields(applicant.form_from_record(dict(case)))
+
+
+FIRST_FORM = replace(
+    applicant.APPLICANT_FORM,
+    normalise=_applicant_normalise,
+    read=_applicant_read,
+    record=_applicant_record,
+    snapshot=_applicant_snapshot,
+)
+
+
+def _renewal_normalise(data: Mapping[str, Any], case: Mapping[str, Any]) -> dict[str, str]:
+    form = applicant.normalise(
+        {k: str(data.get(k) or "") for k in applicant.form_keys()} | dict(applicant.RENEWAL_FORM.fixed)
+    )
+    form["ui_no"] = str(case.get("ui_no") or "")  # fixed by the lookup
+    return form
+
+
+def _renewal_read(case: Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:
+    return {**applicant.form_from_record(dict(case)), **applicant.RENEWAL_FORM.fixed}, []
+
+
+def _renewal_record(form: Mapping[str, str], changes: list[str], case: Mapping[str, Any]) -> CaseRecord:
+    values, raw = applicant.record_from_form(dict(form))
+    extra = dict(_case_data(case).get("kind") or {})
+    extra["address_changed"] = address_changed(case, form)
+    return CaseRecord(values, {"raw": raw, "kind": extra})
+
+
+RENEWAL_FORM = replace(
+    applicant.RENEWAL_FORM,
+    normalise=_renewal_normalise,
+    read=_renewal_read,
+    record=_renewal_record,
+    snapshot=_applicant_snapshot,
+)
+
+
+def _kind_form(kind: str) -> FormSpec:
+    def normalise(data: Mapping[str, Any], case: Mapping[str, Any]) -> dict[str, str]:
+        return kind_rules.normalise({k: str(v) for k, v in data.items() if isinstance(v, str)})
+
+    def read(case: Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:
+        return kind_rules.form_from_case({**case, "data": _case_data(case)})
+
+    def record(form: Mapping[str, str], changes: list[str], case: Mapping[str, Any]) -> CaseRecord:
+        ui_no = form.get("ui_no", "")
+        columns = {
+            "ui_no": ui_no[:10] if v.is_ui_no(ui_no) else "",
+            "name_en": form.get("name_en", "")[:100],
+            "passport_no": form.get("passport_no", "")[:20],
+            "birth_date": parse_date(form.get("birth_date")),
+            "phone": form.get("phone", "")[:30],
+            "email": form.get("email", "")[:254],
+        }
+        data = {
+            "kind": kind_rules.kind_values(kind, dict(form), changes),
+            "raw_kind": {k: val for k, val in form.items() if val},
+        }
+        return CaseRecord(columns, data)
+
+    def snapshot(case: Mapping[str, Any]) -> dict[str, Any]:
+        form, _changes = read(case)
+        out: dict[str, Any] = {
+            k: form.get(k, "") for k in ("ui_no", "name_en", "passport_no", "birth_date", "phone", "email")
+        }
+        out.update(_case_data(case).get("kind") or {})
+        return out
+
+    return replace(
+        kind_rules.KIND_FORMS[kind], normalise=normalise, read=read, record=record, snapshot=snapshot
+    )
+
+
 # The four offerings of 外生、外僑生 -------------------------------------------------------------------
 
 _FOREIGN = business.get_line("foreign")
@@ -173,7 +269,7 @@ register(
         business.KINDS["first"],
         _FOREIGN_IDENTITIES,
         _FOREIGN_CATEGORIES,
-        applicant.APPLICANT_FORM,
+        FIRST_FORM,
         (
             DocumentSpec("passport"),
             DocumentSpec("visa"),
@@ -196,7 +292,7 @@ register(
         business.KINDS["renewal"],
         _FOREIGN_IDENTITIES,
         _FOREIGN_CATEGORIES,
-        applicant.RENEWAL_FORM,
+        RENEWAL_FORM,
         (
             DocumentSpec("passport"),
             DocumentSpec("accommodation", when=lambda f: f.address_changed),
@@ -217,7 +313,7 @@ register(
         business.KINDS["extension"],
         _FOREIGN_IDENTITIES,
         _FOREIGN_CATEGORIES,
-        kind_rules.EXTENSION_FORM,
+        _kind_form("extension"),
         (
             DocumentSpec("passport"),
             DocumentSpec("resident_card"),
@@ -238,7 +334,7 @@ register(
         business.KINDS["data_change"],
         _FOREIGN_IDENTITIES,
         _FOREIGN_CATEGORIES,
-        kind_rules.DATA_CHANGE_FORM,
+        _kind_form("data_change"),
         (
             DocumentSpec("resident_card"),
             DocumentSpec("change_proof", when=_changed("passport", "name", "other")),
@@ -278,6 +374,8 @@ def of_line(line: str) -> list[Offering]:
 
 def _case_data(case: Mapping[str, Any]) -> dict[str, Any]:
     data = case.get("data") or {}
+    if isinstance(data, str):
+        data = json.loads(data or "{}")
     return data if isinstance(data, dict) else {}
 
 
@@ -323,9 +421,8 @@ def needed_documents(offering: Offering, facts: CaseFacts) -> list[NeededDocumen
 
 def form_of_case(offering: Offering, case: Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:
     """The form's strings (and the ticked changes) of a stored case, as its form shows them."""
-    if offering.form_template == "applicant":
-        return {**applicant.form_from_record(dict(case)), **offering.form.fixed}, []
-    return kind_rules.form_from_case(dict(case))
+    assert offering.form.read is not None, offering.key
+    return offering.form.read(case)
 
 
 def documents_of_case(

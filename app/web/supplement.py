@@ -223,7 +223,8 @@ class SupplementController(Controller):
                 "supplement": supplement,
                 "documents": documents,
                 "files": apply_q.by_kind(view.files, case["id"]),
-                "form_kind": actions.case_form_kind(app),
+                "form_kind": offerings.of(app).form_template,
+                "photo": offerings.of(app).photo,
                 "kind": kinds.get_kind(app["kind"]),
                 "change_items": [(k, str(t)) for k, (t, _fields) in kinds.CHANGE_ITEMS.items()],
                 "upload_rules": str(UPLOAD_RULES_TEXT),
@@ -253,15 +254,11 @@ class SupplementController(Controller):
     @get("/groups/{application_id:int}/cases/{case_id:int}", name="supplement:case")
     async def case(self, request: Request, application_id: int, case_id: int) -> Response:
         from app.actions import supplement as actions
-        from app.domain import kinds
 
         view, case = await self._case(request, application_id, case_id)
         if case["status"] not in workflow.SUPPLEMENT:
             return redirect(f"/progress/groups/{application_id}/cases/{case_id}")
-        if actions.case_form_kind(view.app) == "applicant":
-            form, changes = applicant_rules.form_from_record(case), []
-        else:
-            form, changes = kinds.form_from_case(case)
+        form, changes = actions.case_form(view.app, case)
         round_ = await q.get_open_round(application_id, case_id)
         form["reply"] = round_["reply"] if round_ else ""
         return await self._case_page(request, view, case, form, changes, {})
@@ -275,7 +272,7 @@ class SupplementController(Controller):
         raw = await request.form()
         changes = [x for x in raw.getall("changes", []) if isinstance(x, str)]
         op, remove = await removals(request)
-        shown = actions.normalise_case_form(view.app, form) | {"reply": form.get("reply", "")}
+        shown = actions.normalise_case_form(view.app, case, form) | {"reply": form.get("reply", "")}
         kinds_ = ["photo"] + [d.doc for d in actions.case_documents(view.app, case, shown, changes)]
         files = await read_uploads(request, kinds_)
         try:
