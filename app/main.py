@@ -41,6 +41,7 @@ from app.web import (
     supplement,
     verify,
     withdraw,
+    wizard,
 )
 from app.web.errors import app_error_handler, http_exception_handler, internal_error_handler
 from app.web.middleware import DatabaseMiddleware, LocaleMiddleware, SessionMiddleware, security_headers
@@ -81,6 +82,7 @@ def route_handlers() -> list:
         progress.student_progress,
         verify.verify_form,
         verify.verify_document,
+        *wizard.ROUTES,
         static.static_file,
     ]
 

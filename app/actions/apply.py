@@ -19,7 +19,6 @@ from app.domain import numbering, offerings, workflow
 from app.domain import validators as v
 from app.domain.actor import Actor
 from app.domain.addresses import ADDRESS_PARTS
-from app.domain.business import get_line
 from app.domain.profiles import REQUIRED, check_address
 from app.domain.stations import get_station
 from app.errors import Conflict, NotFound, Refused  # noqa: F401  (re-exported)
@@ -80,7 +79,7 @@ async def create_draft(
         raise NotFound
     if not terms_accepted:
         raise Refused([_("Tick the box to agree to the terms before you go on.")])
-    if get_line(line) is None:
+    if offerings.get(line, kind) is None:
         raise NotFound
     account = await Account.select().where(Account.id == actor.account_id).first()
     if account is None:
@@ -260,8 +259,8 @@ async def remove_attachment(actor: Actor, application_id: int, attachment_id: in
 
 async def add_applicant(actor: Actor, application_id: int, identity: str) -> int:
     """新增申請人: first the identity (僑生 / 外生), then the form."""
-    await _draft(actor, application_id)
-    if identity not in rules.IDENTITIES:
+    app = await _draft(actor, application_id)
+    if identity not in offerings.of(app).identities:
         raise Refused([_("Choose the identity: overseas Chinese student or foreign student.")])
     async with db.write_tx():
         count = await Case.count().where(Case.application == application_id)
@@ -574,11 +573,10 @@ async def number_and_submit(
     """送出's writes, in the caller's transaction, for a group already checked complete: its 團號, each case's
     收件號 and next status (through the workflow) with a ReviewEvent, the group's own status. Every kind's
     submit goes through here. `case_values`: more columns to set on each case."""
-    line = get_line(app["business_line"])
-    assert line is not None
+    code = offerings.of(app).numbering_code
     d = today()
     group_no = numbering.group_no(
-        d, line.group_code, await next_sequence("group", numbering.roc_year(d), line.group_code)
+        d, code, await next_sequence("group", numbering.roc_year(d), code)
     )
     role = _role(actor)
     new_group_status = workflow.apply(app["status"], "submit", role)

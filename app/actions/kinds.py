@@ -26,7 +26,6 @@ from app.actions import apply as apply_actions
 from app.actions import cases as pipeline
 from app.actions.apply import NotEditable, NotFound, Refused, SubmitResult, Upload
 from app.domain import applicant as rules
-from app.domain import kinds as kind_rules
 from app.domain import offerings, workflow
 from app.domain import validators as v
 from app.domain.actor import Actor
@@ -71,28 +70,34 @@ def _json(value: Any, empty: Any) -> Any:
 
 async def _draft(actor: Actor, application_id: int, kind: str | None = None) -> dict[str, Any]:
     app = await q.get_application(actor, application_id)
-    if app is None or app["kind"] not in kind_rules.KINDS or (kind and app["kind"] != kind):
+    if app is None or not _further(app) or (kind and app["kind"] != kind):
         raise NotFound
     if not q.is_draft(app):
         raise NotEditable
     return app
 
 
-async def create_draft(actor: Actor, kind: str, *, terms_accepted: bool) -> int:
+def _further(app: dict[str, Any]) -> bool:
+    """An offering whose applicants step is the generic one (換證, 延期, 資料異動, and new offerings)."""
+    offering = offerings.get(app.get("business_line") or "foreign", app.get("kind") or "")
+    return offering is not None and offering.applicants_pages == "kinds"
+
+
+async def create_draft(actor: Actor, kind: str, *, terms_accepted: bool, line: str = "foreign") -> int:
     """同意條款 → a draft of this kind: a school's group, or a student's own group of one (one per kind)."""
-    if kind not in kind_rules.KINDS:
+    if not _further({"business_line": line, "kind": kind}):
         raise NotFound
     if actor.kind == "student":
         from app.actions import student_apply
 
         try:
             app_id, _case_id = await student_apply.start_application(
-                actor, terms_accepted=terms_accepted, kind=kind
+                actor, terms_accepted=terms_accepted, kind=kind, line=line
             )
         except student_apply.NotFound as exc:
             raise NotFound from exc
         return app_id
-    return await apply_actions.create_draft(actor, terms_accepted=terms_accepted, kind=kind)
+    return await apply_actions.create_draft(actor, terms_accepted=terms_accepted, line=line, kind=kind)
 
 
 # 換證: the lookup --------------------------------------------------------------------------------
@@ -297,7 +302,7 @@ async def _copy_photo(actor: Actor, application_id: int, case_id: int, source_ca
 
 async def add_applicant(actor: Actor, application_id: int, identity: str) -> int:
     app = await _draft(actor, application_id)
-    if kind_rules.KINDS[app["kind"]].lookup:
+    if offerings.of(app).lookup:
         raise NotFound
     return await apply_actions.add_applicant(actor, application_id, identity)
 
@@ -387,6 +392,6 @@ async def delete_applicant(actor: Actor, application_id: int, case_id: int) -> N
 async def submit(actor: Actor, application_id: int, locale: str | None = None) -> SubmitResult:
     """送出 a group of a further kind: the one submit of every offering (app.actions.apply)."""
     app = await q.get_application(actor, application_id)
-    if app is None or app["kind"] not in kind_rules.KINDS:
+    if app is None or not _further(app):
         raise NotFound
     return await apply_actions.submit_application(actor, application_id, locale)

@@ -265,7 +265,8 @@ APPLICANT_FIELDS: tuple[FieldSpec, ...] = (
     _spec("nationality", required=True, validator=_nationality, key=True),
     FieldSpec(ADDRESS_PREFIX, _l("Address in Taiwan"), type="address", required=True),
     _spec("phone", validator=_phone),
-    _spec("email", validator=_email),
+    # a student filing for themself must give an email (the notices go there)
+    _spec("email", validator=_email, required=lambda form, facts: facts.self_filed),
 )
 APPLICANT_FORM = FormSpec("applicant", APPLICANT_FIELDS)
 # 換證: the same form, 就學狀態 fixed to 已註冊.

@@ -80,6 +80,9 @@ class Offering:
     receiving_unit: Any = None  # None: the service station the group picks for 領證
     numbering_code: str = ""  # the business code in 團號 and 收件號
     student_may_file: bool = True  # a student may file it for themself (a group of one)
+    # whose pages the applicants step is: "kinds" (the generic one) | "first" (外(僑)生申請書 with roster
+    # import and autosave)
+    applicants_pages: str = "kinds"
     extra: Mapping[str, Any] = field(default_factory=dict)  # what a later offering needs beyond these
 
     @property
@@ -95,6 +98,15 @@ class Offering:
     def certificate(self) -> Any:
         """核發證別: the certificate it issues (居留證, 單次證, 多次證 ...; master data in app.domain.fees)."""
         return fees.fee_for(self.line, self.kind).certificate
+
+    @property
+    def code(self) -> str:
+        return self.kind
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        """The names of the form's fields (what a template asks: `"current_expiry" in kind.fields`)."""
+        return self.form.names
 
     @property
     def form_template(self) -> str:
@@ -228,6 +240,49 @@ def _kind_form(kind: str) -> FormSpec:
     )
 
 
+def spec_form(fields: tuple[FieldSpec, ...], *, fixed: Mapping[str, str] | None = None) -> FormSpec:
+    """A form made only of field specs, for a new offering: the page renders each field from its spec
+    (partial `kinds/_spec_fields.html`); values that are columns of a case (name_en, passport_no, ui_no,
+    birth_date, phone, email ...) go to those columns, the others to `Case.data["fields"]`."""
+    names = tuple(s.name for s in fields if s.type != "address")
+    addresses = tuple(s.name for s in fields if s.type == "address")
+
+    def keys() -> list[str]:
+        return list(names) + [f"{a}_{p}" for a in addresses for p in ADDRESS_PARTS]
+
+    def normalise(data: Mapping[str, Any], case: Mapping[str, Any]) -> dict[str, str]:
+        out = {k: " ".join(str(data.get(k) or "").split()) for k in keys()}
+        return {**out, **(fixed or {})}
+
+    def read(case: Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:
+        stored = _case_data(case).get("fields") or {}
+        form = {k: str(stored.get(k, "")) for k in keys()}
+        for name in names:
+            if name in applicant.TEXT_FIELDS and case.get(name):
+                form[name] = str(case[name])
+            elif name in applicant.DATE_FIELDS and case.get(name):
+                form[name] = case[name].strftime("%Y/%m/%d")
+        return {**form, **(fixed or {})}, []
+
+    def record(form: Mapping[str, str], changes: list[str], case: Mapping[str, Any]) -> CaseRecord:
+        columns: dict[str, Any] = {}
+        for name in names:
+            value = form.get(name, "")
+            if name in applicant.TEXT_FIELDS:
+                limit = applicant.COLUMN_LENGTHS[name]
+                columns[name] = value if len(value) <= limit else ""
+            elif name in applicant.DATE_FIELDS:
+                columns[name] = parse_date(value)
+        return CaseRecord(columns, {"fields": {k: form.get(k, "") for k in keys()}})
+
+    def snapshot(case: Mapping[str, Any]) -> dict[str, Any]:
+        return read(case)[0]
+
+    return FormSpec(
+        "spec", fields, fixed=dict(fixed or {}), normalise=normalise, read=read, record=record, snapshot=snapshot
+    )
+
+
 # The four offerings of 外生、外僑生 -------------------------------------------------------------------
 
 _FOREIGN = business.get_line("foreign")
@@ -281,6 +336,7 @@ register(
         ),
         FOREIGN_GROUP_DOCUMENTS,
         numbering_code=_FOREIGN_CODE,
+        applicants_pages="first",
     )
 )
 register(
@@ -438,6 +494,94 @@ def documents_of_case(
         out.append(NeededDocument(f["kind"], False))
         have.add(f["kind"])
     return out
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """One line of 確認送件: a field's label and its value in words."""
+
+    name: str
+    label: str
+    value: str
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    doc: str
+    label: str
+    required: bool
+    files: int
+
+
+@dataclass(frozen=True)
+class ApplicantAnswers:
+    """An applicant as 確認送件 shows it: key fields, photo, documents, and what still keeps it from 已完成."""
+
+    case_id: int
+    identity: str
+    answers: list[AnswerRow]
+    photo: bool | None  # None: the offering asks for no photo
+    documents: list[DocumentRow]
+    problems: dict[str, str]
+    other: list[AnswerRow]  # problems of fields 確認送件 does not list: their label and the message
+
+
+def _value_in_words(spec: FieldSpec, form: Mapping[str, Any]) -> str:
+    if spec.type == "address":
+        parts = {p: form.get(f"{spec.name}_{p}", "") for p in ADDRESS_PARTS}
+        return change_rules.display_value("address", parts)
+    if spec.type == "choices":
+        labels = spec.choice_map()
+        ticked = [str(labels[x]) for x in str(form.get(spec.name) or "").split(",") if x in labels]
+        return "、".join(ticked) or "—"
+    value = str(form.get(spec.name) or "")
+    if spec.choices is not None and value in spec.choice_map():
+        return str(spec.choice_map()[value])
+    return change_rules.display_value(spec.name, value)
+
+
+def answers_of(
+    offering: Offering,
+    app: Mapping[str, Any],
+    case: Mapping[str, Any],
+    files: list[Mapping[str, Any]],
+    today: date,
+) -> ApplicantAnswers:
+    """確認送件 of one applicant: its key fields in words, its photo and documents, and its problems."""
+    form, changes = form_of_case(offering, case)
+    typed = {**form, "changes": ",".join(changes)}
+    facts = facts_of(offering, app, case, form, changes)
+    own = [f for f in files if f.get("case") == case.get("id")]
+    counts: dict[str, int] = {}
+    for f in own:
+        counts[f["kind"]] = counts.get(f["kind"], 0) + 1
+    answers = [AnswerRow(s.name, str(s.label), _value_in_words(s, typed)) for s in offering.key_fields()]
+    documents = [
+        DocumentRow(d.doc, d.label, d.required, counts.get(d.doc, 0))
+        for d in needed_documents(offering, facts)
+    ]
+    problems = check_case(offering, typed, facts, set(counts), today).problems
+    listed = {r.name for r in answers}
+    labels = {s.name: str(s.label) for s in offering.form.fields}
+    other: list[AnswerRow] = []
+    for key, message in problems.items():
+        if key in listed or key == "photo" or key.startswith("doc_"):
+            continue
+        prefix = next(
+            (s.name for s in offering.form.fields if s.type == "address" and key.startswith(f"{s.name}_")), ""
+        )
+        if prefix and any(r.name == prefix for r in other):
+            continue
+        other.append(AnswerRow(prefix or key, labels.get(prefix or key, key), message))
+    return ApplicantAnswers(
+        int(case["id"]),
+        str(offering.identities.get(case.get("identity") or "", "")),
+        answers,
+        ("photo" in counts) if offering.photo else None,
+        documents,
+        problems,
+        other,
+    )
 
 
 def needed_group_documents(offering: Offering, *, self_filed: bool = False) -> list[NeededDocument]:

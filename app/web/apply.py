@@ -19,12 +19,12 @@ from app.domain.documents import UPLOAD_RULES_TEXT
 from app.domain.profiles import REQUIRED
 from app.domain.stations import stations
 from app.i18n import format_datetime, get_locale
-from app.i18n import gettext as _
 from app.queries import apply as q
 from app.services import uploads
+from app.web import wizard
 from app.web.common import file_response, form_data, redirect, render, school_required
 from app.web.common import signed_in_actor as _actor
-from app.web.forms import read_uploads, removal_of, send_after_commit, summary
+from app.web.forms import read_uploads, removal_of, summary
 
 DRAFTS = "/apply/first"
 
@@ -52,15 +52,7 @@ def _addr_form(parts: Any, prefix: str = "addr") -> dict[str, str]:
 
 
 def _steps(app: dict[str, Any], current: str) -> dict[str, Any]:
-    base = f"/apply/drafts/{app['id']}"
-    return {
-        "current": current,
-        "items": [
-            ("submitter", _("Submitter"), f"{base}/submitter"),  # 送件人
-            ("details", _("Application data"), f"{base}/details"),  # 申請資料
-            ("applicants", _("Applicants"), f"{base}/applicants"),  # 申請人
-        ],
-    }
+    return wizard.steps(app, current)
 
 
 def documents_of(app: dict[str, Any], case: dict[str, Any], form: dict[str, str]):
@@ -311,6 +303,7 @@ class ApplyController(Controller):
                 "app": app,
                 "cases": cases,
                 "steps": _steps(app, "applicants"),
+                "check_url": wizard.check_url(app),
                 "can_submit": can_submit,
                 "group_problems": group_problems,
                 "problems": problems or [],
@@ -504,23 +497,11 @@ class ApplyController(Controller):
 
     @get("/drafts/{application_id:int}/submit", name="apply:submit-confirm")
     async def submit_confirm(self, request: Request, application_id: int) -> Response:
-        app = await _application(request, application_id)
-        if (r := _submitted(app)) is not None:
-            return r
-        cases = await q.list_applicants(_actor(request), application_id) or []
-        return render(request, "apply/submit_confirm.html", {"app": app, "cases": cases})
+        return await wizard.redirect_to_check(request, application_id)  # the older address of 確認送件
 
     @post("/drafts/{application_id:int}/submit", name="apply:submit")
     async def submit(self, request: Request, application_id: int) -> Response:
-        app = await _application(request, application_id)
-        try:
-            result = await actions.submit_application(_actor(request), application_id, get_locale())
-        except actions.NotEditable:
-            return redirect(f"/apply/groups/{application_id}")
-        except actions.Refused as exc:
-            return await self._applicants_page(request, app, problems=exc.problems, status_code=400)
-        send_after_commit(request, [result.mail])
-        return redirect(f"/apply/groups/{application_id}/submitted")
+        return await wizard.submit_group(request, application_id)
 
     # Read-only view ----------------------------------------------------------------------------
 
@@ -533,7 +514,15 @@ class ApplyController(Controller):
         app = await _application(request, application_id)
         if q.is_draft(app):
             return redirect(f"/apply/drafts/{application_id}/applicants")
-        return await self._view(request, application_id, "apply/view.html", just_submitted=True)
+        offering = offerings.of(app)
+        return await self._view(
+            request,
+            application_id,
+            "apply/view.html",
+            just_submitted=True,
+            fee=offering.fee,
+            offering=offering,
+        )
 
     async def _view(self, request: Request, application_id: int, template: str, **extra: Any) -> Response:
         app = await _application(request, application_id)

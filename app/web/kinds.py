@@ -17,13 +17,12 @@ from app.domain import applicant as rules
 from app.domain import kinds as kind_rules
 from app.domain.actor import Actor
 from app.domain.documents import UPLOAD_RULES_TEXT
-from app.i18n import get_locale
-from app.i18n import gettext as _
 from app.queries import apply as q
 from app.services import uploads
+from app.web import wizard
 from app.web.common import form_data, redirect, render, school_required
 from app.web.common import signed_in_actor as _actor
-from app.web.forms import read_uploads, removals, send_after_commit, summary
+from app.web.forms import read_uploads, removals, summary
 
 
 def kind_by_slug(slug: str) -> kind_rules.Kind:
@@ -35,15 +34,7 @@ def kind_by_slug(slug: str) -> kind_rules.Kind:
 
 
 def _steps(app: dict[str, Any]) -> dict[str, Any]:
-    base = f"/apply/drafts/{app['id']}"
-    return {
-        "current": "applicants",
-        "items": [
-            ("submitter", _("Submitter"), f"{base}/submitter"),
-            ("details", _("Application data"), f"{base}/details"),
-            ("applicants", _("Applicants"), f"/apply/kinds/{app['id']}/applicants"),
-        ],
-    }
+    return wizard.steps(app, "applicants")
 
 
 async def _drafts_page(request: Request, slug: str) -> Response:
@@ -185,6 +176,7 @@ class KindsController(Controller):
                 "kind": kind_rules.KINDS[app["kind"]],
                 "cases": cases,
                 "steps": _steps(app),
+                "check_url": wizard.check_url(app),
                 "problems": problems or [],
                 "todo": group_problems + count_problems,
                 "lookup_error": lookup_error,
@@ -307,28 +299,8 @@ class KindsController(Controller):
 
     @get("/kinds/{application_id:int}/submit", name="kinds:submit-confirm")
     async def submit_confirm(self, request: Request, application_id: int) -> Response:
-        app = await self._app(request, application_id)
-        if isinstance(app, Response):
-            return app
-        cases = await q.list_applicants(_actor(request), application_id) or []
-        k = kind_rules.KINDS[app["kind"]]
-        return render(
-            request,
-            "kinds/submit_confirm.html",
-            {"app": app, "kind": k, "cases": cases, "fee": k.fee, "total": k.fee * len(cases)},
-        )
+        return await wizard.redirect_to_check(request, application_id)  # the older address of 確認送件
 
     @post("/kinds/{application_id:int}/submit", name="kinds:submit")
     async def submit(self, request: Request, application_id: int) -> Response:
-        app = await self._app(request, application_id)
-        if isinstance(app, Response):
-            return app
-        try:
-            result = await actions.submit(_actor(request), application_id, get_locale())
-        except actions.NotEditable:
-            return redirect(f"/progress/groups/{application_id}")
-        except actions.Refused as exc:
-            return await self._applicants_page(request, app, problems=exc.problems, status_code=400)
-        if result.mail is not None:
-            send_after_commit(request, [result.mail])
-        return redirect(f"/progress/groups/{application_id}", flash="kind_submitted")
+        return await wizard.submit_group(request, application_id)

@@ -10,15 +10,14 @@ from litestar.exceptions import NotFoundException
 from app.actions import apply as apply_actions
 from app.actions import student_apply
 from app.domain import applicant as rules
-from app.domain.profiles import REQUIRED
 from app.domain.stations import stations
-from app.i18n import format_datetime, get_locale
+from app.i18n import format_datetime
 from app.i18n import gettext as _
 from app.queries import apply as q
+from app.web import wizard
 from app.web.apply import applicant_context, uploads_of
 from app.web.common import file_response, form_data, redirect, render, student_required
 from app.web.common import signed_in_actor as _actor
-from app.web.forms import send_after_commit
 
 BASE = "/student/apply"
 
@@ -101,17 +100,9 @@ class StudentApplyController(Controller):
         station_errors = await student_apply.save_station(actor, application_id, form.get("station_code", ""))
         files = await uploads_of(request, app, case, form)
         errors = await apply_actions.save_applicant(actor, application_id, case["id"], form, files)
-        if not form.get("email"):
-            errors["email"] = str(REQUIRED)
         errors = {**station_errors, **errors}
         if op == "submit" and not errors:
-            try:
-                result = await apply_actions.submit_application(actor, application_id, get_locale())
-            except apply_actions.Refused as exc:
-                errors = {"submit": " ".join(exc.problems)}
-            else:
-                send_after_commit(request, [result.mail])
-                return redirect("/student", flash="submitted")
+            return redirect(wizard.check_url(app))  # 確認送件, then 送出
         app, case = await self._load(request, application_id)
         shown = rules.normalise({k: form.get(k, "") for k in rules.form_keys()})
         shown["station_code"] = form.get("station_code", "")

@@ -18,12 +18,12 @@ from app.actions import kinds as actions
 from app.actions import student_apply
 from app.domain import kinds as kind_rules
 from app.domain.stations import stations
-from app.i18n import get_locale
 from app.i18n import gettext as _
 from app.queries import apply as q
+from app.web import wizard
 from app.web.common import form_data, redirect, render, student_required
 from app.web.common import signed_in_actor as _actor
-from app.web.forms import read_uploads, removals, send_after_commit
+from app.web.forms import read_uploads, removals
 from app.web.kinds import applicant_context, kind_by_slug
 
 BASE = "/student/kinds"
@@ -197,16 +197,7 @@ class StudentKindsController(Controller):
             return redirect(f"/progress/groups/{application_id}")
         errors = {**station_errors, **errors}
         if op == "submit" and not errors:
-            try:
-                result = await actions.submit(actor, application_id, get_locale())
-            except actions.Refused as exc:
-                errors = {"submit": " ".join(exc.problems)}
-            except actions.NotEditable:
-                return redirect(f"/progress/groups/{application_id}")
-            else:
-                if result.mail is not None:
-                    send_after_commit(request, [result.mail])
-                return redirect("/student", flash="submitted")
+            return redirect(wizard.check_url(app))  # 確認送件, then 送出
         found = await self._load(request, slug, application_id)
         if isinstance(found, Response):
             return found
