@@ -575,9 +575,7 @@ async def number_and_submit(
     submit goes through here. `case_values`: more columns to set on each case."""
     code = offerings.of(app).numbering_code
     d = today()
-    group_no = numbering.group_no(
-        d, code, await next_sequence("group", numbering.roc_year(d), code)
-    )
+    group_no = numbering.group_no(d, code, await next_sequence("group", numbering.roc_year(d), code))
     role = _role(actor)
     new_group_status = workflow.apply(app["status"], "submit", role)
     receipt_nos: list[str] = []

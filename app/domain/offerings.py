@@ -279,7 +279,13 @@ def spec_form(fields: tuple[FieldSpec, ...], *, fixed: Mapping[str, str] | None 
         return read(case)[0]
 
     return FormSpec(
-        "spec", fields, fixed=dict(fixed or {}), normalise=normalise, read=read, record=record, snapshot=snapshot
+        "spec",
+        fields,
+        fixed=dict(fixed or {}),
+        normalise=normalise,
+        read=read,
+        record=record,
+        snapshot=snapshot,
     )
 
 
