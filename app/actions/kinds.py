@@ -70,14 +70,14 @@ def _json(value: Any, empty: Any) -> Any:
 
 async def _draft(actor: Actor, application_id: int, kind: str | None = None) -> dict[str, Any]:
     app = await q.get_application(actor, application_id)
-    if app is None or not _further(app) or (kind and app["kind"] != kind):
+    if app is None or not is_further(app) or (kind and app["kind"] != kind):
         raise NotFound
     if not q.is_draft(app):
         raise NotEditable
     return app
 
 
-def _further(app: dict[str, Any]) -> bool:
+def is_further(app: dict[str, Any]) -> bool:
     """An offering whose applicants step is the generic one (換證, 延期, 資料異動, and new offerings)."""
     offering = offerings.get(app.get("business_line") or "foreign", app.get("kind") or "")
     return offering is not None and offering.applicants_pages == "kinds"
@@ -85,7 +85,7 @@ def _further(app: dict[str, Any]) -> bool:
 
 async def create_draft(actor: Actor, kind: str, *, terms_accepted: bool, line: str = "foreign") -> int:
     """同意條款 → a draft of this kind: a school's group, or a student's own group of one (one per kind)."""
-    if not _further({"business_line": line, "kind": kind}):
+    if not is_further({"business_line": line, "kind": kind}):
         raise NotFound
     if actor.kind == "student":
         from app.actions import student_apply
@@ -392,6 +392,6 @@ async def delete_applicant(actor: Actor, application_id: int, case_id: int) -> N
 async def submit(actor: Actor, application_id: int, locale: str | None = None) -> SubmitResult:
     """送出 a group of a further kind: the one submit of every offering (app.actions.apply)."""
     app = await q.get_application(actor, application_id)
-    if app is None or not _further(app):
+    if app is None or not is_further(app):
         raise NotFound
     return await apply_actions.submit_application(actor, application_id, locale)

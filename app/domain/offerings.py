@@ -427,6 +427,11 @@ def by_slug(line: str, slug: str) -> Offering | None:
     return next((o for o in OFFERINGS.values() if o.line == line and o.slug == slug), None)
 
 
+def by_any_slug(slug: str) -> Offering | None:
+    """The offering of an older URL's slug (/apply/<slug>/...): slugs are unique across lines."""
+    return next((o for o in OFFERINGS.values() if o.slug == slug), None)
+
+
 def of_line(line: str) -> list[Offering]:
     return [o for o in OFFERINGS.values() if o.line == line]
 

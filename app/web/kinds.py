@@ -15,6 +15,7 @@ from litestar.exceptions import NotFoundException
 from app.actions import kinds as actions
 from app.domain import applicant as rules
 from app.domain import kinds as kind_rules
+from app.domain import offerings
 from app.domain.actor import Actor
 from app.domain.documents import UPLOAD_RULES_TEXT
 from app.queries import apply as q
@@ -25,12 +26,13 @@ from app.web.common import signed_in_actor as _actor
 from app.web.forms import read_uploads, removals, summary
 
 
-def kind_by_slug(slug: str) -> kind_rules.Kind:
-    """The kind of a URL's slug (renewal, extension, data-change), or 404."""
-    k = kind_rules.BY_SLUG.get(slug)
-    if k is None:
+def kind_by_slug(slug: str) -> offerings.Offering:
+    """The offering of a URL's slug whose applicants step is this module's (renewal, extension, data-change,
+    and any new offering), or 404."""
+    found = offerings.by_any_slug(slug)
+    if found is None or found.applicants_pages != "kinds":
         raise NotFoundException()
-    return k
+    return found
 
 
 def _steps(app: dict[str, Any]) -> dict[str, Any]:
@@ -69,11 +71,12 @@ async def applicant_context(
     """What `kinds/applicant.html` shows of one applicant (a school's group or a student's own)."""
 
     files = await q.list_group_attachments(actor, app["id"]) or []
-    k = kind_rules.KINDS[app["kind"]]
+    k = offerings.of(app)
     documents = actions.documents_of(app, case, form, changes)
     labels = (
         {key: str(val) for key, val in rules.FIELD_LABELS.items()}
         | {key: str(val) for key, val in kind_rules.FIELD_LABELS.items()}
+        | {s.name: str(s.label) for s in offerings.of(app).form.fields}
         | {f"doc_{d.doc}": d.label for d in documents}
     )
     return {
@@ -94,7 +97,7 @@ async def applicant_context(
         "accept": uploads.ACCEPT,
         "permit_no": ((case.get("data") or {}).get("kind") or {}).get("permit_no", ""),
         "change_items": [(key, str(t)) for key, (t, _fields) in kind_rules.CHANGE_ITEMS.items()],
-        "identity_label": str(rules.IDENTITIES.get(case["identity"], "")),
+        "identity_label": str(offerings.of(app).identities.get(case["identity"], "")),
         "qualification": str(rules.QUALIFICATION),
         "registered": str(rules.ENROLLMENT["R"]),
         "genders": rules.choices(rules.GENDERS),
@@ -122,7 +125,7 @@ class KindsController(Controller):
         form = await form_data(request)
         try:
             app_id = await actions.create_draft(
-                _actor(request), k.code, terms_accepted=form.get("agree") == "1"
+                _actor(request), k.code, terms_accepted=form.get("agree") == "1", line=k.line
             )
         except actions.Refused as exc:
             return render(
@@ -135,7 +138,7 @@ class KindsController(Controller):
 
     async def _app(self, request: Request, application_id: int) -> dict[str, Any] | Response:
         app = await q.get_application(_actor(request), application_id)
-        if app is None or app["kind"] not in kind_rules.KINDS:
+        if app is None or not actions.is_further(app):
             raise NotFoundException()
         if not q.is_draft(app):
             return redirect(f"/progress/groups/{application_id}")
@@ -173,7 +176,7 @@ class KindsController(Controller):
             "kinds/applicants.html",
             {
                 "app": app,
-                "kind": kind_rules.KINDS[app["kind"]],
+                "kind": offerings.of(app),
                 "cases": cases,
                 "steps": _steps(app),
                 "check_url": wizard.check_url(app),
@@ -181,8 +184,8 @@ class KindsController(Controller):
                 "todo": group_problems + count_problems,
                 "lookup_error": lookup_error,
                 "form": form or {},
-                "identities": rules.choices(rules.IDENTITIES),
-                "identity_names": {k: str(val) for k, val in rules.IDENTITIES.items()},
+                "identities": rules.choices(offerings.of(app).identities),
+                "identity_names": {k: str(val) for k, val in offerings.of(app).identities.items()},
                 "errors": {"ui_no": lookup_error} if lookup_error else {},
             },
             status_code=status_code,
@@ -196,7 +199,7 @@ class KindsController(Controller):
             return app
         form = await form_data(request)
         try:
-            if kind_rules.KINDS[app["kind"]].lookup:
+            if offerings.of(app).lookup:
                 case_id = await actions.add_renewal_applicant(
                     _actor(request), application_id, form.get("ui_no", "")
                 )

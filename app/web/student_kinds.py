@@ -16,7 +16,7 @@ from litestar.exceptions import NotFoundException
 
 from app.actions import kinds as actions
 from app.actions import student_apply
-from app.domain import kinds as kind_rules
+from app.domain import offerings
 from app.domain.stations import stations
 from app.i18n import gettext as _
 from app.queries import apply as q
@@ -29,7 +29,9 @@ from app.web.kinds import applicant_context, kind_by_slug
 BASE = "/student/kinds"
 
 
-def _terms(request: Request, k: kind_rules.Kind, errors: dict[str, str], status_code: int = 200) -> Response:
+def _terms(
+    request: Request, k: offerings.Offering, errors: dict[str, str], status_code: int = 200
+) -> Response:
     return render(
         request,
         "kinds/terms.html",
@@ -72,7 +74,7 @@ class StudentKindsController(Controller):
         form = await form_data(request)
         try:
             app_id = await actions.create_draft(
-                _actor(request), k.code, terms_accepted=form.get("agree") == "1"
+                _actor(request), k.code, terms_accepted=form.get("agree") == "1", line=k.line
             )
         except actions.Refused as exc:
             return _terms(request, k, {"agree": exc.problems[0]}, status_code=400)
@@ -100,7 +102,7 @@ class StudentKindsController(Controller):
         form: dict[str, str] | None = None,
         status_code: int = 200,
     ) -> Response:
-        k = kind_rules.KINDS[app["kind"]]
+        k = offerings.of(app)
         return render(
             request,
             "kinds/student_lookup.html",
@@ -126,7 +128,7 @@ class StudentKindsController(Controller):
         saved: bool = False,
         status_code: int = 200,
     ) -> Response:
-        k = kind_rules.KINDS[app["kind"]]
+        k = offerings.of(app)
         ctx = await applicant_context(_actor(request), app, case, form, changes, errors, saved=saved)
         ctx.update(
             {
@@ -161,7 +163,7 @@ class StudentKindsController(Controller):
         if isinstance(found, Response):
             return found
         app, case = found
-        if case is not None or not kind_rules.KINDS[app["kind"]].lookup:
+        if case is not None or not offerings.of(app).lookup:
             return redirect(f"{BASE}/{slug}/{application_id}")
         form = await form_data(request)
         try:

@@ -225,7 +225,7 @@ class SupplementController(Controller):
                 "files": apply_q.by_kind(view.files, case["id"]),
                 "form_kind": offerings.of(app).form_template,
                 "photo": offerings.of(app).photo,
-                "kind": kinds.get_kind(app["kind"]),
+                "kind": offerings.of(app),
                 "change_items": [(k, str(t)) for k, (t, _fields) in kinds.CHANGE_ITEMS.items()],
                 "upload_rules": str(UPLOAD_RULES_TEXT),
                 "accept": uploads.ACCEPT,

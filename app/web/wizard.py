@@ -17,7 +17,6 @@ from litestar.exceptions import NotFoundException
 
 from app.actions import apply as apply_actions
 from app.domain import applicant as rules
-from app.domain import kinds as kind_rules
 from app.domain import offerings
 from app.i18n import get_locale
 from app.i18n import gettext as _
@@ -38,7 +37,7 @@ def check_url(app: dict[str, Any]) -> str:
 def _urls(app: dict[str, Any], student: bool) -> dict[str, Any]:
     """Where each 修改 link leads: the wizard's steps, and each applicant's form."""
     app_id = app["id"]
-    further = app["kind"] in kind_rules.KINDS
+    further = offerings.of(app).applicants_pages == "kinds"
     if student:
         offering = offerings.of(app)
         form = f"/student/kinds/{offering.slug}/{app_id}" if further else f"/student/apply/{app_id}"
