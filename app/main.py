@@ -29,6 +29,7 @@ from app.web import (
     dashboard,
     downloads,
     kinds,
+    login_help,
     payment,
     progress,
     review,
@@ -54,6 +55,7 @@ UPLOAD_LIMIT = 10 * 1024 * 1024
 def route_handlers() -> list:
     return [
         auth.AuthController,
+        login_help.LoginHelpController,
         dashboard.DashboardController,
         accounts.AccountsController,
         student.StudentLoginController,

@@ -20,7 +20,10 @@ from typing import Any
 
 from app.domain import offerings
 from app.domain.actor import Actor
+from app.domain.applicant import order_errors
+from app.domain.validators import is_ui_no
 from app.i18n import gettext as _
+from app.queries.resident_certificates import resident_certificate_known
 from app.services import uploads
 from tables.tables import Attachment, Case, ReviewEvent
 
@@ -80,10 +83,45 @@ async def present_kinds(application_id: int, case_id: int | None) -> set[str]:
     return {r["kind"] for r in await Attachment.select(Attachment.kind).where(clause)}
 
 
+async def full_check(
+    app: dict[str, Any],
+    case: dict[str, Any],
+    form: dict[str, str],
+    present: set[str],
+    changes: Iterable[str] = (),
+    *,
+    on: date | None = None,
+) -> dict[str, str]:
+    """`check`, and what only the database knows: for an offering about an existing resident certificate
+    (延期, 資料異動), whether its 統一證號 names one this system knows of the group's school's students (a
+    student's own group: of that student)."""
+    wanted = list(changes)
+    errors = check(app, case, form, present, wanted, on=on)
+    ui = form.get("ui_no", "")
+    if not offerings.of(app).known_certificate or not ui or "ui_no" in errors or not is_ui_no(ui):
+        return errors
+    if await resident_certificate_known(
+        app["school"], ui, student_id=app.get("student"), today=on or today()
+    ):
+        return errors
+    errors["ui_no"] = (
+        _(
+            "No resident certificate of yours known to this system has this UI no. Check the number "
+            "on your resident certificate."
+        )
+        if app.get("student")
+        else _(
+            "No resident certificate of one of your school's students known to this system has this "
+            "UI no. Check the number on the certificate."
+        )
+    )
+    return order_errors(errors)
+
+
 async def stored_check(app: dict[str, Any], case: dict[str, Any]) -> dict[str, str]:
-    """The one check of a stored case with its stored files."""
+    """The full check of a stored case with its stored files (what submit asks of every case)."""
     form, changes = form_of(app, case)
-    return check(app, case, form, await present_kinds(app["id"], case["id"]), changes)
+    return await full_check(app, case, form, await present_kinds(app["id"], case["id"]), changes)
 
 
 # Saving a case's form ---------------------------------------------------------------------------------

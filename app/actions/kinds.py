@@ -328,7 +328,15 @@ async def problems_when_reopened(
     data = case.get("data") or {}
     if not (data.get("saved") or data.get("saved_kind")) or case["complete"]:
         return {}
-    return problems(app, case, form, changes, _present(await _case_files(app["id"], case["id"])))
+    return await kind_problems(app, case, form, changes, _present(await _case_files(app["id"], case["id"])))
+
+
+async def kind_problems(
+    app: dict[str, Any], case: dict[str, Any], form: dict[str, str], changes: list[str], present: set[str]
+) -> dict[str, str]:
+    """`problems`, and for 延期 and 資料異動 whether the 統一證號 names a resident certificate this system knows
+    (the pipeline's full check)."""
+    return await pipeline.full_check(app, case, form, present, changes, on=apply_actions.today())
 
 
 def _address_changed(case: dict[str, Any], form: dict[str, str]) -> bool:
@@ -369,7 +377,9 @@ async def save_applicant(
         allowed = {d.doc for d in offerings.of(app).documents} | {"photo"}
         upload_errors = await pipeline.store_uploads(actor, app["id"], case_id, files or [], allowed)
         update = pipeline.record_update(app, case, form, changes)
-        left = problems(app, case, form, changes, _present(await _case_files(application_id, case_id)))
+        left = await kind_problems(
+            app, case, form, changes, _present(await _case_files(application_id, case_id))
+        )
         update[Case.complete] = not left and not upload_errors
         update[Case.updated_at] = apply_actions.now()
         update[Case.version] = Case.version + 1

@@ -57,6 +57,8 @@ DATA_COLUMNS = (
     "program",
     "grade",
     "status",
+    "resident_id",
+    "travel_permit_no",
 )
 
 

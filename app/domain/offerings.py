@@ -83,6 +83,8 @@ class Offering:
     # whose pages the applicants step is: "kinds" (the generic one) | "first" (外(僑)生申請書 with roster
     # import and autosave)
     applicants_pages: str = "kinds"
+    # the 統一證號 must name a resident certificate this system knows (延期, 資料異動: checked by the pipeline)
+    known_certificate: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)  # what a later offering needs beyond these
 
     @property
@@ -385,6 +387,7 @@ register(
         FOREIGN_GROUP_DOCUMENTS,
         photo=False,
         numbering_code=_FOREIGN_CODE,
+        known_certificate=True,
     )
 )
 register(
@@ -407,6 +410,7 @@ register(
         FOREIGN_GROUP_DOCUMENTS,
         photo=False,
         numbering_code=_FOREIGN_CODE,
+        known_certificate=True,
     )
 )
 

@@ -52,12 +52,14 @@ def receipt_filename(receipt_no: str) -> str:
     return f"receipt-{receipt_no}.pdf"
 
 
-def photo_data_uri(path: Path) -> str:
-    """A stored photo, re-encoded by Pillow (never passed as a path to the renderer)."""
+def photo_data_uri(data: bytes) -> str:
+    """A stored photo's bytes, re-encoded by Pillow (never passed as a path to the renderer)."""
     from PIL import Image
 
+    if not data:
+        return ""
     try:
-        with Image.open(path) as im:
+        with Image.open(io.BytesIO(data)) as im:
             im = im.convert("RGB")
             im.thumbnail((360, 480))
             out = io.BytesIO()
@@ -126,6 +128,13 @@ async def receipt_pdf(content: dict[str, Any]) -> bytes:
 
 async def permit_pdf(content: dict[str, Any]) -> bytes:
     return await _stored(permit_path(content["permit_no"]), lambda: permit_html(content))
+
+
+async def replace_permit_pdf(content: dict[str, Any]) -> bytes:
+    """A re-issued certificate: render its new snapshot and replace the stored PDF (written atomically)."""
+    data = await pdf.render_pdf(permit_html(content))
+    await asyncio.to_thread(pdf.write_atomic, permit_path(content["permit_no"]), data)
+    return data
 
 
 _background: set[asyncio.Task] = set()

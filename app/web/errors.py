@@ -8,6 +8,7 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.response import Template
 
+from app import db
 from app.errors import AppError
 from app.i18n import lazy_gettext as _l
 from app.i18n import reset_locale, set_locale
@@ -94,6 +95,8 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response:
 
 
 def internal_error_handler(request: Request, exc: Exception) -> Response:
+    if db.is_connection_error(exc):
+        return unavailable(request, exc)
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _page(request, 500)
 
@@ -102,3 +105,12 @@ def app_error_handler(request: Request, exc: AppError) -> Response:
     """The one answer to a refusal no handler showed on its own form: 404, 400 (with why) or 409."""
     problems = exc.problems if exc.status == 400 else None
     return _page(request, exc.status, problems)
+
+
+def unavailable(request: Request, exc: BaseException) -> Response:
+    """The database connection was lost (it is discarded, and the next request gets a new one): the bilingual
+    503 page, asking to try again, rather than a 500."""
+    log.warning("database unavailable on %s %s: %r", request.method, request.url.path, exc)
+    response = _page(request, 503)
+    response.headers["Retry-After"] = "5"
+    return response

@@ -102,10 +102,27 @@ class DatabaseMiddleware:
                     raise _Rollback
         except _Rollback:
             pass
+        except Exception as exc:
+            # The connection failed at BEGIN or COMMIT (outside the handler's own error handling): nothing
+            # was committed; the client gets the bilingual 503 page instead of whatever was held.
+            if not db.is_connection_error(exc):
+                raise
+            await _unavailable(scope, receive, send, exc)
+            return
         for job in state["after_commit"]:
             await job()
         for message in held:
             await send(message)
+
+
+async def _unavailable(scope: Scope, receive: Receive, send: Send, exc: BaseException) -> None:
+    from litestar import Request
+
+    from app.web.errors import unavailable
+
+    request: Request = Request(scope, receive)
+    response = unavailable(request, exc)
+    await response.to_asgi_response(app=scope.get("app"), request=request)(scope, receive, send)
 
 
 class SessionMiddleware:

@@ -123,6 +123,8 @@ def _export_row(r: dict[str, Any]) -> list[Any]:
         rules.dropdown_of("program", r["program"]),
         rules.dropdown_of("grade", r["grade"]),
         rules.dropdown_of("status", r["status"]),
+        r["resident_id"],
+        r["travel_permit_no"],
         r["year"],
         r["semester"],
     ]

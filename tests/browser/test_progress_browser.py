@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from app.domain import numbering
 from tests.browser.conftest import login, shot
 
-RETURNED_GROUP = numbering.group_no(date.today(), "102", 9301)  # app.demo_progress
+RETURNED_GROUP = numbering.group_no(date.today(), "102", 9301)  # app.demo.progress
 OPEN_GROUP = numbering.group_no(date.today(), "102", 9303)
 REPLY = "已重新上傳清晰的護照資料頁，並更正護照號碼（瀏覽器測試）。"
 
