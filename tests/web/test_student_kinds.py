@@ -300,7 +300,7 @@ async def test_a_students_own_filing_names_their_own_certificate(client):
             "group_no"
         ] is None
     r = await post_multipart(client, url, data | {"ui_no": "A810000053"}, [])
-    assert r.status_code == 303, r.text[:3000]
+    await _confirm(client, app_id, r)  # 確認送件, then 送出
     assert (await Application.select(Application.group_no).where(Application.id == app_id).first())[
         "group_no"
     ]
