@@ -18,7 +18,7 @@ from app import db
 from app.actions import roster as roster_actions
 from app.admin import admin_mount
 from app.errors import AppError
-from app.services import pdf
+from app.services import admin_login, cpu, pdf
 from app.settings import settings
 from app.templating import environment
 from app.web import (
@@ -50,6 +50,7 @@ from app.web.middleware import DatabaseMiddleware, LocaleMiddleware, SessionMidd
 CSRF_COOKIE = "arc_csrf"  # not piccolo-admin's "csrftoken"
 CSRF_HEADER = "x-arc-csrf"
 UPLOAD_LIMIT = 10 * 1024 * 1024
+CSRF_EXCLUDE = ["^/admin(?:/|$)", "^/static/", "^/payment/notify$"]
 
 
 def route_handlers() -> list:
@@ -86,6 +87,7 @@ def route_handlers() -> list:
         verify.verify_document,
         *wizard.ROUTES,
         static.static_file,
+        static.favicon,
     ]
 
 
@@ -104,6 +106,7 @@ _frozen = False
 
 
 def create_app() -> Litestar:
+    admin_login.install()  # piccolo-admin's PBKDF2 off the event loop
     return Litestar(
         route_handlers=route_handlers(),
         template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment)),
@@ -114,11 +117,9 @@ def create_app() -> Litestar:
             header_name=CSRF_HEADER,
             cookie_secure=settings.cookie_secure,
             cookie_samesite="strict",
-            exclude=[
-                "/admin",
-                "/static",
-                "^/payment/notify$",
-            ],  # the gateway's notification is signed instead
+            # Anchored patterns (Litestar searches them anywhere in the path): /admin has piccolo-admin's own
+            # CSRF, /static is read-only, and the gateway's notification is signed instead.
+            exclude=CSRF_EXCLUDE,
         ),
         middleware=[
             DefineMiddleware(LocaleMiddleware),
@@ -132,7 +133,7 @@ def create_app() -> Litestar:
             Exception: internal_error_handler,
         },
         on_startup=[db.start, freeze_startup_objects],
-        on_shutdown=[db.stop, pdf.shutdown, roster_actions.shutdown_reader],
+        on_shutdown=[db.stop, pdf.shutdown, roster_actions.shutdown_reader, cpu.shutdown],
         request_max_body_size=UPLOAD_LIMIT,
         openapi_config=None,
         logging_config=LoggingConfig(

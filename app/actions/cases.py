@@ -34,7 +34,8 @@ MAX_FILES_PER_KIND = offerings.MAX_FILES
 class Upload:
     kind: str
     filename: str
-    data: bytes
+    data: bytes  # at most uploads.MAX_BYTES + 1 bytes of the file
+    size: int | None = None  # the file's real size when `data` holds only its beginning
 
 
 def today() -> date:
@@ -97,25 +98,31 @@ async def full_check(
     student's own group: of that student)."""
     wanted = list(changes)
     errors = check(app, case, form, present, wanted, on=on)
-    ui = form.get("ui_no", "")
-    if not offerings.of(app).known_certificate or not ui or "ui_no" in errors or not is_ui_no(ui):
-        return errors
+    if offerings.of(app).known_certificate and "ui_no" not in errors:
+        if found := await ui_no_problem(app, form.get("ui_no", ""), on=on):
+            errors["ui_no"] = found
+            return order_errors(errors)
+    return errors
+
+
+async def ui_no_problem(app: dict[str, Any], ui_no: str, *, on: date | None = None) -> str:
+    """For 延期 and 資料異動 (and their 補正): the message when a well-formed 統一證號 names no resident certificate
+    this system knows of one of the group's school's students (a student's own group: of that student)."""
+    if not ui_no or not is_ui_no(ui_no):
+        return ""  # empty or malformed: the form's own check says so
     if await resident_certificate_known(
-        app["school"], ui, student_id=app.get("student"), today=on or today()
+        app["school"], ui_no, student_id=app.get("student"), today=on or today()
     ):
-        return errors
-    errors["ui_no"] = (
-        _(
+        return ""
+    if app.get("student"):
+        return _(
             "No resident certificate of yours known to this system has this UI no. Check the number "
             "on your resident certificate."
         )
-        if app.get("student")
-        else _(
-            "No resident certificate of one of your school's students known to this system has this "
-            "UI no. Check the number on the certificate."
-        )
+    return _(
+        "No resident certificate of one of your school's students known to this system has this "
+        "UI no. Check the number on the certificate."
     )
-    return order_errors(errors)
 
 
 async def stored_check(app: dict[str, Any], case: dict[str, Any]) -> dict[str, str]:
@@ -184,7 +191,7 @@ async def store_uploads(
             continue
         key = "photo" if f.kind == "photo" else f"doc_{f.kind}"
         try:
-            image = uploads.check_image(f.data, f.filename)
+            image = uploads.check_image(f.data, f.filename, f.size)
         except uploads.UploadRefused as exc:
             errors[key] = f"{errors[key]} {exc}" if key in errors else str(exc)
             continue
@@ -230,6 +237,7 @@ async def record_event(
     at: datetime,
     comment: str = "",
     reply: str = "",
+    actor_id: int | None = None,
 ) -> int:
     """The one writer of `ReviewEvent`: a transition of a case (or of a group, case_id None) made by the
     workflow; returns the event's id."""
@@ -241,6 +249,7 @@ async def record_event(
         to_status=to_status,
         actor_kind=actor_kind,
         actor_label=actor_label[:100],
+        actor_id=actor_id,
         comment=comment,
         reply=reply,
         created_at=at,

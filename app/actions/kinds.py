@@ -339,6 +339,9 @@ async def kind_problems(
     return await pipeline.full_check(app, case, form, present, changes, on=apply_actions.today())
 
 
+ui_no_problem = pipeline.ui_no_problem  # the pipeline's (the supplement's form asks it too)
+
+
 def _address_changed(case: dict[str, Any], form: dict[str, str]) -> bool:
     return offerings.address_changed(case, form)
 

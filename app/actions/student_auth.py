@@ -79,7 +79,9 @@ async def _send_code(student_id: int, email: str, token: str, ip: str) -> None:
         "It is valid for 10 minutes and can be used once. If you did not try to sign in, ignore this message.",
         code=code,
     )
-    await mail.send(mail.Mail(to=email, subject=_("Your sign-in code: %(code)s", code=code), body=body))
+    await mail.send(
+        mail.Mail(to=email, subject=mail.subject_line(_("Your sign-in code: %(code)s", code=code)), body=body)
+    )
     await audit("student_code", login_id=f"student:{student_id}", ip=ip, result="code_sent")
 
 

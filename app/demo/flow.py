@@ -109,3 +109,15 @@ async def date_payment_events(case_ids: list[int], at: datetime) -> None:
         ReviewEvent.case.is_in(case_ids or [-1])
         & ReviewEvent.action.is_in(["record_payment", "issue_e_certificate", "await_card"])
     )
+
+
+async def date_events(
+    case_ids: list[int], action: str, at: datetime, *, application_id: int | None = None
+) -> None:
+    """The events of one action on these cases (and, with `application_id`, the group's own) dated `at`."""
+    where = ReviewEvent.case.is_in(case_ids or [-1])
+    if application_id is not None:
+        where = where | ((ReviewEvent.application == application_id) & ReviewEvent.case.is_null())
+    await ReviewEvent.update({ReviewEvent.created_at: at.astimezone(UTC)}).where(
+        where & (ReviewEvent.action == action)
+    )

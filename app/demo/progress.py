@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 from datetime import UTC, date, datetime, timedelta
 
+from app.actions import review, withdraw
 from app.demo import flow
 from app.domain import numbering
 from app.domain.workflow import Status as S
@@ -113,11 +114,7 @@ async def load() -> None:
         if await Application.exists().where(Application.group_no == gno):
             continue
         submitted = datetime.now(UTC) - timedelta(days=4 if fate != "permits" else PERMITS[seq][1] + 10)
-        group_status = (
-            S.SUPPLEMENT_FIRST
-            if fate == "group_return"
-            else (S.GROUP_WITHDRAWN if fate == "group_withdrawn" else S.FIRST_REVIEW)
-        )
+        group_status = S.FIRST_REVIEW  # the returns and withdrawals below move it, as the actions do
         app_row = Application(
             group_no=gno,
             business_line="foreign",
@@ -147,14 +144,14 @@ async def load() -> None:
         await app_row.save()
         await _file(app_row.id, None, "power_of_attorney", name, seq)
         case_ids = []
-        for j, status in enumerate(statuses):
+        for j in range(len(statuses)):
             zh, en, passport, born, gender, nat = PEOPLE[(seq + j) % len(PEOPLE)]
             permit = PERMITS[seq][0][j] if fate == "permits" else None
             case = Case(
                 application=app_row.id,
                 receipt_no=numbering.receipt_no(today, 93000 + (seq - 9300) * 10 + j + 1),
                 identity="foreign",
-                status=S.FIRST_REVIEW if permit else status,  # the reviews and the payment follow
+                status=S.FIRST_REVIEW,  # the reviews, withdrawals and the payment follow, by the actions
                 enrollment_status="A" if permit else "R",
                 name_zh=zh,
                 no_chinese_name=not zh,
@@ -187,37 +184,15 @@ async def load() -> None:
             )
             for k, kind in enumerate(("photo", "passport", "visa", "accommodation")):
                 await _file(app_row.id, case.id, kind, en, seq + j + k)
-            one_day_ago = datetime.now(UTC) - timedelta(days=1)
+        one_day_ago = datetime.now(UTC) - timedelta(days=1)
+        for case_id, status in zip(case_ids, statuses, strict=True):
             if status == S.SUPPLEMENT_FIRST and fate == "case_return":
-                await _event(
-                    app_row.id,
-                    case.id,
-                    S.FIRST_REVIEW,
-                    "return_for_supplement",
-                    status,
-                    one_day_ago,
-                    comment=RETURN_COMMENT,
-                )
+                await flow.decide(case_id, "return_for_supplement", RETURN_COMMENT, at=one_day_ago)
             elif status == S.SECOND_REVIEW:
-                await _event(
-                    app_row.id,
-                    case.id,
-                    S.FIRST_REVIEW,
-                    "pass_first_review",
-                    status,
-                    submitted + timedelta(days=2),
-                )
+                await flow.decide(case_id, "pass_first_review", at=submitted + timedelta(days=2))
             elif status == S.WITHDRAWN:
-                await _event(
-                    app_row.id,
-                    case.id,
-                    S.FIRST_REVIEW,
-                    "withdraw",
-                    status,
-                    one_day_ago,
-                    kind="school",
-                    label=clerk,
-                )
+                await withdraw.withdraw_case(await flow.school_actor(LOGIN_ID), case_id)
+                await flow.date_events([case_id], "withdraw", one_day_ago)
         at = datetime.now(UTC) - timedelta(hours=20)
         if fate == "permits":
             paid_at = datetime.now(UTC) - timedelta(days=PERMITS[seq][1])
@@ -225,44 +200,13 @@ async def load() -> None:
             await flow.pay(LOGIN_ID, [app_row.id], paid_at=paid_at)
             await flow.date_payment_events(case_ids, paid_at)
         elif fate == "group_return":
-            await _event(
-                app_row.id,
-                None,
-                S.FIRST_REVIEW,
-                "return_group_for_supplement",
-                S.SUPPLEMENT_FIRST,
-                at,
-                comment=GROUP_COMMENT,
+            version = (
+                await Application.select(Application.version).where(Application.id == app_row.id).first()
+            )["version"]
+            await review.return_group_for_supplement(
+                await flow.reviewer(flow.FIRST), app_row.id, version, GROUP_COMMENT
             )
-            for cid in case_ids:
-                await _event(
-                    app_row.id,
-                    cid,
-                    S.FIRST_REVIEW,
-                    "return_group_for_supplement",
-                    S.SUPPLEMENT_FIRST,
-                    at,
-                    comment=GROUP_COMMENT,
-                )
+            await flow.date_events(case_ids, "return_group_for_supplement", at, application_id=app_row.id)
         elif fate == "group_withdrawn":
-            await _event(
-                app_row.id,
-                None,
-                S.FIRST_REVIEW,
-                "withdraw_group",
-                S.GROUP_WITHDRAWN,
-                at,
-                kind="school",
-                label=clerk,
-            )
-            for cid in case_ids:
-                await _event(
-                    app_row.id,
-                    cid,
-                    S.FIRST_REVIEW,
-                    "withdraw_group",
-                    S.GROUP_WITHDRAWN,
-                    at,
-                    kind="school",
-                    label=clerk,
-                )
+            await withdraw.withdraw_group(await flow.school_actor(LOGIN_ID), app_row.id)
+            await flow.date_events(case_ids, "withdraw_group", at, application_id=app_row.id)

@@ -55,7 +55,7 @@ def check_year_semester(year: str | int | None, semester: str | int | None, toda
     y = _int(year)
     if y is None:
         errors["year"] = _l("Choose the academic year.")
-    elif y not in year_choices(today) and not (90 <= y <= academic_year(today) + 1):
+    elif not year_in_range(y, today):
         errors["year"] = _l("Choose an academic year from the list.")
     s = _int(semester)
     if s is None:
@@ -63,6 +63,21 @@ def check_year_semester(year: str | int | None, semester: str | int | None, toda
     elif s not in (1, 2):
         errors["semester"] = _l("Choose a semester from the list.")
     return errors
+
+
+def year_in_range(year: int, today: date) -> bool:
+    """An academic year the forms offer: ROC 90 up to next year."""
+    return year in year_choices(today) or 90 <= year <= academic_year(today) + 1
+
+
+def check_filter_year(raw: Any, today: date) -> Any | None:
+    """A list filter's 學年度 from a query string: a number out of range is refused with the form's
+    message (it could not be chosen from the list, and would not fit the database's integer);
+    empty or non-numeric junk is left to be ignored, as the filters ignore unknown codes."""
+    year = _int(raw) if str(raw or "").strip() else None
+    if year is None or year_in_range(year, today):
+        return None
+    return _l("Choose an academic year from the list.")
 
 
 def _int(value: Any) -> int | None:

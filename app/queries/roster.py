@@ -66,8 +66,10 @@ class RosterFilters:
         category = str(params.get("category") or "").strip().upper()
         status = str(params.get("status") or "").strip().upper()
         semester = _int("semester")
+        year = _int("year")
         return cls(
-            year=_int("year"),
+            # An out-of-range year (refused by the pages with rules.check_filter_year) never reaches SQL.
+            year=year if year is not None and rules.year_in_range(year, date.today()) else None,
             semester=semester if semester in (1, 2) else None,
             category=category if lists["category"].by_value(category) else "",
             status=status if lists["status"].by_value(status) else "",

@@ -43,11 +43,11 @@ DETAILS = {
 
 
 def _login_redirect(request: Request) -> Response:
-    expired = request.scope.get("state", {}).get("session_expired")
+    ended = request.scope.get("state", {}).get("session_ended")
     path = request.url.path
     student = path.startswith(("/student", "/foreign-student"))
     base = "/foreign-student/individual/login" if student else "/login"
-    target = f"{base}?reason=expired" if expired else base
+    target = f"{base}?reason={ended}" if ended in ("expired", "disabled") else base
     if request.headers.get("hx-request"):
         return Response(content=b"", status_code=401, headers={"HX-Redirect": target})
     return Response(content=b"", status_code=303, headers={"Location": target})

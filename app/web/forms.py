@@ -25,8 +25,8 @@ async def read_uploads(request: Request, kinds: Iterable[str]) -> list[Upload]:
     for kind in kinds:
         for value in form.getall(f"file_{kind}", []):
             if isinstance(value, UploadFile) and value.filename:
-                data = await value.read(uploads.MAX_BYTES + 1)
-                out.append(Upload(kind=kind, filename=value.filename, data=data))
+                data, size = await uploads.read_capped(value)
+                out.append(Upload(kind=kind, filename=value.filename, data=data, size=size))
     return out
 
 

@@ -17,13 +17,18 @@ from app.domain import applicant as applicant_rules
 from app.domain import kinds, offerings, workflow
 from app.domain import progress as rules
 from app.domain import supplement as change_rules
-from app.domain.business import KINDS
+from app.domain.business import KINDS, offered_lines
 from app.domain.profiles import parse_date
 from app.i18n import gettext as _
 from app.queries import apply as apply_q
 from app.queries import progress as q
 from app.templating import environment
-from app.web.common import file_response, render, school_or_student_required
+from app.web.common import (
+    file_response,
+    form_errors_swapped,
+    render,
+    school_or_student_required,
+)
 from app.web.common import signed_in_actor as _actor
 
 # The changes of a supplement, as any page shows them (the review desk's too).
@@ -52,7 +57,11 @@ def _filters(params: dict[str, str]) -> tuple[q.Filters, dict[str, str]]:
         errors["date_to"] = _("The end date cannot be before the start date.")
     kind = params.get("kind", "")
     status = params.get("status", "")
+    dash_list = params.get("list", "")
+    line = params.get("line", "")
     f = q.Filters(
+        dash_list=dash_list if dash_list in workflow.DASHBOARD_LISTS else "",
+        line=line if line in {b.code for b in offered_lines()} else "",
         kind=kind if kind in KINDS else "",
         status=status if status in rules.STATUS_FILTERS else "",
         group_no=params.get("group_no", "").strip(),
@@ -76,6 +85,8 @@ SEARCH_KEYS = (
     "birth_date",
     "date_from",
     "date_to",
+    "list",
+    "line",
 )
 
 
@@ -115,11 +126,14 @@ class ProgressController(Controller):
             "errors": errors,
             "result": result,
             "qs": _query_string(params),
+            "list_title": str(workflow.DASHBOARD_TITLES[f.dash_list]) if f.dash_list else "",
             "kind_options": kind_options(),
             "status_options": status_options(),
         }
         if request.htmx and not request.htmx.boosted:  # type: ignore[attr-defined]
-            return render(request, "progress/_results.html", ctx, status_code=400 if errors else 200)
+            return form_errors_swapped(
+                render(request, "progress/_search.html", ctx, status_code=400 if errors else 200)
+            )
         return render(request, "progress/search.html", ctx, status_code=400 if errors else 200)
 
     @get("/groups/{application_id:int}", name="progress:group")
