@@ -36,7 +36,7 @@ def test_check_answers_before_submitting_in_both_languages(live_server, page, tm
     # the 確認送件 step says what is still missing, each with its 修改 link
     page.click("nav.wizard-steps >> text=確認送件")
     expect(page.locator("h2", has_text="送件前確認")).to_be_visible()
-    expect(page.locator(".todo[role=status]")).to_contain_text("尚有 1 位申請人資料未完成")
+    expect(page.locator(".todo[role=status]")).to_contain_text("尚無法送件")
     expect(page.locator(".todo", has_text="其他待修正欄位")).to_contain_text("護照有效日期")
     expect(page.locator(".summary-list__row", has_text="照片")).to_contain_text("尚未上傳")
     expect(page.locator("form[data-submit-once]")).to_have_count(0)  # no 送出 yet
