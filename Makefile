@@ -84,9 +84,12 @@ system-deps:
 	fi
 
 ## lint: the same checks `make test` runs first
+## lint: ruff, the format check, the layers' import contracts, and the catalogs' drift from the code
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/python -m app.tools.i18n_drift
 
 migrations-check: $(STAMP)
 	$(BIN)/python -m app.tools.migrations_check

@@ -17,8 +17,10 @@ from litestar.template import TemplateConfig
 from app import db
 from app.actions import roster as roster_actions
 from app.admin import admin_mount
+from app.errors import AppError
 from app.services import admin_login, cpu, pdf
 from app.settings import settings
+from app.templating import environment
 from app.web import (
     accounts,
     addresses,
@@ -37,11 +39,13 @@ from app.web import (
     student,
     student_apply,
     student_kinds,
+    supplement,
     verify,
+    withdraw,
+    wizard,
 )
-from app.web.errors import http_exception_handler, internal_error_handler
+from app.web.errors import app_error_handler, http_exception_handler, internal_error_handler
 from app.web.middleware import DatabaseMiddleware, LocaleMiddleware, SessionMiddleware, security_headers
-from app.web.templating import environment
 
 CSRF_COOKIE = "arc_csrf"  # not piccolo-admin's "csrftoken"
 CSRF_HEADER = "x-arc-csrf"
@@ -72,8 +76,8 @@ def route_handlers() -> list:
         payment.notify,
         downloads.DownloadsController,
         progress.ProgressController,
-        progress.WithdrawController,
-        progress.SupplementController,
+        withdraw.WithdrawController,
+        supplement.SupplementController,
         kinds.KindsController,
         kinds.renewal_drafts,
         kinds.extension_drafts,
@@ -81,6 +85,7 @@ def route_handlers() -> list:
         progress.student_progress,
         verify.verify_form,
         verify.verify_document,
+        *wizard.ROUTES,
         static.static_file,
         static.favicon,
     ]
@@ -122,7 +127,11 @@ def create_app() -> Litestar:
             DefineMiddleware(SessionMiddleware),
         ],
         before_send=[security_headers],
-        exception_handlers={HTTPException: http_exception_handler, Exception: internal_error_handler},
+        exception_handlers={
+            AppError: app_error_handler,
+            HTTPException: http_exception_handler,
+            Exception: internal_error_handler,
+        },
         on_startup=[db.start, freeze_startup_objects],
         on_shutdown=[db.stop, pdf.shutdown, roster_actions.shutdown_reader, cpu.shutdown],
         request_max_body_size=UPLOAD_LIMIT,
@@ -130,7 +139,7 @@ def create_app() -> Litestar:
         logging_config=LoggingConfig(
             root={"level": "INFO", "handlers": ["queue_listener"]},
             log_exceptions="always",
-            disable_stack_trace={404, 401, 403, 405, 413, 429},
+            disable_stack_trace={404, 401, 403, 405, 413, 429, AppError},
         ),
         debug=False,
     )

@@ -17,17 +17,13 @@ from app.domain.profiles import (
     parse_date,
 )
 from app.domain.validators import clean_id
+from app.errors import NotFound  # noqa: F401  (re-exported: actions.<module>.NotFound)
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
 from app.queries import accounts as account_queries
 from app.services import hashing, sessions
 from app.services.sessions import now
 from tables.tables import Account, PasswordHistory, School
-
-
-class NotFound(Exception):
-    """Not the actor's to see or change (answered as 404)."""
-
 
 MISMATCH = _l("The two new passwords do not match.")
 

@@ -14,15 +14,15 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from app import db
+from app.actions import cases as pipeline
 from app.domain import applicant as rules
-from app.domain import numbering, workflow
+from app.domain import numbering, offerings, workflow
 from app.domain import validators as v
 from app.domain.actor import Actor
 from app.domain.addresses import ADDRESS_PARTS
-from app.domain.business import get_line
-from app.domain.documents import ALL_KINDS, group_documents, missing_documents
 from app.domain.profiles import REQUIRED, check_address
 from app.domain.stations import get_station
+from app.errors import Conflict, NotFound, Refused  # noqa: F401  (re-exported)
 from app.i18n import format_datetime, get_locale, use_locale
 from app.i18n import gettext as _
 from app.queries import apply as q
@@ -30,35 +30,18 @@ from app.queries.scope import application_scope
 from app.services import uploads
 from app.services.mail import Mail, subject_line
 from app.settings import settings
-from tables.tables import Account, Application, Attachment, Case, DocumentCounter, ReviewEvent
+from tables.tables import Account, Application, Attachment, Case, DocumentCounter
 
 log = logging.getLogger("arc.numbering")
 
 MAX_FILES_PER_KIND = 10
 
 
-class NotFound(Exception):
-    """Not the actor's to see or change (answered as 404)."""
-
-
-class NotEditable(Exception):
+class NotEditable(Conflict):
     """The group has been submitted: it can be viewed, no longer edited."""
 
 
-class Refused(Exception):
-    """The action cannot be done now; `problems` says why, for the user."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("; ".join(problems))
-
-
-@dataclass(frozen=True)
-class Upload:
-    kind: str
-    filename: str
-    data: bytes  # at most uploads.MAX_BYTES + 1 bytes of the file
-    size: int | None = None  # the file's real size when `data` holds only its beginning
+Upload = pipeline.Upload  # the pipeline's upload (kept under this name for the handlers)
 
 
 def now() -> datetime:
@@ -99,7 +82,7 @@ async def create_draft(
         raise NotFound
     if not terms_accepted:
         raise Refused([_("Tick the box to agree to the terms before you go on.")])
-    if get_line(line) is None:
+    if offerings.get(line, kind) is None:
         raise NotFound
     account = await Account.select().where(Account.id == actor.account_id).first()
     if account is None:
@@ -221,13 +204,15 @@ async def save_details(
                 (Attachment.application == application_id) & Attachment.case.is_null()
             )
         }
-        for doc in missing_documents(group_documents(line=app["business_line"], kind=app["kind"]), present):
+        for doc in offerings.check_group(
+            offerings.of(app), present, self_filed=app.get("student") is not None
+        ):
             errors.setdefault(f"doc_{doc}", str(REQUIRED))
     return errors
 
 
 def _group_kinds(app: dict[str, Any]) -> set[str]:
-    return {d.doc for d in group_documents(line=app["business_line"], kind=app["kind"])}
+    return {d.doc for d in offerings.of(app).group_documents}
 
 
 # Files ------------------------------------------------------------------------------------------
@@ -236,43 +221,7 @@ def _group_kinds(app: dict[str, Any]) -> set[str]:
 async def _store_uploads(
     actor: Actor, app: dict[str, Any], case_id: int | None, files: list[Upload], *, allowed: set[str]
 ) -> dict[str, str]:
-    """Check, store and record each file; {"doc_<kind>" or "photo": message} for the refused ones."""
-    errors: dict[str, str] = {}
-    for f in files:
-        if f.kind not in allowed or f.kind not in ALL_KINDS:
-            continue
-        key = "photo" if f.kind == "photo" else f"doc_{f.kind}"
-        try:
-            image = uploads.check_image(f.data, f.filename, f.size)
-        except uploads.UploadRefused as exc:
-            errors[key] = f"{errors[key]} {exc}" if key in errors else str(exc)
-            continue
-        clause = (Attachment.application == app["id"]) & (Attachment.kind == f.kind)
-        clause = clause & (Attachment.case.is_null() if case_id is None else Attachment.case == case_id)
-        existing = await Attachment.select(Attachment.id, Attachment.stored_name).where(clause)
-        if f.kind == "photo":
-            # One photo: a new one replaces the old.
-            for old in existing:
-                await Attachment.delete().where(Attachment.id == old["id"])
-                uploads.delete(old["stored_name"])
-        elif len(existing) >= MAX_FILES_PER_KIND:
-            errors[key] = _("At most %(n)d files per document.", n=MAX_FILES_PER_KIND)
-            continue
-        stored = uploads.store(image)
-        await Attachment.insert(
-            Attachment(
-                application=app["id"],
-                case=case_id,
-                kind=f.kind,
-                original_name=image.original_name[:200],
-                stored_name=stored,
-                content_type=image.content_type,
-                size=len(image.data),
-                uploaded_by=actor.label[:100],
-                uploaded_at=now(),
-            )
-        )
-    return errors
+    return await pipeline.store_uploads(actor, app["id"], case_id, files, allowed)
 
 
 async def upload_attachment(
@@ -286,7 +235,7 @@ async def upload_attachment(
         case = await q.get_applicant(actor, application_id, case_id)
         if case is None:
             raise NotFound
-        errors = await _store_uploads(actor, app, case_id, [upload], allowed=ALL_KINDS)
+        errors = await _store_uploads(actor, app, case_id, [upload], allowed=offerings.all_document_kinds())
         await _recompute(app, case)
         await _touch(application_id)
     return errors
@@ -313,8 +262,8 @@ async def remove_attachment(actor: Actor, application_id: int, attachment_id: in
 
 async def add_applicant(actor: Actor, application_id: int, identity: str) -> int:
     """新增申請人: first the identity (僑生 / 外生), then the form."""
-    await _draft(actor, application_id)
-    if identity not in rules.IDENTITIES:
+    app = await _draft(actor, application_id)
+    if identity not in offerings.of(app).identities:
         raise Refused([_("Choose the identity: overseas Chinese student or foreign student.")])
     async with db.write_tx():
         count = await Case.count().where(Case.application == application_id)
@@ -335,22 +284,15 @@ async def add_applicant(actor: Actor, application_id: int, identity: str) -> int
     return case.id
 
 
-def _facts(app: dict[str, Any], case: dict[str, Any], form: dict[str, str]) -> rules.Facts:
-    return rules.Facts(
-        identity=case["identity"],
-        enrollment=form.get("enrollment_status", ""),
-        scholarship=bool(form.get("scholarship")),
-        line=app["business_line"],
-        kind=app["kind"],
-        self_filed=bool(app.get("student")),
-    )
+def check(
+    app: dict[str, Any], case: dict[str, Any], form: dict[str, str], present: set[str]
+) -> dict[str, str]:
+    """The one check of a case against its offering (app.actions.cases.check)."""
+    return pipeline.check(app, case, form, present, on=today())
 
 
 async def _present_kinds(application_id: int, case_id: int) -> set[str]:
-    rows = await Attachment.select(Attachment.kind).where(
-        (Attachment.application == application_id) & (Attachment.case == case_id)
-    )
-    return {r["kind"] for r in rows}
+    return await pipeline.present_kinds(application_id, case_id)
 
 
 def _data(case: dict[str, Any]) -> dict[str, Any]:
@@ -360,10 +302,7 @@ def _data(case: dict[str, Any]) -> dict[str, Any]:
 
 async def _recompute(app: dict[str, Any], case: dict[str, Any]) -> dict[str, str]:
     """Completeness (資料完成度) of a stored case from its data and files; returns its problems."""
-    form = rules.form_from_record(case)
-    problems = rules.check_applicant(
-        form, _facts(app, case, form), await _present_kinds(app["id"], case["id"]), today()
-    )
+    problems = await pipeline.stored_check(app, case)
     complete = not problems
     if complete != case["complete"]:
         await Case.update({Case.complete: complete, Case.version: Case.version + 1}).where(
@@ -386,18 +325,13 @@ async def save_applicant(
     case = await q.get_applicant(actor, application_id, case_id)
     if case is None:
         raise NotFound
-    form = rules.normalise({k: data.get(k, "") for k in rules.form_keys()})
-    values, raw = rules.record_from_form(form)
-    stored = _data(case)
-    stored["raw"] = raw
-    stored["saved"] = True
+    form = pipeline.normalise(app, case, data)
     async with db.write_tx():
-        upload_errors = await _store_uploads(actor, app, case_id, files or [], allowed=ALL_KINDS)
-        problems = rules.check_applicant(
-            form, _facts(app, case, form), await _present_kinds(application_id, case_id), today()
+        upload_errors = await _store_uploads(
+            actor, app, case_id, files or [], allowed=offerings.all_document_kinds()
         )
-        update: dict[Any, Any] = {getattr(Case, k): val for k, val in values.items()}
-        update[Case.data] = stored
+        problems = check(app, case, form, await _present_kinds(application_id, case_id))
+        update = pipeline.record_update(app, case, form)
         update[Case.complete] = not problems and not upload_errors
         update[Case.updated_at] = now()
         update[Case.version] = Case.version + 1
@@ -414,10 +348,7 @@ async def problems_of(actor: Actor, application_id: int, case_id: int) -> dict[s
     if app is None or case is None:
         raise NotFound
     form = rules.form_from_record(case)
-    problems = rules.check_applicant(
-        form, _facts(app, case, form), await _present_kinds(application_id, case_id), today()
-    )
-    return rules.order_errors(problems)
+    return check(app, case, form, await _present_kinds(application_id, case_id))
 
 
 async def delete_applicant(actor: Actor, application_id: int, case_id: int) -> None:
@@ -570,9 +501,7 @@ async def next_sequence(kind: str, year: int, code: str) -> int:
     return value
 
 
-def counter_sequence(key: str) -> str:
-    """The PostgreSQL sequence of a counter key (group:115:102 -> arc_seq_group_115_102)."""
-    return "arc_seq_" + "".join(c if c.isalnum() else "_" for c in key.lower())
+counter_sequence = numbering.counter_sequence  # pure: app.domain.numbering (queries read it too)
 
 
 async def _counter_row_value(key: str) -> int:
@@ -610,14 +539,14 @@ def group_problems(app: dict[str, Any], present_kinds: set[str]) -> list[str]:
     }
     if check_details(details):
         problems.append(_("The application data (申請資料) is not complete."))
-    if missing_documents(group_documents(line=app["business_line"], kind=app["kind"]), present_kinds):
+    if offerings.check_group(offerings.of(app), present_kinds):
         problems.append(_("The power of attorney (委託書) has not been uploaded."))
     return problems
 
 
 async def submit_application(actor: Actor, application_id: int, locale: str | None = None) -> SubmitResult:
-    """送出: in one transaction the group gets its 團號, each applicant a 收件號, every case goes to
-    待初審 with a ReviewEvent. A second call for the same group (double click) does nothing and answers
+    """送出 of a group of any offering (school or student, first or further kind): in one transaction the
+    group gets its 團號, each applicant a 收件號, every case goes to 待初審 with a ReviewEvent. A second call for the same group (double click) does nothing and answers
     the same 團號. The mail to the submitter is returned, to be sent after the commit."""
     locale = locale or get_locale()
     async with db.write_tx():
@@ -634,10 +563,15 @@ async def submit_application(actor: Actor, application_id: int, locale: str | No
             if app["group_no"]:
                 return SubmitResult(application_id, app["group_no"], already=True)
             raise NotEditable
-        cases = await Case.select().where(Case.application == application_id).order_by(Case.id)
+        cases = (
+            await Case.select()
+            .where(Case.application == application_id)
+            .order_by(Case.id)
+            .output(load_json=True)
+        )
         incomplete = 0
         for case in cases:
-            if await _recompute(app, case):
+            if await pipeline.stored_check(app, case):  # the one check, with the case's stored files
                 incomplete += 1
         group_kinds = {
             a["kind"]
@@ -651,7 +585,7 @@ async def submit_application(actor: Actor, application_id: int, locale: str | No
         if problems:
             raise Refused(problems)
         t = now()
-        group_no, receipt_nos = await number_and_submit(actor, app, cases, t)
+        group_no, receipt_nos = await number_and_submit(actor, app, cases, t, {Case.complete: True})
     mail = None
     if app["submitter_email"]:
         mail = submitted_mail(app, group_no, receipt_nos, t, locale)
@@ -668,12 +602,9 @@ async def number_and_submit(
     """送出's writes, in the caller's transaction, for a group already checked complete: its 團號, each case's
     收件號 and next status (through the workflow) with a ReviewEvent, the group's own status. Every kind's
     submit goes through here. `case_values`: more columns to set on each case."""
-    line = get_line(app["business_line"])
-    assert line is not None
+    code = offerings.of(app).numbering_code
     d = today()
-    group_no = numbering.group_no(
-        d, line.group_code, await next_sequence("group", numbering.roc_year(d), line.group_code)
-    )
+    group_no = numbering.group_no(d, code, await next_sequence("group", numbering.roc_year(d), code))
     office = numbering.office_code(app.get("station_code"))  # the receiving unit counts its own 收件號
     role = _role(actor)
     new_group_status = workflow.apply(app["status"], "submit", role)
@@ -694,18 +625,7 @@ async def number_and_submit(
                 **(case_values or {}),
             }
         ).where(Case.id == case["id"])
-        await ReviewEvent.insert(
-            ReviewEvent(
-                application=app["id"],
-                case=case["id"],
-                from_status=case["status"],
-                action="submit",
-                to_status=to,
-                actor_kind=actor.kind,
-                actor_label=actor.label[:100],
-                created_at=t,
-            )
-        )
+        await pipeline.record_actor_event(actor, app["id"], case["id"], case["status"], "submit", to, t)
     await db.update_versioned(
         Application,
         app["id"],

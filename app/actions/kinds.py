@@ -23,18 +23,15 @@ from typing import Any
 
 from app import db
 from app.actions import apply as apply_actions
+from app.actions import cases as pipeline
 from app.actions.apply import NotEditable, NotFound, Refused, SubmitResult, Upload
 from app.domain import applicant as rules
-from app.domain import kinds as kind_rules
+from app.domain import offerings, workflow
 from app.domain import validators as v
-from app.domain import workflow
 from app.domain.actor import Actor
-from app.domain.profiles import parse_date
-from app.i18n import format_date, get_locale
+from app.i18n import format_date
 from app.i18n import gettext as _
 from app.queries import apply as q
-from app.queries.resident_certificates import resident_certificate_known
-from app.queries.scope import application_scope
 from app.services import uploads
 from tables.tables import Application, Attachment, Case, Permit, Student
 
@@ -73,28 +70,34 @@ def _json(value: Any, empty: Any) -> Any:
 
 async def _draft(actor: Actor, application_id: int, kind: str | None = None) -> dict[str, Any]:
     app = await q.get_application(actor, application_id)
-    if app is None or app["kind"] not in kind_rules.KINDS or (kind and app["kind"] != kind):
+    if app is None or not is_further(app) or (kind and app["kind"] != kind):
         raise NotFound
     if not q.is_draft(app):
         raise NotEditable
     return app
 
 
-async def create_draft(actor: Actor, kind: str, *, terms_accepted: bool) -> int:
+def is_further(app: dict[str, Any]) -> bool:
+    """An offering whose applicants step is the generic one (換證, 延期, 資料異動, and new offerings)."""
+    offering = offerings.get(app.get("business_line") or "foreign", app.get("kind") or "")
+    return offering is not None and offering.applicants_pages == "kinds"
+
+
+async def create_draft(actor: Actor, kind: str, *, terms_accepted: bool, line: str = "foreign") -> int:
     """同意條款 → a draft of this kind: a school's group, or a student's own group of one (one per kind)."""
-    if kind not in kind_rules.KINDS:
+    if not is_further({"business_line": line, "kind": kind}):
         raise NotFound
     if actor.kind == "student":
         from app.actions import student_apply
 
         try:
             app_id, _case_id = await student_apply.start_application(
-                actor, terms_accepted=terms_accepted, kind=kind
+                actor, terms_accepted=terms_accepted, kind=kind, line=line
             )
         except student_apply.NotFound as exc:
             raise NotFound from exc
         return app_id
-    return await apply_actions.create_draft(actor, terms_accepted=terms_accepted, kind=kind)
+    return await apply_actions.create_draft(actor, terms_accepted=terms_accepted, line=line, kind=kind)
 
 
 # 換證: the lookup --------------------------------------------------------------------------------
@@ -299,7 +302,7 @@ async def _copy_photo(actor: Actor, application_id: int, case_id: int, source_ca
 
 async def add_applicant(actor: Actor, application_id: int, identity: str) -> int:
     app = await _draft(actor, application_id)
-    if kind_rules.KINDS[app["kind"]].lookup:
+    if offerings.of(app).lookup:
         raise NotFound
     return await apply_actions.add_applicant(actor, application_id, identity)
 
@@ -322,7 +325,8 @@ async def problems_when_reopened(
 ) -> dict[str, str]:
     """What a reopened applicant form shows: nothing before its first save, then what keeps it from 已完成
     (the caller has already checked that the actor may see this case)."""
-    if not (case.get("data") or {}).get("saved_kind") or case["complete"]:
+    data = case.get("data") or {}
+    if not (data.get("saved") or data.get("saved_kind")) or case["complete"]:
         return {}
     return await kind_problems(app, case, form, changes, _present(await _case_files(app["id"], case["id"])))
 
@@ -331,87 +335,26 @@ async def kind_problems(
     app: dict[str, Any], case: dict[str, Any], form: dict[str, str], changes: list[str], present: set[str]
 ) -> dict[str, str]:
     """`problems`, and for 延期 and 資料異動 whether the 統一證號 names a resident certificate this system knows
-    of one of the group's school's students (a student's own group: of that student); as 換證 does."""
-    errors = problems(app, case, form, changes, present)
-    if kind_rules.KINDS[app["kind"]].form != "applicant" and "ui_no" not in errors:
-        found = await ui_no_problem(app, form.get("ui_no", ""))
-        if found:
-            errors["ui_no"] = found
-            errors = rules.order_errors(errors)
-    return errors
+    (the pipeline's full check)."""
+    return await pipeline.full_check(app, case, form, present, changes, on=apply_actions.today())
 
 
-async def ui_no_problem(app: dict[str, Any], ui_no: str) -> str:
-    """For 延期 and 資料異動 (and their 補正): the message when a well-formed 統一證號 names no resident certificate
-    this system knows of one of the group's school's students (a student's own group: of that student)."""
-    if not ui_no or not v.is_ui_no(ui_no):
-        return ""  # empty or malformed: the form's own check says so
-    known = await resident_certificate_known(
-        app["school"], ui_no, student_id=app.get("student"), today=apply_actions.today()
-    )
-    if known:
-        return ""
-    if app.get("student"):
-        return _(
-            "No resident certificate of yours known to this system has this UI no. Check the number "
-            "on your resident certificate."
-        )
-    return _(
-        "No resident certificate of one of your school's students known to this system has this "
-        "UI no. Check the number on the certificate."
-    )
+ui_no_problem = pipeline.ui_no_problem  # the pipeline's (the supplement's form asks it too)
 
 
 def _address_changed(case: dict[str, Any], form: dict[str, str]) -> bool:
-    original = (case.get("data") or {}).get("kind", {}).get("original_address") or {}
-    now_ = {
-        p: form.get(f"addr_{p}", "")
-        for p in ("county", "district", "village", "neighborhood", "street", "lane", "alley", "number")
-    }
-    return {k: val for k, val in original.items() if val} != {k: val for k, val in now_.items() if val}
+    return offerings.address_changed(case, form)
 
 
 def problems(
     app: dict[str, Any], case: dict[str, Any], form: dict[str, str], changes: list[str], present: set[str]
 ) -> dict[str, str]:
-    """Everything that keeps an applicant of this kind from 已完成."""
-    k = kind_rules.KINDS[app["kind"]]
-    today = apply_actions.today()
-    if k.form == "applicant":
-        errors = rules.check_fields(form | {"enrollment_status": "R"}, today)
-        needed = kind_rules.documents(
-            app["kind"],
-            identity=case["identity"],
-            scholarship=bool(form.get("scholarship")),
-            address_changed=_address_changed(case, form),
-        )
-    else:
-        errors = kind_rules.check_kind_form(app["kind"], form, changes, today)
-        needed = kind_rules.documents(app["kind"], changes=frozenset(changes))
-    if k.photo and "photo" not in present:
-        errors["photo"] = str(rules.REQUIRED)
-    for doc in kind_rules.missing(needed, present):
-        errors[f"doc_{doc}"] = str(rules.REQUIRED)
-    return rules.order_errors(errors)
+    """Everything that keeps an applicant of this kind from 已完成 (the one check)."""
+    return pipeline.check(app, case, form, present, changes, on=apply_actions.today())
 
 
-def form_of(app: dict[str, Any], case: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
-    if kind_rules.KINDS[app["kind"]].form == "applicant":
-        form = rules.form_from_record(case)
-        form["enrollment_status"] = "R"
-        return form, []
-    return kind_rules.form_from_case(case)
-
-
-def documents_of(app: dict[str, Any], case: dict[str, Any], form: dict[str, str], changes: list[str]) -> list:
-    if kind_rules.KINDS[app["kind"]].form == "applicant":
-        return kind_rules.documents(
-            app["kind"],
-            identity=case["identity"],
-            scholarship=bool(form.get("scholarship")),
-            address_changed=_address_changed(case, form),
-        )
-    return kind_rules.documents(app["kind"], changes=frozenset(changes))
+form_of = pipeline.form_of
+documents_of = pipeline.documents
 
 
 async def save_applicant(
@@ -430,43 +373,13 @@ async def save_applicant(
     if case is None:
         raise NotFound
     changes = list(changes or [])
-    k = kind_rules.KINDS[app["kind"]]
     for att in remove or []:
         await apply_actions.remove_attachment(actor, application_id, att)
+    form = pipeline.normalise(app, case, data)
     async with db.write_tx():
-        if k.form == "applicant":
-            form = rules.normalise(
-                {key: data.get(key, "") for key in rules.form_keys()} | {"enrollment_status": "R"}
-            )
-            form["ui_no"] = case["ui_no"]  # fixed by the lookup
-            upload_errors = await apply_actions._store_uploads(
-                actor, app, case_id, files or [], allowed=set(kind_rules.DOC_LABELS) | {"photo"}
-            )
-            values, raw = rules.record_from_form(form)
-            stored = dict(case["data"] or {})
-            stored["raw"] = raw
-            stored["saved_kind"] = True
-            stored.setdefault("kind", {})["address_changed"] = _address_changed(case, form)
-            update: dict[Any, Any] = {getattr(Case, key): val for key, val in values.items()}
-            update[Case.data] = stored
-        else:
-            form = kind_rules.normalise(data)
-            allowed = {d.doc for d in k.documents} | {"photo"}
-            upload_errors = await _store_kind_uploads(actor, app, case_id, files or [], allowed)
-            stored = dict(case["data"] or {})
-            stored["kind"] = kind_rules.kind_values(app["kind"], form, changes)
-            stored["raw_kind"] = {key: val for key, val in form.items() if val}
-            stored["saved_kind"] = True
-            born = parse_date(form.get("birth_date"))
-            update = {
-                Case.ui_no: form["ui_no"][:10] if v.is_ui_no(form["ui_no"]) else "",
-                Case.name_en: form["name_en"][:100],
-                Case.passport_no: form["passport_no"][:20],
-                Case.birth_date: born,
-                Case.phone: form["phone"][:30],
-                Case.email: form["email"][:254],
-                Case.data: stored,
-            }
+        allowed = {d.doc for d in offerings.of(app).documents} | {"photo"}
+        upload_errors = await pipeline.store_uploads(actor, app["id"], case_id, files or [], allowed)
+        update = pipeline.record_update(app, case, form, changes)
         left = await kind_problems(
             app, case, form, changes, _present(await _case_files(application_id, case_id))
         )
@@ -481,40 +394,6 @@ async def save_applicant(
     return left
 
 
-async def _store_kind_uploads(
-    actor: Actor, app: dict[str, Any], case_id: int, files: list[Upload], allowed: set[str]
-) -> dict[str, str]:
-    """The wizard's upload check for the kinds' own documents (their kinds are not the wizard's)."""
-    errors: dict[str, str] = {}
-    for f in files:
-        if f.kind not in allowed:
-            continue
-        key = "photo" if f.kind == "photo" else f"doc_{f.kind}"
-        try:
-            image = uploads.check_image(f.data, f.filename, f.size)
-        except uploads.UploadRefused as exc:
-            errors[key] = str(exc)
-            continue
-        count = await Attachment.count().where((Attachment.case == case_id) & (Attachment.kind == f.kind))
-        if count >= apply_actions.MAX_FILES_PER_KIND:
-            errors[key] = _("At most %(n)d files per document.", n=apply_actions.MAX_FILES_PER_KIND)
-            continue
-        await Attachment.insert(
-            Attachment(
-                application=app["id"],
-                case=case_id,
-                kind=f.kind,
-                original_name=image.original_name[:200],
-                stored_name=uploads.store(image),
-                content_type=image.content_type,
-                size=len(image.data),
-                uploaded_by=actor.label[:100],
-                uploaded_at=apply_actions.now(),
-            )
-        )
-    return errors
-
-
 async def delete_applicant(actor: Actor, application_id: int, case_id: int) -> None:
     await _draft(actor, application_id)
     await apply_actions.delete_applicant(actor, application_id, case_id)
@@ -524,53 +403,8 @@ async def delete_applicant(actor: Actor, application_id: int, case_id: int) -> N
 
 
 async def submit(actor: Actor, application_id: int, locale: str | None = None) -> SubmitResult:
-    """送出 a group of a further kind: as the wizard's submit (團號, 收件號, 待初審, one ReviewEvent per case,
-    the mail after the commit), with each applicant checked by its kind's rules."""
-    locale = locale or get_locale()
-    async with db.write_tx():
-        rows = await db.lock_for_update(
-            Application.select(Application.id).where(
-                (Application.id == application_id) & application_scope(actor)
-            )
-        )
-        if not rows:
-            raise NotFound
-        app = await q.get_application(actor, application_id)
-        assert app is not None
-        if app["kind"] not in kind_rules.KINDS:
-            raise NotFound
-        if not q.is_draft(app):
-            if app["group_no"]:
-                return SubmitResult(application_id, app["group_no"], already=True)
-            raise NotEditable
-        cases = (
-            await Case.select()
-            .where(Case.application == application_id)
-            .order_by(Case.id)
-            .output(load_json=True)
-        )
-        incomplete = 0
-        for case in cases:
-            form, changes = form_of(app, case)
-            present = _present(await _case_files(application_id, case["id"]))
-            if await kind_problems(app, case, form, changes, present):
-                incomplete += 1
-        group_kinds = {
-            a["kind"]
-            for a in await Attachment.select(Attachment.kind).where(
-                (Attachment.application == application_id) & Attachment.case.is_null()
-            )
-        }
-        found = apply_actions.group_problems(app, group_kinds) + rules.submit_problems(
-            app["member_count"], len(cases), incomplete
-        )
-        if found:
-            raise Refused(found)
-        t = apply_actions.now()
-        group_no, receipt_nos = await apply_actions.number_and_submit(
-            actor, app, cases, t, {Case.complete: True}
-        )
-    mail = None
-    if app["submitter_email"]:
-        mail = apply_actions.submitted_mail(app, group_no, receipt_nos, t, locale)
-    return SubmitResult(application_id, group_no, receipt_nos, mail=mail)
+    """送出 a group of a further kind: the one submit of every offering (app.actions.apply)."""
+    app = await q.get_application(actor, application_id)
+    if app is None or not is_further(app):
+        raise NotFound
+    return await apply_actions.submit_application(actor, application_id, locale)

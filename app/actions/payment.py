@@ -16,15 +16,17 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from app import db
+from app.actions import cases as pipeline
 from app.domain import fees, issuance, numbering, workflow
 from app.domain.actor import Actor
 from app.domain.addresses import format_address
 from app.domain.money import amount_in_words, capitals, roc_date
 from app.domain.validators import is_ui_no
 from app.domain.workflow import Role, Status
+from app.errors import NotFound  # noqa: F401  (re-exported: actions.<module>.NotFound)
 from app.i18n import TAIPEI, country_name, use_locale
 from app.i18n import gettext as _
-from app.queries.scope import application_scope
+from app.queries.scope import BLOCKING_PAYMENT, application_scope, owns_payment
 from app.services import issued, uploads
 from app.services import payment as gateway
 from app.settings import settings
@@ -36,18 +38,13 @@ from tables.tables import (
     PaymentGroup,
     Permit,
     Receipt,
-    ReviewEvent,
     School,
 )
 
 log = logging.getLogger("arc.payment")
 
 # A payment in one of these states keeps its groups from being paid again.
-BLOCKING = ("pending", "flagged")
-
-
-class NotFound(Exception):
-    pass
+BLOCKING = BLOCKING_PAYMENT
 
 
 @dataclass
@@ -84,14 +81,6 @@ async def log_event(
 
 def _new_order_no(now: datetime) -> str:
     return f"A{now.astimezone(TAIPEI):%y%m%d%H%M%S}{secrets.token_hex(3).upper()}"
-
-
-def owns_payment(actor: Actor, payment: dict[str, Any]) -> bool:
-    if actor.kind == "student":
-        return bool(actor.student_id) and payment.get("student") == actor.student_id
-    if actor.kind != "school" or payment["school"] != actor.school_id:
-        return False
-    return actor.is_main or payment["created_by"] == actor.account_id
 
 
 async def start_payment(actor: Actor, group_ids: list[int], method: str, ip: str = "") -> StartResult:
@@ -403,17 +392,15 @@ async def _move(case: dict[str, Any], action: str, label: str, role: Role = Role
     case["version"] = await db.update_versioned(
         Case, case["id"], case["version"], {Case.status: new, Case.updated_at: datetime.now(UTC)}
     )
-    await ReviewEvent.insert(
-        ReviewEvent(
-            application=case["application"],
-            case=case["id"],
-            from_status=case["status"],
-            action=action,
-            to_status=new,
-            actor_kind="system" if role == Role.SYSTEM else "reviewer",
-            actor_label=label,
-            created_at=datetime.now(UTC),
-        )
+    await pipeline.record_event(
+        case["application"],
+        case["id"],
+        case["status"],
+        action,
+        new,
+        actor_kind="system" if role == Role.SYSTEM else "reviewer",
+        actor_label=label,
+        at=datetime.now(UTC),
     )
     case["status"] = new
     return new

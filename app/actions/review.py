@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from app import db
+from app import db, errors
+from app.actions import cases as pipeline
 from app.actions.notices import NoticeFacts, Recipient, build_mails
 from app.domain import fees, issuance, workflow
 from app.domain.actor import Actor
@@ -38,7 +39,6 @@ from tables.tables import (
     CaseClaim,
     Receipt,
     ReviewerProfile,
-    ReviewEvent,
     School,
     Student,
 )
@@ -54,11 +54,11 @@ class ReviewError(Exception):
         super().__init__(message)
 
 
-class Conflict(ReviewError):
+class Conflict(ReviewError, errors.Conflict):
     """The case (or group) changed since the reviewer opened it."""
 
 
-class NotFound(ReviewError):
+class NotFound(ReviewError, errors.NotFound):
     pass
 
 
@@ -216,19 +216,17 @@ async def _event(
     comment: str,
     at: datetime,
 ) -> None:
-    await ReviewEvent.insert(
-        ReviewEvent(
-            application=application_id,
-            case=case_id,
-            from_status=source,
-            action=action,
-            to_status=target,
-            actor_kind="system" if actor.kind == "system" else "reviewer",
-            actor_label=actor.label[:100],
-            actor_id=actor.account_id,
-            comment=comment,
-            created_at=at,
-        )
+    await pipeline.record_event(
+        application_id,
+        case_id,
+        source,
+        action,
+        target,
+        actor_kind="system" if actor.kind == "system" else "reviewer",
+        actor_label=actor.label,
+        actor_id=actor.account_id,
+        comment=comment,
+        at=at,
     )
 
 

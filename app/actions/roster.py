@@ -31,6 +31,7 @@ from app import db
 from app.actions.auth import audit
 from app.domain import roster as rules
 from app.domain.actor import Actor
+from app.errors import Conflict, NotFound  # noqa: F401  (re-exported: actions.<module>.NotFound)
 from app.i18n import LOCALES, get_locale, use_locale
 from app.i18n import lazy_gettext as _l
 from app.queries import roster as roster_queries
@@ -61,11 +62,7 @@ DATA_COLUMNS = (
 )
 
 
-class NotFound(Exception):
-    """Not the actor's to see or change (answered as 404)."""
-
-
-class Stale(Exception):
+class Stale(Conflict):
     """The row changed since the form was opened."""
 
 

@@ -15,16 +15,13 @@ from datetime import UTC, datetime
 
 from app import db
 from app.actions import apply as apply_actions
+from app.domain import offerings, workflow
 from app.domain import validators as v
-from app.domain import workflow
 from app.domain.actor import Actor
 from app.domain.stations import get_station
+from app.errors import NotFound  # noqa: F401  (re-exported: actions.<module>.NotFound)
 from app.i18n import gettext as _
 from tables.tables import Application, Case, RosterEntry, Student
-
-
-class NotFound(Exception):
-    pass
 
 
 async def own_draft_id(actor: Actor, kind: str = "first") -> int | None:
@@ -57,21 +54,20 @@ async def own_draft(actor: Actor, kind: str = "first") -> tuple[int, int] | None
 
 
 async def start_application(
-    actor: Actor, *, terms_accepted: bool, kind: str = "first"
+    actor: Actor, *, terms_accepted: bool, kind: str = "first", line: str = "foreign"
 ) -> tuple[int, int | None]:
     """同意條款 → the student's draft with their applicant prefilled from the roster row (one per kind).
 
     A renewal starts without an applicant: the lookup of the student's own e-certificate adds it."""
-    from app.domain.kinds import KINDS
-
     if actor.kind != "student" or not actor.student_id:
         raise NotFound
-    if kind != "first" and kind not in KINDS:
+    offering = offerings.get(line, kind)
+    if offering is None or not offering.student_may_file:
         raise NotFound
     app_id = await own_draft_id(actor, kind)
     if app_id is not None:
         case = await Case.select(Case.id).where(Case.application == app_id).order_by(Case.id).first()
-        if case is not None or kind == "renewal":
+        if case is not None or offering.lookup:
             return app_id, case["id"] if case else None
     if not terms_accepted:
         raise apply_actions.Refused([_("Tick the box to agree to the terms before you go on.")])
@@ -85,7 +81,7 @@ async def start_application(
     async with db.write_tx():
         if app_id is None:
             app = Application(
-                business_line="foreign",
+                business_line=line,
                 kind=kind,
                 name=student["name_en"][:100],
                 member_count=1,
@@ -104,14 +100,16 @@ async def start_application(
             )
             await app.save()
             app_id = app.id
-        if kind == "renewal":
+        if offering.lookup:  # 換證: the lookup of the student's own certificate adds the applicant
             return app_id, None
         values = (
             apply_actions.roster_values(roster)
             if roster
             else {"identity": "foreign", "name_en": student["name_en"]}
         )
-        if kind != "first":
+        if values.get("identity") not in offering.identities:
+            values["identity"] = next(iter(offering.identities))
+        if offering.applicants_pages != "first":
             values["passport_no"] = values.get("passport_no") or student["passport_no"]
             values["birth_date"] = values.get("birth_date") or student["birth_date"]
             national_id = v.clean_id(roster["national_id"] or "") if roster else ""

@@ -16,17 +16,16 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from app import db
+from app.actions import cases as pipeline
 from app.actions.apply import Upload, check_details, check_submitter
 from app.actions.withdraw import recipients, role_of
-from app.domain import applicant as rules
-from app.domain import kinds as kind_rules
+from app.domain import offerings, workflow
 from app.domain import supplement as change_rules
 from app.domain import validators as v
-from app.domain import workflow
 from app.domain.actor import Actor
 from app.domain.addresses import ADDRESS_PARTS
-from app.domain.documents import ALL_KINDS, group_documents, missing_documents
 from app.domain.profiles import REQUIRED
+from app.errors import Conflict, NotFound  # noqa: F401  (re-exported: actions.<module>.NotFound)
 from app.i18n import TAIPEI, format_datetime, use_locale
 from app.i18n import gettext as _
 from app.queries import progress as q
@@ -40,11 +39,7 @@ REPLY_MAX = 2000
 MAX_FILES_PER_KIND = 10
 
 
-class NotFound(Exception):
-    """Not the actor's, or not returned for supplement (answered as 404)."""
-
-
-class NotReturned(Exception):
+class NotReturned(Conflict):
     """The case or group is not (or no longer) waiting for a supplement."""
 
 
@@ -151,39 +146,8 @@ async def _remove_files(application_id: int, case_id: int | None, ids: list[int]
 async def _store(
     actor: Actor, application_id: int, case_id: int | None, files: list[Upload], allowed: set[str]
 ) -> dict[str, str]:
-    """Check and store each new file; {"doc_<kind>" or "photo": message} for the refused ones."""
-    errors: dict[str, str] = {}
-    for f in files:
-        if f.kind not in allowed:
-            continue
-        key = "photo" if f.kind == "photo" else f"doc_{f.kind}"
-        try:
-            image = uploads.check_image(f.data, f.filename, f.size)
-        except uploads.UploadRefused as exc:
-            errors[key] = f"{errors[key]} {exc}" if key in errors else str(exc)
-            continue
-        clause = (Attachment.application == application_id) & (Attachment.kind == f.kind)
-        clause = clause & (Attachment.case.is_null() if case_id is None else Attachment.case == case_id)
-        existing = await Attachment.select(Attachment.id, Attachment.stored_name).where(clause)
-        if f.kind == "photo":
-            await Attachment.delete().where(Attachment.id.is_in([e["id"] for e in existing] or [-1]))
-        elif len(existing) >= MAX_FILES_PER_KIND:
-            errors[key] = _("At most %(n)d files per document.", n=MAX_FILES_PER_KIND)
-            continue
-        await Attachment.insert(
-            Attachment(
-                application=application_id,
-                case=case_id,
-                kind=f.kind,
-                original_name=image.original_name[:200],
-                stored_name=uploads.store(image),
-                content_type=image.content_type,
-                size=len(image.data),
-                uploaded_by=actor.label[:100],
-                uploaded_at=now(),
-            )
-        )
-    return errors
+    """Check and store each new file (a replaced photo's file stays: the round's snapshot shows it)."""
+    return await pipeline.store_uploads(actor, application_id, case_id, files, allowed, keep_replaced=True)
 
 
 def _check_reply(reply: str) -> tuple[str, dict[str, str]]:
@@ -200,107 +164,27 @@ def _check_reply(reply: str) -> tuple[str, dict[str, str]]:
 # One case ---------------------------------------------------------------------------------------
 
 
-def case_form_kind(app: dict[str, Any]) -> str:
-    """ "applicant" (the applicant form: first application, renewal) or "kind" (extension, data change)."""
-    k = kind_rules.get_kind(app["kind"])
-    return k.form if k is not None else "applicant"
+case_snapshot = pipeline.snapshot
+case_form = pipeline.form_of
 
 
-def case_snapshot(app: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
-    if case_form_kind(app) == "applicant":
-        return change_rules.case_fields(rules.form_from_record(case))
-    form, _changes = kind_rules.form_from_case(case)
-    out: dict[str, Any] = {
-        k: form.get(k, "") for k in ("ui_no", "name_en", "passport_no", "birth_date", "phone", "email")
-    }
-    out.update((case.get("data") or {}).get("kind") or {})
-    return out
-
-
-def case_documents(
-    app: dict[str, Any], case: dict[str, Any], form: dict[str, str], changes: list[str]
-) -> list[Any]:
-    if app["kind"] in kind_rules.KINDS:
-        extra = (case.get("data") or {}).get("kind") or {}
-        return kind_rules.documents(
-            app["kind"],
-            identity=case["identity"],
-            scholarship=bool(form.get("scholarship")),
-            address_changed=bool(extra.get("address_changed")),
-            changes=frozenset(changes),
-        )
-    from app.domain.documents import case_documents as first_documents
-
-    return first_documents(
-        line=app["business_line"],
-        kind=app["kind"],
-        identity=case["identity"],
-        enrollment=form.get("enrollment_status", ""),
-        scholarship=bool(form.get("scholarship")),
-        self_filed=app.get("student") is not None,
-    )
+case_documents = pipeline.documents
 
 
 def _case_problems(
     app: dict[str, Any], case: dict[str, Any], form: dict[str, str], changes: list[str], present: set[str]
 ) -> dict[str, str]:
-    """Every problem of the case's data as the applicant would now send it."""
-    if case_form_kind(app) == "applicant":
-        facts = rules.Facts(
-            identity=case["identity"],
-            enrollment=form.get("enrollment_status", ""),
-            scholarship=bool(form.get("scholarship")),
-            line=app["business_line"],
-            kind=app["kind"],
-            self_filed=app.get("student") is not None,
-        )
-        errors = rules.check_fields(form, today())
-        if "photo" not in present:
-            errors["photo"] = str(REQUIRED)
-        needed = case_documents(app, case, form, changes) if app["kind"] in kind_rules.KINDS else None
-        if needed is None:
-            errors.update(rules.check_applicant(form, facts, present, today()))
-        else:
-            for doc in kind_rules.missing(needed, present):
-                errors[f"doc_{doc}"] = str(REQUIRED)
-        return rules.order_errors(errors)
-    errors = kind_rules.check_kind_form(app["kind"], form, changes, today())
-    k = kind_rules.KINDS[app["kind"]]
-    if k.photo and "photo" not in present:
-        errors["photo"] = str(REQUIRED)
-    for doc in kind_rules.missing(case_documents(app, case, form, changes), present):
-        errors[f"doc_{doc}"] = str(REQUIRED)
-    return errors
+    """Every problem of the case's data as the applicant would now send it (the one check)."""
+    return pipeline.check(app, case, form, present, changes, on=today())
 
 
 def _case_values(app: dict[str, Any], case: dict[str, Any], form: dict[str, str], changes: list[str]) -> dict:
-    """The columns to store for valid fields."""
-    if case_form_kind(app) == "applicant":
-        values, raw = rules.record_from_form(form)
-        data = dict(case.get("data") or {})
-        data["raw"] = raw
-        update: dict[Any, Any] = {getattr(Case, k): val for k, val in values.items()}
-        update[Case.data] = data
-        return update
-    from app.domain.profiles import parse_date
-
-    data = dict(case.get("data") or {})
-    data["kind"] = kind_rules.kind_values(app["kind"], form, changes)
-    return {
-        Case.ui_no: form.get("ui_no", ""),
-        Case.name_en: form.get("name_en", ""),
-        Case.passport_no: form.get("passport_no", ""),
-        Case.birth_date: parse_date(form.get("birth_date")),
-        Case.phone: form.get("phone", ""),
-        Case.email: form.get("email", ""),
-        Case.data: data,
-    }
+    """The `Case` update that stores the supplement's form."""
+    return pipeline.record_update(app, case, form, changes)
 
 
-def normalise_case_form(app: dict[str, Any], data: dict[str, str]) -> dict[str, str]:
-    if case_form_kind(app) == "applicant":
-        return rules.normalise({k: data.get(k, "") for k in rules.form_keys()})
-    return kind_rules.normalise(data)
+def normalise_case_form(app: dict[str, Any], case: dict[str, Any], data: dict[str, str]) -> dict[str, str]:
+    return pipeline.normalise(app, case, data)
 
 
 async def save_case(
@@ -324,15 +208,19 @@ async def save_case(
         case = await _case(application_id, case_id, lock=True)
         if case["status"] not in workflow.SUPPLEMENT:
             raise NotReturned
-        form = normalise_case_form(app, data)
+        form = normalise_case_form(app, case, data)
         round_ = await _round(application_id, case_id, case_snapshot(app, case), actor)
         to_delete = await _remove_files(application_id, case_id, remove or [])
-        allowed = {"photo"} | {d.doc for d in case_documents(app, case, form, changes)} | set(ALL_KINDS)
+        allowed = (
+            {"photo"}
+            | {d.doc for d in case_documents(app, case, form, changes)}
+            | set(offerings.all_document_kinds())
+        )
         upload_errors = await _store(actor, application_id, case_id, files or [], allowed)
         present = {f["kind"] for f in await _files(application_id, case_id)}
         problems = _case_problems(app, case, form, changes, present)
         if (
-            case_form_kind(app) != "applicant"
+            offerings.of(app).known_certificate
             and form.get("ui_no") != case["ui_no"]
             and "ui_no" not in problems
         ):
@@ -422,19 +310,9 @@ async def _event(
     reply: str,
     at: datetime,
 ) -> int:
-    event = ReviewEvent(
-        application=application_id,
-        case=case_id,
-        from_status=source,
-        action=action,
-        to_status=target,
-        actor_kind=actor.kind,
-        actor_label=actor.label[:100],
-        reply=reply,
-        created_at=at,
+    return await pipeline.record_actor_event(
+        actor, application_id, case_id, source, action, target, at, reply=reply
     )
-    await event.save()
-    return event.id
 
 
 # The group's own data ----------------------------------------------------------------------------
@@ -506,9 +384,7 @@ async def save_group_details(
             "station_code": data.get("station_code", ""),
         }
         errors = check_details(details)
-        needed = group_documents(
-            line=app["business_line"], kind=app["kind"], self_filed=app["student"] is not None
-        )
+        needed = offerings.needed_group_documents(offerings.of(app), self_filed=app["student"] is not None)
         to_delete = await _remove_files(application_id, None, remove or [])
         errors.update(await _store(actor, application_id, None, files or [], {d.doc for d in needed}))
         at = now()
@@ -528,7 +404,7 @@ async def save_group_details(
         result = Result(errors=errors)
         if send:
             present = {f["kind"] for f in await _files(application_id, None)}
-            for doc in missing_documents(needed, present):
+            for doc in offerings.missing(needed, present):
                 errors.setdefault(f"doc_{doc}", str(REQUIRED))
             fresh = await _group(actor, application_id)
             if check_submitter(_submitter_form(fresh)):

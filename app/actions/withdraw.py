@@ -13,28 +13,18 @@ from datetime import UTC, datetime
 from typing import Any
 
 from app import db
+from app.actions import cases as pipeline
 from app.domain import workflow
 from app.domain.actor import Actor
 from app.domain.workflow import IllegalTransition, Role
+from app.errors import NotFound, Refused  # noqa: F401  (re-exported)
 from app.i18n import LOCALES, format_datetime, use_locale
 from app.i18n import gettext as _
 from app.queries import progress as q
 from app.queries.scope import application_scope
 from app.services.mail import Mail, subject_line
 from app.settings import settings
-from tables.tables import Account, Application, Case, ReviewEvent, Student
-
-
-class NotFound(Exception):
-    """Not the actor's (answered as 404)."""
-
-
-class Refused(Exception):
-    """The withdrawal cannot be done; `message` says why, for the user."""
-
-    def __init__(self, message: str):
-        self.message = message
-        super().__init__(message)
+from tables.tables import Account, Application, Case, Student
 
 
 @dataclass
@@ -101,18 +91,7 @@ async def withdraw_case(actor: Actor, case_id: int) -> Outcome:
         await _refuse_while_paying(app["id"])
         at = now()
         await db.update_versioned(Case, case_id, case["version"], {Case.status: target, Case.updated_at: at})
-        await ReviewEvent.insert(
-            ReviewEvent(
-                application=app["id"],
-                case=case_id,
-                from_status=case["status"],
-                action="withdraw",
-                to_status=target,
-                actor_kind=actor.kind,
-                actor_label=actor.label[:100],
-                created_at=at,
-            )
-        )
+        await pipeline.record_actor_event(actor, app["id"], case_id, case["status"], "withdraw", target, at)
         await Application.update({Application.updated_at: at}).where(Application.id == app["id"])
         mails = await _mails(app, [case], whole_group=False, at=at)
     return Outcome(app["id"], app["group_no"] or "", [case_id], mails)
@@ -167,32 +146,14 @@ async def withdraw_group(actor: Actor, application_id: int) -> Outcome:
             app["version"],
             {Application.status: group_target, Application.updated_at: at},
         )
-        await ReviewEvent.insert(
-            ReviewEvent(
-                application=application_id,
-                case=None,
-                from_status=app["status"],
-                action="withdraw_group",
-                to_status=group_target,
-                actor_kind=actor.kind,
-                actor_label=actor.label[:100],
-                created_at=at,
-            )
+        await pipeline.record_actor_event(
+            actor, application_id, None, app["status"], "withdraw_group", group_target, at
         )
         for c in open_cases:
             target = workflow.apply(c["status"], "withdraw_group", role)
             await db.update_versioned(Case, c["id"], c["version"], {Case.status: target, Case.updated_at: at})
-            await ReviewEvent.insert(
-                ReviewEvent(
-                    application=application_id,
-                    case=c["id"],
-                    from_status=c["status"],
-                    action="withdraw_group",
-                    to_status=target,
-                    actor_kind=actor.kind,
-                    actor_label=actor.label[:100],
-                    created_at=at,
-                )
+            await pipeline.record_actor_event(
+                actor, application_id, c["id"], c["status"], "withdraw_group", target, at
             )
         mails = await _mails(app, open_cases, whole_group=True, at=at)
     return Outcome(application_id, app["group_no"] or "", [c["id"] for c in open_cases], mails)

@@ -1,15 +1,14 @@
 """外(僑)生申請書: the applicant form's fields, choice lists and checks; the group rules.
 
-Pure rules: strings in, {field: message} out. `check_applicant()` gives every problem of one
-applicant (missing fields, wrong values, missing documents); the applicant is complete (已完成)
-exactly when it finds none.
+Pure rules: strings in, {field: message} out. The form is `APPLICANT_FIELDS` (field specs); the one
+check of a whole case (fields, photo, documents) is `app.domain.offerings.check_case()`, and an
+applicant is complete (已完成) exactly when it finds nothing.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
@@ -17,8 +16,8 @@ from babel import Locale
 
 from app.domain import validators as v
 from app.domain.addresses import ADDRESS_PARTS
-from app.domain.documents import case_documents, missing_documents
-from app.domain.profiles import REQUIRED, check_address, parse_date
+from app.domain.fields import CaseFacts, FieldSpec, Form, FormSpec
+from app.domain.profiles import REQUIRED, parse_date
 from app.i18n import get_locale
 from app.i18n import lazy_gettext as _l
 
@@ -164,104 +163,119 @@ def normalise(data: dict[str, str]) -> dict[str, str]:
     return out
 
 
-@dataclass(frozen=True)
-class Facts:
-    """What the documents depend on."""
+# Validators of the applicant form (value, form, today) -> message or None ---------------------------
 
-    identity: str
-    enrollment: str
-    scholarship: bool
-    line: str = "foreign"
-    kind: str = "first"
-    self_filed: bool = False
+
+def _name_en(value: str, form: Form, today: date) -> object | None:
+    if not _NAME_EN.match(value):
+        return _l("Write the English name as in the passport: letters, spaces, hyphens.")
+    return None
+
+
+def _birth_date(value: str, form: Form, today: date) -> object | None:
+    born = parse_date(value)
+    if born is not None and (born >= today or born.year < 1900):
+        return _l("The date of birth must be a real date in the past.")
+    if born is not None and born > add_months(today, -12 * 10):
+        return _l("Check the date of birth: the applicant would be under 10 years old.")
+    return None
+
+
+def _passport_no(value: str, form: Form, today: date) -> object | None:
+    return None if v.is_passport_no(value) else _l("A passport number is 5 to 20 letters and digits.")
+
+
+def _passport_expiry(value: str, form: Form, today: date) -> object | None:
+    expiry = parse_date(value)
+    if expiry is not None and expiry < today:
+        return _l("This passport has expired. Renew it before applying.")
+    if expiry is not None and expiry < add_months(today, PASSPORT_MIN_MONTHS):
+        return _l(
+            "The passport must be valid for at least 6 more months (until %(date)s or later).",
+            date=add_months(today, PASSPORT_MIN_MONTHS).strftime("%Y/%m/%d"),
+        )
+    return None
+
+
+def _visa_issue_date(value: str, form: Form, today: date) -> object | None:
+    issued = parse_date(value)
+    born = parse_date(form.get("birth_date", ""))
+    if issued is not None and born is not None and issued < born:
+        return _l("The issue date cannot be before the date of birth.")
+    if issued is not None and issued > today:
+        return _l("The issue date cannot be in the future.")
+    return None
+
+
+def _ui_no(value: str, form: Form, today: date) -> object | None:
+    if v.is_ui_no(value):
+        return None
+    return _l("This UI number is not valid (check its letters and its last digit), e.g. A800000014.")
+
+
+def _country(value: str, form: Form, today: date) -> object | None:
+    return None if is_country(value) else _l("Choose a country from the list.")
+
+
+def _nationality(value: str, form: Form, today: date) -> object | None:
+    return None if is_country(value) and value != "TW" else _l("Choose a country from the list.")
+
+
+def _phone(value: str, form: Form, today: date) -> object | None:
+    if v.is_phone(value):
+        return None
+    return _l("Write a phone number in Taiwan such as 0912345678 or 0223456789.")
+
+
+def _email(value: str, form: Form, today: date) -> object | None:
+    return None if v.is_email(value) else _l("Write an email address such as name@example.com.")
+
+
+def _needs_chinese_name(form: Form, facts: CaseFacts) -> bool:
+    return not form.get("no_chinese_name")
+
+
+def _spec(name: str, **kw: object) -> FieldSpec:
+    return FieldSpec(name, FIELD_LABELS[name], max_length=MAX_LENGTHS.get(name), **kw)  # type: ignore[arg-type]
+
+
+# 外(僑)生申請書 as field specs, in the form's order (the seed's).
+APPLICANT_FIELDS: tuple[FieldSpec, ...] = (
+    _spec("enrollment_status", type="choice", required=True, choices=ENROLLMENT, key=True),
+    _spec(
+        "name_zh",
+        required=_needs_chinese_name,
+        required_message=_l("Write the Chinese name, or tick “No Chinese name”."),
+        key=True,
+    ),
+    _spec("name_en", required=True, validator=_name_en, key=True),
+    _spec("birth_date", type="date", required=True, validator=_birth_date, key=True),
+    _spec("passport_no", required=True, validator=_passport_no, key=True),
+    _spec("passport_expiry", type="date", required=True, validator=_passport_expiry),
+    _spec("ui_no", validator=_ui_no, key=True),
+    _spec("visa_issue_date", type="date", required=True, validator=_visa_issue_date),
+    _spec("gender", type="choice", required=True, choices=GENDERS),
+    _spec("marital_status", type="choice", required=True, choices=MARITAL),
+    _spec("education", type="choice", required=True, choices=EDUCATION),
+    _spec("education_school"),
+    _spec("department", required=True, key=True),
+    _spec("program", type="choice", required=True, choices=PROGRAMS),
+    _spec("grade", type="choice", choices=GRADES, choice_message=_l("Choose a year from the list.")),
+    _spec("birthplace", required=True, validator=_country),
+    _spec("nationality", required=True, validator=_nationality, key=True),
+    FieldSpec(ADDRESS_PREFIX, _l("Address in Taiwan"), type="address", required=True),
+    _spec("phone", validator=_phone),
+    # a student filing for themself must give an email (the notices go there)
+    _spec("email", validator=_email, required=lambda form, facts: facts.self_filed),
+)
+APPLICANT_FORM = FormSpec("applicant", APPLICANT_FIELDS)
+# 換證: the same form, 就學狀態 fixed to 已註冊.
+RENEWAL_FORM = FormSpec("applicant", APPLICANT_FIELDS, fixed={"enrollment_status": "R"})
 
 
 def check_fields(data: dict[str, str], today: date) -> dict[str, str]:
-    """Problems of the typed fields (normalised strings as the form sends them)."""
-    errors: dict[str, object] = {}
-    get = lambda k: data.get(k, "")  # noqa: E731
-    if get("enrollment_status") not in ENROLLMENT:
-        errors["enrollment_status"] = REQUIRED
-    for key in REQUIRED_FIELDS:
-        if not get(key):
-            errors[key] = REQUIRED
-    if not get("name_zh") and not get("no_chinese_name"):
-        errors["name_zh"] = _l("Write the Chinese name, or tick “No Chinese name”.")
-    for key, limit in MAX_LENGTHS.items():
-        if len(get(key)) > limit:
-            errors[key] = _l("Too long (at most %(n)d characters).", n=limit)
-    if get("name_en") and "name_en" not in errors and not _NAME_EN.match(get("name_en")):
-        errors["name_en"] = _l("Write the English name as in the passport: letters, spaces, hyphens.")
-    for key in DATE_FIELDS:
-        if get(key) and parse_date(get(key)) is None:
-            errors[key] = _l("Write a real date as YYYY/MM/DD.")
-    born = parse_date(get("birth_date"))
-    if born is not None and (born >= today or born.year < 1900):
-        errors["birth_date"] = _l("The date of birth must be a real date in the past.")
-    elif born is not None and born > add_months(today, -12 * 10):
-        errors["birth_date"] = _l("Check the date of birth: the applicant would be under 10 years old.")
-    if get("passport_no") and "passport_no" not in errors and not v.is_passport_no(get("passport_no")):
-        errors["passport_no"] = _l("A passport number is 5 to 20 letters and digits.")
-    expiry = parse_date(get("passport_expiry"))
-    if expiry is not None:
-        if expiry < today:
-            errors["passport_expiry"] = _l("This passport has expired. Renew it before applying.")
-        elif expiry < add_months(today, PASSPORT_MIN_MONTHS):
-            errors["passport_expiry"] = _l(
-                "The passport must be valid for at least 6 more months (until %(date)s or later).",
-                date=add_months(today, PASSPORT_MIN_MONTHS).strftime("%Y/%m/%d"),
-            )
-    issued = parse_date(get("visa_issue_date"))
-    if issued is not None and issued > today:
-        errors["visa_issue_date"] = _l("The issue date cannot be in the future.")
-    if issued is not None and born is not None and issued < born:
-        errors["visa_issue_date"] = _l("The issue date cannot be before the date of birth.")
-    if get("ui_no") and "ui_no" not in errors and not v.is_ui_no(get("ui_no")):
-        errors["ui_no"] = _l(
-            "This UI number is not valid (check its letters and its last digit), e.g. A800000014."
-        )
-    if get("gender") and get("gender") not in GENDERS:
-        errors["gender"] = REQUIRED
-    if get("marital_status") and get("marital_status") not in MARITAL:
-        errors["marital_status"] = REQUIRED
-    if get("education") and get("education") not in EDUCATION:
-        errors["education"] = REQUIRED
-    if get("program") and get("program") not in PROGRAMS:
-        errors["program"] = REQUIRED
-    if get("grade") and get("grade") not in GRADES:
-        errors["grade"] = _l("Choose a year from the list.")
-    if get("birthplace") and not is_country(get("birthplace")):
-        errors["birthplace"] = _l("Choose a country from the list.")
-    if get("nationality") and (not is_country(get("nationality")) or get("nationality") == "TW"):
-        errors["nationality"] = _l("Choose a country from the list.")
-    if get("phone") and "phone" not in errors and not v.is_phone(get("phone")):
-        errors["phone"] = _l("Write a phone number in Taiwan such as 0912345678 or 0223456789.")
-    if get("email") and "email" not in errors and not v.is_email(get("email")):
-        errors["email"] = _l("Write an email address such as name@example.com.")
-    out = {k: str(m) for k, m in errors.items()}
-    for k, m in check_address(data, ADDRESS_PREFIX).items():
-        out.setdefault(k, m)
-    return out
-
-
-def check_applicant(
-    data: dict[str, str], facts: Facts, present_docs: set[str], today: date
-) -> dict[str, str]:
-    """Every problem of one applicant: fields, the photo and the required documents (keys `doc_<kind>`)."""
-    errors = check_fields(data, today)
-    if "photo" not in present_docs:
-        errors["photo"] = str(REQUIRED)
-    needed = case_documents(
-        line=facts.line,
-        kind=facts.kind,
-        identity=facts.identity,
-        enrollment=facts.enrollment,
-        scholarship=facts.scholarship,
-        self_filed=facts.self_filed,
-    )
-    for doc in missing_documents(needed, present_docs):
-        errors[f"doc_{doc}"] = str(REQUIRED)
-    return errors
+    """Problems of the typed fields of 外(僑)生申請書 (normalised strings as the form sends them)."""
+    return APPLICANT_FORM.check(data, CaseFacts(), today)
 
 
 def order_errors(errors: dict[str, str]) -> dict[str, str]:

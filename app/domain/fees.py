@@ -71,7 +71,6 @@ METHODS: tuple[Method, ...] = (
         _l("Cards issued in Taiwan can be used through the E-Government payment platform."),
     ),
 )
-METHOD_CODES = frozenset(m.code for m in METHODS)
 
 
 def method(code: str) -> Method | None:

@@ -1,9 +1,9 @@
-"""The further kinds of 線上申辦 (換證, 延期, 資料異動) as data: each kind's form, fields, documents and fee.
+"""The further kinds of 線上申辦 (換證, 延期, 資料異動): their own forms as field specs, and their pages' data.
 
-`KINDS` is the one table. A handler or action asks it what a kind needs; nothing branches on a kind
-name elsewhere. The documents of a renewal come from `app.domain.documents` (its owner's table has
-them); extension and data change keep their rules here, in the same shape (a document, whether it is
-required, and the condition under which it is asked for).
+The offerings (`app.domain.offerings`) hold what each kind needs (documents, fee, lookup); this module
+holds the extension's and the data change's own fields (`EXTENSION_FORM`, `DATA_CHANGE_FORM`), their
+labels, and how their values are kept in `Case.data["kind"]`. `KINDS` gives the pages their slug,
+title and route.
 
 - 換證申請 (renewal): a six-month electronic certificate becomes an IC card once the student has
   registered. The applicant is found by 統一(居留)證號 + 查詢, the form comes prefilled from that
@@ -15,15 +15,17 @@ required, and the condition under which it is asked for).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from app.domain import applicant
 from app.domain import validators as v
+from app.domain.applicant import FIELD_LABELS as FIELD_LABELS_ID
 from app.domain.applicant import add_months
-from app.domain.documents import DOC_LABELS, case_documents
 from app.domain.fees import fee_for
-from app.domain.profiles import REQUIRED, check_address, parse_date
+from app.domain.fields import CaseFacts, FieldSpec, Form, FormSpec
+from app.domain.profiles import parse_date
 from app.i18n import lazy_gettext as _l
 
 # Documents only these kinds ask for (the rest are app.domain.documents' kinds).
@@ -61,17 +63,6 @@ TEXT_LIMIT = 200
 
 
 @dataclass(frozen=True)
-class KindDocument:
-    doc: str
-    required: bool
-    when_change: str | None = None  # data change: asked for only when this item changes
-
-    @property
-    def label(self) -> str:
-        return label_of_doc(self.doc)
-
-
-@dataclass(frozen=True)
 class Kind:
     code: str
     slug: str  # in the URL: /apply/<slug>
@@ -80,7 +71,6 @@ class Kind:
     form: str  # "applicant": the applicant form (renewal), "kind": the kind's own fields
     lookup: bool  # 新增申請人 asks *統一(居留)證號 + 查詢 first
     fields: tuple[str, ...] = ()
-    documents: tuple[KindDocument, ...] = field(default_factory=tuple)
     photo: bool = True
 
     @property
@@ -115,12 +105,6 @@ KINDS: dict[str, Kind] = {
             "phone",
             "email",
         ),
-        documents=(
-            KindDocument("passport", True),
-            KindDocument("resident_card", True),
-            KindDocument("enrolment_proof", True),
-            KindDocument("other", False),
-        ),
         photo=False,
     ),
     "data_change": Kind(
@@ -131,15 +115,6 @@ KINDS: dict[str, Kind] = {
         form="kind",
         lookup=False,
         fields=("ui_no", "name_en", "passport_no", "birth_date", "changes", "phone", "email"),
-        documents=(
-            KindDocument("resident_card", True),
-            KindDocument("change_proof", True, when_change="passport"),
-            KindDocument("change_proof", True, when_change="name"),
-            KindDocument("accommodation", True, when_change="address"),
-            KindDocument("enrolment_proof", True, when_change="department"),
-            KindDocument("change_proof", True, when_change="other"),
-            KindDocument("other", False),
-        ),
         photo=False,
     ),
 }
@@ -150,85 +125,8 @@ def get_kind(code: str) -> Kind | None:
     return KINDS.get(code)
 
 
-def label_of_doc(doc: str) -> str:
-    if doc in KIND_DOC_LABELS:
-        return str(KIND_DOC_LABELS[doc])
-    return str(DOC_LABELS.get(doc, doc))
-
-
 def doc_labels() -> dict[str, str]:
     return {k: str(val) for k, val in KIND_DOC_LABELS.items()}
-
-
-@dataclass(frozen=True)
-class NeededDocument:
-    doc: str
-    required: bool
-
-    @property
-    def label(self) -> str:
-        return label_of_doc(self.doc)
-
-
-def documents(
-    kind: str,
-    *,
-    identity: str = "foreign",
-    scholarship: bool = False,
-    address_changed: bool = False,
-    changes: frozenset[str] = frozenset(),
-) -> list[NeededDocument]:
-    """The documents one applicant of this kind needs, in display order."""
-    k = KINDS.get(kind)
-    if k is None or k.form == "applicant":
-        found = case_documents(
-            kind=kind,
-            identity=identity,
-            enrollment="R",
-            scholarship=scholarship,
-            address_changed=address_changed,
-        )
-        out = [NeededDocument(d.doc, d.required) for d in found]
-        if kind == "renewal" and scholarship and "scholarship" not in {d.doc for d in out}:
-            # 獎學金證明 for a scholarship student (the seed's renewal form lists it).
-            out.insert(min(2, len(out)), NeededDocument("scholarship", True))
-        return out
-    seen: dict[str, NeededDocument] = {}
-    for d in k.documents:
-        if d.when_change is not None and d.when_change not in changes:
-            continue
-        prev = seen.get(d.doc)
-        seen[d.doc] = NeededDocument(d.doc, d.required or bool(prev and prev.required))
-    return list(seen.values())
-
-
-def missing(needed: list[NeededDocument], present: set[str]) -> list[str]:
-    return [d.doc for d in needed if d.required and d.doc not in present]
-
-
-def documents_for_view(
-    kind: str, first_documents: list[Any], files: list[dict[str, Any]], case: dict[str, Any] | None = None
-) -> list[NeededDocument]:
-    """What the read-only applicant view lists: the kind's documents, and any other kind that has files."""
-    k = KINDS.get(kind)
-    if k is None:
-        out = [NeededDocument(d.doc, d.required) for d in first_documents]
-    else:
-        _form, changes = form_from_case(case or {})
-        extra = ((case or {}).get("data") or {}).get("kind") or {}
-        out = documents(
-            kind,
-            identity=(case or {}).get("identity") or "foreign",
-            scholarship=bool((case or {}).get("scholarship")),
-            address_changed=bool(extra.get("address_changed")),
-            changes=frozenset(changes),
-        )
-    have = {d.doc for d in out}
-    for f in files:
-        if f["kind"] not in have and f["kind"] != "photo":
-            out.append(NeededDocument(f["kind"], False))
-            have.add(f["kind"])
-    return out
 
 
 def view_fields(kind: str, case: dict[str, Any]) -> list[tuple[str, str]]:
@@ -289,83 +187,135 @@ def normalise(form: dict[str, str]) -> dict[str, str]:
     return out
 
 
+def _kind_birth_date(value: str, form: Form, today: date) -> object | None:
+    born = parse_date(value)
+    if born is None or born >= today or born.year < 1900:
+        return _l("The date of birth must be a real date in the past.")
+    return None
+
+
+def _current_expiry(value: str, form: Form, today: date) -> object | None:
+    current = parse_date(value)
+    if current is not None and current < today:
+        return _l(
+            "This resident certificate has expired; an expired certificate cannot be "
+            "extended online. Please apply at a service station."
+        )
+    return None
+
+
+def _new_expiry(value: str, form: Form, today: date) -> object | None:
+    current, new = parse_date(form.get("current_expiry", "")), parse_date(value)
+    if current is None or new is None:
+        return None
+    if new <= current:
+        return _l("The new expiry date must be after the current one.")
+    if new > add_months(current, 12 * MAX_EXTENSION_YEARS):
+        return _l("An extension is for at most %(n)d years.", n=MAX_EXTENSION_YEARS)
+    return None
+
+
+def _new_passport_expiry(value: str, form: Form, today: date) -> object | None:
+    expiry = parse_date(value)
+    if expiry is not None and expiry < today:
+        return _l("This passport has expired. Renew it before applying.")
+    return None
+
+
+def _when_changed(item: str):
+    return lambda form, facts: item in facts.changes
+
+
+# The identification every extension and data change starts with (the certificate it is about).
+_ID_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("ui_no", FIELD_LABELS_ID["ui_no"], required=True, validator=applicant._ui_no, key=True),
+    FieldSpec("name_en", FIELD_LABELS_ID["name_en"], required=True, validator=applicant._name_en, key=True),
+    FieldSpec(
+        "passport_no",
+        FIELD_LABELS_ID["passport_no"],
+        required=True,
+        validator=applicant._passport_no,
+        key=True,
+    ),
+    FieldSpec(
+        "birth_date", FIELD_LABELS_ID["birth_date"], required=True, validator=_kind_birth_date, key=True
+    ),
+)
+_CONTACT_FIELDS: tuple[FieldSpec, ...] = (
+    FieldSpec("phone", FIELD_LABELS_ID["phone"], validator=applicant._phone),
+    FieldSpec("email", FIELD_LABELS_ID["email"], validator=applicant._email),
+)
+EXTENSION_FORM = FormSpec(
+    "kind",
+    _ID_FIELDS
+    + (
+        FieldSpec("current_expiry", FIELD_LABELS["current_expiry"], "date", True, _current_expiry, key=True),
+        FieldSpec("new_expiry", FIELD_LABELS["new_expiry"], "date", True, _new_expiry, key=True),
+        FieldSpec("reason", FIELD_LABELS["reason"], max_length=TEXT_LIMIT, key=True),
+    )
+    + _CONTACT_FIELDS,
+)
+DATA_CHANGE_FORM = FormSpec(
+    "kind",
+    _ID_FIELDS
+    + (
+        FieldSpec(
+            "changes",
+            FIELD_LABELS["changes"],
+            "choices",
+            True,
+            choices={k: label for k, (label, _keys) in CHANGE_ITEMS.items()},
+            required_message=_l("Tick at least one item that changes."),
+            key=True,
+        ),
+        FieldSpec(
+            "new_passport_no",
+            FIELD_LABELS["new_passport_no"],
+            required=_when_changed("passport"),
+            validator=applicant._passport_no,
+            key=True,
+        ),
+        FieldSpec(
+            "new_passport_expiry",
+            FIELD_LABELS["new_passport_expiry"],
+            "date",
+            _when_changed("passport"),
+            _new_passport_expiry,
+        ),
+        FieldSpec(
+            "new_name_en",
+            FIELD_LABELS["new_name_en"],
+            required=_when_changed("name"),
+            validator=applicant._name_en,
+            key=True,
+        ),
+        FieldSpec(
+            "new_department",
+            FIELD_LABELS["new_department"],
+            required=_when_changed("department"),
+            max_length=TEXT_LIMIT,
+            key=True,
+        ),
+        FieldSpec("new_addr", FIELD_LABELS["new_address"], "address", _when_changed("address"), key=True),
+        FieldSpec(
+            "other_change",
+            FIELD_LABELS["other_change"],
+            required=_when_changed("other"),
+            max_length=TEXT_LIMIT,
+            key=True,
+        ),
+    )
+    + _CONTACT_FIELDS,
+)
+KIND_FORMS = {"extension": EXTENSION_FORM, "data_change": DATA_CHANGE_FORM}
+
+
 def check_kind_form(kind: str, form: dict[str, str], changes: list[str], today: date) -> dict[str, str]:
     """Problems of an extension or data change applicant's fields ({} when they are all right)."""
-    from app.domain.applicant import _NAME_EN
-
-    k = KINDS[kind]
-    errors: dict[str, object] = {}
-    get = lambda key: form.get(key, "")  # noqa: E731
-    for key in ("ui_no", "name_en", "passport_no", "birth_date"):
-        if not get(key):
-            errors[key] = REQUIRED
-    if get("ui_no") and not v.is_ui_no(get("ui_no")):
-        errors["ui_no"] = _l(
-            "This UI number is not valid (check its letters and its last digit), e.g. A800000014."
-        )
-    if get("name_en") and not _NAME_EN.match(get("name_en")):
-        errors["name_en"] = _l("Write the English name as in the passport: letters, spaces, hyphens.")
-    if get("passport_no") and not v.is_passport_no(get("passport_no")):
-        errors["passport_no"] = _l("A passport number is 5 to 20 letters and digits.")
-    born = parse_date(get("birth_date"))
-    if get("birth_date") and (born is None or born >= today or born.year < 1900):
-        errors["birth_date"] = _l("The date of birth must be a real date in the past.")
-    if get("phone") and not v.is_phone(get("phone")):
-        errors["phone"] = _l("Write a phone number in Taiwan such as 0912345678 or 0223456789.")
-    if get("email") and not v.is_email(get("email")):
-        errors["email"] = _l("Write an email address such as name@example.com.")
-    if "current_expiry" in k.fields:
-        current = parse_date(get("current_expiry"))
-        new = parse_date(get("new_expiry"))
-        for key, value in (("current_expiry", current), ("new_expiry", new)):
-            if not get(key):
-                errors[key] = REQUIRED
-            elif value is None:
-                errors[key] = _l("Write a real date as YYYY/MM/DD.")
-        if current is not None and current < today:
-            errors["current_expiry"] = _l(
-                "This resident certificate has expired; an expired certificate cannot be "
-                "extended online. Please apply at a service station."
-            )
-        if current is not None and new is not None:
-            if new <= current:
-                errors["new_expiry"] = _l("The new expiry date must be after the current one.")
-            elif new > add_months(current, 12 * MAX_EXTENSION_YEARS):
-                errors["new_expiry"] = _l("An extension is for at most %(n)d years.", n=MAX_EXTENSION_YEARS)
-    if "changes" in k.fields:
-        wanted = [c for c in changes if c in CHANGE_ITEMS]
-        if not wanted:
-            errors["changes"] = _l("Tick at least one item that changes.")
-        if "passport" in wanted:
-            if not get("new_passport_no"):
-                errors["new_passport_no"] = REQUIRED
-            elif not v.is_passport_no(get("new_passport_no")):
-                errors["new_passport_no"] = _l("A passport number is 5 to 20 letters and digits.")
-            expiry = parse_date(get("new_passport_expiry"))
-            if not get("new_passport_expiry"):
-                errors["new_passport_expiry"] = REQUIRED
-            elif expiry is None:
-                errors["new_passport_expiry"] = _l("Write a real date as YYYY/MM/DD.")
-            elif expiry < today:
-                errors["new_passport_expiry"] = _l("This passport has expired. Renew it before applying.")
-        if "name" in wanted:
-            if not get("new_name_en"):
-                errors["new_name_en"] = REQUIRED
-            elif not _NAME_EN.match(get("new_name_en")):
-                errors["new_name_en"] = _l(
-                    "Write the English name as in the passport: letters, spaces, hyphens."
-                )
-        if "department" in wanted and not get("new_department"):
-            errors["new_department"] = REQUIRED
-        if "other" in wanted and not get("other_change"):
-            errors["other_change"] = REQUIRED
-    for key in ("reason", "new_department", "other_change"):
-        if len(get(key)) > TEXT_LIMIT:
-            errors[key] = _l("Too long (at most %(n)d characters).", n=TEXT_LIMIT)
-    out = {key: str(m) for key, m in errors.items()}
-    if "changes" in k.fields and "address" in changes:
-        out.update(check_address(form, "new_addr"))
-    return out
+    wanted = frozenset(c for c in changes if c in CHANGE_ITEMS)
+    return KIND_FORMS[kind].check(
+        {**form, "changes": ",".join(sorted(wanted))}, CaseFacts(changes=wanted), today
+    )
 
 
 def kind_values(kind: str, form: dict[str, str], changes: list[str]) -> dict[str, Any]:

@@ -107,3 +107,8 @@ def ui_no(seq: int, gender: str, letter: str = UI_NO_LETTER) -> str:
     digits = [value // 10, value % 10] + [int(c) for c in body[1:]]
     total = sum(d * w for d, w in zip(digits, (1, 9, 8, 7, 6, 5, 4, 3, 2, 1), strict=True))
     return body + str((10 - total % 10) % 10)
+
+
+def counter_sequence(key: str) -> str:
+    """The PostgreSQL sequence of a counter key (group:115:102 -> arc_seq_group_115_102)."""
+    return "arc_seq_" + "".join(c if c.isalnum() else "_" for c in key.lower())

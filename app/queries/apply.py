@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from app import db
-from app.domain import workflow
+from app.domain import offerings, workflow
 from app.domain.actor import Actor
 from app.queries.attachments import COLUMNS as ATTACHMENT_COLUMNS
 from app.queries.scope import application_scope
@@ -157,20 +158,6 @@ async def get_attachment(actor: Actor, attachment_id: int) -> dict[str, Any] | N
     return row
 
 
-async def cases_of(app: dict[str, Any]) -> list[dict[str, Any]]:
-    """The cases of a group already read through the scope (`get_application`)."""
-    return [_case(c) for c in await Case.select().where(Case.application == app["id"]).order_by(Case.id)]
-
-
-async def attachments_of(app: dict[str, Any]) -> list[dict[str, Any]]:
-    """The files of a group already read through the scope (`get_application`)."""
-    return (
-        await Attachment.select(*ATTACHMENT_COLUMNS)
-        .where(Attachment.application == app["id"])
-        .order_by(Attachment.id)
-    )
-
-
 # What the read-only group page shows of each applicant (a card each).
 CARD_COLUMNS = (
     Case.id,
@@ -209,3 +196,39 @@ def by_kind(attachments: list[dict[str, Any]], case_id: int | None) -> dict[str,
         if a["case"] == case_id:
             out.setdefault(a["kind"], []).append(a)
     return out
+
+
+@dataclass
+class CheckAnswers:
+    """確認送件 (check your answers) of a draft group: every applicant's key fields and documents."""
+
+    app: dict[str, Any]
+    offering: offerings.Offering
+    applicants: list[offerings.ApplicantAnswers]
+    group_files: dict[str, int]
+
+    @property
+    def incomplete(self) -> int:
+        return sum(1 for a in self.applicants if a.problems)
+
+
+async def get_check_answers(actor: Actor, application_id: int, today: date) -> CheckAnswers | None:
+    """The 確認送件 page's data; None when the group is out of the actor's scope."""
+    app = await get_application(actor, application_id)
+    if app is None:
+        return None
+    offering = offerings.of(app)
+    cases = (
+        await Case.select().where(Case.application == application_id).order_by(Case.id).output(load_json=True)
+    )
+    files = (
+        await Attachment.select(Attachment.id, Attachment.case, Attachment.kind)
+        .where(Attachment.application == application_id)
+        .order_by(Attachment.id)
+    )
+    group_files: dict[str, int] = {}
+    for f in files:
+        if f["case"] is None:
+            group_files[f["kind"]] = group_files.get(f["kind"], 0) + 1
+    applicants = [offerings.answers_of(offering, app, c, files, today) for c in cases]
+    return CheckAnswers(app, offering, applicants, group_files)

@@ -29,12 +29,3 @@ async def list_attachments(application_id: int, case_id: int | None = None) -> l
     clause = Attachment.application == application_id
     clause = clause & (Attachment.case.is_null() if case_id is None else Attachment.case == case_id)
     return await Attachment.select(*COLUMNS).where(clause).order_by(Attachment.id)
-
-
-async def list_all_attachments(application_id: int) -> list[dict[str, Any]]:
-    """Every attachment of a group, the group's and its cases', oldest first."""
-    return (
-        await Attachment.select(*COLUMNS)
-        .where(Attachment.application == application_id)
-        .order_by(Attachment.id)
-    )

@@ -38,7 +38,7 @@ async def _values() -> dict[str, int]:
         r["key"]: r["value"] for r in await DocumentCounter.select(DocumentCounter.key, DocumentCounter.value)
     }
     if db.is_postgres():
-        from app.actions.apply import counter_sequence
+        from app.domain.numbering import counter_sequence
 
         by_name = await db.sequence_values("arc_seq_")
         for kind in KINDS:

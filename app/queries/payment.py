@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import hmac
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from app.actions.payment import BLOCKING, owns_payment
 from app.domain import business, fees, issuance
 from app.domain.actor import Actor
 from app.domain.money import amount_in_words, capitals, roc_date
 from app.domain.workflow import Status
 from app.i18n import TAIPEI
 from app.i18n import lazy_gettext as _l
-from app.queries.scope import application_scope, cases_exist
+from app.queries.scope import BLOCKING_PAYMENT as BLOCKING
+from app.queries.scope import application_scope, cases_exist, owns_payment
 from tables.tables import Application, Case, Payment, PaymentGroup, Permit, Receipt
 
 
@@ -187,12 +187,6 @@ async def get_payment(actor: Actor, order_no: str) -> PaymentView | None:
             for g in groups
         ],
     )
-
-
-def _day_bounds(start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:
-    lo = datetime.combine(start, time.min, TAIPEI).astimezone(UTC) if start else None
-    hi = datetime.combine(end + timedelta(days=1), time.min, TAIPEI).astimezone(UTC) if end else None
-    return lo, hi
 
 
 def _in_scope(actor: Actor, group_no: str = ""):

@@ -656,5 +656,15 @@ async def find_group(actor: Actor, *, group_no: str = "", receipt_no: str = "") 
     return await get_group(actor, app_id)
 
 
+async def get_group_of_case(actor: Actor, case_id: int) -> tuple[GroupView, dict[str, Any]] | None:
+    """The group (through the actor's scope) and the case of a case id, or None."""
+    row = await Case.select(Case.application).where(Case.id == case_id).first()
+    view = await get_group(actor, row["application"]) if row else None
+    case = next((c for c in view.cases if c["id"] == case_id), None) if view else None
+    if view is None or case is None:
+        return None
+    return view, case
+
+
 def withdrawable(status: str) -> bool:
     return status in workflow.WITHDRAWABLE

@@ -10,10 +10,6 @@ from app.domain.actor import Actor
 from tables.tables import Application
 
 
-class OutOfScope(Exception):
-    """The actor may not see this (answered as 404, never 403, so ids tell nothing)."""
-
-
 def application_scope(actor: Actor):
     """A where-clause for the applications this actor may see."""
     if actor.kind == "school" and actor.school_id:
@@ -28,6 +24,19 @@ def application_scope(actor: Actor):
         return Application.student == actor.student_id
     # Anyone else sees nothing.
     return Application.id == -1
+
+
+# Payment statuses that still hold their groups (the gateway could still pay them).
+BLOCKING_PAYMENT = ("pending", "flagged")
+
+
+def owns_payment(actor: Actor, payment: dict[str, Any]) -> bool:
+    """Whether a payment row is this actor's: the student's own, the school's (a sub-account: its own)."""
+    if actor.kind == "student":
+        return bool(actor.student_id) and payment.get("student") == actor.student_id
+    if actor.kind != "school" or payment["school"] != actor.school_id:
+        return False
+    return actor.is_main or payment["created_by"] == actor.account_id
 
 
 def cases_exist(condition: Any) -> WhereRaw:

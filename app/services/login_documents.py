@@ -19,9 +19,9 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
-from app.domain import documents as foreign_documents
 from app.domain import fees as foreign_fees
-from app.domain import lines
+from app.domain import lines, offerings
+from app.domain.fields import CaseFacts
 from app.i18n import lazy_gettext as _l
 from app.i18n import use_locale
 from app.services import pdf, signature_forms
@@ -133,7 +133,8 @@ def instructions_html(fees: dict[tuple[str, str], int]) -> str:
 
 def foreign_guide_html() -> str:
     def docs(identity: str, enrollment: str) -> list[Any]:
-        return [d.label for d in foreign_documents.case_documents(identity=identity, enrollment=enrollment)]
+        facts = CaseFacts(identity=identity, enrollment=enrollment)
+        return [d.label for d in offerings.needed_documents(offerings.get("foreign", "first"), facts)]
 
     rows = []
     for identity, zh, en in (

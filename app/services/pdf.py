@@ -172,7 +172,7 @@ def shutdown() -> None:
 
 def render_template(template: str, context: dict[str, Any]) -> str:
     """A document template (autoescaped Jinja, not the page layout) to HTML."""
-    from app.web.templating import environment
+    from app.templating import environment
 
     return environment.get_template(template).render(**context)
 

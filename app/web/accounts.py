@@ -47,16 +47,13 @@ class AccountsController(Controller):
         actor = actor_of(request)
         assert actor is not None
         form = await form_data(request)
-        try:
-            errors = await account_actions.change_own_password(
-                actor,
-                form.get("current_password", ""),
-                form.get("new_password", ""),
-                form.get("confirm_password", ""),
-                client_ip(request.scope),
-            )
-        except account_actions.NotFound as exc:
-            raise NotFoundException() from exc
+        errors = await account_actions.change_own_password(
+            actor,
+            form.get("current_password", ""),
+            form.get("new_password", ""),
+            form.get("confirm_password", ""),
+            client_ip(request.scope),
+        )
         if errors:
             return render(request, "accounts/password.html", {"form": {}, "errors": errors}, status_code=400)
         response = redirect("/login?reason=password_changed")
@@ -80,10 +77,7 @@ class AccountsController(Controller):
         actor = actor_of(request)
         assert actor is not None
         form = await form_data(request)
-        try:
-            errors = await account_actions.update_profile(actor, form)
-        except account_actions.NotFound as exc:
-            raise NotFoundException() from exc
+        errors = await account_actions.update_profile(actor, form)
         if errors:
             account = await account_queries.get_own_account(actor)
             school = await account_queries.get_school(actor)
@@ -183,10 +177,7 @@ class AccountsController(Controller):
     async def subaccount_enable(self, request: Request, account_id: int) -> Response:
         actor = actor_of(request)
         assert actor is not None
-        try:
-            await account_actions.set_sub_account_enabled(actor, account_id, True)
-        except account_actions.NotFound as exc:
-            raise NotFoundException() from exc
+        await account_actions.set_sub_account_enabled(actor, account_id, True)
         return redirect("/account/sub-accounts", flash="account_enabled")
 
     @post(
@@ -197,10 +188,7 @@ class AccountsController(Controller):
     async def subaccount_disable(self, request: Request, account_id: int) -> Response:
         actor = actor_of(request)
         assert actor is not None
-        try:
-            await account_actions.set_sub_account_enabled(actor, account_id, False)
-        except account_actions.NotFound as exc:
-            raise NotFoundException() from exc
+        await account_actions.set_sub_account_enabled(actor, account_id, False)
         return redirect("/account/sub-accounts", flash="account_disabled")
 
     @get(
@@ -220,8 +208,5 @@ class AccountsController(Controller):
     async def subaccount_delete(self, request: Request, account_id: int) -> Response:
         actor = actor_of(request)
         assert actor is not None
-        try:
-            await account_actions.delete_sub_account(actor, account_id)
-        except account_actions.NotFound as exc:
-            raise NotFoundException() from exc
+        await account_actions.delete_sub_account(actor, account_id)
         return redirect("/account/sub-accounts", flash="account_deleted")

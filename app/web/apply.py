@@ -9,43 +9,25 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.datastructures import UploadFile
 from litestar.exceptions import NotFoundException
 
 from app.actions import apply as actions
 from app.domain import applicant as rules
-from app.domain import workflow
+from app.domain import offerings, workflow
 from app.domain.actor import Actor
 from app.domain.addresses import ADDRESS_PARTS
-from app.domain.documents import UPLOAD_RULES_TEXT, case_documents, group_documents
+from app.domain.documents import UPLOAD_RULES_TEXT
 from app.domain.profiles import REQUIRED
 from app.domain.stations import stations
 from app.i18n import format_datetime, get_locale
-from app.i18n import gettext as _
 from app.queries import apply as q
-from app.services import mail, uploads
+from app.services import uploads
+from app.web import wizard
 from app.web.common import file_response, form_data, redirect, render, school_required
 from app.web.common import signed_in_actor as _actor
+from app.web.forms import read_uploads, removal_of, summary
 
 DRAFTS = "/apply/first"
-
-
-def after_commit(request: Request, job) -> None:
-    """Run `job()` after the request's transaction has committed (the mail of a submit)."""
-    state = request.scope.setdefault("state", {})
-    state.setdefault("after_commit", []).append(job)
-
-
-async def _uploads(request: Request, kinds: list[str]) -> list[actions.Upload]:
-    """The chosen files of the form: fields `file_<kind>` (several each)."""
-    form = await request.form()
-    out: list[actions.Upload] = []
-    for kind in kinds:
-        for value in form.getall(f"file_{kind}", []):
-            if isinstance(value, UploadFile) and value.filename:
-                data, size = await uploads.read_capped(value)
-                out.append(actions.Upload(kind=kind, filename=value.filename, data=data, size=size))
-    return out
 
 
 async def _readiness(
@@ -71,27 +53,8 @@ async def submit_missing(actor: Actor, app: dict[str, Any], cases: list[dict[str
     ]
 
 
-def summary(errors: dict[str, str]) -> dict[str, str]:
-    """The error summary: one line for an address whose parts have the same problem."""
-    out: dict[str, str] = {}
-    seen_addr: set[str] = set()
-    for key, msg in errors.items():
-        if key.startswith("addr_"):
-            if msg in seen_addr:
-                continue
-            seen_addr.add(msg)
-        out[key] = msg
-    return out
-
-
 def _op(form: dict[str, str]) -> str:
     return form.get("op", "save")
-
-
-def _removal(op: str) -> int | None:
-    if op.startswith("remove-") and op[7:].isdigit():
-        return int(op[7:])
-    return None
 
 
 async def _application(request: Request, application_id: int, *, draft: bool = True) -> dict[str, Any]:
@@ -113,27 +76,13 @@ def _addr_form(parts: Any, prefix: str = "addr") -> dict[str, str]:
 
 
 def _steps(app: dict[str, Any], current: str) -> dict[str, Any]:
-    base = f"/apply/drafts/{app['id']}"
-    return {
-        "current": current,
-        "items": [
-            ("submitter", _("Submitter"), f"{base}/submitter"),  # 送件人
-            ("details", _("Application data"), f"{base}/details"),  # 申請資料
-            ("applicants", _("Applicants"), f"{base}/applicants"),  # 申請人
-        ],
-    }
+    return wizard.steps(app, current)
 
 
 def documents_of(app: dict[str, Any], case: dict[str, Any], form: dict[str, str]):
     """The applicant form's documents; a student's own application adds the admission certificate."""
-    return case_documents(
-        line=app["business_line"],
-        kind=app["kind"],
-        identity=case["identity"],
-        enrollment=form.get("enrollment_status", ""),
-        scholarship=bool(form.get("scholarship")),
-        self_filed=bool(app.get("student")),
-    )
+    offering = offerings.of(app)
+    return offerings.needed_documents(offering, offerings.facts_of(offering, app, case, form))
 
 
 async def applicant_context(
@@ -181,7 +130,7 @@ async def applicant_context(
 
 async def uploads_of(request: Request, app: dict[str, Any], case: dict[str, Any], form: dict[str, str]):
     """The files chosen on the applicant form, for the photo and each document it asks for."""
-    return await _uploads(request, ["photo"] + [d.doc for d in documents_of(app, case, form)])
+    return await read_uploads(request, ["photo"] + [d.doc for d in documents_of(app, case, form)])
 
 
 class ApplyController(Controller):
@@ -208,8 +157,6 @@ class ApplyController(Controller):
             return render(
                 request, "apply/terms.html", {"errors": {"agree": exc.problems[0]}}, status_code=400
             )
-        except actions.NotFound as exc:
-            raise NotFoundException() from exc
         return redirect(f"/apply/drafts/{app_id}/submitter")
 
     @get("/drafts/{application_id:int}", name="apply:edit")
@@ -231,8 +178,6 @@ class ApplyController(Controller):
     async def delete(self, request: Request, application_id: int) -> Response:
         try:
             await actions.delete_draft(_actor(request), application_id)
-        except actions.NotFound as exc:
-            raise NotFoundException() from exc
         except actions.NotEditable:
             return redirect(f"/apply/groups/{application_id}")
         return redirect(DRAFTS, flash="draft_deleted")
@@ -294,7 +239,7 @@ class ApplyController(Controller):
                 "form": form,
                 "errors": errors,
                 "steps": _steps(app, "details"),
-                "documents": group_documents(line=app["business_line"], kind=app["kind"]),
+                "documents": offerings.needed_group_documents(offerings.of(app)),
                 "files": q.by_kind(files, None),
                 "stations": stations(),
                 "upload_rules": str(UPLOAD_RULES_TEXT),
@@ -324,13 +269,10 @@ class ApplyController(Controller):
         actor = _actor(request)
         form = await form_data(request)
         op = _op(form)
-        if (att := _removal(op)) is not None:
-            try:
-                await actions.remove_attachment(actor, application_id, att)
-            except actions.NotFound as exc:
-                raise NotFoundException() from exc
-        files = await _uploads(
-            request, [d.doc for d in group_documents(line=app["business_line"], kind=app["kind"])]
+        if (att := removal_of(op)) is not None:
+            await actions.remove_attachment(actor, application_id, att)
+        files = await read_uploads(
+            request, [d.doc for d in offerings.needed_group_documents(offerings.of(app))]
         )
         if op == "back":
             # 回上一頁: keep the files chosen, go back without checking the fields.
@@ -339,7 +281,7 @@ class ApplyController(Controller):
                     await actions.upload_attachment(actor, application_id, None, f)
             return redirect(f"/apply/drafts/{application_id}/submitter")
         errors = await actions.save_details(actor, application_id, form, files)
-        if _removal(op) is not None:
+        if removal_of(op) is not None:
             # Removing a file is not a save attempt: show only what went wrong with uploads.
             errors = {k: m for k, m in errors.items() if k.startswith("doc_") and files}
             app = await _application(request, application_id)
@@ -379,6 +321,7 @@ class ApplyController(Controller):
                 "app": app,
                 "cases": cases,
                 "steps": _steps(app, "applicants"),
+                "check_url": wizard.check_url(app),
                 "can_submit": can_submit,
                 "group_problems": group_problems,
                 "problems": problems or [],
@@ -447,11 +390,8 @@ class ApplyController(Controller):
         actor = _actor(request)
         form = await form_data(request)
         op = _op(form)
-        if (att := _removal(op)) is not None:
-            try:
-                await actions.remove_attachment(actor, application_id, att)
-            except actions.NotFound as exc:
-                raise NotFoundException() from exc
+        if (att := removal_of(op)) is not None:
+            await actions.remove_attachment(actor, application_id, att)
         files = await uploads_of(request, app, case, form)
         errors = await actions.save_applicant(actor, application_id, case_id, form, files)
         refused = {
@@ -461,7 +401,7 @@ class ApplyController(Controller):
             return redirect(f"/apply/drafts/{application_id}/applicants", flash="saved")
         _app, case = await self._case(request, application_id, case_id)
         shown = rules.normalise({k: form.get(k, "") for k in rules.form_keys()})
-        if _removal(op) is not None:
+        if removal_of(op) is not None:
             errors = {}
         return await self._applicant_page(request, app, case, shown, errors, saved=True)
 
@@ -495,8 +435,6 @@ class ApplyController(Controller):
     async def applicant_delete(self, request: Request, application_id: int, case_id: int) -> Response:
         try:
             await actions.delete_applicant(_actor(request), application_id, case_id)
-        except actions.NotFound as exc:
-            raise NotFoundException() from exc
         except actions.NotEditable:
             return redirect(f"/apply/groups/{application_id}")
         return redirect(f"/apply/drafts/{application_id}/applicants", flash="applicant_deleted")
@@ -572,8 +510,6 @@ class ApplyController(Controller):
             created = await actions.add_from_roster(_actor(request), application_id, ids)
         except actions.Refused as exc:
             return await self._roster_page(request, app, {}, error=exc.problems[0], status_code=400)
-        except actions.NotFound as exc:
-            raise NotFoundException() from exc
         return redirect(
             f"/apply/drafts/{application_id}/applicants?added={len(created)}", flash="roster_added"
         )
@@ -582,34 +518,11 @@ class ApplyController(Controller):
 
     @get("/drafts/{application_id:int}/submit", name="apply:submit-confirm")
     async def submit_confirm(self, request: Request, application_id: int) -> Response:
-        app = await _application(request, application_id)
-        if (r := _submitted(app)) is not None:
-            return r
-        actor = _actor(request)
-        cases = await q.list_applicants(actor, application_id) or []
-        # An incomplete group is told what is missing here, not refused only after 確定.
-        missing = await submit_missing(actor, app, cases)
-        return render(request, "apply/submit_confirm.html", {"app": app, "cases": cases, "missing": missing})
+        return await wizard.redirect_to_check(request, application_id)  # the older address of 確認送件
 
     @post("/drafts/{application_id:int}/submit", name="apply:submit")
     async def submit(self, request: Request, application_id: int) -> Response:
-        app = await _application(request, application_id)
-        try:
-            result = await actions.submit_application(_actor(request), application_id, get_locale())
-        except actions.NotFound as exc:
-            raise NotFoundException() from exc
-        except actions.NotEditable:
-            return redirect(f"/apply/groups/{application_id}")
-        except actions.Refused as exc:
-            return await self._applicants_page(request, app, problems=exc.problems, status_code=400)
-        if result.mail is not None:
-            message = result.mail
-
-            async def send() -> None:
-                await mail.send(message)
-
-            after_commit(request, send)
-        return redirect(f"/apply/groups/{application_id}/submitted")
+        return await wizard.submit_group(request, application_id)
 
     # Read-only view ----------------------------------------------------------------------------
 
@@ -622,7 +535,15 @@ class ApplyController(Controller):
         app = await _application(request, application_id)
         if q.is_draft(app):
             return redirect(f"/apply/drafts/{application_id}/applicants")
-        return await self._view(request, application_id, "apply/view.html", just_submitted=True)
+        offering = offerings.of(app)
+        return await self._view(
+            request,
+            application_id,
+            "apply/view.html",
+            just_submitted=True,
+            fee=offering.fee,
+            offering=offering,
+        )
 
     async def _view(self, request: Request, application_id: int, template: str, **extra: Any) -> Response:
         app = await _application(request, application_id)
@@ -635,7 +556,7 @@ class ApplyController(Controller):
                 "app": app,
                 "cases": cases,
                 "group_files": q.by_kind(files, None),
-                "group_documents": group_documents(line=app["business_line"], kind=app["kind"]),
+                "group_documents": offerings.needed_group_documents(offerings.of(app)),
                 "submitter_addr": app["submitter_addr"] if isinstance(app["submitter_addr"], dict) else {},
                 "identities": {k: str(v) for k, v in rules.IDENTITIES.items()},
                 "genders": {k: str(v) for k, v in rules.GENDERS.items()},
@@ -654,13 +575,7 @@ class ApplyController(Controller):
         if case is None:
             raise NotFoundException()
         files = await q.list_group_attachments(actor, application_id) or []
-        documents = case_documents(
-            line=app["business_line"],
-            kind=app["kind"],
-            identity=case["identity"],
-            enrollment=case["enrollment_status"],
-            scholarship=case["scholarship"],
-        )
+        documents = offerings.documents_of_case(offerings.of(app), app, case)
         return render(
             request,
             "apply/case_view.html",
@@ -694,8 +609,6 @@ class ApplyController(Controller):
     ) -> Response:
         try:
             await actions.remove_attachment(_actor(request), application_id, attachment_id)
-        except actions.NotFound as exc:
-            raise NotFoundException() from exc
         except actions.NotEditable:
             return redirect(f"/apply/groups/{application_id}")
         if request.htmx:  # type: ignore[attr-defined]

@@ -9,6 +9,7 @@ from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.response import Template
 
 from app import db
+from app.errors import AppError
 from app.i18n import lazy_gettext as _l
 from app.i18n import reset_locale, set_locale
 from app.web.middleware import locale_for_scope
@@ -20,6 +21,7 @@ TITLES = {
     403: _l("You may not open this page"),
     404: _l("Page not found"),
     405: _l("This action is not available here"),
+    409: _l("This record has changed"),
     413: _l("The upload is too large"),
     429: _l("Too many requests"),
     500: _l("Something went wrong on our side"),
@@ -32,6 +34,7 @@ DETAILS = {
     ),
     404: _l("The page or record does not exist, or is not visible to your account."),
     405: _l("Please go back and use the buttons on the page."),
+    409: _l("Someone changed it since you opened the page. Please go back, reload the page and try again."),
     413: _l("Each file must be smaller than the limit shown next to the upload field."),
     429: _l("Please wait a few minutes and try again."),
     500: _l("The error has been logged. Please try again; what you saved before is kept."),
@@ -50,7 +53,7 @@ def _login_redirect(request: Request) -> Response:
     return Response(content=b"", status_code=303, headers={"Location": target})
 
 
-def _page(request: Request, status: int) -> Response:
+def _page(request: Request, status: int, problems: list[str] | None = None) -> Response:
     token = set_locale(locale_for_scope(request.scope))
     try:
         if status not in TITLES:
@@ -68,6 +71,7 @@ def _page(request: Request, status: int) -> Response:
             "status": status,
             "title": str(TITLES[status]),
             "detail": str(DETAILS[status]),
+            "problems": problems or [],
         }
         tpl = Template(template_name="errors/error.html", context=ctx, status_code=status)
         return _render(request, tpl)
@@ -95,6 +99,12 @@ def internal_error_handler(request: Request, exc: Exception) -> Response:
         return unavailable(request, exc)
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _page(request, 500)
+
+
+def app_error_handler(request: Request, exc: AppError) -> Response:
+    """The one answer to a refusal no handler showed on its own form: 404, 400 (with why) or 409."""
+    problems = exc.problems if exc.status == 400 else None
+    return _page(request, exc.status, problems)
 
 
 def unavailable(request: Request, exc: BaseException) -> Response:

@@ -15,35 +15,28 @@ from litestar.exceptions import NotFoundException
 from app.actions import kinds as actions
 from app.domain import applicant as rules
 from app.domain import kinds as kind_rules
+from app.domain import offerings
 from app.domain.actor import Actor
 from app.domain.documents import UPLOAD_RULES_TEXT
-from app.i18n import get_locale
-from app.i18n import gettext as _
 from app.queries import apply as q
 from app.services import uploads
+from app.web import wizard
 from app.web.common import form_data, redirect, render, school_required
 from app.web.common import signed_in_actor as _actor
-from app.web.progress import after_commit, read_uploads, removals
+from app.web.forms import read_uploads, removals, summary
 
 
-def kind_by_slug(slug: str) -> kind_rules.Kind:
-    """The kind of a URL's slug (renewal, extension, data-change), or 404."""
-    k = kind_rules.BY_SLUG.get(slug)
-    if k is None:
+def kind_by_slug(slug: str) -> offerings.Offering:
+    """The offering of a URL's slug whose applicants step is this module's (renewal, extension, data-change,
+    and any new offering), or 404."""
+    found = offerings.by_any_slug(slug)
+    if found is None or found.applicants_pages != "kinds":
         raise NotFoundException()
-    return k
+    return found
 
 
 def _steps(app: dict[str, Any]) -> dict[str, Any]:
-    base = f"/apply/drafts/{app['id']}"
-    return {
-        "current": "applicants",
-        "items": [
-            ("submitter", _("Submitter"), f"{base}/submitter"),
-            ("details", _("Application data"), f"{base}/details"),
-            ("applicants", _("Applicants"), f"/apply/kinds/{app['id']}/applicants"),
-        ],
-    }
+    return wizard.steps(app, "applicants")
 
 
 async def _drafts_page(request: Request, slug: str) -> Response:
@@ -76,14 +69,14 @@ async def applicant_context(
     saved: bool = False,
 ) -> dict[str, Any]:
     """What `kinds/applicant.html` shows of one applicant (a school's group or a student's own)."""
-    from app.web.progress import _summary
 
     files = await q.list_group_attachments(actor, app["id"]) or []
-    k = kind_rules.KINDS[app["kind"]]
+    k = offerings.of(app)
     documents = actions.documents_of(app, case, form, changes)
     labels = (
         {key: str(val) for key, val in rules.FIELD_LABELS.items()}
         | {key: str(val) for key, val in kind_rules.FIELD_LABELS.items()}
+        | {s.name: str(s.label) for s in offerings.of(app).form.fields}
         | {f"doc_{d.doc}": d.label for d in documents}
     )
     return {
@@ -93,7 +86,7 @@ async def applicant_context(
         "form": form,
         "changes": changes,
         "errors": errors,
-        "summary": _summary(errors),
+        "summary": summary(errors),
         "saved": saved,
         "documents": documents,
         "student_form": False,
@@ -104,7 +97,7 @@ async def applicant_context(
         "accept": uploads.ACCEPT,
         "permit_no": ((case.get("data") or {}).get("kind") or {}).get("permit_no", ""),
         "change_items": [(key, str(t)) for key, (t, _fields) in kind_rules.CHANGE_ITEMS.items()],
-        "identity_label": str(rules.IDENTITIES.get(case["identity"], "")),
+        "identity_label": str(offerings.of(app).identities.get(case["identity"], "")),
         "qualification": str(rules.QUALIFICATION),
         "registered": str(rules.ENROLLMENT["R"]),
         "genders": rules.choices(rules.GENDERS),
@@ -132,7 +125,7 @@ class KindsController(Controller):
         form = await form_data(request)
         try:
             app_id = await actions.create_draft(
-                _actor(request), k.code, terms_accepted=form.get("agree") == "1"
+                _actor(request), k.code, terms_accepted=form.get("agree") == "1", line=k.line
             )
         except actions.Refused as exc:
             return render(
@@ -141,13 +134,11 @@ class KindsController(Controller):
                 {"kind": k, "errors": {"agree": exc.problems[0]}},
                 status_code=400,
             )
-        except actions.NotFound as exc:
-            raise NotFoundException() from exc
         return redirect(f"/apply/drafts/{app_id}/submitter")
 
     async def _app(self, request: Request, application_id: int) -> dict[str, Any] | Response:
         app = await q.get_application(_actor(request), application_id)
-        if app is None or app["kind"] not in kind_rules.KINDS:
+        if app is None or not actions.is_further(app):
             raise NotFoundException()
         if not q.is_draft(app):
             return redirect(f"/progress/groups/{application_id}")
@@ -185,15 +176,16 @@ class KindsController(Controller):
             "kinds/applicants.html",
             {
                 "app": app,
-                "kind": kind_rules.KINDS[app["kind"]],
+                "kind": offerings.of(app),
                 "cases": cases,
                 "steps": _steps(app),
+                "check_url": wizard.check_url(app),
                 "problems": problems or [],
                 "todo": group_problems + count_problems,
                 "lookup_error": lookup_error,
                 "form": form or {},
-                "identities": rules.choices(rules.IDENTITIES),
-                "identity_names": {k: str(val) for k, val in rules.IDENTITIES.items()},
+                "identities": rules.choices(offerings.of(app).identities),
+                "identity_names": {k: str(val) for k, val in offerings.of(app).identities.items()},
                 "errors": {"ui_no": lookup_error} if lookup_error else {},
             },
             status_code=status_code,
@@ -207,7 +199,7 @@ class KindsController(Controller):
             return app
         form = await form_data(request)
         try:
-            if kind_rules.KINDS[app["kind"]].lookup:
+            if offerings.of(app).lookup:
                 case_id = await actions.add_renewal_applicant(
                     _actor(request), application_id, form.get("ui_no", "")
                 )
@@ -219,8 +211,6 @@ class KindsController(Controller):
             return await self._applicants_page(
                 request, app, lookup_error=exc.problems[0], form=form, status_code=400
             )
-        except actions.NotFound as exc:
-            raise NotFoundException() from exc
         return redirect(f"/apply/kinds/{application_id}/applicants/{case_id}")
 
     # One applicant ------------------------------------------------------------------------------
@@ -279,8 +269,6 @@ class KindsController(Controller):
             errors = await actions.save_applicant(
                 _actor(request), application_id, case_id, form, changes=changes, files=files, remove=remove
             )
-        except actions.NotFound as exc:
-            raise NotFoundException() from exc
         except actions.NotEditable:
             return redirect(f"/progress/groups/{application_id}")
         if op == "back":
@@ -306,8 +294,6 @@ class KindsController(Controller):
     async def applicant_delete(self, request: Request, application_id: int, case_id: int) -> Response:
         try:
             await actions.delete_applicant(_actor(request), application_id, case_id)
-        except actions.NotFound as exc:
-            raise NotFoundException() from exc
         except actions.NotEditable:
             return redirect(f"/progress/groups/{application_id}")
         return redirect(f"/apply/kinds/{application_id}/applicants", flash="applicant_deleted")
@@ -316,41 +302,8 @@ class KindsController(Controller):
 
     @get("/kinds/{application_id:int}/submit", name="kinds:submit-confirm")
     async def submit_confirm(self, request: Request, application_id: int) -> Response:
-        app = await self._app(request, application_id)
-        if isinstance(app, Response):
-            return app
-        from app.web.apply import submit_missing
-
-        actor = _actor(request)
-        cases = await q.list_applicants(actor, application_id) or []
-        k = kind_rules.KINDS[app["kind"]]
-        missing = await submit_missing(actor, app, cases)
-        return render(
-            request,
-            "kinds/submit_confirm.html",
-            {
-                "app": app,
-                "kind": k,
-                "cases": cases,
-                "fee": k.fee,
-                "total": k.fee * len(cases),
-                "missing": missing,
-            },
-        )
+        return await wizard.redirect_to_check(request, application_id)  # the older address of 確認送件
 
     @post("/kinds/{application_id:int}/submit", name="kinds:submit")
     async def submit(self, request: Request, application_id: int) -> Response:
-        app = await self._app(request, application_id)
-        if isinstance(app, Response):
-            return app
-        try:
-            result = await actions.submit(_actor(request), application_id, get_locale())
-        except actions.NotFound as exc:
-            raise NotFoundException() from exc
-        except actions.NotEditable:
-            return redirect(f"/progress/groups/{application_id}")
-        except actions.Refused as exc:
-            return await self._applicants_page(request, app, problems=exc.problems, status_code=400)
-        if result.mail is not None:
-            after_commit(request, [result.mail])
-        return redirect(f"/progress/groups/{application_id}", flash="kind_submitted")
+        return await wizard.submit_group(request, application_id)

@@ -96,10 +96,7 @@ class PaymentController(Controller):
         form = await request.form()
         ids = [int(v) for v in form.getall("group", []) if isinstance(v, str) and v.isdigit() and len(v) < 12]
         method = str(form.get("method", ""))
-        try:
-            result = await payment_actions.start_payment(actor, ids, method, client_ip(request.scope))
-        except payment_actions.NotFound as exc:
-            raise NotFoundException() from exc
+        result = await payment_actions.start_payment(actor, ids, method, client_ip(request.scope))
         if result.errors:
             groups = [g for g in await payment_queries.list_payable(actor, ids) if not g.in_progress]
             return render(
@@ -130,10 +127,7 @@ class PaymentController(Controller):
     async def query(self, request: Request, order_no: str) -> Response:
         actor = actor_of(request)
         assert actor is not None
-        try:
-            status = await payment_actions.settle_payment(order_no, actor, client_ip(request.scope))
-        except payment_actions.NotFound as exc:
-            raise NotFoundException() from exc
+        status = await payment_actions.settle_payment(order_no, actor, client_ip(request.scope))
         if status == "paid":
             _prerender_after_commit(request, order_no)
         return Redirect(path=f"/payment/result/{order_no}", status_code=303)
@@ -142,10 +136,7 @@ class PaymentController(Controller):
     async def cancel(self, request: Request, order_no: str) -> Response:
         actor = actor_of(request)
         assert actor is not None
-        try:
-            await payment_actions.cancel_payment(order_no, actor, client_ip(request.scope))
-        except payment_actions.NotFound as exc:
-            raise NotFoundException() from exc
+        await payment_actions.cancel_payment(order_no, actor, client_ip(request.scope))
         return Redirect(path=f"/payment/result/{order_no}", status_code=303)
 
 

@@ -331,8 +331,6 @@ class ReviewController(Controller):
                 passport_no=form.get("passport_no", ""),
                 reason_id=_int(form.get("reason", "")),
             )
-        except actions.NotFound as exc:
-            raise NotFoundException() from exc
         except actions.Conflict as exc:
             return await self._case_page(
                 request,
@@ -434,8 +432,8 @@ class ReviewController(Controller):
             outcome = await actions.return_group_for_supplement(
                 actor, application_id, version, form.get("group_comment", "")
             )
-        except actions.NotFound as exc:
-            raise NotFoundException() from exc
+        except actions.NotFound:
+            raise  # answered 404 by app.web.errors.app_error_handler
         except actions.ReviewError as exc:
             status = 409 if isinstance(exc, actions.Conflict) else 400
             errors = {} if status == 409 else {"group_comment": exc.message}

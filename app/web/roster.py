@@ -326,8 +326,6 @@ class RosterController(Controller):
             version = 0
         try:
             errors = await roster_actions.update_roster_entry(actor, entry_id, version, form)
-        except roster_actions.NotFound as exc:
-            raise NotFoundException() from exc
         except roster_actions.Stale:
             fresh = await self._entry(request, entry_id)
             errors = {
@@ -357,8 +355,5 @@ class RosterController(Controller):
     async def delete(self, request: Request, entry_id: int) -> Response:
         actor = actor_of(request)
         assert actor is not None
-        try:
-            await roster_actions.delete_roster_entry(actor, entry_id)
-        except roster_actions.NotFound as exc:
-            raise NotFoundException() from exc
+        await roster_actions.delete_roster_entry(actor, entry_id)
         return redirect("/roster", flash="roster_deleted")

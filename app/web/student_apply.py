@@ -10,13 +10,12 @@ from litestar.exceptions import NotFoundException
 from app.actions import apply as apply_actions
 from app.actions import student_apply
 from app.domain import applicant as rules
-from app.domain.profiles import REQUIRED
 from app.domain.stations import stations
-from app.i18n import format_datetime, get_locale
+from app.i18n import format_datetime
 from app.i18n import gettext as _
 from app.queries import apply as q
-from app.services import mail
-from app.web.apply import after_commit, applicant_context, uploads_of
+from app.web import wizard
+from app.web.apply import applicant_context, uploads_of
 from app.web.common import file_response, form_data, redirect, render, student_required
 from app.web.common import signed_in_actor as _actor
 
@@ -45,8 +44,6 @@ class StudentApplyController(Controller):
             return render(
                 request, "student/terms.html", {"errors": {"agree": exc.problems[0]}}, status_code=400
             )
-        except student_apply.NotFound as exc:
-            raise NotFoundException() from exc
         return redirect(f"{BASE}/{app_id}")
 
     async def _load(self, request: Request, application_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -99,30 +96,13 @@ class StudentApplyController(Controller):
         form = await form_data(request)
         op = form.get("op", "save")
         if op.startswith("remove-") and op[7:].isdigit():
-            try:
-                await apply_actions.remove_attachment(actor, application_id, int(op[7:]))
-            except apply_actions.NotFound as exc:
-                raise NotFoundException() from exc
+            await apply_actions.remove_attachment(actor, application_id, int(op[7:]))
         station_errors = await student_apply.save_station(actor, application_id, form.get("station_code", ""))
         files = await uploads_of(request, app, case, form)
         errors = await apply_actions.save_applicant(actor, application_id, case["id"], form, files)
-        if not form.get("email"):
-            errors["email"] = str(REQUIRED)
         errors = {**station_errors, **errors}
         if op == "submit" and not errors:
-            try:
-                result = await apply_actions.submit_application(actor, application_id, get_locale())
-            except apply_actions.Refused as exc:
-                errors = {"submit": " ".join(exc.problems)}
-            else:
-                if result.mail is not None:
-                    message = result.mail
-
-                    async def send() -> None:
-                        await mail.send(message)
-
-                    after_commit(request, send)
-                return redirect("/student", flash="submitted")
+            return redirect(wizard.check_url(app))  # 確認送件, then 送出
         app, case = await self._load(request, application_id)
         shown = rules.normalise({k: form.get(k, "") for k in rules.form_keys()})
         shown["station_code"] = form.get("station_code", "")

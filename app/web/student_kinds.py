@@ -16,20 +16,22 @@ from litestar.exceptions import NotFoundException
 
 from app.actions import kinds as actions
 from app.actions import student_apply
-from app.domain import kinds as kind_rules
+from app.domain import offerings
 from app.domain.stations import stations
-from app.i18n import get_locale
 from app.i18n import gettext as _
 from app.queries import apply as q
+from app.web import wizard
 from app.web.common import form_data, redirect, render, student_required
 from app.web.common import signed_in_actor as _actor
+from app.web.forms import read_uploads, removals
 from app.web.kinds import applicant_context, kind_by_slug
-from app.web.progress import after_commit, read_uploads, removals
 
 BASE = "/student/kinds"
 
 
-def _terms(request: Request, k: kind_rules.Kind, errors: dict[str, str], status_code: int = 200) -> Response:
+def _terms(
+    request: Request, k: offerings.Offering, errors: dict[str, str], status_code: int = 200
+) -> Response:
     return render(
         request,
         "kinds/terms.html",
@@ -72,12 +74,10 @@ class StudentKindsController(Controller):
         form = await form_data(request)
         try:
             app_id = await actions.create_draft(
-                _actor(request), k.code, terms_accepted=form.get("agree") == "1"
+                _actor(request), k.code, terms_accepted=form.get("agree") == "1", line=k.line
             )
         except actions.Refused as exc:
             return _terms(request, k, {"agree": exc.problems[0]}, status_code=400)
-        except actions.NotFound as exc:
-            raise NotFoundException() from exc
         return redirect(f"{BASE}/{slug}/{app_id}")
 
     async def _load(
@@ -102,7 +102,7 @@ class StudentKindsController(Controller):
         form: dict[str, str] | None = None,
         status_code: int = 200,
     ) -> Response:
-        k = kind_rules.KINDS[app["kind"]]
+        k = offerings.of(app)
         return render(
             request,
             "kinds/student_lookup.html",
@@ -128,7 +128,7 @@ class StudentKindsController(Controller):
         saved: bool = False,
         status_code: int = 200,
     ) -> Response:
-        k = kind_rules.KINDS[app["kind"]]
+        k = offerings.of(app)
         ctx = await applicant_context(_actor(request), app, case, form, changes, errors, saved=saved)
         ctx.update(
             {
@@ -163,15 +163,13 @@ class StudentKindsController(Controller):
         if isinstance(found, Response):
             return found
         app, case = found
-        if case is not None or not kind_rules.KINDS[app["kind"]].lookup:
+        if case is not None or not offerings.of(app).lookup:
             return redirect(f"{BASE}/{slug}/{application_id}")
         form = await form_data(request)
         try:
             await actions.add_renewal_applicant(_actor(request), application_id, form.get("ui_no", ""))
         except actions.Refused as exc:
             return await self._lookup_page(request, app, error=exc.problems[0], form=form, status_code=400)
-        except actions.NotFound as exc:
-            raise NotFoundException() from exc
         return redirect(f"{BASE}/{slug}/{application_id}")
 
     @post("/{slug:str}/{application_id:int}", name="student:kind-save")
@@ -197,22 +195,11 @@ class StudentKindsController(Controller):
             errors = await actions.save_applicant(
                 actor, application_id, case["id"], form, changes=changes, files=files, remove=remove
             )
-        except (actions.NotFound, student_apply.NotFound) as exc:
-            raise NotFoundException() from exc
         except actions.NotEditable:
             return redirect(f"/progress/groups/{application_id}")
         errors = {**station_errors, **errors}
         if op == "submit" and not errors:
-            try:
-                result = await actions.submit(actor, application_id, get_locale())
-            except actions.Refused as exc:
-                errors = {"submit": " ".join(exc.problems)}
-            except actions.NotEditable:
-                return redirect(f"/progress/groups/{application_id}")
-            else:
-                if result.mail is not None:
-                    after_commit(request, [result.mail])
-                return redirect("/student", flash="submitted")
+            return redirect(wizard.check_url(app))  # 確認送件, then 送出
         found = await self._load(request, slug, application_id)
         if isinstance(found, Response):
             return found

@@ -7,14 +7,27 @@ from datetime import date
 import pytest
 
 from app.domain import applicant as rules
-from app.domain import numbering
-from app.domain.documents import DOCUMENT_RULES, case_documents, group_documents, missing_documents
+from app.domain import numbering, offerings
+from app.domain.fields import CaseFacts
 
 TODAY = date(2026, 11, 24)
 
 
-def docs(**kw):
-    return [(d.doc, d.required) for d in case_documents(**kw)]
+def docs(
+    kind="first", *, identity, enrollment="", scholarship=False, self_filed=False, address_changed=False
+):
+    facts = CaseFacts(
+        identity=identity,
+        enrollment=enrollment,
+        scholarship=scholarship and enrollment == "R",
+        self_filed=self_filed,
+        address_changed=address_changed,
+    )
+    return [(d.doc, d.required) for d in offerings.needed_documents(offerings.get("foreign", kind), facts)]
+
+
+def group_documents(self_filed=False):
+    return offerings.needed_group_documents(offerings.get("foreign", "first"), self_filed=self_filed)
 
 
 def test_foreign_student_documents():
@@ -49,8 +62,8 @@ def test_self_filed_adds_admission_certificate():
 
 
 def test_renewal_needs_passport_and_accommodation_only_when_address_changed():
-    assert docs(identity="foreign", kind="renewal") == [("passport", True), ("other", False)]
-    assert ("accommodation", True) in docs(identity="foreign", kind="renewal", address_changed=True)
+    assert docs("renewal", identity="foreign") == [("passport", True), ("other", False)]
+    assert ("accommodation", True) in docs("renewal", identity="foreign", address_changed=True)
 
 
 def test_group_documents_power_of_attorney_required():
@@ -58,14 +71,16 @@ def test_group_documents_power_of_attorney_required():
         ("power_of_attorney", True),
         ("group_other", False),
     ]
-    assert missing_documents(group_documents(), {"group_other"}) == ["power_of_attorney"]
-    assert missing_documents(group_documents(), {"power_of_attorney"}) == []
+    assert offerings.missing(group_documents(), {"group_other"}) == ["power_of_attorney"]
+    assert offerings.missing(group_documents(), {"power_of_attorney"}) == []
+    # a student's own application (a group of one) has no power of attorney
+    assert group_documents(self_filed=True) == []
 
 
 def test_every_rule_has_a_label():
-    from app.domain.documents import DOC_LABELS
-
-    assert {r.doc for r in DOCUMENT_RULES} <= set(DOC_LABELS)
+    for offering in offerings.OFFERINGS.values():
+        for d in offering.documents + offering.group_documents:
+            assert offerings.label_of_doc(d.doc) != d.doc, (offering.key, d.doc)
 
 
 def complete_form(**over):
@@ -98,15 +113,20 @@ def complete_form(**over):
 
 
 ALL_DOCS = {"photo", "passport", "visa", "accommodation"}
-FOREIGN = rules.Facts(identity="foreign", enrollment="R", scholarship=False)
+FOREIGN = CaseFacts(identity="foreign", enrollment="R", scholarship=False)
+FIRST = offerings.get("foreign", "first")
+
+
+def check_applicant(form, facts, present, today):
+    return offerings.check_case(FIRST, form, facts, present, today).problems
 
 
 def test_complete_applicant_has_no_problems():
-    assert rules.check_applicant(complete_form(), FOREIGN, ALL_DOCS, TODAY) == {}
+    assert check_applicant(complete_form(), FOREIGN, ALL_DOCS, TODAY) == {}
 
 
 def test_missing_fields_and_documents_are_required():
-    problems = rules.check_applicant(rules.normalise({}), FOREIGN, set(), TODAY)
+    problems = check_applicant(rules.normalise({}), FOREIGN, set(), TODAY)
     for key in (
         "name_en",
         "birth_date",
@@ -135,8 +155,8 @@ def test_missing_fields_and_documents_are_required():
 
 
 def test_overseas_student_without_placement_notice_is_incomplete():
-    facts = rules.Facts(identity="overseas", enrollment="R", scholarship=False)
-    assert set(rules.check_applicant(complete_form(), facts, ALL_DOCS, TODAY)) == {"doc_placement_notice"}
+    facts = CaseFacts(identity="overseas", enrollment="R", scholarship=False)
+    assert set(check_applicant(complete_form(), facts, ALL_DOCS, TODAY)) == {"doc_placement_notice"}
 
 
 def test_no_chinese_name_ticked_is_enough():

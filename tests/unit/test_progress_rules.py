@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.domain import kinds, progress, supplement
+from app.domain import kinds, offerings, progress, supplement
 from app.domain.calendar import default_calendar, supplement_deadline
+from app.domain.fields import CaseFacts
 from app.i18n import use_locale
 
 
@@ -65,24 +66,29 @@ def test_change_labels_and_values():
         assert supplement.display_value("phone", "") == "—"
 
 
+def _documents(kind, **facts):
+    offering = offerings.get("foreign", kind)
+    return offerings.needed_documents(offering, CaseFacts(**facts))
+
+
 def test_kinds_documents_as_data():
-    assert [d.doc for d in kinds.documents("renewal")] == ["passport", "other"]
-    assert [d.doc for d in kinds.documents("renewal", address_changed=True, scholarship=True)] == [
+    assert [d.doc for d in _documents("renewal")] == ["passport", "other"]
+    assert [d.doc for d in _documents("renewal", address_changed=True, scholarship=True)] == [
         "passport",
         "accommodation",
         "scholarship",
         "other",
     ]
-    assert [(d.doc, d.required) for d in kinds.documents("extension")] == [
+    assert [(d.doc, d.required) for d in _documents("extension")] == [
         ("passport", True),
         ("resident_card", True),
         ("enrolment_proof", True),
         ("other", False),
     ]
-    docs = kinds.documents("data_change", changes=frozenset({"address", "department"}))
+    docs = _documents("data_change", changes=frozenset({"address", "department"}))
     assert [d.doc for d in docs] == ["resident_card", "accommodation", "enrolment_proof", "other"]
-    assert "change_proof" in {d.doc for d in kinds.documents("data_change", changes=frozenset({"name"}))}
-    assert all(k.fee == 1000 for k in kinds.KINDS.values())
+    assert "change_proof" in {d.doc for d in _documents("data_change", changes=frozenset({"name"}))}
+    assert all(o.fee == 1000 for o in offerings.of_line("foreign"))
 
 
 def test_extension_dates():

@@ -79,15 +79,21 @@ async def test_whole_wizard_to_submitted(client):
     await fill_group(client, app_id, members=2)
     r = await client.get(f"/apply/drafts/{app_id}/applicants")
     assert "儲存成功" in r.text
-    assert f'/apply/drafts/{app_id}/submit"' not in r.text  # no 送出 yet
+    assert f'button--submit" href="/apply/foreign/first/{app_id}/check"' not in r.text  # no 送出 yet
     await add_complete_applicant(client, app_id, 1, "foreign")
     c2 = await add_complete_applicant(client, app_id, 2, "overseas")
     cases = await Case.select().order_by(Case.id)
     assert [c["complete"] for c in cases] == [True, True], cases
     r = await client.get(f"/apply/drafts/{app_id}/applicants")
-    assert "已完成" in r.text and f'href="/apply/drafts/{app_id}/submit"' in r.text
-    r = await client.get(f"/apply/drafts/{app_id}/submit")
-    assert "確認是否送件" in r.text
+    assert "已完成" in r.text and f'button--submit" href="/apply/foreign/first/{app_id}/check"' in r.text
+    # 確認送件: the older address leads there; every applicant's key fields and documents, with 修改 links
+    r = await client.get(f"/apply/drafts/{app_id}/submit", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/apply/foreign/first/{app_id}/check"
+    r = await client.get(f"/apply/foreign/first/{app_id}/check")
+    assert "確認是否送件" in r.text and "送件前確認" in r.text
+    assert r.text.count(f'href="/apply/drafts/{app_id}/applicants/{c2}"') >= 5  # 修改 of each row
+    assert f'href="/apply/drafts/{app_id}/submitter"' in r.text and "1,000" in r.text
+    assert 'action="/apply/foreign/first/' in r.text
     r = await client.post_form(f"/apply/drafts/{app_id}/submit", {}, follow_redirects=False)
     assert r.status_code == 303
     r = await client.get(r.headers["location"])

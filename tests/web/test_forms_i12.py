@@ -123,11 +123,11 @@ async def test_the_submit_page_of_an_incomplete_group_says_what_is_missing(clien
     r = await client.get(f"/apply/drafts/{app_id}/submit")
     assert r.status_code == 200
     assert "尚無法送件" in r.text and "團員人數為 2 人，但目前有 1 位申請人" in r.text
-    assert "將送至" not in r.text and f'action="/apply/drafts/{app_id}/submit"' not in r.text
+    assert "將送至" not in r.text and f'action="/apply/foreign/first/{app_id}/submit"' not in r.text
     # Once complete, the page asks for the confirmation as before.
     await add_complete_applicant(client, app_id, n=2)
     r = await client.get(f"/apply/drafts/{app_id}/submit")
-    assert "尚無法送件" not in r.text and f'action="/apply/drafts/{app_id}/submit"' in r.text
+    assert "尚無法送件" not in r.text and f'action="/apply/foreign/first/{app_id}/submit"' in r.text
 
 
 async def test_dashboard_more_opens_the_progress_list_filtered_to_that_list(client):

@@ -67,6 +67,13 @@ async def test_student_files_their_own_application_to_submission(client):
     ] is None
     r = await post_multipart(client, url, form | {"op": "submit", "station_code": "S01"}, files("admission"))
     assert r.status_code == 303, r.text
+    # 確認送件 first: the student's key fields and documents, 修改 leading back to the form
+    assert r.headers["location"] == f"/student/apply/{app_id}/check"
+    check = await client.get(r.headers["location"])
+    assert "送件前確認" in check.text and "STUDENT ONE" in check.text and "錄取證明" in check.text
+    assert f'href="/student/apply/{app_id}"' in check.text and "委託書" not in check.text
+    r = await client.post_form(f"/student/apply/{app_id}/submit", {}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/student"
     app = (await Application.select().where(Application.id == app_id))[0]
     assert (
         re.fullmatch(r"\d{9}", app["group_no"]) and app["member_count"] == 1 and app["station_code"] == "S01"

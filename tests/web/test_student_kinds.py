@@ -43,6 +43,17 @@ async def _draft(client, slug: str) -> tuple[int, str]:
     return int(url.rsplit("/", 1)[1]), url
 
 
+async def _confirm(client, app_id: int, r) -> None:
+    """送出申請 leads to 確認送件 (the group of one, 修改 back to the form); its 送出 submits."""
+    assert r.status_code == 303, r.text[:3000]
+    assert r.headers["location"] == f"/student/apply/{app_id}/check"
+    check = await client.get(r.headers["location"])
+    assert check.status_code == 200 and "送件前確認" in check.text and "修改" in check.text
+    assert await Application.exists().where((Application.id == app_id) & Application.group_no.is_null())
+    r = await client.post_form(f"/student/apply/{app_id}/submit", {}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/student"
+
+
 async def _assert_submitted(app_id: int, student_id: int) -> dict:
     app = (await Application.select().where(Application.id == app_id))[0]
     assert app["group_no"] and app["status"] == "first_review" and app["student"] == student_id
@@ -103,7 +114,7 @@ async def test_student_files_an_extension_end_to_end(client):
         form | {"op": "submit", "station_code": "S01"},
         _files("resident_card", "enrolment_proof"),
     )
-    assert r.status_code == 303 and r.headers["location"] == "/student", r.text[:3000]
+    await _confirm(client, app_id, r)
     app = await _assert_submitted(app_id, student_id)
     case = (await Case.select().where(Case.application == app_id).output(load_json=True))[0]
     assert case["data"]["kind"]["new_expiry"] == form["new_expiry"]
@@ -148,7 +159,7 @@ async def test_student_files_a_data_change_end_to_end(client):
     assert r.status_code == 400 and 'id="f-doc_accommodation-error"' in r.text
     assert 'value="重慶南路一段"' in r.text
     r = await client.post(url, data=data, files=_files("accommodation"), follow_redirects=False)
-    assert r.status_code == 303, r.text[:3000]
+    await _confirm(client, app_id, r)
     await _assert_submitted(app_id, student_id)
     case = (await Case.select().where(Case.application == app_id).output(load_json=True))[0]
     assert case["data"]["kind"]["changes"] == ["address"]
@@ -227,7 +238,7 @@ async def test_student_files_a_renewal_end_to_end(client):
     r = await post_multipart(client, url, form, _files("passport"))
     assert r.status_code == 400 and 'id="f-station_code-error"' in r.text
     r = await post_multipart(client, url, form | {"station_code": "S01"}, [])
-    assert r.status_code == 303, r.text[:3000]
+    await _confirm(client, app_id, r)
     await _assert_submitted(app_id, student_id)
     # renewed once: a second renewal of the same certificate is refused
     app2, url2 = await _draft(client, "renewal")
@@ -289,7 +300,7 @@ async def test_a_students_own_filing_names_their_own_certificate(client):
             "group_no"
         ] is None
     r = await post_multipart(client, url, data | {"ui_no": "A810000053"}, [])
-    assert r.status_code == 303, r.text[:3000]
+    await _confirm(client, app_id, r)  # 確認送件, then 送出
     assert (await Application.select(Application.group_no).where(Application.id == app_id).first())[
         "group_no"
     ]

@@ -267,10 +267,11 @@ async def test_student_supplements_own_case(client):
     assert r.status_code == 200
     r = await _post(client, url, _form(r.text) | {"op": "send", "reply": "已補正。"})
     assert r.status_code == 400 and 'id="f-doc_admission-error"' in r.text  # a student's own: 錄取證明
+    assert 'id="f-email-error"' in r.text or _form(r.text).get("email")  # a student's own: an email
     r = await _post(
         client,
         url,
-        _form(r.text) | {"op": "send", "reply": "已補正。"},
+        _form(r.text) | {"op": "send", "reply": "已補正。", "email": "self@example.org"},
         files=[("file_admission", ("錄取證明.jpg", jpeg(), "image/jpeg"))],
     )
     assert r.status_code == 303 and await _status(g["cases"][0]) == "first_review"

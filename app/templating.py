@@ -1,4 +1,4 @@
-"""The Jinja2 environment: autoescape always on, gettext from the request's locale."""
+"""The one Jinja2 environment (pages and PDF documents): autoescape always on, gettext from the locale."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from app.domain import workflow
 from app.domain.addresses import counties, districts_of, format_address
 from app.domain.stations import CONTACTS_URL, stations
 
-PARTIALS = Path(__file__).resolve().parent.parent.parent / "partials"
+PARTIALS = Path(__file__).resolve().parent.parent / "partials"
 
 
 def _lang_html() -> str:
@@ -41,6 +41,7 @@ def build_environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.policies["ext.i18n.trimmed"] = True  # {% trans %} blocks: whitespace collapsed, as babel.cfg extracts
     env.install_gettext_callables(gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["_"] = _translate
     env.globals.update(

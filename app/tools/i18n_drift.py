@@ -1,0 +1,86 @@
+"""Fail when the catalogs have drifted from the code (run by `make lint`).
+
+    python -m app.tools.i18n_drift
+
+1. Re-extract every string (the same `pybabel extract` as `make i18n`) and compare its messages with the
+   committed `i18n/messages.pot`: a string added, changed or removed without `make i18n` fails.
+2. Every msgid named in `i18n/translations/*.json` must still be in the `.pot`: a translation left behind
+   by a reworded string fails (change its entry, or remove it).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess  # noqa: S404 - runs the project's own pybabel
+import sys
+import tempfile
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[2]
+I18N = ROOT / "i18n"
+
+
+def _messages(path: Path) -> dict[str, tuple[str, ...]]:
+    with path.open("rb") as fh:
+        catalog = read_po(fh)
+    return {str(m.id): tuple(sorted(m.flags)) for m in catalog if m.id}
+
+
+def extract(out: Path) -> None:
+    pybabel = Path(sys.executable).with_name("pybabel")
+    subprocess.run(  # noqa: S603 - fixed arguments
+        [
+            str(pybabel),
+            "--quiet",
+            "extract",
+            "-F",
+            str(I18N / "babel.cfg"),
+            "-k",
+            "lazy_gettext",
+            "-k",
+            "_l",
+            "--no-location",
+            "--sort-output",
+            "--project=arc-online",
+            "-o",
+            str(out),
+            ".",
+        ],  # fmt: skip
+        cwd=ROOT,
+        check=True,
+    )
+
+
+def pot_drift(fresh: dict[str, tuple[str, ...]], committed: dict[str, tuple[str, ...]]) -> list[str]:
+    out = [f"not in messages.pot (run `make i18n`): {m!r}" for m in sorted(set(fresh) - set(committed))]
+    out += [f"in messages.pot but no longer in the code: {m!r}" for m in sorted(set(committed) - set(fresh))]
+    return out
+
+
+def orphan_translations(pot: set[str], files: list[Path]) -> list[str]:
+    out = []
+    for path in files:
+        for msgid in json.loads(path.read_text(encoding="utf-8")):
+            if msgid not in pot:
+                out.append(f"{path.relative_to(ROOT)}: no such msgid any more: {msgid!r}")
+    return out
+
+
+def problems() -> list[str]:
+    committed = _messages(I18N / "messages.pot")
+    with tempfile.TemporaryDirectory() as tmp:
+        fresh_path = Path(tmp) / "messages.pot"
+        extract(fresh_path)
+        fresh = _messages(fresh_path)
+    out = pot_drift(fresh, committed)
+    out += orphan_translations(set(committed), sorted((I18N / "translations").glob("*.json")))
+    return out
+
+
+if __name__ == "__main__":
+    found = problems()
+    for p in found:
+        print(p)
+    sys.exit(1 if found else 0)
