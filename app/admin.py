@@ -29,13 +29,13 @@ from piccolo_admin.endpoints import FormConfig, TableConfig, create_admin
 from piccolo_admin.translations.data import ENGLISH, TRADITIONAL_CHINESE
 from piccolo_api.crud.endpoints import OrderBy, PiccoloCRUD
 from piccolo_api.crud.validators import Validators
-from piccolo_api.rate_limiting.middleware import InMemoryLimitProvider
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from app.actions import admin_accounts, review
 from app.actions import mfa as mfa_actions
+from app.admin_limits import AdminLoginLimit, NoLocalLimit
 from app.domain import workflow
 from app.domain.workflow import IllegalTransition
 from app.services import mfa
@@ -55,9 +55,9 @@ log = logging.getLogger("arc.admin")
 
 ADMIN_BODY_LIMIT = 2 * 1024 * 1024  # the admin has no uploads of its own; forms and JSON are small
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-# Sign-in attempts (password and MFA code) per client address: 30 in 5 minutes, then 15 minutes blocked
-# (piccolo-admin's default blocks an address until the process restarts).
-LOGIN_LIMITER = InMemoryLimitProvider(timespan=300, limit=30, block_duration=900)
+# Sign-in attempts (password and MFA code) per client address are limited in the database, shared by every
+# app server (app/admin_limits.py); piccolo-admin's own in-memory provider is replaced by one that never blocks.
+LOGIN_LIMITER = NoLocalLimit()
 HIDDEN_TABLES = frozenset({"user_session", "captcha_challenge", "password_history"})
 REVIEW_DESK_URL = "/review/"
 MFA_URL = "/review/mfa"
@@ -679,7 +679,7 @@ def admin_app() -> Any:
         mfa_providers=[mfa.provider()],
         rate_limit_provider=LOGIN_LIMITER,
     )
-    return BodyLimit(MfaGate(app), ADMIN_BODY_LIMIT)
+    return BodyLimit(AdminLoginLimit(MfaGate(app)), ADMIN_BODY_LIMIT)
 
 
 def _host(url: str) -> str:

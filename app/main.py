@@ -39,7 +39,13 @@ from app.web import (
     verify,
 )
 from app.web.errors import http_exception_handler, internal_error_handler
-from app.web.middleware import DatabaseMiddleware, LocaleMiddleware, SessionMiddleware, security_headers
+from app.web.middleware import (
+    ClientAddressMiddleware,
+    DatabaseMiddleware,
+    LocaleMiddleware,
+    SessionMiddleware,
+    security_headers,
+)
 from app.web.templating import environment
 
 CSRF_COOKIE = "arc_csrf"  # not piccolo-admin's "csrftoken"
@@ -114,6 +120,7 @@ def create_app() -> Litestar:
             ],  # the gateway's notification is signed instead
         ),
         middleware=[
+            DefineMiddleware(ClientAddressMiddleware),
             DefineMiddleware(LocaleMiddleware),
             DefineMiddleware(DatabaseMiddleware),
             DefineMiddleware(SessionMiddleware),

@@ -42,16 +42,7 @@ def _tables_in_delete_order():
     return list(reversed(tables)) + [AuthenticatorSecret, SessionsBase, BaseUser]
 
 
-def reset_admin_login_limit() -> None:
-    """The admin's in-memory login limiter (per address) starts empty with each test, as the tables do."""
-    from app.admin import LOGIN_LIMITER
-
-    LOGIN_LIMITER.request_dict.clear()
-    LOGIN_LIMITER.blocked.clear()
-
-
 async def truncate_all() -> None:
-    reset_admin_login_limit()
     if appdb.is_postgres():
         names = ", ".join(f'"{t._meta.tablename}"' for t in _tables_in_delete_order())
         await appdb.engine().run_ddl(f"TRUNCATE {names} RESTART IDENTITY CASCADE")

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from app import db
 from app.services import captcha as captcha_service
-from app.services import hashing, sessions
+from app.services import hashing, metrics, sessions
 from app.services.sessions import now
 from app.settings import settings
 from tables.tables import Account, AuthEvent, CaptchaChallenge
@@ -79,6 +79,9 @@ class LoginResult:
     account_id: int | None = None
 
 
+LOGIN_EVENTS = frozenset({"login", "student_login", "student_code", "cert_login", "admin_login"})
+
+
 async def audit(
     event: str,
     *,
@@ -89,6 +92,10 @@ async def audit(
     detail: str = "",
     actor_login_id: str = "",
 ) -> None:
+    if event in LOGIN_EVENTS:
+        metrics.LOGINS.labels(kind=event, result=result).inc()
+        if result == "locked" and (detail.startswith("failure") or event == "student_code"):
+            metrics.LOCKOUTS.labels(kind=event).inc()
     await AuthEvent.insert(
         AuthEvent(
             created_at=now(),
