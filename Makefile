@@ -74,7 +74,7 @@ test-browser: $(STAMP) i18n-compile
 
 system-deps:
 	@missing=""; \
-	for p in chromium fonts-noto-cjk libharfbuzz-subset0 poppler-utils libpango-1.0-0 libpangoft2-1.0-0; do \
+	for p in chromium fonts-noto-cjk libharfbuzz-subset0 poppler-utils libpango-1.0-0 libpangoft2-1.0-0 postgresql-client nginx-light; do \
 		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \

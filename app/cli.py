@@ -39,6 +39,13 @@ def main(argv: list[str] | None = None) -> None:
     )
     signer.add_argument("--port", type=int, default=61161)
     signer.add_argument("--origin", default=os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000"))
+    sub.add_parser(
+        "storage-check", help="every stored file the database refers to reads back (restore drill)"
+    )
+    copy = sub.add_parser("storage-copy", help="copy the local files under VAR_DIR into the database store")
+    copy.add_argument(
+        "--prefix", default="", help="only keys under this prefix (default: uploads/ and documents/)"
+    )
     args = parser.parse_args(argv)
 
     if args.command == "migrate":
@@ -51,6 +58,24 @@ def main(argv: list[str] | None = None) -> None:
         from app.demo import load_demo
 
         asyncio.run(load_demo())
+    elif args.command == "storage-check":
+        from app.tools import storage_check
+
+        raise SystemExit(asyncio.run(storage_check.main()))
+    elif args.command == "storage-copy":
+        from app.services import storage
+        from app.settings import settings
+
+        if not settings.database_url.startswith(("postgres://", "postgresql://")):
+            raise SystemExit("storage-copy needs DATABASE_URL on PostgreSQL")
+
+        async def copy() -> int:
+            local, target = storage.LocalStorage(settings.var_dir), storage.DatabaseStorage()
+            prefixes = [args.prefix] if args.prefix else ["uploads/", "documents/"]
+            return sum([await storage.copy_all(local, target, p) for p in prefixes])
+
+        n = asyncio.run(copy())
+        print(f"{n} files copied into the database store; set STORAGE=database")
     elif args.command == "serve":
         import uvicorn
 

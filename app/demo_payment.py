@@ -17,7 +17,6 @@ from app.domain import numbering
 from app.domain.actor import Actor
 from app.domain.workflow import Status
 from app.services import payment as gateway
-from app.settings import settings
 from tables.tables import Account, Application, Case, Payment, Receipt, ReviewEvent, School
 
 LOGIN_ID = "03734301"
@@ -78,10 +77,11 @@ async def _photo(app_id: int, case_id: int, seed: int) -> None:
         from tables.tables import Attachment
     except ImportError:
         return
-    data = _portrait(seed)
-    name = f"demo-{secrets.token_hex(8)}.jpg"
-    settings.uploads_dir.mkdir(parents=True, exist_ok=True)
-    (settings.uploads_dir / name).write_bytes(data)
+    from app.services import uploads
+
+    image = uploads.check_image(_portrait(seed), "photo.jpg")
+    name = await uploads.store(image)
+    data = image.data
     await Attachment.insert(
         Attachment(
             application=app_id,

@@ -250,11 +250,11 @@ async def _store_uploads(
             # One photo: a new one replaces the old.
             for old in existing:
                 await Attachment.delete().where(Attachment.id == old["id"])
-                uploads.delete(old["stored_name"])
+                await uploads.delete(old["stored_name"])
         elif len(existing) >= MAX_FILES_PER_KIND:
             errors[key] = _("At most %(n)d files per document.", n=MAX_FILES_PER_KIND)
             continue
-        stored = uploads.store(image)
+        stored = await uploads.store(image)
         await Attachment.insert(
             Attachment(
                 application=app["id"],
@@ -301,7 +301,7 @@ async def remove_attachment(actor: Actor, application_id: int, attachment_id: in
             if case is not None:
                 await _recompute(app, case)
         await _touch(application_id)
-    uploads.delete(row["stored_name"])
+    await uploads.delete(row["stored_name"])
 
 
 # Applicants -------------------------------------------------------------------------------------
@@ -428,7 +428,7 @@ async def delete_applicant(actor: Actor, application_id: int, case_id: int) -> N
         await Case.delete().where((Case.id == case_id) & (Case.application == application_id))
         await _touch(application_id)
     for name in names:
-        uploads.delete(name)
+        await uploads.delete(name)
 
 
 async def delete_draft(actor: Actor, application_id: int) -> None:
@@ -447,7 +447,7 @@ async def delete_draft(actor: Actor, application_id: int) -> None:
             & (Application.status == workflow.Status.DRAFT)
         )
     for name in names:
-        uploads.delete(name)
+        await uploads.delete(name)
 
 
 # From the roster --------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from app.domain.workflow import Role, Status
 from app.i18n import TAIPEI, country_name, use_locale
 from app.i18n import gettext as _
 from app.queries.scope import application_scope
-from app.services import issued
+from app.services import issued, uploads
 from app.services import payment as gateway
 from app.settings import settings
 from tables.tables import (
@@ -432,8 +432,11 @@ async def _photo(case_id: int) -> str:
     )
     if not rows:
         return ""
-    path = settings.uploads_dir / rows[0]["stored_name"]
-    return issued.photo_data_uri(path) if path.is_file() else ""
+    try:
+        data = await uploads.read(rows[0]["stored_name"])
+    except (OSError, ValueError):
+        return ""
+    return issued.photo_data_uri(data)
 
 
 def _nationality(code: str) -> tuple[str, str]:

@@ -176,7 +176,7 @@ async def _store(
                 case=case_id,
                 kind=f.kind,
                 original_name=image.original_name[:200],
-                stored_name=uploads.store(image),
+                stored_name=await uploads.store(image),
                 content_type=image.content_type,
                 size=len(image.data),
                 uploaded_by=actor.label[:100],
@@ -376,7 +376,7 @@ async def save_case(
                 SupplementChange.id == round_["id"]
             )
     for name in to_delete:
-        uploads.delete(name)
+        await uploads.delete(name)
     return result
 
 
@@ -578,7 +578,7 @@ async def save_group_details(
             )
         result.errors = errors
     for name in to_delete:
-        uploads.delete(name)
+        await uploads.delete(name)
     return result
 
 

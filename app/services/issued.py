@@ -1,8 +1,8 @@
 """Issued documents: verification codes, the PDFs stored once and served from storage, group ZIPs.
 
 A document's content is a JSON snapshot taken when it is issued (the Receipt / Permit row). Its
-PDF is rendered from that snapshot once, written under var/documents/, and served from there
-ever after, so it never changes.
+PDF is rendered from that snapshot once, kept by the storage interface (key documents/…: under
+var/documents/, or in PostgreSQL) and served from there ever after, so it never changes.
 """
 
 from __future__ import annotations
@@ -13,18 +13,21 @@ import io
 import secrets
 import zipfile
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from app.domain import issuance
-from app.services import pdf
+from app.services import pdf, storage
 from app.settings import settings
 
 VERIFY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 
-def documents_dir() -> Path:
-    return settings.var_dir / "documents"
+def receipt_key(receipt_no: str) -> str:
+    return f"documents/receipts/{receipt_no}.pdf"
+
+
+def permit_key(permit_no: str) -> str:
+    return f"documents/permits/{permit_no}.pdf"
 
 
 def new_verify_code() -> str:
@@ -33,14 +36,6 @@ def new_verify_code() -> str:
 
 def verify_url(number: str, code: str) -> str:
     return f"{settings.public_base_url}/verify/{number}?code={code}"
-
-
-def receipt_path(receipt_no: str) -> Path:
-    return documents_dir() / "receipts" / f"{receipt_no}.pdf"
-
-
-def permit_path(permit_no: str) -> Path:
-    return documents_dir() / "permits" / f"{permit_no}.pdf"
 
 
 def permit_filename(content: dict[str, Any]) -> str:
@@ -52,12 +47,12 @@ def receipt_filename(receipt_no: str) -> str:
     return f"receipt-{receipt_no}.pdf"
 
 
-def photo_data_uri(path: Path) -> str:
+def photo_data_uri(data: bytes) -> str:
     """A stored photo, re-encoded by Pillow (never passed as a path to the renderer)."""
     from PIL import Image
 
     try:
-        with Image.open(path) as im:
+        with Image.open(io.BytesIO(data)) as im:
             im = im.convert("RGB")
             im.thumbnail((360, 480))
             out = io.BytesIO()
@@ -97,35 +92,22 @@ def permit_html(content: dict[str, Any]) -> str:
     )
 
 
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-
-
-def _store_first(path: Path, data: bytes) -> bytes:
-    """Write unless another request stored it meanwhile (the first one stays); the stored bytes."""
-    existing = _read(path)
-    if existing is not None:
-        return existing
-    pdf.write_atomic(path, data)
-    return path.read_bytes()
-
-
-async def _stored(path: Path, make_html) -> bytes:
-    data = await asyncio.to_thread(_read, path)
+async def _stored(key: str, make_html) -> bytes:
+    """The stored PDF, or rendered now and stored unless another request stored it meanwhile (the first
+    one stays)."""
+    store = storage.backend()
+    data = await store.read(key)
     if data is not None:
         return data
-    return await asyncio.to_thread(_store_first, path, await pdf.render_pdf(make_html()))
+    return await store.save_first(key, await pdf.render_pdf(make_html()))
 
 
 async def receipt_pdf(content: dict[str, Any]) -> bytes:
-    return await _stored(receipt_path(content["receipt_no"]), lambda: receipt_html(content))
+    return await _stored(receipt_key(content["receipt_no"]), lambda: receipt_html(content))
 
 
 async def permit_pdf(content: dict[str, Any]) -> bytes:
-    return await _stored(permit_path(content["permit_no"]), lambda: permit_html(content))
+    return await _stored(permit_key(content["permit_no"]), lambda: permit_html(content))
 
 
 _background: set[asyncio.Task] = set()

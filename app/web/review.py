@@ -302,7 +302,7 @@ class ReviewController(Controller):
         rows = await Attachment.select(
             Attachment.stored_name, Attachment.original_name, Attachment.content_type
         ).where(Attachment.id == attachment_id)
-        return file_response(rows[0] if rows else None, inline=True)
+        return await file_response(rows[0] if rows else None, inline=True)
 
     @post("/logout", name="review:logout")
     async def logout(self, request: Request) -> Response:
