@@ -39,6 +39,22 @@ def main(argv: list[str] | None = None) -> None:
     )
     signer.add_argument("--port", type=int, default=61161)
     signer.add_argument("--origin", default=os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000"))
+    worker = sub.add_parser("worker", help="run background jobs from the queue (JOB_QUEUE=procrastinate)")
+    worker.add_argument("--concurrency", type=int, default=int(os.environ.get("WORKER_CONCURRENCY", "4")))
+    worker.add_argument(
+        "--shutdown-timeout",
+        type=float,
+        default=float(os.environ.get("WORKER_SHUTDOWN_TIMEOUT", "30")),
+        help="seconds a running job may take to finish after SIGTERM",
+    )
+    sub.add_parser(
+        "settle-payments", help="settle pending online payments by asking the gateway (a scheduled job)"
+    )
+    sub.add_parser(
+        "purge-expired", help="delete expired sessions, captchas and e-mail codes (a scheduled job)"
+    )
+    jobs_cmd = sub.add_parser("jobs", help="failed jobs of the queue: list them, or retry one")
+    jobs_cmd.add_argument("--retry", type=int, default=None, metavar="JOB_ID")
     sub.add_parser(
         "storage-check", help="every stored file the database refers to reads back (restore drill)"
     )
@@ -50,6 +66,47 @@ def main(argv: list[str] | None = None) -> None:
 
     if args.command == "migrate":
         asyncio.run(_migrate())
+        from app.settings import settings
+
+        if settings.job_queue == "procrastinate":
+            from app.services import jobs
+
+            if asyncio.run(jobs.ensure_schema()):
+                print("job queue: procrastinate's tables created")
+    elif args.command == "worker":
+        from app.services import jobs
+        from app.settings import settings
+
+        if settings.job_queue != "procrastinate":
+            raise SystemExit(
+                "JOB_QUEUE=inline: the server runs the jobs itself; a worker needs JOB_QUEUE=procrastinate "
+                "(and DATABASE_URL on PostgreSQL)"
+            )
+        from app.logs import configure_logging
+
+        configure_logging()
+        asyncio.run(jobs.run_worker(args.concurrency, args.shutdown_timeout))
+    elif args.command in ("settle-payments", "purge-expired"):
+        from app.services import jobs
+
+        name = {"settle-payments": "settle_stale_payments", "purge-expired": "purge_expired"}[args.command]
+        print(f"{name}: {asyncio.run(jobs.run_job(name, {}))}")
+    elif args.command == "jobs":
+        from app.services import jobs
+
+        async def failed() -> None:
+            if args.retry is not None:
+                from app.settings import settings
+
+                if settings.job_queue == "procrastinate":
+                    await jobs._procrastinate().open_async()
+                ok = await jobs.retry_failed(args.retry)
+                print(f"job {args.retry}: {'queued again' if ok else 'not a failed job'}")
+                return
+            for row in await jobs.failed_jobs():
+                print(f"{row['id']}\t{row['task_name']}\tattempts {row['attempts']}\t{row['failed_at']}")
+
+        asyncio.run(failed())
     elif args.command == "demo":
         from app.settings import settings
 
@@ -89,9 +146,12 @@ def main(argv: list[str] | None = None) -> None:
             host=args.host,
             port=args.port,
             workers=args.workers,
-            proxy_headers=False,
+            proxy_headers=False,  # the client address: app.web.middleware.ClientAddressMiddleware
             server_header=False,
             log_level="info",
+            # SIGTERM: stop accepting, let requests in flight finish within this bound, then the lifespan's
+            # shutdown gives in-process jobs their own bound (app.services.jobs.stop).
+            timeout_graceful_shutdown=int(os.environ.get("GRACEFUL_TIMEOUT", "20")),
         )
     elif args.command == "gateway":
         import uvicorn

@@ -17,7 +17,8 @@ from litestar.template import TemplateConfig
 from app import db
 from app.actions import roster as roster_actions
 from app.admin import admin_mount
-from app.services import pdf
+from app.logs import formatter_config
+from app.services import jobs, pdf
 from app.settings import settings
 from app.web import (
     accounts,
@@ -27,6 +28,7 @@ from app.web import (
     dashboard,
     downloads,
     kinds,
+    ops,
     payment,
     progress,
     review,
@@ -46,6 +48,7 @@ from app.web.middleware import (
     SessionMiddleware,
     security_headers,
 )
+from app.web.ops import RequestIdMiddleware
 from app.web.templating import environment
 
 CSRF_COOKIE = "arc_csrf"  # not piccolo-admin's "csrftoken"
@@ -85,6 +88,9 @@ def route_handlers() -> list:
         verify.verify_form,
         verify.verify_document,
         static.static_file,
+        ops.healthz,
+        ops.readyz,
+        ops.metrics_page,
     ]
 
 
@@ -120,6 +126,7 @@ def create_app() -> Litestar:
             ],  # the gateway's notification is signed instead
         ),
         middleware=[
+            DefineMiddleware(RequestIdMiddleware),
             DefineMiddleware(ClientAddressMiddleware),
             DefineMiddleware(LocaleMiddleware),
             DefineMiddleware(DatabaseMiddleware),
@@ -127,12 +134,13 @@ def create_app() -> Litestar:
         ],
         before_send=[security_headers],
         exception_handlers={HTTPException: http_exception_handler, Exception: internal_error_handler},
-        on_startup=[db.start, freeze_startup_objects],
-        on_shutdown=[db.stop, pdf.shutdown, roster_actions.shutdown_reader],
+        on_startup=[db.start, jobs.start, freeze_startup_objects],
+        on_shutdown=[jobs.stop, db.stop, pdf.shutdown, roster_actions.shutdown_reader],
         request_max_body_size=UPLOAD_LIMIT,
         openapi_config=None,
         logging_config=LoggingConfig(
             root={"level": "INFO", "handlers": ["queue_listener"]},
+            formatters={"standard": formatter_config()},
             log_exceptions="always",
             disable_stack_trace={404, 401, 403, 405, 413, 429},
         ),

@@ -110,29 +110,6 @@ async def permit_pdf(content: dict[str, Any]) -> bytes:
     return await _stored(permit_key(content["permit_no"]), lambda: permit_html(content))
 
 
-_background: set[asyncio.Task] = set()
-
-
-def render_in_background(receipts: list[dict[str, Any]], permits: list[dict[str, Any]]) -> None:
-    """Render and store a payment's documents now, so the first download is served from storage."""
-    import logging
-
-    async def run() -> None:
-        for content in receipts:
-            await receipt_pdf(content)
-        for content in permits:
-            await permit_pdf(content)
-
-    def done(task: asyncio.Task) -> None:
-        _background.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            logging.getLogger("arc.pdf").warning("pre-rendering failed: %s", task.exception())
-
-    task = asyncio.get_running_loop().create_task(run())
-    _background.add(task)
-    task.add_done_callback(done)
-
-
 async def permits_zip(contents: list[dict[str, Any]]) -> bytes:
     """A group's certificates as one ZIP (PDFs are compressed already: stored, not deflated)."""
     pdfs = await asyncio.gather(*(permit_pdf(c) for c in contents))

@@ -19,7 +19,7 @@ from app.settings import LOCAL_SIGNER_URL, settings
 
 SESSION_COOKIE = "__Host-arc_session" if settings.cookie_secure else "arc_session"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-UNMANAGED_PREFIXES = ("/static/", "/admin")
+UNMANAGED_PREFIXES = ("/static/", "/admin", "/healthz", "/readyz", "/metrics")  # no transaction, no session
 
 
 def _headers(scope: Scope) -> dict[str, str]:
