@@ -53,6 +53,9 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_parser(
         "purge-expired", help="delete expired sessions, captchas and e-mail codes (a scheduled job)"
     )
+    conns = sub.add_parser("db-connections", help="PostgreSQL connections N app servers and M workers need")
+    conns.add_argument("--app-servers", type=int, required=True)
+    conns.add_argument("--workers", type=int, required=True)
     jobs_cmd = sub.add_parser("jobs", help="failed jobs of the queue: list them, or retry one")
     jobs_cmd.add_argument("--retry", type=int, default=None, metavar="JOB_ID")
     sub.add_parser(
@@ -91,6 +94,21 @@ def main(argv: list[str] | None = None) -> None:
 
         name = {"settle-payments": "settle_stale_payments", "purge-expired": "purge_expired"}[args.command]
         print(f"{name}: {asyncio.run(jobs.run_job(name, {}))}")
+    elif args.command == "db-connections":
+        from app.settings import settings
+        from app.tools import connections
+
+        concurrency = int(os.environ.get("WORKER_CONCURRENCY", "4"))
+        n = connections.needed(args.app_servers, args.workers, settings.db_pool_max, concurrency)
+        print(
+            f"{args.app_servers} app servers x (DB_POOL_SIZE {settings.db_pool_max} + 2) + {args.workers} workers x "
+            f"(DB_POOL_SIZE {settings.db_pool_max} + WORKER_CONCURRENCY {concurrency} + 2) + 5 = {n} connections"
+        )
+        limit = asyncio.run(connections.available()) if settings.database_url else None
+        if limit is not None:
+            print(f"the server allows {limit} (max_connections - superuser_reserved_connections)")
+            if n > limit:
+                raise SystemExit("does not fit: lower DB_POOL_SIZE, raise max_connections, or use PgBouncer")
     elif args.command == "jobs":
         from app.services import jobs
 

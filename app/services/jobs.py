@@ -175,9 +175,10 @@ async def stop(within: float = 20) -> None:
 
 _papp: Any = None
 STALLED_AFTER_SECONDS = 60
+APP_SERVER_QUEUE_CONNECTIONS = 2  # an app server only defers jobs (deploy/README.md: connection sizing)
 
 
-def _procrastinate() -> Any:
+def _procrastinate(max_connections: int = APP_SERVER_QUEUE_CONNECTIONS) -> Any:
     """The procrastinate App with every registered job as a task (built once per process)."""
     global _papp
     if _papp is not None:
@@ -185,7 +186,8 @@ def _procrastinate() -> Any:
     import procrastinate
 
     _load()
-    papp = procrastinate.App(connector=procrastinate.PsycopgConnector(conninfo=_conninfo()))
+    connector = procrastinate.PsycopgConnector(conninfo=_conninfo(), min_size=1, max_size=max_connections)
+    papp = procrastinate.App(connector=connector)
     for spec in REGISTRY.values():
         papp.task(
             name=spec.name,
@@ -267,7 +269,7 @@ async def run_worker(concurrency: int = 4, shutdown_timeout: float = 30) -> None
     from app import db
 
     await db.start()
-    papp = _procrastinate()
+    papp = _procrastinate(max_connections=concurrency + 2)  # jobs, LISTEN, heartbeats
     try:
         async with papp.open_async():
             await papp.run_worker_async(
