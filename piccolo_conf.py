@@ -6,7 +6,6 @@ import os
 from pathlib import Path
 
 from piccolo.conf.apps import AppRegistry
-from piccolo.engine.postgres import PostgresEngine
 
 from app.sqlite_pool import PooledSQLiteEngine
 
@@ -16,7 +15,9 @@ ROOT = Path(__file__).resolve().parent
 def _engine():
     url = os.environ.get("DATABASE_URL", "").strip()
     if url.startswith(("postgres://", "postgresql://")):
-        return PostgresEngine(config={"dsn": url}, extensions=())
+        from app.pg_engine import ResilientPostgresEngine  # discards lost connections (issue 12)
+
+        return ResilientPostgresEngine(config={"dsn": url}, extensions=())
     if url.startswith("sqlite:///"):
         path = Path(url[len("sqlite:///") :])
     elif url:

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import functools
 import logging
-from datetime import timedelta
-from typing import Any
+from datetime import date, timedelta
+from typing import Any, Literal
 
 from piccolo.apps.user.tables import BaseUser
 from piccolo_admin.endpoints import FormConfig, TableConfig, create_admin
@@ -34,9 +34,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from app.actions import admin_accounts, review
+from app.actions import fees as fee_actions
 from app.actions import mfa as mfa_actions
 from app.admin_limits import AdminLoginLimit, NoLocalLimit
-from app.domain import workflow
+from app.domain import lines, workflow
 from app.domain.workflow import IllegalTransition
 from app.services import mfa
 from app.settings import settings
@@ -45,6 +46,7 @@ from tables.tables import (
     Account,
     Application,
     Case,
+    FeeRate,
     Holiday,
     ReviewerProfile,
     ReviewEvent,
@@ -58,7 +60,15 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 # Sign-in attempts (password and MFA code) per client address are limited in the database, shared by every
 # app server (app/admin_limits.py); piccolo-admin's own in-memory provider is replaced by one that never blocks.
 LOGIN_LIMITER = NoLocalLimit()
-HIDDEN_TABLES = frozenset({"user_session", "captcha_challenge", "password_history"})
+# Tables that hold secrets or their hashes are never listed (issue 12): session tokens, captcha answers,
+# students' e-mail codes, certificate-login challenges, password history. A hash of a short code is
+# reversed offline in no time, so not even a hash may be readable. (Reviewers' MFA secrets and the
+# admin's own sessions are piccolo_api tables the admin never lists; payment notifications are not
+# stored raw.) `table_configs()` also refuses any table with a column named like a secret.
+HIDDEN_TABLES = frozenset(
+    {"user_session", "captcha_challenge", "password_history", "email_code", "login_challenge"}
+)
+SECRET_COLUMN_HINTS = ("token", "hash", "secret", "answer", "raw_body", "recovery")
 REVIEW_DESK_URL = "/review/"
 MFA_URL = "/review/mfa"
 
@@ -242,11 +252,22 @@ def table_configs() -> list[TableConfig]:
             menu_group=g_master,
             order_by=[OrderBy(Holiday.day, ascending=False)],
         ),
+        # 規費: every change is a row written by the form "變更規費" (app/actions/fees.py), never edited.
+        FeeRate: TableConfig(
+            FeeRate,
+            visible_filters=[FeeRate.line, FeeRate.kind],
+            validators=READ_ONLY,
+            menu_group=g_master,
+            order_by=[OrderBy(FeeRate.created_at, ascending=False)],
+        ),
     }
     out = list(configs.values())
     for table in APP_CONFIG.table_classes:
         name = table._meta.tablename
         if table in configs or name in HIDDEN_TABLES:
+            continue
+        if any(hint in c._meta.name for c in table._meta.columns for hint in SECRET_COLUMN_HINTS):
+            log.warning("admin: table %s has a secret-like column and is not listed", name)
             continue
         if name.startswith(("payment", "receipt", "permit", "document_counter")):
             group = g_money
@@ -281,8 +302,8 @@ class CollectDecision(BaseModel):
     payment_receipt_no: str = Field(
         description="收據號碼 Number on the payment receipt", min_length=1, max_length=30
     )
-    payer_name: str = Field(
-        description="繳款人姓名 Payer's name on the receipt", min_length=1, max_length=100
+    passport_no: str = Field(
+        description="領證人護照號碼 Passport no. of the person collecting", min_length=1, max_length=20
     )
     comment: str = Field(default="", max_length=2000)
 
@@ -320,7 +341,7 @@ def _decision_endpoint(action: str):
                 action,
                 data.comment,
                 receipt_no=getattr(data, "payment_receipt_no", ""),
-                payer_name=getattr(data, "payer_name", ""),
+                passport_no=getattr(data, "passport_no", ""),
             )
         except review.ReviewError as exc:
             raise ValueError(exc.message) from exc
@@ -474,6 +495,30 @@ async def _reset_mfa(request: Request, data: ResetMfaForm) -> str:
     )
 
 
+FEE_OFFERINGS = tuple(f"{o.line}/{o.kind}" for o in lines.OFFERINGS)
+
+
+class FeeChangeForm(BaseModel):
+    offering: Literal[FEE_OFFERINGS] = Field(  # type: ignore[valid-type]
+        title="申辦項目 Offering", description="申辦項目 Offering (line/kind)"
+    )
+    per_person: int = Field(title="每人規費 Fee per person (NT$)", ge=0, le=lines.MAX_FEE)
+    effective_from: date = Field(
+        title="生效日 In force from", description="生效日 In force from (today or later)"
+    )
+    reason: str = Field(title="變更原因 Reason", min_length=1, max_length=500)
+
+
+async def _change_fee(request: Request, data: FeeChangeForm) -> str:
+    actor = await _form_actor(request)
+    line, kind = str(data.offering).split("/", 1)
+    try:
+        await fee_actions.change_fee(actor, line, kind, data.per_person, data.effective_from, data.reason)
+    except fee_actions.FeeChangeRefused as exc:
+        raise ValueError(str(exc)) from exc
+    return f"{data.offering}: NT${data.per_person} per person from {data.effective_from:%Y/%m/%d}."
+
+
 def account_forms() -> list[FormConfig]:
     group = "帳號管理 Accounts (supervisors)"
     return [
@@ -497,6 +542,13 @@ def account_forms() -> list[FormConfig]:
             endpoint=_reset_mfa,
             form_group=group,
             description="For a lost phone: removes the authenticator (遺失手機時移除驗證器).",
+        ),
+        FormConfig(
+            name="變更規費 Change a fee",
+            pydantic_model=FeeChangeForm,
+            endpoint=_change_fee,
+            form_group="基本資料 Master data (supervisors)",
+            description="A new fee per person from a day on; every change is kept (每次變更皆留存紀錄).",
         ),
     ]
 

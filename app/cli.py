@@ -16,12 +16,31 @@ async def _migrate() -> None:
         raise SystemExit(f"migrations failed: {result.message}")
 
 
+async def _reissue_permits() -> None:
+    """Re-issue the e-certificates issued without a photo whose case has one (issue 12)."""
+    from app.actions.payment import reissue_permits_missing_photo
+    from app.services import issued, pdf
+
+    try:
+        reissued = await reissue_permits_missing_photo()
+        for r in reissued:
+            await issued.replace_permit_pdf(r.content)
+            print(f"re-issued {r.permit_no}")
+        print(f"{len(reissued)} e-certificate(s) re-issued with their photo")
+    finally:
+        pdf.shutdown()
+
+
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("PICCOLO_CONF", "piccolo_conf")
     parser = argparse.ArgumentParser(prog="python -m app.cli")
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("migrate", help="run every migration forwards")
     sub.add_parser("demo", help="load the demo data (idempotent; refused in production)")
+    sub.add_parser(
+        "reissue-permits",
+        help="re-issue the snapshot and PDF of every e-certificate issued without a photo whose case has one",
+    )
     serve = sub.add_parser("serve", help="serve the app")
     serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
     serve.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
@@ -151,6 +170,8 @@ def main(argv: list[str] | None = None) -> None:
 
         n = asyncio.run(copy())
         print(f"{n} files copied into the database store; set STORAGE=database")
+    elif args.command == "reissue-permits":
+        asyncio.run(_reissue_permits())
     elif args.command == "serve":
         import uvicorn
 

@@ -9,12 +9,17 @@
 - `lock_for_update(query)`: `SELECT ... FOR UPDATE` on PostgreSQL; SQLite's IMMEDIATE
   transaction already serialises writers.
 - `update_versioned(...)`: optimistic locking with a version column, for rows two people edit.
+- PostgreSQL connections that are lost (the server restarted, a backend was terminated) are discarded,
+  never handed back to the pool half-open: `app.pg_engine`. Shutdown closes the pool
+  within `POOL_CLOSE_TIMEOUT` seconds, then terminates what is left.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
+import logging
 import os
 import sqlite3
 from collections.abc import AsyncIterator
@@ -24,9 +29,14 @@ from piccolo.engine.postgres import PostgresEngine
 from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.table import Table
 
+from app.pg_engine import is_connection_error  # noqa: F401 - re-exported for the middleware
 from app.settings import settings
 from app.sqlite_pool import PooledSQLiteEngine
 from piccolo_conf import DB
+
+log = logging.getLogger("arc.db")
+
+POOL_CLOSE_TIMEOUT = 5.0  # seconds; then the remaining connections are terminated
 
 
 class StaleRowError(Exception):
@@ -69,8 +79,15 @@ async def start() -> None:
 async def stop() -> None:
     if isinstance(DB, PooledSQLiteEngine):
         await DB.close_pool()
-    elif is_postgres() and os.environ.get("DB_POOL", "1") != "0":
-        await DB.close_connection_pool()
+    elif is_postgres() and os.environ.get("DB_POOL", "1") != "0" and DB.pool is not None:
+        # Bounded: a connection still held by a stuck request must not keep the process alive.
+        pool = DB.pool
+        try:
+            await asyncio.wait_for(pool.close(), timeout=POOL_CLOSE_TIMEOUT)
+        except (TimeoutError, Exception) as exc:
+            log.warning("closing the database pool took too long or failed (%r); terminating it", exc)
+            pool.terminate()
+        DB.pool = None
 
 
 def _new_transaction(write: bool):

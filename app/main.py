@@ -28,6 +28,7 @@ from app.web import (
     dashboard,
     downloads,
     kinds,
+    login_help,
     ops,
     payment,
     progress,
@@ -54,11 +55,13 @@ from app.web.templating import environment
 CSRF_COOKIE = "arc_csrf"  # not piccolo-admin's "csrftoken"
 CSRF_HEADER = "x-arc-csrf"
 UPLOAD_LIMIT = 10 * 1024 * 1024
+CSRF_EXCLUDE = ["^/admin(?:/|$)", "^/static/", "^/payment/notify$"]
 
 
 def route_handlers() -> list:
     return [
         auth.AuthController,
+        login_help.LoginHelpController,
         dashboard.DashboardController,
         accounts.AccountsController,
         student.StudentLoginController,
@@ -119,11 +122,9 @@ def create_app() -> Litestar:
             header_name=CSRF_HEADER,
             cookie_secure=settings.cookie_secure,
             cookie_samesite="strict",
-            exclude=[
-                "/admin",
-                "/static",
-                "^/payment/notify$",
-            ],  # the gateway's notification is signed instead
+            # Anchored patterns (Litestar searches them anywhere in the path): /admin has piccolo-admin's own
+            # CSRF, /static is read-only, and the gateway's notification is signed instead.
+            exclude=CSRF_EXCLUDE,
         ),
         middleware=[
             DefineMiddleware(RequestIdMiddleware),

@@ -48,7 +48,7 @@ def p99(values: list[float]) -> float:
 
 
 def contents(n: int) -> list[dict]:
-    from app.demo_payment import _portrait
+    from app.demo.payment import _portrait
     from app.domain.issuance import permit_validity
     from app.services import issued
 

@@ -411,6 +411,8 @@ class RosterEntry(Table):
     program = Varchar(length=2)  # 學制
     grade = Varchar(length=2)  # 就讀年級
     status = Varchar(length=1)  # 狀態: A 已錄取未註冊 | R 已註冊
+    resident_id = Varchar(length=20, default="")  # 大陸或港澳居民身分證號 (CN, HK, MO), compacted
+    travel_permit_no = Varchar(length=20, default="")  # 往來台灣通行證號碼 (CN)
     created_by = ForeignKey(references=Account, on_delete=SET_NULL, null=True, index=True)
     updated_by = ForeignKey(references=Account, on_delete=SET_NULL, null=True)
     created_at = Timestamptz()
@@ -490,3 +492,20 @@ class FileChunk(Table):
     sha256 = Varchar(length=64)
     seq = Integer(default=0)
     data = Bytea()
+
+
+# --- 陸生 and 港澳生 lines (issue 14) ------------------------------------------------------------------
+
+
+class FeeRate(Table):
+    """規費 master data: an offering's fee per person from a day on. A supervisor's change is a new row
+    (never an update), so the rows are the record of every change: who, when, why, from when."""
+
+    line = Varchar(length=30)  # business line: mainland_single, mainland_multiple, hkmo, foreign
+    kind = Varchar(length=20)  # first, renewal, extension, data_change
+    per_person = Integer()  # NT$
+    effective_from = Date()
+    reason = Text(default="")
+    changed_by = ForeignKey(references=BaseUser, on_delete=RESTRICT, null=True)
+    changed_by_label = Varchar(length=150, default="")
+    created_at = Timestamptz()

@@ -112,7 +112,17 @@ async def make_group(
 
 
 async def add_receipt(application_id: int, school_id: int, receipt_no: str = "115000000777") -> None:
+    """A paid receipt of the group, as payment issues it: it lists the group's 收件號 (payer = their range)."""
+    from app.domain import issuance
+
     now = datetime.now(UTC)
+    receipt_nos = [
+        c["receipt_no"]
+        for c in await Case.select(Case.receipt_no)
+        .where(Case.application == application_id)
+        .order_by(Case.receipt_no)
+        if c["receipt_no"]
+    ]
     p = Payment(
         order_no=f"T{receipt_no}",
         school=school_id,
@@ -128,13 +138,14 @@ async def add_receipt(application_id: int, school_id: int, receipt_no: str = "11
             receipt_no=receipt_no,
             payment=p.id,
             application=application_id,
-            payer="x",
+            payer=issuance.payer_range(receipt_nos),
             item_code="1",
             item_name="證照費",
             purpose="居留證",
             amount=1000,
             amount_words="壹仟元整",
             issued_on=now.date(),
+            content={"receipt_no": receipt_no, "receipt_nos": receipt_nos},
             created_at=now,
         )
     )

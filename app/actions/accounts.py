@@ -9,9 +9,16 @@ from app.actions.auth import audit
 from app.domain import passwords
 from app.domain.actor import Actor
 from app.domain.addresses import ADDRESS_PARTS
-from app.domain.profiles import check_account_profile, check_school_profile, next_sub_account_id, parse_date
+from app.domain.profiles import (
+    check_account_profile,
+    check_school_profile,
+    in_form_order,
+    next_sub_account_id,
+    parse_date,
+)
 from app.domain.validators import clean_id
 from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.queries import accounts as account_queries
 from app.services import hashing, sessions
 from app.services.sessions import now
@@ -22,14 +29,19 @@ class NotFound(Exception):
     """Not the actor's to see or change (answered as 404)."""
 
 
-async def _password_problems(account: dict[str, Any], school_name: str, new: str, confirm: str) -> list[str]:
+MISMATCH = _l("The two new passwords do not match.")
+
+
+async def _password_problems(
+    account: dict[str, Any], school_name: str, new: str, confirm: str | None, *, check_history: bool = True
+) -> list[str]:
     problems = [
         str(p)
         for p in passwords.password_problems(
             new, login_id=account["login_id"], school_name=school_name, confirm=confirm
         )
     ]
-    if problems:
+    if not check_history or [p for p in problems if p != str(MISMATCH)]:
         return problems
     history = (
         await PasswordHistory.select(PasswordHistory.password_hash)
@@ -40,27 +52,35 @@ async def _password_problems(account: dict[str, Any], school_name: str, new: str
     hashes = [account["password_hash"]] + [h["password_hash"] for h in history]
     for old in hashes[: passwords.HISTORY]:
         if await hashing.verify_password(old, new):
-            return [_("The new password must differ from your last %(n)d passwords.", n=passwords.HISTORY)]
-    return []
+            problems.insert(
+                0, _("The new password must differ from your last %(n)d passwords.", n=passwords.HISTORY)
+            )
+            break
+    return problems
 
 
 async def _new_password_errors(
-    account: dict[str, Any], school_name: str, new: str, confirm: str, *, skip: bool = False
+    account: dict[str, Any], school_name: str, new: str, confirm: str, *, check_history: bool = True
 ) -> dict[str, str]:
-    """The new password and its confirmation: required, then the rules (placed beside the right field)."""
+    """The new password and its confirmation: every problem at once, each beside its field (required, the
+    rules, the confirmation). The history is checked only when the current password was right: it holds
+    the current password, so it would tell a session thief whether a guess is the current password."""
     errors: dict[str, str] = {}
     if not new:
         errors["new_password"] = _("Required")
     if not confirm:
         errors["confirm_password"] = _("Required")
-    if errors or skip:
+    if not new:
         return errors
-    problems = await _password_problems(account, school_name, new, confirm)
-    if problems == [_("The two new passwords do not match.")]:
-        return {"confirm_password": problems[0]}
-    if problems:
-        return {"new_password": " ".join(problems)}
-    return {}
+    problems = await _password_problems(
+        account, school_name, new, confirm or None, check_history=check_history
+    )
+    rest = [p for p in problems if p != str(MISMATCH)]
+    if rest:
+        errors["new_password"] = " ".join(rest)
+    if len(rest) < len(problems) and "confirm_password" not in errors:
+        errors["confirm_password"] = str(MISMATCH)
+    return errors
 
 
 async def _set_password(account_id: int, new_hash: str, old_hash: str) -> None:
@@ -103,7 +123,9 @@ async def change_own_password(
         errors["current_password"] = _("Required")
     elif not await hashing.verify_password(account["password_hash"], current):
         errors["current_password"] = _("The current password is incorrect.")
-    errors.update(await _new_password_errors(account, actor.school_name, new, confirm, skip=bool(errors)))
+    errors.update(
+        await _new_password_errors(account, actor.school_name, new, confirm, check_history=not errors)
+    )
     if errors:
         return errors
     new_hash = await hashing.hash_password(new)
@@ -132,7 +154,7 @@ async def update_profile(actor: Actor, data: dict[str, str]) -> dict[str, str]:
         raise NotFound
     errors = check_account_profile(data, sub_account=not actor.is_main)
     if actor.is_main:
-        errors.update(check_school_profile(data))
+        errors = in_form_order(errors | check_school_profile(data))
     if errors:
         return errors
     values: dict = {
@@ -194,7 +216,7 @@ async def create_sub_account(actor: Actor, data: dict[str, str]) -> tuple[dict[s
             elif problems:
                 errors["password"] = " ".join(problems)
         if errors:
-            return errors, None
+            return in_form_order(errors), None
         password_hash = await hashing.hash_password(password)
         t = now()
         row = Account(
@@ -228,7 +250,7 @@ async def change_sub_account_password(
     if account is None:
         raise NotFound
     errors: dict[str, str] = {}
-    errors.update(await _new_password_errors(account, actor.school_name, new, confirm, skip=bool(errors)))
+    errors.update(await _new_password_errors(account, actor.school_name, new, confirm))
     if errors:
         return errors
     new_hash = await hashing.hash_password(new)

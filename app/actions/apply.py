@@ -27,7 +27,7 @@ from app.i18n import gettext as _
 from app.queries import apply as q
 from app.queries.scope import application_scope
 from app.services import uploads
-from app.services.mail import Mail
+from app.services.mail import Mail, subject_line
 from app.settings import settings
 from tables.tables import Account, Application, Attachment, Case, DocumentCounter, ReviewEvent
 
@@ -54,7 +54,8 @@ class Refused(Exception):
 class Upload:
     kind: str
     filename: str
-    data: bytes
+    data: bytes  # at most uploads.MAX_BYTES + 1 bytes of the file
+    size: int | None = None  # the file's real size when `data` holds only its beginning
 
 
 def now() -> datetime:
@@ -239,7 +240,7 @@ async def _store_uploads(
             continue
         key = "photo" if f.kind == "photo" else f"doc_{f.kind}"
         try:
-            image = uploads.check_image(f.data, f.filename)
+            image = uploads.check_image(f.data, f.filename, f.size)
         except uploads.UploadRefused as exc:
             errors[key] = f"{errors[key]} {exc}" if key in errors else str(exc)
             continue
@@ -692,7 +693,7 @@ def submitted_mail(
 ) -> Mail:
     with use_locale(locale):
         receipts = receipt_nos[0] if len(receipt_nos) == 1 else f"{receipt_nos[0]} - {receipt_nos[-1]}"
-        subject = _("Application submitted: group no. %(group_no)s", group_no=group_no)
+        subject = subject_line(_("Application submitted: group no. %(group_no)s", group_no=group_no))
         body = "\n".join(
             [
                 _("Dear %(name)s,", name=app["submitter_name"]),

@@ -33,6 +33,7 @@ from app.domain.profiles import parse_date
 from app.i18n import format_date, get_locale
 from app.i18n import gettext as _
 from app.queries import apply as q
+from app.queries.resident_certificates import resident_certificate_known
 from app.queries.scope import application_scope
 from app.services import uploads
 from tables.tables import Application, Attachment, Case, Permit, Student
@@ -325,7 +326,42 @@ async def problems_when_reopened(
     (the caller has already checked that the actor may see this case)."""
     if not (case.get("data") or {}).get("saved_kind") or case["complete"]:
         return {}
-    return problems(app, case, form, changes, _present(await _case_files(app["id"], case["id"])))
+    return await kind_problems(app, case, form, changes, _present(await _case_files(app["id"], case["id"])))
+
+
+async def kind_problems(
+    app: dict[str, Any], case: dict[str, Any], form: dict[str, str], changes: list[str], present: set[str]
+) -> dict[str, str]:
+    """`problems`, and for 延期 and 資料異動 whether the 統一證號 names a resident certificate this system knows
+    of one of the group's school's students (a student's own group: of that student); as 換證 does."""
+    errors = problems(app, case, form, changes, present)
+    if kind_rules.KINDS[app["kind"]].form != "applicant" and "ui_no" not in errors:
+        found = await ui_no_problem(app, form.get("ui_no", ""))
+        if found:
+            errors["ui_no"] = found
+            errors = rules.order_errors(errors)
+    return errors
+
+
+async def ui_no_problem(app: dict[str, Any], ui_no: str) -> str:
+    """For 延期 and 資料異動 (and their 補正): the message when a well-formed 統一證號 names no resident certificate
+    this system knows of one of the group's school's students (a student's own group: of that student)."""
+    if not ui_no or not v.is_ui_no(ui_no):
+        return ""  # empty or malformed: the form's own check says so
+    known = await resident_certificate_known(
+        app["school"], ui_no, student_id=app.get("student"), today=apply_actions.today()
+    )
+    if known:
+        return ""
+    if app.get("student"):
+        return _(
+            "No resident certificate of yours known to this system has this UI no. Check the number "
+            "on your resident certificate."
+        )
+    return _(
+        "No resident certificate of one of your school's students known to this system has this "
+        "UI no. Check the number on the certificate."
+    )
 
 
 def _address_changed(case: dict[str, Any], form: dict[str, str]) -> bool:
@@ -433,7 +469,9 @@ async def save_applicant(
                 Case.email: form["email"][:254],
                 Case.data: stored,
             }
-        left = problems(app, case, form, changes, _present(await _case_files(application_id, case_id)))
+        left = await kind_problems(
+            app, case, form, changes, _present(await _case_files(application_id, case_id))
+        )
         update[Case.complete] = not left and not upload_errors
         update[Case.updated_at] = apply_actions.now()
         update[Case.version] = Case.version + 1
@@ -455,7 +493,7 @@ async def _store_kind_uploads(
             continue
         key = "photo" if f.kind == "photo" else f"doc_{f.kind}"
         try:
-            image = uploads.check_image(f.data, f.filename)
+            image = uploads.check_image(f.data, f.filename, f.size)
         except uploads.UploadRefused as exc:
             errors[key] = str(exc)
             continue
@@ -517,7 +555,7 @@ async def submit(actor: Actor, application_id: int, locale: str | None = None) -
         for case in cases:
             form, changes = form_of(app, case)
             present = _present(await _case_files(application_id, case["id"]))
-            if problems(app, case, form, changes, present):
+            if await kind_problems(app, case, form, changes, present):
                 incomplete += 1
         group_kinds = {
             a["kind"]

@@ -12,7 +12,7 @@ from datetime import date
 from app.domain.stations import get_station
 from app.i18n import LOCALES, format_date, use_locale
 from app.i18n import gettext as _
-from app.services.mail import Mail
+from app.services.mail import Mail, subject_line
 from app.settings import settings
 
 NOTIFIED = frozenset(
@@ -47,7 +47,7 @@ def _subject(f: NoticeFacts) -> str:
         "reject": _("rejected"),
         "card_made": _("resident card ready for collection"),
     }[f.action]
-    return _("[Resident certificate] Group %(group_no)s: %(what)s", group_no=f.group_no, what=what)
+    return subject_line(_("Group %(group_no)s: %(what)s", group_no=f.group_no, what=what))
 
 
 def _what_happened(f: NoticeFacts) -> str:

@@ -432,11 +432,45 @@ async def _photo(case_id: int) -> str:
     )
     if not rows:
         return ""
-    try:
+    try:  # through the one uploads service, which knows where a stored name lives
         data = await uploads.read(rows[0]["stored_name"])
-    except (OSError, ValueError):
+    except (ValueError, OSError):
         return ""
     return issued.photo_data_uri(data)
+
+
+@dataclass
+class Reissued:
+    permit_no: str
+    content: dict[str, Any]
+
+
+async def reissue_permits_missing_photo() -> list[Reissued]:
+    """Re-issue every e-certificate issued without a photo whose case has one (issue 12).
+
+    The permit keeps its number, dates and verification code; its snapshot gains the photo, the case
+    gets a `reissue_e_certificate` ReviewEvent through the workflow (已核發 stays 已核發), and the caller
+    replaces the stored PDF (`issued.replace_permit_pdf`) after this transaction commits. A certificate
+    whose case has moved on (to card production) is no longer in use and is left as it is.
+    """
+    done: list[Reissued] = []
+    permits = await Permit.select().order_by(Permit.id).output(load_json=True)
+    for permit in permits:
+        content = permit["content"] if isinstance(permit["content"], dict) else {}
+        if content.get("photo"):
+            continue
+        photo = await _photo(permit["case"])
+        if not photo:
+            continue
+        async with db.write_tx():
+            case = await Case.select().where(Case.id == permit["case"]).first()
+            if case is None or case["status"] != Status.ISSUED:
+                continue
+            new_content = dict(content, photo=photo)
+            await Permit.update({Permit.content: new_content}).where(Permit.id == permit["id"])
+            await _move(case, "reissue_e_certificate", "系統重新核發（補相片）")
+        done.append(Reissued(permit["permit_no"], new_content))
+    return done
 
 
 def _nationality(code: str) -> tuple[str, str]:

@@ -255,36 +255,48 @@ def normalise_receipt_no(value: str) -> str:
 
 
 async def card_collected(
-    actor: Actor, case_id: int, version: int, receipt_no: str, comment: str = "", payer_name: str = ""
+    actor: Actor, case_id: int, version: int, receipt_no: str, comment: str = "", passport_no: str = ""
 ) -> Outcome:
-    """已領證 (the seed's IC卡居留證領取說明): the receipt's number and the payer's name are checked, and the
-    receipt is marked as collected for the case."""
+    """已領證 at the counter (the seed's IC卡居留證領取說明): the clerk has the receipt and the passport of the
+    person collecting. The receipt's number must be one of the case's group, the receipt must list the
+    case's 收件號 (its 繳款人 is the group's 收件號 range), and the passport must be the applicant's. The
+    receipt is then marked as collected for the case."""
     wanted = normalise_receipt_no(receipt_no)
     if not wanted:
         raise ReviewError(_("Enter the number on the receipt the applicant shows."), field="receipt_no")
-    if not (payer_name or "").strip():
-        raise ReviewError(_("Enter the payer's name on the receipt."), field="payer_name")
+    if not (passport_no or "").strip():
+        raise ReviewError(
+            _("Enter the passport number of the person collecting the card."), field="passport_no"
+        )
 
     async def check(case: dict[str, Any], app_row: dict[str, Any], text: str, at: datetime) -> str:
-        if not issuance.same_name(payer_name, case["name_en"], case["name_zh"]):
-            raise ReviewError(
-                _("The payer's name on the receipt is not this applicant's."), field="payer_name"
-            )
         receipts = await db.lock_for_update(
-            Receipt.select(Receipt.id, Receipt.receipt_no, Receipt.collected).where(
-                Receipt.application == app_row["id"]
-            )
+            Receipt.select(
+                Receipt.id, Receipt.receipt_no, Receipt.payer, Receipt.content, Receipt.collected
+            ).where(Receipt.application == app_row["id"])
         )
         match = next((r for r in receipts if normalise_receipt_no(r["receipt_no"]) == wanted), None)
         if match is None:
             raise ReviewError(
                 _("This receipt number does not belong to the case's group."), field="receipt_no"
             )
+        raw = match["content"]
+        content = json.loads(raw) if isinstance(raw, str) else (raw or {})
+        if not issuance.receipt_lists(content, match["payer"], case["receipt_no"] or ""):
+            raise ReviewError(
+                _("This receipt does not list the case's receipt no. %(no)s.", no=case["receipt_no"] or ""),
+                field="receipt_no",
+            )
+        if not issuance.same_passport(passport_no, case["passport_no"] or ""):
+            raise ReviewError(
+                _("This passport number is not the applicant's. The card is handed only to its holder."),
+                field="passport_no",
+            )
         raw = match["collected"]
         collected = dict(json.loads(raw) if isinstance(raw, str) else (raw or {}))
         collected[case["receipt_no"] or str(case["id"])] = at.isoformat()
         await Receipt.update({Receipt.collected: collected}).where(Receipt.id == match["id"])
-        note = _("Receipt no. %(no)s checked.", no=match["receipt_no"])
+        note = _("Receipt no. %(no)s and the passport checked.", no=match["receipt_no"])
         return f"{text}\n{note}".strip()
 
     return await _decide_case(actor, case_id, version, "card_collected", comment, extra=check)
@@ -352,11 +364,11 @@ async def decide(
     action: str,
     comment: str = "",
     receipt_no: str = "",
-    payer_name: str = "",
+    passport_no: str = "",
 ) -> Outcome:
     """One entry point for the desk and the admin forms: a case-level decision by its action name."""
     if action == "card_collected":
-        return await card_collected(actor, case_id, version, receipt_no, comment, payer_name=payer_name)
+        return await card_collected(actor, case_id, version, receipt_no, comment, passport_no=passport_no)
     fn = CASE_ACTIONS.get(action)
     if fn is None:
         raise IllegalTransition("", action, _("You are not allowed to do this."))

@@ -56,6 +56,8 @@ DATA_COLUMNS = (
     "program",
     "grade",
     "status",
+    "resident_id",
+    "travel_permit_no",
 )
 
 

@@ -32,7 +32,7 @@ from app.i18n import gettext as _
 from app.queries import progress as q
 from app.queries.scope import application_scope
 from app.services import uploads
-from app.services.mail import Mail
+from app.services.mail import Mail, subject_line
 from app.settings import settings
 from tables.tables import Application, Attachment, Case, ReviewEvent, SupplementChange
 
@@ -158,7 +158,7 @@ async def _store(
             continue
         key = "photo" if f.kind == "photo" else f"doc_{f.kind}"
         try:
-            image = uploads.check_image(f.data, f.filename)
+            image = uploads.check_image(f.data, f.filename, f.size)
         except uploads.UploadRefused as exc:
             errors[key] = f"{errors[key]} {exc}" if key in errors else str(exc)
             continue
@@ -331,6 +331,15 @@ async def save_case(
         upload_errors = await _store(actor, application_id, case_id, files or [], allowed)
         present = {f["kind"] for f in await _files(application_id, case_id)}
         problems = _case_problems(app, case, form, changes, present)
+        if (
+            case_form_kind(app) != "applicant"
+            and form.get("ui_no") != case["ui_no"]
+            and "ui_no" not in problems
+        ):
+            from app.actions.kinds import ui_no_problem  # the same check as the kind's own form (issue 12)
+
+            if found := await ui_no_problem(app, form.get("ui_no", "")):
+                problems["ui_no"] = found
         field_problems = {k: m for k, m in problems.items() if k != "photo" and not k.startswith("doc_")}
         at = now()
         if not field_problems:
@@ -607,9 +616,8 @@ async def _mails(
     out = []
     for email, language in await recipients(app):
         with use_locale(language):
-            subject = _(
-                "[Resident certificate] Group %(group_no)s: supplement sent back for review",
-                group_no=app["group_no"],
+            subject = subject_line(
+                _("Group %(group_no)s: supplement sent back for review", group_no=app["group_no"])
             )
             lines = [
                 _("Dear applicant,"),

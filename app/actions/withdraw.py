@@ -20,7 +20,7 @@ from app.i18n import LOCALES, format_datetime, use_locale
 from app.i18n import gettext as _
 from app.queries import progress as q
 from app.queries.scope import application_scope
-from app.services.mail import Mail
+from app.services.mail import Mail, subject_line
 from app.settings import settings
 from tables.tables import Account, Application, Case, ReviewEvent, Student
 
@@ -232,15 +232,13 @@ async def _mails(
     for email, language in await recipients(app):
         with use_locale(language):
             if whole_group:
-                subject = _(
-                    "[Resident certificate] Group %(group_no)s: the whole group has been withdrawn",
-                    group_no=app["group_no"],
+                subject = subject_line(
+                    _("Group %(group_no)s: the whole group has been withdrawn", group_no=app["group_no"])
                 )
                 what = _("The whole group below has been withdrawn at your request.")
             else:
-                subject = _(
-                    "[Resident certificate] Group %(group_no)s: a case has been withdrawn",
-                    group_no=app["group_no"],
+                subject = subject_line(
+                    _("Group %(group_no)s: a case has been withdrawn", group_no=app["group_no"])
                 )
                 what = _("The case below has been withdrawn at your request.")
             lines = [

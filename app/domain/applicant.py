@@ -309,7 +309,7 @@ def submit_problems(member_count: int, applicants: int, incomplete: int) -> list
     if applicants != member_count:
         problems.append(
             _l(
-                "The group is for %(count)d members but has %(n)d applicants.",
+                "Group members: %(count)d; applicants entered: %(n)d. The two must be the same.",
                 count=member_count,
                 n=applicants,
             )

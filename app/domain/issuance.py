@@ -57,6 +57,30 @@ def mask_name(name: str) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
+def receipt_lists(content: dict, payer: str, receipt_no: str) -> bool:
+    """Whether a receipt covers a case's 收件號: it lists the group's 收件號 (`receipt_nos` in its snapshot);
+    an older snapshot without the list is read from the printed payer range (繳款人 "first ~ last")."""
+    receipt_no = (receipt_no or "").strip()
+    if not receipt_no:
+        return False
+    listed = content.get("receipt_nos") if isinstance(content, dict) else None
+    if listed:
+        return receipt_no in listed
+    first, _sep, last = (payer or "").partition("~")
+    first, last = first.strip(), (last.strip() or first.strip())
+    return bool(first) and len(first) == len(last) == len(receipt_no) and first <= receipt_no <= last
+
+
+def same_passport(given: str, passport_no: str) -> bool:
+    """The 領證 desk's check of the passport shown: letters and digits only, case ignored."""
+
+    def norm(s: str) -> str:
+        return "".join(ch for ch in (s or "") if ch.isalnum()).upper()
+
+    g = norm(given)
+    return bool(g) and g == norm(passport_no)
+
+
 def same_name(given: str, *names: str) -> bool:
     """The 領證 desk's check of the payer's name: case, spaces and a comma ignored."""
 

@@ -28,13 +28,33 @@ def parse_date(value: str | None) -> date | None:
         return None
 
 
+# A missing part of an address says which part it is (four bare 「必須填寫」 above an address name nothing).
+MISSING_PART = {
+    "county": _l("Choose the county or city."),
+    "district": _l("Choose the district (鄉鎮市區)."),
+    "street": _l("Write the street, road or section."),
+    "number": _l("Write the house number (and floor)."),
+}
+PART_NAMES = {
+    "county": _l("County or city"),
+    "district": _l("District"),
+    "village": _l("Village/Li (村/里)"),
+    "neighborhood": _l("Neighbourhood (鄰)"),
+    "street": _l("Street/Road/Section (街、路段)"),
+    "lane": _l("Lane (巷)"),
+    "alley": _l("Alley (弄)"),
+    "number": _l("No., floor, room (門牌號樓室)"),
+}
+
+
 def check_address(data: dict[str, str], prefix: str, *, required: bool = True) -> dict[str, str]:
+    """{"<prefix>_<part>": message}, in the order of the parts on the form; every message names its part."""
     errors: dict[str, object] = {}
     get = lambda part: (data.get(f"{prefix}_{part}") or "").strip()  # noqa: E731
     if required:
         for part in REQUIRED_PARTS:
             if not get(part):
-                errors[f"{prefix}_{part}"] = REQUIRED
+                errors[f"{prefix}_{part}"] = MISSING_PART[part]
     county, district = get("county"), get("district")
     if county and not is_county(county):
         errors[f"{prefix}_county"] = _l("Choose a county or city from the list.")
@@ -45,8 +65,27 @@ def check_address(data: dict[str, str], prefix: str, *, required: bool = True) -
         errors[f"{prefix}_neighborhood"] = _l("Write the neighbourhood (鄰) as a number.")
     for part in ADDRESS_PARTS:
         if len(get(part)) > 50:
-            errors[f"{prefix}_{part}"] = _l("Too long.")
-    return {k: str(m) for k, m in errors.items()}
+            errors[f"{prefix}_{part}"] = _l("%(part)s: at most 50 characters.", part=PART_NAMES[part])
+    order = [f"{prefix}_{part}" for part in ADDRESS_PARTS]
+    return {k: str(errors[k]) for k in order if k in errors}
+
+
+# The fields of the account forms in the order the pages show them (機關組織 first, then the person), so the
+# error summary reads like the page.
+FORM_ORDER = (
+    ("school_head", "school_unit", "school_phone", "school_fax")
+    + tuple(f"school_addr_{part}" for part in ADDRESS_PARTS)
+    + ("school_email", "name", "national_id", "birthday", "unit", "password", "confirm_password")
+    + ("phone", "phone_ext", "mobile")
+    + tuple(f"addr_{part}" for part in ADDRESS_PARTS)
+    + ("email",)
+)
+
+
+def in_form_order(errors: dict[str, str]) -> dict[str, str]:
+    """The errors of an account form in the page's order (unknown fields last, as they came)."""
+    rank = {key: i for i, key in enumerate(FORM_ORDER)}
+    return dict(sorted(errors.items(), key=lambda item: rank.get(item[0], len(rank))))
 
 
 def check_contact_phones(data: dict[str, str]) -> dict[str, str]:
@@ -101,7 +140,7 @@ def check_account_profile(data: dict[str, str], *, sub_account: bool) -> dict[st
     out.update(check_contact_phones(data))
     if sub_account:
         out.update(check_address(data, "addr"))
-    return out
+    return in_form_order(out)
 
 
 def check_school_profile(data: dict[str, str]) -> dict[str, str]:
@@ -117,7 +156,7 @@ def check_school_profile(data: dict[str, str]) -> dict[str, str]:
             errors[key] = _l("Too long.")
     out = {k: str(m) for k, m in errors.items()}
     out.update(check_address(data, "school_addr"))
-    return out
+    return in_form_order(out)
 
 
 def next_sub_account_id(main_login_id: str, existing: list[str]) -> str:

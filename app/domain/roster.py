@@ -55,7 +55,7 @@ def check_year_semester(year: str | int | None, semester: str | int | None, toda
     y = _int(year)
     if y is None:
         errors["year"] = _l("Choose the academic year.")
-    elif y not in year_choices(today) and not (90 <= y <= academic_year(today) + 1):
+    elif not year_in_range(y, today):
         errors["year"] = _l("Choose an academic year from the list.")
     s = _int(semester)
     if s is None:
@@ -63,6 +63,21 @@ def check_year_semester(year: str | int | None, semester: str | int | None, toda
     elif s not in (1, 2):
         errors["semester"] = _l("Choose a semester from the list.")
     return errors
+
+
+def year_in_range(year: int, today: date) -> bool:
+    """An academic year the forms offer: ROC 90 up to next year."""
+    return year in year_choices(today) or 90 <= year <= academic_year(today) + 1
+
+
+def check_filter_year(raw: Any, today: date) -> Any | None:
+    """A list filter's 學年度 from a query string: a number out of range is refused with the form's
+    message (it could not be chosen from the list, and would not fit the database's integer);
+    empty or non-numeric junk is left to be ignored, as the filters ignore unknown codes."""
+    year = _int(raw) if str(raw or "").strip() else None
+    if year is None or year_in_range(year, today):
+        return None
+    return _l("Choose an academic year from the list.")
 
 
 def _int(value: Any) -> int | None:
@@ -312,8 +327,26 @@ COLUMNS = (
     Column("program", "學制", "Programme", True, 14, "program"),
     Column("grade", "就讀年級", "Year of study", True, 12, "grade"),
     Column("status", "狀態", "Status", True, 20, "status"),
+    # Issue 14: the identifiers of mainland, Hong Kong and Macau students, after the seed's twelve columns.
+    Column(
+        "resident_id",
+        "大陸或港澳居民身分證號",
+        "Mainland, Hong Kong or Macau ID no.",
+        False,
+        22,
+        text=True,
+    ),
+    Column(
+        "travel_permit_no",
+        "往來台灣通行證號碼",
+        "Mainland Travel Permit for Taiwan no.",
+        False,
+        18,
+        text=True,
+    ),
 )
 COLUMN_KEYS = tuple(c.key for c in COLUMNS)
+SEED_COLUMN_KEYS = COLUMN_KEYS[:12]  # A..L as the seed's 範例檔; a file with only these still imports
 COLUMN_BY_KEY = {c.key: c for c in COLUMNS}
 
 
@@ -538,10 +571,79 @@ def check_row(raw: dict[str, str], today: date) -> RowCheck:
         else:
             out["passport_no"] = passport
 
+    errors.extend(_check_cross_strait_ids(values, out.get("category"), today, out))
+
     if errors:
         errors.sort(key=lambda e: COLUMN_KEYS.index(e.column) if e.column in COLUMN_KEYS else -1)
         return RowCheck(None, errors)
     return RowCheck(out, [])
+
+
+# Which identity card each category's 身分證號 (column M) is, and how it is checked.
+RESIDENT_ID_RULES: dict[str, tuple[Any, Any]] = {
+    "CN": (
+        v.is_prc_resident_id,  # (value, today): the birth date must not be in the future
+        _l(
+            "Not a valid mainland resident ID number: 18 characters, the last the check digit or X "
+            "(e.g. 11010519491231002X)."
+        ),
+    ),
+    "HK": (
+        lambda value, _today: v.is_hkid(value),
+        _l("Not a valid Hong Kong identity card number: the check digit does not match (e.g. A123456(3))."),
+    ),
+    "MO": (
+        lambda value, _today: v.is_macau_id(value),
+        _l(
+            "Not a valid Macau identity card number: 1, 5 or 7, six digits and a check digit (e.g. 1234567(8))."
+        ),
+    ),
+}
+
+
+def _check_cross_strait_ids(
+    values: dict[str, str], category: str | None, today: date, out: dict[str, Any]
+) -> list[CellError]:
+    """Columns M and N by the row's category: the mainland (CN), Hong Kong (HK) or Macau (MO) ID is required
+    and checked; the 往來台灣通行證 number is for mainland students only. Other categories leave both empty."""
+    errors: list[CellError] = []
+    resident_raw, permit_raw = values["resident_id"], values["travel_permit_no"]
+    resident, permit = v.compact_id(resident_raw), v.compact_id(permit_raw)
+    for key, raw in (("resident_id", resident_raw), ("travel_permit_no", permit_raw)):
+        if _has_control(raw):
+            return [CellError(key, raw, _l("Contains control characters."))]
+    if category in RESIDENT_ID_RULES:
+        check, message = RESIDENT_ID_RULES[category]
+        if not resident:
+            errors.append(
+                CellError(
+                    "resident_id", resident_raw, _l("Required for mainland, Hong Kong and Macau students.")
+                )
+            )
+        elif not check(resident, today):
+            errors.append(CellError("resident_id", resident_raw, message))
+        else:
+            out["resident_id"] = resident
+    elif resident and category:
+        errors.append(
+            CellError("resident_id", resident_raw, _l("Only for mainland, Hong Kong and Macau students."))
+        )
+    out.setdefault("resident_id", "")
+    if permit and category and category != "CN":
+        errors.append(CellError("travel_permit_no", permit_raw, _l("Only for mainland students.")))
+    elif permit and not v.is_taiwan_travel_permit(permit):
+        errors.append(
+            CellError(
+                "travel_permit_no",
+                permit_raw,
+                _l(
+                    "Not a valid Mainland Travel Permit for Taiwan number: a letter and eight digits (e.g. L12345678)."
+                ),
+            )
+        )
+    else:
+        out["travel_permit_no"] = permit
+    return errors
 
 
 def duplicate_error(passport_no: str, first_row: int) -> CellError:

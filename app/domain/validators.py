@@ -6,6 +6,7 @@ Each `is_*` returns a bool; none raises. Input is upper-cased and stripped by `c
 from __future__ import annotations
 
 import re
+from datetime import date
 
 # Letter values of Taiwan's national ID and resident certificate (UI) numbers.
 LETTER_VALUES = {
@@ -114,3 +115,80 @@ def is_phone(value: str | None) -> bool:
 
 def is_extension(value: str | None) -> bool:
     return bool(_EXT.match((value or "").strip()))
+
+
+# ---------------------------------------------------------------------------------------------
+# Identifiers of mainland China, Hong Kong and Macau residents (陸生 and 港澳生, issue 14)
+
+_PRC_RIC = re.compile(r"^\d{17}[\dX]$")
+_HKID = re.compile(r"^([A-Z]{1,2})(\d{6})([\dA])$")
+_MACAU_ID = re.compile(r"^([157])(\d{6})(\d)$")
+_TAIWAN_PERMIT = re.compile(r"^[A-Z]\d{8}$")
+_ID_PUNCTUATION = re.compile(r"[\s()/\-]")
+
+
+def compact_id(value: str | None) -> str:
+    """An identifier as stored: upper case, without spaces, brackets, slashes or hyphens.
+
+    `A123456(3)` → `A1234563`, `1/234567/8` → `12345678`, `110101 19900307 7676` → `110101199003077676`.
+    """
+    return _ID_PUNCTUATION.sub("", clean_id(value))
+
+
+def is_prc_resident_id(value: str | None, today: date | None = None) -> bool:
+    """居民身分證號碼 of the PRC: 6-digit area, birth date YYYYMMDD, 3-digit order, and an ISO 7064
+    MOD 11-2 check character (0-9 or X), computed by python-stdnum.
+
+    The birth date must be a real date, not in the future. The area code is only
+    checked for its shape: python-stdnum's list of counties would refuse the numbers of districts
+    created after its release, and the check character already catches a mistyped digit.
+    """
+    from stdnum.iso7064 import mod_11_2
+
+    v = compact_id(value)
+    if not _PRC_RIC.match(v):
+        return False
+    try:
+        born = date(int(v[6:10]), int(v[10:12]), int(v[12:14]))
+    except ValueError:
+        return False
+    if born > (today or date.today()):
+        return False
+    return mod_11_2.is_valid(v)
+
+
+def hkid_check_digit(prefix: str, digits: str) -> str:
+    """The HKID check digit: letters count A=10..Z=35, a missing first letter 36; weights 9..2 from the
+    left over the eight positions; 11 minus the sum mod 11, where 10 is written A and 11 is 0."""
+    chars = prefix.rjust(2) + digits
+    values = [36 if c == " " else (ord(c) - 55 if c.isalpha() else int(c)) for c in chars]
+    total = sum(val * w for val, w in zip(values, range(9, 1, -1), strict=True))
+    check = (11 - total % 11) % 11
+    return "A" if check == 10 else str(check)
+
+
+def is_hkid(value: str | None) -> bool:
+    """香港身份證號碼: one or two letters, six digits, the check digit (0-9 or A), e.g. A123456(3)."""
+    m = _HKID.match(compact_id(value))
+    return bool(m) and hkid_check_digit(m.group(1), m.group(2)) == m.group(3)
+
+
+def is_macau_id(value: str | None) -> bool:
+    """澳門居民身份證號碼: 1, 5 or 7, six digits and a check digit, written 1234567(8) or 1/234567/8.
+
+    The Macau Identification Bureau does not publish how the check digit is computed, so only the
+    shape is checked (the number is confirmed against the card by the reviewer).
+    """
+    return bool(_MACAU_ID.match(compact_id(value)))
+
+
+def is_hk_or_macau_id(value: str | None) -> bool:
+    return is_hkid(value) or is_macau_id(value)
+
+
+def is_taiwan_travel_permit(value: str | None) -> bool:
+    """大陸居民往來台灣通行證 number: a letter and eight digits (the card form: L12345678).
+
+    No check digit is published for it; the shape is checked.
+    """
+    return bool(_TAIWAN_PERMIT.match(compact_id(value)))

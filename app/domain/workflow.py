@@ -100,6 +100,8 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(S.AWAITING_PAYMENT, "record_payment", S.PAID, SYSTEM_ONLY),
     Transition(S.PAID, "issue_e_certificate", S.ISSUED, SYSTEM_ONLY),
     Transition(S.PAID, "await_card", S.CARD_PRODUCTION, SYSTEM_ONLY),
+    # A certificate issued without its photo is issued again from a corrected snapshot (issue 12).
+    Transition(S.ISSUED, "reissue_e_certificate", S.ISSUED, SYSTEM_ONLY),
     Transition(S.ISSUED, "await_card", S.CARD_PRODUCTION, SYSTEM_ONLY),
     Transition(S.CARD_PRODUCTION, "card_made", S.CARD_READY, DESK),
     Transition(S.CARD_READY, "card_collected", S.COLLECTED, DESK),
@@ -182,6 +184,7 @@ ACTION_LABELS = {
     "resubmit_group": _l("Resubmit the group after supplement"),
     "record_payment": _l("Payment recorded"),  # 已繳費
     "issue_e_certificate": _l("E-certificate issued"),
+    "reissue_e_certificate": _l("E-certificate re-issued"),
     "await_card": _l("Sent to card production"),
     "card_made": _l("Card made"),  # 製證完成
     "card_collected": _l("Card collected"),  # 已領證

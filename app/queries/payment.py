@@ -109,8 +109,13 @@ class PaymentView:
     amount: int
     created_at: datetime
     paid_at: datetime | None
-    failure: str
+    failure: str  # the gateway's or our own code, for the logs and the back office; never shown as is
     groups: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def declined(self) -> bool:
+        """The gateway refused the card (the result page says so in words)."""
+        return self.status == "failed" and self.failure.startswith("declined")
 
 
 async def get_payment(actor: Actor, order_no: str) -> PaymentView | None:

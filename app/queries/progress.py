@@ -84,6 +84,8 @@ class Filters:
     birth_date: date | None = None
     date_from: date | None = None
     date_to: date | None = None
+    line: str = ""  # business line (the dashboard's tab)
+    dash_list: str = ""  # one of the dashboard's lists (workflow.DASHBOARD_LISTS): its MORE lands here
 
     @property
     def by_case(self) -> bool:
@@ -133,6 +135,8 @@ async def search_groups(actor: Actor, f: Filters, page: int = 1) -> SearchResult
     clause = application_scope(actor) & Application.group_no.is_not_null()
     if f.kind:
         clause = clause & (Application.kind == f.kind)
+    if f.line:
+        clause = clause & (Application.business_line == f.line)
     if f.group_no:
         clause = clause & (Application.group_no == f.group_no)
     if f.date_from:
@@ -172,6 +176,13 @@ async def search_groups(actor: Actor, f: Filters, page: int = 1) -> SearchResult
             a
             for a in apps
             if rules.status_filter_matches(f.status, [c["status"] for c in cases.get(a["id"], [])])
+        ]
+    if f.dash_list:
+        apps = [
+            a
+            for a in apps
+            if workflow.dashboard_list([c["status"] for c in cases.get(a["id"], [])], a["status"])
+            == f.dash_list
         ]
     total = len(apps)
     pages = max(1, math.ceil(total / PER_PAGE))

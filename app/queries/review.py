@@ -174,8 +174,14 @@ async def _attachments(application_id: int, case_id: int | None) -> list[Any]:
         return []
 
 
+def _on_desk():
+    """The review desk sees submitted cases only: a case out of 待送件 of a group that was submitted.
+    A school's or a student's draft, and its files, are not found (404)."""
+    return (Case.status != Status.DRAFT) & Case.application.submitted_at.is_not_null()
+
+
 async def get_case_detail(case_id: int, at: datetime) -> CaseDetail | None:
-    rows = await Case.select().where(Case.id == case_id).output(load_json=True)
+    rows = await Case.select().where((Case.id == case_id) & _on_desk()).output(load_json=True)
     if not rows:
         return None
     case = rows[0]
@@ -248,3 +254,24 @@ async def get_case_detail(case_id: int, at: datetime) -> CaseDetail | None:
         deadline=deadline,
         group_stage=str(workflow.group_stage([m["status"] for m in members], application["status"])),
     )
+
+
+async def get_desk_attachment(attachment_id: int) -> dict[str, Any] | None:
+    """A file of a submitted group (its own, or of one of its submitted cases) for the review desk."""
+    from tables.tables import Attachment
+
+    rows = await Attachment.select(
+        Attachment.stored_name, Attachment.original_name, Attachment.content_type, Attachment.case
+    ).where(
+        (Attachment.id == attachment_id)
+        & Attachment.application.submitted_at.is_not_null()
+        & (Attachment.application.status != Status.DRAFT)
+    )
+    if not rows:
+        return None
+    row = rows[0]
+    if row["case"] is not None:
+        case = await Case.select(Case.id).where((Case.id == row["case"]) & _on_desk())
+        if not case:
+            return None
+    return row

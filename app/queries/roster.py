@@ -6,7 +6,7 @@ without an actor: the student's own sign-in (學生自行申請) looks a row up 
 from __future__ import annotations
 
 import math
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -36,6 +36,8 @@ LIST_COLUMNS = (
     RosterEntry.program,
     RosterEntry.grade,
     RosterEntry.status,
+    RosterEntry.resident_id,
+    RosterEntry.travel_permit_no,
     RosterEntry.updated_at,
     RosterEntry.version,
 )
@@ -64,8 +66,10 @@ class RosterFilters:
         category = str(params.get("category") or "").strip().upper()
         status = str(params.get("status") or "").strip().upper()
         semester = _int("semester")
+        year = _int("year")
         return cls(
-            year=_int("year"),
+            # An out-of-range year (refused by the pages with rules.check_filter_year) never reaches SQL.
+            year=year if year is not None and rules.year_in_range(year, date.today()) else None,
             semester=semester if semester in (1, 2) else None,
             category=category if lists["category"].by_value(category) else "",
             status=status if lists["status"].by_value(status) else "",
@@ -196,6 +200,32 @@ async def list_roster_for_picker(
         if not ids:
             return []
         where &= RosterEntry.id.is_in([int(i) for i in ids])
+    query = _ordered(RosterEntry.select(*LIST_COLUMNS).where(where))
+    if limit is not None:
+        query = query.limit(limit)
+    return await query
+
+
+async def list_roster_of_categories(
+    actor: Actor,
+    categories: Iterable[str],
+    filters: RosterFilters | dict[str, Any] | None = None,
+    limit: int | None = PICKER_LIMIT,
+) -> list[dict[str, Any]]:
+    """The school's roster rows of these categories: what a group of an offering draws from (issue 14).
+
+    `categories` are the offering's (`app.domain.lines.LineOffering.categories`: CN for the mainland lines,
+    HK and MO for 港澳生); unknown codes are ignored, none at all gives nothing. Filtered and ordered as the
+    roster list, at most `limit` rows (None: all).
+    """
+    known = sorted({c for c in categories if rules.code_lists()["category"].by_value(c)})
+    if not known:
+        return []
+    if filters is None:
+        filters = RosterFilters()
+    elif isinstance(filters, dict):
+        filters = RosterFilters.from_params(filters)
+    where = _where(actor, filters) & RosterEntry.category.is_in(known)
     query = _ordered(RosterEntry.select(*LIST_COLUMNS).where(where))
     if limit is not None:
         query = query.limit(limit)

@@ -413,6 +413,16 @@ def _instructions_sheet(wb) -> None:
         "birth_date": ("必填，YYYYMMDD", "Required, YYYYMMDD"),
         "national_id": ("選填，檢查檢查碼", "Optional; the check digit is verified"),
         "passport_no": ("必填，5 至 20 個英文字母或數字", "Required, 5 to 20 letters or digits"),
+        "resident_id": (
+            "陸生、港澳生必填：陸生填大陸居民身分證號(18碼)，香港生填香港身份證號碼，澳門生填澳門居民身份證號碼；"
+            "檢查檢查碼。外生、外僑生免填",
+            "Required for mainland, Hong Kong and Macau students: the mainland resident ID (18 characters), "
+            "the HKID or the Macau ID; check digits verified. Empty for foreign students",
+        ),
+        "travel_permit_no": (
+            "陸生選填：大陸居民往來台灣通行證號碼(如 L12345678)",
+            "Mainland students, optional: Mainland Travel Permit for Taiwan no. (e.g. L12345678)",
+        ),
     }
     for col in rules.COLUMNS:
         zh_note, en_note = notes.get(col.key, ("必填，下拉式選單點選", "Required, pick from the dropdown"))
@@ -434,6 +444,40 @@ def _instructions_sheet(wb) -> None:
             "學士",
             "1年級",
             "R_已註冊",
+            "",
+            "",
+        ],
+        [
+            "陸生一",
+            "LI MINGHUA",
+            "20040307",
+            "CN_陸生",
+            "CN_中國",
+            "0_男",
+            "",
+            "EA1234567",
+            "一般_大陸地區人民進入臺灣地區就學",
+            "學士",
+            "1年級",
+            "A_已錄取未註冊",
+            "350203200403070019",
+            "L12345678",
+        ],
+        [
+            "港生一",
+            "CHAN KA YAN",
+            "20060520",
+            "HK_香港僑生",
+            "HK_中國香港特別行政區",
+            "1_女",
+            "",
+            "K12345678",
+            "外國與外僑學生進入臺灣地區就學",
+            "學士",
+            "1年級",
+            "A_已錄取未註冊",
+            "A123456(3)",
+            "",
         ],
     ]
     for line in lines:

@@ -48,9 +48,11 @@ def receipt_filename(receipt_no: str) -> str:
 
 
 def photo_data_uri(data: bytes) -> str:
-    """A stored photo, re-encoded by Pillow (never passed as a path to the renderer)."""
+    """A stored photo's bytes, re-encoded by Pillow (never passed as a path to the renderer)."""
     from PIL import Image
 
+    if not data:
+        return ""
     try:
         with Image.open(io.BytesIO(data)) as im:
             im = im.convert("RGB")
@@ -108,6 +110,15 @@ async def receipt_pdf(content: dict[str, Any]) -> bytes:
 
 async def permit_pdf(content: dict[str, Any]) -> bytes:
     return await _stored(permit_key(content["permit_no"]), lambda: permit_html(content))
+
+
+async def replace_permit_pdf(content: dict[str, Any]) -> bytes:
+    """A re-issued certificate: render its new snapshot and replace the stored PDF."""
+    data = await pdf.render_pdf(permit_html(content))
+    store = storage.backend()
+    await store.delete(permit_key(content["permit_no"]))
+    await store.save_first(permit_key(content["permit_no"]), data)
+    return data
 
 
 async def permits_zip(contents: list[dict[str, Any]]) -> bytes:

@@ -29,6 +29,14 @@ class Mail:
     body: str
 
 
+def subject_line(text: str) -> str:
+    """Every mail's subject, with the one prefix that names the system (【居留證線上申辦】), in the current
+    locale (build it inside the recipient's `use_locale`)."""
+    from app.i18n import gettext as _
+
+    return _("[Resident certificate online] %(subject)s", subject=text)
+
+
 def build(mail: Mail) -> EmailMessage:
     msg = EmailMessage()
     msg["From"] = settings.mail_from

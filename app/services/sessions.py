@@ -71,8 +71,10 @@ async def create_session(
     return token
 
 
-async def load_session(token: str) -> tuple[SessionInfo | None, bool]:
-    """(session, expired): the live session for a cookie token, or whether it was one that expired."""
+async def load_session(token: str) -> tuple[SessionInfo | None, str]:
+    """(session, why it ended): the live session for a cookie token and "", or None and why a session it was
+    has ended: "expired" (idle or too old), "disabled" (its account was disabled or deleted meanwhile);
+    None and "" for an unknown token."""
     rows = await UserSession.select(
         UserSession.id,
         UserSession.kind,
@@ -93,7 +95,7 @@ async def load_session(token: str) -> tuple[SessionInfo | None, bool]:
         UserSession.student.school.name.as_alias("student_school_name"),
     ).where(UserSession.token_hash == token_hash(token))
     if not rows:
-        return None, False
+        return None, ""
     r = rows[0]
     student = r["kind"] == "student"
     info = SessionInfo(
@@ -111,12 +113,12 @@ async def load_session(token: str) -> tuple[SessionInfo | None, bool]:
         student_id=r["student_id"],
     )
     if info.kind == "school" and (not r["enabled"] or r["deleted"]):
-        return None, True
+        return None, "disabled"
     if student and info.student_id is None:
-        return None, True
+        return None, "expired"
     if info.expires_at <= now():
-        return None, True
-    return info, False
+        return None, "expired"
+    return info, ""
 
 
 def needs_touch(info: SessionInfo) -> bool:

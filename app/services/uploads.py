@@ -4,8 +4,10 @@
 - the content must decode with Pillow as the format its name says (`formats=` restricted): a PNG
   renamed .jpg, a PDF, HTML or a truncated file are refused;
 - a pixel limit stops decompression bombs before the image is decoded;
-- the image is re-encoded, so EXIF (GPS), comments and anything appended after the image data are
-  gone; the EXIF orientation is applied first so photos stay upright;
+- the image is re-encoded from its pixels alone, so EXIF (GPS), comments, text chunks, colour profiles and
+  anything appended after the image data are gone; the EXIF orientation is applied first so photos stay
+  upright, and an embedded colour profile is applied (converted to sRGB) so colours stay as they were;
+- an oversized file is reported with its real size (`read_capped()` counts what it does not keep);
 - kept by the storage interface (app/services/storage.py: under var/uploads/, or in PostgreSQL) under a
   random server-chosen name, never in the web root; served only
   through a scoped handler (`download_headers()`: attachment, nosniff, no-store).
@@ -14,15 +16,17 @@
 from __future__ import annotations
 
 import io
+import math
 import secrets
 import unicodedata
 import warnings
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import quote
 
-from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
 from app.i18n import gettext as _
 from app.services import storage
@@ -63,7 +67,23 @@ class CheckedImage:
 def human_size(n: int) -> str:
     if n >= 1024 * 1024:
         return f"{n / (1024 * 1024):.1f} MB"
-    return f"{max(1, round(n / 1024))} KB"
+    # Rounded up: a file over the limit never reads as "512 KB" unless it is exactly that.
+    return f"{max(1, math.ceil(n / 1024))} KB"
+
+
+class _Readable(Protocol):
+    async def read(self, size: int = -1) -> bytes: ...
+
+
+async def read_capped(upload: _Readable) -> tuple[bytes, int]:
+    """At most MAX_BYTES + 1 bytes of an uploaded file (enough for `check_image()` to refuse it) and the
+    file's real size, counted while reading the rest, so the message can say how large it is."""
+    data = await upload.read(MAX_BYTES + 1)
+    size = len(data)
+    if size > MAX_BYTES:
+        while chunk := await upload.read(256 * 1024):
+            size += len(chunk)
+    return data, size
 
 
 def clean_name(name: str) -> str:
@@ -82,17 +102,20 @@ def _extension(name: str) -> str:
     return ext.lower() if dot else ""
 
 
-def check_image(data: bytes, filename: str) -> CheckedImage:
-    """The checked, re-encoded image, or UploadRefused with a message naming the file."""
+def check_image(data: bytes, filename: str, size: int | None = None) -> CheckedImage:
+    """The checked, re-encoded image, or UploadRefused with a message naming the file.
+
+    `size` is the file's real size when `data` holds only its beginning (`read_capped()`)."""
     name = clean_name(filename)
     if not data:
         raise UploadRefused(_("“%(name)s” is empty.", name=name))
-    if len(data) >= MAX_BYTES:
+    real_size = max(len(data), size or 0)
+    if real_size >= MAX_BYTES:
         raise UploadRefused(
             _(
                 "“%(name)s” is %(size)s; each file must be under 512 KB.",
                 name=name,
-                size=human_size(len(data)),
+                size=human_size(real_size),
             )
         )
     ext = _extension(name)
@@ -149,9 +172,45 @@ def check_image(data: bytes, filename: str) -> CheckedImage:
     return CheckedImage(data=clean, format=expected, width=width, height=height, original_name=name)
 
 
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+def _to_srgb(im: Image.Image) -> Image.Image:
+    """The pixels in sRGB: an embedded ICC profile is applied, then dropped. A profile that cannot be
+    read or does not fit the pixels is ignored (the pixels are taken as sRGB, as browsers do)."""
+    icc = im.info.get("icc_profile")
+    if not icc:
+        return im
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        space = source.profile.xcolor_space.strip()
+        alpha = im.getchannel("A") if "A" in im.getbands() else None
+        if space == "RGB":
+            pixels = im.convert("RGB")
+        elif space == "GRAY":
+            pixels = im.convert("L")
+        elif space == "CMYK" and im.mode == "CMYK":
+            pixels = im
+        else:
+            return im
+        converted = ImageCms.profileToProfile(pixels, source, _SRGB, outputMode="RGB")
+        assert converted is not None
+        if alpha is not None:
+            converted.putalpha(alpha)
+        return converted
+    except (OSError, ValueError, ImageCms.PyCMSError):
+        return im
+
+
 def _reencode(im: Image.Image, fmt: str) -> bytes:
-    """A fresh image from the pixels only: no EXIF, GPS, ICC comments or trailing bytes."""
-    im = ImageOps.exif_transpose(im)
+    """A fresh image from the pixels only, in sRGB: no EXIF, GPS, comments, text chunks, ICC profile or
+    trailing bytes (only a palette's transparent index, which is part of the pixels, is kept)."""
+    im = _to_srgb(ImageOps.exif_transpose(im))
+    if im.mode == "CMYK":
+        im = im.convert("RGB")
+    keep = {"transparency": im.info["transparency"]} if "transparency" in im.info else {}
+    im = im.copy()
+    im.info = keep
     out = io.BytesIO()
     if fmt == "JPEG":
         if im.mode not in ("RGB", "L"):

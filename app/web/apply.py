@@ -15,6 +15,7 @@ from litestar.exceptions import NotFoundException
 from app.actions import apply as actions
 from app.domain import applicant as rules
 from app.domain import workflow
+from app.domain.actor import Actor
 from app.domain.addresses import ADDRESS_PARTS
 from app.domain.documents import UPLOAD_RULES_TEXT, case_documents, group_documents
 from app.domain.profiles import REQUIRED
@@ -42,9 +43,32 @@ async def _uploads(request: Request, kinds: list[str]) -> list[actions.Upload]:
     for kind in kinds:
         for value in form.getall(f"file_{kind}", []):
             if isinstance(value, UploadFile) and value.filename:
-                data = await value.read(uploads.MAX_BYTES + 1)
-                out.append(actions.Upload(kind=kind, filename=value.filename, data=data))
+                data, size = await uploads.read_capped(value)
+                out.append(actions.Upload(kind=kind, filename=value.filename, data=data, size=size))
     return out
+
+
+async def _readiness(
+    actor: Actor, app: dict[str, Any], cases: list[dict[str, Any]]
+) -> tuple[list[str], int, bool]:
+    """(the group's own problems, how many applicants are incomplete, whether it can be submitted)."""
+    files = await q.list_group_attachments(actor, app["id"]) or []
+    group_kinds = {f["kind"] for f in files if f["case"] is None}
+    group_problems = actions.group_problems(app, group_kinds)
+    incomplete = sum(1 for c in cases if not c["complete"])
+    can_submit = not group_problems and not rules.submit_problems(app["member_count"], len(cases), incomplete)
+    return group_problems, incomplete, can_submit
+
+
+async def submit_missing(actor: Actor, app: dict[str, Any], cases: list[dict[str, Any]]) -> list[str]:
+    """What keeps a draft group from being submitted (empty: it can be), for the 送出 confirmation page."""
+    group_problems, incomplete, can_submit = await _readiness(actor, app, cases)
+    if can_submit:
+        return []
+    return [
+        *group_problems,
+        *(str(p) for p in rules.submit_problems(app["member_count"], len(cases), incomplete)),
+    ]
 
 
 def summary(errors: dict[str, str]) -> dict[str, str]:
@@ -347,13 +371,7 @@ class ApplyController(Controller):
     ) -> Response:
         actor = _actor(request)
         cases = await q.list_applicants(actor, app["id"]) or []
-        files = await q.list_group_attachments(actor, app["id"]) or []
-        group_kinds = {f["kind"] for f in files if f["case"] is None}
-        group_problems = actions.group_problems(app, group_kinds)
-        incomplete = sum(1 for c in cases if not c["complete"])
-        can_submit = not group_problems and not rules.submit_problems(
-            app["member_count"], len(cases), incomplete
-        )
+        group_problems, incomplete, can_submit = await _readiness(actor, app, cases)
         return render(
             request,
             "apply/applicants.html",
@@ -499,11 +517,12 @@ class ApplyController(Controller):
         app = await _application(request, application_id)
         if (r := _submitted(app)) is not None:
             return r
-        return await self._roster_page(
-            request,
-            app,
-            {"year": year, "semester": semester, "category": category, "status": status, "name": name},
-        )
+        filters = {"year": year, "semester": semester, "category": category, "status": status, "name": name}
+        if (error := _roster_filter_error(filters)) is not None:
+            return await self._roster_page(
+                request, app, filters, error=error, error_field="year", status_code=400
+            )
+        return await self._roster_page(request, app, filters)
 
     async def _roster_page(
         self,
@@ -512,6 +531,7 @@ class ApplyController(Controller):
         filters: dict[str, str],
         *,
         error: str | None = None,
+        error_field: str = "",
         status_code: int = 200,
     ) -> Response:
         picker = _roster_picker()
@@ -531,6 +551,7 @@ class ApplyController(Controller):
                 "rows": rows,
                 "filters": filters,
                 "error": error,
+                "error_field": error_field,
                 "steps": _steps(app, "applicants"),
                 "room": max(0, rules.MAX_MEMBERS - len(cases)),
                 "filter_options": _roster_filter_options(),
@@ -546,7 +567,7 @@ class ApplyController(Controller):
         if (r := _submitted(app)) is not None:
             return r
         form = await request.form()
-        ids = [int(x) for x in form.getall("entry", []) if isinstance(x, str) and x.isdigit()]
+        ids = [int(x) for x in form.getall("entry", []) if isinstance(x, str) and x.isdigit() and len(x) < 10]
         try:
             created = await actions.add_from_roster(_actor(request), application_id, ids)
         except actions.Refused as exc:
@@ -564,8 +585,11 @@ class ApplyController(Controller):
         app = await _application(request, application_id)
         if (r := _submitted(app)) is not None:
             return r
-        cases = await q.list_applicants(_actor(request), application_id) or []
-        return render(request, "apply/submit_confirm.html", {"app": app, "cases": cases})
+        actor = _actor(request)
+        cases = await q.list_applicants(actor, application_id) or []
+        # An incomplete group is told what is missing here, not refused only after 確定.
+        missing = await submit_missing(actor, app, cases)
+        return render(request, "apply/submit_confirm.html", {"app": app, "cases": cases, "missing": missing})
 
     @post("/drafts/{application_id:int}/submit", name="apply:submit")
     async def submit(self, request: Request, application_id: int) -> Response:
@@ -704,6 +728,14 @@ def _roster_filter_options() -> dict[str, list[str]]:
         "category": list(actions.ROSTER_IDENTITY),
         "status": ["A", "R"],
     }
+
+
+def _roster_filter_error(filters: dict[str, str]) -> str | None:
+    """An out-of-range 學年度 in the query string: the form's message (the select offers none such)."""
+    from app.domain import roster as roster_rules
+
+    message = roster_rules.check_filter_year(filters.get("year"), actions.today())
+    return str(message) if message else None
 
 
 def _roster_label(key: str, value: Any) -> str:

@@ -11,6 +11,7 @@ from app.actions import cert_login
 from app.domain.validators import is_business_no
 from app.i18n import LANG_COOKIE, format_datetime, normalise
 from app.i18n import gettext as _
+from app.services import login_documents
 from app.services.sessions import now
 from app.settings import LOCAL_SIGNER_URL, settings
 from app.web.common import actor_of, form_data, redirect, render, safe_next, session_of, signed_in_required
@@ -74,6 +75,11 @@ class AuthController(Controller):
             notice = _(
                 "You were logged out after 30 minutes without activity. Work you saved is kept; please log in again."
             )
+        elif reason == "disabled":
+            notice = _(
+                "You were logged out because your account has been disabled. Please ask your school's main "
+                "account, or the National Immigration Agency if it is the main account."
+            )
         elif reason == "password_changed":
             notice = _("Your password has been changed. Please log in again.")
         elif reason == "logged_out":
@@ -87,6 +93,7 @@ class AuthController(Controller):
                 "notice": notice,
                 "tab": "cert" if tab == "cert" else "account",
                 "signer_url": LOCAL_SIGNER_URL,
+                "attachments": login_documents.DOCUMENTS,
             },
         )
 
@@ -141,6 +148,7 @@ class AuthController(Controller):
                 "notice": None,
                 "tab": "account",
                 "signer_url": LOCAL_SIGNER_URL,
+                "attachments": login_documents.DOCUMENTS,
             },
             status_code=status if status != 200 else 400 if errors else 200,
         )
@@ -197,6 +205,7 @@ class AuthController(Controller):
                 "notice": None,
                 "tab": "cert",
                 "signer_url": LOCAL_SIGNER_URL,
+                "attachments": login_documents.DOCUMENTS,
             },
             status_code=400,
         )

@@ -88,6 +88,17 @@ def base_context(request: Request) -> dict[str, Any]:
     }
 
 
+FORM_ERRORS_HEADER = "X-Form-Errors"
+
+
+def form_errors_swapped(response: Response) -> Response:
+    """An htmx answer that is a form with its field errors: marked so that static/js/app.js swaps it even as
+    a 400 (htmx swaps no 4xx by itself, and the user would see nothing)."""
+    if response.status_code == 400:
+        response.headers[FORM_ERRORS_HEADER] = "1"
+    return response
+
+
 def render(
     request: Request,
     template: str,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from litestar import Controller, Request, Response, get
 from litestar.exceptions import NoRouteMatchFoundException
 from litestar.response import Redirect
@@ -39,7 +41,16 @@ class DashboardController(Controller):
         current = next((b for b in lines if b.code == line), lines[0])
         lists, counts = await list_dashboard(actor, current.code)
         view_url = _maybe_url(request, "apply:view", application_id=0)
-        more_url = _maybe_url(request, "progress:search")
+        search_url = _maybe_url(request, "progress:search")
+        # Each list's MORE opens the progress search filtered to that list (and this business line).
+        more_urls = (
+            {
+                key: f"{search_url}?{urlencode({'search': '1', 'list': key, 'line': current.code})}"
+                for key in workflow.DASHBOARD_LISTS
+            }
+            if search_url
+            else {}
+        )
         return render(
             request,
             "dashboard/home.html",
@@ -51,6 +62,6 @@ class DashboardController(Controller):
                 "list_keys": workflow.DASHBOARD_LISTS,
                 "titles": {k: str(v) for k, v in workflow.DASHBOARD_TITLES.items()},
                 "view_url": view_url.rsplit("/0", 1)[0] if view_url else None,
-                "more_url": more_url,
+                "more_urls": more_urls,
             },
         )

@@ -8,6 +8,7 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotAuthorizedException
 from litestar.response import Template
 
+from app import db
 from app.i18n import lazy_gettext as _l
 from app.i18n import reset_locale, set_locale
 from app.web.middleware import locale_for_scope
@@ -39,11 +40,11 @@ DETAILS = {
 
 
 def _login_redirect(request: Request) -> Response:
-    expired = request.scope.get("state", {}).get("session_expired")
+    ended = request.scope.get("state", {}).get("session_ended")
     path = request.url.path
     student = path.startswith(("/student", "/foreign-student"))
     base = "/foreign-student/individual/login" if student else "/login"
-    target = f"{base}?reason=expired" if expired else base
+    target = f"{base}?reason={ended}" if ended in ("expired", "disabled") else base
     if request.headers.get("hx-request"):
         return Response(content=b"", status_code=401, headers={"HX-Redirect": target})
     return Response(content=b"", status_code=303, headers={"Location": target})
@@ -90,5 +91,16 @@ def http_exception_handler(request: Request, exc: HTTPException) -> Response:
 
 
 def internal_error_handler(request: Request, exc: Exception) -> Response:
+    if db.is_connection_error(exc):
+        return unavailable(request, exc)
     log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     return _page(request, 500)
+
+
+def unavailable(request: Request, exc: BaseException) -> Response:
+    """The database connection was lost (it is discarded, and the next request gets a new one): the bilingual
+    503 page, asking to try again, rather than a 500."""
+    log.warning("database unavailable on %s %s: %r", request.method, request.url.path, exc)
+    response = _page(request, 503)
+    response.headers["Retry-After"] = "5"
+    return response

@@ -319,12 +319,23 @@ class KindsController(Controller):
         app = await self._app(request, application_id)
         if isinstance(app, Response):
             return app
-        cases = await q.list_applicants(_actor(request), application_id) or []
+        from app.web.apply import submit_missing
+
+        actor = _actor(request)
+        cases = await q.list_applicants(actor, application_id) or []
         k = kind_rules.KINDS[app["kind"]]
+        missing = await submit_missing(actor, app, cases)
         return render(
             request,
             "kinds/submit_confirm.html",
-            {"app": app, "kind": k, "cases": cases, "fee": k.fee, "total": k.fee * len(cases)},
+            {
+                "app": app,
+                "kind": k,
+                "cases": cases,
+                "fee": k.fee,
+                "total": k.fee * len(cases),
+                "missing": missing,
+            },
         )
 
     @post("/kinds/{application_id:int}/submit", name="kinds:submit")

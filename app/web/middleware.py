@@ -153,10 +153,27 @@ class DatabaseMiddleware:
                     raise _Rollback
         except _Rollback:
             pass
+        except Exception as exc:
+            # The connection failed at BEGIN or COMMIT (outside the handler's own error handling): nothing
+            # was committed; the client gets the bilingual 503 page instead of whatever was held.
+            if not db.is_connection_error(exc):
+                raise
+            await _unavailable(scope, receive, send, exc)
+            return
         for job in state["after_commit"]:
             await job()
         for message in held:
             await send(message)
+
+
+async def _unavailable(scope: Scope, receive: Receive, send: Send, exc: BaseException) -> None:
+    from litestar import Request
+
+    from app.web.errors import unavailable
+
+    request: Request = Request(scope, receive)
+    response = unavailable(request, exc)
+    await response.to_asgi_response(app=scope.get("app"), request=request)(scope, receive, send)
 
 
 class SessionMiddleware:
@@ -174,15 +191,15 @@ class SessionMiddleware:
         state = scope.setdefault("state", {})
         token = _cookies(scope).get(SESSION_COOKIE)
         if token and not scope["path"].startswith(UNMANAGED_PREFIXES):
-            info, expired = await sessions.load_session(token)
+            info, ended = await sessions.load_session(token)
             if info is not None:
                 scope["user"] = actor_from_session(info)
                 scope["auth"] = info
                 if sessions.needs_touch(info):
                     info.last_seen_at = sessions.now()
                     await _soon(scope, sessions.touch, info.id)
-            elif expired:
-                state["session_expired"] = True
+            elif ended:
+                state["session_ended"] = ended  # "expired" or "disabled": the login page says which
                 await _soon(scope, sessions.delete_by_token, token)
         await self.app(scope, receive, send)
 
@@ -229,6 +246,22 @@ CSP = (
 )
 
 
+# piccolo-admin (the back office) is a Vue application from its own files: no inline script and no eval.
+# Its components (Font Awesome's icon sizes, component styles) add <style> elements while running, so styles
+# need 'unsafe-inline' (hashes of today's bundle would break on any piccolo-admin update, and the icons
+# then fill the screen); styles cannot run code, and everything else is as strict as the pages' policy.
+# tests/browser/test_admin_csp_browser.py walks the back office and fails on any violation.
+ADMIN_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; "
+    "object-src 'none'; base-uri 'none'"
+)
+
+
+def _is_admin(path: str) -> bool:
+    return path == "/admin" or path.startswith("/admin/")
+
+
 async def security_headers(message: Message, scope: Scope) -> None:
     """before_send hook: on every response, errors and unknown routes included."""
     if message["type"] != "http.response.start":
@@ -246,8 +279,7 @@ async def security_headers(message: Message, scope: Scope) -> None:
         b"permissions-policy": b"camera=(), microphone=(), geolocation=()",
         b"cross-origin-opener-policy": b"same-origin",
     }
-    if not full_path.startswith("/admin"):
-        extra[b"content-security-policy"] = CSP.encode()
+    extra[b"content-security-policy"] = (ADMIN_CSP if _is_admin(full_path) else CSP).encode()
     if settings.cookie_secure:
         extra[b"strict-transport-security"] = b"max-age=31536000; includeSubDomains"
     if not path.startswith("/static/"):

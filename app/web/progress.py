@@ -18,14 +18,21 @@ from app.domain import applicant as applicant_rules
 from app.domain import progress as rules
 from app.domain import supplement as change_rules
 from app.domain import workflow
-from app.domain.business import KINDS
+from app.domain.business import KINDS, offered_lines
 from app.domain.documents import DOC_LABELS, case_documents, group_documents
 from app.domain.profiles import parse_date
 from app.i18n import gettext as _
 from app.queries import apply as apply_q
 from app.queries import progress as q
 from app.services import uploads
-from app.web.common import file_response, form_data, redirect, render, school_or_student_required
+from app.web.common import (
+    file_response,
+    form_data,
+    form_errors_swapped,
+    redirect,
+    render,
+    school_or_student_required,
+)
 from app.web.common import signed_in_actor as _actor
 from app.web.templating import environment
 
@@ -55,7 +62,11 @@ def _filters(params: dict[str, str]) -> tuple[q.Filters, dict[str, str]]:
         errors["date_to"] = _("The end date cannot be before the start date.")
     kind = params.get("kind", "")
     status = params.get("status", "")
+    dash_list = params.get("list", "")
+    line = params.get("line", "")
     f = q.Filters(
+        dash_list=dash_list if dash_list in workflow.DASHBOARD_LISTS else "",
+        line=line if line in {b.code for b in offered_lines()} else "",
         kind=kind if kind in KINDS else "",
         status=status if status in rules.STATUS_FILTERS else "",
         group_no=params.get("group_no", "").strip(),
@@ -79,6 +90,8 @@ SEARCH_KEYS = (
     "birth_date",
     "date_from",
     "date_to",
+    "list",
+    "line",
 )
 
 
@@ -120,11 +133,14 @@ class ProgressController(Controller):
             "errors": errors,
             "result": result,
             "qs": _query_string(params),
+            "list_title": str(workflow.DASHBOARD_TITLES[f.dash_list]) if f.dash_list else "",
             "kind_options": kind_options(),
             "status_options": status_options(),
         }
         if request.htmx and not request.htmx.boosted:  # type: ignore[attr-defined]
-            return render(request, "progress/_results.html", ctx, status_code=400 if errors else 200)
+            return form_errors_swapped(
+                render(request, "progress/_search.html", ctx, status_code=400 if errors else 200)
+            )
         return render(request, "progress/search.html", ctx, status_code=400 if errors else 200)
 
     @get("/groups/{application_id:int}", name="progress:group")
@@ -351,9 +367,8 @@ async def read_uploads(request: Request, kinds: list[str]) -> list[Any]:
     for kind in kinds:
         for value in form.getall(f"file_{kind}", []):
             if isinstance(value, UploadFile) and value.filename:
-                out.append(
-                    Upload(kind=kind, filename=value.filename, data=await value.read(uploads.MAX_BYTES + 1))
-                )
+                data, size = await uploads.read_capped(value)
+                out.append(Upload(kind=kind, filename=value.filename, data=data, size=size))
     return out
 
 

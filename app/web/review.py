@@ -218,7 +218,7 @@ class ReviewController(Controller):
                 action,
                 form.get("comment", ""),
                 receipt_no=form.get("receipt_no", ""),
-                payer_name=form.get("payer_name", ""),
+                passport_no=form.get("passport_no", ""),
             )
         except actions.NotFound as exc:
             raise NotFoundException() from exc
@@ -297,12 +297,7 @@ class ReviewController(Controller):
 
     @get("/attachment/{attachment_id:int}", name="review:attachment")
     async def attachment(self, attachment_id: int) -> Response:
-        from tables.tables import Attachment
-
-        rows = await Attachment.select(
-            Attachment.stored_name, Attachment.original_name, Attachment.content_type
-        ).where(Attachment.id == attachment_id)
-        return await file_response(rows[0] if rows else None, inline=True)
+        return await file_response(await queries.get_desk_attachment(attachment_id), inline=True)
 
     @post("/logout", name="review:logout")
     async def logout(self, request: Request) -> Response:

@@ -123,6 +123,8 @@ def _export_row(r: dict[str, Any]) -> list[Any]:
         rules.dropdown_of("program", r["program"]),
         rules.dropdown_of("grade", r["grade"]),
         rules.dropdown_of("status", r["status"]),
+        r["resident_id"],
+        r["travel_permit_no"],
         r["year"],
         r["semester"],
     ]
@@ -235,15 +237,29 @@ class RosterController(Controller):
     def _filters(self, request: Request) -> roster_queries.RosterFilters:
         return roster_queries.RosterFilters.from_params(dict(request.query_params))
 
+    @staticmethod
+    def _filter_errors(request: Request) -> dict[str, Any]:
+        message = rules.check_filter_year(request.query_params.get("year"), date.today())
+        return {"year": message} if message else {}
+
     @get("/", name="roster:list")
     async def list_page(self, request: Request, page: int = 1) -> Response:
+        return await self._list(request, page, self._filter_errors(request))
+
+    async def _list(self, request: Request, page: int, errors: dict[str, Any]) -> Response:
         actor = actor_of(request)
         assert actor is not None
         filters = self._filters(request)
-        result = await roster_queries.list_roster(actor, filters, page)
+        if errors:
+            result = {"rows": [], "total": 0, "page": 1, "pages": 1, "per_page": roster_queries.PAGE_SIZE}
+        else:
+            result = await roster_queries.list_roster(actor, filters, page)
+        form = {k: str(v) for k, v in filters.as_params().items()}
+        form.update({k: str(request.query_params.get(k) or "") for k in errors})
         context = {
             "filters": filters,
-            "form": {k: str(v) for k, v in filters.as_params().items()},
+            "form": form,
+            "errors": errors,
             "result": result,
             "query": filters.as_params(),
             "year_options": _year_options(await roster_queries.list_roster_years(actor)),
@@ -252,14 +268,17 @@ class RosterController(Controller):
             "status_options": _options("status"),
             **_view_helpers(),
         }
+        status = 400 if errors else 200
         if request.headers.get("hx-request") and request.headers.get("hx-target") == "roster-results":
-            return render(request, "roster/_list_table.html", context)
-        return render(request, "roster/list.html", context)
+            return render(request, "roster/_list_table.html", context, status_code=status)
+        return render(request, "roster/list.html", context, status_code=status)
 
     @get("/export.xlsx", name="roster:export")
     async def export(self, request: Request) -> Response:
         actor = actor_of(request)
         assert actor is not None
+        if errors := self._filter_errors(request):
+            return await self._list(request, 1, errors)
         filters = self._filters(request)
         rows: list[list[Any]] = []
         async for chunk in roster_queries.iter_roster_for_export(actor, filters):

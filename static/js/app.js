@@ -83,6 +83,16 @@
     if (rem !== null && rem !== "" && !isNaN(parseInt(rem, 10))) { reset(parseInt(rem, 10)); }
   });
 
+  // A form answered with its field errors comes as a 400 marked X-Form-Errors (app/web/common.py):
+  // htmx swaps no 4xx by itself, so without this the user would see nothing happen.
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var xhr = e.detail && e.detail.xhr;
+    if (xhr && xhr.status === 400 && xhr.getResponseHeader("X-Form-Errors") === "1") {
+      e.detail.shouldSwap = true;
+      e.detail.isError = false;
+    }
+  });
+
   function focusSummary(root) {
     var el = (root || document).querySelector("[data-autofocus]");
     if (el) { el.focus(); }

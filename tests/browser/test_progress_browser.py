@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from app.domain import numbering
 from tests.browser.conftest import login, shot
 
-RETURNED_GROUP = numbering.group_no(date.today(), "102", 9301)  # app.demo_progress
+RETURNED_GROUP = numbering.group_no(date.today(), "102", 9301)  # app.demo.progress
 OPEN_GROUP = numbering.group_no(date.today(), "102", 9303)
 REPLY = "已重新上傳清晰的護照資料頁，並更正護照號碼（瀏覽器測試）。"
 
@@ -122,3 +122,18 @@ def test_after_submission_pages_are_accessible(live_server, browser, lang):
         assert violations(page) == [], page.url
     finally:
         context.close()
+
+
+@pytest.mark.browser
+def test_progress_date_filter_error_shows_under_htmx(live_server, page):
+    login(page, live_server)
+    page.goto(live_server + "/progress/")
+    page.fill("#f-date_from", "2026/13/45")
+    page.locator("form.progress-search button[type=submit]").click()
+    expect(page.locator("#f-date_from-error")).to_contain_text("請以 YYYY/MM/DD 輸入正確日期")
+    expect(page.locator(".error-summary")).to_be_visible()
+    shot(page, "progress-date-error")
+    page.fill("#f-date_from", "")
+    page.locator("form.progress-search button[type=submit]").click()
+    expect(page.locator(".error-summary")).to_have_count(0)
+    expect(page.locator("#progress-results")).to_be_visible()

@@ -61,3 +61,41 @@ def test_reviewer_returns_a_case_and_the_school_sees_it(live_server, browser):
     spage.goto(live_server + "/review/queue/first")
     assert "/admin/" in spage.url
     school.close()
+
+
+@pytest.mark.browser
+def test_card_collected_at_the_counter_with_receipt_and_passport(live_server, browser):
+    """Issue 12, item 6: the desk checks the receipt's number, that it lists the case, and the holder's passport."""
+    import sqlite3
+
+    db = sqlite3.connect(str(live_server.var_dir.parent / "browser.sqlite"))
+    case_id, passport, receipt_no = db.execute(
+        'SELECT c.id, c.passport_no, r.receipt_no FROM "case" c JOIN receipt r ON r.application = c.application '
+        "WHERE c.status = 'card_ready' ORDER BY c.id LIMIT 1"
+    ).fetchone()
+    db.close()
+    for lang in ("en", "zh_Hant_TW"):
+        ctx = browser.new_context(locale="zh-TW", viewport={"width": 1280, "height": 1100})
+        ctx.add_cookies([{"name": "lang", "value": lang, "url": live_server}])
+        page = ctx.new_page()
+        page.set_default_timeout(15_000)
+        admin_login(page, live_server, "supervisor")
+        page.goto(f"{live_server}/review/case/{case_id}?queue=collect")
+        page.wait_for_selector("#f-passport_no")
+        page.fill("#f-receipt_no", receipt_no)
+        if lang == "en":
+            assert "Passport no. of the person collecting" in page.inner_text("body")
+            page.fill("#f-passport_no", "X0000000")
+            page.click("button[value=card_collected]")
+            page.wait_for_selector("#f-passport_no-error")
+            assert "not the applicant's" in page.inner_text("#f-passport_no-error")
+            assert page.input_value("#f-receipt_no") == receipt_no  # what was typed stays
+            shot(page, "review-collect-en")
+        else:
+            assert "領證人護照號碼" in page.inner_text("body") and "外字第" in page.inner_text("body")
+            page.fill("#f-passport_no", passport.lower())
+            shot(page, "review-collect-zh")
+            page.click("button[value=card_collected]")
+            page.wait_for_selector(".flash")
+            assert "審核決定已儲存" in page.locator(".flash").inner_text()
+        ctx.close()

@@ -154,3 +154,81 @@ def test_truncated_jpeg_refused_even_after_weasyprint_is_imported():
         assert "half.jpg" in str(exc)
     else:
         raise AssertionError("a truncated JPEG was accepted")
+
+
+def _swapped_srgb_profile() -> bytes:
+    """An RGB profile whose red and blue colorants are swapped: its (255, 0, 0) is sRGB blue."""
+    from PIL import ImageCms
+
+    icc = bytearray(ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes())
+    count = struct.unpack(">I", icc[128:132])[0]
+    entries = {}
+    for i in range(count):
+        at = 132 + 12 * i
+        entries[bytes(icc[at : at + 4])] = at
+    r, b = entries[b"rXYZ"], entries[b"bXYZ"]
+    icc[r + 4 : r + 12], icc[b + 4 : b + 12] = icc[b + 4 : b + 12], icc[r + 4 : r + 12]
+    return bytes(icc)
+
+
+def test_jpeg_comment_and_profile_are_dropped_and_colours_converted_to_srgb():
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (255, 0, 0)).save(
+        out, format="JPEG", comment=b"SECRET-COMMENT", icc_profile=_swapped_srgb_profile(), quality=95
+    )
+    data = out.getvalue()
+    assert b"SECRET-COMMENT" in data
+    img = uploads.check_image(data, "photo.jpg")
+    stored = Image.open(io.BytesIO(img.data))
+    assert b"SECRET-COMMENT" not in img.data and "comment" not in stored.info
+    assert "icc_profile" not in stored.info
+    r, g, b = stored.convert("RGB").getpixel((20, 15))
+    assert b > 200 and r < 60, (r, g, b)  # the profile's "red" is blue in sRGB
+
+
+def test_png_profile_and_text_are_dropped_and_colours_converted_to_srgb():
+    from PIL import PngImagePlugin
+
+    text = PngImagePlugin.PngInfo()
+    text.add_text("Author", "SECRET-AUTHOR")
+    out = io.BytesIO()
+    Image.new("RGBA", (40, 30), (255, 0, 0, 128)).save(
+        out, format="PNG", pnginfo=text, icc_profile=_swapped_srgb_profile()
+    )
+    img = uploads.check_image(out.getvalue(), "scan.png")
+    stored = Image.open(io.BytesIO(img.data))
+    assert b"SECRET-AUTHOR" not in img.data and b"iCCP" not in img.data
+    assert "icc_profile" not in stored.info and "Author" not in stored.info
+    r, g, b, a = stored.getpixel((20, 15))
+    assert b > 200 and r < 60 and a == 128, (r, g, b, a)
+
+
+def test_a_broken_profile_is_ignored_not_fatal():
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (255, 0, 0)).save(out, format="JPEG", icc_profile=b"not a profile" * 10)
+    img = uploads.check_image(out.getvalue(), "x.jpg")
+    stored = Image.open(io.BytesIO(img.data))
+    assert "icc_profile" not in stored.info and stored.getpixel((20, 15))[0] > 200
+
+
+def test_the_real_size_of_an_oversized_file_is_stated():
+    with use_locale("en"), pytest.raises(uploads.UploadRefused) as exc:
+        uploads.check_image(b"\0" * (512 * 1024 + 1), "scan.jpg", size=3 * 1024 * 1024 + 200 * 1024)
+    msg = str(exc.value)
+    assert "3.2 MB" in msg and "under 512 KB" in msg
+    assert "600 KB" in refused(b"\0" * (600 * 1024), "x.jpg")
+    assert "513 KB" in refused(b"\0" * (512 * 1024 + 1), "x.jpg")  # over the limit never reads "512 KB"
+
+
+async def test_read_capped_keeps_the_beginning_and_counts_the_rest():
+    class Fake:
+        def __init__(self, data: bytes) -> None:
+            self.buf = io.BytesIO(data)
+
+        async def read(self, size: int = -1) -> bytes:
+            return self.buf.read(size)
+
+    data, size = await uploads.read_capped(Fake(b"x" * (2 * 1024 * 1024)))
+    assert len(data) == uploads.MAX_BYTES + 1 and size == 2 * 1024 * 1024
+    data, size = await uploads.read_capped(Fake(b"small"))
+    assert data == b"small" and size == 5

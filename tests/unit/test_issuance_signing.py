@@ -43,3 +43,18 @@ def test_signature_round_trip_and_refusals():
         pay.verify(old, "s3cret")
     # A value containing separators cannot pose as other fields.
     assert pay.sign({"a": "1&b=2"}, "k") != pay.sign({"a": "1", "b": "2"}, "k")
+
+
+def test_the_counter_checks_the_receipt_lists_the_case_and_the_passport():
+    """Issue 12, item 6: a receipt covers the 收件號 it lists (older snapshots: the printed payer range)."""
+    content = {"receipt_nos": ["115696500001", "115696500003"]}
+    assert issuance.receipt_lists(content, "", "115696500003")
+    assert not issuance.receipt_lists(content, "", "115696500002")
+    assert not issuance.receipt_lists(content, "", "")
+    assert issuance.receipt_lists({}, "115696500001 ~ 115696500003", "115696500002")
+    assert not issuance.receipt_lists({}, "115696500001 ~ 115696500003", "115696500004")
+    assert issuance.receipt_lists({}, "115696500001", "115696500001")
+    assert not issuance.receipt_lists({}, "x", "115696500001")
+    assert issuance.same_passport(" c765-4321 ", "C7654321")
+    assert not issuance.same_passport("C765432", "C7654321")
+    assert not issuance.same_passport("", "")

@@ -78,6 +78,8 @@ def test_the_seeds_example_row_is_valid_as_typed():
         "program": "A",
         "grade": "1",
         "status": "R",
+        "resident_id": "",  # issue 14: only mainland, Hong Kong and Macau students have one
+        "travel_permit_no": "",
     }
 
 
@@ -301,3 +303,66 @@ def test_normalised_english_names_match_loosely():
 def test_any_text_gives_values_or_errors_never_an_exception(row):
     check = rules.check_row(row, TODAY)
     assert (check.values is None) == bool(check.errors)
+
+
+# -- issue 14: the identifiers of mainland, Hong Kong and Macau students (columns M and N) ------------
+
+CN_ROW = dict(
+    SEED_ROW,
+    name_zh="李明華",
+    name_en="LI MINGHUA",
+    birth_date="20040307",
+    category="CN_陸生",
+    nationality="CN",
+    national_id="",
+    passport_no="EA1234567",
+    resident_id="350203 20040307 0019",
+    travel_permit_no="l12345678",
+)
+
+
+def test_mainland_student_with_valid_identifiers():
+    check = rules.check_row(CN_ROW, TODAY)
+    assert check.errors == []
+    assert check.values["resident_id"] == "350203200403070019"
+    assert check.values["travel_permit_no"] == "L12345678"
+
+
+@pytest.mark.parametrize(
+    ("changes", "column", "zh"),
+    [
+        ({"resident_id": ""}, "resident_id", "陸生、港澳生必填。"),
+        ({"resident_id": "350203200403070010"}, "resident_id", "大陸居民身分證號碼不正確"),
+        ({"travel_permit_no": "L1234"}, "travel_permit_no", "往來台灣通行證號碼不正確"),
+        (
+            {"category": "HK", "resident_id": "A123456(4)", "travel_permit_no": ""},
+            "resident_id",
+            "香港身份證號碼不正確",
+        ),
+        ({"category": "HK", "resident_id": "A123456(3)"}, "travel_permit_no", "僅限陸生填寫。"),
+        (
+            {"category": "MO", "resident_id": "A123456(3)", "travel_permit_no": ""},
+            "resident_id",
+            "澳門居民身份證號碼不正確",
+        ),
+        ({"category": "FG", "travel_permit_no": ""}, "resident_id", "僅限陸生、港澳生填寫。"),
+    ],
+)
+def test_cross_strait_identifiers_are_checked_by_category(changes, column, zh):
+    check = rules.check_row(dict(CN_ROW, **changes), TODAY)
+    assert check.values is None
+    found = [e for e in check.errors if e.column == column]
+    assert found, check.errors
+    assert zh in both(found[0].message)[0]
+
+
+def test_hong_kong_and_macau_students_with_valid_identifiers():
+    hk = rules.check_row(dict(CN_ROW, category="HK", resident_id="ab987654(3)", travel_permit_no=""), TODAY)
+    assert hk.errors == [] and hk.values["resident_id"] == "AB9876543"
+    mo = rules.check_row(dict(CN_ROW, category="MO", resident_id="1/234567/8", travel_permit_no=""), TODAY)
+    assert mo.errors == [] and mo.values["resident_id"] == "12345678"
+
+
+def test_a_file_with_only_the_seeds_twelve_columns_still_reads():
+    header = [rules.COLUMN_BY_KEY[k].zh for k in rules.SEED_COLUMN_KEYS]
+    assert rules.map_header(header) == {k: i for i, k in enumerate(rules.SEED_COLUMN_KEYS)}

@@ -69,12 +69,14 @@ def test_template_has_the_seeds_columns_dropdowns_instructions_and_frozen_header
         "學制",
         "就讀年級",
         "狀態",
+        "大陸或港澳居民身分證號",  # issue 14
+        "往來台灣通行證號碼",
     ]
     assert ws.max_row == 1  # no example row to import by mistake
     assert ws.freeze_panes == "A2"
     for letter in "ABCDEFGHIJKL":
         assert ws.column_dimensions[letter].width >= 10
-    for letter in "CGH":  # dates, IDs and passports stay text
+    for letter in "CGHMN":  # dates, IDs and passports stay text
         assert ws.column_dimensions[letter].number_format == "@"
     lists = wb[excel.LISTS_TITLE]
     assert lists.sheet_state == "hidden"
@@ -117,7 +119,8 @@ def test_template_round_trip_through_the_reader():
     )
     rows = list(excel.read_roster(data, "Student_List.xlsx"))
     assert [n for n, _r in rows] == [2, 3]
-    assert rows[0][1] == dict(zip(rules.COLUMN_KEYS, SEED_ROW, strict=True))
+    # The template's columns M and N (issue 14) are read as empty for this foreign student.
+    assert rows[0][1] == dict(zip(rules.COLUMN_KEYS, [*SEED_ROW, "", ""], strict=True))
     assert rows[1][1]["birth_date"] == "20010315" and rows[1][1]["name_zh"] == ""
 
 
@@ -170,7 +173,7 @@ def test_too_many_rows(monkeypatch):
 def test_xls_file_like_the_seeds_student_list():
     data = (FIXTURES / "Student_List.xls").read_bytes()
     rows = list(excel.read_roster(data, "Student_List.xls"))
-    assert rows[0] == (2, dict(zip(rules.COLUMN_KEYS, SEED_ROW, strict=True)))
+    assert rows[0] == (2, dict(zip(rules.SEED_COLUMN_KEYS, SEED_ROW, strict=True)))  # the seed's 12 columns
     assert rows[1][1]["birth_date"] == "20020401"  # an Excel date cell
     assert rows[2][1]["name_en"] == ""  # a formula: never evaluated here, its saved value is empty
 
@@ -179,7 +182,7 @@ def test_csv_utf8_with_bom_commas_or_semicolons():
     header = ",".join(c.zh for c in rules.COLUMNS)
     body = ",".join(SEED_ROW)
     rows = list(excel.read_roster(("\ufeff" + header + "\r\n" + body + "\r\n").encode(), "list.csv"))
-    assert rows == [(2, dict(zip(rules.COLUMN_KEYS, SEED_ROW, strict=True)))]
+    assert rows == [(2, dict(zip(rules.COLUMN_KEYS, [*SEED_ROW, "", ""], strict=True)))]
     semi = (header.replace(",", ";") + "\n" + body.replace(",", ";")).encode()
     assert list(excel.read_roster(semi, "list.csv"))[0][1]["passport_no"] == "MM214587"
 

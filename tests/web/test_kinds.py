@@ -12,6 +12,7 @@ from tables.tables import Application, Attachment, Case
 from tests.apply_support import SUBMITTER, app_id_from, jpeg, post_multipart
 from tests.progress_support import make_permit, school_actor
 from tests.support import make_account, make_school, make_school_with_accounts
+from tests.web.test_student_login import add_roster
 
 
 def _files(*kinds: str):
@@ -138,7 +139,8 @@ async def test_renewal_end_to_end(client):
 
 
 async def test_extension_end_to_end(client):
-    await make_school_with_accounts()
+    ids = await make_school_with_accounts()
+    await add_roster(ids["school"], national_id="A810000044")  # the student's certificate is on the roster
     await client.login("03734301")
     app_id = await _draft(client, "extension")
     r = await client.post_form(
@@ -182,7 +184,8 @@ async def test_extension_end_to_end(client):
 
 
 async def test_data_change_end_to_end(client):
-    await make_school_with_accounts()
+    ids = await make_school_with_accounts()
+    await make_permit(ids["school"], ids["main"], "A810000053")  # an e-certificate issued here
     await client.login("03734301")
     app_id = await _draft(client, "data-change")
     r = await client.post_form(
@@ -253,3 +256,63 @@ async def test_incomplete_group_is_not_submitted_and_scope(client):
     )
     assert r.status_code == 404
     assert ids
+
+
+async def test_extension_and_data_change_need_a_resident_certificate_known_here(client):
+    """Issue 12, item 4: a well-formed UI no. that names no certificate of the school's students is refused
+    beside the field, as 換證 does; one issued here or on the school's roster is accepted."""
+    ids = await make_school_with_accounts()
+    other = await make_school("他校大學", "04595257")
+    other_account = await make_account("04595257", other, main=True)
+    await add_roster(ids["school"], name_en="ROSTER ONE", passport="RP112233", national_id="A810000044")
+    await make_permit(ids["school"], ids["main"], "A810000053")
+    await make_permit(ids["school"], ids["main"], "A810000062", expires=date.today() - timedelta(days=1))
+    await make_permit(other, other_account, "A810000071")  # another school's student
+    await client.login("03734301")
+    today = date.today()
+    for slug in ("extension", "data-change"):
+        app_id = await _draft(client, slug)
+        r = await client.post_form(
+            f"/apply/kinds/{app_id}/applicants", {"identity": "foreign"}, follow_redirects=False
+        )
+        url = r.headers["location"]
+        case_id = int(url.rsplit("/", 1)[1])
+        form = {
+            "name_en": "MARIA GARCIA",
+            "passport_no": "PA1234567",
+            "birth_date": "2004/12/19",
+            "op": "save",
+        }
+        if slug == "extension":
+            form |= {
+                "current_expiry": (today + timedelta(days=30)).strftime("%Y/%m/%d"),
+                "new_expiry": (today + timedelta(days=400)).strftime("%Y/%m/%d"),
+                "reason": "延長修業",
+            }
+            docs = _files("passport", "resident_card", "enrolment_proof")
+            extra: dict = {}
+        else:
+            docs = _files("resident_card", "change_proof")
+            extra = {
+                "changes": ["passport"],
+                "new_passport_no": "K99887766",
+                "new_passport_expiry": "2034/05/01",
+            }
+        for unknown in ("A800000014", "A810000062", "A810000071"):  # unknown, expired, another school's
+            r = await post_multipart(client, url, form | extra | {"ui_no": unknown}, docs)
+            assert r.status_code == 200
+            assert 'id="f-ui_no-error"' in r.text and "查無" in r.text, (slug, unknown)
+            assert f'value="{unknown}"' in r.text  # what was typed stays
+            assert not (await Case.select(Case.complete).where(Case.id == case_id).first())["complete"]
+        r = await client.post_form(f"/apply/kinds/{app_id}/submit", {}, follow_redirects=False)
+        assert r.status_code == 400
+        assert (await Application.select(Application.group_no).where(Application.id == app_id).first())[
+            "group_no"
+        ] is None
+        for known in ("A810000044", "A810000053"):  # on the roster; issued here
+            r = await post_multipart(client, url, form | extra | {"ui_no": known}, [])
+            assert 'id="f-ui_no-error"' not in r.text, (slug, known)
+            assert (await Case.select(Case.complete).where(Case.id == case_id).first())["complete"], r.text[
+                :3000
+            ]
+        await _submit(client, app_id)

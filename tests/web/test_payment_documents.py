@@ -157,8 +157,9 @@ async def test_verification_page_genuine_unknown_expired(client):
     assert "已逾期" in r.text and "真實有效" not in r.text
 
 
-async def test_card_collected_checks_receipt_number_and_name(client):
-    """The seed's IC卡居留證領取說明: the desk finds the card by the receipt and the payer's name."""
+async def test_card_collected_checks_receipt_number_and_passport(client):
+    """The seed's IC卡居留證領取說明: the desk finds the card by the receipt, whose payer is the group's
+    收件號 range, and hands it over against the holder's passport (issue 12, item 6)."""
     from tests.review_factories import actor as reviewer_actor
     from tests.review_factories import make_reviewers
 
@@ -175,21 +176,20 @@ async def test_card_collected_checks_receipt_number_and_name(client):
     ]
     version = (await Case.select(Case.version).where(Case.id == registered["id"]).first())["version"]
     with pytest.raises(review.ReviewError):
-        await review.card_collected(desk, registered["id"], version, receipt_no, payer_name="SOMEONE ELSE")
+        await review.card_collected(desk, registered["id"], version, receipt_no, passport_no="X0000000")
     with pytest.raises(review.ReviewError):
-        await review.card_collected(
-            desk, registered["id"], version, "999999999999", payer_name="NGUYEN VAN AN"
-        )
-    await review.card_collected(desk, registered["id"], version, receipt_no, payer_name="nguyen  van an")
+        await review.card_collected(desk, registered["id"], version, "999999999999", passport_no="C7654321")
+    # The receipt prints the group's 收件號 range as its payer; the applicant's name is not asked for.
+    with pytest.raises(review.ReviewError):
+        await review.card_collected(desk, registered["id"], version, receipt_no, passport_no="")
+    await review.card_collected(desk, registered["id"], version, receipt_no, passport_no="c765 4321")
     assert (await Case.select(Case.status).where(Case.id == registered["id"]).first())[
         "status"
     ] == Status.COLLECTED
     receipt = await Receipt.select().where(Receipt.receipt_no == receipt_no).output(load_json=True).first()
     assert registered["receipt_no"] in receipt["collected"]
     with pytest.raises((review.ReviewError, review.Conflict, IllegalTransition)):  # not twice
-        await review.card_collected(
-            desk, registered["id"], version + 1, receipt_no, payer_name="NGUYEN VAN AN"
-        )
+        await review.card_collected(desk, registered["id"], version + 1, receipt_no, passport_no="C7654321")
     assert made is not None
 
 

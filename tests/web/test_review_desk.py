@@ -195,25 +195,45 @@ async def test_group_return_refused_when_nothing_is_in_review(world):
 
 
 async def test_card_collected_checks_the_receipt_number(client, world):
+    """Issue 12, item 6: at the counter the clerk has the receipt and the passport of the person collecting:
+    the receipt's number (of this group), the case's 收件號 on that receipt, and the passport number."""
     g = await make_group(world["ids"]["school"], world["ids"]["main"], ["card_ready"])
     other = await make_group(world["ids"]["school"], world["ids"]["main"], ["card_ready"])
     await add_receipt(g["application"], world["ids"]["school"], "115000000777")
     await add_receipt(other["application"], world["ids"]["school"], "115000000888")
+    await add_receipt(g["application"], world["ids"]["school"], "115000000999")
+    await Receipt.update(
+        {Receipt.content: {"receipt_nos": ["115696509999"]}, Receipt.payer: "115696509999"}
+    ).where(Receipt.receipt_no == "115000000999")  # a receipt of the group that does not list this case
     case_id = g["cases"][0]
+    case = await case_row(case_id)
     await admin_session(client, world["users"]["reviewer1"])
+    page = await client.get(f"/review/case/{case_id}")
+    assert "領證人護照號碼" in page.text and "外字第" in page.text and case["receipt_no"] in page.text
+    assert "繳款人姓名" not in page.text
     r = await _decide(
-        client, case_id, "card_collected", receipt_no="115000000888", payer_name="STUDENT 1"
+        client, case_id, "card_collected", receipt_no="115000000888", passport_no=case["passport_no"]
     )  # another group's
     assert r.status_code == 400 and 'id="f-receipt_no-error"' in r.text
-    assert (await case_row(case_id))["status"] == "card_ready"
-    # The payer's name must be the applicant's (the seed: 收件編號 and 繳款人姓名 are checked).
     r = await _decide(
-        client, case_id, "card_collected", receipt_no="外字第115000000777號", payer_name="SOMEONE ELSE"
+        client, case_id, "card_collected", receipt_no="115000000999", passport_no=case["passport_no"]
+    )  # not listing this case's 收件號
+    assert r.status_code == 400 and 'id="f-receipt_no-error"' in r.text and "此收據未列有本案收件號" in r.text
+    assert (await case_row(case_id))["status"] == "card_ready"
+    # The passport of the person collecting must be the applicant's; the name is not asked for.
+    r = await _decide(
+        client, case_id, "card_collected", receipt_no="外字第115000000777號", passport_no="X0000000"
     )
-    assert r.status_code == 400 and 'id="f-payer_name-error"' in r.text
+    assert r.status_code == 400 and 'id="f-passport_no-error"' in r.text
     assert (await case_row(case_id))["status"] == "card_ready"
+    r = await _decide(client, case_id, "card_collected", receipt_no="外字第115000000777號", passport_no="")
+    assert r.status_code == 400 and 'id="f-passport_no-error"' in r.text
     r = await _decide(
-        client, case_id, "card_collected", receipt_no="外字第115000000777號", payer_name="student  1"
+        client,
+        case_id,
+        "card_collected",
+        receipt_no="外字第115000000777號",
+        passport_no=" " + case["passport_no"].lower(),
     )
     assert r.status_code == 303
     assert (await case_row(case_id))["status"] == "collected"
@@ -312,3 +332,67 @@ async def test_reviewer_opens_a_cases_document_and_schools_cannot_through_the_de
     await client.login("03734301")
     r = await client.get(f"/review/attachment/{file_id}", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/admin/"
+
+
+async def test_the_desk_never_opens_a_draft_or_its_files(client, world):
+    """Issue 12, item 7: a school's or a student's unsubmitted draft is 404 on the review desk, files too."""
+    from tests.progress_support import add_file, make_student
+
+    ids = world["ids"]
+    now = datetime.now(UTC)
+    drafts = []
+    for student in (None, await make_student(ids["school"])):
+        app_row = Application(
+            name="草稿",
+            member_count=1,
+            school=ids["school"],
+            created_by=None if student else ids["main"],
+            student=student,
+            status="draft",
+            created_at=now,
+            updated_at=now,
+        )
+        await app_row.save()
+        c = await _draft_case(app_row.id, now)
+        drafts.append(
+            (
+                c,
+                await add_file(app_row.id, c, "passport"),
+                await add_file(app_row.id, None, "power_of_attorney"),
+            )
+        )
+    submitted = await make_group(ids["school"], ids["main"], ["first_review"])
+    case_file = await add_file(submitted["application"], submitted["cases"][0], "passport")
+    group_file = await add_file(submitted["application"], None, "power_of_attorney")
+
+    await admin_session(client, world["users"]["supervisor"])
+    for case_id, file_id, own_file in drafts:
+        assert (await client.get(f"/review/case/{case_id}")).status_code == 404
+        assert (await client.get(f"/review/attachment/{file_id}")).status_code == 404
+        assert (await client.get(f"/review/attachment/{own_file}")).status_code == 404
+        r = await client.post_form(
+            f"/review/case/{case_id}/decide",
+            {"action": "pass_first_review", "version": "1", "comment": "", "queue": ""},
+            follow_redirects=False,
+        )
+        assert r.status_code == 404
+        assert (await case_row(case_id))["status"] == "draft"
+    # A submitted case and its files still open.
+    assert (await client.get(f"/review/case/{submitted['cases'][0]}")).status_code == 200
+    assert (await client.get(f"/review/attachment/{case_file}")).status_code == 200
+    assert (await client.get(f"/review/attachment/{group_file}")).status_code == 200
+
+
+async def _draft_case(application_id: int, now: datetime) -> int:
+    from tables.tables import Case
+
+    c = Case(
+        application=application_id,
+        status="draft",
+        name_en="DRAFT STUDENT",
+        passport_no="P0000001",
+        created_at=now,
+        updated_at=now,
+    )
+    await c.save()
+    return c.id

@@ -55,3 +55,22 @@ async def test_unexpected_error_gets_the_500_page_and_rolls_back(client, monkeyp
     # The account was not half-disabled: the whole request was rolled back.
     row = (await Account.select(Account.enabled).where(Account.id == ids["sub1"]))[0]
     assert row["enabled"] is True
+
+
+async def test_a_lost_database_connection_gets_the_bilingual_503_page(client, monkeypatch):
+    """Issue 12, item 3: a connection error is not the user's fault nor a bug: 503, the layout's page, retry."""
+    import asyncpg
+
+    from app.actions import auth as auth_actions
+
+    async def lost():
+        raise asyncpg.exceptions.ConnectionDoesNotExistError(
+            "connection was closed in the middle of operation"
+        )
+
+    monkeypatch.setattr(auth_actions, "create_captcha", lost)
+    r = await client.get("/login")
+    assert r.status_code == 503 and r.headers["content-type"].startswith("text/html")
+    assert "請稍後再試" in r.text and r.headers["retry-after"] == "5" and "Traceback" not in r.text
+    r = await client.get("/login", headers={"accept-language": "en"})
+    assert r.status_code == 503 and "Please try again in a moment." in r.text

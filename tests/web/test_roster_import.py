@@ -199,11 +199,11 @@ async def test_report_lists_every_bad_cell_and_the_rejected_rows_download(client
     assert d.status_code == 200 and "Student_List-rejected.xlsx" in d.headers["content-disposition"]
     ws = openpyxl.load_workbook(io.BytesIO(d.content))[excel.SHEET_TITLE]
     header = [c.value for c in ws[1]]
-    assert header[:12] == [c.zh for c in rules.COLUMNS] and header[12:] == ["Row in the file", "Errors"]
+    assert header[:14] == [c.zh for c in rules.COLUMNS] and header[14:] == ["Row in the file", "Errors"]
     lines = [[c.value for c in row] for row in ws.iter_rows(min_row=2)]
-    assert [line[12] for line in lines] == [3, 4]
-    assert lines[0][1] == "bad name 1" and "Date of birth (YYYYMMDD): Not a real date" in lines[0][13]
-    assert "Passport no.: The same passport number" in lines[1][13]
+    assert [line[14] for line in lines] == [3, 4]
+    assert lines[0][1] == "bad name 1" and "Date of birth (YYYYMMDD): Not a real date" in lines[0][15]
+    assert "Passport no.: The same passport number" in lines[1][15]
 
 
 async def test_fix_the_rejected_rows_and_import_just_those(client):

@@ -129,7 +129,7 @@ async def test_export_is_the_template_shape_and_imports_again(client):
         "1年級",
         "R_已註冊",
     ]
-    assert rows["MM214587"][12:] == [YEAR, 1]
+    assert rows["MM214587"][12:] == [None, None, YEAR, 1]  # columns M and N (issue 14) empty for 外生
     assert ws["B3"].data_type == "s" and str(rows["P0000001"][1]).startswith("'=")
     # Filters apply to the export.
     only = await client.get("/roster/export.xlsx?passport=MM")
@@ -259,7 +259,7 @@ async def test_list_roster_for_picker_is_scoped_and_filtered(db):
 
 async def test_demo_roster_has_every_category_and_status_and_the_seeds_student(db):
     from app.demo import SCHOOLS
-    from app.demo_roster import load_demo_roster
+    from app.demo.roster import load_demo_roster
     from tests.support import make_school
 
     first = await make_school(name=SCHOOLS[0]["name"], business_no=SCHOOLS[0]["business_no"])
@@ -286,6 +286,8 @@ async def test_demo_roster_has_every_category_and_status_and_the_seeds_student(d
                 "program": r["program"],
                 "grade": r["grade"],
                 "status": r["status"],
+                "resident_id": r["resident_id"],
+                "travel_permit_no": r["travel_permit_no"],
             }
             assert rules.check_row(raw, today).errors == [], r
     match = await roster_queries.find_roster_match(115, "MM214587", "STUDENT ONE", date(1988, 2, 2))

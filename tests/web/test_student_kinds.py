@@ -11,12 +11,12 @@ import pytest
 from app.actions import kinds as actions
 from app.i18n import use_locale
 from app.settings import settings
-from tables.tables import Application, Attachment, Case, ReviewEvent, Student
+from tables.tables import Application, Attachment, Case, ReviewEvent, RosterEntry, Student
 from tests.apply_support import jpeg, post_multipart
 from tests.progress_support import login_student, make_group, make_permit, make_student, student_actor
 from tests.support import make_client, make_school, make_school_with_accounts
 from tests.web.test_student_apply import _student_session
-from tests.web.test_student_login import _clear_outbox
+from tests.web.test_student_login import _clear_outbox, add_roster
 
 OWN = "No valid electronic resident certificate issued to you"
 
@@ -64,6 +64,9 @@ async def test_student_files_an_extension_end_to_end(client):
     ids = await make_school_with_accounts()
     await _student_session(client, ids["school"])
     student_id = (await Student.select(Student.id))[0]["id"]
+    await RosterEntry.update({RosterEntry.national_id: "A810000044"}).where(
+        RosterEntry.passport_no == "MM214587"
+    )  # the student's own certificate, on the school's roster
     home = await client.get("/student")
     for text in ("延期申請", "換證", "資料異動"):
         assert text in home.text
@@ -121,6 +124,7 @@ async def test_student_files_an_extension_end_to_end(client):
 async def test_student_files_a_data_change_end_to_end(client):
     ids = await make_school_with_accounts()
     student_id = await make_student(ids["school"])
+    await add_roster(ids["school"], name_en="STUDENT SELF", passport="P7777777", national_id="A810000053")
     await login_student(client, student_id)
     app_id, url = await _draft(client, "data-change")
     page = await client.get(url)
@@ -257,3 +261,35 @@ async def test_scope_students_and_school(client):
     assert (await Case.select(Case.name_en).where(Case.application == app_id))[0]["name_en"] == "STUDENT SELF"
     # the school sees its student's submitted application but not a draft (and never edits it)
     assert await Application.count().where(Application.student == me) == 1
+
+
+async def test_a_students_own_filing_names_their_own_certificate(client):
+    """Issue 12, item 4: a student's 資料異動 must name the student's own resident certificate; a classmate's
+    number (on the same school's roster) or an unknown one is refused beside the field."""
+    ids = await make_school_with_accounts()
+    student_id = await make_student(ids["school"])
+    await add_roster(ids["school"], name_en="CLASS MATE", passport="CM555555", national_id="A810000044")
+    await add_roster(ids["school"], name_en="STUDENT SELF", passport="P7777777", national_id="A810000053")
+    await login_student(client, student_id)
+    app_id, url = await _draft(client, "data-change")
+    data = {
+        "name_en": "STUDENT SELF",
+        "passport_no": "P7777777",
+        "birth_date": "2003/01/01",
+        "changes": ["passport"],
+        "new_passport_no": "K99887766",
+        "new_passport_expiry": "2034/05/01",
+        "station_code": "S01",
+        "op": "submit",
+    }
+    for ui in ("A810000044", "A800000014"):
+        r = await post_multipart(client, url, data | {"ui_no": ui}, _files("resident_card", "change_proof"))
+        assert r.status_code == 400 and 'id="f-ui_no-error"' in r.text, ui
+        assert (await Application.select(Application.group_no).where(Application.id == app_id).first())[
+            "group_no"
+        ] is None
+    r = await post_multipart(client, url, data | {"ui_no": "A810000053"}, [])
+    assert r.status_code == 303, r.text[:3000]
+    assert (await Application.select(Application.group_no).where(Application.id == app_id).first())[
+        "group_no"
+    ]

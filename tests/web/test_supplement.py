@@ -332,6 +332,31 @@ async def test_extension_case_supplement_records_its_own_fields(client):
     assert await _status(case_id) == "first_review"
 
 
+async def test_extension_supplement_checks_a_changed_ui_no(client):
+    """Issue 12, item 4: a 補正 that changes the 統一證號 is held to the same check as the filing."""
+    ids = await make_school_with_accounts()
+    g = await make_group(ids["school"], ids["main"], ["first_review"], kind="extension")
+    app_id, case_id = g["application"], g["cases"][0]
+    await Case.update(
+        {
+            Case.ui_no: "A810000044",
+            Case.data: {"kind": {"current_expiry": "2027/01/31", "new_expiry": "2027/06/30", "reason": ""}},
+        }
+    ).where(Case.id == case_id)
+    from tests.progress_support import add_file
+
+    for kind in ("resident_card", "enrolment_proof"):
+        await add_file(app_id, case_id, kind)
+    await return_case(app_id, case_id, comment="統一證號有誤，請更正。")
+    await client.login("03734301")
+    r = await client.get(f"/supplement/groups/{app_id}/cases/{case_id}")
+    form = _form(r.text) | {"ui_no": "A800000014", "op": "send", "reply": "已更正統一證號。"}
+    r = await _post(client, f"/supplement/groups/{app_id}/cases/{case_id}", form)
+    assert r.status_code == 400 and 'id="f-ui_no-error"' in r.text and "查無本校學生" in r.text
+    assert await _status(case_id) == "supplement_first"
+    assert (await Case.select(Case.ui_no).where(Case.id == case_id).first())["ui_no"] == "A810000044"
+
+
 async def test_renewal_case_supplement_keeps_registered(client):
     ids = await make_school_with_accounts()
     g = await make_group(ids["school"], ids["main"], ["first_review"], kind="renewal")

@@ -2,6 +2,9 @@
 withdrawn cases and a withdrawn group, open cases to withdraw, and issued six-month e-certificates to
 renew (one expired, to show the refusal). Idempotent: a group that exists is left alone.
 
+The certificates are issued as real ones are: both reviews by the demo reviewers, then the school's
+payment applied by the payment actions (`app.demo.flow`), dated 40 and 200 days ago.
+
 Every case is complete, with its photo and documents, so a supplement can be sent back as it is.
 """
 
@@ -10,10 +13,12 @@ from __future__ import annotations
 import io
 from datetime import UTC, date, datetime, timedelta
 
+from app.actions import review, withdraw
+from app.demo import flow
 from app.domain import numbering
 from app.domain.workflow import Status as S
 from app.services import uploads
-from tables.tables import Account, Application, Attachment, Case, Payment, Permit, ReviewEvent
+from tables.tables import Account, Application, Attachment, Case, ReviewEvent
 
 LOGIN_ID = "03734301"
 
@@ -35,10 +40,11 @@ GROUPS = [
     (9303, "2026 春季外生（可撤銷示範）", [S.FIRST_REVIEW, S.SECOND_REVIEW], ""),
     (9304, "2026 夏季外生（已撤銷一案）", [S.WITHDRAWN, S.SECOND_REVIEW], "case_withdrawn"),
     (9305, "2026 研修生（整團撤銷示範）", [S.GROUP_WITHDRAWN, S.GROUP_WITHDRAWN], "group_withdrawn"),
-    (9306, "2026 春季新生（電子居留證）", [S.ISSUED, S.ISSUED, S.ISSUED], "permits"),
+    (9306, "2026 春季新生（電子居留證）", [S.ISSUED, S.ISSUED], "permits"),
+    (9307, "2025 秋季新生（電子居留證已逾期）", [S.ISSUED], "permits"),
 ]
-# The e-certificates of 9306: (UI no., days since issue); 200 days: expired.
-PERMITS = [("A810000008", 40), ("A810000017", 60), ("A810000026", 200)]
+# The e-certificates' UI nos. and how many days ago each group paid; 200 days: expired.
+PERMITS = {9306: (("A810000008", "A810000017"), 40), 9307: (("A810000026",), 200)}
 
 
 def _image(text: str, seed: int) -> bytes:
@@ -107,12 +113,8 @@ async def load() -> None:
         gno = numbering.group_no(today, "102", seq)
         if await Application.exists().where(Application.group_no == gno):
             continue
-        submitted = datetime.now(UTC) - timedelta(days=4 if fate != "permits" else 70)
-        group_status = (
-            S.SUPPLEMENT_FIRST
-            if fate == "group_return"
-            else (S.GROUP_WITHDRAWN if fate == "group_withdrawn" else S.FIRST_REVIEW)
-        )
+        submitted = datetime.now(UTC) - timedelta(days=4 if fate != "permits" else PERMITS[seq][1] + 10)
+        group_status = S.FIRST_REVIEW  # the returns and withdrawals below move it, as the actions do
         app_row = Application(
             group_no=gno,
             business_line="foreign",
@@ -142,14 +144,14 @@ async def load() -> None:
         await app_row.save()
         await _file(app_row.id, None, "power_of_attorney", name, seq)
         case_ids = []
-        for j, status in enumerate(statuses):
+        for j in range(len(statuses)):
             zh, en, passport, born, gender, nat = PEOPLE[(seq + j) % len(PEOPLE)]
-            permit = PERMITS[j] if fate == "permits" else None
+            permit = PERMITS[seq][0][j] if fate == "permits" else None
             case = Case(
                 application=app_row.id,
                 receipt_no=numbering.receipt_no(today, 93000 + (seq - 9300) * 10 + j + 1),
                 identity="foreign",
-                status=status,
+                status=S.FIRST_REVIEW,  # the reviews, withdrawals and the payment follow, by the actions
                 enrollment_status="A" if permit else "R",
                 name_zh=zh,
                 no_chinese_name=not zh,
@@ -168,7 +170,7 @@ async def load() -> None:
                 nationality=nat,
                 phone="0912345678",
                 email=f"{en.split()[0].lower()}@student.example.com",
-                ui_no=permit[0] if permit else "",
+                ui_no=permit or "",
                 address={"county": "臺北市", "district": "大安區", "street": "羅斯福路四段", "number": "1號"},
                 complete=True,
                 submitted_at=submitted,
@@ -182,132 +184,29 @@ async def load() -> None:
             )
             for k, kind in enumerate(("photo", "passport", "visa", "accommodation")):
                 await _file(app_row.id, case.id, kind, en, seq + j + k)
-            one_day_ago = datetime.now(UTC) - timedelta(days=1)
+        one_day_ago = datetime.now(UTC) - timedelta(days=1)
+        for case_id, status in zip(case_ids, statuses, strict=True):
             if status == S.SUPPLEMENT_FIRST and fate == "case_return":
-                await _event(
-                    app_row.id,
-                    case.id,
-                    S.FIRST_REVIEW,
-                    "return_for_supplement",
-                    status,
-                    one_day_ago,
-                    comment=RETURN_COMMENT,
-                )
+                await flow.decide(case_id, "return_for_supplement", RETURN_COMMENT, at=one_day_ago)
             elif status == S.SECOND_REVIEW:
-                await _event(
-                    app_row.id,
-                    case.id,
-                    S.FIRST_REVIEW,
-                    "pass_first_review",
-                    status,
-                    submitted + timedelta(days=2),
-                )
+                await flow.decide(case_id, "pass_first_review", at=submitted + timedelta(days=2))
             elif status == S.WITHDRAWN:
-                await _event(
-                    app_row.id,
-                    case.id,
-                    S.FIRST_REVIEW,
-                    "withdraw",
-                    status,
-                    one_day_ago,
-                    kind="school",
-                    label=clerk,
-                )
-            elif status == S.ISSUED and permit:
-                await _issued(app_row.id, case.id, account["school"], case.receipt_no, permit, submitted)
+                await withdraw.withdraw_case(await flow.school_actor(LOGIN_ID), case_id)
+                await flow.date_events([case_id], "withdraw", one_day_ago)
         at = datetime.now(UTC) - timedelta(hours=20)
-        if fate == "group_return":
-            await _event(
-                app_row.id,
-                None,
-                S.FIRST_REVIEW,
-                "return_group_for_supplement",
-                S.SUPPLEMENT_FIRST,
-                at,
-                comment=GROUP_COMMENT,
+        if fate == "permits":
+            paid_at = datetime.now(UTC) - timedelta(days=PERMITS[seq][1])
+            await flow.approve_for_payment(case_ids, at=paid_at - timedelta(days=3))
+            await flow.pay(LOGIN_ID, [app_row.id], paid_at=paid_at)
+            await flow.date_payment_events(case_ids, paid_at)
+        elif fate == "group_return":
+            version = (
+                await Application.select(Application.version).where(Application.id == app_row.id).first()
+            )["version"]
+            await review.return_group_for_supplement(
+                await flow.reviewer(flow.FIRST), app_row.id, version, GROUP_COMMENT
             )
-            for cid in case_ids:
-                await _event(
-                    app_row.id,
-                    cid,
-                    S.FIRST_REVIEW,
-                    "return_group_for_supplement",
-                    S.SUPPLEMENT_FIRST,
-                    at,
-                    comment=GROUP_COMMENT,
-                )
+            await flow.date_events(case_ids, "return_group_for_supplement", at, application_id=app_row.id)
         elif fate == "group_withdrawn":
-            await _event(
-                app_row.id,
-                None,
-                S.FIRST_REVIEW,
-                "withdraw_group",
-                S.GROUP_WITHDRAWN,
-                at,
-                kind="school",
-                label=clerk,
-            )
-            for cid in case_ids:
-                await _event(
-                    app_row.id,
-                    cid,
-                    S.FIRST_REVIEW,
-                    "withdraw_group",
-                    S.GROUP_WITHDRAWN,
-                    at,
-                    kind="school",
-                    label=clerk,
-                )
-
-
-async def _issued(
-    app_id: int, case_id: int, school_id: int, receipt_no: str, permit: tuple[str, int], submitted: datetime
-) -> None:
-    """The history of a paid case with its six-month e-certificate (a Permit row, as payment issues it)."""
-    ui_no, days = permit
-    issued_on = date.today() - timedelta(days=days)
-    from app.domain.issuance import permit_validity
-
-    _issued_on, expires_on = permit_validity(issued_on)
-    paid_at = datetime.combine(issued_on, datetime.min.time(), tzinfo=UTC)
-    for source, action, target, at in (
-        (S.FIRST_REVIEW, "pass_first_review", S.SECOND_REVIEW, submitted + timedelta(days=1)),
-        (S.SECOND_REVIEW, "approve", S.AWAITING_PAYMENT, submitted + timedelta(days=2)),
-        (S.AWAITING_PAYMENT, "record_payment", S.PAID, paid_at),
-        (S.PAID, "issue_e_certificate", S.ISSUED, paid_at),
-    ):
-        system = action in ("record_payment", "issue_e_certificate")
-        await _event(
-            app_id,
-            case_id,
-            source,
-            action,
-            target,
-            at,
-            kind="system" if system else "reviewer",
-            label="線上繳費" if system else "reviewer2 複審 李美華",
-        )
-    order = f"DEMO{receipt_no}"
-    if not await Payment.exists().where(Payment.order_no == order):
-        p = Payment(
-            order_no=order,
-            school=school_id,
-            amount=1000,
-            status="paid",
-            created_at=paid_at,
-            expires_at=paid_at,
-            paid_at=paid_at,
-        )
-        await p.save()
-        await Permit.insert(
-            Permit(
-                permit_no=f"E{receipt_no}",
-                case=case_id,
-                application=app_id,
-                payment=p.id,
-                issued_on=issued_on,
-                expires_on=expires_on,
-                content={"ui_no": ui_no, "receipt_no": receipt_no},
-                created_at=paid_at,
-            )
-        )
+            await withdraw.withdraw_group(await flow.school_actor(LOGIN_ID), app_row.id)
+            await flow.date_events(case_ids, "withdraw_group", at, application_id=app_row.id)

@@ -39,6 +39,16 @@ STUDENTS = [
     ("FO", "R", "吳美玲", "GOH MEI LING", date(2002, 2, 11), "ID", "F", "FOREIGN", "B", "2"),
 ]
 
+# Issue 14: the mainland, Hong Kong and Macau students' identifiers (valid check digits), by English name.
+CROSS_STRAIT_IDS = {
+    "WANG XIAOMING": ("110105200403140016", "L20040314"),
+    "LI HUA": ("310104200109300024", "L20010930"),
+    "CHAN KA HO": ("K1234560", ""),
+    "WONG WING SZE": ("Y6543217", ""),
+    "LEI KA IAN": ("12345678", ""),
+    "HO CHI WAI": ("52152998", ""),
+}
+
 
 async def _school_rows(
     school_id: int, account_id: int | None, prefix: str, year: int, semester: int, with_seed_student: bool
@@ -61,6 +71,8 @@ async def _school_rows(
                 "program": program,
                 "grade": grade,
                 "status": status,
+                "resident_id": CROSS_STRAIT_IDS.get(en, ("", ""))[0],
+                "travel_permit_no": CROSS_STRAIT_IDS.get(en, ("", ""))[1],
             }
         )
     if with_seed_student:
@@ -97,7 +109,7 @@ async def _school_rows(
 
 async def load_demo_roster(today: date | None = None) -> int:
     """Adds what is missing; returns the number of rows added. Call inside the demo's transaction."""
-    from app.demo import SCHOOLS
+    from app.demo.schools import SCHOOLS
 
     today = today or date.today()
     year, semester = rules.academic_year(today), rules.semester_of(today)

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from piccolo.apps.user.tables import BaseUser
 
+from app.demo import flow
 from app.domain import numbering
 from app.domain.workflow import Role
 from app.domain.workflow import Status as S
@@ -17,8 +18,6 @@ from tables.tables import (
     Account,
     Application,
     Case,
-    Payment,
-    Receipt,
     ReviewerProfile,
     ReviewEvent,
     School,
@@ -111,7 +110,6 @@ GROUPS = [
         ],
     ),
 ]
-RECEIPTED = {9104: "115000009104", 9105: "115000009105"}
 
 
 async def _reviewers() -> None:
@@ -177,6 +175,8 @@ async def _groups() -> None:
             updated_at=submitted,
         )
         await app_row.save()
+        driven = all(action != "resubmit" for action, *_rest in history)
+        case_ids: list[int] = []
         for j, status in enumerate(statuses):
             receipt_seq += 1
             name_en, name_zh, passport, born, gender, nat = PEOPLE[(seq + j) % len(PEOPLE)]
@@ -184,7 +184,7 @@ async def _groups() -> None:
                 application=app_row.id,
                 receipt_no=numbering.receipt_no(today, receipt_seq),
                 identity="foreign",
-                status=status,
+                status=S.FIRST_REVIEW if driven else status,
                 enrollment_status="R",
                 name_en=name_en,
                 name_zh=name_zh,
@@ -209,7 +209,22 @@ async def _groups() -> None:
                 updated_at=submitted,
             )
             await case.save()
-            for action, src, dst, comment, ago in history:
+            case_ids.append(case.id)
+            if driven:
+                await ReviewEvent.insert(
+                    ReviewEvent(
+                        application=app_row.id,
+                        case=case.id,
+                        from_status=S.DRAFT,
+                        action="submit",
+                        to_status=S.FIRST_REVIEW,
+                        actor_kind="school",
+                        actor_label=f"{login_id} {acc['name']}",
+                        created_at=submitted,
+                    )
+                )
+                continue
+            for action, src, dst, comment, ago in history:  # a supplement round: its events as they were
                 await ReviewEvent.insert(
                     ReviewEvent(
                         application=app_row.id,
@@ -217,57 +232,30 @@ async def _groups() -> None:
                         from_status=src,
                         action=action,
                         to_status=dst,
-                        actor_kind="school"
-                        if action == "resubmit"
-                        else "system"
-                        if action in ("record_payment", "await_card")
-                        else "reviewer",
-                        actor_label={
-                            "resubmit": login_id,
-                            "record_payment": "system",
-                            "await_card": "system",
-                            "approve": "reviewer2 複審 李美華",
-                            "reject": "reviewer2 複審 李美華",
-                        }.get(action, "reviewer1 初審 王小明"),
+                        actor_kind="school" if action == "resubmit" else "reviewer",
+                        actor_label=login_id if action == "resubmit" else "reviewer1 初審 王小明",
                         comment=comment,
                         reply="已重新上傳。" if action == "resubmit" else "",
                         created_at=now - timedelta(days=ago),
                     )
                 )
-        if seq in RECEIPTED:
-            await _receipt(app_row.id, acc["school"], gno, RECEIPTED[seq], len(statuses), now)
+        if driven:
+            await _drive(login_id, app_row.id, case_ids, history, now)
 
 
-async def _receipt(
-    application_id: int, school_id: int, gno: str, receipt_no: str, persons: int, now: datetime
+async def _drive(
+    login_id: str, application_id: int, case_ids: list[int], history: list, now: datetime
 ) -> None:
-    payment = Payment(
-        order_no=f"DEMO{receipt_no}",
-        school=school_id,
-        amount=1000 * persons,
-        status="paid",
-        created_at=now - timedelta(days=10),
-        expires_at=now - timedelta(days=9),
-        paid_at=now - timedelta(days=10),
-        method="card",
-    )
-    await payment.save()
-    await Receipt.insert(
-        Receipt(
-            receipt_no=receipt_no,
-            payment=payment.id,
-            application=application_id,
-            group_no=gno,
-            payer=gno,
-            item_code="1",
-            item_name="證照費",
-            purpose="居留證",
-            amount=1000 * persons,
-            amount_words=f"{persons}仟元整",
-            issued_on=(now - timedelta(days=10)).date(),
-            created_at=now,
-        )
-    )
+    """The group's history made by the actions: decisions by the demo reviewers, the payment by the school
+    (which issues the receipt and sends registered students' cases to card production)."""
+    for action, _src, _dst, comment, ago in history:
+        at = now - timedelta(days=ago)
+        if action == "record_payment":
+            await flow.pay(login_id, [application_id], paid_at=at)
+            await flow.date_payment_events(case_ids, at)
+        elif action != "await_card":  # await_card: the payment did it
+            for case_id in case_ids:
+                await flow.decide(case_id, action, comment, at=at)
 
 
 async def load() -> None:

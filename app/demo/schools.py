@@ -1,10 +1,11 @@
-"""Demo data for `make run` (never in production). Idempotent: running it twice changes nothing."""
+"""Demo schools, accounts and the dashboard's submitted groups; `load_demo()` loads every demo module."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from app import db, demo_review
+from app import db
+from app.demo import flow
 from app.domain import numbering
 from app.domain.workflow import Status
 from app.services.hashing import hash_password_sync
@@ -156,7 +157,7 @@ async def _groups(account_ids: dict[str, int], school_of: dict[str, int]) -> Non
                 application=app_row.id,
                 receipt_no=numbering.receipt_no(today, receipt_seq),
                 identity="foreign",
-                status=status,
+                status=Status.FIRST_REVIEW,  # then decided by the demo reviewers (app.demo.flow)
                 enrollment_status="R",
                 name_en=name_en,
                 passport_no=passport,
@@ -169,20 +170,30 @@ async def _groups(account_ids: dict[str, int], school_of: dict[str, int]) -> Non
                 updated_at=submitted,
             )
             await case.save()
-            if status != Status.FIRST_REVIEW:
-                await ReviewEvent.insert(
-                    ReviewEvent(
-                        application=app_row.id,
-                        case=case.id,
-                        from_status=Status.FIRST_REVIEW,
-                        action="demo",
-                        to_status=status,
-                        actor_kind="reviewer",
-                        actor_label="reviewer1",
-                        comment=comment,
-                        created_at=submitted + timedelta(hours=3),
-                    )
+            await ReviewEvent.insert(
+                ReviewEvent(
+                    application=app_row.id,
+                    case=case.id,
+                    from_status=Status.DRAFT,
+                    action="submit",
+                    to_status=Status.FIRST_REVIEW,
+                    actor_kind="school",
+                    actor_label=login_id,
+                    created_at=submitted,
                 )
+            )
+            for action in DECISIONS[status]:
+                await flow.decide(case.id, action, comment, at=submitted + timedelta(hours=3))
+
+
+# How each dashboard case reached its status, by the review actions.
+DECISIONS = {
+    Status.FIRST_REVIEW: (),
+    Status.SUPPLEMENT_FIRST: ("return_for_supplement",),
+    Status.SECOND_REVIEW: ("pass_first_review",),
+    Status.AWAITING_PAYMENT: ("pass_first_review", "approve"),
+    Status.NOT_ACCEPTED: ("not_accept",),
+}
 
 
 async def load_demo() -> None:
@@ -198,20 +209,15 @@ async def load_demo() -> None:
                     login_id, school_ids[si], main, name, unit, enabled, nid, password_hash
                 )
                 school_of[login_id] = school_ids[si]
-            await _groups(account_ids, school_of)
-            from app.demo_roster import load_demo_roster
+            from app.demo import apply, payment, progress, review
+            from app.demo.roster import load_demo_roster
 
             await load_demo_roster()
-            await demo_review.load()
-            from app import demo_payment
-
-            await demo_payment.load()
-            from app import demo_apply
-
-            await demo_apply.load()
-            from app import demo_progress
-
-            await demo_progress.load()
+            await review.load()  # the reviewers first: they decide the dashboard's cases too
+            await _groups(account_ids, school_of)
+            await payment.load()
+            await apply.load()
+            await progress.load()
     finally:
         await db.stop()
     print(

@@ -1,23 +1,22 @@
 """Demo data of online payment (issue 7): groups awaiting payment with admitted students, paid groups with
 their receipts and six-month e-certificates, and a collected IC card. Idempotent.
 
-Payments go through the real code: `start_payment` makes the order, `apply_result` applies what the
-gateway would have notified, and the desk's `collect_card` hands out the card.
+Everything goes through the real code (`app.demo.flow`): both reviews by the demo reviewers, `start_payment`
+makes the order, `apply_result` applies what the gateway would have notified, and the desk's
+`card_made` / `card_collected` hand out the card.
 """
 
 from __future__ import annotations
 
 import io
-import secrets
 from datetime import UTC, date, datetime, timedelta
 
-from app.actions import payment as payment_actions
 from app.actions import review
+from app.demo import flow
 from app.domain import numbering
-from app.domain.actor import Actor
 from app.domain.workflow import Status
-from app.services import payment as gateway
-from tables.tables import Account, Application, Case, Payment, Receipt, ReviewEvent, School
+from app.services import uploads
+from tables.tables import Account, Application, Case, Receipt, ReviewEvent
 
 LOGIN_ID = "03734301"
 
@@ -73,55 +72,28 @@ def _portrait(seed: int) -> bytes:
 
 
 async def _photo(app_id: int, case_id: int, seed: int) -> None:
-    try:
-        from tables.tables import Attachment
-    except ImportError:
-        return
-    from app.services import uploads
+    from tables.tables import Attachment
 
-    image = uploads.check_image(_portrait(seed), "photo.jpg")
-    name = await uploads.store(image)
-    data = image.data
+    image = uploads.check_image(_portrait(seed), "photo.jpg")  # stored as every upload is
     await Attachment.insert(
         Attachment(
             application=app_id,
             case=case_id,
             kind="photo",
             original_name="photo.jpg",
-            stored_name=name,
-            content_type="image/jpeg",
-            size=len(data),
+            stored_name=await uploads.store(image),
+            content_type=image.content_type,
+            size=len(image.data),
             uploaded_by=LOGIN_ID,
             uploaded_at=datetime.now(UTC),
         )
     )
 
 
-async def _desk_actor() -> Actor:
-    """The demo supervisor (app.demo_review runs first) acting at the review desk."""
-    from piccolo.apps.user.tables import BaseUser
-
-    user = await BaseUser.select(BaseUser.id).where(BaseUser.username == "supervisor").first()
-    actor = await review.reviewer_actor(user["id"]) if user else None
-    if actor is None:
-        raise RuntimeError("the demo reviewers must be loaded before the demo payments")
-    return actor
-
-
 async def load() -> None:
     account = await Account.select().where(Account.login_id == LOGIN_ID).first()
     if account is None:
         return
-    school = await School.select(School.name).where(School.id == account["school"]).first()
-    actor = Actor(
-        kind="school",
-        account_id=account["id"],
-        login_id=LOGIN_ID,
-        name=account["name"],
-        school_id=account["school"],
-        school_name=school["name"] if school else "",
-        is_main=True,
-    )
     today = date.today()
     for seq, name, members, fate in GROUPS:
         gno = numbering.group_no(today, "102", seq)
@@ -149,12 +121,13 @@ async def load() -> None:
             updated_at=submitted,
         )
         await app_row.save()
+        case_ids: list[int] = []
         for j, (zh, en, passport, born, gender, nat, enrol) in enumerate(members):
             case = Case(
                 application=app_row.id,
                 receipt_no=numbering.receipt_no(today, 92000 + (seq - 9200) * 10 + j + 1),
                 identity="foreign",
-                status=Status.AWAITING_PAYMENT,
+                status=Status.FIRST_REVIEW,  # both reviews follow, by the demo reviewers
                 enrollment_status=enrol,
                 name_zh=zh,
                 name_en=en,
@@ -175,42 +148,32 @@ async def load() -> None:
                 ReviewEvent(
                     application=app_row.id,
                     case=case.id,
-                    from_status=Status.SECOND_REVIEW,
-                    action="approve",
-                    to_status=Status.AWAITING_PAYMENT,
-                    actor_kind="reviewer",
-                    actor_label="reviewer2",
-                    created_at=submitted + timedelta(days=5),
+                    from_status=Status.DRAFT,
+                    action="submit",
+                    to_status=Status.FIRST_REVIEW,
+                    actor_kind="school",
+                    actor_label=f"{LOGIN_ID} {account['name']}",
+                    created_at=submitted,
                 )
             )
+            case_ids.append(case.id)
             await _photo(app_row.id, case.id, seq + j)
+        await flow.approve_for_payment(case_ids, at=submitted + timedelta(days=5))
         if fate == "awaiting":
             continue
-        started = await payment_actions.start_payment(actor, [app_row.id], "card", ip="demo")
-        payment = await Payment.select().where(Payment.order_no == started.order_no).first()
-        await payment_actions.apply_result(
-            gateway.GatewayResult(
-                order_no=started.order_no,
-                outcome=gateway.PAID,
-                amount=payment["amount"],
-                currency="TWD",
-                txn_id="SBXDEMO" + secrets.token_hex(5).upper(),
-                paid_at=datetime.now(UTC) - timedelta(days=2),
-                message="demo",
-            ),
-            source="demo",
-            ip="demo",
-        )
+        paid_at = datetime.now(UTC) - timedelta(days=2)
+        await flow.pay(LOGIN_ID, [app_row.id], paid_at=paid_at)
+        await flow.date_payment_events(case_ids, paid_at)
         if fate == "collected":
-            # The review desk's own decisions: 製證完成, then 已領證 with the receipt's number and payer.
-            desk = await _desk_actor()
+            # The review desk's own decisions: 製證完成, then 已領證 with the receipt's number and the passport.
+            desk = await flow.reviewer(flow.DESK)
             receipt = (
                 await Receipt.select(Receipt.receipt_no).where(Receipt.application == app_row.id).first()
             )
             for c in await Case.select(Case.id).where(Case.application == app_row.id):
-                row = await Case.select(Case.version, Case.name_en).where(Case.id == c["id"]).first()
+                row = await Case.select(Case.version, Case.passport_no).where(Case.id == c["id"]).first()
                 await review.card_made(desk, c["id"], row["version"])
-                row = await Case.select(Case.version, Case.name_en).where(Case.id == c["id"]).first()
+                row = await Case.select(Case.version, Case.passport_no).where(Case.id == c["id"]).first()
                 await review.card_collected(
-                    desk, c["id"], row["version"], receipt["receipt_no"], payer_name=row["name_en"]
+                    desk, c["id"], row["version"], receipt["receipt_no"], passport_no=row["passport_no"]
                 )

@@ -190,7 +190,7 @@ async def _group(
 
 
 async def _documents_for_older_demo_groups() -> None:
-    """The dashboard's older demo groups (app.demo) get a power of attorney and each case a photo and passport."""
+    """The dashboard's older demo groups (app.demo.schools) get a power of attorney and each case a photo and passport."""
     apps = await Application.select(Application.id, Application.name).where(
         Application.group_no.is_not_null()
     )

@@ -1,0 +1,60 @@
+"""Issue 12, item 5: every document the demo data creates downloads, as its school would fetch it.
+
+The demo is made by the same actions as real data; this loads it into an empty database and downloads
+every e-certificate, every receipt and every group's certificate ZIP, reading each PDF's text.
+"""
+
+from __future__ import annotations
+
+import io
+import subprocess
+import zipfile
+from pathlib import Path
+
+from app.demo import DEMO_PASSWORD, load_demo
+from tables.tables import Account, Permit, Receipt
+
+
+def pdf_text(data: bytes, tmp_path: Path) -> str:
+    assert data.startswith(b"%PDF")
+    path = tmp_path / "doc.pdf"
+    path.write_bytes(data)
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+async def test_every_demo_permit_receipt_and_zip_downloads(client, tmp_path):
+    await load_demo()
+    await load_demo()  # idempotent: nothing new, nothing broken
+    permits = await Permit.select(
+        Permit.permit_no, Permit.application, Permit.application.school, Permit.content
+    ).output(load_json=True)
+    receipts = await Receipt.select(Receipt.receipt_no, Receipt.application.school, Receipt.payer).output(
+        load_json=True
+    )
+    assert len(permits) >= 5 and len(receipts) >= 4  # the demo shows issued certificates and paid groups
+    assert len({p["permit_no"] for p in permits}) == len(permits)
+    schools = {p["application.school"] for p in permits} | {r["application.school"] for r in receipts}
+    for school in sorted(schools):
+        main_account = (Account.school == school) & (Account.is_main == True)  # noqa: E712
+        main = await Account.select(Account.login_id).where(main_account).first()
+        await client.post_form("/logout", {})
+        r = await client.login(main["login_id"], password=DEMO_PASSWORD)
+        assert r.status_code in (200, 303), r.text[:500]
+        for p in (p for p in permits if p["application.school"] == school):
+            r = await client.get(f"/downloads/certificates/{p['permit_no']}/pdf")
+            assert r.status_code == 200, (p["permit_no"], r.status_code)
+            text = pdf_text(r.content, tmp_path)
+            assert "中華民國居留證" in text and p["content"]["name_en"] in text, p["permit_no"]
+            assert p["content"]["photo"], p["permit_no"]  # every demo case has its photo
+        for rec in (r for r in receipts if r["application.school"] == school):
+            r = await client.get(f"/downloads/receipts/{rec['receipt_no']}/pdf")
+            assert r.status_code == 200, (rec["receipt_no"], r.status_code)
+            text = pdf_text(r.content, tmp_path)
+            assert "自行收納款項電子收據" in text and rec["receipt_no"] in text and rec["payer"] in text
+        for app_id in sorted({p["application"] for p in permits if p["application.school"] == school}):
+            r = await client.get(f"/downloads/certificates/group/{app_id}/zip")
+            assert r.status_code == 200, (app_id, r.status_code)
+            names = zipfile.ZipFile(io.BytesIO(r.content)).namelist()
+            assert len(names) == sum(1 for p in permits if p["application"] == app_id)
