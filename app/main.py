@@ -18,7 +18,7 @@ from app import db
 from app.actions import roster as roster_actions
 from app.admin import admin_mount
 from app.logs import formatter_config
-from app.services import jobs, pdf
+from app.services import admin_login, cpu, jobs, pdf
 from app.settings import settings
 from app.web import (
     accounts,
@@ -96,6 +96,7 @@ def route_handlers() -> list:
         ops.healthz,
         ops.readyz,
         ops.metrics_page,
+        static.favicon,
     ]
 
 
@@ -114,6 +115,7 @@ _frozen = False
 
 
 def create_app() -> Litestar:
+    admin_login.install()  # piccolo-admin's PBKDF2 off the event loop
     return Litestar(
         route_handlers=route_handlers(),
         template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment)),
@@ -138,7 +140,7 @@ def create_app() -> Litestar:
         before_send=[security_headers],
         exception_handlers={HTTPException: http_exception_handler, Exception: internal_error_handler},
         on_startup=[db.start, jobs.start, freeze_startup_objects],
-        on_shutdown=[jobs.stop, db.stop, pdf.shutdown, roster_actions.shutdown_reader],
+        on_shutdown=[jobs.stop, db.stop, pdf.shutdown, roster_actions.shutdown_reader, cpu.shutdown],
         request_max_body_size=UPLOAD_LIMIT,
         openapi_config=None,
         logging_config=LoggingConfig(

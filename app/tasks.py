@@ -37,8 +37,11 @@ async def prerender_documents(order_no: str) -> int:
     receipts, permits = await payment_queries.documents_of_payment(order_no)
     for content in receipts:
         await issued.receipt_pdf(content)
+    by_group: dict[str, list[dict[str, Any]]] = {}
     for content in permits:
-        await issued.permit_pdf(content)
+        by_group.setdefault(content.get("group_no", ""), []).append(content)
+    for group in by_group.values():
+        await issued.render_group_permits(group)  # one document pass per group
     return len(receipts) + len(permits)
 
 
@@ -67,3 +70,14 @@ async def retry_stalled_jobs() -> int:
     from app.services import jobs
 
     return await jobs.retry_stalled()
+
+
+@job("close_lapsed_supplements", max_attempts=3, cron="30 1 * * *", every=timedelta(days=1))
+async def close_lapsed_supplements() -> int:
+    """Supplements past their deadline plus the supervisors' grace period are closed as 不受理 (the reviewers'
+    rule; nothing while no grace period is set), with their e-mails. Idempotent: a closed case is not found
+    again. Daily at 01:30."""
+    from app.actions.review_cases import close_lapsed_supplements as close
+
+    outcomes = await close()
+    return sum(len(o.case_ids) for o in outcomes)

@@ -18,6 +18,7 @@ TASK_LABELS = {
     "settle_stale_payments": _l("Settle pending online payments"),
     "purge_expired": _l("Delete expired sessions and codes"),
     "retry_stalled_jobs": _l("Retry jobs of stopped workers"),
+    "close_lapsed_supplements": _l("Close supplements past their deadline"),
 }
 
 
