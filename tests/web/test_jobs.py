@@ -138,3 +138,9 @@ async def test_settle_payments_command_runs(db):
 def test_backoff_grows_and_is_bounded():
     assert [jobs.backoff(n) for n in (1, 2, 3)] == [5.0, 10.0, 20.0]
     assert jobs.backoff(30) == jobs.BACKOFF_MAX
+
+
+async def test_close_lapsed_supplements_is_a_scheduled_job(db):
+    spec = jobs.REGISTRY["close_lapsed_supplements"]
+    assert spec.cron and spec.every == timedelta(days=1)
+    assert await jobs.run_job("close_lapsed_supplements", {}) == 0  # no grace period set: nothing closes
