@@ -59,10 +59,10 @@ run: $(STAMP) i18n-compile migrate
 ## test: system packages (chromium, fonts), then the whole suite on SQLite and, with TEST_DATABASE_URL, on PostgreSQL
 test: system-deps $(STAMP) i18n-compile lint
 	$(BIN)/python -m app.tools.migrations_check
-	APP_ENV=test $(BIN)/pytest -q -n 2 --dist loadfile -m "not browser" -p no:cacheprovider
+	APP_ENV=test $(BIN)/pytest -q -rs -n 2 --dist loadfile -m "not browser" -p no:cacheprovider
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== database tests on PostgreSQL"; \
-		APP_ENV=test DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest -q -n 2 --dist loadfile -m "db and not browser" -p no:cacheprovider; \
+		APP_ENV=test DATABASE_URL="$$TEST_DATABASE_URL" $(BIN)/pytest -q -rs -n 2 --dist loadfile -m "db and not browser" -p no:cacheprovider; \
 	fi
 	APP_ENV=test $(BIN)/pytest -q -m browser -p no:cacheprovider
 
@@ -74,7 +74,7 @@ test-browser: $(STAMP) i18n-compile
 
 system-deps:
 	@missing=""; \
-	for p in chromium fonts-noto-cjk libharfbuzz-subset0 poppler-utils libpango-1.0-0 libpangoft2-1.0-0; do \
+	for p in chromium fonts-noto-cjk libharfbuzz-subset0 poppler-utils libpango-1.0-0 libpangoft2-1.0-0 postgresql-client nginx-light; do \
 		dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \

@@ -30,7 +30,6 @@ from piccolo_admin.translations.data import ENGLISH, TRADITIONAL_CHINESE
 from piccolo_api.crud.endpoints import OrderBy, PiccoloCRUD
 from piccolo_api.crud.hooks import Hook, HookType
 from piccolo_api.crud.validators import Validators
-from piccolo_api.rate_limiting.middleware import InMemoryLimitProvider
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -39,6 +38,7 @@ from app.actions import admin_accounts, review
 from app.actions import fees as fee_actions
 from app.actions import mfa as mfa_actions
 from app.admin_guard import AdminGuard
+from app.admin_limits import AdminLoginLimit, NoLocalLimit
 from app.domain import lines, master_data, workflow
 from app.domain.workflow import IllegalTransition
 from app.services import mfa
@@ -62,9 +62,9 @@ log = logging.getLogger("arc.admin")
 
 ADMIN_BODY_LIMIT = 2 * 1024 * 1024  # the admin has no uploads of its own; forms and JSON are small
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
-# Sign-in attempts (password and MFA code) per client address: 30 in 5 minutes, then 15 minutes blocked
-# (piccolo-admin's default blocks an address until the process restarts).
-LOGIN_LIMITER = InMemoryLimitProvider(timespan=300, limit=30, block_duration=900)
+# Sign-in attempts (password and MFA code) per client address are limited in the database, shared by every
+# app server (app/admin_limits.py); piccolo-admin's own in-memory provider is replaced by one that never blocks.
+LOGIN_LIMITER = NoLocalLimit()
 # Tables that hold secrets or their hashes are never listed (issue 12): session tokens, captcha answers,
 # students' e-mail codes, certificate-login challenges, password history. A hash of a short code is
 # reversed offline in no time, so not even a hash may be readable. (Reviewers' MFA secrets and the
@@ -879,7 +879,7 @@ def admin_app() -> Any:
         mfa_providers=[mfa.provider()],
         rate_limit_provider=LOGIN_LIMITER,
     )
-    return BodyLimit(AdminGuard(MfaGate(app)), ADMIN_BODY_LIMIT)
+    return BodyLimit(AdminLoginLimit(AdminGuard(MfaGate(app))), ADMIN_BODY_LIMIT)
 
 
 def _host(url: str) -> str:

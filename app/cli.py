@@ -62,10 +62,92 @@ def main(argv: list[str] | None = None) -> None:
     )
     signer.add_argument("--port", type=int, default=61161)
     signer.add_argument("--origin", default=os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000"))
+    worker = sub.add_parser("worker", help="run background jobs from the queue (JOB_QUEUE=procrastinate)")
+    worker.add_argument("--concurrency", type=int, default=int(os.environ.get("WORKER_CONCURRENCY", "4")))
+    worker.add_argument(
+        "--shutdown-timeout",
+        type=float,
+        default=float(os.environ.get("WORKER_SHUTDOWN_TIMEOUT", "30")),
+        help="seconds a running job may take to finish after SIGTERM",
+    )
+    sub.add_parser(
+        "settle-payments", help="settle pending online payments by asking the gateway (a scheduled job)"
+    )
+    sub.add_parser(
+        "purge-expired", help="delete expired sessions, captchas and e-mail codes (a scheduled job)"
+    )
+    conns = sub.add_parser("db-connections", help="PostgreSQL connections N app servers and M workers need")
+    conns.add_argument("--app-servers", type=int, required=True)
+    conns.add_argument("--workers", type=int, required=True)
+    jobs_cmd = sub.add_parser("jobs", help="failed jobs of the queue: list them, or retry one")
+    jobs_cmd.add_argument("--retry", type=int, default=None, metavar="JOB_ID")
+    sub.add_parser(
+        "storage-check", help="every stored file the database refers to reads back (restore drill)"
+    )
+    copy = sub.add_parser("storage-copy", help="copy the local files under VAR_DIR into the database store")
+    copy.add_argument(
+        "--prefix", default="", help="only keys under this prefix (default: uploads/ and documents/)"
+    )
     args = parser.parse_args(argv)
 
     if args.command == "migrate":
         asyncio.run(_migrate())
+        from app.settings import settings
+
+        if settings.job_queue == "procrastinate":
+            from app.services import jobs
+
+            if asyncio.run(jobs.ensure_schema()):
+                print("job queue: procrastinate's tables created")
+    elif args.command == "worker":
+        from app.services import jobs
+        from app.settings import settings
+
+        if settings.job_queue != "procrastinate":
+            raise SystemExit(
+                "JOB_QUEUE=inline: the server runs the jobs itself; a worker needs JOB_QUEUE=procrastinate "
+                "(and DATABASE_URL on PostgreSQL)"
+            )
+        from app.logs import configure_logging
+
+        configure_logging()
+        asyncio.run(jobs.run_worker(args.concurrency, args.shutdown_timeout))
+    elif args.command in ("settle-payments", "purge-expired"):
+        from app.services import jobs
+
+        name = {"settle-payments": "settle_stale_payments", "purge-expired": "purge_expired"}[args.command]
+        print(f"{name}: {asyncio.run(jobs.run_job(name, {}))}")
+    elif args.command == "db-connections":
+        from app.settings import settings
+        from app.tools import connections
+
+        concurrency = int(os.environ.get("WORKER_CONCURRENCY", "4"))
+        n = connections.needed(args.app_servers, args.workers, settings.db_pool_max, concurrency)
+        print(
+            f"{args.app_servers} app servers x (DB_POOL_SIZE {settings.db_pool_max} + 2) + {args.workers} workers x "
+            f"(DB_POOL_SIZE {settings.db_pool_max} + WORKER_CONCURRENCY {concurrency} + 2) + 5 = {n} connections"
+        )
+        limit = asyncio.run(connections.available()) if settings.database_url else None
+        if limit is not None:
+            print(f"the server allows {limit} (max_connections - superuser_reserved_connections)")
+            if n > limit:
+                raise SystemExit("does not fit: lower DB_POOL_SIZE, raise max_connections, or use PgBouncer")
+    elif args.command == "jobs":
+        from app.services import jobs
+
+        async def failed() -> None:
+            if args.retry is not None:
+                from app.settings import settings
+
+                if settings.job_queue == "procrastinate":
+                    await jobs._procrastinate().open_async()
+                ok = await jobs.retry_failed(args.retry)
+                print(f"job {args.retry}: {'queued again' if ok else 'not a failed job'}")
+                return
+            for row in await jobs.failed_jobs():
+                print(f"{row['id']}\t{row['task_name']}\tattempts {row['attempts']}\t{row['failed_at']}")
+
+        asyncio.run(failed())
     elif args.command == "close-lapsed":
         from app.actions.review_cases import close_lapsed_supplements
 
@@ -82,6 +164,24 @@ def main(argv: list[str] | None = None) -> None:
         from app.demo import load_demo
 
         asyncio.run(load_demo())
+    elif args.command == "storage-check":
+        from app.tools import storage_check
+
+        raise SystemExit(asyncio.run(storage_check.main()))
+    elif args.command == "storage-copy":
+        from app.services import storage
+        from app.settings import settings
+
+        if not settings.database_url.startswith(("postgres://", "postgresql://")):
+            raise SystemExit("storage-copy needs DATABASE_URL on PostgreSQL")
+
+        async def copy() -> int:
+            local, target = storage.LocalStorage(settings.var_dir), storage.DatabaseStorage()
+            prefixes = [args.prefix] if args.prefix else ["uploads/", "documents/"]
+            return sum([await storage.copy_all(local, target, p) for p in prefixes])
+
+        n = asyncio.run(copy())
+        print(f"{n} files copied into the database store; set STORAGE=database")
     elif args.command == "reissue-permits":
         asyncio.run(_reissue_permits())
     elif args.command == "serve":
@@ -97,9 +197,12 @@ def main(argv: list[str] | None = None) -> None:
             host=args.host,
             port=args.port,
             workers=args.workers,
-            proxy_headers=False,
+            proxy_headers=False,  # the client address: app.web.middleware.ClientAddressMiddleware
             server_header=False,
             log_level="info",
+            # SIGTERM: stop accepting, let requests in flight finish within this bound, then the lifespan's
+            # shutdown gives in-process jobs their own bound (app.services.jobs.stop).
+            timeout_graceful_shutdown=int(os.environ.get("GRACEFUL_TIMEOUT", "20")),
         )
     elif args.command == "gateway":
         import uvicorn

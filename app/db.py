@@ -30,6 +30,7 @@ from piccolo.engine.sqlite import SQLiteEngine, TransactionType
 from piccolo.table import Table
 
 from app.pg_engine import is_connection_error  # noqa: F401 - re-exported for the middleware
+from app.settings import settings
 from app.sqlite_pool import PooledSQLiteEngine
 from piccolo_conf import DB
 
@@ -72,7 +73,7 @@ async def start() -> None:
     elif os.environ.get("DB_POOL", "1") != "0":
         # DB_POOL=0 (tests): the test client runs the app's lifespan on another event loop, and a
         # pool must not cross loops; without it each transaction opens its own connection.
-        await DB.start_connection_pool(min_size=1, max_size=int(os.environ.get("DB_POOL_SIZE", "10")))
+        await DB.start_connection_pool(min_size=settings.db_pool_min, max_size=settings.db_pool_max)
 
 
 async def stop() -> None:

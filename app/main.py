@@ -18,7 +18,8 @@ from app import db
 from app.actions import roster as roster_actions
 from app.admin import admin_mount
 from app.errors import AppError
-from app.services import admin_login, cpu, pdf
+from app.logs import formatter_config
+from app.services import admin_login, cpu, jobs, pdf
 from app.settings import settings
 from app.templating import environment
 from app.web import (
@@ -30,9 +31,11 @@ from app.web import (
     downloads,
     kinds,
     login_help,
+    ops,
     payment,
     progress,
     review,
+    review_jobs,
     review_mfa,
     roster,
     static,
@@ -45,7 +48,14 @@ from app.web import (
     wizard,
 )
 from app.web.errors import app_error_handler, http_exception_handler, internal_error_handler
-from app.web.middleware import DatabaseMiddleware, LocaleMiddleware, SessionMiddleware, security_headers
+from app.web.middleware import (
+    ClientAddressMiddleware,
+    DatabaseMiddleware,
+    LocaleMiddleware,
+    SessionMiddleware,
+    security_headers,
+)
+from app.web.ops import RequestIdMiddleware
 
 CSRF_COOKIE = "arc_csrf"  # not piccolo-admin's "csrftoken"
 CSRF_HEADER = "x-arc-csrf"
@@ -68,6 +78,7 @@ def route_handlers() -> list:
         student_kinds.data_change,
         apply.ApplyController,
         review.ReviewController,
+        review_jobs.ReviewJobsController,
         review_mfa.MfaController,
         roster.RosterController,
         admin_mount(),
@@ -87,6 +98,9 @@ def route_handlers() -> list:
         verify.verify_document,
         *wizard.ROUTES,
         static.static_file,
+        ops.healthz,
+        ops.readyz,
+        ops.metrics_page,
         static.favicon,
     ]
 
@@ -122,6 +136,8 @@ def create_app() -> Litestar:
             exclude=CSRF_EXCLUDE,
         ),
         middleware=[
+            DefineMiddleware(RequestIdMiddleware),
+            DefineMiddleware(ClientAddressMiddleware),
             DefineMiddleware(LocaleMiddleware),
             DefineMiddleware(DatabaseMiddleware),
             DefineMiddleware(SessionMiddleware),
@@ -132,12 +148,13 @@ def create_app() -> Litestar:
             HTTPException: http_exception_handler,
             Exception: internal_error_handler,
         },
-        on_startup=[db.start, freeze_startup_objects],
-        on_shutdown=[db.stop, pdf.shutdown, roster_actions.shutdown_reader, cpu.shutdown],
+        on_startup=[db.start, jobs.start, freeze_startup_objects],
+        on_shutdown=[jobs.stop, db.stop, pdf.shutdown, roster_actions.shutdown_reader, cpu.shutdown],
         request_max_body_size=UPLOAD_LIMIT,
         openapi_config=None,
         logging_config=LoggingConfig(
             root={"level": "INFO", "handlers": ["queue_listener"]},
+            formatters={"standard": formatter_config()},
             log_exceptions="always",
             disable_stack_trace={404, 401, 403, 405, 413, 429, AppError},
         ),

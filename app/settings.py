@@ -38,6 +38,8 @@ def _secret_key(var_dir: Path, app_env: str) -> str:
     """SECRET_KEY from the environment; in dev/test a random key kept under var/."""
     key = os.environ.get("SECRET_KEY", "")
     if key:
+        if app_env == "production" and len(key) < 32:
+            raise RuntimeError("SECRET_KEY must have 32 characters or more when APP_ENV=production")
         return key
     if app_env == "production":
         raise RuntimeError("SECRET_KEY must be set when APP_ENV=production")
@@ -106,6 +108,15 @@ class Settings:
     mail_from: str = "noreply@arc.example.gov.tw"
     public_base_url: str = "http://127.0.0.1:8000"
     trust_forwarded_for: bool = False
+    # Peers whose X-Forwarded-For is believed (addresses or networks): the reverse proxies.
+    trusted_proxies: tuple[str, ...] = ()
+    redis_url: str = ""
+    db_pool_min: int = 1
+    db_pool_max: int = 10
+    storage: str = "local"  # local (files under var/) | database (PostgreSQL, content-addressed)
+    job_queue: str = "inline"  # inline (in the server process) | procrastinate (PostgreSQL, workers)
+    log_format: str = "text"  # text | json
+    metrics_token: str = ""
     payment_gateway_url: str = "http://127.0.0.1:8001"
     payment_secret: str = DEV_PAYMENT_SECRET
     payment_merchant_id: str = "NIA-ARC"
@@ -126,6 +137,33 @@ class Settings:
         return self.var_dir / "uploads"
 
 
+def _trusted_proxies() -> tuple[str, ...]:
+    """TRUSTED_PROXIES (comma-separated addresses or networks); TRUST_FORWARDED_FOR=1 alone means a proxy
+    on this machine (127.0.0.1, ::1). Malformed entries refuse to start rather than trust too much."""
+    import ipaddress
+
+    raw = os.environ.get("TRUSTED_PROXIES", "").strip()
+    if not raw and _bool("TRUST_FORWARDED_FOR", False):
+        raw = "127.0.0.1,::1"
+    out = []
+    for part in raw.split(","):
+        part = part.strip()
+        if part:
+            try:
+                ipaddress.ip_network(part, strict=False)
+            except ValueError as exc:
+                raise RuntimeError(f"TRUSTED_PROXIES: {part!r} is not an address or network") from exc
+            out.append(part)
+    return tuple(out)
+
+
+def _choice(name: str, default: str, allowed: set[str]) -> str:
+    value = os.environ.get(name, "").strip().lower() or default
+    if value not in allowed:
+        raise RuntimeError(f"{name} must be one of {', '.join(sorted(allowed))}, not {value!r}")
+    return value
+
+
 def load_settings() -> Settings:
     app_env = os.environ.get("APP_ENV", "dev").strip().lower() or "dev"
     if app_env not in {"dev", "test", "production"}:
@@ -137,9 +175,23 @@ def load_settings() -> Settings:
             "CAPTCHA_FIXED_ANSWER is for automated tests only and refused when APP_ENV=production"
         )
     secret_key = _secret_key(var_dir, app_env)
+    database_url = os.environ.get("DATABASE_URL", "").strip()
+    on_postgres = database_url.startswith(("postgres://", "postgresql://"))
+    storage = _choice(
+        "STORAGE", "database" if on_postgres and app_env == "production" else "local", {"local", "database"}
+    )
+    if storage == "database" and not on_postgres:
+        raise RuntimeError("STORAGE=database needs DATABASE_URL on PostgreSQL")
+    job_queue = _choice(
+        "JOB_QUEUE",
+        "procrastinate" if on_postgres and app_env == "production" else "inline",
+        {"inline", "procrastinate"},
+    )
+    if job_queue == "procrastinate" and not on_postgres:
+        raise RuntimeError("JOB_QUEUE=procrastinate needs DATABASE_URL on PostgreSQL")
     return Settings(
         app_env=app_env,
-        database_url=os.environ.get("DATABASE_URL", "").strip(),
+        database_url=database_url,
         var_dir=var_dir,
         secret_key=secret_key,
         captcha_fixed_answer=fixed,
@@ -154,6 +206,14 @@ def load_settings() -> Settings:
         mail_from=os.environ.get("MAIL_FROM", "noreply@arc.example.gov.tw"),
         public_base_url=os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/"),
         trust_forwarded_for=_bool("TRUST_FORWARDED_FOR", False),
+        trusted_proxies=_trusted_proxies(),
+        redis_url=os.environ.get("REDIS_URL", "").strip(),
+        db_pool_min=max(0, _int("DB_POOL_MIN", 1)),
+        db_pool_max=max(1, _int("DB_POOL_SIZE", 10)),
+        storage=storage,
+        job_queue=job_queue,
+        log_format=_choice("LOG_FORMAT", "json" if app_env == "production" else "text", {"text", "json"}),
+        metrics_token=os.environ.get("METRICS_TOKEN", "").strip(),
         payment_gateway_url=os.environ.get("PAYMENT_GATEWAY_URL", "http://127.0.0.1:8001").rstrip("/"),
         payment_secret=_payment_secret(app_env),
         payment_merchant_id=os.environ.get("PAYMENT_MERCHANT_ID", "NIA-ARC"),

@@ -57,9 +57,7 @@ def contents(n: int) -> list[dict]:
     from app.domain.issuance import permit_validity
     from app.services import issued
 
-    photo_path = _TMP / "photo.jpg"
-    photo_path.write_bytes(_portrait(1))
-    photo = issued.photo_data_uri(photo_path)
+    photo = issued.photo_data_uri(_portrait(1))
     start, end = permit_validity(date.today())
     out = []
     for i in range(n):

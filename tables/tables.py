@@ -10,6 +10,7 @@ from piccolo.apps.user.tables import BaseUser
 from piccolo.columns import (
     JSON,
     Boolean,
+    Bytea,
     Date,
     ForeignKey,
     Integer,
@@ -470,6 +471,28 @@ class SupplementChange(Table):
     actor_label = Varchar(length=100, default="")
     created_at = Timestamptz()
     sent_at = Timestamptz(null=True, default=None)
+
+
+# --- Files in the database (issue 16): content-addressed, for STORAGE=database -------------------------
+
+
+class StoredFile(Table):
+    """A file kept by `app/services/storage.py`: its key (uploads/…, documents/…) and the SHA-256 of its
+    bytes. Several keys with the same bytes share one content (FileChunk rows)."""
+
+    key = Varchar(length=200, unique=True)
+    sha256 = Varchar(length=64, index=True)
+    size = Integer(default=0)
+    created_at = Timestamptz()
+
+
+class FileChunk(Table):
+    """The bytes of one content, in chunks of at most 256 KB (streamed, never all in one row).
+    Unique (sha256, seq) by raw SQL."""
+
+    sha256 = Varchar(length=64)
+    seq = Integer(default=0)
+    data = Bytea()
 
 
 # --- The reviewers' case management (issue 15) ---------------------------------------------------

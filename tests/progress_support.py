@@ -34,7 +34,7 @@ async def add_file(application_id: int, case_id: int | None, kind: str, name: st
         case=case_id,
         kind=kind,
         original_name=image.original_name,
-        stored_name=uploads.store(image),
+        stored_name=await uploads.store(image),
         content_type=image.content_type,
         size=len(image.data),
         uploaded_by="test",

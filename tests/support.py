@@ -42,23 +42,15 @@ def _tables_in_delete_order():
     return list(reversed(tables)) + [AuthenticatorSecret, SessionsBase, BaseUser]
 
 
-def reset_admin_login_limit() -> None:
-    """The admin's in-memory login limiter (per address) starts empty with each test, as the tables do."""
-    from app.admin import LOGIN_LIMITER
-
-    LOGIN_LIMITER.request_dict.clear()
-    LOGIN_LIMITER.blocked.clear()
-
-
 async def truncate_all() -> None:
-    reset_admin_login_limit()
     # Stored documents go with the rows they were rendered from: numbers restart in an empty database, and
     # a PDF left by an earlier test (another date, another person) would be served under the same number.
+    # (The database store's tables are emptied below with the others.)
     import shutil
 
-    from app.services import issued
+    from app.settings import settings
 
-    shutil.rmtree(issued.documents_dir(), ignore_errors=True)
+    shutil.rmtree(settings.var_dir / "documents", ignore_errors=True)
     if appdb.is_postgres():
         names = ", ".join(f'"{t._meta.tablename}"' for t in _tables_in_delete_order())
         await appdb.engine().run_ddl(f"TRUNCATE {names} RESTART IDENTITY CASCADE")

@@ -254,7 +254,7 @@ async def remove_attachment(actor: Actor, application_id: int, attachment_id: in
             if case is not None:
                 await _recompute(app, case)
         await _touch(application_id)
-    uploads.delete(row["stored_name"])
+    await uploads.delete(row["stored_name"])
 
 
 # Applicants -------------------------------------------------------------------------------------
@@ -363,7 +363,7 @@ async def delete_applicant(actor: Actor, application_id: int, case_id: int) -> N
         await Case.delete().where((Case.id == case_id) & (Case.application == application_id))
         await _touch(application_id)
     for name in names:
-        uploads.delete(name)
+        await uploads.delete(name)
 
 
 async def delete_draft(actor: Actor, application_id: int) -> None:
@@ -382,7 +382,7 @@ async def delete_draft(actor: Actor, application_id: int) -> None:
             & (Application.status == workflow.Status.DRAFT)
         )
     for name in names:
-        uploads.delete(name)
+        await uploads.delete(name)
 
 
 # From the roster --------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from app import db
 from app.i18n import get_locale
 from app.services import captcha as captcha_service
-from app.services import cpu, hashing, sessions
+from app.services import cpu, hashing, metrics, sessions
 from app.services.sessions import now
 from app.settings import settings
 from tables.tables import Account, AuthEvent, CaptchaChallenge
@@ -80,6 +80,9 @@ class LoginResult:
     account_id: int | None = None
 
 
+LOGIN_EVENTS = frozenset({"login", "student_login", "student_code", "cert_login", "admin_login"})
+
+
 async def audit(
     event: str,
     *,
@@ -90,6 +93,10 @@ async def audit(
     detail: str = "",
     actor_login_id: str = "",
 ) -> None:
+    if event in LOGIN_EVENTS:
+        metrics.LOGINS.labels(kind=event, result=result).inc()
+        if result == "locked" and (detail.startswith("failure") or event == "student_code"):
+            metrics.LOCKOUTS.labels(kind=event).inc()
     await AuthEvent.insert(
         AuthEvent(
             created_at=now(),

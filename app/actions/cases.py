@@ -202,7 +202,7 @@ async def store_uploads(
             for old in existing:
                 await Attachment.delete().where(Attachment.id == old["id"])
                 if not keep_replaced:
-                    uploads.delete(old["stored_name"])
+                    await uploads.delete(old["stored_name"])
         elif len(existing) >= MAX_FILES_PER_KIND:
             errors[key] = _("At most %(n)d files per document.", n=MAX_FILES_PER_KIND)
             continue
@@ -212,7 +212,7 @@ async def store_uploads(
                 case=case_id,
                 kind=f.kind,
                 original_name=image.original_name[:200],
-                stored_name=uploads.store(image),
+                stored_name=await uploads.store(image),
                 content_type=image.content_type,
                 size=len(image.data),
                 uploaded_by=actor.label[:100],

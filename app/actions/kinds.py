@@ -279,7 +279,9 @@ async def _copy_photo(actor: Actor, application_id: int, case_id: int, source_ca
     if photo is None:
         return
     try:
-        image = uploads.check_image(uploads.read(photo["stored_name"]), photo["original_name"] or "photo.jpg")
+        image = uploads.check_image(
+            await uploads.read(photo["stored_name"]), photo["original_name"] or "photo.jpg"
+        )
     except (OSError, ValueError, uploads.UploadRefused):
         return
     await Attachment.insert(
@@ -288,7 +290,7 @@ async def _copy_photo(actor: Actor, application_id: int, case_id: int, source_ca
             case=case_id,
             kind="photo",
             original_name=image.original_name,
-            stored_name=uploads.store(image),
+            stored_name=await uploads.store(image),
             content_type=image.content_type,
             size=len(image.data),
             uploaded_by=actor.label[:100],

@@ -420,7 +420,7 @@ async def _photo(case_id: int) -> str:
     if not rows:
         return ""
     try:  # through the one uploads service, which knows where a stored name lives
-        data = uploads.read(rows[0]["stored_name"])
+        data = await uploads.read(rows[0]["stored_name"])
     except (ValueError, OSError):
         return ""
     return issued.photo_data_uri(data)

@@ -273,7 +273,7 @@ async def save_case(
                 SupplementChange.id == round_["id"]
             )
     for name in to_delete:
-        uploads.delete(name)
+        await uploads.delete(name)
     return result
 
 
@@ -463,7 +463,7 @@ async def save_group_details(
             )
         result.errors = errors
     for name in to_delete:
-        uploads.delete(name)
+        await uploads.delete(name)
     return result
 
 

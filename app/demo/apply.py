@@ -209,7 +209,7 @@ async def _documents_for_older_demo_groups() -> None:
                     case=case_id,
                     kind=kind,
                     original_name=image.original_name,
-                    stored_name=uploads.store(image),
+                    stored_name=await uploads.store(image),
                     content_type=image.content_type,
                     size=len(image.data),
                     uploaded_by="demo",

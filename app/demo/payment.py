@@ -81,7 +81,7 @@ async def _photo(app_id: int, case_id: int, seed: int) -> None:
             case=case_id,
             kind="photo",
             original_name="photo.jpg",
-            stored_name=uploads.store(image),
+            stored_name=await uploads.store(image),
             content_type=image.content_type,
             size=len(image.data),
             uploaded_by=LOGIN_ID,

@@ -67,7 +67,7 @@ async def _file(app_id: int, case_id: int | None, kind: str, name: str, seed: in
             case=case_id,
             kind=kind,
             original_name=f"{kind}.jpg",
-            stored_name=uploads.store(image),
+            stored_name=await uploads.store(image),
             content_type=image.content_type,
             size=len(image.data),
             uploaded_by="demo",

@@ -1,8 +1,8 @@
 """Issued documents: verification codes, the PDFs stored once and served from storage, group ZIPs.
 
 A document's content is a JSON snapshot taken when it is issued (the Receipt / Permit row). Its
-PDF is rendered from that snapshot once, written under var/documents/, and served from there
-ever after, so it never changes.
+PDF is rendered from that snapshot once, kept by the storage interface (key documents/…: under
+var/documents/, or in PostgreSQL) and served from there ever after, so it never changes.
 """
 
 from __future__ import annotations
@@ -13,18 +13,21 @@ import io
 import secrets
 import zipfile
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from app.domain import issuance
-from app.services import pdf
+from app.services import pdf, storage
 from app.settings import settings
 
 VERIFY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 
 
-def documents_dir() -> Path:
-    return settings.var_dir / "documents"
+def receipt_key(receipt_no: str) -> str:
+    return f"documents/receipts/{receipt_no}.pdf"
+
+
+def permit_key(permit_no: str) -> str:
+    return f"documents/permits/{permit_no}.pdf"
 
 
 def new_verify_code() -> str:
@@ -33,14 +36,6 @@ def new_verify_code() -> str:
 
 def verify_url(number: str, code: str) -> str:
     return f"{settings.public_base_url}/verify/{number}?code={code}"
-
-
-def receipt_path(receipt_no: str) -> Path:
-    return documents_dir() / "receipts" / f"{receipt_no}.pdf"
-
-
-def permit_path(permit_no: str) -> Path:
-    return documents_dir() / "permits" / f"{permit_no}.pdf"
 
 
 def permit_filename(content: dict[str, Any]) -> str:
@@ -120,35 +115,22 @@ def render_permits_sync(contents: list[dict[str, Any]]) -> list[bytes]:
     return pdf.render_split_sync(*permits_document(contents))
 
 
-def _read(path: Path) -> bytes | None:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        return None
-
-
-def _store_first(path: Path, data: bytes) -> bytes:
-    """Write unless another request stored it meanwhile (the first one stays); the stored bytes."""
-    existing = _read(path)
-    if existing is not None:
-        return existing
-    pdf.write_atomic(path, data)
-    return path.read_bytes()
-
-
-async def _stored(path: Path, make_html) -> bytes:
-    data = await asyncio.to_thread(_read, path)
+async def _stored(key: str, make_html) -> bytes:
+    """The stored PDF, or rendered now and stored unless another request stored it meanwhile (the first
+    one stays)."""
+    store = storage.backend()
+    data = await store.read(key)
     if data is not None:
         return data
-    return await asyncio.to_thread(_store_first, path, await pdf.render_pdf(make_html()))
+    return await store.save_first(key, await pdf.render_pdf(make_html()))
 
 
 async def receipt_pdf(content: dict[str, Any]) -> bytes:
-    return await _stored(receipt_path(content["receipt_no"]), lambda: receipt_html(content))
+    return await _stored(receipt_key(content["receipt_no"]), lambda: receipt_html(content))
 
 
 async def permit_pdf(content: dict[str, Any]) -> bytes:
-    return await _stored(permit_path(content["permit_no"]), lambda: permit_html(content))
+    return await _stored(permit_key(content["permit_no"]), lambda: permit_html(content))
 
 
 async def render_group_permits(contents: list[dict[str, Any]]) -> list[bytes]:
@@ -157,8 +139,9 @@ async def render_group_permits(contents: list[dict[str, Any]]) -> list[bytes]:
     PDF pool) and stored.
     Idempotent (a PDF stored meanwhile by another request or node is the one kept): the function the
     pre-rendering job after payment calls, and the group ZIP's."""
+    store = storage.backend()
     out: list[bytes | None] = list(
-        await asyncio.gather(*(asyncio.to_thread(_read, permit_path(c["permit_no"])) for c in contents))
+        await asyncio.gather(*(store.read(permit_key(c["permit_no"])) for c in contents))
     )
     todo = [i for i, data in enumerate(out) if data is None]
     if todo:
@@ -178,7 +161,7 @@ async def render_group_permits(contents: list[dict[str, Any]]) -> list[bytes]:
                 pdf.render_split_sync, html, anchors, titles, seconds=pdf.RENDER_TIMEOUT + 5.0 * len(missing)
             )
             for i, data in zip(todo, rendered, strict=True):
-                out[i] = await asyncio.to_thread(_store_first, permit_path(contents[i]["permit_no"]), data)
+                out[i] = await store.save_first(permit_key(contents[i]["permit_no"]), data)
         finally:
             del _rendering[key]
             future.set_result(None)
@@ -191,36 +174,12 @@ _rendering: dict[tuple[str, ...], asyncio.Future] = {}
 
 
 async def replace_permit_pdf(content: dict[str, Any]) -> bytes:
-    """A re-issued certificate: render its new snapshot and replace the stored PDF (written atomically)."""
+    """A re-issued certificate: render its new snapshot and replace the stored PDF."""
     data = await pdf.render_pdf(permit_html(content))
-    await asyncio.to_thread(pdf.write_atomic, permit_path(content["permit_no"]), data)
+    store = storage.backend()
+    await store.delete(permit_key(content["permit_no"]))
+    await store.save_first(permit_key(content["permit_no"]), data)
     return data
-
-
-_background: set[asyncio.Task] = set()
-
-
-def render_in_background(receipts: list[dict[str, Any]], permits: list[dict[str, Any]]) -> None:
-    """Render and store a payment's documents now, so the first download is served from storage."""
-    import logging
-
-    async def run() -> None:
-        for content in receipts:
-            await receipt_pdf(content)
-        by_group: dict[str, list[dict[str, Any]]] = {}
-        for content in permits:
-            by_group.setdefault(content.get("group_no", ""), []).append(content)
-        for group in by_group.values():
-            await render_group_permits(group)
-
-    def done(task: asyncio.Task) -> None:
-        _background.discard(task)
-        if not task.cancelled() and task.exception() is not None:
-            logging.getLogger("arc.pdf").warning("pre-rendering failed: %s", task.exception())
-
-    task = asyncio.get_running_loop().create_task(run())
-    _background.add(task)
-    task.add_done_callback(done)
 
 
 async def permits_zip(contents: list[dict[str, Any]]) -> bytes:

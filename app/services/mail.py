@@ -1,13 +1,12 @@
 """Outgoing mail: SMTP when SMTP_HOST is set, otherwise .eml files under var/outbox/ (dev and test).
 
 Messages are built in the recipient's language by the caller (use `app.i18n.use_locale`).
-Sending happens after the transaction that decided it has committed: `queue()` inside an
-action, `flush()` from the request's after-commit hook or directly in scripts.
+Sending happens after the transaction that decided it has committed, as a job of the queue
+(`send()` enqueues `send_mail`; `send_now()` is the job's one attempt).
 """
 
 from __future__ import annotations
 
-import asyncio
 import itertools
 import logging
 import smtplib
@@ -77,8 +76,8 @@ def send_now(mail: Mail) -> None:
 
 
 async def send(mail: Mail) -> None:
-    """Send one message off the event loop; a failure is logged, never raised to the user."""
-    try:
-        await asyncio.to_thread(send_now, mail)
-    except (OSError, smtplib.SMTPException):
-        log.exception("mail to %s failed", mail.to.split("@")[-1])
+    """Send one message through the job queue (`send_mail` in app/tasks.py): retried with backoff while the
+    SMTP server is down; a failure is logged, never raised to the user, and never holds a page."""
+    from app.services import jobs
+
+    await jobs.enqueue("send_mail", to=mail.to, subject=mail.subject, body=mail.body)

@@ -137,8 +137,13 @@ async def delete_for_account(account_id: int) -> None:
     await UserSession.delete().where(UserSession.account == account_id)
 
 
-async def purge_expired() -> None:
-    t = now()
-    await UserSession.delete().where(
-        (UserSession.last_seen_at < t - idle()) | (UserSession.absolute_expires_at < t)
-    )
+def _expired(t: datetime):
+    return (UserSession.last_seen_at < t - idle()) | (UserSession.absolute_expires_at < t)
+
+
+async def count_expired(t: datetime | None = None) -> int:
+    return await UserSession.count().where(_expired(t or now()))
+
+
+async def purge_expired(t: datetime | None = None) -> None:
+    await UserSession.delete().where(_expired(t or now()))

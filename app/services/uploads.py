@@ -8,7 +8,8 @@
   anything appended after the image data are gone; the EXIF orientation is applied first so photos stay
   upright, and an embedded colour profile is applied (converted to sRGB) so colours stay as they were;
 - an oversized file is reported with its real size (`read_capped()` counts what it does not keep);
-- stored outside the web root (settings.uploads_dir) under a random server-chosen name; served only
+- kept by the storage interface (app/services/storage.py: under var/uploads/, or in PostgreSQL) under a
+  random server-chosen name, never in the web root; served only
   through a scoped handler (`download_headers()`: attachment, nosniff, no-store).
 """
 
@@ -16,10 +17,10 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import secrets
 import unicodedata
 import warnings
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -28,6 +29,7 @@ from urllib.parse import quote
 from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
 from app.i18n import gettext as _
+from app.services import storage
 from app.settings import settings
 
 MAX_BYTES = 512 * 1024  # "檔案請小於512K"
@@ -225,45 +227,53 @@ def _reencode(im: Image.Image, fmt: str) -> bytes:
     return out.getvalue()
 
 
-# Storage ---------------------------------------------------------------------------------------
-
-
-def _root() -> Path:
-    return settings.uploads_dir
+# Storage (app/services/storage.py: local folder or PostgreSQL) ------------------------------------
 
 
 def new_stored_name(ext: str) -> str:
     return f"{secrets.token_hex(16)}.{ext}"
 
 
-def path_of(stored_name: str) -> Path:
-    """The file of a stored name; only names this module made pass."""
+def key_of(stored_name: str) -> str:
+    """The storage key of a stored name; only names this module made pass."""
     stem, dot, ext = stored_name.partition(".")
     if not (
         dot and len(stem) == 32 and all(c in "0123456789abcdef" for c in stem) and ext in STORED_EXT.values()
     ):
         raise ValueError("not a stored name")
-    return _root() / stem[:2] / stored_name
+    return f"uploads/{stem[:2]}/{stored_name}"
 
 
-def store(image: CheckedImage) -> str:
-    """Write the re-encoded image; returns its server-chosen name."""
+def path_of(stored_name: str) -> Path:
+    """Where the local store keeps a stored name (STORAGE=local)."""
+    return settings.var_dir / key_of(stored_name)
+
+
+async def store(image: CheckedImage) -> str:
+    """Keep the re-encoded image; returns its server-chosen name."""
     name = new_stored_name(image.extension)
-    path = path_of(name)
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as f:
-        f.write(image.data)
+    await storage.backend().save(key_of(name), image.data)
     return name
 
 
-def read(stored_name: str) -> bytes:
-    return path_of(stored_name).read_bytes()
+async def read(stored_name: str) -> bytes:
+    data = await storage.backend().read(key_of(stored_name))
+    if data is None:
+        raise FileNotFoundError(stored_name)
+    return data
 
 
-def delete(stored_name: str) -> None:
+async def exists(stored_name: str) -> bool:
+    return await storage.backend().exists(key_of(stored_name))
+
+
+def stream(stored_name: str) -> AsyncIterator[bytes]:
+    return storage.backend().stream(key_of(stored_name))
+
+
+async def delete(stored_name: str) -> None:
     try:
-        path_of(stored_name).unlink(missing_ok=True)
+        await storage.backend().delete(key_of(stored_name))
     except ValueError:
         pass
 

@@ -601,7 +601,7 @@ class ApplyController(Controller):
 
     @get("/files/{attachment_id:int}", name="apply:file")
     async def file(self, request: Request, attachment_id: int, inline: bool = False) -> Response:
-        return file_response(await q.get_attachment(_actor(request), attachment_id), inline=inline)
+        return await file_response(await q.get_attachment(_actor(request), attachment_id), inline=inline)
 
     @post("/drafts/{application_id:int}/files/{attachment_id:int}/delete", name="apply:file-remove")
     async def file_remove(

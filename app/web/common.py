@@ -148,14 +148,15 @@ def safe_next(path: str | None, default: str = "/") -> str:
     return path
 
 
-def file_response(row: dict[str, Any] | None, *, inline: bool = False) -> Response:
-    """An uploaded file, found by a scoped query (None: not there or not the actor's), as a download."""
+async def file_response(row: dict[str, Any] | None, *, inline: bool = False) -> Response:
+    """An uploaded file, found by a scoped query (None: not there or not the actor's), as a download
+    read from the store (app/services/storage.py)."""
     from app.services import uploads
 
     if row is None:
         raise NotFoundException()
     try:
-        body = uploads.read(row["stored_name"])
+        body = await uploads.read(row["stored_name"])
     except (OSError, ValueError) as exc:
         raise NotFoundException() from exc
     return Response(

@@ -5,6 +5,8 @@ Order (outermost first): LocaleMiddleware -> DatabaseMiddleware -> SessionMiddle
 
 from __future__ import annotations
 
+import functools
+import ipaddress
 from typing import Any
 
 from litestar.types import ASGIApp, Message, Receive, Scope, Send
@@ -17,7 +19,14 @@ from app.settings import LOCAL_SIGNER_URL, settings
 
 SESSION_COOKIE = "__Host-arc_session" if settings.cookie_secure else "arc_session"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-UNMANAGED_PREFIXES = ("/static/", "/admin", "/favicon.ico")
+UNMANAGED_PREFIXES = (
+    "/static/",
+    "/admin",
+    "/favicon.ico",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+)  # no transaction, no session
 
 
 def _headers(scope: Scope) -> dict[str, str]:
@@ -40,12 +49,61 @@ def locale_for_scope(scope: Scope) -> str:
 
 
 def client_ip(scope: Scope) -> str:
-    if settings.trust_forwarded_for:
-        fwd = _headers(scope).get("x-forwarded-for", "")
-        if fwd:
-            return fwd.split(",")[0].strip()[:64]
+    """The client's address: the peer, or behind a trusted proxy the address it forwarded
+    (`ClientAddressMiddleware` has put it in scope["client"])."""
     client = scope.get("client")
     return (client[0] if client else "")[:64]
+
+
+@functools.cache
+def _trusted_networks() -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(p, strict=False) for p in settings.trusted_proxies)
+
+
+def _is_trusted(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in net for net in _trusted_networks())
+
+
+def forwarded_client(peer: str, forwarded_for: str) -> str:
+    """The client address behind trusted proxies: X-Forwarded-For read from the right (each proxy appends
+    the address it saw), skipping the trusted proxies; the first other address is the client. What the
+    client wrote itself stands to the left of it and is never taken, so the header cannot be forged to dodge
+    a limiter; from an untrusted peer the header is ignored altogether."""
+    if not _is_trusted(peer):
+        return peer
+    hops = [h.strip() for h in forwarded_for.split(",") if h.strip()]
+    for hop in reversed(hops):
+        try:
+            ipaddress.ip_address(hop)
+        except ValueError:
+            return peer  # garbage where a proxy's entry should be: keep the peer
+        if not _is_trusted(hop):
+            return hop
+    return hops[0] if hops else peer
+
+
+class ClientAddressMiddleware:
+    """Outermost: behind a trusted reverse proxy, scope["client"] becomes the address the proxy forwarded,
+    so every limiter, audit row and the admin mount see the real client (not one bucket for everyone)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and settings.trusted_proxies:
+            client = scope.get("client")
+            peer = client[0] if client else ""
+            forwarded = ",".join(
+                v.decode("latin-1") for k, v in scope.get("headers", []) if k.lower() == b"x-forwarded-for"
+            )
+            real = forwarded_client(peer, forwarded) if forwarded else peer
+            if real != peer:
+                scope["client"] = (real, 0)
+        await self.app(scope, receive, send)
 
 
 class LocaleMiddleware:

@@ -11,7 +11,7 @@ from app.actions import payment as payment_actions
 from app.domain import fees
 from app.i18n import gettext as _
 from app.queries import payment as payment_queries
-from app.services import issued
+from app.services import jobs
 from app.settings import settings
 from app.web.common import actor_of, render, school_or_student_required
 from app.web.middleware import client_ip
@@ -149,14 +149,13 @@ def _error_busy() -> str:
 
 
 def _prerender_after_commit(request: Request, order_no: str) -> None:
-    """Once the payment is committed, render its receipts and certificates in the background."""
+    """Once the payment is committed, render its receipts and certificates as a job of the queue
+    (`prerender_documents`), so the first download finds them stored."""
     if not settings.pdf_prerender or not order_no:
         return
 
     async def job() -> None:
-        receipts, permits = await payment_queries.documents_of_payment(order_no)
-        if receipts or permits:
-            issued.render_in_background(receipts, permits)
+        await jobs.enqueue("prerender_documents", order_no=order_no)
 
     request.scope.setdefault("state", {}).setdefault("after_commit", []).append(job)
 

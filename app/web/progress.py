@@ -184,7 +184,9 @@ class ProgressController(Controller):
 
     @get("/files/{attachment_id:int}", name="progress:file")
     async def file(self, request: Request, attachment_id: int, inline: bool = False) -> Response:
-        return file_response(await apply_q.get_attachment(_actor(request), attachment_id), inline=inline)
+        return await file_response(
+            await apply_q.get_attachment(_actor(request), attachment_id), inline=inline
+        )
 
 
 @get("/student/progress", name="student:progress", guards=[school_or_student_required])

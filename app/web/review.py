@@ -613,7 +613,7 @@ class ReviewController(Controller):
 
     @get("/attachment/{attachment_id:int}", name="review:attachment")
     async def attachment(self, attachment_id: int) -> Response:
-        return file_response(await queries.get_desk_attachment(attachment_id), inline=True)
+        return await file_response(await queries.get_desk_attachment(attachment_id), inline=True)
 
     @post("/logout", name="review:logout")
     async def logout(self, request: Request) -> Response:

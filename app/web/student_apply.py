@@ -132,4 +132,4 @@ class StudentApplyController(Controller):
 
     @get("/files/{attachment_id:int}", name="student:file")
     async def file(self, request: Request, attachment_id: int, inline: bool = False) -> Response:
-        return file_response(await q.get_attachment(_actor(request), attachment_id), inline=inline)
+        return await file_response(await q.get_attachment(_actor(request), attachment_id), inline=inline)

@@ -113,17 +113,25 @@ def test_names():
     assert uploads.clean_name("../../etc/passwd\x00.png") == "passwd.png"
 
 
-def test_store_read_delete(tmp_path, monkeypatch):
-    monkeypatch.setattr(uploads, "_root", lambda: tmp_path)
-    img = uploads.check_image(image_bytes(), "a.jpg")
-    name = uploads.store(img)
-    assert name.endswith(".jpg") and len(name) == 36
-    assert uploads.read(name) == img.data
-    assert (uploads.path_of(name).stat().st_mode & 0o777) == 0o600
-    uploads.delete(name)
-    assert not uploads.path_of(name).exists()
-    with pytest.raises(ValueError):
-        uploads.path_of("../secret_key")
+async def test_store_read_delete(tmp_path):
+    from app.services import storage
+
+    local = storage.LocalStorage(tmp_path)
+    storage.use(local)
+    try:
+        img = uploads.check_image(image_bytes(), "a.jpg")
+        name = await uploads.store(img)
+        assert name.endswith(".jpg") and len(name) == 36
+        assert await uploads.read(name) == img.data
+        path = local.path(uploads.key_of(name))
+        assert path.is_relative_to(tmp_path / "uploads")
+        assert (path.stat().st_mode & 0o777) == 0o600
+        await uploads.delete(name)
+        assert not path.exists()
+        with pytest.raises(ValueError):
+            uploads.key_of("../secret_key")
+    finally:
+        storage.use(None)
 
 
 def test_download_headers():

@@ -76,14 +76,19 @@ def test_group_pdf_reads_as_the_single_render(tmp_path):
 
 
 async def test_render_group_stores_every_certificate_and_renders_only_the_missing(tmp_path, monkeypatch):
-    from app.services import pdf
+    from app.services import pdf, storage
 
-    monkeypatch.setattr(issued, "documents_dir", lambda: tmp_path / "documents")
+    local = storage.LocalStorage(tmp_path)
+    monkeypatch.setattr(storage, "_override", local)
+
+    def permit_path(permit_no: str) -> Path:
+        return local.path(issued.permit_key(permit_no))
+
     contents = _contents(3)
     first = await issued.render_group_permits(contents)
-    assert [issued.permit_path(c["permit_no"]).read_bytes() for c in contents] == first
-    issued.permit_path(contents[1]["permit_no"]).unlink()
-    kept = issued.permit_path(contents[0]["permit_no"]).stat().st_mtime_ns
+    assert [permit_path(c["permit_no"]).read_bytes() for c in contents] == first
+    permit_path(contents[1]["permit_no"]).unlink()
+    kept = permit_path(contents[0]["permit_no"]).stat().st_mtime_ns
     calls = []
     real = pdf.run_in_pool
 
@@ -95,7 +100,7 @@ async def test_render_group_stores_every_certificate_and_renders_only_the_missin
     again = await issued.render_group_permits(contents)
     assert calls == [[contents[1]["permit_no"]]]  # one pass, for the one not stored
     assert again[0] == first[0] and again[2] == first[2] and len(again) == 3
-    assert issued.permit_path(contents[0]["permit_no"]).stat().st_mtime_ns == kept
+    assert permit_path(contents[0]["permit_no"]).stat().st_mtime_ns == kept
     await issued.render_group_permits(contents)
     assert len(calls) == 1  # everything stored: nothing rendered
     pdf.shutdown()

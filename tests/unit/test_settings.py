@@ -52,3 +52,20 @@ def test_production_with_a_key_starts_with_secure_cookies():
         timeout=60,
     )
     assert r.returncode == 0 and r.stdout.strip() == "True"
+
+
+def test_production_refuses_a_short_secret_key():
+    r = _start({"APP_ENV": "production", "SECRET_KEY": "short"})
+    assert r.returncode != 0 and "32 characters" in r.stderr
+
+
+def test_malformed_trusted_proxies_refuse_to_start():
+    r = _start({"TRUSTED_PROXIES": "10.0.0.0/8, not-a-network"})
+    assert r.returncode != 0 and "TRUSTED_PROXIES" in r.stderr
+
+
+def test_database_storage_and_the_queue_need_postgresql():
+    r = _start({"DATABASE_URL": "sqlite:////tmp/x.sqlite", "STORAGE": "database"})
+    assert r.returncode != 0 and "STORAGE=database" in r.stderr
+    r = _start({"DATABASE_URL": "sqlite:////tmp/x.sqlite", "JOB_QUEUE": "procrastinate"})
+    assert r.returncode != 0 and "JOB_QUEUE=procrastinate" in r.stderr
