@@ -214,3 +214,33 @@ def _qs(sql: str, args: tuple[Any, ...]):
     from piccolo.querystring import QueryString
 
     return QueryString(sql, *args)
+
+
+async def sequence_next(name: str, start_after: int = 0) -> int:
+    """nextval of a PostgreSQL sequence, created on first use (starting after `start_after`). Runs in a savepoint
+    so a missing sequence, or two requests creating it at once, never aborts the caller's transaction.
+    `name` is ours (letters, digits, _), never user input."""
+    import asyncpg
+
+    if not name.replace("_", "").isalnum():
+        raise ValueError("bad sequence name")
+    try:
+        async with write_tx():
+            return (await raw(f"SELECT nextval('{name}') AS v"))[0]["v"]
+    except asyncpg.exceptions.UndefinedTableError:
+        pass
+    try:
+        async with write_tx():
+            await raw(f"CREATE SEQUENCE IF NOT EXISTS {name} START WITH {int(start_after) + 1} MINVALUE 1")
+    except (asyncpg.exceptions.UniqueViolationError, asyncpg.exceptions.DuplicateTableError):
+        pass  # another request created it meanwhile
+    return (await raw(f"SELECT nextval('{name}') AS v"))[0]["v"]
+
+
+async def sequence_values(prefix: str) -> dict[str, int]:
+    """The last value given by each PostgreSQL sequence whose name starts with `prefix` (0: none given yet)."""
+    rows = await raw(
+        "SELECT sequencename AS name, COALESCE(last_value, 0) AS v FROM pg_sequences WHERE sequencename LIKE {}",
+        prefix + "%",
+    )
+    return {r["name"]: r["v"] for r in rows}

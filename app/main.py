@@ -17,7 +17,7 @@ from litestar.template import TemplateConfig
 from app import db
 from app.actions import roster as roster_actions
 from app.admin import admin_mount
-from app.services import pdf
+from app.services import admin_login, cpu, pdf
 from app.settings import settings
 from app.web import (
     accounts,
@@ -82,6 +82,7 @@ def route_handlers() -> list:
         verify.verify_form,
         verify.verify_document,
         static.static_file,
+        static.favicon,
     ]
 
 
@@ -100,6 +101,7 @@ _frozen = False
 
 
 def create_app() -> Litestar:
+    admin_login.install()  # piccolo-admin's PBKDF2 off the event loop
     return Litestar(
         route_handlers=route_handlers(),
         template_config=TemplateConfig(instance=JinjaTemplateEngine.from_environment(environment)),
@@ -122,7 +124,7 @@ def create_app() -> Litestar:
         before_send=[security_headers],
         exception_handlers={HTTPException: http_exception_handler, Exception: internal_error_handler},
         on_startup=[db.start, freeze_startup_objects],
-        on_shutdown=[db.stop, pdf.shutdown, roster_actions.shutdown_reader],
+        on_shutdown=[db.stop, pdf.shutdown, roster_actions.shutdown_reader, cpu.shutdown],
         request_max_body_size=UPLOAD_LIMIT,
         openapi_config=None,
         logging_config=LoggingConfig(

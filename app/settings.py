@@ -97,6 +97,7 @@ class Settings:
     login_lock_minutes: int = 15
     login_ip_max_failures: int = 30
     password_hash_concurrency: int = field(default_factory=lambda: os.cpu_count() or 1)
+    cpu_pool_nice: int = 10  # nice of the hashing/captcha threads (app/services/cpu.py), 0-19
     smtp_host: str = ""
     smtp_port: int = 25
     smtp_user: str = ""
@@ -159,6 +160,7 @@ def load_settings() -> Settings:
         # One core stays with the web process: pages keep answering while documents render.
         pdf_workers=max(1, _int("PDF_WORKERS", min(4, (os.cpu_count() or 2) - 1))),
         pdf_prerender=_bool("PDF_PRERENDER", app_env != "test"),
+        cpu_pool_nice=min(19, max(0, _int("CPU_POOL_NICE", 10))),
         mfa_encryption_key=_mfa_key(app_env, secret_key),
     )
 

@@ -2,17 +2,27 @@
 
     .venv/bin/python bench/pages.py [--cases 10000] [--seconds 10] [--clients 20] [--workers 2]
                                     [--engines sqlite,postgres] [--pg-url postgresql://postgres@127.0.0.1:5432/postgres]
+                                    [--lists] [--rate 100] [--open-seconds 10]
 
 For each engine (SQLite always; PostgreSQL when --pg-url, BENCH_PG_URL or TEST_DATABASE_URL is set):
 1. a fresh database, migrated, with one school whose main account has N submitted cases (groups of 30,
-   every case with a photo and three documents recorded), one of them the 30-applicant group viewed;
+   every case with a photo and three documents recorded; the groups take turns through every status, with a
+   reviewer's comment where a reviewer acted, so every list of the dashboard and its comment query run), N
+   roster entries, and the 30-applicant group viewed; 收件號 spread over the 25 receiving offices;
 2. uvicorn with `--workers` workers serving `bench.pages:bench_app`: the real app plus one bare route,
    GET /bench/floor, that runs one raw SQL query on the driver connection of the request's transaction
    and renders one small template (no session, no ORM);
 3. the endpoints take turns in five short windows that add up to `--seconds` each: `--clients` keep-alive
    connections on 127.0.0.1 send requests (a small asyncio HTTP/1.1 client, light enough to leave the
    server the CPU), so every endpoint sees the same background load;
-4. requests/s and p50/p95/p99 latency per endpoint, and each page's ratios to the floor.
+4. requests/s and p50/p95/p99 latency per endpoint, and each page's ratios to the floor;
+5. `--lists`: the list pages too (案件進度查詢 first and a deep page, by status, 退補件, 線上繳費, 暫存, 名冊), for
+   comparing their times across database sizes (issue 16: within 2 x from 1,000 to 100,000 cases);
+6. `--storm N`: a cheap signed-in page's p99 at rest and while N clients sign in over and over (each
+   sign-in an argon2 hash), windows alternating (issue 16: within 3 x);
+7. an open-loop run: requests sent at a fixed arrival rate (`--rate` a second, whatever the answers do), each
+   latency counted from the moment it was due, so a slow server cannot slow the load down and flatter itself
+   (no coordinated omission); for the floor and the dashboard.
 
 Goals (issue 4), served by 2 workers: each page ≥ 0.25 of the floor's requests/s on SQLite and ≥ 0.5
 on PostgreSQL; each page's p95 ≤ 3 × the floor's.
@@ -41,6 +51,16 @@ PASSWORD = "Bench-pages-2026!"  # noqa: S105 - a throwaway benchmark database
 LOGIN_ID = "03734301"
 GROUP_SIZE = 30
 ROUNDS = 5  # each endpoint's --seconds are spread over this many windows, taking turns with the others
+STORM_PAGE = "/apply/first"  # a cheap signed-in page (the drafts list)
+LIST_PATHS = (
+    "/progress/?search=1",  # 案件進度查詢, first page
+    "/progress/?search=1&page=40",  # a deep page (OFFSET 780)
+    "/progress/?search=1&status=awaiting_payment",
+    "/supplement/",  # 退補件列表
+    "/payment",  # 線上繳費
+    "/apply/first",  # 暫存申請資料
+    "/roster/?year=115",  # 名冊, first page
+)
 
 
 # The app under test: the real one plus the floor route ---------------------------------------------
@@ -66,13 +86,29 @@ def bench_app():
 # Seeding (runs in a child process with the engine's environment) -----------------------------------
 
 
+# The statuses the seeded groups take turns through: (the cases' status, the group's own, a reviewer's action).
+STATUS_CYCLE = (
+    ("first_review", "first_review", ""),
+    ("second_review", "first_review", "pass_first_review"),
+    ("supplement_first", "first_review", "return_for_supplement"),
+    ("awaiting_payment", "first_review", "approve"),
+    ("paid", "first_review", "approve"),
+    ("issued", "first_review", "approve"),
+    ("card_production", "first_review", "approve"),
+    ("not_accepted", "first_review", "not_accept"),
+    ("rejected", "first_review", "reject"),
+    ("withdrawn", "first_review", ""),
+    ("group_withdrawn", "group_withdrawn", ""),
+)
+
+
 async def seed(cases: int) -> None:
     from datetime import UTC, date, datetime, timedelta
 
     from app import db
     from app.domain import numbering
     from app.services.hashing import hash_password_sync
-    from tables.tables import Account, Application, Attachment, Case, ReviewEvent, School
+    from tables.tables import Account, Application, Attachment, Case, ReviewEvent, RosterEntry, School
 
     await db.start()
     t = datetime.now(UTC)
@@ -91,10 +127,15 @@ async def seed(cases: int) -> None:
             national_id="A123456789",
         )
         await account.save()
-        groups = (cases + GROUP_SIZE - 1) // GROUP_SIZE
-        receipt = 0
-        for g in range(groups):
-            size = min(GROUP_SIZE, cases - g * GROUP_SIZE)
+    groups = (cases + GROUP_SIZE - 1) // GROUP_SIZE
+    receipts: dict[str, int] = {}
+    for g in range(groups):
+        size = min(GROUP_SIZE, cases - g * GROUP_SIZE)
+        # The newest group (g == 0) is the one viewed: awaiting first review, full.
+        case_status, group_status, action = STATUS_CYCLE[g % len(STATUS_CYCLE)]
+        station = f"S{g % 25 + 1:02d}"
+        office = numbering.office_code(station)
+        async with db.write_tx():
             app = Application(
                 group_no=numbering.group_no(today, "102", g + 1),
                 business_line="foreign",
@@ -102,7 +143,7 @@ async def seed(cases: int) -> None:
                 name=f"Bench group {g + 1}",
                 member_count=size,
                 pickup_method="self",
-                station_code="S01",
+                station_code=station,
                 school=school.id,
                 created_by=account.id,
                 submitter_name="測試人",
@@ -115,7 +156,7 @@ async def seed(cases: int) -> None:
                     "street": "羅斯福路四段",
                     "number": "1號",
                 },
-                status="first_review",
+                status=group_status,
                 submitted_at=t - timedelta(minutes=g),
                 created_at=t,
                 updated_at=t,
@@ -123,19 +164,20 @@ async def seed(cases: int) -> None:
             await app.save()
             rows = []
             for i in range(size):
-                receipt += 1
+                receipts[office] = receipts.get(office, 0) + 1
+                n = g * GROUP_SIZE + i + 1
                 rows.append(
                     Case(
                         application=app.id,
-                        receipt_no=numbering.receipt_no(today, receipt),
+                        receipt_no=numbering.receipt_no(today, receipts[office], office),
                         identity="foreign",
-                        status="first_review",
+                        status=case_status,
                         enrollment_status="R",
                         name_en=f"STUDENT {g} {i}",
                         name_zh="",
                         no_chinese_name=True,
                         birth_date=date(2001, 1 + i % 12, 1 + i % 28),
-                        passport_no=f"P{receipt:08d}",
+                        passport_no=f"P{n:08d}",
                         passport_expiry=date(2031, 1, 1),
                         visa_issue_date=date(2026, 8, 1),
                         gender="MF"[i % 2],
@@ -178,19 +220,60 @@ async def seed(cases: int) -> None:
                     for n, k in enumerate(("photo", "passport", "visa", "accommodation"))
                 ]
             )
-            await ReviewEvent.insert(
-                *[
+            events = [
+                ReviewEvent(
+                    application=app.id,
+                    case=cid,
+                    from_status="draft",
+                    action="submit",
+                    to_status="first_review",
+                    actor_kind="school",
+                    actor_label=LOGIN_ID,
+                    created_at=t,
+                )
+                for cid in ids
+            ]
+            if action:
+                events += [
                     ReviewEvent(
                         application=app.id,
                         case=cid,
-                        from_status="draft",
-                        action="submit",
-                        to_status="first_review",
-                        actor_kind="school",
-                        actor_label=LOGIN_ID,
-                        created_at=t,
+                        from_status="first_review",
+                        action=action,
+                        to_status=case_status,
+                        actor_kind="reviewer",
+                        actor_label="初審 王小明",
+                        comment=f"Bench comment for case {cid}",
+                        created_at=t + timedelta(seconds=1),
                     )
                     for cid in ids
+                ]
+            await ReviewEvent.insert(*events)
+    # The roster: as many students as cases, 1,000 rows a statement.
+    for start in range(0, cases, 1000):
+        async with db.write_tx():
+            await RosterEntry.insert(
+                *[
+                    RosterEntry(
+                        school=school.id,
+                        year=115,
+                        semester=1 + n % 2,
+                        name_zh="",
+                        name_en=f"ROSTER STUDENT {n}",
+                        name_en_norm=f"ROSTER STUDENT {n}",
+                        birth_date=date(2001, 1 + n % 12, 1 + n % 28),
+                        category="FG",
+                        nationality="JP",
+                        gender="MF"[n % 2],
+                        passport_no=f"R{n:08d}",
+                        qualification="1",
+                        program="B",
+                        grade="1",
+                        status="AR"[n % 2],
+                        created_at=t,
+                        updated_at=t,
+                    )
+                    for n in range(start, min(cases, start + 1000))
                 ]
             )
     first = await Application.select(Application.id).where(Application.member_count == GROUP_SIZE).first()
@@ -231,6 +314,104 @@ async def load(port: int, path: str, cookie: str, seconds: float, clients: int) 
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(clients)))
     return {"path": path, "latencies": latencies, "errors": errors, "elapsed": time.perf_counter() - started}
+
+
+async def open_loop(port: int, path: str, cookie: str, rate: float, seconds: float) -> dict:
+    """Requests due at a fixed rate whatever the answers do; each latency counted from when it was due.
+
+    Connections are kept and reused; a request due while every connection is busy opens another (a real
+    browser population does not wait for someone else's answer)."""
+    raw = (
+        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}\r\nAccept-Language: zh-TW\r\n\r\n"
+    ).encode()
+    idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+    latencies: list[float] = []
+    errors = 0
+    opened = 0
+
+    async def one(due: float) -> None:
+        nonlocal errors, opened
+        await asyncio.sleep(max(0.0, due - time.perf_counter()))
+        if idle:
+            reader, writer = idle.pop()
+        else:
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            opened += 1
+        try:
+            status = await request(reader, writer, raw)
+        except (asyncio.IncompleteReadError, ConnectionError):
+            errors += 1
+            writer.close()
+            return
+        latencies.append(time.perf_counter() - due)
+        if status != 200:
+            errors += 1
+        idle.append((reader, writer))
+
+    start = time.perf_counter() + 0.1
+    count = int(rate * seconds)
+    await asyncio.gather(*(one(start + i / rate) for i in range(count)))
+    for _reader, writer in idle:
+        writer.close()
+    return {
+        "path": path,
+        "latencies": latencies,
+        "errors": errors,
+        "elapsed": time.perf_counter() - start,
+        "connections": opened,
+    }
+
+
+async def login_storm(
+    port: int, cookie: str, path: str, seconds: float, logins: int
+) -> tuple[list[float], int]:
+    """A cheap signed-in page requested back to back while `logins` clients sign in over and over (the login
+    page with its captcha, then the POST with its password hash). Returns the page's latencies and the number
+    of sign-ins done; `logins` 0 measures the page at rest."""
+    import httpx
+
+    raw = (
+        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nCookie: {cookie}\r\nAccept-Language: zh-TW\r\n\r\n"
+    ).encode()
+    stop = time.perf_counter() + seconds
+    done = 0
+
+    async def signer() -> None:
+        nonlocal done
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=120) as c:
+            while time.perf_counter() < stop:
+                page = await c.get("/login")
+                token = re.search(r'name="captcha_token" value="([^"]+)"', page.text).group(1)
+                r = await c.post(
+                    "/login",
+                    data={
+                        "login_id": LOGIN_ID,
+                        "password": PASSWORD,
+                        "captcha": "TEST1",
+                        "captcha_token": token,
+                        "_csrf_token": c.cookies.get("arc_csrf"),
+                    },
+                )
+                if r.status_code == 303:
+                    done += 1
+                c.cookies.clear()
+
+    async def sampler() -> list[float]:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        out = []
+        try:
+            while time.perf_counter() < stop:
+                t0 = time.perf_counter()
+                status = await request(reader, writer, raw)
+                assert status == 200, status
+                out.append(time.perf_counter() - t0)
+                await asyncio.sleep(0.01)  # a person's pace, not a flood: the page must not be the load
+        finally:
+            writer.close()
+        return out
+
+    results = await asyncio.gather(sampler(), *(signer() for _ in range(logins)))
+    return results[0], done
 
 
 def summarise(path: str, windows: list[dict]) -> dict:
@@ -274,7 +455,7 @@ def _wait(port: int, proc: subprocess.Popen, seconds: float = 60) -> None:
 def _login(port: int) -> str:
     import httpx
 
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}", follow_redirects=False) as c:
+    with httpx.Client(base_url=f"http://127.0.0.1:{port}", follow_redirects=False, timeout=60) as c:
         page = c.get("/login")
         token = re.search(r'name="captcha_token" value="([^"]+)"', page.text).group(1)
         csrf = c.cookies.get("arc_csrf")
@@ -345,7 +526,9 @@ def run_engine(name: str, database_url: str, args: argparse.Namespace) -> list[d
     try:
         _wait(port, proc)
         cookie = _login(port)
-        paths = ("/bench/floor", "/", f"/apply/groups/{group_id}")
+        paths: tuple[str, ...] = ("/bench/floor", "/", f"/apply/groups/{group_id}")
+        if args.lists:
+            paths += LIST_PATHS
         for path in paths:
             asyncio.run(load(port, path, cookie, 2, args.clients))  # warm up
         # The endpoints take turns in short windows, so each sees the same background (the machine, the
@@ -366,6 +549,38 @@ def run_engine(name: str, database_url: str, args: argparse.Namespace) -> list[d
                 f"p99 {r['p99']:7.1f} ms  errors {r['errors']}",
                 flush=True,
             )
+        if args.storm:
+            # Windows at rest and during the storm alternate, so both see the same background load.
+            rest: list[float] = []
+            storm: list[float] = []
+            signed = 0
+            for _round in range(3):
+                rest += asyncio.run(login_storm(port, cookie, STORM_PAGE, args.storm_seconds / 3, 0))[0]
+                lat, n = asyncio.run(
+                    login_storm(port, cookie, STORM_PAGE, args.storm_seconds / 3, args.storm)
+                )
+                storm += lat
+                signed += n
+            r99 = summarise(STORM_PAGE, [{"latencies": rest, "errors": 0, "elapsed": 1}])["p99"]
+            s99 = summarise(STORM_PAGE, [{"latencies": storm, "errors": 0, "elapsed": 1}])["p99"]
+            print(
+                f"[{name}] login storm ({args.storm} clients signing in, {signed / args.storm_seconds:.1f} sign-ins/s): "
+                f"{STORM_PAGE} p99 at rest {r99:.1f} ms (n={len(rest)}), during {s99:.1f} ms (n={len(storm)}) "
+                f"= {s99 / r99:.1f} x  (goal <= 3)",
+                flush=True,
+            )
+        if args.rate:
+            for path in ("/bench/floor", "/"):
+                r = summarise(
+                    path, [asyncio.run(open_loop(port, path, cookie, args.rate, args.open_seconds))]
+                )
+                r["engine"] = name
+                r["open_loop"] = args.rate
+                print(
+                    f"[{name}] open loop {args.rate:.0f}/s {path:<12} done {r['rps']:7.1f}/s  p50 {r['p50']:7.1f} ms  "
+                    f"p95 {r['p95']:7.1f} ms  p99 {r['p99']:7.1f} ms  errors {r['errors']}",
+                    flush=True,
+                )
         return results
     finally:
         stop_server(proc, log)
@@ -387,7 +602,8 @@ def _pg_database(url: str) -> str:
     import asyncpg
 
     base, _sep, _db = url.rpartition("/")
-    name = "bench_pages"
+    # Dropped and made again: its own name (BENCH_DB_NAME) when several people bench one server.
+    name = os.environ.get("BENCH_DB_NAME", "bench_pages")
 
     async def recreate() -> None:
         conn = await asyncpg.connect(url)
@@ -409,6 +625,13 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=20)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--engines", default="sqlite,postgres")
+    parser.add_argument("--lists", action="store_true", help="also time the list pages")
+    parser.add_argument("--rate", type=float, default=0, help="open-loop arrival rate (requests/s); 0: none")
+    parser.add_argument("--open-seconds", type=float, default=10)
+    parser.add_argument(
+        "--storm", type=int, default=0, help="clients signing in over and over; 0: no storm run"
+    )
+    parser.add_argument("--storm-seconds", type=float, default=15)
     parser.add_argument(
         "--pg-url", default=os.environ.get("BENCH_PG_URL") or os.environ.get("TEST_DATABASE_URL", "")
     )
@@ -429,7 +652,7 @@ def main() -> None:
         f"{'rps/floor':>10} {'p95/floor':>10} goal"
     )
     for engine in ("sqlite", "postgres"):
-        rows = [r for r in results if r["engine"] == engine]
+        rows = [r for r in results if r["engine"] == engine and "open_loop" not in r]
         if not rows:
             continue
         floor = rows[0]

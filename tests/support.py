@@ -55,6 +55,9 @@ async def truncate_all() -> None:
     if appdb.is_postgres():
         names = ", ".join(f'"{t._meta.tablename}"' for t in _tables_in_delete_order())
         await appdb.engine().run_ddl(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        # The number counters' sequences (app.actions.apply.next_sequence) start again too.
+        for name in await appdb.sequence_values("arc_seq_"):
+            await appdb.engine().run_ddl(f"DROP SEQUENCE IF EXISTS {name}")
     else:
         for t in _tables_in_delete_order():
             await t.delete(force=True)

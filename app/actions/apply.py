@@ -8,6 +8,7 @@ has been submitted (NotEditable).
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -30,6 +31,8 @@ from app.services import uploads
 from app.services.mail import Mail, subject_line
 from app.settings import settings
 from tables.tables import Account, Application, Attachment, Case, DocumentCounter, ReviewEvent
+
+log = logging.getLogger("arc.numbering")
 
 MAX_FILES_PER_KIND = 10
 
@@ -535,19 +538,47 @@ class SubmitResult:
 
 
 async def next_sequence(kind: str, year: int, code: str) -> int:
-    """The next number of a (kind, year, code) counter, under the counter row's lock (never max()+1).
+    """The next number of a (kind, year, code) counter (never max()+1).
 
-    PostgreSQL: INSERT .. ON CONFLICT DO NOTHING, then SELECT .. FOR UPDATE; concurrent submits wait
-    for each other's commit. SQLite: the IMMEDIATE write transaction already serialises writers.
+    PostgreSQL: a database sequence per counter (`nextval` takes no row lock, so concurrent submits never wait
+    for each other's commit; a rolled-back submit leaves a gap, which numbers may have). SQLite: the counter
+    row, under the IMMEDIATE write transaction that already serialises writers. At 80% of the counter's
+    capacity (app.domain.numbering) the supervisors are warned.
     """
     key = f"{kind}:{year}:{code}"
-    await DocumentCounter.insert(DocumentCounter(key=key, value=0)).on_conflict(action="DO NOTHING")
-    rows = await db.lock_for_update(
-        DocumentCounter.select(DocumentCounter.id, DocumentCounter.value).where(DocumentCounter.key == key)
-    )
-    value = rows[0]["value"] + 1
-    await DocumentCounter.update({DocumentCounter.value: value}).where(DocumentCounter.id == rows[0]["id"])
+    if db.is_postgres():
+        value = await db.sequence_next(counter_sequence(key), start_after=await _counter_row_value(key))
+    else:
+        await DocumentCounter.insert(DocumentCounter(key=key, value=0)).on_conflict(action="DO NOTHING")
+        rows = await db.lock_for_update(
+            DocumentCounter.select(DocumentCounter.id, DocumentCounter.value).where(
+                DocumentCounter.key == key
+            )
+        )
+        value = rows[0]["value"] + 1
+        await DocumentCounter.update({DocumentCounter.value: value}).where(
+            DocumentCounter.id == rows[0]["id"]
+        )
+    if numbering.should_alert(kind, code, value):
+        log.warning(
+            "number capacity: counter %s at %d of %d (%.0f%%): tell the agency before it runs out",
+            key,
+            value,
+            numbering.capacity(kind, code),
+            100 * numbering.usage(kind, code, value),
+        )
     return value
+
+
+def counter_sequence(key: str) -> str:
+    """The PostgreSQL sequence of a counter key (group:115:102 -> arc_seq_group_115_102)."""
+    return "arc_seq_" + "".join(c if c.isalnum() else "_" for c in key.lower())
+
+
+async def _counter_row_value(key: str) -> int:
+    """A counter kept as a row before its sequence existed (a database moved from the row counters)."""
+    row = await DocumentCounter.select(DocumentCounter.value).where(DocumentCounter.key == key).first()
+    return row["value"] if row else 0
 
 
 def group_problems(app: dict[str, Any], present_kinds: set[str]) -> list[str]:
@@ -643,13 +674,14 @@ async def number_and_submit(
     group_no = numbering.group_no(
         d, line.group_code, await next_sequence("group", numbering.roc_year(d), line.group_code)
     )
+    office = numbering.office_code(app.get("station_code"))  # the receiving unit counts its own 收件號
     role = _role(actor)
     new_group_status = workflow.apply(app["status"], "submit", role)
     receipt_nos: list[str] = []
     for case in cases:
         to = workflow.apply(case["status"], "submit", role)
         receipt = numbering.receipt_no(
-            d, await next_sequence("receipt", numbering.roc_year(d), numbering.OFFICE_CODE)
+            d, await next_sequence("receipt", numbering.roc_year(d), office), office
         )
         receipt_nos.append(receipt)
         await Case.update(

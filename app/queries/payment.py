@@ -14,7 +14,7 @@ from app.domain.money import amount_in_words, capitals, roc_date
 from app.domain.workflow import Status
 from app.i18n import TAIPEI
 from app.i18n import lazy_gettext as _l
-from app.queries.scope import application_scope
+from app.queries.scope import application_scope, cases_exist
 from tables.tables import Application, Case, Payment, PaymentGroup, Permit, Receipt
 
 
@@ -44,13 +44,45 @@ def _kind_label(line: str, kind: str) -> str:
     return f"{item} {k if k and kind != 'first' else ''}".strip()
 
 
-async def list_payable(actor: Actor, only: list[int] | None = None) -> list[PayableGroup]:
-    """The approved groups with cases awaiting payment (線上繳費 - 列表), oldest first."""
-    where = application_scope(actor) & Application.group_no.is_not_null()
+PAYABLE_PER_PAGE = 50
+
+
+def _payable_where(actor: Actor) -> Any:
+    return (
+        application_scope(actor)
+        & Application.group_no.is_not_null()
+        & cases_exist(Case.status == Status.AWAITING_PAYMENT)
+    )
+
+
+@dataclass
+class PayablePage:
+    groups: list[PayableGroup]
+    total: int
+    page: int
+    pages: int
+
+
+async def payable_page(actor: Actor, page: int = 1) -> PayablePage:
+    """線上繳費 - 列表, PAYABLE_PER_PAGE groups a page (counted and paged by the database)."""
+    import math
+
+    total = await Application.count().where(_payable_where(actor))
+    pages = max(1, math.ceil(total / PAYABLE_PER_PAGE))
+    page = min(max(1, page), pages)
+    groups = await list_payable(actor, limit=PAYABLE_PER_PAGE, offset=(page - 1) * PAYABLE_PER_PAGE)
+    return PayablePage(groups, total, page, pages)
+
+
+async def list_payable(
+    actor: Actor, only: list[int] | None = None, *, limit: int | None = None, offset: int = 0
+) -> list[PayableGroup]:
+    """The approved groups with cases awaiting payment (線上繳費 - 列表), oldest first; `only` these ids."""
+    where = _payable_where(actor)
     if only is not None:
         where = where & Application.id.is_in(only or [-1])
-    apps = (
-        await Application.select(
+    query = (
+        Application.select(
             Application.id,
             Application.group_no,
             Application.business_line,
@@ -60,7 +92,11 @@ async def list_payable(actor: Actor, only: list[int] | None = None) -> list[Paya
         )
         .where(where)
         .order_by(Application.submitted_at)
+        .order_by(Application.id)
     )
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    apps = await query
     if not apps:
         return []
     ids = [a["id"] for a in apps]
@@ -159,10 +195,18 @@ def _day_bounds(start: date | None, end: date | None) -> tuple[datetime | None, 
     return lo, hi
 
 
-async def _scoped_app_ids(actor: Actor, group_no: str = "") -> dict[int, dict[str, Any]]:
+def _in_scope(actor: Actor, group_no: str = ""):
+    """The ids of the submitted groups in scope, as a sub-select (the database joins; nothing is loaded)."""
     where = application_scope(actor) & Application.group_no.is_not_null()
     if group_no:
         where = where & (Application.group_no == group_no)
+    return Application.select(Application.id).where(where)
+
+
+async def _apps(ids: set[int]) -> dict[int, dict[str, Any]]:
+    """The listed columns of these groups (already found through the scope)."""
+    if not ids:
+        return {}
     rows = await Application.select(
         Application.id,
         Application.group_no,
@@ -170,7 +214,7 @@ async def _scoped_app_ids(actor: Actor, group_no: str = "") -> dict[int, dict[st
         Application.kind,
         Application.name,
         Application.submitted_at,
-    ).where(where)
+    ).where(Application.id.is_in(sorted(ids)))
     return {r["id"]: r for r in rows}
 
 
@@ -189,10 +233,7 @@ async def list_certificate_groups(
     actor: Actor, group_no: str = "", paid_from: date | None = None, paid_to: date | None = None
 ) -> list[CertificateGroup]:
     """外生與外僑生六個月居留證下載 - 列表: groups with issued e-certificates."""
-    apps = await _scoped_app_ids(actor, group_no)
-    if not apps:
-        return []
-    where = Permit.application.is_in(list(apps))
+    where = Permit.application.is_in(_in_scope(actor, group_no))
     if paid_from:
         where = where & (Permit.issued_on >= paid_from)
     if paid_to:
@@ -210,6 +251,7 @@ async def list_certificate_groups(
         .where(where)
         .order_by(Permit.permit_no)
     )
+    apps = await _apps({r["application"] for r in rows})
     groups: dict[int, CertificateGroup] = {}
     for r in rows:
         a = apps[r["application"]]
@@ -235,6 +277,60 @@ async def list_certificate_groups(
     return sorted(groups.values(), key=lambda g: g.group_no)
 
 
+PERMITS_PER_PAGE = 50
+
+
+@dataclass
+class PermitPage:
+    rows: list[dict[str, Any]]
+    total: int
+    page: int
+    pages: int
+
+
+async def permits_page(actor: Actor, page: int = 1) -> PermitPage:
+    """許可證下載: the permits issued to the actor's applicants, the latest issue first (then by 團號 and
+    permit number), PERMITS_PER_PAGE a page, counted and paged by the database."""
+    import math
+
+    where = Permit.application.is_in(_in_scope(actor))
+    total = await Permit.count().where(where)
+    pages = max(1, math.ceil(total / PERMITS_PER_PAGE))
+    page = min(max(1, page), pages)
+    rows = (
+        await Permit.select(
+            Permit.permit_no,
+            Permit.issued_on,
+            Permit.expires_on,
+            Permit.application.group_no,
+            Permit.case.receipt_no,
+            Permit.case.name_en,
+            Permit.case.name_zh,
+        )
+        .where(where)
+        .order_by(Permit.issued_on, ascending=False)
+        .order_by(Permit.application.group_no, Permit.permit_no)
+        .limit(PERMITS_PER_PAGE)
+        .offset((page - 1) * PERMITS_PER_PAGE)
+    )
+    return PermitPage(
+        [
+            {
+                "permit_no": r["permit_no"],
+                "group_no": r["application.group_no"],
+                "receipt_no": r["case.receipt_no"],
+                "name": f"{r['case.name_zh']} {r['case.name_en']}".strip(),
+                "issued_on": r["issued_on"],
+                "expires_on": r["expires_on"],
+            }
+            for r in rows
+        ],
+        total,
+        page,
+        pages,
+    )
+
+
 @dataclass
 class ReceiptRow:
     receipt_no: str
@@ -257,10 +353,11 @@ async def list_receipts(
     paid_to: date | None = None,
 ) -> list[ReceiptRow]:
     """收據下載 - 列表."""
-    apps = await _scoped_app_ids(actor, group_no)
-    if not apps:
-        return []
-    where = Receipt.application.is_in(list(apps))
+    where = Receipt.application.is_in(_in_scope(actor, group_no))
+    if case_receipt_no:  # the group of that case (its receipts' contents are checked below)
+        where = where & Receipt.application.is_in(
+            Case.select(Case.application).where(Case.receipt_no == case_receipt_no)
+        )
     if paid_from:
         where = where & (Receipt.issued_on >= paid_from)
     if paid_to:
@@ -271,6 +368,7 @@ async def list_receipts(
         .order_by(Receipt.issued_on, ascending=False)
         .output(load_json=True)
     )
+    apps = await _apps({r["application"] for r in rows})
     out = []
     for r in rows:
         if case_receipt_no and case_receipt_no not in (r["content"] or {}).get("receipt_nos", []):

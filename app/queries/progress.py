@@ -22,9 +22,10 @@ from app.domain.calendar import supplement_deadline, taipei_date
 from app.i18n import TAIPEI
 from app.queries.attachments import COLUMNS as ATTACHMENT_COLUMNS
 from app.queries.review_calendar import work_calendar
-from app.queries.scope import application_scope
+from app.queries.scope import application_scope, cases_absent, cases_exist
 from tables.tables import Application, Attachment, Case, PaymentGroup, ReviewEvent, SupplementChange
 
+S = workflow.Status
 PER_PAGE = 20
 RETURNS = ("return_for_supplement", "return_group_for_supplement")
 RESUBMITS = ("resubmit", "resubmit_group")
@@ -130,19 +131,82 @@ async def _statuses(app_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     return out
 
 
-async def search_groups(actor: Actor, f: Filters, page: int = 1) -> SearchResult:
-    """The groups in scope that match every filter given, the newest first, PER_PAGE a page."""
+def search_clause(actor: Actor, f: Filters) -> Any:
+    """The where-clause of 案件進度查詢: scope, the group's own filters, and the cases' as EXISTS."""
     clause = application_scope(actor) & Application.group_no.is_not_null()
     if f.kind:
         clause = clause & (Application.kind == f.kind)
-    if f.line:
-        clause = clause & (Application.business_line == f.line)
     if f.group_no:
         clause = clause & (Application.group_no == f.group_no)
     if f.date_from:
         clause = clause & (Application.submitted_at >= _day_start(f.date_from))
     if f.date_to:
         clause = clause & (Application.submitted_at < _day_start(f.date_to + timedelta(days=1)))
+    if f.by_case:
+        parts = []
+        if f.receipt_no:
+            parts.append(Case.receipt_no == f.receipt_no)
+        if f.name_zh:
+            parts.append(Case.name_zh.ilike(f"%{_like(f.name_zh)}%"))
+        if f.name_en:
+            parts.append(Case.name_en.ilike(f"%{_like(f.name_en.upper())}%"))
+        if f.birth_date:
+            parts.append(Case.birth_date == f.birth_date)
+        condition = parts[0]
+        for part in parts[1:]:
+            condition = condition & part
+        clause = clause & cases_exist(condition)
+    if f.status in rules.STATUS_FILTERS:
+        clause = clause & cases_exist(Case.status.is_in(sorted(rules.STATUS_FILTERS[f.status][1])))
+    if f.line:
+        clause = clause & (Application.business_line == f.line)
+    if f.dash_list in workflow.DASHBOARD_LISTS:
+        clause = clause & dashboard_list_clause(f.dash_list)
+    return clause
+
+
+def dashboard_list_clause(key: str) -> Any:
+    """`workflow.dashboard_list` as a where-clause on Application, so the dashboard's MORE pages in SQL.
+
+    The lists are tried in the workflow's order (supplement, new, awaiting payment, all refused, some
+    refused); a group belongs to the first that holds, so each clause excludes the earlier ones."""
+
+    def statuses(values: Any) -> list[str]:
+        return sorted(str(s) for s in values)
+
+    supplement_group = [str(S.SUPPLEMENT_FIRST), str(S.SUPPLEMENT_SECOND)]
+    in_supplement = Application.status.is_in(supplement_group) | cases_exist(
+        Case.status.is_in(statuses(workflow.SUPPLEMENT))
+    )
+    not_supplement = Application.status.not_in(supplement_group) & cases_absent(
+        Case.status.is_in(statuses(workflow.SUPPLEMENT))
+    )
+    in_review = cases_exist(Case.status.is_in(statuses(workflow.IN_REVIEW)))
+    not_in_review = cases_absent(Case.status.is_in(statuses(workflow.IN_REVIEW)))
+    paying = cases_exist(Case.status == str(S.AWAITING_PAYMENT))
+    not_paying = cases_absent(Case.status == str(S.AWAITING_PAYMENT))
+    refused = cases_exist(Case.status.is_in(statuses(workflow.REFUSED)))
+    all_refused = refused & cases_absent(Case.status.not_in(statuses(workflow.REFUSED)))
+    some_refused = refused & cases_exist(Case.status.not_in(statuses(workflow.REFUSED)))
+    before = not_supplement & not_in_review & not_paying
+    return {
+        "supplement": in_supplement,
+        "new": not_supplement & in_review,
+        "awaiting_payment": not_supplement & not_in_review & paying,
+        "group_refused": before & all_refused,
+        "refused": before & some_refused,
+    }[key]
+
+
+async def search_groups(actor: Actor, f: Filters, page: int = 1) -> SearchResult:
+    """The groups in scope that match every filter given, the newest first, PER_PAGE a page.
+
+    Filtered, counted and paged by the database (index application_school_submitted: the scope's groups in
+    page order); only the page's groups have their cases read."""
+    clause = search_clause(actor, f)
+    total = await Application.count().where(clause)
+    pages = max(1, math.ceil(total / PER_PAGE))
+    page = min(max(1, page), pages)
     apps = (
         await Application.select(
             Application.id,
@@ -157,38 +221,12 @@ async def search_groups(actor: Actor, f: Filters, page: int = 1) -> SearchResult
         .where(clause)
         .order_by(Application.submitted_at, ascending=False)
         .order_by(Application.id, ascending=False)
+        .limit(PER_PAGE)
+        .offset((page - 1) * PER_PAGE)
     )
-    if f.by_case and apps:
-        case_clause = Case.application.is_in([a["id"] for a in apps])
-        if f.receipt_no:
-            case_clause = case_clause & (Case.receipt_no == f.receipt_no)
-        if f.name_zh:
-            case_clause = case_clause & Case.name_zh.ilike(f"%{_like(f.name_zh)}%")
-        if f.name_en:
-            case_clause = case_clause & Case.name_en.ilike(f"%{_like(f.name_en.upper())}%")
-        if f.birth_date:
-            case_clause = case_clause & (Case.birth_date == f.birth_date)
-        wanted = {c["application"] for c in await Case.select(Case.application).where(case_clause)}
-        apps = [a for a in apps if a["id"] in wanted]
     cases = await _statuses([a["id"] for a in apps])
-    if f.status:
-        apps = [
-            a
-            for a in apps
-            if rules.status_filter_matches(f.status, [c["status"] for c in cases.get(a["id"], [])])
-        ]
-    if f.dash_list:
-        apps = [
-            a
-            for a in apps
-            if workflow.dashboard_list([c["status"] for c in cases.get(a["id"], [])], a["status"])
-            == f.dash_list
-        ]
-    total = len(apps)
-    pages = max(1, math.ceil(total / PER_PAGE))
-    page = min(max(1, page), pages)
     rows = []
-    for a in apps[(page - 1) * PER_PAGE : page * PER_PAGE]:
+    for a in apps:
         own = cases.get(a["id"], [])
         stage = workflow.group_stage([c["status"] for c in own], a["status"])
         rows.append(
@@ -332,8 +370,13 @@ async def open_supplement(application_id: int, case_id: int | None, status: str)
     if e is None:
         return None
     cal = await work_calendar()
+    return _supplement(e, status, cal, taipei_date(datetime.now(TAIPEI)))
+
+
+def _supplement(e: dict[str, Any], status: str, cal: Any, today: date) -> Supplement:
+    """The open return `e` (its time and comment) with its deadline and the working days left."""
     deadline = supplement_deadline(e["created_at"], cal)
-    cd = rules.countdown(deadline, taipei_date(datetime.now(TAIPEI)), cal.working_days_between)
+    cd = rules.countdown(deadline, today, cal.working_days_between)
     return Supplement(
         comment=e["comment"],
         returned_at=e["created_at"],
@@ -451,10 +494,38 @@ class ReturnedRow:
     overdue: bool
 
 
-async def list_returned(actor: Actor) -> list[ReturnedRow]:
-    """The groups in scope with the group itself or one of its cases returned for supplement."""
-    apps = (
-        await Application.select(
+def _returned_clause(actor: Actor) -> Any:
+    return (
+        application_scope(actor)
+        & Application.group_no.is_not_null()
+        & (
+            Application.status.is_in(sorted(workflow.SUPPLEMENT))
+            | cases_exist(Case.status.is_in(sorted(workflow.SUPPLEMENT)))
+        )
+    )
+
+
+@dataclass
+class ReturnedPage:
+    rows: list[ReturnedRow]
+    total: int
+    page: int
+    pages: int
+
+
+async def returned_page(actor: Actor, page: int = 1) -> ReturnedPage:
+    """退補件列表, PER_PAGE groups a page (counted and paged by the database)."""
+    total = await Application.count().where(_returned_clause(actor))
+    pages = max(1, math.ceil(total / PER_PAGE))
+    page = min(max(1, page), pages)
+    return ReturnedPage(await list_returned(actor, PER_PAGE, (page - 1) * PER_PAGE), total, page, pages)
+
+
+async def list_returned(actor: Actor, limit: int | None = None, offset: int = 0) -> list[ReturnedRow]:
+    """The groups in scope with the group itself or one of its cases returned for supplement, the newest
+    first (chosen and paged by the database: only those groups' cases and returns are read)."""
+    query = (
+        Application.select(
             Application.id,
             Application.group_no,
             Application.name,
@@ -465,10 +536,31 @@ async def list_returned(actor: Actor) -> list[ReturnedRow]:
             Application.status,
             Application.submitted_at,
         )
-        .where(application_scope(actor) & Application.group_no.is_not_null())
+        .where(_returned_clause(actor))
         .order_by(Application.submitted_at, ascending=False)
+        .order_by(Application.id, ascending=False)
     )
+    if limit is not None:
+        query = query.limit(limit).offset(offset)
+    apps = await query
     cases = await _statuses([a["id"] for a in apps])
+    # The latest return of each returned group and case, read at once (not a query per case).
+    latest: dict[tuple[int, int | None], dict[str, Any]] = {}
+    if apps:
+        for e in (
+            await ReviewEvent.select(
+                ReviewEvent.application, ReviewEvent.case, ReviewEvent.created_at, ReviewEvent.comment
+            )
+            .where(
+                ReviewEvent.application.is_in([a["id"] for a in apps])
+                & ReviewEvent.action.is_in(list(RETURNS))
+            )
+            .order_by(ReviewEvent.created_at)
+            .order_by(ReviewEvent.id)
+        ):
+            latest[(e["application"], e["case"])] = e  # the latest wins
+    cal = await work_calendar()
+    today = taipei_date(datetime.now(TAIPEI))
     out = []
     for a in apps:
         own = cases.get(a["id"], [])
@@ -477,14 +569,11 @@ async def list_returned(actor: Actor) -> list[ReturnedRow]:
         if not returned and not group_returned:
             continue
         deadlines = []
-        if group_returned:
-            s = await open_supplement(a["id"], None, a["status"])
-            if s:
-                deadlines.append(s)
+        if group_returned and (a["id"], None) in latest:
+            deadlines.append(_supplement(latest[(a["id"], None)], a["status"], cal, today))
         for c in returned:
-            s = await open_supplement(a["id"], c["id"], c["status"])
-            if s:
-                deadlines.append(s)
+            if (a["id"], c["id"]) in latest:
+                deadlines.append(_supplement(latest[(a["id"], c["id"])], c["status"], cal, today))
         first = min(deadlines, key=lambda s: s.deadline) if deadlines else None
         out.append(
             ReturnedRow(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from piccolo.columns.combination import WhereRaw
+
 from app.domain.actor import Actor
 from tables.tables import Application
 
@@ -24,3 +28,21 @@ def application_scope(actor: Actor):
         return Application.student == actor.student_id
     # Anyone else sees nothing.
     return Application.id == -1
+
+
+def cases_exist(condition: Any) -> WhereRaw:
+    """A where-clause on Application: EXISTS a case of the group meeting `condition` (a Piccolo where on Case
+    columns). Correlated, so the database probes the index on case.application for the groups it looks at
+    instead of reading every case in scope."""
+    return WhereRaw(
+        'EXISTS (SELECT 1 FROM "case" WHERE "case"."application" = "application"."id" AND {})',
+        condition.querystring,
+    )
+
+
+def cases_absent(condition: Any) -> WhereRaw:
+    """NOT EXISTS a case of the group meeting `condition` (the negation of `cases_exist`)."""
+    return WhereRaw(
+        'NOT EXISTS (SELECT 1 FROM "case" WHERE "case"."application" = "application"."id" AND {})',
+        condition.querystring,
+    )

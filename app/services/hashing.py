@@ -1,6 +1,8 @@
-"""argon2id password hashes, computed off the event loop, never more at once than there are cores.
+"""argon2id password hashes, computed off the event loop in the low-priority CPU pool (`app.services.cpu`),
+never more at once than there are cores.
 
-One verify costs about a core for 0.1 s; unbounded, a burst of logins would stall every page.
+One verify costs about a core for 0.1 s; unbounded, or at the pages' priority, a burst of logins would stall
+every page.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import asyncio
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from app.services import cpu
 from app.settings import settings
 
 _hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory profile
@@ -27,7 +30,7 @@ def _semaphore() -> asyncio.Semaphore:
 
 async def hash_password(password: str) -> str:
     async with _semaphore():
-        return await asyncio.to_thread(_hasher.hash, password)
+        return await cpu.run(_hasher.hash, password)
 
 
 def _verify(hashed: str, password: str) -> bool:
@@ -40,9 +43,9 @@ def _verify(hashed: str, password: str) -> bool:
 async def verify_password(hashed: str | None, password: str) -> bool:
     async with _semaphore():
         if not hashed:
-            await asyncio.to_thread(_verify, _DUMMY, password)
+            await cpu.run(_verify, _DUMMY, password)
             return False
-        return await asyncio.to_thread(_verify, hashed, password)
+        return await cpu.run(_verify, hashed, password)
 
 
 def hash_password_sync(password: str) -> str:

@@ -82,20 +82,39 @@ def receipt_html(content: dict[str, Any]) -> str:
     )
 
 
-def permit_html(content: dict[str, Any]) -> str:
+def permit_context(content: dict[str, Any]) -> dict[str, Any]:
+    """What documents/_permit_body.html prints of one certificate."""
     issued, expires = _d(content["issued_on"]), _d(content["expires_on"])
     born = _d(content["birth_date"]) if content.get("birth_date") else None
-    return pdf.render_template(
-        "documents/permit.html",
-        {
-            "p": content,
-            "issued_en": issuance.en_date(issued),
-            "expires_en": issuance.en_date(expires),
-            "expires_digits": expires.strftime("%Y%m%d"),
-            "born_en": issuance.en_date(born) if born else "",
-            "qr": pdf.qr_svg_data_uri(verify_url(content["permit_no"], content["verify_code"])),
-            "verify_url": verify_url(content["permit_no"], content["verify_code"]),
-        },
+    url = verify_url(content["permit_no"], content["verify_code"])
+    return {
+        "p": content,
+        "issued_en": issuance.en_date(issued),
+        "expires_en": issuance.en_date(expires),
+        "expires_digits": expires.strftime("%Y%m%d"),
+        "born_en": issuance.en_date(born) if born else "",
+        "qr": pdf.qr_svg_data_uri(url),
+        "verify_url": url,
+    }
+
+
+def permit_html(content: dict[str, Any]) -> str:
+    return pdf.render_template("documents/permit.html", permit_context(content))
+
+
+def permit_title(content: dict[str, Any]) -> str:
+    return f"中華民國居留證 ROC(Taiwan) Resident Certificate {content['permit_no']}"
+
+
+def render_permits_sync(contents: list[dict[str, Any]]) -> list[bytes]:
+    """A group's certificates in one document pass, cut into one PDF each (runs in a PDF worker: the HTML,
+    QR codes included, is built there too, not on the server's event loop)."""
+    html = pdf.render_template(
+        "documents/permits.html",
+        {"docs": [permit_context(c) for c in contents], "group_no": contents[0].get("group_no", "")},
+    )
+    return pdf.render_split_sync(
+        html, [f"permit-{c['permit_no']}" for c in contents], [permit_title(c) for c in contents]
     )
 
 
@@ -130,6 +149,25 @@ async def permit_pdf(content: dict[str, Any]) -> bytes:
     return await _stored(permit_path(content["permit_no"]), lambda: permit_html(content))
 
 
+async def render_group_permits(contents: list[dict[str, Any]]) -> list[bytes]:
+    """Every certificate of a group as a stored PDF, in the order given: those stored already are read, the
+    others rendered together in one document pass (`render_permits_sync`, in the PDF pool) and stored.
+    Idempotent (a PDF stored meanwhile by another request or node is the one kept): the function the
+    pre-rendering job after payment calls, and the group ZIP's."""
+    out: list[bytes | None] = list(
+        await asyncio.gather(*(asyncio.to_thread(_read, permit_path(c["permit_no"])) for c in contents))
+    )
+    todo = [i for i, data in enumerate(out) if data is None]
+    if todo:
+        missing = [contents[i] for i in todo]
+        rendered = await pdf.run_in_pool(
+            render_permits_sync, missing, seconds=pdf.RENDER_TIMEOUT + 5.0 * len(missing)
+        )
+        for i, data in zip(todo, rendered, strict=True):
+            out[i] = await asyncio.to_thread(_store_first, permit_path(contents[i]["permit_no"]), data)
+    return [data for data in out if data is not None]
+
+
 async def replace_permit_pdf(content: dict[str, Any]) -> bytes:
     """A re-issued certificate: render its new snapshot and replace the stored PDF (written atomically)."""
     data = await pdf.render_pdf(permit_html(content))
@@ -147,8 +185,11 @@ def render_in_background(receipts: list[dict[str, Any]], permits: list[dict[str,
     async def run() -> None:
         for content in receipts:
             await receipt_pdf(content)
+        by_group: dict[str, list[dict[str, Any]]] = {}
         for content in permits:
-            await permit_pdf(content)
+            by_group.setdefault(content.get("group_no", ""), []).append(content)
+        for group in by_group.values():
+            await render_group_permits(group)
 
     def done(task: asyncio.Task) -> None:
         _background.discard(task)
@@ -162,7 +203,7 @@ def render_in_background(receipts: list[dict[str, Any]], permits: list[dict[str,
 
 async def permits_zip(contents: list[dict[str, Any]]) -> bytes:
     """A group's certificates as one ZIP (PDFs are compressed already: stored, not deflated)."""
-    pdfs = await asyncio.gather(*(permit_pdf(c) for c in contents))
+    pdfs = await render_group_permits(contents)
 
     def build() -> bytes:
         out = io.BytesIO()

@@ -5,6 +5,10 @@ event loop in a small pool of worker processes, with a URL fetcher that reaches 
   other file, any network URL (http, https, ftp) and redirects are refused.
 - `render_pdf(html)` runs WeasyPrint in a spawned process (never forked after the app's imports),
   bounded by a semaphore and a time limit; workers are recycled after a number of documents.
+- `render_split_sync(html, anchors, titles)` lays out several documents that share one template in one
+  pass (the stylesheet parsed and the fonts loaded and subset once), writes one PDF and cuts it into one
+  PDF per document (pypdf: page copies that share the subset fonts); `run_in_pool(fn, ...)` runs such a
+  job, HTML building included, in the pool.
 - `qr_svg_data_uri(text)` draws a QR code with segno as an SVG `data:` URI.
 """
 
@@ -70,6 +74,41 @@ def render_sync(html: str) -> bytes:
     return HTML(string=html, base_url=str(STATIC_DIR) + "/", url_fetcher=safe_fetcher()).write_pdf()
 
 
+def render_split_sync(html: str, anchors: list[str], titles: list[str]) -> list[bytes]:
+    """One WeasyPrint pass over a document made of parts; each part begins a page and holds the element
+    `id=anchors[i]`. Returns one PDF per part (its pages, its title), in the order of `anchors`."""
+    import io
+
+    import pypdf
+    from weasyprint import HTML
+
+    document = HTML(string=html, base_url=str(STATIC_DIR) + "/", url_fetcher=safe_fetcher()).render()
+    starts: dict[str, int] = {}
+    for number, page in enumerate(document.pages):
+        for anchor in page.anchors:
+            starts.setdefault(anchor, number)
+    missing = [a for a in anchors if a not in starts]
+    if missing:
+        raise RenderError(f"parts not found in the document: {missing[:3]}")
+    order = sorted(starts[a] for a in anchors)
+    if len(set(order)) != len(order):
+        raise RenderError("two parts begin on one page")
+    bounds = {
+        start: (order[i + 1] if i + 1 < len(order) else len(document.pages)) for i, start in enumerate(order)
+    }
+    reader = pypdf.PdfReader(io.BytesIO(document.write_pdf()))
+    out = []
+    for anchor, title in zip(anchors, titles, strict=True):
+        writer = pypdf.PdfWriter()
+        for number in range(starts[anchor], bounds[starts[anchor]]):
+            writer.add_page(reader.pages[number])
+        writer.add_metadata({"/Title": title, "/Producer": "WeasyPrint, pypdf"})
+        buffer = io.BytesIO()
+        writer.write(buffer)
+        out.append(buffer.getvalue())
+    return out
+
+
 def _warm() -> bool:
     render_sync("<p>warm</p>")
     return True
@@ -103,6 +142,17 @@ async def render_pdf(html: str) -> bytes:
         try:
             async with asyncio.timeout(RENDER_TIMEOUT):
                 return await loop.run_in_executor(executor(), render_sync, html)
+        except TimeoutError as exc:
+            raise RenderError("PDF rendering timed out") from exc
+
+
+async def run_in_pool(fn: Any, *args: Any, seconds: float = RENDER_TIMEOUT) -> Any:
+    """fn(*args) in the process pool (a module-level function: it is pickled by name), within `seconds`."""
+    async with _sem():
+        loop = asyncio.get_running_loop()
+        try:
+            async with asyncio.timeout(seconds):
+                return await loop.run_in_executor(executor(), fn, *args)
         except TimeoutError as exc:
             raise RenderError("PDF rendering timed out") from exc
 

@@ -62,17 +62,16 @@ class DownloadsController(Controller):
     guards = [school_or_student_required]
 
     @get("/permits", name="downloads:permits")
-    async def permits(self, request: Request) -> Response:
-        """許可證下載: every electronic permit issued to the actor's applicants, newest group first."""
+    async def permits(self, request: Request, page: int = 1) -> Response:
+        """許可證下載: the electronic permits issued to the actor's applicants, newest first, a page at a time."""
         actor = actor_of(request)
         assert actor is not None
-        groups = await payment_queries.list_certificate_groups(actor)
-        rows = [
-            p | {"group_no": g.group_no}
-            for g in sorted(groups, key=lambda g: g.paid_on, reverse=True)
-            for p in g.permits
-        ]
-        return render(request, "downloads/permits.html", {"rows": rows})
+        result = await payment_queries.permits_page(actor, page)
+        return render(
+            request,
+            "downloads/permits.html",
+            {"rows": result.rows, "result": result, "per_page": payment_queries.PERMITS_PER_PAGE},
+        )
 
     @get("/certificates", name="downloads:certificates")
     async def certificates(self, request: Request) -> Response:

@@ -17,7 +17,7 @@ from app.settings import LOCAL_SIGNER_URL, settings
 
 SESSION_COOKIE = "__Host-arc_session" if settings.cookie_secure else "arc_session"
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-UNMANAGED_PREFIXES = ("/static/", "/admin")
+UNMANAGED_PREFIXES = ("/static/", "/admin", "/favicon.ico")
 
 
 def _headers(scope: Scope) -> dict[str, str]:
@@ -231,7 +231,7 @@ async def security_headers(message: Message, scope: Scope) -> None:
     extra[b"content-security-policy"] = (ADMIN_CSP if _is_admin(full_path) else CSP).encode()
     if settings.cookie_secure:
         extra[b"strict-transport-security"] = b"max-age=31536000; includeSubDomains"
-    if not path.startswith("/static/"):
+    if not path.startswith(("/static/", "/favicon.ico")):
         # Pages carry personal data: never stored by the browser or a proxy.
         extra[b"cache-control"] = b"no-store"
         extra[b"pragma"] = b"no-cache"

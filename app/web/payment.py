@@ -33,11 +33,13 @@ class PaymentController(Controller):
     guards = [school_or_student_required]
 
     @get("", name="payment:list")
-    async def list_page(self, request: Request) -> Response:
+    async def list_page(self, request: Request, page: int = 1) -> Response:
         actor = actor_of(request)
         assert actor is not None
-        groups = await payment_queries.list_payable(actor)
-        return render(request, "payment/list.html", {"groups": groups, "selected": set()})
+        result = await payment_queries.payable_page(actor, page)
+        return render(
+            request, "payment/list.html", {"groups": result.groups, "result": result, "selected": set()}
+        )
 
     async def _selected(self, request: Request) -> tuple[list[payment_queries.PayableGroup], Response | None]:
         actor = actor_of(request)
@@ -46,12 +48,17 @@ class PaymentController(Controller):
         groups = await payment_queries.list_payable(actor, None if everything else ids)
         payable = [g for g in groups if not g.in_progress]
         if not payable:
-            listed = await payment_queries.list_payable(actor)
+            listed = await payment_queries.payable_page(actor, 1)
             error = _error_none() if not ids and not everything else _error_busy()
             return [], render(
                 request,
                 "payment/list.html",
-                {"groups": listed, "selected": set(ids), "errors": {"groups": error}},
+                {
+                    "groups": listed.groups,
+                    "result": listed,
+                    "selected": set(ids),
+                    "errors": {"groups": error},
+                },
                 status_code=400,
             )
         return payable, None

@@ -401,8 +401,9 @@ class SupplementController(Controller):
     guards = [school_or_student_required]
 
     @get("/", name="supplement:list")
-    async def returned(self, request: Request) -> Response:
-        return render(request, "supplement/list.html", {"rows": await q.list_returned(_actor(request))})
+    async def returned(self, request: Request, page: int = 1) -> Response:
+        result = await q.returned_page(_actor(request), page)
+        return render(request, "supplement/list.html", {"rows": result.rows, "result": result})
 
     async def _view(self, request: Request, application_id: int) -> q.GroupView:
         view = await q.get_group(_actor(request), application_id)

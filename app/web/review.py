@@ -29,6 +29,7 @@ from app.domain.review_search import parse_criteria
 from app.domain.stations import get_station
 from app.domain.workflow import IllegalTransition, Role
 from app.i18n import lazy_gettext as _l
+from app.queries import numbering as numbering_queries
 from app.queries import review as queries
 from app.queries import review_stats
 from app.queries.progress import list_changes_for_case
@@ -219,6 +220,8 @@ class ReviewController(Controller):
                 "form": form or {},
             }
         )
+        if _me(request)[1] == Role.SUPERVISOR:  # number counters near their capacity (issue 16)
+            ctx["number_alerts"] = await numbering_queries.near_capacity()
         template = "review/_queue.html" if request.htmx and not request.htmx.boosted else "review/queue.html"
         return render(request, template, ctx, status_code=400 if errors else 200)
 

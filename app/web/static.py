@@ -24,6 +24,7 @@ _TYPES = {
     ".svg": "image/svg+xml",
     ".png": "image/png",
     ".ico": "image/x-icon",
+    ".webmanifest": "application/manifest+json",
     ".woff2": "font/woff2",
 }
 
@@ -54,8 +55,7 @@ def load(directory: Path) -> dict[str, StaticFile]:
 FILES = load(STATIC_DIR)
 
 
-@get("/static/{file_path:path}", name="static", include_in_schema=False)
-async def static_file(request: Request, file_path: str) -> Response[bytes]:
+def _serve(request: Request, file_path: str) -> Response[bytes]:
     found = FILES.get(file_path.lstrip("/"))
     if found is None:
         raise NotFoundException()
@@ -63,3 +63,14 @@ async def static_file(request: Request, file_path: str) -> Response[bytes]:
     if found.etag in request.headers.get("if-none-match", ""):
         return Response(b"", status_code=304, headers=headers)
     return Response(found.body, media_type=found.media_type, headers=headers)
+
+
+@get("/static/{file_path:path}", name="static", include_in_schema=False)
+async def static_file(request: Request, file_path: str) -> Response[bytes]:
+    return _serve(request, file_path)
+
+
+@get("/favicon.ico", name="favicon", include_in_schema=False)
+async def favicon(request: Request) -> Response[bytes]:
+    """Browsers and bookmarks ask for it at the root whatever the page links (issue 17; was a 404)."""
+    return _serve(request, "img/favicon.ico")

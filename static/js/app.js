@@ -36,13 +36,32 @@
     if (left <= 0) { expire(); return; }
     if (dlg && typeof dlg.showModal === "function") {
       if (left <= warn && !dlg.open) {
+        returnFocus = document.activeElement;
         dlg.showModal();
         var btn = document.getElementById("session-continue");
         if (btn) { btn.focus(); }
       } else if (left > warn && dlg.open) {
         dlg.close();
+        announced = null;
+        var back = returnFocus;
+        returnFocus = null;
+        if (back && back !== document.body && document.contains(back)) { back.focus(); }
       }
+      if (dlg.open) { announce(dlg, left); }
     }
+  }
+
+  // Screen readers hear the warning once when it opens (two minutes left) and again at one minute, never
+  // every second (the MOJ timeout-warning pattern): the ticking time itself is not a live region.
+  var announced = null;
+  var returnFocus = null;
+  function announce(dlg, left) {
+    var region = document.getElementById("session-announce");
+    if (!region) { return; }
+    var step = left <= 60 ? "1" : "2";
+    if (announced === step) { return; }
+    announced = step;
+    region.textContent = dlg.getAttribute("data-announce-" + step) || "";
   }
 
   function reset(seconds) {
@@ -96,8 +115,35 @@
   function focusSummary(root) {
     var el = (root || document).querySelector("[data-autofocus]");
     if (el) { el.focus(); }
+    return el;
   }
-  document.addEventListener("htmx:afterSettle", function (e) { focusSummary(e.detail && e.detail.elt); });
+  // Content that htmx swaps in after a search, an upload or a paging link takes the focus (its heading, else
+  // the region), so keyboard and screen-reader users land on what changed. Swaps that follow typing
+  // (autosave, the district list) leave the focus where it is; a control the swap replaced is found again.
+  var lastFocusId = null;
+  document.addEventListener("htmx:beforeSwap", function () {
+    var a = document.activeElement;
+    lastFocusId = a && a !== document.body ? a.id || null : null;
+  });
+  document.addEventListener("htmx:afterSettle", function (e) {
+    var elt = e.detail && e.detail.elt;
+    if (focusSummary(elt)) { return; }
+    if (!elt || !elt.isConnected || elt.id === "countdown") { return; }
+    var cfg = e.detail.requestConfig || {};
+    var ev = cfg.triggeringEvent;
+    var byUser = ev && (ev.type === "submit" || (ev.type === "click" && cfg.elt && cfg.elt.tagName === "A"));
+    var lost = document.activeElement === document.body || document.activeElement === null;
+    if (!byUser && !lost) { return; }
+    var again = lastFocusId && document.getElementById(lastFocusId);
+    if (!byUser && again) { again.focus(); return; }
+    if (!byUser) {
+      var control = elt.querySelector("input:not([type=hidden]), select, textarea, button, a[href]");
+      if (control) { control.focus(); return; }
+    }
+    var target = elt.querySelector("h1, h2, h3") || elt;
+    if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
+    target.focus();
+  });
 
   document.addEventListener("DOMContentLoaded", function () {
     start();
@@ -194,4 +240,58 @@
       if (all && !box.checked) { all.checked = false; }
     }
   });
+})();
+
+/* Phones: a data table is shown as stacked rows below 48rem (app.css); each cell gets its column's header as
+   data-label for the CSS to show beside it, and explicit table roles so screen readers keep the table when the
+   CSS display changes. Without script the rows still stack, only the labels are missing. */
+(function () {
+  "use strict";
+  function text(el) { return (el.textContent || "").replace(/\s+/g, " ").trim(); }
+  function headers(table) {
+    var rows = table.tHead ? table.tHead.rows : [];
+    if (!rows.length) { return null; }
+    var cols = [];
+    var cells = rows[rows.length - 1].cells;
+    for (var i = 0; i < cells.length; i++) {
+      for (var s = 0; s < (cells[i].colSpan || 1); s++) { cols.push(text(cells[i])); }
+    }
+    return cols;
+  }
+  function label(table) {
+    if (table.getAttribute("data-labelled")) { return; }
+    table.setAttribute("data-labelled", "1");
+    table.setAttribute("role", "table");
+    var cols = headers(table);
+    for (var g = 0; g < table.children.length; g++) {
+      var group = table.children[g];
+      if (/^(THEAD|TBODY|TFOOT)$/.test(group.tagName)) { group.setAttribute("role", "rowgroup"); }
+    }
+    for (var r = 0; r < table.rows.length; r++) {
+      var row = table.rows[r];
+      row.setAttribute("role", "row");
+      var col = 0;
+      for (var c = 0; c < row.cells.length; c++) {
+        var cell = row.cells[c];
+        if (cell.tagName === "TH") {
+          cell.setAttribute("role", cell.parentNode.parentNode.tagName === "THEAD" ? "columnheader" : "rowheader");
+        } else {
+          cell.setAttribute("role", "cell");
+          // A cell spanning columns (a row's continuation) or an empty one has no single header to show.
+          var single = (cell.colSpan || 1) === 1 && text(cell) !== "";
+          if (single && cols && cols[col] && !cell.hasAttribute("data-label") && row.cells.length > 1) {
+            cell.setAttribute("data-label", cols[col]);
+          }
+        }
+        col += cell.colSpan || 1;
+      }
+    }
+  }
+  function labelAll(root) {
+    var scope = root && root.querySelectorAll ? root : document;
+    if (scope.matches && scope.matches("table.table")) { label(scope); }
+    scope.querySelectorAll("table.table").forEach(label);
+  }
+  document.addEventListener("DOMContentLoaded", function () { labelAll(document); });
+  document.addEventListener("htmx:afterSettle", function (e) { labelAll(e.detail && e.detail.elt); });
 })();
