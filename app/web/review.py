@@ -220,7 +220,7 @@ class ReviewController(Controller):
                 "form": form or {},
             }
         )
-        if _me(request)[1] == Role.SUPERVISOR:  # number counters near their capacity (issue 16)
+        if _role == Role.SUPERVISOR:  # number counters near their capacity (issue 16)
             ctx["number_alerts"] = await numbering_queries.near_capacity()
         template = "review/_queue.html" if request.htmx and not request.htmx.boosted else "review/queue.html"
         return render(request, template, ctx, status_code=400 if errors else 200)
