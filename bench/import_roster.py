@@ -39,7 +39,9 @@ sys.path.insert(0, str(ROOT))
 from bench.common import cpu_seconds, free_port, peak_rss_mb, process_tree, request, stop_server  # noqa: E402
 
 NATIONALITIES = ["JP_日本", "VN_越南", "ID_印尼", "US_美國", "MY_馬來西亞", "KR_南韓", "FR_法國", "LS_賴索托"]
-CATEGORIES = ["FG_外生", "FO_外僑生", "HK_香港僑生", "MO_澳門生", "CN_陸生"]
+# The foreign line's categories: mainland, Hong Kong and Macau rows need their own IDs in columns M and N
+# (issue 14), which these generated rows do not carry.
+CATEGORIES = ["FG_外生", "FO_外僑生"]
 FIRST = ["ANNA", "BAO", "CHEN", "DAVID", "EMI", "FARID", "GRACE", "HANA", "IVAN", "JUN", "KAI", "LINH"]
 IMPORT_ROUNDS = 3  # imports measured through the page (each into a term of its own)
 LAST = ["NGUYEN", "TANAKA", "SMITH", "GARCIA", "LIM", "WONG", "KIM", "MARTIN", "SATO", "TRAN", "LEE"]

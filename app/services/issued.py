@@ -106,16 +106,18 @@ def permit_title(content: dict[str, Any]) -> str:
     return f"中華民國居留證 ROC(Taiwan) Resident Certificate {content['permit_no']}"
 
 
-def render_permits_sync(contents: list[dict[str, Any]]) -> list[bytes]:
-    """A group's certificates in one document pass, cut into one PDF each (runs in a PDF worker: the HTML,
-    QR codes included, is built there too, not on the server's event loop)."""
+def permits_document(contents: list[dict[str, Any]]) -> tuple[str, list[str], list[str]]:
+    """A group's certificates as one HTML document, the id each begins with, and each one's title."""
     html = pdf.render_template(
         "documents/permits.html",
         {"docs": [permit_context(c) for c in contents], "group_no": contents[0].get("group_no", "")},
     )
-    return pdf.render_split_sync(
-        html, [f"permit-{c['permit_no']}" for c in contents], [permit_title(c) for c in contents]
-    )
+    return html, [f"permit-{c['permit_no']}" for c in contents], [permit_title(c) for c in contents]
+
+
+def render_permits_sync(contents: list[dict[str, Any]]) -> list[bytes]:
+    """A group's certificates in one document pass, cut into one PDF each (in this process)."""
+    return pdf.render_split_sync(*permits_document(contents))
 
 
 def _read(path: Path) -> bytes | None:
@@ -151,7 +153,8 @@ async def permit_pdf(content: dict[str, Any]) -> bytes:
 
 async def render_group_permits(contents: list[dict[str, Any]]) -> list[bytes]:
     """Every certificate of a group as a stored PDF, in the order given: those stored already are read, the
-    others rendered together in one document pass (`render_permits_sync`, in the PDF pool) and stored.
+    others rendered together in one document pass (`permits_document`, then `pdf.render_split_sync` in the
+    PDF pool) and stored.
     Idempotent (a PDF stored meanwhile by another request or node is the one kept): the function the
     pre-rendering job after payment calls, and the group ZIP's."""
     out: list[bytes | None] = list(
@@ -159,13 +162,32 @@ async def render_group_permits(contents: list[dict[str, Any]]) -> list[bytes]:
     )
     todo = [i for i, data in enumerate(out) if data is None]
     if todo:
-        missing = [contents[i] for i in todo]
-        rendered = await pdf.run_in_pool(
-            render_permits_sync, missing, seconds=pdf.RENDER_TIMEOUT + 5.0 * len(missing)
-        )
-        for i, data in zip(todo, rendered, strict=True):
-            out[i] = await asyncio.to_thread(_store_first, permit_path(contents[i]["permit_no"]), data)
+        key = tuple(sorted(contents[i]["permit_no"] for i in todo))
+        running = _rendering.get(key)
+        if running is not None:  # the same certificates are being rendered (pre-rendering, another download)
+            await asyncio.shield(running)
+            return await render_group_permits(contents)
+        future: asyncio.Future = asyncio.get_running_loop().create_future()
+        _rendering[key] = future
+        try:
+            missing = [contents[i] for i in todo]
+            # The HTML is built here (templates compiled and cached already; a thread, off the loop), the
+            # layout and the PDF in the pool.
+            html, anchors, titles = await asyncio.to_thread(permits_document, missing)
+            rendered = await pdf.run_in_pool(
+                pdf.render_split_sync, html, anchors, titles, seconds=pdf.RENDER_TIMEOUT + 5.0 * len(missing)
+            )
+            for i, data in zip(todo, rendered, strict=True):
+                out[i] = await asyncio.to_thread(_store_first, permit_path(contents[i]["permit_no"]), data)
+        finally:
+            del _rendering[key]
+            future.set_result(None)
     return [data for data in out if data is not None]
+
+
+# The groups being rendered by this process, so a download arriving during the pre-rendering waits for it
+# instead of rendering the same certificates a second time.
+_rendering: dict[tuple[str, ...], asyncio.Future] = {}
 
 
 async def replace_permit_pdf(content: dict[str, Any]) -> bytes:

@@ -87,9 +87,9 @@ async def test_render_group_stores_every_certificate_and_renders_only_the_missin
     calls = []
     real = pdf.run_in_pool
 
-    async def counted(fn, docs, **kw):
-        calls.append([d["permit_no"] for d in docs])
-        return await real(fn, docs, **kw)
+    async def counted(fn, html, anchors, titles, **kw):
+        calls.append([a.removeprefix("permit-") for a in anchors])
+        return await real(fn, html, anchors, titles, **kw)
 
     monkeypatch.setattr(pdf, "run_in_pool", counted)
     again = await issued.render_group_permits(contents)
@@ -98,4 +98,27 @@ async def test_render_group_stores_every_certificate_and_renders_only_the_missin
     assert issued.permit_path(contents[0]["permit_no"]).stat().st_mtime_ns == kept
     await issued.render_group_permits(contents)
     assert len(calls) == 1  # everything stored: nothing rendered
+    pdf.shutdown()
+
+
+async def test_a_download_during_the_prerendering_waits_for_it_instead_of_rendering_again(
+    tmp_path, monkeypatch
+):
+    import asyncio
+
+    monkeypatch.setattr(issued, "documents_dir", lambda: tmp_path / "documents")
+    contents = _contents(2)
+    calls = []
+    real = pdf.run_in_pool
+
+    async def counted(fn, html, anchors, titles, **kw):
+        calls.append(len(anchors))
+        return await real(fn, html, anchors, titles, **kw)
+
+    monkeypatch.setattr(pdf, "run_in_pool", counted)
+    first, second = await asyncio.gather(
+        issued.render_group_permits(contents), issued.render_group_permits(contents)
+    )
+    assert first == second and len(first) == 2
+    assert calls == [2]  # one pass for both callers
     pdf.shutdown()
