@@ -42,7 +42,7 @@ def test_reviewer_returns_a_case_and_the_school_sees_it(live_server, browser):
     receipt_no = page.locator("dt:has-text('收件號') + dd").first.inner_text().strip()
     page.fill("#f-comment", COMMENT)
     shot(page, "review-case")
-    page.click("button[value=return_for_supplement]")
+    page.click("form[action^='/review/case/'] button[value=return_for_supplement]")  # not the group form's
     page.wait_for_selector(".flash")
     assert "審核決定已儲存" in page.locator(".flash").inner_text()
     assert receipt_no not in page.locator("h1").inner_text()  # moved on to the next case of the queue
