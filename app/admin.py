@@ -28,6 +28,7 @@ from piccolo.apps.user.tables import BaseUser
 from piccolo_admin.endpoints import FormConfig, TableConfig, create_admin
 from piccolo_admin.translations.data import ENGLISH, TRADITIONAL_CHINESE
 from piccolo_api.crud.endpoints import OrderBy, PiccoloCRUD
+from piccolo_api.crud.hooks import Hook, HookType
 from piccolo_api.crud.validators import Validators
 from piccolo_api.rate_limiting.middleware import InMemoryLimitProvider
 from pydantic import BaseModel, Field
@@ -37,18 +38,22 @@ from starlette.requests import Request
 from app.actions import admin_accounts, review
 from app.actions import fees as fee_actions
 from app.actions import mfa as mfa_actions
-from app.domain import lines, workflow
+from app.admin_guard import AdminGuard
+from app.domain import lines, master_data, workflow
 from app.domain.workflow import IllegalTransition
 from app.services import mfa
 from app.settings import settings
 from tables.piccolo_app import APP_CONFIG
 from tables.tables import (
     Account,
+    AdminAudit,
     Application,
+    CannedReason,
     Case,
     FeeRate,
     Holiday,
     ReviewerProfile,
+    ReviewerStation,
     ReviewEvent,
     School,
 )
@@ -102,6 +107,54 @@ async def supervisors_write(piccolo_crud: PiccoloCRUD, request: Request) -> None
 
 
 READ_ONLY = Validators(every=[refuse_writes])
+
+
+async def supervisors_only(piccolo_crud: PiccoloCRUD, request: Request) -> None:
+    """The audit log: supervisors (or superusers) read it; nobody writes it here."""
+    user: BaseUser = request.user.user
+    if user.superuser or await _role_of(user) == workflow.Role.SUPERVISOR:
+        return
+    raise HTTPException(status_code=403, detail="Only supervisors may read this (僅限主管查閱).")
+
+
+def _refuse(errors: dict[str, str]) -> None:
+    if errors:
+        detail = " ".join(f"{field}: {message}" for field, message in errors.items())
+        raise HTTPException(status_code=400, detail=detail)
+
+
+async def _unique_problems(table: type, values: dict[str, Any], row_id: Any = None) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name in master_data.UNIQUE.get(table._meta.tablename, ()):
+        if name not in values or values[name] in (None, ""):
+            continue
+        column = getattr(table, name)
+        query = table.exists().where(column == values[name])
+        if row_id is not None:
+            query = query.where(table._meta.primary_key != row_id)
+        if await query:
+            out[name] = "已有相同的資料，不能重複。 This value is already in use; it must be unique."
+    return out
+
+
+def _validation_hooks(table: type) -> list[Hook]:
+    """pre-save / pre-patch checks of a master-data table, with a message per field (never a raw DB error)."""
+    name = table._meta.tablename
+
+    async def on_save(row: Any) -> Any:
+        values = {c._meta.name: getattr(row, c._meta.name) for c in table._meta.columns}
+        _refuse({**master_data.problems(name, values), **await _unique_problems(table, values)})
+        return row
+
+    async def on_patch(row_id: Any, values: dict[Any, Any]) -> dict[Any, Any]:
+        plain = {(k._meta.name if hasattr(k, "_meta") else str(k)): v for k, v in values.items()}
+        _refuse({**master_data.problems(name, plain), **await _unique_problems(table, plain, row_id)})
+        return values
+
+    return [
+        Hook(hook_type=HookType.pre_save, callable=on_save),
+        Hook(hook_type=HookType.pre_patch, callable=on_patch),
+    ]
 
 
 def _supervised() -> Validators:
@@ -197,6 +250,7 @@ def table_configs() -> list[TableConfig]:
         ),
         School: TableConfig(
             School,
+            hooks=_validation_hooks(School),
             visible_columns=[
                 School.id,
                 School.name,
@@ -211,6 +265,7 @@ def table_configs() -> list[TableConfig]:
         ),
         Account: TableConfig(
             Account,
+            hooks=_validation_hooks(Account),
             visible_columns=[
                 Account.id,
                 Account.login_id,
@@ -234,6 +289,7 @@ def table_configs() -> list[TableConfig]:
         ),
         ReviewerProfile: TableConfig(
             ReviewerProfile,
+            hooks=_validation_hooks(ReviewerProfile),
             visible_columns=[
                 ReviewerProfile.id,
                 ReviewerProfile.user,
@@ -245,8 +301,49 @@ def table_configs() -> list[TableConfig]:
             validators=_supervised(),
             menu_group=g_master,
         ),
+        ReviewerStation: TableConfig(
+            ReviewerStation,
+            hooks=_validation_hooks(ReviewerStation),
+            visible_filters=[ReviewerStation.reviewer, ReviewerStation.station_code],
+            validators=_supervised(),
+            menu_group=g_master,
+        ),
+        CannedReason: TableConfig(
+            CannedReason,
+            hooks=_validation_hooks(CannedReason),
+            visible_columns=[
+                CannedReason.id,
+                CannedReason.kind,
+                CannedReason.text_zh,
+                CannedReason.text_en,
+                CannedReason.active,
+                CannedReason.sort,
+            ],
+            visible_filters=[CannedReason.kind, CannedReason.active],
+            validators=_supervised(),
+            menu_group=g_master,
+            order_by=[OrderBy(CannedReason.kind), OrderBy(CannedReason.sort)],
+        ),
+        AdminAudit: TableConfig(
+            AdminAudit,
+            visible_columns=[
+                AdminAudit.created_at,
+                AdminAudit.event,
+                AdminAudit.username,
+                AdminAudit.target,
+                AdminAudit.row_id,
+                AdminAudit.status,
+                AdminAudit.ip,
+                AdminAudit.detail,
+            ],
+            visible_filters=[AdminAudit.event, AdminAudit.username, AdminAudit.target, AdminAudit.created_at],
+            validators=Validators(every=[supervisors_only, refuse_writes]),
+            menu_group=g_log,
+            order_by=[OrderBy(AdminAudit.created_at, ascending=False)],
+        ),
         Holiday: TableConfig(
             Holiday,
+            hooks=_validation_hooks(Holiday),
             visible_filters=[Holiday.day, Holiday.kind],
             validators=_supervised(),
             menu_group=g_master,
@@ -450,6 +547,38 @@ class ResetPasswordForm(BaseModel):
     )
 
 
+class NewReviewerForm(BaseModel):
+    username: str = Field(
+        title="帳號 Username",
+        description="帳號 Username (letters, digits, . _ -)",
+        min_length=1,
+        max_length=40,
+    )
+    display_name: str = Field(
+        title="顯示名稱 Display name",
+        description="顯示名稱 Name shown in the review history, e.g. 初審 王小明",
+        min_length=1,
+        max_length=100,
+    )
+    email: str = Field(title="電子郵件 Email", description="電子郵件 Email", min_length=3, max_length=254)
+    role: Literal["first_reviewer", "second_reviewer", "supervisor"] = Field(
+        title="角色 Role",
+        description="first_reviewer 初審 / second_reviewer 複審 / supervisor 主管",
+    )
+    stations: str = Field(
+        default="",
+        title="服務站 Service stations",
+        description="服務站代碼，以逗號分隔（空白：全部）Station codes separated by commas (empty: all), e.g. S01,S02",
+        max_length=200,
+    )
+    password: str = Field(
+        title="初始密碼 Initial password",
+        description="初始密碼 Initial password (12+ characters, not a common one, not containing the username)",
+        min_length=1,
+        max_length=128,
+    )
+
+
 class ResetMfaForm(BaseModel):
     username: str = Field(
         title="審核人員帳號 Reviewer username",
@@ -482,6 +611,15 @@ async def _reset_password(request: Request, data: ResetPasswordForm) -> str:
     except admin_accounts.AdminAccountError as exc:
         raise ValueError(exc.message) from exc
     return f"{data.login_id.strip()}: password reset; its sessions ended."
+
+
+async def _new_reviewer(request: Request, data: NewReviewerForm) -> str:
+    actor = await _form_actor(request)
+    try:
+        await admin_accounts.create_reviewer(actor, admin_accounts.NewReviewer(**data.model_dump()))
+    except admin_accounts.AdminAccountError as exc:
+        raise ValueError(f"{exc.field}: {exc.message}" if exc.field else exc.message) from exc
+    return f"{data.username.strip()} ({data.role}): reviewer account created (審核人員帳號已建立)."
 
 
 async def _reset_mfa(request: Request, data: ResetMfaForm) -> str:
@@ -535,6 +673,14 @@ def account_forms() -> list[FormConfig]:
             endpoint=_reset_password,
             form_group=group,
             description="Sets a school main account's password and ends its sessions (重設密碼並登出).",
+        ),
+        FormConfig(
+            name="新增審核人員 New reviewer account",
+            pydantic_model=NewReviewerForm,
+            endpoint=_new_reviewer,
+            form_group=group,
+            description="Creates the back-office user and its reviewer profile and stations together "
+            "(同時建立後台帳號、審核角色與服務站).",
         ),
         FormConfig(
             name="重設兩步驟驗證 Reset reviewer two-step verification",
@@ -724,6 +870,8 @@ def admin_app() -> Any:
         translations=[ZH_TW, ENGLISH],
         sidebar_links={
             "審核作業台 Review desk": REVIEW_DESK_URL,
+            "查詢案件 Find cases": "/review/find",
+            "主管檢視 Supervisor's view": "/review/supervisor",
             "兩步驟驗證 Two-step verification": MFA_URL,
         },
         page_size=30,
@@ -731,7 +879,7 @@ def admin_app() -> Any:
         mfa_providers=[mfa.provider()],
         rate_limit_provider=LOGIN_LIMITER,
     )
-    return BodyLimit(MfaGate(app), ADMIN_BODY_LIMIT)
+    return BodyLimit(AdminGuard(MfaGate(app)), ADMIN_BODY_LIMIT)
 
 
 def _host(url: str) -> str:

@@ -38,6 +38,10 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_parser("migrate", help="run every migration forwards")
     sub.add_parser("demo", help="load the demo data (idempotent; refused in production)")
     sub.add_parser(
+        "close-lapsed",
+        help="close supplements past their deadline and the supervisors' grace period as not accepted (a periodic job)",
+    )
+    sub.add_parser(
         "reissue-permits",
         help="re-issue the snapshot and PDF of every e-certificate issued without a photo whose case has one",
     )
@@ -62,6 +66,14 @@ def main(argv: list[str] | None = None) -> None:
 
     if args.command == "migrate":
         asyncio.run(_migrate())
+    elif args.command == "close-lapsed":
+        from app.actions.review_cases import close_lapsed_supplements
+
+        outcomes = asyncio.run(close_lapsed_supplements())
+        print(
+            f"closed {sum(len(o.case_ids) for o in outcomes)} case(s) in {len(outcomes)} group(s)",
+            file=sys.stderr,
+        )
     elif args.command == "demo":
         from app.settings import settings
 

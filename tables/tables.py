@@ -250,6 +250,7 @@ class ReviewEvent(Table):
     to_status = Varchar(length=30)
     actor_kind = Varchar(length=20, default="")  # school | student | reviewer | system
     actor_label = Varchar(length=100, default="")
+    actor_id = Integer(null=True, default=None)  # the reviewer's back-office user id (four eyes), else null
     comment = Text(default="")
     reply = Text(default="")
     created_at = Timestamptz(index=True)
@@ -469,6 +470,66 @@ class SupplementChange(Table):
     actor_label = Varchar(length=100, default="")
     created_at = Timestamptz()
     sent_at = Timestamptz(null=True, default=None)
+
+
+# --- The reviewers' case management (issue 15) ---------------------------------------------------
+
+
+class ReviewerStation(Table):
+    """A service station (領證地點) a reviewer works for; their desk lists its cases by default.
+    Unique (reviewer, station_code) by a raw index."""
+
+    reviewer = ForeignKey(references=ReviewerProfile, on_delete=CASCADE, index=True)
+    station_code = Varchar(length=10)
+
+
+class CaseClaim(Table):
+    """認領: who holds a case now (one row per held case; releasing deletes it). Kept off the case row so
+    a claim never makes a reviewer's open decision form stale."""
+
+    case = ForeignKey(references=Case, on_delete=CASCADE, unique=True)
+    user = ForeignKey(references=BaseUser, on_delete=CASCADE, index=True)
+    claimed_at = Timestamptz()
+    assigned_by = Varchar(length=100, default="")  # the supervisor who reassigned it, else empty
+
+
+class CannedReason(Table):
+    """常用理由: a supervisor's list of reasons for returns and refusals, in both languages."""
+
+    kind = Varchar(length=10, default="return", index=True)  # return | refuse
+    text_zh = Text()
+    text_en = Text(default="")
+    active = Boolean(default=True)
+    sort = Integer(default=0)
+    created_at = Timestamptz()
+
+
+class DeskSetting(Table):
+    """A supervisor's setting of the review desk, by key (e.g. `lapse_grace_days`: working days after a
+    supplement's deadline before the system closes it as 不受理; no row means automatic closure is off)."""
+
+    key = Varchar(length=50, unique=True)
+    value = Varchar(length=200, default="")
+    updated_at = Timestamptz()
+    updated_by = Varchar(length=100, default="")
+
+
+class AdminAudit(Table):
+    """稽核紀錄 of the back office: every sign-in (success and failure), account change, master-data change
+    and form submitted at /admin, with who, from where and what (secrets masked). Written by
+    `app.admin_guard`; supervisors read it."""
+
+    created_at = Timestamptz(index=True)
+    event = Varchar(
+        length=20, index=True
+    )  # login_ok | login_failed | logout | create | update | delete | form
+    username = Varchar(length=100, default="", index=True)
+    user_id = Integer(null=True, default=None)
+    target = Varchar(length=100, default="")  # table or form
+    row_id = Varchar(length=40, default="")
+    detail = Text(default="")  # JSON of the fields sent (passwords masked)
+    status = Integer(default=0)  # the HTTP answer
+    ip = Varchar(length=64, default="")
 
 
 # --- 陸生 and 港澳生 lines (issue 14) ------------------------------------------------------------------

@@ -178,3 +178,78 @@ async def reset_main_password(actor: Actor, login_id: str, new_password: str) ->
             actor_login_id=actor.login_id,
             detail="by a supervisor (back office)",
         )
+
+
+# --- reviewer accounts (issue 15) --------------------------------------------------------------------------
+
+USERNAME = re.compile(r"^[A-Za-z0-9._-]{3,40}$")
+
+
+@dataclass(frozen=True)
+class NewReviewer:
+    username: str
+    display_name: str
+    email: str
+    role: str
+    stations: str  # service station codes, separated by commas or spaces; empty: every station
+    password: str
+
+
+def _plain(message: object) -> str:
+    from app.domain.admin_labels import both
+
+    return both(message)
+
+
+async def create_reviewer(actor: Actor, data: NewReviewer) -> int:
+    """A back-office user and its reviewer profile (role, stations) in one step, under the schools' password
+    rules (12+ characters, not on the word list, not containing the username). Returns the user's id."""
+    from app.domain.master_data import DESK_ROLES
+    from app.domain.stations import get_station
+    from tables.tables import ReviewerStation
+
+    await _require_supervisor(actor)
+    username = data.username.strip()
+    if not USERNAME.match(username):
+        raise AdminAccountError(
+            "帳號須為 3 至 40 個英數字或 . _ -。 The username is 3 to 40 letters, digits, dots, dashes or underscores.",
+            "username",
+        )
+    if not data.display_name.strip():
+        raise AdminAccountError("請填寫顯示名稱。 Enter the display name.", "display_name")
+    if not is_email(data.email.strip()):
+        raise AdminAccountError("電子郵件格式不正確。 The e-mail address is not valid.", "email")
+    if data.role not in DESK_ROLES:
+        raise AdminAccountError(
+            "角色須為初審、複審或主管。 The role must be first reviewer, second reviewer or supervisor.",
+            "role",
+        )
+    codes = [c for c in re.split(r"[\s,，、]+", data.stations.strip()) if c]
+    unknown = [c for c in codes if get_station(c) is None]
+    if unknown:
+        raise AdminAccountError(
+            f"不明的服務站代碼 Unknown service station code: {', '.join(unknown)}", "stations"
+        )
+    problems = passwords.password_problems(data.password, login_id=username)
+    if problems:
+        raise AdminAccountError(" ".join(_plain(p) for p in problems), "password")
+    if await BaseUser.exists().where(BaseUser.username == username):
+        raise AdminAccountError("此帳號已有人使用。 This username is already in use.", "username")
+    t = now()
+    async with db.write_tx():
+        user = BaseUser(
+            username=username,
+            password=BaseUser.hash_password(data.password),
+            email=data.email.strip(),
+            active=True,
+            admin=True,
+            superuser=False,
+        )
+        await user.save()
+        profile = ReviewerProfile(
+            user=user.id, role=data.role, display_name=data.display_name.strip(), created_at=t
+        )
+        await profile.save()
+        for code in dict.fromkeys(codes):
+            await ReviewerStation.insert(ReviewerStation(reviewer=profile.id, station_code=code))
+    return user.id

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from app import db
+from app.i18n import get_locale
 from app.services import captcha as captcha_service
 from app.services import cpu, hashing, sessions
 from app.services.sessions import now
@@ -179,6 +180,8 @@ async def log_in(
                 Account.first_failed_at: None,
                 Account.locked_until: None,
                 Account.last_login_at: t,
+                # The language the user works in is the one the school's e-mails are written in (issue 15).
+                Account.language: get_locale(),
             }
         ).where(Account.id == acc["id"])
         token = await sessions.create_session(account_id=acc["id"], kind="school", ip=ip)
@@ -194,3 +197,16 @@ async def log_out(token: str, *, login_id: str = "", account_id: int | None = No
 
 async def extend_session(session_id: int) -> None:
     await sessions.touch(session_id)
+
+
+async def remember_language(
+    *, account_id: int | None = None, student_id: int | None = None, locale: str
+) -> None:
+    """Store the language a signed-in user switched to, so the e-mails they get follow it (issue 15)."""
+    from tables.tables import Student
+
+    async with db.write_tx():
+        if account_id is not None:
+            await Account.update({Account.language: locale}).where(Account.id == account_id)
+        if student_id is not None:
+            await Student.update({Student.language: locale}).where(Student.id == student_id)

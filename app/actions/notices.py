@@ -36,6 +36,35 @@ class NoticeFacts:
     applicants: tuple[tuple[str, str], ...]  # (receipt no., name) of the cases concerned
     deadline: date | None = None
     station: str = ""  # service station code (領證地點)
+    application_id: int | None = None  # for the link to the exact page
+    amount: int | None = None  # NT$ due on approval (the approved cases of this notice)
+    lapsed: bool = False  # 不受理 because a supplement's deadline passed (issue 15)
+
+
+# 救濟教示: the appeal route printed on every refusal (訴願法 art. 14 and 58: 30 days from the day after the
+# notice is served, filed through the agency that decided, to the Ministry of the Interior).
+APPEAL_DAYS = 30
+
+
+def _appeal(f: NoticeFacts) -> str:
+    return _(
+        "If you disagree with this decision, you may file an administrative appeal (訴願) with the Ministry of "
+        "the Interior within %(days)d days of the day after this notice is served, by submitting the appeal "
+        "through the National Immigration Agency (Petitions and Appeals Act, articles 14 and 58).",
+        days=APPEAL_DAYS,
+    )
+
+
+def _link(f: NoticeFacts) -> str:
+    """The exact page the recipient acts on."""
+    base = settings.public_base_url
+    if f.application_id is None:
+        return base + "/"
+    if f.action in ("return_for_supplement", "return_group_for_supplement"):
+        return f"{base}/supplement/groups/{f.application_id}"
+    if f.action == "approve":
+        return f"{base}/payment"
+    return f"{base}/progress/groups/{f.application_id}"
 
 
 def _subject(f: NoticeFacts) -> str:
@@ -47,6 +76,8 @@ def _subject(f: NoticeFacts) -> str:
         "reject": _("rejected"),
         "card_made": _("resident card ready for collection"),
     }[f.action]
+    if f.lapsed:
+        what = _("not accepted: the supplement was not made in time")
     return subject_line(_("Group %(group_no)s: %(what)s", group_no=f.group_no, what=what))
 
 
@@ -57,7 +88,11 @@ def _what_happened(f: NoticeFacts) -> str:
             "The reviewer has returned the whole group for supplement: the group's own data or attachments "
             "need correcting."
         ),
-        "not_accept": _("The following case(s) were not accepted."),
+        "not_accept": _(
+            "The following case(s) were not accepted because the supplement was not made by its deadline."
+        )
+        if f.lapsed
+        else _("The following case(s) were not accepted."),
         "approve": _("The following case(s) were approved."),
         "reject": _("The following case(s) were rejected."),
         "card_made": _("The resident card of the following case(s) has been made."),
@@ -97,11 +132,14 @@ def render_notice(f: NoticeFacts, language: str) -> tuple[str, str]:
             lines.append(_("Case %(receipt_no)s: %(name)s", receipt_no=receipt_no, name=name))
         if f.comment:
             lines += ["", _("Reviewer's comment:"), f.comment]
+        if f.action == "approve" and f.amount is not None:
+            lines += ["", _("Amount due: NT$%(amount)s", amount=f"{f.amount:,}")]
+        lines += ["", _what_to_do(f)]
+        if f.action in ("not_accept", "reject"):
+            lines += ["", _appeal(f)]
         lines += [
             "",
-            _what_to_do(f),
-            "",
-            settings.public_base_url + "/",
+            _link(f),
             "",
             _(
                 "National Immigration Agency, Ministry of the Interior (this message was sent automatically; "

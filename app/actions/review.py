@@ -21,15 +21,27 @@ from typing import Any
 
 from app import db
 from app.actions.notices import NoticeFacts, Recipient, build_mails
-from app.domain import issuance, workflow
+from app.domain import fees, issuance, workflow
 from app.domain.actor import Actor
 from app.domain.calendar import supplement_deadline
 from app.domain.workflow import IllegalTransition, Role
 from app.i18n import gettext as _
+from app.queries.review import first_reviewers, get_claim
 from app.queries.review_calendar import work_calendar
 from app.services import mail
 from app.services.mail import Mail
-from tables.tables import Account, Application, Case, Receipt, ReviewerProfile, ReviewEvent, School, Student
+from tables.tables import (
+    Account,
+    Application,
+    CannedReason,
+    Case,
+    CaseClaim,
+    Receipt,
+    ReviewerProfile,
+    ReviewEvent,
+    School,
+    Student,
+)
 
 COMMENT_MAX = 2000
 
@@ -48,6 +60,10 @@ class Conflict(ReviewError):
 
 class NotFound(ReviewError):
     pass
+
+
+class HeldByOther(Conflict):
+    """Another reviewer holds (認領) the case."""
 
 
 @dataclass
@@ -83,6 +99,34 @@ async def reviewer_role(actor: Actor) -> Role:
     if role not in workflow.DESK:
         raise IllegalTransition("", "", _("You are not allowed to do this."))
     return role
+
+
+REASON_KIND = {
+    "return_for_supplement": "return",
+    "return_group_for_supplement": "return",
+    "not_accept": "refuse",
+    "reject": "refuse",
+}
+
+
+async def with_reason(action: str, reason_id: int | None, comment: str) -> str:
+    """The comment with a canned reason put first (both languages, so every reader has it)."""
+    if not reason_id:
+        return comment
+    rows = await CannedReason.select().where((CannedReason.id == reason_id) & (CannedReason.active == True))  # noqa: E712
+    if not rows or REASON_KIND.get(action) != rows[0]["kind"]:
+        raise ReviewError(
+            _("This reason does not fit this decision; choose another or write one."), field="reason"
+        )
+    r = rows[0]
+    text = r["text_zh"] + (f"（{r['text_en']}）" if r["text_en"] else "")
+    extra = (comment or "").strip()
+    return f"{text}\n{extra}" if extra else text
+
+
+async def prepare_comment(action: str, comment: str, reason_id: int | None = None) -> str:
+    """The comment a decision would record, or ReviewError: checked before the desk asks to confirm."""
+    return _clean_comment(action, await with_reason(action, reason_id, comment))
 
 
 def _clean_comment(action: str, comment: str) -> str:
@@ -135,6 +179,33 @@ def _stale() -> Conflict:
     )
 
 
+async def check_not_held_by_other(actor: Actor, case_ids: list[int]) -> None:
+    """Inside a decision's transaction: refuse when another reviewer holds one of the cases."""
+    for case_id in case_ids:
+        held = await get_claim(case_id)
+        if held is not None and held.user_id != actor.account_id:
+            raise HeldByOther(
+                _("%(name)s holds this case; ask them or a supervisor to release it.", name=held.holder)
+            )
+
+
+async def release_after_decision(case_ids: list[int]) -> None:
+    if case_ids:
+        await CaseClaim.delete().where(CaseClaim.case.is_in(case_ids))
+
+
+async def _check_four_eyes(actor: Actor, cases: list[dict[str, Any]], action: str) -> None:
+    """Refuse a second-review decision by the case's own first reviewer (supervisors included)."""
+    at_second = [c for c in cases if c["status"] == workflow.Status.SECOND_REVIEW]
+    if not at_second:
+        return
+    firsts = await first_reviewers([c["id"] for c in at_second])
+    for c in at_second:
+        reason = workflow.four_eyes_refusal(c["status"], firsts.get(c["id"]), actor.account_id)
+        if reason:
+            raise IllegalTransition(c["status"], action, reason)
+
+
 async def _event(
     application_id: int,
     case_id: int | None,
@@ -152,8 +223,9 @@ async def _event(
             from_status=source,
             action=action,
             to_status=target,
-            actor_kind="reviewer",
+            actor_kind="system" if actor.kind == "system" else "reviewer",
             actor_label=actor.label[:100],
+            actor_id=actor.account_id,
             comment=comment,
             created_at=at,
         )
@@ -161,12 +233,26 @@ async def _event(
 
 
 async def _facts(
-    action: str, app_row: dict[str, Any], cases: list[dict[str, Any]], comment: str, at: datetime
+    action: str,
+    app_row: dict[str, Any],
+    cases: list[dict[str, Any]],
+    comment: str,
+    at: datetime,
+    *,
+    lapsed: bool = False,
 ) -> NoticeFacts:
     school = await School.select(School.name).where(School.id == app_row["school"])
     deadline: date | None = None
     if action in ("return_for_supplement", "return_group_for_supplement"):
         deadline = supplement_deadline(at, await work_calendar())
+    amount: int | None = None
+    if action == "approve":
+        try:
+            amount = fees.amount_for(
+                app_row.get("business_line") or "foreign", app_row.get("kind") or "first", len(cases)
+            )
+        except fees.NoFee:
+            amount = None
     return NoticeFacts(
         action=action,
         group_name=app_row["name"],
@@ -176,6 +262,9 @@ async def _facts(
         applicants=tuple((c["receipt_no"] or "", c["name_en"] or c["name_zh"]) for c in cases),
         deadline=deadline,
         station=app_row.get("station_code") or "",
+        application_id=app_row["id"],
+        amount=amount,
+        lapsed=lapsed,
     )
 
 
@@ -202,6 +291,8 @@ async def _decide_case(
         if case["version"] != version:
             raise _stale()
         target = workflow.apply(case["status"], action, role)
+        await _check_four_eyes(actor, [case], action)
+        await check_not_held_by_other(actor, [case_id])
         app_row = await _load_application(case["application"])
         at = now()
         if extra is not None:
@@ -211,6 +302,7 @@ async def _decide_case(
         except db.StaleRowError as exc:
             raise _stale() from exc
         await _event(app_row["id"], case_id, case["status"], action, target, actor, comment, at)
+        await release_after_decision([case_id])
         facts = await _facts(action, app_row, [case], comment, at)
         mails = build_mails(facts, await _recipients(app_row, [case]))
         outcome = Outcome(app_row["id"], [case_id], case["status"], target, action, mails)
@@ -327,6 +419,8 @@ async def return_group_for_supplement(
             )
         target = workflow.apply(stage, action, role)
         per_case = workflow.apply(stage, "return_for_supplement", role)
+        await _check_four_eyes(actor, [c for c in cases if c["status"] == stage], action)
+        await check_not_held_by_other(actor, [c["id"] for c in cases if c["status"] == stage])
         at = now()
         try:
             await db.update_versioned(
@@ -341,6 +435,7 @@ async def return_group_for_supplement(
                 Case, c["id"], c["version"], {Case.status: per_case, Case.updated_at: at}
             )
             await _event(application_id, c["id"], stage, action, per_case, actor, comment, at)
+        await release_after_decision([c["id"] for c in moved])
         facts = await _facts(action, app_row, moved, comment, at)
         mails = build_mails(facts, await _recipients(app_row, moved))
         outcome = Outcome(application_id, [c["id"] for c in moved], str(stage), str(target), action, mails)
@@ -365,8 +460,10 @@ async def decide(
     comment: str = "",
     receipt_no: str = "",
     passport_no: str = "",
+    reason_id: int | None = None,
 ) -> Outcome:
     """One entry point for the desk and the admin forms: a case-level decision by its action name."""
+    comment = await with_reason(action, reason_id, comment)
     if action == "card_collected":
         return await card_collected(actor, case_id, version, receipt_no, comment, passport_no=passport_no)
     fn = CASE_ACTIONS.get(action)
@@ -390,3 +487,61 @@ async def reviewer_actor(user_id: int) -> Actor | None:
         return None
     r = rows[0]
     return Actor(kind="reviewer", account_id=user_id, login_id=r["user.username"], name=r["display_name"])
+
+
+GROUP_ACTIONS = frozenset({"pass_first_review", "return_for_supplement", "not_accept", "approve", "reject"})
+
+
+async def decide_cases(
+    actor: Actor,
+    application_id: int,
+    versions: dict[int, int],
+    action: str,
+    comment: str = "",
+    reason_id: int | None = None,
+) -> Outcome:
+    """One decision for several cases of one group (the ticked ones, or all): one comment, one event per
+    case, one e-mail listing them. All or nothing: a case that changed meanwhile, is held by another
+    reviewer or may not take this decision refuses the whole decision and nothing is written."""
+    nested = db.in_transaction()
+    if action not in GROUP_ACTIONS:
+        raise IllegalTransition("", action, _("You are not allowed to do this."))
+    if not versions:
+        raise ReviewError(_("Tick at least one case of the group."), field="cases")
+    comment = await with_reason(action, reason_id, comment)
+    async with db.write_tx():
+        role = await reviewer_role(actor)
+        comment = _clean_comment(action, comment)
+        app_row = await _load_application(application_id)
+        cases = await db.lock_for_update(
+            Case.select()
+            .where((Case.application == application_id) & Case.id.is_in(list(versions)))
+            .order_by(Case.id)
+        )
+        if len(cases) != len(versions):
+            raise NotFound(_("No such case."))
+        source = cases[0]["status"]
+        for c in cases:
+            if c["version"] != versions[c["id"]]:
+                raise _stale()
+            if c["status"] != source:
+                raise ReviewError(
+                    _("The ticked cases are not all at the same stage; decide them separately.")
+                )
+        target = workflow.apply(source, action, role)
+        await _check_four_eyes(actor, cases, action)
+        await check_not_held_by_other(actor, [c["id"] for c in cases])
+        at = now()
+        for c in cases:
+            try:
+                await db.update_versioned(
+                    Case, c["id"], c["version"], {Case.status: target, Case.updated_at: at}
+                )
+            except db.StaleRowError as exc:
+                raise _stale() from exc
+            await _event(application_id, c["id"], source, action, target, actor, comment, at)
+        await release_after_decision([c["id"] for c in cases])
+        facts = await _facts(action, app_row, cases, comment, at)
+        mails = build_mails(facts, await _recipients(app_row, cases))
+        outcome = Outcome(application_id, [c["id"] for c in cases], source, str(target), action, mails)
+    return await _finish(outcome, nested)

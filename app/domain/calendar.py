@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -112,3 +112,26 @@ def supplement_deadline(notice: datetime | date, cal: WorkCalendar | None = None
     """The last day to answer a return for supplement: 3 working days after the notice."""
     cal = cal or default_calendar()
     return cal.add_working_days(taipei_date(notice), SUPPLEMENT_DAYS)
+
+
+def overdue_before(now: datetime, cal: WorkCalendar | None = None, days: int = REVIEW_DAYS) -> datetime:
+    """The instant before which a case that reached its queue is overdue at `now`: `is_overdue(since, now)`
+    holds exactly when `since < overdue_before(now)` (with `days=SUPPLEMENT_DAYS`: a supplement's deadline
+    has passed). Lets a database filter and sort by the overdue mark."""
+    cal = cal or default_calendar()
+    today = taipei_date(now)
+    day = today
+    # The latest Taipei day d with more than `days` working days in (d, today].
+    while cal.working_days_between(day, today) <= days:
+        day -= timedelta(days=1)
+    nxt = day + timedelta(days=1)
+    return datetime(nxt.year, nxt.month, nxt.day, tzinfo=TAIPEI).astimezone(UTC)
+
+
+def supplement_lapsed(
+    notice: datetime | date, now: datetime | date, cal: WorkCalendar | None = None, grace: int = 0
+) -> bool:
+    """A supplement not made by its deadline plus `grace` working days (a supervisor's setting)."""
+    cal = cal or default_calendar()
+    last = cal.add_working_days(supplement_deadline(notice, cal), max(0, grace))
+    return taipei_date(now) > last

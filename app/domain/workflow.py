@@ -72,6 +72,8 @@ FIRST = frozenset({Role.FIRST_REVIEWER, Role.SUPERVISOR})
 SECOND = frozenset({Role.SECOND_REVIEWER, Role.SUPERVISOR})
 DESK = frozenset({Role.FIRST_REVIEWER, Role.SECOND_REVIEWER, Role.SUPERVISOR})
 SYSTEM_ONLY = frozenset({Role.SYSTEM})
+SUPERVISORS = frozenset({Role.SUPERVISOR})
+SUPERVISOR_OR_SYSTEM = frozenset({Role.SUPERVISOR, Role.SYSTEM})
 
 
 @dataclass(frozen=True)
@@ -111,6 +113,14 @@ TRANSITIONS: tuple[Transition, ...] = (
     Transition(S.SECOND_REVIEW, "return_group_for_supplement", S.SUPPLEMENT_SECOND, SECOND),
     Transition(S.SUPPLEMENT_FIRST, "resubmit_group", S.FIRST_REVIEW, APPLICANTS),
     Transition(S.SUPPLEMENT_SECOND, "resubmit_group", S.SECOND_REVIEW, APPLICANTS),
+    # Nothing left hanging (issue 15): a supplement not made by its deadline is closed as 不受理 by a
+    # supervisor (or by the system after the grace period a supervisor set); a supervisor reopens a refused
+    # or closed case, with a recorded reason, at the review stage it was refused from.
+    Transition(S.SUPPLEMENT_FIRST, "close_lapsed", S.NOT_ACCEPTED, SUPERVISOR_OR_SYSTEM),
+    Transition(S.SUPPLEMENT_SECOND, "close_lapsed", S.NOT_ACCEPTED, SUPERVISOR_OR_SYSTEM),
+    Transition(S.NOT_ACCEPTED, "reopen_first", S.FIRST_REVIEW, SUPERVISORS),
+    Transition(S.NOT_ACCEPTED, "reopen_second", S.SECOND_REVIEW, SUPERVISORS),
+    Transition(S.REJECTED, "reopen_second", S.SECOND_REVIEW, SUPERVISORS),
     *(Transition(s, "withdraw", S.WITHDRAWN, APPLICANTS) for s in WITHDRAWABLE),
     *(Transition(s, "withdraw_group", S.GROUP_WITHDRAWN, APPLICANTS) for s in WITHDRAWABLE),
 )
@@ -169,8 +179,23 @@ REVIEW_ACTIONS = (
     "reject",
     "card_made",
     "card_collected",
+    "close_lapsed",
+    "reopen_first",
+    "reopen_second",
 )
-COMMENT_REQUIRED = frozenset({"return_for_supplement", "return_group_for_supplement", "not_accept", "reject"})
+COMMENT_REQUIRED = frozenset(
+    {
+        "return_for_supplement",
+        "return_group_for_supplement",
+        "not_accept",
+        "reject",
+        "close_lapsed",
+        "reopen_first",
+        "reopen_second",
+    }
+)
+# Decisions that end a case against the applicant: the desk asks to confirm them first.
+CONFIRM_FIRST = frozenset({"not_accept", "reject", "close_lapsed"})
 
 ACTION_LABELS = {
     "submit": _l("Submit"),  # 送件
@@ -188,6 +213,9 @@ ACTION_LABELS = {
     "await_card": _l("Sent to card production"),
     "card_made": _l("Card made"),  # 製證完成
     "card_collected": _l("Card collected"),  # 已領證
+    "close_lapsed": _l("Not accepted: supplement not made in time"),  # 逾期未補正，不受理
+    "reopen_first": _l("Reopened for first review"),  # 重新審查（初審）
+    "reopen_second": _l("Reopened for second review"),  # 重新審查（複審）
     "withdraw": _l("Withdraw"),  # 撤銷
     "withdraw_group": _l("Withdraw the whole group"),  # 整團撤銷
 }
@@ -266,3 +294,27 @@ def dashboard_list(case_statuses: list[str], group_status: str | None = None) ->
     if present & REFUSED:
         return "refused"
     return None
+
+
+# Four eyes (四眼原則): a case's second review is decided by someone other than the reviewer who passed its
+# first review, supervisors included. Every decision taken while the case awaits second review counts.
+def four_eyes_refusal(status: str, first_reviewer: int | None, actor: int | None) -> str | None:
+    """The reason a decision is refused under the four-eyes rule, else None."""
+    if status != S.SECOND_REVIEW or first_reviewer is None or actor is None:
+        return None
+    if first_reviewer == actor:
+        return str(
+            _l(
+                "You passed this case's first review, so its second review must be decided by another "
+                "reviewer (four eyes)."
+            )
+        )
+    return None
+
+
+def reopen_action(refused_from: str) -> str:
+    """Which reopening puts a refused case back where it was refused: a case refused at (or returned from)
+    first review goes back to first review, otherwise to second review."""
+    if refused_from in (S.FIRST_REVIEW, S.SUPPLEMENT_FIRST):
+        return "reopen_first"
+    return "reopen_second"

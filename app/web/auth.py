@@ -252,10 +252,22 @@ class AuthController(Controller):
         return Redirect(path=safe_next(request.headers.get("referer-path"), "/"), status_code=303)
 
     @get("/lang/{code:str}", name="auth:lang")
-    async def switch_language(self, code: str, next: str | None = None) -> Response:  # noqa: A002
+    async def switch_language(self, request: Request, code: str, next: str | None = None) -> Response:  # noqa: A002
         locale = normalise(code)
         if locale is None:
             raise NotFoundException()
+        actor = actor_of(request)
+        if actor is not None and (actor.account_id or actor.student_id):
+            # Stored with the account after the page's (read) transaction commits: e-mails follow it.
+            account_id = actor.account_id if actor.kind == "school" else None
+            student_id = actor.student_id if actor.kind == "student" else None
+
+            async def remember() -> None:
+                await auth_actions.remember_language(
+                    account_id=account_id, student_id=student_id, locale=locale
+                )
+
+            request.scope["state"].setdefault("after_commit", []).append(remember)
         response = Redirect(path=safe_next(next), status_code=303)
         response.set_cookie(
             LANG_COOKIE, locale, max_age=365 * 86400, samesite="lax", path="/", httponly=False

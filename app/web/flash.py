@@ -27,6 +27,9 @@ MESSAGES = {
     "applicant_deleted": _l("The applicant has been deleted."),
     "roster_added": _l("The students ticked have been added as applicants. Check and complete each one."),
     "review_saved": _l("The decision has been saved."),
+    "case_claim": _l("You hold this case now."),  # 已認領
+    "case_release": _l("The case is back in the queue."),  # 已釋出
+    "case_reassign": _l("The case has been reassigned."),  # 已改派
     "roster_deleted": _l("The student has been removed from the roster."),
     "withdrawn": _l("Withdrawn successfully!"),  # 撤銷成功!
     "supplement_sent": _l("The supplement has been sent back to the reviewer."),  # 補正完成

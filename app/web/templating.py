@@ -55,6 +55,7 @@ def build_environment() -> Environment:
         colon=lambda: ": " if i18n.get_locale() == "en" else "：",
         paren=_paren,
         semicolon=lambda: "; " if i18n.get_locale() == "en" else "；",
+        comma=lambda: ", " if i18n.get_locale() == "en" else "，",
         html_lang=_lang_html,
         LOCALES=i18n.LOCALES,
         LOCALE_NAMES=i18n.LOCALE_NAMES,

@@ -72,4 +72,24 @@ def test_roster_edit_of_a_mainland_student_checks_the_resident_id(live_server, b
         expect(page.locator(".error-summary")).to_contain_text(required)
         expect(page.locator("#f-resident_id")).to_have_value("310104200109300025")  # what was typed stays
         shot(page, f"roster-edit-cn-{lang}")
+        page.goto(live_server + "/roster/?category=CN")
+        expect(page.locator("table.roster-table")).to_contain_text("310104200109300024")
+        # The wide table scrolls inside its box; the page itself does not scroll sideways.
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        shot(page, f"roster-list-cn-{lang}")
+        context.close()
+
+
+@pytest.mark.parametrize("lang", ["zh_Hant_TW", "en"])
+def test_environment_check_has_no_serious_accessibility_violations(live_server, browser, lang):
+    from tests.browser.test_accessibility import violations
+
+    context = browser.new_context(bypass_csp=True)
+    context.add_cookies([{"name": "lang", "value": lang, "url": live_server}])
+    page = context.new_page()
+    try:
+        page.goto(live_server + "/environment-check")
+        expect(page.locator("#env-summary")).to_be_visible()
+        assert violations(page) == []
+    finally:
         context.close()

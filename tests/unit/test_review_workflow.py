@@ -84,3 +84,13 @@ def test_the_dashboards_status_bits_fit_an_integer():
     from app.queries import dashboard
 
     assert len(dashboard._STATUSES) == len(workflow.Status) < 31
+
+
+def test_four_eyes_only_at_second_review_and_only_for_the_same_person():
+    from app.domain.workflow import four_eyes_refusal
+
+    assert four_eyes_refusal("second_review", 7, 7)
+    assert four_eyes_refusal("second_review", 7, 8) is None
+    assert four_eyes_refusal("first_review", 7, 7) is None
+    assert four_eyes_refusal("card_production", 7, 7) is None
+    assert four_eyes_refusal("second_review", None, 7) is None  # no recorded first reviewer (legacy rows)

@@ -225,3 +225,16 @@ async def test_every_mail_subject_has_the_one_prefix(client):
             and subject.count("【") <= 1
             and "[Resident certificate]" not in subject
         )
+
+
+async def test_the_submit_page_of_an_incomplete_group_of_another_kind_says_what_is_missing(client):
+    from tests.web.test_kinds import _draft
+
+    await make_school_with_accounts()
+    await client.login("03734301")
+    app_id = await _draft(client, "extension", members=2)
+    await client.post_form(f"/apply/kinds/{app_id}/applicants", {"identity": "foreign"})
+    r = await client.get(f"/apply/kinds/{app_id}/submit")
+    assert r.status_code == 200 and "尚無法送件" in r.text
+    assert "團員人數為 2 人，但目前有 1 位申請人" in r.text and "位申請人資料未完成" in r.text
+    assert f'action="/apply/kinds/{app_id}/submit"' not in r.text

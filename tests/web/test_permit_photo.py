@@ -7,14 +7,17 @@ certificates issued without their photo.
 
 from __future__ import annotations
 
+import asyncio
+import os
 import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
 from app.actions import payment, review
 from app.domain.workflow import Status
 from app.sandbox_gateway import CARD_SUCCESS
-from app.services import issued, uploads
+from app.services import uploads
 from tables.tables import Application, Attachment, Case, Permit, ReviewEvent
 from tests.apply_support import applicant_form, files, jpeg, post_multipart
 from tests.payment_support import make_group, pay_through, sandbox
@@ -22,6 +25,8 @@ from tests.review_factories import actor as reviewer_actor
 from tests.review_factories import make_reviewers
 from tests.support import make_school_with_accounts
 from tests.web.test_apply_wizard import fill_group, start_draft
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def pdf_images(data: bytes, tmp_path: Path, name: str) -> list[list[str]]:
@@ -109,10 +114,17 @@ async def test_reissue_adds_the_photo_to_certificates_issued_without_it(client, 
         uploaded_at=datetime.now(UTC),
     ).save()
 
-    done = await payment.reissue_permits_missing_photo()
-    assert [d.permit_no for d in done] == [permit["permit_no"]]
-    for d in done:
-        await issued.replace_permit_pdf(d.content)
+    # The maintenance command, as an operator runs it.
+    ran = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "app.cli", "reissue-permits"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PICCOLO_CONF="piccolo_conf"),
+    )
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    assert f"re-issued {permit['permit_no']}" in ran.stdout and "1 e-certificate(s)" in ran.stdout
     after = await Permit.select().where(Permit.id == permit["id"]).output(load_json=True).first()
     # Same certificate (number, dates, verification code), now with the photo.
     assert after["content"]["photo"].startswith("data:image/jpeg;base64,")

@@ -59,7 +59,12 @@ async def test_each_decision_moves_the_case_and_writes_history(
     page = await client.get(f"/review/case/{case_id}")
     assert page.status_code == 200
     assert f'value="{action}"' in page.text  # the button is offered to this role
-    r = await _decide(client, case_id, action, "請補附居留地址證明。" if needs_comment else "")
+    comment = "請補附居留地址證明。" if needs_comment else ""
+    r = await _decide(client, case_id, action, comment)
+    if action in ("not_accept", "reject"):  # 不受理 and 不核准 ask for confirmation first (issue 15)
+        assert r.status_code == 200 and "請確認" in r.text and 'name="confirmed" value="1"' in r.text
+        assert (await case_row(case_id))["status"] == source
+        r = await _decide(client, case_id, action, comment, confirmed="1")
     assert r.status_code == 303, r.text
     row = await case_row(case_id)
     assert row["status"] == target and row["version"] == 2

@@ -94,3 +94,11 @@ async def test_rows_of_the_categories_an_offering_draws_from_and_only_the_school
         "EA1234567"
     ]
     assert await roster_queries.list_roster_of_categories(Actor(kind="student", student_id=1), ("CN",)) == []
+
+
+async def test_the_roster_list_shows_the_identity_card_under_the_passport(client):
+    await signed_in(client)
+    await upload(client, xlsx(SEED_ROW, HK))
+    page = await client.get("/roster/")
+    assert 'K12345678<br><small class="hint">身分證 A1234563</small>' in page.text
+    assert page.text.count("身分證 ") == 1  # the foreign student has none

@@ -1,0 +1,194 @@
+"""What the back office (piccolo-admin) calls tables, columns and coded values, in both languages (issue 15/17).
+
+piccolo-admin takes a column's header from its schema's `title` and a coded value's text from `choices`;
+`app.admin_guard` lays these over the schema it serves. The admin's menu and pages are one language at a time
+(the user's pick) but its schema is not per user, so each label carries both: "學校 School".
+"""
+
+from __future__ import annotations
+
+from app.domain import workflow
+from app.domain.business import BUSINESS_LINES, KINDS
+from app.i18n import lazy_gettext as _l
+from app.i18n import use_locale
+
+TABLES = {
+    "application": _l("Application (group)"),
+    "case": _l("Case"),
+    "review_event": _l("Review history"),
+    "school": _l("School"),
+    "account": _l("School account"),
+    "reviewer_profile": _l("Reviewer"),
+    "reviewer_station": _l("Reviewer's service station"),
+    "canned_reason": _l("Canned reason"),
+    "holiday": _l("Holiday calendar"),
+    "admin_audit": _l("Back-office audit log"),
+    "case_claim": _l("Case held by"),
+    "desk_setting": _l("Review desk setting"),
+    "service_station": _l("Service station"),
+}
+
+# Where a row is worked on, for the table's help text (the admin's rows cannot carry links).
+HELP = {
+    "case": _l("Decide a case on the review desk: /review/case/<ID> (the same ID as here)."),
+    "application": _l("Find a group's cases on the review desk: /review/find?q=<group no.>"),
+}
+
+# Column titles shared by every table, then per table.
+COMMON = {
+    "id": _l("ID"),
+    "created_at": _l("Created at"),
+    "updated_at": _l("Updated at"),
+    "status": _l("Status"),
+    "school": _l("School"),
+    "application": _l("Application (group)"),
+    "case": _l("Case"),
+    "email": _l("Email"),
+    "phone": _l("Phone"),
+    "name": _l("Name"),
+    "version": _l("Version"),
+}
+COLUMNS = {
+    "application": {
+        "group_no": _l("Group no."),
+        "business_line": _l("Business line"),
+        "kind": _l("Application item"),
+        "name": _l("Application name"),
+        "member_count": _l("Persons"),
+        "station_code": _l("Pickup location"),
+        "submitted_at": _l("Submitted on"),
+        "submitter_name": _l("Submitter"),
+        "created_by": _l("Created by"),
+    },
+    "case": {
+        "receipt_no": _l("Receipt no."),
+        "identity": _l("Identity"),
+        "name_zh": _l("Chinese name"),
+        "name_en": _l("English name"),
+        "passport_no": _l("Passport no."),
+        "passport_expiry": _l("Passport expiry"),
+        "ui_no": _l("UI no."),
+        "nationality": _l("Nationality"),
+        "birth_date": _l("Date of birth"),
+        "submitted_at": _l("Submitted on"),
+    },
+    "review_event": {
+        "from_status": _l("From status"),
+        "to_status": _l("To status"),
+        "action": _l("Decision"),
+        "actor_kind": _l("Actor kind"),
+        "actor_label": _l("By"),
+        "comment": _l("Comment"),
+        "reply": _l("Reply"),
+    },
+    "school": {
+        "business_no": _l("Unified business no."),
+        "name_en": _l("English name"),
+        "head": _l("Head of the school"),
+        "unit": _l("Unit in charge"),
+        "fax": _l("Fax"),
+    },
+    "account": {
+        "login_id": _l("Account id"),
+        "is_main": _l("Main account"),
+        "national_id": _l("National ID"),
+        "birthday": _l("Date of birth"),
+        "enabled": _l("Enabled"),
+        "last_login_at": _l("Last login"),
+        "language": _l("Language"),
+    },
+    "reviewer_profile": {
+        "user": _l("Back-office user"),
+        "role": _l("Role"),
+        "display_name": _l("Display name"),
+        "mfa_required": _l("Two-step verification required"),
+    },
+    "reviewer_station": {"reviewer": _l("Reviewer"), "station_code": _l("Service station")},
+    "canned_reason": {
+        "kind": _l("Used for"),
+        "text_zh": _l("Text (Chinese)"),
+        "text_en": _l("Text (English)"),
+        "active": _l("In use"),
+        "sort": _l("Order"),
+    },
+    "holiday": {"day": _l("Day"), "kind": _l("Kind of day")},
+    "admin_audit": {
+        "event": _l("Event"),
+        "username": _l("Back-office user"),
+        "target": _l("Table or form"),
+        "row_id": _l("Row id"),
+        "detail": _l("Details"),
+        "ip": _l("Client address"),
+        "status": _l("Answer code"),
+    },
+}
+
+ROLES = {
+    workflow.Role.FIRST_REVIEWER.value: _l("First reviewer"),
+    workflow.Role.SECOND_REVIEWER.value: _l("Second reviewer"),
+    workflow.Role.SUPERVISOR.value: _l("Supervisor"),
+}
+HOLIDAY_KINDS = {"holiday": _l("Day off"), "workday": _l("Make-up working day")}
+REASON_KINDS = {"return": _l("Return for supplement"), "refuse": _l("Not accept or reject")}
+IDENTITIES = {"foreign": _l("Foreign student"), "overseas": _l("Overseas Chinese student")}
+AUDIT_EVENTS = {
+    "login_ok": _l("Signed in"),
+    "login_failed": _l("Sign-in failed"),
+    "logout": _l("Signed out"),
+    "create": _l("Created"),
+    "update": _l("Changed"),
+    "delete": _l("Deleted"),
+    "form": _l("Form submitted"),
+    "refused": _l("Refused"),
+}
+
+
+def both(text: object) -> str:
+    """'中文 English' of a lazy message (the English alone when both read the same)."""
+    with use_locale("zh_Hant_TW"):
+        zh = str(text)
+    with use_locale("en"):
+        en = str(text)
+    return en if zh == en else f"{zh} {en}"
+
+
+def _choices(values: dict[str, object]) -> dict[str, dict[str, str]]:
+    return {code: {"display_name": both(label), "value": code} for code, label in values.items()}
+
+
+def choices_for(table: str, stations: dict[str, str]) -> dict[str, dict[str, dict[str, str]]]:
+    """Per column of `table`: its coded values with their bilingual text (piccolo-admin's `choices`)."""
+    statuses = _choices(dict(workflow.LABELS))
+    actions = _choices(dict(workflow.ACTION_LABELS))
+    lines = _choices({b.code: b.title for b in BUSINESS_LINES})
+    kinds = _choices(dict(KINDS))
+    station_choices = {code: {"display_name": name, "value": code} for code, name in stations.items()}
+    by_table: dict[str, dict[str, dict[str, dict[str, str]]]] = {
+        "application": {
+            "status": statuses,
+            "business_line": lines,
+            "kind": kinds,
+            "station_code": station_choices,
+        },
+        "case": {"status": statuses, "identity": _choices(IDENTITIES)},
+        "review_event": {"from_status": statuses, "to_status": statuses, "action": actions},
+        "reviewer_profile": {"role": _choices(ROLES)},
+        "reviewer_station": {"station_code": station_choices},
+        "holiday": {"kind": _choices(HOLIDAY_KINDS)},
+        "canned_reason": {"kind": _choices(REASON_KINDS)},
+        "admin_audit": {"event": _choices(AUDIT_EVENTS)},
+    }
+    return by_table.get(table, {})
+
+
+def column_title(table: str, column: str) -> str | None:
+    label = COLUMNS.get(table, {}).get(column) or COMMON.get(column)
+    return both(label) if label is not None else None
+
+
+def table_title(table: str) -> str | None:
+    label = TABLES.get(table)
+    if label is None:
+        return None
+    help_text = HELP.get(table)
+    return both(label) + (f" — {both(help_text)}" if help_text is not None else "")
