@@ -32,6 +32,13 @@ def _translate(eval_ctx: EvalContext, message: str, **variables: Any) -> str:
     return rv % variables
 
 
+def _paren(text: object) -> Markup:
+    """Text in brackets as each language writes them: 「（初審）」 in Chinese, " (First reviewer)" in English."""
+    if i18n.get_locale() == "en":
+        return Markup(" ({})").format(text)
+    return Markup("（{}）").format(text)
+
+
 def build_environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(PARTIALS)),
@@ -47,6 +54,9 @@ def build_environment() -> Environment:
     env.globals.update(
         get_locale=i18n.get_locale,
         colon=lambda: ": " if i18n.get_locale() == "en" else "：",
+        paren=_paren,
+        semicolon=lambda: "; " if i18n.get_locale() == "en" else "；",
+        comma=lambda: ", " if i18n.get_locale() == "en" else "，",
         html_lang=_lang_html,
         LOCALES=i18n.LOCALES,
         LOCALE_NAMES=i18n.LOCALE_NAMES,

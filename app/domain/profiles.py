@@ -40,7 +40,7 @@ PART_NAMES = {
     "district": _l("District"),
     "village": _l("Village/Li (村/里)"),
     "neighborhood": _l("Neighbourhood (鄰)"),
-    "street": _l("Street/Road/Section (街、路段)"),
+    "street": _l("Street/Road/Section (街/路段)"),
     "lane": _l("Lane (巷)"),
     "alley": _l("Alley (弄)"),
     "number": _l("No., floor, room (門牌號樓室)"),

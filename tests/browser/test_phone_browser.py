@@ -30,7 +30,7 @@ WIDTHS = (390, 1280)
 # Links the walk does not follow: downloads, sign-out, language switch, confirmations of deletions, the back
 # office (piccolo-admin's own pages), files and images.
 SKIP = re.compile(
-    r"(\.pdf$|\.zip$|\.xlsx$|/zip$|/pdf$|/logout|/lang/|/delete|^/admin|^/static/|/files/|/attachment/|/captcha)"
+    r"(\.pdf$|\.zip$|\.xlsx$|/zip$|/pdf$|/logout|/lang/|/delete|^/admin|^/static/|/files/|/attachments?/|/captcha)"
 )
 # The school's walk must reach these kinds of page (URL shapes, digits as N).
 SCHOOL_MUST_SEE = {
@@ -138,6 +138,8 @@ def shape(path: str) -> str:
 def problems(page, width: int, lang: str = "zh_Hant_TW") -> list[str]:
     """What is wrong with the page as shown: sideways scroll, axe violations, small touch targets, raw codes."""
     found = [f"raw code: {c}" for c in raw_codes(page, lang)]
+    if lang == "en":
+        found += [f"full-width punctuation in English: {p!r}" for p in english_punctuation(page)]
     scroll, client = page.evaluate(
         "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
     )

@@ -80,3 +80,13 @@ async def test_session_warning_carries_both_announcements(client):
     assert 'data-announce-2="您將於 2 分鐘後被登出。"' in r.text
     assert 'data-announce-1="您將於 1 分鐘後被登出。"' in r.text
     assert 'id="session-announce" aria-live="assertive"' in r.text
+
+
+async def test_brackets_and_colons_follow_the_language_of_the_page(client):
+    await make_school_with_accounts()
+    await client.login("03734301")
+    zh = (await client.get("/")).text
+    assert re.search(r'<span class="count">（\d+）</span>', zh)
+    await client.get("/lang/en?next=/")
+    en = (await client.get("/")).text
+    assert re.search(r'<span class="count"> \(\d+\)</span>', en) and "（" not in en.split("<main", 1)[1]
