@@ -140,7 +140,8 @@
       var control = elt.querySelector("input:not([type=hidden]), select, textarea, button, a[href]");
       if (control) { control.focus(); return; }
     }
-    var target = elt.querySelector("h1, h2, h3") || elt;
+    // A swapped region may name what should take the focus (the search's results, not its form's heading).
+    var target = elt.querySelector("[data-swap-focus]") || elt.querySelector("h1, h2, h3") || elt;
     if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
     target.focus();
   });

@@ -111,7 +111,9 @@ async def test_a_download_during_the_prerendering_waits_for_it_instead_of_render
 ):
     import asyncio
 
-    monkeypatch.setattr(issued, "documents_dir", lambda: tmp_path / "documents")
+    from app.services import storage
+
+    monkeypatch.setattr(storage, "_override", storage.LocalStorage(tmp_path))
     contents = _contents(2)
     calls = []
     real = pdf.run_in_pool
