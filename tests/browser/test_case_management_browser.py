@@ -293,9 +293,15 @@ def test_admin_change_and_failed_login_appear_in_the_audit_log(desk_server, brow
     except Exception:
         shot(page, f"i15-admin-add-holiday-failed-{lang}")
         raise
-    page.fill("input[name=day]", day)
-    page.select_option("select[name=kind]", "holiday")
-    page.fill("input[name=name]", "颱風假（瀏覽器測試）")
+    # piccolo-admin's compiled form sets its defaults (today's date) once its schema has loaded, which may be
+    # after a first fill: fill until what was typed stays.
+    for _attempt in range(5):
+        page.fill("input[name=day]", day)
+        page.select_option("select[name=kind]", "holiday")
+        page.fill("input[name=name]", "颱風假（瀏覽器測試）")
+        page.wait_for_timeout(700)
+        if page.input_value("input[name=day]") == day and page.input_value("input[name=name]"):
+            break
     shot(page, f"i15-admin-add-holiday-{lang}")
     con = _db(desk_server)
 

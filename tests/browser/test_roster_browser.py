@@ -89,7 +89,8 @@ def test_upload_a_filled_template_and_see_the_result_table(live_server, page, tm
     with page.expect_download() as info:
         page.click("text=下載未匯入資料列")
     rejected = openpyxl.load_workbook(io.BytesIO(open(info.value.path(), "rb").read()))[excel.SHEET_TITLE]
-    assert rejected["B2"].value == "Bad Date" and "不是有效的日期" in rejected["N2"].value
+    # The message stands after the data columns A..N and the row number.
+    assert rejected["B2"].value == "Bad Date" and "不是有效的日期" in rejected["P2"].value
 
     # The roster list shows the imported student next to the demo rows, and finds it.
     page.goto(base + "/roster")
