@@ -20,10 +20,13 @@ os.environ["PICCOLO_CONF"] = "piccolo_conf"
 os.environ.setdefault("COOKIE_SECURE", "false")
 os.environ["DB_POOL"] = "0"  # the test client runs the lifespan on another loop: no shared pool
 
-_PG_URL = os.environ.get("DATABASE_URL", "")
+# The server's own database URL, kept apart from the per-worker one set below: xdist's workers inherit the
+# environment of the controller, which loads this file too, so DATABASE_URL may already name a test database.
+_PG_URL = os.environ.get("ARC_TEST_SERVER_DATABASE_URL") or os.environ.get("DATABASE_URL", "")
 if _PG_URL.startswith(("postgres://", "postgresql://")):
     import asyncpg
 
+    os.environ["ARC_TEST_SERVER_DATABASE_URL"] = _PG_URL
     _base, _sep, _dbname = _PG_URL.rpartition("/")
     _test_db = f"{os.environ.get('TEST_DB_PREFIX', 'arc_test')}_{WORKER}"
 
