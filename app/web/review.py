@@ -28,6 +28,8 @@ from app.domain.documents import DOC_LABELS
 from app.domain.review_search import parse_criteria
 from app.domain.stations import get_station
 from app.domain.workflow import IllegalTransition, Role
+from app.i18n import get_locale
+from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
 from app.queries import numbering as numbering_queries
 from app.queries import review as queries
@@ -143,6 +145,12 @@ def _int(value: str) -> int | None:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _bar_value(waiting: int, overdue: int) -> str:
+    """A bar's value label: 「12（逾期 3）」, "12 (overdue 3)"."""
+    text = f"{_('overdue')} {overdue}"
+    return f"{waiting} ({text})" if get_locale() == "en" else f"{waiting}（{text}）"
 
 
 def _desk_context(request: Request, counts: dict[str, int]) -> dict[str, Any]:
@@ -564,7 +572,12 @@ class ReviewController(Controller):
                 "station": station,
                 "line": line,
                 "lines": [(b.code, str(b.title)) for b in BUSINESS_LINES],
-                "chart": stats_rules.bars([(titles[r.key], r.waiting, r.overdue) for r in stats.queues]),
+                "chart": stats_rules.bars(
+                    [
+                        (titles[r.key], r.waiting, r.overdue, _bar_value(r.waiting, r.overdue))
+                        for r in stats.queues
+                    ]
+                ),
             }
         )
         return render(request, "review/supervisor.html", ctx)
