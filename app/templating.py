@@ -32,6 +32,17 @@ def _translate(eval_ctx: EvalContext, message: str, **variables: Any) -> str:
     return rv % variables
 
 
+@pass_eval_context
+def _translate_plural(eval_ctx: EvalContext, singular: str, plural: str, num: int, **variables: Any) -> str:
+    """`ngettext()` in templates: the form for `num` (English: one and other; Chinese: one form), %-formatted
+    with `num` and the variables, escaped as `_()` is."""
+    rv = i18n.translations(i18n.get_locale()).ngettext(singular, plural, num)
+    if eval_ctx.autoescape:
+        rv = Markup(rv)  # noqa: S704 - our own catalogs, as Jinja's newstyle gettext does
+    variables.setdefault("num", num)
+    return rv % variables
+
+
 def _paren(text: object) -> Markup:
     """Text in brackets as each language writes them: 「（初審）」 in Chinese, " (First reviewer)" in English."""
     if i18n.get_locale() == "en":
@@ -51,6 +62,7 @@ def build_environment() -> Environment:
     env.policies["ext.i18n.trimmed"] = True  # {% trans %} blocks: whitespace collapsed, as babel.cfg extracts
     env.install_gettext_callables(gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["_"] = _translate
+    env.globals["ngettext"] = _translate_plural
     env.globals.update(
         get_locale=i18n.get_locale,
         colon=lambda: ": " if i18n.get_locale() == "en" else "：",

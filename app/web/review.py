@@ -149,7 +149,8 @@ def _now() -> datetime:
 
 def _bar_value(waiting: int, overdue: int) -> str:
     """A bar's value label: 「12（逾期 3）」, "12 (overdue 3)"."""
-    text = f"{_('overdue')} {overdue}"
+    word = _("overdue")
+    text = f"{word} {overdue}"
     return f"{waiting} ({text})" if get_locale() == "en" else f"{waiting}（{text}）"
 
 
