@@ -41,6 +41,7 @@ from app.admin_guard import AdminGuard
 from app.admin_limits import AdminLoginLimit, NoLocalLimit
 from app.domain import lines, master_data, workflow
 from app.domain.workflow import IllegalTransition
+from app.queries import stations as station_queries
 from app.services import mfa
 from app.settings import settings
 from tables.piccolo_app import APP_CONFIG
@@ -56,6 +57,7 @@ from tables.tables import (
     ReviewerStation,
     ReviewEvent,
     School,
+    ServiceStation,
 )
 
 log = logging.getLogger("arc.admin")
@@ -155,6 +157,36 @@ def _validation_hooks(table: type) -> list[Hook]:
         Hook(hook_type=HookType.pre_save, callable=on_save),
         Hook(hook_type=HookType.pre_patch, callable=on_patch),
     ]
+
+
+def _station_hooks() -> list[Hook]:
+    """A service station's checks, and a used one's code kept: groups and reviewers name it (switch it off
+    instead). The snapshot the pages read is refreshed by the guard after the write."""
+
+    async def on_patch(row_id: Any, values: dict[Any, Any]) -> dict[Any, Any]:
+        plain = {(k._meta.name if hasattr(k, "_meta") else str(k)): v for k, v in values.items()}
+        code = await station_queries.code_of(row_id)
+        if code and "code" in plain and plain["code"] != code and await station_queries.in_use(code):
+            _refuse({"code": STATION_IN_USE})
+        return values
+
+    async def on_delete(row_id: Any) -> None:
+        code = await station_queries.code_of(row_id)
+        if code and await station_queries.in_use(code):
+            _refuse({"code": STATION_IN_USE})
+
+    return [
+        *_validation_hooks(ServiceStation),
+        Hook(hook_type=HookType.pre_patch, callable=on_patch),
+        Hook(hook_type=HookType.pre_delete, callable=on_delete),
+    ]
+
+
+STATION_IN_USE = (
+    "此服務站已有申請案或審核人員使用，代碼不能變更或刪除；不再使用時請取消「使用中」。 "
+    "Groups or reviewers use this station: its code cannot change and it cannot be deleted; "
+    "untick In use instead."
+)
 
 
 def _supervised() -> Validators:
@@ -348,6 +380,22 @@ def table_configs() -> list[TableConfig]:
             validators=_supervised(),
             menu_group=g_master,
             order_by=[OrderBy(Holiday.day, ascending=False)],
+        ),
+        ServiceStation: TableConfig(
+            ServiceStation,
+            hooks=_station_hooks(),
+            visible_columns=[
+                ServiceStation.id,
+                ServiceStation.code,
+                ServiceStation.name_zh,
+                ServiceStation.name_en,
+                ServiceStation.active,
+                ServiceStation.sort,
+            ],
+            visible_filters=[ServiceStation.code, ServiceStation.name_zh, ServiceStation.active],
+            validators=_supervised(),
+            menu_group=g_master,
+            order_by=[OrderBy(ServiceStation.sort), OrderBy(ServiceStation.code)],
         ),
         # 規費: every change is a row written by the form "變更規費" (app/actions/fees.py), never edited.
         FeeRate: TableConfig(

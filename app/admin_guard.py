@@ -25,6 +25,7 @@ from app.actions import admin_audit
 from app.domain import admin_labels, passwords
 from app.domain.calendar import TAIPEI
 from app.queries import admin as admin_queries
+from app.queries import stations as station_queries
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 LOGIN_PATH = "/public/login/"
@@ -120,6 +121,7 @@ class AdminGuard:
             return
         path = _path(scope)
         method = scope.get("method", "GET").upper()
+        await station_queries.refresh()
         token = Request(scope).cookies.get("id")
         user = await admin_queries.user_of_session(token) if path != LOGIN_PATH else None
 
@@ -197,6 +199,8 @@ class AdminGuard:
             await send(message)
 
         await self.app(scope, app_receive, guarded_send)
+        if table == "service_station" and method in WRITE_METHODS:
+            station_queries.invalidate()  # the pages of this process see the change at once
         await self._audit(scope, path, method, body, user, state, table_match)
 
     async def _rewrite(

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from app import i18n
 from app.domain import workflow
 from app.domain.addresses import counties, districts_of, format_address
-from app.domain.stations import CONTACTS_URL, stations
+from app.queries.stations import CONTACTS_URL, all_stations, station_name, stations
 
 PARTIALS = Path(__file__).resolve().parent.parent / "partials"
 
@@ -80,6 +80,8 @@ def build_environment() -> Environment:
         districts_of=districts_of,
         format_address=format_address,
         stations=stations,
+        all_stations=all_stations,
+        station_name=station_name,
         STATIONS_CONTACTS_URL=CONTACTS_URL,
     )
     return env

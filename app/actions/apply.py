@@ -21,12 +21,12 @@ from app.domain import validators as v
 from app.domain.actor import Actor
 from app.domain.addresses import ADDRESS_PARTS
 from app.domain.profiles import REQUIRED, check_address
-from app.domain.stations import get_station
 from app.errors import Conflict, NotFound, Refused  # noqa: F401  (re-exported)
 from app.i18n import format_datetime, get_locale, use_locale
 from app.i18n import gettext as _
 from app.queries import apply as q
 from app.queries.scope import application_scope
+from app.queries.stations import open_station
 from app.services import uploads
 from app.services.mail import Mail, subject_line
 from app.settings import settings
@@ -175,7 +175,7 @@ def check_details(data: dict[str, str]) -> dict[str, str]:
     station = data.get("station_code", "")
     if not station:
         errors["station_code"] = REQUIRED
-    elif get_station(station) is None:
+    elif open_station(station) is None:
         errors["station_code"] = _("Choose a service station from the list.")
     return {k: str(m) for k, m in errors.items()}
 
@@ -518,7 +518,7 @@ def group_problems(app: dict[str, Any], present_kinds: set[str]) -> list[str]:
     problems: list[str] = []
     if app.get("student"):
         station = app["station_code"]
-        if not station or get_station(station) is None:
+        if not station or open_station(station) is None:
             problems.append(_("Choose the service station where the card will be collected (領證地點)."))
         return problems
     submitter = {

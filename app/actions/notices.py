@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from app.domain.stations import get_station
 from app.i18n import LOCALES, format_date, ngettext, use_locale
 from app.i18n import gettext as _
+from app.queries.stations import get_station
 from app.services.mail import Mail, subject_line
 from app.settings import settings
 

@@ -112,6 +112,13 @@ COLUMNS = {
         "sort": _l("Order"),
     },
     "holiday": {"day": _l("Day"), "kind": _l("Kind of day")},
+    "service_station": {
+        "code": _l("Station code"),
+        "name_zh": _l("Chinese name"),
+        "name_en": _l("English name"),
+        "active": _l("In use"),
+        "sort": _l("Order"),
+    },
     "admin_audit": {
         "event": _l("Event"),
         "username": _l("Back-office user"),

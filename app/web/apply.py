@@ -18,9 +18,9 @@ from app.domain.actor import Actor
 from app.domain.addresses import ADDRESS_PARTS
 from app.domain.documents import UPLOAD_RULES_TEXT
 from app.domain.profiles import REQUIRED
-from app.domain.stations import stations
 from app.i18n import format_datetime, get_locale
 from app.queries import apply as q
+from app.queries.stations import stations
 from app.services import uploads
 from app.web import wizard
 from app.web.common import file_response, form_data, redirect, render, school_required

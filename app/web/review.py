@@ -26,7 +26,6 @@ from app.domain.business import BUSINESS_LINES, KINDS, get_line
 from app.domain.calendar import REVIEW_DAYS, SUPPLEMENT_DAYS, TAIPEI
 from app.domain.documents import DOC_LABELS
 from app.domain.review_search import parse_criteria
-from app.domain.stations import get_station
 from app.domain.workflow import IllegalTransition, Role
 from app.i18n import get_locale
 from app.i18n import gettext as _
@@ -35,6 +34,7 @@ from app.queries import numbering as numbering_queries
 from app.queries import review as queries
 from app.queries import review_stats
 from app.queries.progress import list_changes_for_case
+from app.queries.stations import get_station
 from app.services import mfa
 from app.web.common import file_response, form_data, redirect, render
 

@@ -10,10 +10,10 @@ from litestar.exceptions import NotFoundException
 from app.actions import apply as apply_actions
 from app.actions import student_apply
 from app.domain import applicant as rules
-from app.domain.stations import stations
 from app.i18n import format_datetime
 from app.i18n import gettext as _
 from app.queries import apply as q
+from app.queries.stations import stations
 from app.web import wizard
 from app.web.apply import applicant_context, uploads_of
 from app.web.common import file_response, form_data, redirect, render, student_required

@@ -17,9 +17,9 @@ from litestar.exceptions import NotFoundException
 from app.actions import kinds as actions
 from app.actions import student_apply
 from app.domain import offerings
-from app.domain.stations import stations
 from app.i18n import gettext as _
 from app.queries import apply as q
+from app.queries.stations import stations
 from app.web import wizard
 from app.web.common import form_data, redirect, render, student_required
 from app.web.common import signed_in_actor as _actor

@@ -115,7 +115,7 @@ class SupplementController(Controller):
         status_code: int = 200,
     ) -> Response:
         from app.domain.documents import UPLOAD_RULES_TEXT
-        from app.domain.stations import stations
+        from app.queries.stations import stations
 
         app = view.app
         return render(
