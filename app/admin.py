@@ -39,7 +39,7 @@ from app.actions import fees as fee_actions
 from app.actions import mfa as mfa_actions
 from app.admin_guard import AdminGuard
 from app.admin_limits import AdminLoginLimit, NoLocalLimit
-from app.domain import lines, master_data, workflow
+from app.domain import admin_labels, lines, master_data, workflow
 from app.domain.workflow import IllegalTransition
 from app.queries import stations as station_queries
 from app.services import mfa
@@ -197,7 +197,10 @@ def _supervised() -> Validators:
 
 
 def table_configs() -> list[TableConfig]:
-    g_cases, g_master, g_money, g_log = "申辦案件 Cases", "基本資料 Master data", "繳費 Payments", "紀錄 Logs"
+    # Registered in both languages; the guard names them in the reader's language.
+    g_cases, g_master, g_money, g_log = (
+        admin_labels.menu_group(k) for k in ("cases", "master", "money", "logs")
+    )
     configs: dict[type, TableConfig] = {
         Application: TableConfig(
             Application,
@@ -913,15 +916,10 @@ def admin_app() -> Any:
         increase_expiry=timedelta(minutes=10),
         max_session_expiry=timedelta(hours=12),
         production=settings.cookie_secure,
-        site_name="居留證線上申辦 審核後台 Review back office",
+        site_name=admin_labels.both(admin_labels.SITE_NAME),
         default_language_code="zh-TW",
         translations=[ZH_TW, ENGLISH],
-        sidebar_links={
-            "審核作業台 Review desk": REVIEW_DESK_URL,
-            "查詢案件 Find cases": "/review/find",
-            "主管檢視 Supervisor's view": "/review/supervisor",
-            "兩步驟驗證 Two-step verification": MFA_URL,
-        },
+        sidebar_links=admin_labels.registered_links(),
         page_size=30,
         allowed_hosts=[h for h in [_host(settings.public_base_url)] if h],
         mfa_providers=[mfa.provider()],

@@ -5,7 +5,10 @@
 - keeps the national ID and birthday of schools' contacts from reviewers who are not supervisors (answers,
   filters and sorting);
 - shows times in Taipei time (+08:00) instead of UTC;
-- gives the schema's columns and coded values their names in both languages (`app.domain.admin_labels`);
+- gives the schema's columns and coded values, the menu groups, the sidebar links and the site's name in the
+  reader's language (`app.domain.admin_labels`; the site's `lang` cookie), and offers piccolo-admin's own
+  translations in that language only, so its screens follow the same switch;
+- adds a column to a case's rows with its page on the review desk (piccolo-admin's rows cannot carry links);
 - turns the database's raw error text (unique, foreign key, check) into a message a person can act on.
 
 piccolo-admin's own screens are a compiled single-page app; this layer only touches the JSON it is given.
@@ -17,13 +20,14 @@ import json
 import re
 from datetime import datetime
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from starlette.requests import Request
 
 from app.actions import admin_audit
 from app.domain import admin_labels, passwords
 from app.domain.calendar import TAIPEI
+from app.i18n import get_locale
 from app.queries import admin as admin_queries
 from app.queries import stations as station_queries
 
@@ -35,6 +39,12 @@ HIDDEN_FROM_REVIEWERS = {"account": ("national_id", "birthday")}
 _TABLE = re.compile(r"^/api/tables/([a-z_]+)/(?:(\d+)/)?$")
 _SCHEMA = re.compile(r"^/api/tables/([a-z_]+)/schema/$")
 _FORM = re.compile(r"^/api/forms/([^/]+)/$")
+TRANSLATIONS_PATH = "/public/translations/"
+META_PATH = "/public/meta/"
+GROUPED_PATH = "/api/tables/grouped/"
+LINKS_PATH = "/api/links/"
+PICCOLO_LANGUAGE = {"zh_Hant_TW": "zh-TW", "en": "en"}  # our locale -> piccolo-admin's language code
+DESK_TABLES = {"case": "/review/case/{id}"}  # rows that get a column with their page on the desk
 _UTC_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|\+00:00)$")
 
 
@@ -84,7 +94,68 @@ def label_schema(table: str, schema: dict[str, Any]) -> dict[str, Any]:
         if name in choices:
             extra = prop.setdefault("extra", {})
             extra["choices"] = choices[name]
+    if table in DESK_TABLES and isinstance(schema.get("properties"), dict):
+        column = admin_labels.DESK_COLUMN
+        schema["properties"][column] = {
+            "anyOf": [{"type": "string"}, {"type": "null"}],
+            "default": None,
+            "extra": {"choices": None, "help_text": None, "nullable": True, "secret": False, "unique": False},
+            "title": str(admin_labels.DESK_COLUMN_TITLE),
+        }
+        extra = schema.setdefault("extra", {})
+        visible = list(extra.get("visible_column_names") or [])
+        if column not in visible:
+            extra["visible_column_names"] = [*visible, column]
     return schema
+
+
+def with_desk_pages(table: str, data: Any) -> Any:
+    """A table's rows (a listing or one row) with the desk page of each (`DESK_TABLES`)."""
+    pattern = DESK_TABLES.get(table)
+    if pattern is None:
+        return data
+
+    def add(row: Any) -> Any:
+        if isinstance(row, dict) and row.get("id") is not None:
+            return {**row, admin_labels.DESK_COLUMN: pattern.format(id=row["id"])}
+        return row
+
+    if isinstance(data, dict) and isinstance(data.get("rows"), list):
+        return {**data, "rows": [add(r) for r in data["rows"]]}
+    return add(data)
+
+
+def without_desk_column(query_string: bytes) -> bytes:
+    """The query without the added column (piccolo-admin would refuse to sort, filter or pick by it)."""
+    column = admin_labels.DESK_COLUMN
+    pairs = []
+    for key, value in parse_qsl(query_string.decode(), keep_blank_values=True):
+        if key.lstrip("_") == column:
+            continue
+        if key in ("__order", "__visible_fields"):
+            value = ",".join(v for v in value.split(",") if v.lstrip("-") != column)
+            if not value:
+                continue
+        pairs.append((key, value))
+    return urlencode(pairs).encode()
+
+
+def in_language(path: str, data: Any) -> Any:
+    """piccolo-admin's menu groups, sidebar links, site name and language list in the reader's language."""
+    locale = get_locale()
+    if path == TRANSLATIONS_PATH and isinstance(data, dict):
+        code = PICCOLO_LANGUAGE.get(locale, "zh-TW")
+        offered = [t for t in data.get("translations") or [] if str(t.get("language_code")) == code]
+        return {**data, "translations": offered, "default_language_code": code}
+    if path == GROUPED_PATH and isinstance(data, dict) and isinstance(data.get("grouped"), dict):
+        names = admin_labels.menu_group_names()
+        grouped = {names.get(k, k): v for k, v in data["grouped"].items()}
+        return {**data, "grouped": grouped}
+    if path == LINKS_PATH and isinstance(data, dict):
+        return admin_labels.sidebar_links(locale)
+    if path == META_PATH and isinstance(data, dict) and "site_name" in data:
+        return {**data, "site_name": str(admin_labels.SITE_NAME)}
+    return data
 
 
 def friendly_db_error(raw: str) -> str:
@@ -170,7 +241,10 @@ class AdminGuard:
                 await self._audit(scope, path, method, body, user, {"status": 400, "cookie": False}, None)
                 return
 
-        transform = method == "GET" and bool(table_match or schema_match)
+        if method == "GET" and table_match and table in DESK_TABLES:
+            scope = {**scope, "query_string": without_desk_column(scope.get("query_string", b""))}
+        localised = method == "GET" and path in (TRANSLATIONS_PATH, GROUPED_PATH, LINKS_PATH, META_PATH)
+        transform = method == "GET" and bool(table_match or schema_match or localised)
         state: dict[str, Any] = {"status": 0, "headers": [], "cookie": False}
         held: list[Any] = []
 
@@ -194,7 +268,9 @@ class AdminGuard:
             if state.get("hold"):
                 held.append(message)
                 if not message.get("more_body", False):
-                    state["data"] = await self._rewrite(send, held, table, hidden, bool(schema_match))
+                    state["data"] = await self._rewrite(
+                        send, held, table, hidden, bool(schema_match), path if localised else ""
+                    )
                 return
             await send(message)
 
@@ -204,7 +280,13 @@ class AdminGuard:
         await self._audit(scope, path, method, body, user, state, table_match)
 
     async def _rewrite(
-        self, send: Any, held: list[Any], table: str, hidden: tuple[str, ...], schema: bool
+        self,
+        send: Any,
+        held: list[Any],
+        table: str,
+        hidden: tuple[str, ...],
+        schema: bool,
+        localised: str = "",
     ) -> Any:
         start = held[0]
         raw = b"".join(m.get("body", b"") for m in held[1:])
@@ -215,12 +297,14 @@ class AdminGuard:
         if data is not None:
             if start["status"] == 422 and isinstance(data, dict) and "db_error" in data:
                 data = {"db_error": friendly_db_error(str(data["db_error"]))}
+            elif localised:
+                data = in_language(localised, data)
             elif schema and isinstance(data, dict):
                 data = label_schema(table, data)
             else:
                 if hidden:
                     data = _drop(data, hidden)
-                data = to_taipei(data)
+                data = with_desk_pages(table, to_taipei(data))
             raw = json.dumps(data, ensure_ascii=False).encode()
         headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
         headers.append((b"content-length", str(len(raw)).encode()))
