@@ -8,6 +8,8 @@
 - gives the schema's columns and coded values, the menu groups, the sidebar links and the site's name in the
   reader's language (`app.domain.admin_labels`; the site's `lang` cookie), and offers piccolo-admin's own
   translations in that language only, so its screens follow the same switch;
+- gives piccolo-admin's page the reader's language (`<html lang>`, title) and our contrast fixes
+  (`static/css/admin.css`);
 - adds a column to a case's rows with its page on the review desk (piccolo-admin's rows cannot carry links);
 - turns the database's raw error text (unique, foreign key, check) into a message a person can act on.
 
@@ -44,6 +46,8 @@ META_PATH = "/public/meta/"
 GROUPED_PATH = "/api/tables/grouped/"
 LINKS_PATH = "/api/links/"
 PICCOLO_LANGUAGE = {"zh_Hant_TW": "zh-TW", "en": "en"}  # our locale -> piccolo-admin's language code
+INDEX_PATHS = frozenset({"", "/", "/index.html"})
+ADMIN_CSS = "/static/css/admin.css"
 DESK_TABLES = {"case": "/review/case/{id}"}  # rows that get a column with their page on the desk
 _UTC_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|\+00:00)$")
 
@@ -138,6 +142,17 @@ def without_desk_column(query_string: bytes) -> bytes:
                 continue
         pairs.append((key, value))
     return urlencode(pairs).encode()
+
+
+def localise_page(html: bytes) -> bytes:
+    """piccolo-admin's index.html with the reader's language and our stylesheet (contrast fixes)."""
+    from app.i18n import HTML_LANG
+
+    text = html.decode("utf-8", "replace")
+    text = text.replace('<html lang="en">', f'<html lang="{HTML_LANG.get(get_locale(), "zh-Hant-TW")}">', 1)
+    text = text.replace("<title>Piccolo Admin</title>", f"<title>{admin_labels.SITE_NAME}</title>", 1)
+    text = text.replace("</head>", f'  <link rel="stylesheet" href="{ADMIN_CSS}">\n</head>', 1)
+    return text.encode()
 
 
 def in_language(path: str, data: Any) -> Any:
@@ -257,6 +272,10 @@ class AdminGuard:
                 )
                 content_type = dict((k.lower(), v) for k, v in state["headers"]).get(b"content-type", b"")
                 state["json"] = content_type.startswith(b"application/json")
+                if method == "GET" and path in INDEX_PATHS and content_type.startswith(b"text/html"):
+                    state["page"] = True
+                    held.append(message)
+                    return
                 # Held (and rewritten) whole: a table's rows or schema, a database error, a created row's id.
                 created = method == "POST" and table_match is not None
                 state["hold"] = state["json"] and (transform or message["status"] == 422 or created)
@@ -264,6 +283,13 @@ class AdminGuard:
                     held.append(message)
                     return
                 await send(message)
+                return
+            if state.get("page"):
+                held.append(message)
+                if not message.get("more_body", False):
+                    await _send_whole(
+                        send, held[0], localise_page(b"".join(m.get("body", b"") for m in held[1:]))
+                    )
                 return
             if state.get("hold"):
                 held.append(message)
@@ -390,6 +416,13 @@ def _drop(data: Any, hidden: tuple[str, ...]) -> Any:
     if isinstance(data, list):
         return [_drop(v, hidden) for v in data]
     return data
+
+
+async def _send_whole(send: Any, start: Any, body: bytes) -> None:
+    headers = [(k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"]
+    headers.append((b"content-length", str(len(body)).encode()))
+    await send({**start, "headers": headers})
+    await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
 async def _json(send: Any, status: int, payload: dict[str, Any]) -> None:
