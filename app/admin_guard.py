@@ -108,8 +108,8 @@ def label_schema(table: str, schema: dict[str, Any]) -> dict[str, Any]:
         }
         extra = schema.setdefault("extra", {})
         visible = list(extra.get("visible_column_names") or [])
-        if column not in visible:
-            extra["visible_column_names"] = [*visible, column]
+        if column not in visible:  # beside the id, where it is seen without scrolling the wide table
+            extra["visible_column_names"] = [*visible[:1], column, *visible[1:]]
     return schema
 
 

@@ -102,6 +102,10 @@ def test_back_office_and_desk_pages_pass_axe(live_server, browser, lang):
             _settle(page, selector)
             found[name] = violations(page, UPSTREAM)
             shot(page, f"c15-admin-{name}-{lang}")
+            if name == "rows":  # each case's page on the desk, beside its id
+                assert page.locator("td:has-text('/review/case/')").first.is_visible()
+                heading = "審核作業台頁面" if lang == "zh_Hant_TW" else "Desk page"
+                assert heading.lower() in page.locator("thead").inner_text().lower()
         for name, path in {
             "mfa": "/review/mfa",
             "supervisor": "/review/supervisor",

@@ -60,7 +60,7 @@ async def test_case_rows_carry_their_desk_page(client, db):
     group = await make_group(ids["school"], ids["main"], ["first_review", "second_review"], days_ago=1)
     await _admin(client, "reviewer1")
     schema = (await client.get("/admin/api/tables/case/schema/")).json()
-    assert "desk_page" in schema["extra"]["visible_column_names"]
+    assert schema["extra"]["visible_column_names"][:2] == ["id", "desk_page"]
     assert schema["properties"]["desk_page"]["title"].startswith("審核作業台頁面")
     rows = (await client.get("/admin/api/tables/case/?__order=-id")).json()["rows"]
     assert {r["id"]: r["desk_page"] for r in rows} == {c: f"/review/case/{c}" for c in group["cases"]}
