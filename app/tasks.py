@@ -64,9 +64,11 @@ async def purge_expired() -> dict[str, Any]:
     return await maintenance.purge_expired()
 
 
-@job("retry_stalled_jobs", max_attempts=1, cron="* * * * *")
+@job("retry_stalled_jobs", max_attempts=1)
 async def retry_stalled_jobs() -> int:
-    """Jobs whose worker died mid-way (no heartbeat for a minute) run again (procrastinate only)."""
+    """Jobs whose worker died mid-way (no heartbeat for JOB_STALLED_AFTER seconds) run again (procrastinate
+    only). Every worker already does this on its own every half of that period (`jobs.run_worker`); this job
+    is the same check on demand."""
     from app.services import jobs
 
     return await jobs.retry_stalled()

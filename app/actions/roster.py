@@ -227,7 +227,7 @@ def _pool() -> ProcessPoolExecutor:
             _POOL = ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=workers.idle_priority,
+                initializer=workers.reader_priority,
             )
         return _POOL
 
