@@ -83,3 +83,22 @@ async def close_lapsed_supplements() -> int:
 
     outcomes = await close()
     return sum(len(o.case_ids) for o in outcomes)
+
+
+@job("remind_supplement_deadlines", max_attempts=3, cron="0 0 * * *", every=timedelta(hours=6))
+async def remind_supplement_deadlines() -> int:
+    """Schools are reminded of supplements due on the next working day and today: one mail per school listing
+    its cases (app.actions.reminders). Daily at 00:00 UTC, 08:00 in Taipei (the inline runner: every 6 hours,
+    harmless since each reminder is recorded and sent once)."""
+    from app.actions import reminders
+
+    return await reminders.remind_supplement_deadlines()
+
+
+@job("remind_expiring_permits", max_attempts=3, cron="5 0 * * *", every=timedelta(hours=6))
+async def remind_expiring_permits() -> int:
+    """Schools are reminded of e-certificates expiring within 30 days, once per certificate: one mail per
+    school listing its cases. Daily at 00:05 UTC, 08:05 in Taipei."""
+    from app.actions import reminders
+
+    return await reminders.remind_expiring_permits()
