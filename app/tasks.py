@@ -45,6 +45,18 @@ async def prerender_documents(order_no: str) -> int:
     return len(receipts) + len(permits)
 
 
+@job("parse_roster", max_attempts=3)
+async def parse_roster(import_id: int, today: str) -> str:
+    """A queued roster import (JOB_QUEUE=procrastinate): the file from the storage interface is parsed and its
+    rows written in one transaction, progress and outcome on the import's row. Idempotent: a finished import
+    is left alone, one whose worker died is parsed again (its transaction never committed)."""
+    from datetime import date
+
+    from app.actions import roster
+
+    return await roster.run_queued_import(import_id, date.fromisoformat(today))
+
+
 @job("settle_stale_payments", max_attempts=3, cron="*/5 * * * *", every=timedelta(minutes=5))
 async def settle_stale_payments() -> int:
     """Pending online payments older than two minutes are settled by asking the gateway."""
