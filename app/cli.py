@@ -77,6 +77,14 @@ def main(argv: list[str] | None = None) -> None:
     sub.add_parser(
         "purge-expired", help="delete expired sessions, captchas and e-mail codes (a scheduled job)"
     )
+    sub.add_parser(
+        "remind-supplements",
+        help="remind schools of supplements due on the next working day or today, once each (a scheduled job)",
+    )
+    sub.add_parser(
+        "remind-expiring",
+        help="remind schools of e-certificates expiring within 30 days, once each (a scheduled job)",
+    )
     conns = sub.add_parser("db-connections", help="PostgreSQL connections N app servers and M workers need")
     conns.add_argument("--app-servers", type=int, required=True)
     conns.add_argument("--workers", type=int, required=True)
@@ -113,11 +121,27 @@ def main(argv: list[str] | None = None) -> None:
 
         configure_logging()
         asyncio.run(jobs.run_worker(args.concurrency, args.shutdown_timeout))
-    elif args.command in ("settle-payments", "purge-expired"):
+    elif args.command in ("settle-payments", "purge-expired", "remind-supplements", "remind-expiring"):
         from app.services import jobs
 
-        name = {"settle-payments": "settle_stale_payments", "purge-expired": "purge_expired"}[args.command]
-        print(f"{name}: {asyncio.run(jobs.run_job(name, {}))}")
+        name = {
+            "settle-payments": "settle_stale_payments",
+            "purge-expired": "purge_expired",
+            "remind-supplements": "remind_supplement_deadlines",
+            "remind-expiring": "remind_expiring_permits",
+        }[args.command]
+
+        async def run() -> object:
+            from app.settings import settings
+
+            if settings.job_queue == "procrastinate":  # the mails it sends are jobs for the workers
+                async with jobs._procrastinate().open_async():
+                    return await jobs.run_job(name, {})
+            result = await jobs.run_job(name, {})
+            await jobs.drain()  # the mails it queued (JOB_QUEUE=inline: in this process)
+            return result
+
+        print(f"{name}: {asyncio.run(run())}")
     elif args.command == "db-connections":
         from app.settings import settings
         from app.tools import connections

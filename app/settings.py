@@ -22,6 +22,11 @@ def _int(name: str, default: int) -> int:
     return int(raw) if raw else default
 
 
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    return float(raw) if raw else default
+
+
 DEV_PAYMENT_SECRET = "dev-only-payment-secret-change-me"  # noqa: S105 - refused in production
 
 
@@ -115,6 +120,10 @@ class Settings:
     db_pool_max: int = 10
     storage: str = "local"  # local (files under var/) | database (PostgreSQL, content-addressed)
     job_queue: str = "inline"  # inline (in the server process) | procrastinate (PostgreSQL, workers)
+    # A worker sends a heartbeat every job_heartbeat seconds; one silent for job_stalled_after seconds is dead,
+    # and the running workers put its jobs back in the queue (app.services.jobs.run_worker).
+    job_heartbeat: float = 10.0
+    job_stalled_after: float = 60.0
     log_format: str = "text"  # text | json
     metrics_token: str = ""
     payment_gateway_url: str = "http://127.0.0.1:8001"
@@ -212,6 +221,8 @@ def load_settings() -> Settings:
         db_pool_max=max(1, _int("DB_POOL_SIZE", 10)),
         storage=storage,
         job_queue=job_queue,
+        job_heartbeat=max(0.5, _float("JOB_HEARTBEAT", 10.0)),
+        job_stalled_after=max(2.0, _float("JOB_STALLED_AFTER", 60.0)),
         log_format=_choice("LOG_FORMAT", "json" if app_env == "production" else "text", {"text", "json"}),
         metrics_token=os.environ.get("METRICS_TOKEN", "").strip(),
         payment_gateway_url=os.environ.get("PAYMENT_GATEWAY_URL", "http://127.0.0.1:8001").rstrip("/"),

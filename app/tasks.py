@@ -45,6 +45,18 @@ async def prerender_documents(order_no: str) -> int:
     return len(receipts) + len(permits)
 
 
+@job("parse_roster", max_attempts=3)
+async def parse_roster(import_id: int, today: str) -> str:
+    """A queued roster import (JOB_QUEUE=procrastinate): the file from the storage interface is parsed and its
+    rows written in one transaction, progress and outcome on the import's row. Idempotent: a finished import
+    is left alone, one whose worker died is parsed again (its transaction never committed)."""
+    from datetime import date
+
+    from app.actions import roster
+
+    return await roster.run_queued_import(import_id, date.fromisoformat(today))
+
+
 @job("settle_stale_payments", max_attempts=3, cron="*/5 * * * *", every=timedelta(minutes=5))
 async def settle_stale_payments() -> int:
     """Pending online payments older than two minutes are settled by asking the gateway."""
@@ -64,9 +76,11 @@ async def purge_expired() -> dict[str, Any]:
     return await maintenance.purge_expired()
 
 
-@job("retry_stalled_jobs", max_attempts=1, cron="* * * * *")
+@job("retry_stalled_jobs", max_attempts=1)
 async def retry_stalled_jobs() -> int:
-    """Jobs whose worker died mid-way (no heartbeat for a minute) run again (procrastinate only)."""
+    """Jobs whose worker died mid-way (no heartbeat for JOB_STALLED_AFTER seconds) run again (procrastinate
+    only). Every worker already does this on its own every half of that period (`jobs.run_worker`); this job
+    is the same check on demand."""
     from app.services import jobs
 
     return await jobs.retry_stalled()
@@ -81,3 +95,22 @@ async def close_lapsed_supplements() -> int:
 
     outcomes = await close()
     return sum(len(o.case_ids) for o in outcomes)
+
+
+@job("remind_supplement_deadlines", max_attempts=3, cron="0 0 * * *", every=timedelta(hours=6))
+async def remind_supplement_deadlines() -> int:
+    """Schools are reminded of supplements due on the next working day and today: one mail per school listing
+    its cases (app.actions.reminders). Daily at 00:00 UTC, 08:00 in Taipei (the inline runner: every 6 hours,
+    harmless since each reminder is recorded and sent once)."""
+    from app.actions import reminders
+
+    return await reminders.remind_supplement_deadlines()
+
+
+@job("remind_expiring_permits", max_attempts=3, cron="5 0 * * *", every=timedelta(hours=6))
+async def remind_expiring_permits() -> int:
+    """Schools are reminded of e-certificates expiring within 30 days, once per certificate: one mail per
+    school listing its cases. Daily at 00:05 UTC, 08:05 in Taipei."""
+    from app.actions import reminders
+
+    return await reminders.remind_expiring_permits()

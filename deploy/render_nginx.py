@@ -7,6 +7,7 @@ python deploy/render_nginx.py --standalone --prefix var/nginx ...   (a whole ngi
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -19,9 +20,12 @@ def server_block(listen: str, apps: list[str]) -> str:
 
 
 def standalone(listen: str, apps: list[str], prefix: Path) -> str:
-    """A complete nginx.conf for an unprivileged nginx in `prefix` (tests, a developer's machine)."""
+    """A complete nginx.conf for an unprivileged nginx in `prefix` (tests, a developer's machine). Started as
+    root (a container, CI), its worker would drop to `nobody` and could not write request bodies under `prefix`
+    (a private temporary folder): the worker then stays the user that started it."""
+    user = "user root;\n" if hasattr(os, "geteuid") and os.geteuid() == 0 else ""
     return f"""daemon off;
-worker_processes 1;
+{user}worker_processes 1;
 pid {prefix}/nginx.pid;
 error_log {prefix}/error.log warn;
 events {{ worker_connections 256; }}

@@ -436,6 +436,13 @@ class RosterImport(Table):
         default="{}"
     )  # {"messages": [{locale: text}], "rows": [[row no., [12 values], [[column, message no.]]]]}
     created_at = Timestamptz(index=True)
+    # An import parsed as a job (issue 16): queued → running → done | failed. The file waits in the storage
+    # interface under `file_key` until the job has read it; rows_read counts the progress.
+    status = Varchar(length=10, default="done")
+    file_key = Varchar(length=200, default="")
+    rows_read = Integer(default=0)
+    problem = JSON(default="{}")  # a file that could not be read: {locale: message}
+    finished_at = Timestamptz(null=True, default=None)
 
 
 class LoginChallenge(Table):
@@ -586,3 +593,17 @@ class ServiceStation(Table):
     name_en = Varchar(length=150, default="")
     active = Boolean(default=True)  # offered as 領證地點 for new applications
     sort = Integer(default=0)
+
+
+class Reminder(Table):
+    """A reminder sent to a school about one case (issue 16): a supplement's deadline near, an e-certificate
+    about to expire. One row per (case, kind, threshold, due day), unique by a raw index, so a reminder goes
+    once however often the job runs; a case returned again has a new deadline and is reminded again."""
+
+    case = ForeignKey(references=Case, on_delete=CASCADE, index=True)
+    school = ForeignKey(references=School, on_delete=RESTRICT, index=True)
+    kind = Varchar(length=20)  # supplement_deadline | permit_expiry
+    threshold = Varchar(length=20)  # supplement: day_before | due_today; permit: 30_days
+    due_on = Date()  # the deadline or the expiry the reminder is about
+    sent_to = Varchar(length=254, default="")
+    created_at = Timestamptz()

@@ -16,9 +16,11 @@ with the file's size. Where it is read (`ROSTER_READER`):
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import multiprocessing
 import os
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -35,13 +37,15 @@ from app.errors import Conflict, NotFound  # noqa: F401  (re-exported: actions.<
 from app.i18n import LOCALES, get_locale, use_locale
 from app.i18n import lazy_gettext as _l
 from app.queries import roster as roster_queries
-from app.services import excel, workers
+from app.services import excel, jobs, storage, workers
 from app.services.sessions import now
-from tables.tables import RosterEntry, RosterImport
+from app.settings import settings
+from tables.tables import Account, RosterEntry, RosterImport
 
 BATCH_ROWS = 250
 READER = os.environ.get("ROSTER_READER", "process")  # "process" | "thread"
 MAX_STORED_REJECTED = excel.MAX_DATA_ROWS
+QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"  # RosterImport.status
 
 # Columns an import or an edit sets; the rest (school, term, passport, created_*) identify the row.
 DATA_COLUMNS = (
@@ -227,7 +231,7 @@ def _pool() -> ProcessPoolExecutor:
             _POOL = ProcessPoolExecutor(
                 max_workers=1,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=workers.idle_priority,
+                initializer=workers.reader_priority,
             )
         return _POOL
 
@@ -278,7 +282,9 @@ def _child_drop(key: str) -> None:
 
 
 def _file_error(messages: dict[str, str]) -> excel.RosterFileError:
-    return excel.RosterFileError(messages.get(get_locale()) or messages.get("zh_Hant_TW", ""))
+    exc = excel.RosterFileError(messages.get(get_locale()) or messages.get("zh_Hant_TW", ""))
+    exc.messages = messages  # type: ignore[attr-defined]  (every language, for a queued import's page)
+    return exc
 
 
 class _ProcessReader:
@@ -320,7 +326,11 @@ async def import_roster(
     data: bytes | None,
     today: date | None = None,
 ) -> ImportOutcome:
-    """匯入資料. Main accounts and sub-accounts alike; the rows belong to the school."""
+    """匯入資料. Main accounts and sub-accounts alike; the rows belong to the school.
+
+    On the embedded default (JOB_QUEUE=inline) the file is parsed here and now, and the outcome is final. With the
+    job queue (PostgreSQL) the file goes to the storage interface, the import is a `queued` row, and a worker
+    parses it (`run_queued_import`, the `parse_roster` job); the page polls the row, on whichever node."""
     if not actor.is_school or not actor.school_id:
         raise NotFound
     today = today or date.today()
@@ -336,64 +346,226 @@ async def import_roster(
         return ImportOutcome(errors=errors)
     assert data is not None
     y, s = int(str(year)), int(str(semester))
-    term = (RosterEntry.school == actor.school_id) & (RosterEntry.year == y) & (RosterEntry.semester == s)
+    if settings.job_queue == "procrastinate":
+        return await _queue_import(actor, y, s, filename, data, today)
+    try:
+        record_id = await _apply_file(
+            actor.school_id, actor.account_id, actor.login_id, y, s, filename, data, today, None
+        )
+    except excel.RosterFileError as exc:
+        return ImportOutcome(errors={"file": f"{filename}: {exc.message}"})
+    return ImportOutcome(import_id=record_id)
+
+
+async def _queue_import(
+    actor: Actor, y: int, s: int, filename: str, data: bytes, today: date
+) -> ImportOutcome:
+    key = f"roster-imports/{uuid.uuid4().hex}"
+    await storage.backend().save(key, data)
+    try:
+        async with db.write_tx():
+            record = RosterImport(
+                school=actor.school_id,
+                account=actor.account_id,
+                filename=filename,
+                year=y,
+                semester=s,
+                status=QUEUED,
+                file_key=key,
+                created_at=now(),
+            )
+            await record.save()
+        await jobs.enqueue("parse_roster", import_id=record.id, today=today.isoformat())
+    except BaseException:
+        await storage.backend().delete(key)
+        raise
+    return ImportOutcome(import_id=record.id)
+
+
+async def run_queued_import(import_id: int, today: date | None = None) -> str:
+    """The `parse_roster` job: parse a queued import's file and write its rows (one transaction, as inline).
+    Idempotent: an import already done or failed is left alone; one whose worker died mid-way (still `running`,
+    its transaction rolled back) is parsed again. Returns the import's status."""
+    rows = await RosterImport.select().where(RosterImport.id == import_id)
+    if not rows:
+        return "gone"
+    imp = rows[0]
+    if imp["status"] in (DONE, FAILED):
+        return imp["status"]
+    await RosterImport.update({RosterImport.status: RUNNING}).where(RosterImport.id == import_id)
+    store = storage.backend()
+    data = await store.read(imp["file_key"]) if imp["file_key"] else None
+    login = (
+        await Account.select(Account.login_id).where(Account.id == imp["account"]) if imp["account"] else []
+    )
+    try:
+        if data is None:
+            raise excel.RosterFileError(_l("The file could not be read. Please import it again."))
+        await _apply_file(
+            imp["school"],
+            imp["account"],
+            login[0]["login_id"] if login else "",
+            imp["year"],
+            imp["semester"],
+            imp["filename"],
+            data,
+            today or date.today(),
+            import_id,
+        )
+        status = DONE
+    except excel.RosterFileError as exc:
+        await RosterImport.update(
+            {
+                RosterImport.status: FAILED,
+                RosterImport.problem: getattr(exc, "messages", None) or _messages(exc.message),
+                RosterImport.finished_at: now(),
+            }
+        ).where(RosterImport.id == import_id)
+        status = FAILED
+    if imp["file_key"]:
+        await store.delete(imp["file_key"])
+    return status
+
+
+PROGRESS_EVERY_SECONDS = 1.0
+
+
+class _Progress:
+    """Rows read so far, written to the import's row now and then from outside the import's transaction (its
+    own connection), so a page polling on any node sees it move. PostgreSQL only: on SQLite the import holds the
+    write lock, and the inline import answers when it is done anyway."""
+
+    def __init__(self, import_id: int | None):
+        self.import_id = import_id if import_id is not None and db.is_postgres() else None
+        self.rows = 0
+        self.last = time.monotonic()
+        self.pending: asyncio.Task | None = None
+
+    def add(self, n: int) -> None:
+        self.rows += n
+        if self.import_id is None or time.monotonic() - self.last < PROGRESS_EVERY_SECONDS:
+            return
+        if self.pending is not None and not self.pending.done():
+            return
+        self.last = time.monotonic()
+        # One that lands after the import's commit finds it done and changes nothing.
+        update = RosterImport.update({RosterImport.rows_read: self.rows}).where(
+            (RosterImport.id == self.import_id) & (RosterImport.status == RUNNING)
+        )
+        # A fresh context: not the import's transaction (Piccolo keeps it in a context variable).
+        self.pending = asyncio.get_running_loop().create_task(
+            _run_query(update), context=contextvars.Context()
+        )
+
+    async def close(self) -> None:
+        if self.pending is not None:
+            await asyncio.gather(self.pending, return_exceptions=True)
+
+
+async def _run_query(query: Any) -> None:
+    await query
+
+
+async def _apply_file(
+    school_id: int,
+    account_id: int | None,
+    login_id: str,
+    y: int,
+    s: int,
+    filename: str,
+    data: bytes,
+    today: date,
+    import_id: int | None,
+) -> int:
+    """Read, check and write one file's rows in one transaction; the import's row records the outcome (a new
+    row inline, the queued row for a job). Raises RosterFileError (nothing written) if the file cannot be read
+    to the end."""
+    term = (RosterEntry.school == school_id) & (RosterEntry.year == y) & (RosterEntry.semester == s)
     t = now()
     reader_class = _ProcessReader if READER == "process" else _ThreadReader
+    progress = _Progress(import_id)
+    reader = await reader_class.open(
+        data,
+        filename,
+        today,
+        (school_id, y, s),
+        (account_id, account_id, t, t, 1),
+        BATCH_ROWS,
+    )
     try:
-        reader = await reader_class.open(
-            data,
-            filename,
-            today,
-            (actor.school_id, y, s),
-            (actor.account_id, actor.account_id, t, t, 1),
-            BATCH_ROWS,
-        )
-        try:
-            async with db.write_tx():
-                await _lock_term(actor.school_id, y, s)
-                before = await RosterEntry.count().where(term)
-                written = 0
-                # The next batch is read while this one is written: the parse and the database overlap.
-                pending: asyncio.Future | None = asyncio.ensure_future(reader.next_batch())
-                try:
-                    while pending is not None:
-                        valid, done = await pending
-                        pending = None if done else asyncio.ensure_future(reader.next_batch())
-                        await _write_batch(valid)
-                        written += len(valid)
-                finally:
-                    if pending is not None:  # a write failed: let the read in flight finish, then drop it
-                        await asyncio.gather(pending, return_exceptions=True)
-                report, rejected_total = await reader.finish()
-                # Passports are unique within the file, so what the term gained is what was new.
-                created = await RosterEntry.count().where(term) - before
-                updated = written - created
+        async with db.write_tx():
+            await _lock_term(school_id, y, s)
+            if import_id is not None:
+                # Attempts at one import queue on the term's lock: the row is read after it, not locked (the
+                # progress updates write it from another connection meanwhile).
+                rows = await RosterImport.select(RosterImport.status).where(RosterImport.id == import_id)
+                if not rows or rows[0]["status"] in (DONE, FAILED):  # another attempt finished it meanwhile
+                    await reader.drop()
+                    return import_id
+            before = await RosterEntry.count().where(term)
+            written = 0
+            # The next batch is read while this one is written: the parse and the database overlap.
+            pending: asyncio.Future | None = asyncio.ensure_future(reader.next_batch())
+            try:
+                while pending is not None:
+                    valid, done = await pending
+                    pending = None if done else asyncio.ensure_future(reader.next_batch())
+                    await _write_batch(valid)
+                    written += len(valid)
+                    progress.add(len(valid))
+            finally:
+                if pending is not None:  # a write failed: let the read in flight finish, then drop it
+                    await asyncio.gather(pending, return_exceptions=True)
+            report, rejected_total = await reader.finish()
+            # Passports are unique within the file, so what the term gained is what was new.
+            created = await RosterEntry.count().where(term) - before
+            updated = written - created
+            outcome = {
+                "created_count": created,
+                "updated_count": updated,
+                "rejected_count": rejected_total,
+                "rejected": report,
+            }
+            if import_id is None:
                 record = RosterImport(
-                    school=actor.school_id,
-                    account=actor.account_id,
+                    school=school_id,
+                    account=account_id,
                     filename=filename,
                     year=y,
                     semester=s,
-                    created_count=created,
-                    updated_count=updated,
-                    rejected_count=rejected_total,
-                    rejected=report,
+                    status=DONE,
+                    rows_read=written + rejected_total,
+                    finished_at=now(),
                     created_at=now(),
+                    **outcome,
                 )
                 await record.save()
-                await audit(
-                    "roster_import",
-                    login_id=actor.login_id,
-                    account_id=actor.account_id,
-                    actor_login_id=actor.login_id,
-                    detail=f"import {record.id}: {y}-{s}, new {created}, updated {updated}, rejected {rejected_total}",
-                )
-        except BaseException:
-            await reader.drop()
-            raise
-    except excel.RosterFileError as exc:
-        return ImportOutcome(errors={"file": f"{filename}: {exc.message}"})
-    return ImportOutcome(import_id=record.id)
+                import_id = record.id
+            else:
+                await RosterImport.update(
+                    {
+                        RosterImport.status: DONE,
+                        RosterImport.rows_read: written + rejected_total,
+                        RosterImport.finished_at: now(),
+                        RosterImport.created_count: created,
+                        RosterImport.updated_count: updated,
+                        RosterImport.rejected_count: rejected_total,
+                        RosterImport.rejected: report,
+                    }
+                ).where(RosterImport.id == import_id)
+            await audit(
+                "roster_import",
+                login_id=login_id,
+                account_id=account_id,
+                actor_login_id=login_id,
+                detail=f"import {import_id}: {y}-{s}, new {created}, updated {updated}, rejected {rejected_total}",
+            )
+    except BaseException:
+        await reader.drop()
+        raise
+    finally:
+        await progress.close()
+    return import_id
 
 
 def _form_raw(data: dict[str, str]) -> dict[str, str]:

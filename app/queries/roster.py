@@ -284,7 +284,7 @@ async def list_recent_imports(actor: Actor, limit: int = 5) -> list[dict[str, An
             RosterImport.created_at,
             RosterImport.account.login_id.as_alias("login_id"),
         )
-        .where(RosterImport.school == actor.school_id)
+        .where((RosterImport.school == actor.school_id) & (RosterImport.status == "done"))
         .order_by(RosterImport.created_at, ascending=False)
         .limit(limit)
     )

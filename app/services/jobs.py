@@ -3,7 +3,8 @@
 - `JOB_QUEUE=procrastinate` (production on PostgreSQL): procrastinate keeps every job as a row of
   `procrastinate_jobs`, so a job survives a restart of any server or worker; `python -m app.cli worker` runs
   them (several workers may run on several machines), retrying a failing job with exponential backoff; a job
-  whose worker died mid-way is found by the `retry_stalled_jobs` job (no heartbeat for a minute) and run again;
+  whose worker died mid-way (killed, machine lost) is put back in the queue by the other workers, or by the
+  next one to start, once the dead worker's heartbeat is `JOB_STALLED_AFTER` seconds old (`run_worker`);
   scheduled jobs are deferred by the workers once per period (procrastinate's periodic tasks, one per period
   whichever worker gets there first).
 - `JOB_QUEUE=inline` (the embedded default, `make run`): the server runs the same job functions in its own
@@ -65,6 +66,15 @@ def backoff(attempt: int) -> float:
 
 def _load() -> None:
     import app.tasks  # noqa: F401  (registers the jobs)
+
+    if settings.app_env == "test":
+        # Tests give a real worker (`python -m app.cli worker`) jobs of their own to run, e.g. one that blocks
+        # until the test has killed the worker (tests/web/test_worker_kill.py). Never read outside APP_ENV=test.
+        import importlib
+        import os
+
+        for module in filter(None, os.environ.get("TEST_JOB_MODULES", "").split(",")):
+            importlib.import_module(module.strip())
 
 
 async def run_job(name: str, kwargs: dict[str, Any]) -> Any:
@@ -174,7 +184,6 @@ async def stop(within: float = 20) -> None:
 # -- procrastinate: persistent, in PostgreSQL ----------------------------------------------------------
 
 _papp: Any = None
-STALLED_AFTER_SECONDS = 60
 APP_SERVER_QUEUE_CONNECTIONS = 2  # an app server only defers jobs (deploy/README.md: connection sizing)
 
 
@@ -256,11 +265,26 @@ async def retry_stalled() -> int:
     """Jobs whose worker stopped sending heartbeats (killed mid-job) go back to the queue."""
     papp = _procrastinate()
     n = 0
-    for stalled in await papp.job_manager.get_stalled_jobs(seconds_since_heartbeat=STALLED_AFTER_SECONDS):
+    for stalled in await papp.job_manager.get_stalled_jobs(
+        seconds_since_heartbeat=settings.job_stalled_after
+    ):
         await papp.job_manager.retry_job(stalled)
         log.warning("job %s #%s was stalled (its worker died); retried", stalled.task_name, stalled.id)
         n += 1
     return n
+
+
+async def _watch_stalled() -> None:
+    """In every worker: at start and then every half `JOB_STALLED_AFTER`, the jobs of dead workers (no heartbeat
+    for `JOB_STALLED_AFTER` seconds) go back to the queue, so a killed worker's job runs again as soon as any
+    worker is up (another one, or its own replacement). Several workers doing this at once is harmless: a job
+    is retried only while it is still `doing` under a dead worker."""
+    while True:
+        try:
+            await retry_stalled()
+        except Exception:
+            log.warning("looking for stalled jobs failed; tried again later", exc_info=True)
+        await asyncio.sleep(max(1.0, settings.job_stalled_after / 2))
 
 
 async def run_worker(concurrency: int = 4, shutdown_timeout: float = 30) -> None:
@@ -269,16 +293,21 @@ async def run_worker(concurrency: int = 4, shutdown_timeout: float = 30) -> None
     from app import db
 
     await db.start()
-    papp = _procrastinate(max_connections=concurrency + 2)  # jobs, LISTEN, heartbeats
+    papp = _procrastinate(max_connections=concurrency + 3)  # jobs, LISTEN, heartbeats, the stall watcher
     try:
         async with papp.open_async():
-            await papp.run_worker_async(
-                concurrency=concurrency,
-                install_signal_handlers=True,
-                shutdown_graceful_timeout=shutdown_timeout,
-                update_heartbeat_interval=10,
-                stalled_worker_timeout=STALLED_AFTER_SECONDS,
-            )
+            watcher = asyncio.create_task(_watch_stalled(), name="stalled-jobs")
+            try:
+                await papp.run_worker_async(
+                    concurrency=concurrency,
+                    install_signal_handlers=True,
+                    shutdown_graceful_timeout=shutdown_timeout,
+                    update_heartbeat_interval=settings.job_heartbeat,
+                    stalled_worker_timeout=settings.job_stalled_after,
+                )
+            finally:
+                watcher.cancel()
+                await asyncio.gather(watcher, return_exceptions=True)
     finally:
         await db.stop()
 

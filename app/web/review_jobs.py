@@ -19,6 +19,9 @@ TASK_LABELS = {
     "purge_expired": _l("Delete expired sessions and codes"),
     "retry_stalled_jobs": _l("Retry jobs of stopped workers"),
     "close_lapsed_supplements": _l("Close supplements past their deadline"),
+    "parse_roster": _l("Import a roster file"),
+    "remind_supplement_deadlines": _l("Remind schools of supplement deadlines"),
+    "remind_expiring_permits": _l("Remind schools of expiring e-certificates"),
 }
 
 

@@ -151,6 +151,7 @@ class RosterController(Controller):
         errors: dict[str, str],
         imp: dict[str, Any] | None = None,
         status_code: int = 200,
+        panel: bool = False,
     ) -> Response:
         actor = actor_of(request)
         assert actor is not None
@@ -166,7 +167,9 @@ class RosterController(Controller):
             "max_mb": excel.MAX_UPLOAD_BYTES // (1024 * 1024),
             **_view_helpers(),
         }
-        if request.headers.get("hx-request") and request.headers.get("hx-target") == "roster-import":
+        if panel or (
+            request.headers.get("hx-request") and request.headers.get("hx-target") == "roster-import"
+        ):
             # htmx swaps only 2xx answers: the panel carries its own error summary.
             return render(request, "roster/_import_panel.html", context)
         return render(request, "roster/import.html", context, status_code=status_code)
@@ -206,6 +209,13 @@ class RosterController(Controller):
             return response
         return redirect(url)
 
+    @staticmethod
+    def _problem(imp: dict[str, Any]) -> str:
+        """A queued import whose file could not be read: the reason, in the page's language."""
+        problem = imp.get("problem") or {}
+        text = problem.get(get_locale()) or problem.get("zh_Hant_TW", "")
+        return f"{imp['filename']}: {text}" if text else ""
+
     @get("/imports/{import_id:int}", name="roster:import-result")
     async def import_result(self, request: Request, import_id: int) -> Response:
         actor = actor_of(request)
@@ -213,8 +223,20 @@ class RosterController(Controller):
         imp = await roster_queries.get_import(actor, import_id)
         if imp is None:
             raise NotFoundException()
+        polling = request.headers.get("hx-request") and request.headers.get("hx-target") == "roster-progress"
+        if polling and imp["status"] in ("queued", "running"):
+            # The progress region polls itself until the import is finished (on whichever node).
+            return render(request, "roster/_import_progress.html", {"imp": imp})
         form = {"year": str(imp["year"]), "semester": str(imp["semester"])}
-        return await self._import_page(request, form=form, errors={}, imp=imp)
+        errors = {"file": self._problem(imp)} if imp["status"] == "failed" else {}
+        if polling:  # finished: the whole panel replaces the progress, and the result takes the focus
+            response = await self._import_page(
+                request, form=form, errors=errors, imp=imp if not errors else None, panel=True
+            )
+            response.headers["HX-Retarget"] = "#roster-import"
+            response.headers["HX-Reswap"] = "outerHTML"
+            return response
+        return await self._import_page(request, form=form, errors=errors, imp=imp if not errors else None)
 
     @get("/imports/{import_id:int}/rejected.xlsx", name="roster:rejected")
     async def rejected_rows(self, request: Request, import_id: int) -> Response:
