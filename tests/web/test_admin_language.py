@@ -82,12 +82,13 @@ async def test_forms_follow_the_language_switch(client, db):
     slug = next(f["slug"] for f in forms if f["name"] == "初審通過")
     grouped = (await client.get("/admin/api/forms/grouped/")).json()["grouped"]
     assert "審核決定" in grouped and "初審通過" in [f["name"] for f in grouped["審核決定"]]
+    assert grouped["審核決定"][0]["description"] == "與審核作業台相同的審核決定。"
     schema = (await client.get(f"/admin/api/forms/{slug}/schema/")).json()
     assert schema["properties"]["receipt_no"]["title"] == "收件號"
     assert schema["properties"]["comment"]["title"] == "審核意見"
     client.cookies.set("lang", "en")
     one = (await client.get(f"/admin/api/forms/{slug}/")).json()
-    assert one["name"] == "Pass first review"
+    assert one["name"] == "Pass first review" and one["description"] == "The same decision as on the review desk."
     grouped = (await client.get("/admin/api/forms/grouped/")).json()["grouped"]
     assert "Decisions" in grouped
     schema = (await client.get(f"/admin/api/forms/{slug}/schema/")).json()
