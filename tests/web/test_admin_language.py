@@ -88,7 +88,10 @@ async def test_forms_follow_the_language_switch(client, db):
     assert schema["properties"]["comment"]["title"] == "審核意見"
     client.cookies.set("lang", "en")
     one = (await client.get(f"/admin/api/forms/{slug}/")).json()
-    assert one["name"] == "Pass first review" and one["description"] == "The same decision as on the review desk."
+    assert (
+        one["name"] == "Pass first review"
+        and one["description"] == "The same decision as on the review desk."
+    )
     grouped = (await client.get("/admin/api/forms/grouped/")).json()["grouped"]
     assert "Decisions" in grouped
     schema = (await client.get(f"/admin/api/forms/{slug}/schema/")).json()
