@@ -536,7 +536,7 @@ def forms() -> list[FormConfig]:
             name=name,
             pydantic_model=model,
             endpoint=_decision_endpoint(action),
-            description="The same decision as on the review desk (與審核作業台相同的審核決定).",
+            description="與審核作業台相同的審核決定。 The same decision as on the review desk.",
             form_group="審核決定 Decisions",
         )
         for action, name, model in FORMS
@@ -546,7 +546,7 @@ def forms() -> list[FormConfig]:
             name="整團退回補正 Return whole group",
             pydantic_model=GroupReturn,
             endpoint=_group_return,
-            description="The group's own data or attachments need correcting (團資料或附件需補正).",
+            description="團資料或附件需補正。 The group's own data or attachments need correcting.",
             form_group="審核決定 Decisions",
         )
     )
@@ -716,36 +716,36 @@ def account_forms() -> list[FormConfig]:
             pydantic_model=NewSchoolForm,
             endpoint=_new_school,
             form_group=group,
-            description="Creates the school and its main account together (同時建立學校與主帳號).",
+            description="同時建立學校與主帳號。 Creates the school and its main account together.",
         ),
         FormConfig(
             name="重設主帳號密碼 Reset main account password",
             pydantic_model=ResetPasswordForm,
             endpoint=_reset_password,
             form_group=group,
-            description="Sets a school main account's password and ends its sessions (重設密碼並登出).",
+            description="重設學校主帳號的密碼並結束其登入。 Sets a school main account's password and ends its sessions.",
         ),
         FormConfig(
             name="新增審核人員 New reviewer account",
             pydantic_model=NewReviewerForm,
             endpoint=_new_reviewer,
             form_group=group,
-            description="Creates the back-office user and its reviewer profile and stations together "
-            "(同時建立後台帳號、審核角色與服務站).",
+            description="同時建立後台帳號、審核角色與服務站。 "
+            "Creates the back-office user and its reviewer profile and stations together.",
         ),
         FormConfig(
             name="重設兩步驟驗證 Reset reviewer two-step verification",
             pydantic_model=ResetMfaForm,
             endpoint=_reset_mfa,
             form_group=group,
-            description="For a lost phone: removes the authenticator (遺失手機時移除驗證器).",
+            description="遺失手機時移除驗證器。 For a lost phone: removes the authenticator.",
         ),
         FormConfig(
             name="變更規費 Change a fee",
             pydantic_model=FeeChangeForm,
             endpoint=_change_fee,
             form_group="基本資料 Master data (supervisors)",
-            description="A new fee per person from a day on; every change is kept (每次變更皆留存紀錄).",
+            description="自指定日起的每人規費；每次變更皆留存紀錄。 A new fee per person from a day on; every change is kept.",
         ),
     ]
 

@@ -49,6 +49,9 @@ PICCOLO_LANGUAGE = {"zh_Hant_TW": "zh-TW", "en": "en"}  # our locale -> piccolo-
 INDEX_PATHS = frozenset({"", "/", "/index.html"})
 ADMIN_CSS = "/static/css/admin.css"
 DESK_TABLES = {"case": "/review/case/{id}"}  # rows that get a column with their page on the desk
+_FORM_SCHEMA = re.compile(r"^/api/forms/([^/]+)/schema/$")
+FORMS_PATH = "/api/forms/"
+FORMS_GROUPED_PATH = "/api/forms/grouped/"
 _UTC_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|\+00:00)$")
 
 
@@ -170,7 +173,47 @@ def in_language(path: str, data: Any) -> Any:
         return admin_labels.sidebar_links(locale)
     if path == META_PATH and isinstance(data, dict) and "site_name" in data:
         return {**data, "site_name": str(admin_labels.SITE_NAME)}
+    if path == FORMS_PATH and isinstance(data, list):
+        return [_form_in(f, locale) for f in data]
+    if path == FORMS_GROUPED_PATH and isinstance(data, dict):
+        one = admin_labels.one_language
+        grouped = data.get("grouped") or {}
+        return {
+            **data,
+            "grouped": {one(k, locale): [_form_in(f, locale) for f in v] for k, v in grouped.items()},
+            "ungrouped": [_form_in(f, locale) for f in data.get("ungrouped") or []],
+        }
+    if _FORM_SCHEMA.match(path) and isinstance(data, dict):
+        return _form_schema_in(data, locale)
+    if _FORM.match(path) and isinstance(data, dict):
+        return _form_in(data, locale)
     return data
+
+
+def _form_in(form: Any, locale: str) -> Any:
+    """A form's name and description (registered in both languages) in the reader's language."""
+    if not isinstance(form, dict):
+        return form
+    one = admin_labels.one_language
+    return {**form, **{k: one(str(form[k]), locale) for k in ("name", "description") if form.get(k)}}
+
+
+def _form_schema_in(schema: dict[str, Any], locale: str) -> dict[str, Any]:
+    """A form's fields: the label (pydantic's title, else the bilingual description) in the reader's language."""
+    one = admin_labels.one_language
+    properties = {}
+    for name, prop in (schema.get("properties") or {}).items():
+        prop = dict(prop)
+        title, description = str(prop.get("title") or ""), str(prop.get("description") or "")
+        if one(title, locale) != title:
+            prop["title"] = one(title, locale)
+            if description:
+                prop["description"] = one(description, locale)
+        elif description and one(description, locale) != description:
+            prop["title"] = one(description, locale)
+            prop.pop("description", None)
+        properties[name] = prop
+    return {**schema, "properties": properties}
 
 
 def friendly_db_error(raw: str) -> str:
@@ -258,7 +301,10 @@ class AdminGuard:
 
         if method == "GET" and table_match and table in DESK_TABLES:
             scope = {**scope, "query_string": without_desk_column(scope.get("query_string", b""))}
-        localised = method == "GET" and path in (TRANSLATIONS_PATH, GROUPED_PATH, LINKS_PATH, META_PATH)
+        localised = method == "GET" and (
+            path in (TRANSLATIONS_PATH, GROUPED_PATH, LINKS_PATH, META_PATH, FORMS_PATH)
+            or bool(_FORM.match(path) or _FORM_SCHEMA.match(path))
+        )
         transform = method == "GET" and bool(table_match or schema_match or localised)
         state: dict[str, Any] = {"status": 0, "headers": [], "cookie": False}
         held: list[Any] = []

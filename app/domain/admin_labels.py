@@ -11,6 +11,8 @@ What piccolo-admin cannot rename from outside (the tables' names in its menu) is
 
 from __future__ import annotations
 
+import re
+
 from app.domain import workflow
 from app.domain.business import BUSINESS_LINES, KINDS
 from app.i18n import lazy_gettext as _l
@@ -205,6 +207,21 @@ def sidebar_links(locale: str) -> dict[str, str]:
     else:
         links["English"] = "/lang/en?next=/admin/"
     return links
+
+
+_ZH_FIRST = re.compile(
+    r"^([^\x00-\x7f][^\x00-\x7f\s]*(?:\s[^\x00-\x7f][^\x00-\x7f\s]*)*)\s+([\x00-\x7f].*)$", re.S
+)
+
+
+def one_language(text: str, locale: str) -> str:
+    """One language of a text registered with both, Chinese first ("收件號 Receipt no.", as `both()` writes
+    them: piccolo-admin's form names, groups and fields); any other text as it is (an English sentence with a
+    Chinese gloss in brackets is not a full translation, so it stays)."""
+    m = _ZH_FIRST.match(text)
+    if m:
+        return m.group(2) if locale == "en" else m.group(1)
+    return text
 
 
 def _choices(values: dict[str, object]) -> dict[str, dict[str, str]]:

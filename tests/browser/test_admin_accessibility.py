@@ -96,6 +96,7 @@ def test_back_office_and_desk_pages_pass_axe(live_server, browser, lang):
             "add": ("/admin/#/service_station/add", "input[name=code]"),
             "edit": ("/admin/#/service_station/1", "input[name=code]"),
             "audit": ("/admin/#/admin_audit", "table >> visible=true"),
+            "form": ("/admin/#/forms/%E5%88%9D%E5%AF%A9%E9%80%9A%E9%81%8E-pass-first-review/", "input"),
         }
         for name, (path, selector) in pages.items():
             page.goto(live_server + path)
@@ -106,6 +107,9 @@ def test_back_office_and_desk_pages_pass_axe(live_server, browser, lang):
                 assert page.locator("td:has-text('/review/case/')").first.is_visible()
                 heading = "審核作業台頁面" if lang == "zh_Hant_TW" else "Desk page"
                 assert heading.lower() in page.locator("thead").inner_text().lower()
+            if name == "form":  # a decision form, labelled in the reader's language
+                label = "收件號" if lang == "zh_Hant_TW" else "Receipt no. of the case"
+                assert label in page.locator("form").inner_text()
         for name, path in {
             "mfa": "/review/mfa",
             "supervisor": "/review/supervisor",

@@ -151,7 +151,7 @@ async def test_new_reviewer_form_makes_user_profile_and_stations_under_the_passw
     _r, token = await _login(client, "supervisor")
     h = {"X-CSRFToken": token}
     forms = {f["name"]: f["slug"] for f in (await client.get("/admin/api/forms/")).json()}
-    slug = forms["新增審核人員 New reviewer account"]
+    slug = forms["新增審核人員"]  # the name in the reader's language (zh by default)
     data = {
         "username": "reviewer9",
         "display_name": "初審 林小華",

@@ -73,3 +73,33 @@ async def test_case_rows_carry_their_desk_page(client, db):
     # The page it names is the case on the desk (the back-office session opens it).
     page = await client.get(one["desk_page"])
     assert page.status_code == 200 and "收件號" in page.text
+
+
+async def test_forms_follow_the_language_switch(client, db):
+    await make_reviewers()
+    await _admin(client, "supervisor")
+    forms = (await client.get("/admin/api/forms/")).json()
+    slug = next(f["slug"] for f in forms if f["name"] == "初審通過")
+    grouped = (await client.get("/admin/api/forms/grouped/")).json()["grouped"]
+    assert "審核決定" in grouped and "初審通過" in [f["name"] for f in grouped["審核決定"]]
+    assert grouped["審核決定"][0]["description"] == "與審核作業台相同的審核決定。"
+    schema = (await client.get(f"/admin/api/forms/{slug}/schema/")).json()
+    assert schema["properties"]["receipt_no"]["title"] == "收件號"
+    assert schema["properties"]["comment"]["title"] == "審核意見"
+    client.cookies.set("lang", "en")
+    one = (await client.get(f"/admin/api/forms/{slug}/")).json()
+    assert (
+        one["name"] == "Pass first review"
+        and one["description"] == "The same decision as on the review desk."
+    )
+    grouped = (await client.get("/admin/api/forms/grouped/")).json()["grouped"]
+    assert "Decisions" in grouped
+    schema = (await client.get(f"/admin/api/forms/{slug}/schema/")).json()
+    assert schema["properties"]["receipt_no"]["title"] == "Receipt no. of the case"
+    # The form is still found by its slug, and a decision posted to it is still refused without a case.
+    r = await client.post(
+        f"/admin/api/forms/{slug}/",
+        json={"receipt_no": "000000000000", "comment": ""},
+        headers={"X-CSRFToken": client.cookies.get("csrftoken")},
+    )
+    assert r.status_code >= 400 and "查無此收件號" in r.text
