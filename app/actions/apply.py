@@ -263,6 +263,8 @@ async def remove_attachment(actor: Actor, application_id: int, attachment_id: in
 async def add_applicant(actor: Actor, application_id: int, identity: str) -> int:
     """新增申請人: first the identity (僑生 / 外生), then the form."""
     app = await _draft(actor, application_id)
+    if offerings.of(app).lookup:  # 換證: the lookup adds the applicant (app.actions.kinds)
+        raise NotFound
     if identity not in offerings.of(app).identities:
         raise Refused([_("Choose the identity: overseas Chinese student or foreign student.")])
     async with db.write_tx():
@@ -318,20 +320,28 @@ async def save_applicant(
     case_id: int,
     data: dict[str, str],
     files: list[Upload] | None = None,
+    *,
+    changes: list[str] | None = None,
+    remove: list[int] | None = None,
 ) -> dict[str, str]:
-    """資料儲存 (and the autosave): stores what was typed even when incomplete or wrong, then
-    recomputes 資料完成度. Returns every problem left ({} means 已完成)."""
+    """資料儲存 (and the autosave) of any offering's applicant: removes the files asked, stores what was
+    typed even when incomplete or wrong, and the files, then recomputes 資料完成度. Returns every problem
+    left ({} means 已完成)."""
     app = await _draft(actor, application_id)
     case = await q.get_applicant(actor, application_id, case_id)
     if case is None:
         raise NotFound
+    wanted = list(changes or [])
+    for att in remove or []:
+        await remove_attachment(actor, application_id, att)
     form = pipeline.normalise(app, case, data)
     async with db.write_tx():
-        upload_errors = await _store_uploads(
-            actor, app, case_id, files or [], allowed=offerings.all_document_kinds()
+        allowed = {d.doc for d in offerings.of(app).documents} | {"photo"}
+        upload_errors = await _store_uploads(actor, app, case_id, files or [], allowed=allowed)
+        problems = await pipeline.full_check(
+            app, case, form, await _present_kinds(application_id, case_id), wanted, on=today()
         )
-        problems = check(app, case, form, await _present_kinds(application_id, case_id))
-        update = pipeline.record_update(app, case, form)
+        update = pipeline.record_update(app, case, form, wanted)
         update[Case.complete] = not problems and not upload_errors
         update[Case.updated_at] = now()
         update[Case.version] = Case.version + 1

@@ -24,7 +24,7 @@ from typing import Any
 from app import db
 from app.actions import apply as apply_actions
 from app.actions import cases as pipeline
-from app.actions.apply import NotEditable, NotFound, Refused, SubmitResult, Upload
+from app.actions.apply import NotEditable, NotFound, Refused, SubmitResult
 from app.domain import applicant as rules
 from app.domain import offerings, workflow
 from app.domain import validators as v
@@ -70,7 +70,7 @@ def _json(value: Any, empty: Any) -> Any:
 
 async def _draft(actor: Actor, application_id: int, kind: str | None = None) -> dict[str, Any]:
     app = await q.get_application(actor, application_id)
-    if app is None or not is_further(app) or (kind and app["kind"] != kind):
+    if app is None or (kind and app["kind"] != kind):
         raise NotFound
     if not q.is_draft(app):
         raise NotEditable
@@ -359,41 +359,7 @@ form_of = pipeline.form_of
 documents_of = pipeline.documents
 
 
-async def save_applicant(
-    actor: Actor,
-    application_id: int,
-    case_id: int,
-    data: dict[str, str],
-    *,
-    changes: list[str] | None = None,
-    files: list[Upload] | None = None,
-    remove: list[int] | None = None,
-) -> dict[str, str]:
-    """資料儲存: stores what was typed (valid or not, as the wizard does) and the files; returns what is left."""
-    app = await _draft(actor, application_id)
-    case = await q.get_applicant(actor, application_id, case_id)
-    if case is None:
-        raise NotFound
-    changes = list(changes or [])
-    for att in remove or []:
-        await apply_actions.remove_attachment(actor, application_id, att)
-    form = pipeline.normalise(app, case, data)
-    async with db.write_tx():
-        allowed = {d.doc for d in offerings.of(app).documents} | {"photo"}
-        upload_errors = await pipeline.store_uploads(actor, app["id"], case_id, files or [], allowed)
-        update = pipeline.record_update(app, case, form, changes)
-        left = await kind_problems(
-            app, case, form, changes, _present(await _case_files(application_id, case_id))
-        )
-        update[Case.complete] = not left and not upload_errors
-        update[Case.updated_at] = apply_actions.now()
-        update[Case.version] = Case.version + 1
-        await Case.update(update).where(Case.id == case_id)
-        await Application.update({Application.updated_at: apply_actions.now()}).where(
-            Application.id == application_id
-        )
-    left.update(upload_errors)
-    return left
+save_applicant = apply_actions.save_applicant  # the one save of every offering's applicant
 
 
 async def delete_applicant(actor: Actor, application_id: int, case_id: int) -> None:
