@@ -286,22 +286,6 @@ async def add_applicant(actor: Actor, application_id: int, identity: str) -> int
     return case.id
 
 
-def check(
-    app: dict[str, Any], case: dict[str, Any], form: dict[str, str], present: set[str]
-) -> dict[str, str]:
-    """The one check of a case against its offering (app.actions.cases.check)."""
-    return pipeline.check(app, case, form, present, on=today())
-
-
-async def _present_kinds(application_id: int, case_id: int) -> set[str]:
-    return await pipeline.present_kinds(application_id, case_id)
-
-
-def _data(case: dict[str, Any]) -> dict[str, Any]:
-    data = case.get("data") or {}
-    return json.loads(data) if isinstance(data, str) else dict(data)
-
-
 async def _recompute(app: dict[str, Any], case: dict[str, Any]) -> dict[str, str]:
     """Completeness (資料完成度) of a stored case from its data and files; returns its problems."""
     problems = await pipeline.stored_check(app, case)
@@ -339,7 +323,7 @@ async def save_applicant(
         allowed = {d.doc for d in offerings.of(app).documents} | {"photo"}
         upload_errors = await _store_uploads(actor, app, case_id, files or [], allowed=allowed)
         problems = await pipeline.full_check(
-            app, case, form, await _present_kinds(application_id, case_id), wanted, on=today()
+            app, case, form, await pipeline.present_kinds(application_id, case_id), wanted, on=today()
         )
         update = pipeline.record_update(app, case, form, wanted)
         update[Case.complete] = not problems and not upload_errors
@@ -349,16 +333,6 @@ async def save_applicant(
         await _touch(application_id)
     problems.update(upload_errors)  # a refused file's own message wins over "required"
     return rules.order_errors(problems)
-
-
-async def problems_of(actor: Actor, application_id: int, case_id: int) -> dict[str, str]:
-    """What still keeps an applicant from 已完成 (for the form's summary)."""
-    app = await q.get_application(actor, application_id)
-    case = await q.get_applicant(actor, application_id, case_id)
-    if app is None or case is None:
-        raise NotFound
-    form = rules.form_from_record(case)
-    return check(app, case, form, await _present_kinds(application_id, case_id))
 
 
 async def delete_applicant(actor: Actor, application_id: int, case_id: int) -> None:

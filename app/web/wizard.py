@@ -443,7 +443,7 @@ async def applicant_page(
 async def applicant(request: Request, app: dict[str, Any], case: dict[str, Any]) -> Response:
     """The form of a stored applicant; back to one saved before, it says at once what is still missing."""
     form, changes = pipeline.form_of(app, case)
-    errors = await kind_actions.problems_when_reopened(app, case, form, changes)
+    errors = await pipeline.problems_when_reopened(app, case, form, changes)
     return await applicant_page(request, app, case, form, changes, errors)
 
 
