@@ -18,7 +18,7 @@ from app.queries import apply as q
 from app.web import wizard
 from app.web.common import file_response, redirect, render, school_required
 from app.web.common import signed_in_actor as _actor
-from app.web.wizard import moved, redirect_permanent
+from app.web.wizard import moved, moved_below, redirect_permanent
 
 FIRST = "/apply/foreign/first"
 
@@ -28,11 +28,6 @@ async def _application(request: Request, application_id: int) -> dict[str, Any]:
     if app is None:
         raise NotFoundException()
     return app
-
-
-async def _draft(request: Request, application_id: int) -> dict[str, Any] | Response:
-    app = await wizard.load(request, application_id)
-    return wizard._closed(app) or app
 
 
 class ApplyController(Controller):
@@ -72,8 +67,7 @@ class ApplyController(Controller):
     )
     async def step(self, request: Request, application_id: int) -> Response:
         """Every older page of a draft: the same page in the wizard (`submit` is now 確認送件)."""
-        tail = request.url.path.split(f"/drafts/{application_id}", 1)[1]
-        return await moved(request, application_id, "/check" if tail == "/submit" else tail)
+        return await moved_below(request, application_id, "/drafts")
 
     @post("/drafts/{application_id:int}/delete", name="apply:delete")
     async def delete(self, request: Request, application_id: int) -> Response:
@@ -81,32 +75,26 @@ class ApplyController(Controller):
 
     @post("/drafts/{application_id:int}/submitter", name="apply:submitter-save")
     async def submitter_save(self, request: Request, application_id: int) -> Response:
-        app = await _draft(request, application_id)
-        return app if isinstance(app, Response) else await wizard.submitter_save(request, app)
+        return await wizard.open_step(request, application_id, wizard.submitter_save)
 
     @post("/drafts/{application_id:int}/details", name="apply:details-save")
     async def details_save(self, request: Request, application_id: int) -> Response:
-        app = await _draft(request, application_id)
-        return app if isinstance(app, Response) else await wizard.details_save(request, app)
+        return await wizard.open_step(request, application_id, wizard.details_save)
 
     @post("/drafts/{application_id:int}/applicants", name="apply:applicant-add")
     async def applicant_add(self, request: Request, application_id: int) -> Response:
-        app = await _draft(request, application_id)
-        return app if isinstance(app, Response) else await wizard.applicant_add(request, app)
+        return await wizard.open_step(request, application_id, wizard.applicant_add)
 
     @post("/drafts/{application_id:int}/applicants/{case_id:int}", name="apply:applicant-save")
     async def applicant_save(self, request: Request, application_id: int, case_id: int) -> Response:
-        app = await _draft(request, application_id)
-        if isinstance(app, Response):
-            return app
-        return await wizard.applicant_save(request, app, await wizard._case(request, app, case_id))
+        return await wizard.open_case(request, application_id, case_id, wizard.applicant_save)
 
     @post("/drafts/{application_id:int}/applicants/{case_id:int}/autosave", name="apply:applicant-autosave")
     async def applicant_autosave(self, request: Request, application_id: int, case_id: int) -> Response:
         app = await wizard.load(request, application_id)
         if not q.is_draft(app):
             raise NotFoundException()
-        return await wizard.applicant_autosave(request, app, await wizard._case(request, app, case_id))
+        return await wizard.applicant_autosave(request, app, await wizard.case_of(request, app, case_id))
 
     @post("/drafts/{application_id:int}/applicants/{case_id:int}/delete", name="apply:applicant-delete")
     async def applicant_delete(self, request: Request, application_id: int, case_id: int) -> Response:
@@ -114,8 +102,7 @@ class ApplyController(Controller):
 
     @post("/drafts/{application_id:int}/roster", name="apply:roster-add")
     async def roster_add(self, request: Request, application_id: int) -> Response:
-        app = await _draft(request, application_id)
-        return app if isinstance(app, Response) else await wizard.roster_add(request, app)
+        return await wizard.open_step(request, application_id, wizard.roster_add)
 
     @post("/drafts/{application_id:int}/submit", name="apply:submit")
     async def submit(self, request: Request, application_id: int) -> Response:

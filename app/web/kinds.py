@@ -14,7 +14,7 @@ from app.domain import offerings
 from app.queries import apply as q
 from app.web import wizard
 from app.web.common import school_required
-from app.web.wizard import moved, redirect_permanent
+from app.web.wizard import moved_below, redirect_permanent
 
 
 def kind_by_slug(slug: str) -> offerings.Offering:
@@ -51,20 +51,15 @@ class KindsController(Controller):
         name="kinds:step",
     )
     async def step(self, request: Request, application_id: int) -> Response:
-        tail = request.url.path.split(f"/kinds/{application_id}", 1)[1]
-        return await moved(request, application_id, "/check" if tail == "/submit" else tail)
+        return await moved_below(request, application_id, "/kinds")
 
     @post("/kinds/{application_id:int}/applicants", name="kinds:applicant-add")
     async def applicant_add(self, request: Request, application_id: int) -> Response:
-        app = await wizard.load(request, application_id)
-        return wizard._closed(app) or await wizard.applicant_add(request, app)
+        return await wizard.open_step(request, application_id, wizard.applicant_add)
 
     @post("/kinds/{application_id:int}/applicants/{case_id:int}", name="kinds:applicant-save")
     async def applicant_save(self, request: Request, application_id: int, case_id: int) -> Response:
-        app = await wizard.load(request, application_id)
-        if (r := wizard._closed(app)) is not None:
-            return r
-        return await wizard.applicant_save(request, app, await wizard._case(request, app, case_id))
+        return await wizard.open_case(request, application_id, case_id, wizard.applicant_save)
 
     @post("/kinds/{application_id:int}/applicants/{case_id:int}/delete", name="kinds:applicant-delete")
     async def applicant_delete(self, request: Request, application_id: int, case_id: int) -> Response:
@@ -74,5 +69,5 @@ class KindsController(Controller):
     async def submit(self, request: Request, application_id: int) -> Response:
         app = await wizard.load(request, application_id)
         if not q.is_draft(app):
-            return wizard._closed(app)  # type: ignore[return-value]
+            return wizard.closed(app)  # type: ignore[return-value]
         return await wizard.submit_group(request, app)

@@ -15,15 +15,15 @@ from app.queries import apply as q
 from app.web import wizard
 from app.web.common import file_response, redirect, student_required
 from app.web.common import signed_in_actor as _actor
-from app.web.wizard import moved, redirect_permanent
+from app.web.wizard import moved_below, redirect_permanent
 
 BASE = "/student/apply"
 
 
-async def _own(request: Request, application_id: int):
+async def own_draft(request: Request, application_id: int):
     app = await wizard.load(request, application_id)
     o = offerings.of(app)
-    return await wizard._own(request, o.line, o.slug, application_id)
+    return await wizard.own_draft(request, o.line, o.slug, application_id)
 
 
 class StudentApplyController(Controller):
@@ -40,12 +40,11 @@ class StudentApplyController(Controller):
 
     @get(["/{application_id:int}", "/{application_id:int}/check"], name="student:apply-form")
     async def form_page(self, request: Request, application_id: int) -> Response:
-        tail = request.url.path.split(f"{BASE}/{application_id}", 1)[1]
-        return await moved(request, application_id, tail)
+        return await moved_below(request, application_id, BASE)
 
     @post("/{application_id:int}", name="student:apply-save")
     async def save(self, request: Request, application_id: int) -> Response:
-        app, case = await _own(request, application_id)
+        app, case = await own_draft(request, application_id)
         if isinstance(app, Response):
             return app
         if case is None:
@@ -54,7 +53,7 @@ class StudentApplyController(Controller):
 
     @post("/{application_id:int}/autosave", name="student:apply-autosave")
     async def autosave(self, request: Request, application_id: int) -> Response:
-        app, case = await _own(request, application_id)
+        app, case = await own_draft(request, application_id)
         if isinstance(app, Response) or case is None:
             raise NotFoundException()
         return await wizard.applicant_autosave(request, app, case)

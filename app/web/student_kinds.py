@@ -43,7 +43,7 @@ class StudentKindsController(Controller):
     @post("/{slug:str}/{application_id:int}", name="student:kind-save")
     async def save(self, request: Request, slug: str, application_id: int) -> Response:
         o = kind_by_slug(slug)
-        app, case = await wizard._own(request, o.line, o.slug, application_id)
+        app, case = await wizard.own_draft(request, o.line, o.slug, application_id)
         if isinstance(app, Response):
             return app
         if case is None:

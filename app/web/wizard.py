@@ -58,17 +58,16 @@ from app.web.forms import fields_partial, read_uploads, removals, send_after_com
 class Pages:
     """What an offering's wizard shows, chosen once from its data (templates never choose by name)."""
 
-    terms_text: str  # the partial with the terms (注意事項)
     applicant: str  # the applicant form's page
     roster: bool  # 從名冊加入 on the applicants step
     autosave: bool  # the applicant form saves each field as it is left
 
 
 # `Offering.applicants_pages` names the family of the applicant form: the 外(僑)生申請書 of a first
-# application (roster import, autosave, its own terms), or the short form every other offering uses.
+# application (roster import, autosave), or the short form every other offering uses.
 PAGES = {
-    "first": Pages("apply/_terms_text.html", "apply/applicant.html", roster=True, autosave=True),
-    "kinds": Pages("kinds/_terms_text.html", "kinds/applicant.html", roster=False, autosave=False),
+    "first": Pages("apply/applicant.html", roster=True, autosave=True),
+    "kinds": Pages("kinds/applicant.html", roster=False, autosave=False),
 }
 
 
@@ -151,7 +150,7 @@ async def load(request: Request, application_id: int, offering: offerings.Offeri
     return app
 
 
-def _closed(app: dict[str, Any]) -> Response | None:
+def closed(app: dict[str, Any]) -> Response | None:
     """A submitted group is no longer editable: its pages lead to where it can be followed."""
     if q.is_draft(app):
         return None
@@ -160,7 +159,7 @@ def _closed(app: dict[str, Any]) -> Response | None:
     return redirect(f"/apply/groups/{app['id']}")
 
 
-async def _case(request: Request, app: dict[str, Any], case_id: int) -> dict[str, Any]:
+async def case_of(request: Request, app: dict[str, Any], case_id: int) -> dict[str, Any]:
     case = await q.get_applicant(_actor(request), app["id"], case_id)
     if case is None:
         raise NotFoundException()
@@ -180,7 +179,6 @@ def terms_page(
         {
             "kind": offering,
             "errors": errors,
-            "terms_text": pages_of(offering).terms_text,
             "form_action": base if student else f"{base}/terms",
             "cancel_url": "/student" if student else base,
             "student": student,
@@ -466,7 +464,7 @@ async def applicant_save(request: Request, app: dict[str, Any], case: dict[str, 
             actor, app_id, case["id"], form, files, changes=changes, remove=remove
         )
     except apply_actions.NotEditable:
-        return _closed(await load(request, app_id)) or redirect(url_of(app))
+        return closed(await load(request, app_id)) or redirect(url_of(app))
     errors = {**station_errors, **errors}
     refused = {k for k, m in errors.items() if (k == "photo" or k.startswith("doc_")) and m != str(REQUIRED)}
     if op == "back" and not student and not refused:
@@ -474,7 +472,7 @@ async def applicant_save(request: Request, app: dict[str, Any], case: dict[str, 
     if op == "submit" and student and not errors:
         return redirect(check_url(app))  # 確認送件, then 送出
     app = await load(request, app_id)
-    case = await _case(request, app, case["id"])
+    case = await case_of(request, app, case["id"])
     shown, changes = pipeline.form_of(app, case)
     if student:
         shown["station_code"] = form.get("station_code", "")
@@ -621,7 +619,7 @@ async def check_answers_page(request: Request, app: dict[str, Any], *, problems:
     if found is None:
         raise NotFoundException()
     app = found.app
-    if (r := _closed(app)) is not None:
+    if (r := closed(app)) is not None:
         return redirect("/student") if student else r
     group_problems = apply_actions.group_problems(app, set(found.group_files))
     count_problems = rules.submit_problems(app["member_count"], len(found.applicants), found.incomplete)
@@ -667,9 +665,24 @@ async def submit_group(request: Request, app: dict[str, Any]) -> Response:
 # The school's wizard -----------------------------------------------------------------------------------
 
 
-async def _draft(request: Request, line: str, slug: str, application_id: int) -> dict[str, Any] | Response:
-    app = await load(request, application_id, offering_of(line, slug))
-    return _closed(app) or app
+async def open_draft(request: Request, application_id: int, offering=None) -> dict[str, Any] | Response:
+    """A draft in the actor's scope (of this offering when given), or where a submitted one now leads."""
+    app = await load(request, application_id, offering)
+    return closed(app) or app
+
+
+async def open_step(request: Request, application_id: int, page, *args: Any, offering=None) -> Response:
+    """A step of a draft: the page, or where a submitted draft now leads (also for the older addresses)."""
+    app = await open_draft(request, application_id, offering)
+    return app if isinstance(app, Response) else await page(request, app, *args)
+
+
+async def open_case(request: Request, application_id: int, case_id: int, page, offering=None) -> Response:
+    """One applicant's page of a draft."""
+    app = await open_draft(request, application_id, offering)
+    if isinstance(app, Response):
+        return app
+    return await page(request, app, await case_of(request, app, case_id))
 
 
 class WizardController(Controller):
@@ -696,7 +709,7 @@ class WizardController(Controller):
 
     @get("/{application_id:int}", name="wizard:edit")
     async def edit(self, request: Request, line: str, slug: str, application_id: int) -> Response:
-        app = await _draft(request, line, slug, application_id)
+        app = await open_draft(request, application_id, offering_of(line, slug))
         if isinstance(app, Response):
             return app
         step = "applicants" if app["name"] and app["station_code"] else "submitter"
@@ -704,7 +717,7 @@ class WizardController(Controller):
 
     @get("/{application_id:int}/delete", name="wizard:delete-confirm")
     async def delete_confirm(self, request: Request, line: str, slug: str, application_id: int) -> Response:
-        app = await _draft(request, line, slug, application_id)
+        app = await open_draft(request, application_id, offering_of(line, slug))
         if isinstance(app, Response):
             return app
         return render(request, "apply/delete_confirm.html", {"app": app, "base": url_of(app)})
@@ -715,51 +728,39 @@ class WizardController(Controller):
 
     @get("/{application_id:int}/submitter", name="wizard:submitter")
     async def submitter(self, request: Request, line: str, slug: str, application_id: int) -> Response:
-        app = await _draft(request, line, slug, application_id)
-        return app if isinstance(app, Response) else await submitter(request, app)
+        return await open_step(request, application_id, submitter, offering=offering_of(line, slug))
 
     @post("/{application_id:int}/submitter", name="wizard:submitter-save")
     async def submitter_save(self, request: Request, line: str, slug: str, application_id: int) -> Response:
-        app = await _draft(request, line, slug, application_id)
-        return app if isinstance(app, Response) else await submitter_save(request, app)
+        return await open_step(request, application_id, submitter_save, offering=offering_of(line, slug))
 
     @get("/{application_id:int}/details", name="wizard:details")
     async def details(self, request: Request, line: str, slug: str, application_id: int) -> Response:
-        app = await _draft(request, line, slug, application_id)
-        return app if isinstance(app, Response) else await details(request, app)
+        return await open_step(request, application_id, details, offering=offering_of(line, slug))
 
     @post("/{application_id:int}/details", name="wizard:details-save")
     async def details_save(self, request: Request, line: str, slug: str, application_id: int) -> Response:
-        app = await _draft(request, line, slug, application_id)
-        return app if isinstance(app, Response) else await details_save(request, app)
+        return await open_step(request, application_id, details_save, offering=offering_of(line, slug))
 
     @get("/{application_id:int}/applicants", name="wizard:applicants")
     async def applicants(self, request: Request, line: str, slug: str, application_id: int) -> Response:
-        app = await _draft(request, line, slug, application_id)
-        return app if isinstance(app, Response) else await applicants_page(request, app)
+        return await open_step(request, application_id, applicants_page, offering=offering_of(line, slug))
 
     @post("/{application_id:int}/applicants", name="wizard:applicant-add")
     async def applicant_add(self, request: Request, line: str, slug: str, application_id: int) -> Response:
-        app = await _draft(request, line, slug, application_id)
-        return app if isinstance(app, Response) else await applicant_add(request, app)
+        return await open_step(request, application_id, applicant_add, offering=offering_of(line, slug))
 
     @get("/{application_id:int}/applicants/{case_id:int}", name="wizard:applicant")
     async def applicant(
         self, request: Request, line: str, slug: str, application_id: int, case_id: int
     ) -> Response:
-        app = await _draft(request, line, slug, application_id)
-        if isinstance(app, Response):
-            return app
-        return await applicant(request, app, await _case(request, app, case_id))
+        return await open_case(request, application_id, case_id, applicant, offering_of(line, slug))
 
     @post("/{application_id:int}/applicants/{case_id:int}", name="wizard:applicant-save")
     async def applicant_save(
         self, request: Request, line: str, slug: str, application_id: int, case_id: int
     ) -> Response:
-        app = await _draft(request, line, slug, application_id)
-        if isinstance(app, Response):
-            return app
-        return await applicant_save(request, app, await _case(request, app, case_id))
+        return await open_case(request, application_id, case_id, applicant_save, offering_of(line, slug))
 
     @post("/{application_id:int}/applicants/{case_id:int}/autosave", name="wizard:applicant-autosave")
     async def applicant_autosave(
@@ -768,16 +769,16 @@ class WizardController(Controller):
         app = await load(request, application_id, offering_of(line, slug))
         if not q.is_draft(app):
             raise NotFoundException()
-        return await applicant_autosave(request, app, await _case(request, app, case_id))
+        return await applicant_autosave(request, app, await case_of(request, app, case_id))
 
     @get("/{application_id:int}/applicants/{case_id:int}/delete", name="wizard:applicant-delete-confirm")
     async def applicant_delete_confirm(
         self, request: Request, line: str, slug: str, application_id: int, case_id: int
     ) -> Response:
-        app = await _draft(request, line, slug, application_id)
+        app = await open_draft(request, application_id, offering_of(line, slug))
         if isinstance(app, Response):
             return app
-        case = await _case(request, app, case_id)
+        case = await case_of(request, app, case_id)
         return render(request, "apply/applicant_delete.html", {"app": app, "case": case, "base": url_of(app)})
 
     @post("/{application_id:int}/applicants/{case_id:int}/delete", name="wizard:applicant-delete")
@@ -800,7 +801,7 @@ class WizardController(Controller):
         status: str = "",
         name: str = "",
     ) -> Response:
-        app = await _draft(request, line, slug, application_id)
+        app = await open_draft(request, application_id, offering_of(line, slug))
         if isinstance(app, Response):
             return app
         filters = {"year": year, "semester": semester, "category": category, "status": status, "name": name}
@@ -808,8 +809,7 @@ class WizardController(Controller):
 
     @post("/{application_id:int}/roster", name="wizard:roster-add")
     async def roster_add(self, request: Request, line: str, slug: str, application_id: int) -> Response:
-        app = await _draft(request, line, slug, application_id)
-        return app if isinstance(app, Response) else await roster_add(request, app)
+        return await open_step(request, application_id, roster_add, offering=offering_of(line, slug))
 
     @get("/{application_id:int}/check", name="wizard:check")
     async def check(self, request: Request, line: str, slug: str, application_id: int) -> Response:
@@ -881,10 +881,10 @@ async def _lookup_page(request, app, *, error: str = "", form=None, status_code:
     )
 
 
-async def _own(request: Request, line: str, slug: str, application_id: int):
+async def own_draft(request: Request, line: str, slug: str, application_id: int):
     """(app, its one case or None) of the student's own draft, or a redirect once it is submitted."""
     app = await load(request, application_id, offering_of(line, slug))
-    if (r := _closed(app)) is not None:
+    if (r := closed(app)) is not None:
         return r, None
     cases = await q.list_applicants(_actor(request), application_id) or []
     return app, (cases[0] if cases else None)
@@ -906,7 +906,7 @@ class StudentWizardController(Controller):
 
     @get("/{application_id:int}", name="wizard:student-form")
     async def form_page(self, request: Request, line: str, slug: str, application_id: int) -> Response:
-        app, case = await _own(request, line, slug, application_id)
+        app, case = await own_draft(request, line, slug, application_id)
         if isinstance(app, Response):
             return app
         if case is None:
@@ -915,7 +915,7 @@ class StudentWizardController(Controller):
 
     @post("/{application_id:int}", name="wizard:student-save")
     async def save(self, request: Request, line: str, slug: str, application_id: int) -> Response:
-        app, case = await _own(request, line, slug, application_id)
+        app, case = await own_draft(request, line, slug, application_id)
         if isinstance(app, Response):
             return app
         if case is None:
@@ -928,7 +928,7 @@ class StudentWizardController(Controller):
 
     @post("/{application_id:int}/autosave", name="wizard:student-autosave")
     async def autosave(self, request: Request, line: str, slug: str, application_id: int) -> Response:
-        app, case = await _own(request, line, slug, application_id)
+        app, case = await own_draft(request, line, slug, application_id)
         if isinstance(app, Response) or case is None:
             raise NotFoundException()
         return await applicant_autosave(request, app, case)
@@ -944,7 +944,7 @@ class StudentWizardController(Controller):
 
 async def student_lookup(request: Request, line: str, slug: str, application_id: int) -> Response:
     """*統一(居留)證號 + 查詢: the student's own valid e-certificate fills the form."""
-    app, case = await _own(request, line, slug, application_id)
+    app, case = await own_draft(request, line, slug, application_id)
     if isinstance(app, Response):
         return app
     if case is not None or not offerings.of(app).lookup:
@@ -965,6 +965,12 @@ async def moved(request: Request, application_id: int, tail: str = "") -> Respon
     app = await load(request, application_id)
     query = request.url.query
     return redirect_permanent(url_of(app, tail) + (f"?{query}" if query else ""))
+
+
+async def moved_below(request: Request, application_id: int, prefix: str) -> Response:
+    """An older address `<prefix>/{id}<tail>`: the same tail in the wizard (`/submit` is now `/check`)."""
+    tail = request.url.path.split(f"{prefix}/{application_id}", 1)[1]
+    return await moved(request, application_id, "/check" if tail == "/submit" else tail)
 
 
 def redirect_permanent(path: str) -> Response:
