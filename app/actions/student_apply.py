@@ -42,17 +42,6 @@ async def own_draft_id(actor: Actor, kind: str = "first") -> int | None:
     return rows[0]["id"] if rows else None
 
 
-async def own_draft(actor: Actor, kind: str = "first") -> tuple[int, int] | None:
-    """(application id, case id) of the student's application of this kind not yet submitted, if any."""
-    app_id = await own_draft_id(actor, kind)
-    if app_id is None:
-        return None
-    case = await Case.select(Case.id).where(Case.application == app_id).order_by(Case.id).first()
-    if case is None:
-        return None
-    return app_id, case["id"]
-
-
 async def start_application(
     actor: Actor, *, terms_accepted: bool, kind: str = "first", line: str = "foreign"
 ) -> tuple[int, int | None]:
