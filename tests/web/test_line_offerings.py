@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from app.actions.apply import today
 from app.domain import offerings, workflow
+from app.services.sessions import now
 from tables.tables import Application, Case, FeeRate, Permit
 from tests.apply_support import SUBMITTER, app_id_from, jpeg, post_multipart
 from tests.support import make_school_with_accounts
@@ -44,7 +45,9 @@ async def _submit(client, app_id: int, offering) -> tuple[dict, list[dict]]:
     r = await client.post_form(
         f"/apply/{offering.line}/{offering.slug}/{app_id}/submit", {}, follow_redirects=False
     )
-    assert r.status_code == 303 and r.headers["location"] == f"/apply/groups/{app_id}/submitted", r.text[:1500]
+    assert r.status_code == 303 and r.headers["location"] == f"/apply/groups/{app_id}/submitted", r.text[
+        :1500
+    ]
     app = await Application.select().where(Application.id == app_id).first()
     cases = await Case.select().where(Case.application == app_id).order_by(Case.id)
     return app, cases
@@ -102,7 +105,9 @@ async def test_a_school_files_a_mainland_single_entry_group_with_a_relative(clie
     assert 'value="LI XIAOHUA"' in r.text  # what was typed stays
     # a wrong identity card number is refused beside its field
     student_url = await _add(client, app_id, {"identity": "cn"})
-    r = await post_multipart(client, student_url, MAINLAND_STUDENT | {"prc_id": "110105194912310021", "op": "save"}, [])
+    r = await post_multipart(
+        client, student_url, MAINLAND_STUDENT | {"prc_id": "110105194912310021", "op": "save"}, []
+    )
     assert 'id="f-prc_id-error"' in r.text and "18-character resident identity number" in r.text
     page = await client.get(student_url)
     assert "Letter of admission" in page.text and "Proof of kinship" not in page.text
@@ -116,7 +121,7 @@ async def test_a_school_files_a_mainland_single_entry_group_with_a_relative(clie
     # now the relative's link holds
     r = await post_multipart(client, relative_url, MAINLAND_RELATIVE | {"op": "save"}, [])
     assert "No student applicant of this group" not in r.text
-    assert 'class="error-summary' not in r.text, r.text[r.text.find("error-summary"):][:1500]
+    assert 'class="error-summary' not in r.text, r.text[r.text.find("error-summary") :][:1500]
     cases = await Case.select().where(Case.application == app_id).order_by(Case.id)
     assert all(c["complete"] for c in cases), [c["data"] for c in cases]
     check = await client.get(f"/apply/mainland_single/mainland-single/{app_id}/check")
@@ -125,15 +130,16 @@ async def test_a_school_files_a_mainland_single_entry_group_with_a_relative(clie
     app, cases = await _submit(client, app_id, offering)
     assert re.fullmatch(r"\d{2}1160001", app["group_no"]), app["group_no"]  # 陸生: business code 116
     # 收件號 counted by the receiving unit of the line (花蓮縣服務站), not the group's pick-up station
-    assert all(re.fullmatch(r"\d{3}6921\d{5}", c["receipt_no"]) for c in cases), [c["receipt_no"] for c in cases]
+    assert all(re.fullmatch(r"\d{3}6921\d{5}", c["receipt_no"]) for c in cases), [
+        c["receipt_no"] for c in cases
+    ]
     assert all(c["status"] == workflow.Status.FIRST_REVIEW for c in cases)
     result = await client.get(f"/apply/groups/{app_id}/submitted")
     assert app["group_no"] in result.text and "600" in result.text
 
 
 async def test_the_fee_shown_is_the_master_data_in_force(client):
-    ids = await make_school_with_accounts()
-    from app.services.sessions import now
+    await make_school_with_accounts()
 
     await FeeRate.insert(
         FeeRate(
@@ -192,7 +198,9 @@ async def test_a_school_files_a_hkmo_resident_certificate_group_and_is_warned_wh
     app_id = await _start(client, "hkmo", station="S03")
     url = await _add(client, app_id, {"identity": "hk"})
     late = (today() - timedelta(days=120)).strftime("%Y/%m/%d")
-    r = await post_multipart(client, url, HKMO_STUDENT | {"entry_date": late, "op": "save"}, _files(*HKMO_DOCS))
+    r = await post_multipart(
+        client, url, HKMO_STUDENT | {"entry_date": late, "op": "save"}, _files(*HKMO_DOCS)
+    )
     # late: a warning with the due date, not a refusal
     assert "was due within three months of entry" in r.text
     case = (await Case.select().where(Case.application == app_id))[0]
@@ -230,7 +238,9 @@ async def test_a_hkmo_extension_is_refused_before_its_window_opens(client):
         "department": "法律學系",
     }
     far = today() + timedelta(days=90)
-    r = await post_multipart(client, url, form | {"current_expiry": far.strftime("%Y/%m/%d"), "op": "save"}, [])
+    r = await post_multipart(
+        client, url, form | {"current_expiry": far.strftime("%Y/%m/%d"), "op": "save"}, []
+    )
     opens = (far - timedelta(days=30)).strftime("%Y/%m/%d")
     assert 'id="f-current_expiry-error"' in r.text and opens in r.text
     soon = today() + timedelta(days=20)
@@ -268,7 +278,6 @@ async def _issued_single_entry(client, entry_issued: date) -> str:
     _app, cases = await _submit(client, app_id, offerings.get("mainland_single", "first"))
     await Case.update({Case.status: workflow.Status.ISSUED}).where(Case.id == cases[0]["id"])
     permit_no = f"S{cases[0]['receipt_no']}"
-    from app.services.sessions import now
 
     await Permit.insert(
         Permit(
@@ -312,12 +321,18 @@ async def test_a_multiple_entry_applicant_starts_with_the_single_entry_permit(cl
     entered = today() - timedelta(days=10)
     url = await _add(client, app_id, {"permit_no": permit_no, "entry_date": entered.strftime("%Y/%m/%d")})
     page = await client.get(url)
-    assert permit_no in page.text and 'value="WANG XIAOMING"' in page.text and "two months after entry" in page.text
+    assert (
+        permit_no in page.text
+        and 'value="WANG XIAOMING"' in page.text
+        and "two months after entry" in page.text
+    )
     r = await post_multipart(
         client,
         url,
         MAINLAND_STUDENT | {"entry_date": entered.strftime("%Y/%m/%d"), "op": "save"},
-        _files("enrolment_or_student_card", "taiwan_travel_permit", "health_certificate", "single_entry_permit"),
+        _files(
+            "enrolment_or_student_card", "taiwan_travel_permit", "health_certificate", "single_entry_permit"
+        ),
     )
     case = (await Case.select().where(Case.application == app_id))[0]
     assert case["complete"], r.text[:3000]
@@ -328,6 +343,8 @@ async def test_a_multiple_entry_applicant_starts_with_the_single_entry_permit(cl
     )
     assert r.status_code == 400 and "has already been filed" in r.text
     app, cases = await _submit(client, app_id, offering)
-    assert re.fullmatch(r"\d{2}1160002", app["group_no"]), app["group_no"]  # 116, after the single-entry group
+    assert re.fullmatch(r"\d{2}1160002", app["group_no"]), app[
+        "group_no"
+    ]  # 116, after the single-entry group
     result = await client.get(f"/apply/groups/{app_id}/submitted")
     assert "1,000" in result.text or "1000" in result.text
