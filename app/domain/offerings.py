@@ -107,6 +107,10 @@ class Offering:
     # student's field it must equal, the student's identity); checked by the pipeline (it needs the group)
     link: LinkSpec | None = None
     line_offering: lines.LineOffering | None = None  # the 陸生 / 港澳生 rules it is built from
+    # a student's own application from their roster row: the row's category -> the case's identity, and the
+    # row's columns -> the form's fields (港澳生: resident_id -> hkmo_id)
+    category_identities: Mapping[str, str] = field(default_factory=dict)
+    roster_fields: Mapping[str, str] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)  # what a later offering needs beyond these
 
     @property
@@ -863,6 +867,8 @@ register(
         terms=HKMO_TERMS,
         numbering_code=lines.HKMO_FIRST.group_code,
         line_offering=lines.HKMO_FIRST,
+        category_identities={"HK": HK, "MO": MO},
+        roster_fields={"resident_id": "hkmo_id"},
     )
 )
 register(
@@ -913,6 +919,8 @@ register(
         photo=_has_photo(lines.HKMO_EXTENSION),
         numbering_code=lines.HKMO_EXTENSION.group_code,
         line_offering=lines.HKMO_EXTENSION,
+        category_identities={"HK": HK, "MO": MO},
+        roster_fields={"resident_id": "hkmo_id"},
     )
 )
 

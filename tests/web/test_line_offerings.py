@@ -348,3 +348,58 @@ async def test_a_multiple_entry_applicant_starts_with_the_single_entry_permit(cl
     ]  # 116, after the single-entry group
     result = await client.get(f"/apply/groups/{app_id}/submitted")
     assert "1,000" in result.text or "1000" in result.text
+
+
+async def test_a_macau_student_files_a_hkmo_resident_certificate_for_themself(client):
+    from app.services.sessions import now as t_now
+    from tables.tables import RosterEntry, Student
+    from tests.progress_support import login_student, make_student
+
+    ids = await make_school_with_accounts()
+    student_id = await make_student(ids["school"], passport_no="MA7654321", name_en="HO KA MENG")
+    row = RosterEntry(
+        school=ids["school"],
+        year=115,
+        semester=1,
+        name_zh="何家明",
+        name_en="HO KA MENG",
+        name_en_norm="HO KA MENG",
+        birth_date=date(2003, 1, 1),
+        category="MO",
+        nationality="MO",
+        gender="M",
+        passport_no="MA7654321",
+        qualification="",
+        program="B",
+        grade="1",
+        status="A",
+        resident_id="12345678",
+        created_at=t_now(),
+        updated_at=t_now(),
+    )
+    await row.save()
+    await Student.update({Student.roster_entry: row.id}).where(Student.id == student_id)
+    await login_student(client, student_id)
+    client.cookies.set("lang", "en")
+    # 陸生 lines are filed by the school only
+    assert (await client.get("/student/kinds/mainland-single")).status_code == 404
+    terms = await client.get("/student/kinds/hkmo")
+    assert terms.status_code == 200 and "three months of entry" in terms.text
+    r = await client.post_form("/student/kinds/hkmo", {"agree": "1"}, follow_redirects=False)
+    assert r.status_code == 303, r.text[:500]
+    url = r.headers["location"]
+    app_id = int(url.rsplit("/", 1)[1])
+    page = await client.get(url)
+    # prefilled from the roster row: a Macau student, the card number in its field
+    assert "Macau student" in page.text and 'value="12345678"' in page.text
+    assert "Power of attorney" not in page.text  # a student's own application needs no 委託書
+    recent = (today() - timedelta(days=5)).strftime("%Y/%m/%d")
+    form = HKMO_STUDENT | {"hkmo_id": "12345678", "passport_no": "MA7654321", "entry_date": recent}
+    r = await post_multipart(client, url, form | {"op": "submit", "station_code": "S01"}, _files(*HKMO_DOCS))
+    assert r.status_code == 303 and r.headers["location"] == f"/student/apply/{app_id}/check", r.text[:2000]
+    r = await client.post_form(f"/student/apply/{app_id}/submit", {}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/student"
+    app = await Application.select().where(Application.id == app_id).first()
+    assert app["business_line"] == "hkmo" and re.fullmatch(r"\d{2}1080001", app["group_no"])
+    case = (await Case.select().where(Case.application == app_id))[0]
+    assert case["status"] == workflow.Status.FIRST_REVIEW and case["identity"] == "mo"
