@@ -55,6 +55,12 @@ class FieldSpec:
     address_required: bool = True  # type address: whether its required parts must be filled
     hint: Any = None  # shown under the label
     note: Note | None = None  # a warning beside the field that does not stop the form (a deadline)
+    # asked only of applicants of these identities (陸生親屬: relation, the student's number); () = of all
+    for_identities: tuple[str, ...] = ()
+
+    def applies_to(self, form: Form) -> bool:
+        """Whether the field is asked of this applicant (`_identity` in the form's strings)."""
+        return not self.for_identities or form.get("_identity", "") in self.for_identities
 
     def is_required(self, form: Form, facts: CaseFacts) -> bool:
         return self.required(form, facts) if callable(self.required) else bool(self.required)
@@ -87,6 +93,8 @@ def check_fields(specs: tuple[FieldSpec, ...], form: Form, facts: CaseFacts, tod
     """Every problem of the typed values against their specs ({} when they are all right)."""
     errors: dict[str, object] = {}
     for spec in specs:
+        if not spec.applies_to(form):
+            continue
         if spec.type == "address":
             if spec.is_required(form, facts):
                 for key, message in check_address(

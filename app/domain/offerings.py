@@ -110,6 +110,7 @@ class Offering:
     # a student's own application from their roster row: the row's category -> the case's identity, and the
     # row's columns -> the form's fields (港澳生: resident_id -> hkmo_id)
     category_identities: Mapping[str, str] = field(default_factory=dict)
+    home_url: str = ""  # where 取消 on the terms goes ("": the offering's drafts list, /apply/<slug>)
     roster_fields: Mapping[str, str] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)  # what a later offering needs beyond these
 
@@ -631,10 +632,6 @@ def _extension_note(form: Mapping[str, str], today: date) -> Any:
     return None if window.refused else window.message
 
 
-def _is(identity: str) -> Callable[[Mapping[str, str], CaseFacts], bool]:
-    return lambda form, facts: facts.identity == identity
-
-
 # The fields each form shares
 NAME_ZH = FieldSpec("name_zh", _l("Chinese name"), required=True, max_length=50, key=True)
 NAME_EN = FieldSpec(
@@ -658,26 +655,36 @@ TRAVEL_PERMIT = FieldSpec(
     max_length=20,
     key=True,
 )
-DEPARTMENT = FieldSpec("department", _l("Department"), required=_is(CN_STUDENT), max_length=100)
+DEPARTMENT = FieldSpec(
+    "department", _l("Department"), required=True, max_length=100, for_identities=(CN_STUDENT,)
+)
 DEGREE = FieldSpec(
     "program",
     _l("Degree programme"),
     "choice",
-    _is(CN_STUDENT),
+    True,
     choices=DEGREE_PROGRAMS,
     hint=_l("Only degree students (bachelor's, master's, doctorate) apply here."),
+    for_identities=(CN_STUDENT,),
 )
 RELATION = FieldSpec(
-    "relation", _l("Relation to the student"), "choice", _is(CN_RELATIVE), choices=RELATIONS, key=True
+    "relation",
+    _l("Relation to the student"),
+    "choice",
+    True,
+    choices=RELATIONS,
+    key=True,
+    for_identities=(CN_RELATIVE,),
 )
 STUDENT_LINK = FieldSpec(
     "student_prc_id",
     _l("The student's mainland resident identity card no."),
-    required=_is(CN_RELATIVE),
+    required=True,
     validator=_prc_id,
     max_length=18,
     key=True,
     hint=_l("The student must be an applicant of this group."),
+    for_identities=(CN_RELATIVE,),
 )
 PHONE = FieldSpec("phone", _l("Phone in Taiwan"), validator=_phone, max_length=30)
 EMAIL = FieldSpec("email", _l("E-mail"), validator=_email, max_length=254)
@@ -722,8 +729,9 @@ register(
                     "student_status",
                     _l("Student status"),
                     "choice",
-                    _is(CN_STUDENT),
+                    True,
                     choices=STUDENT_STATUS_SINGLE,
+                    for_identities=(CN_STUDENT,),
                 ),
                 DEPARTMENT,
                 DEGREE,
@@ -741,6 +749,7 @@ register(
         numbering_code=lines.MAINLAND_SINGLE_FIRST.group_code,
         student_may_file=False,
         link=MAINLAND_LINK,
+        home_url="/",
         line_offering=lines.MAINLAND_SINGLE_FIRST,
     )
 )
@@ -776,8 +785,9 @@ register(
                     "student_status",
                     _l("Student status"),
                     "choice",
-                    _is(CN_STUDENT),
+                    True,
                     choices=STUDENT_STATUS_MULTIPLE,
+                    for_identities=(CN_STUDENT,),
                 ),
                 DEPARTMENT,
                 DEGREE,
@@ -799,6 +809,7 @@ register(
         numbering_code=lines.MAINLAND_MULTIPLE_FIRST.group_code,
         student_may_file=False,
         link=MAINLAND_LINK,
+        home_url="/",
         line_offering=lines.MAINLAND_MULTIPLE_FIRST,
     )
 )
@@ -866,6 +877,7 @@ register(
         photo=_has_photo(lines.HKMO_FIRST),
         terms=HKMO_TERMS,
         numbering_code=lines.HKMO_FIRST.group_code,
+        home_url="/",
         line_offering=lines.HKMO_FIRST,
         category_identities={"HK": HK, "MO": MO},
         roster_fields={"resident_id": "hkmo_id"},
@@ -918,6 +930,7 @@ register(
         _group_documents(lines.HKMO_EXTENSION),
         photo=_has_photo(lines.HKMO_EXTENSION),
         numbering_code=lines.HKMO_EXTENSION.group_code,
+        home_url="/",
         line_offering=lines.HKMO_EXTENSION,
         category_identities={"HK": HK, "MO": MO},
         roster_fields={"resident_id": "hkmo_id"},
@@ -1081,7 +1094,11 @@ def answers_of(
     counts: dict[str, int] = {}
     for f in own:
         counts[f["kind"]] = counts.get(f["kind"], 0) + 1
-    answers = [AnswerRow(s.name, str(s.label), _value_in_words(s, typed)) for s in offering.key_fields()]
+    answers = [
+        AnswerRow(s.name, str(s.label), _value_in_words(s, typed))
+        for s in offering.key_fields()
+        if s.applies_to({**typed, IDENTITY: str(case.get("identity") or "")})
+    ]
     documents = [
         DocumentRow(d.doc, d.label, d.required, counts.get(d.doc, 0))
         for d in needed_documents(offering, facts)
