@@ -111,6 +111,10 @@ def test_a_school_files_a_mainland_single_entry_group(live_server, page, tmp_pat
     page.click("button[value=save]:not(.default-submit)")
     expect(page.locator(".flash")).to_contain_text(TEXT[lang]["saved"])
     shot(page, f"l14a-mainland-single-applicant-{lang}")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, f"l14a-mainland-single-applicant-{lang}-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
     done = _submit(page, live_server, "mainland_single", "mainland-single", app_id, lang, "600")
     assert re.search(r"\d{2}116\d{4}", done), done  # 陸生: business code 116
 
@@ -144,6 +148,8 @@ def test_a_school_files_a_hkmo_resident_certificate_group(live_server, page, tmp
     page.fill("#f-department", "電機工程學系")
     page.select_option("#f-program", "bachelor")
     page.select_option("#f-addr_county", "臺北市")
+    # the district list follows the county (htmx swaps it): 大安區 then names Taipei's alone
+    expect(page.locator("#f-addr_district option[value='大安區']")).to_have_count(1)
     page.select_option("#f-addr_district", "大安區")
     page.fill("#f-addr_street", "羅斯福路四段")
     page.fill("#f-addr_number", "1號")
@@ -151,5 +157,9 @@ def test_a_school_files_a_hkmo_resident_certificate_group(live_server, page, tmp
     expect(page.locator(".flash")).to_contain_text(TEXT[lang]["saved"])
     expect(page.locator("#f-entry_date-note")).to_contain_text(TEXT[lang]["hkmo_note"])
     shot(page, f"l14a-hkmo-applicant-{lang}")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll on a phone
+    shot(page, f"l14a-hkmo-applicant-{lang}-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
     done = _submit(page, live_server, "hkmo", "hkmo", app_id, lang, "2,600")
     assert re.search(r"\d{2}108\d{4}", done), done  # 港澳: business code 108
