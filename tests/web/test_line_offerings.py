@@ -403,3 +403,42 @@ async def test_a_macau_student_files_a_hkmo_resident_certificate_for_themself(cl
     assert app["business_line"] == "hkmo" and re.fullmatch(r"\d{2}1080001", app["group_no"])
     case = (await Case.select().where(Case.application == app_id))[0]
     assert case["status"] == workflow.Status.FIRST_REVIEW and case["identity"] == "mo"
+
+
+async def test_a_returned_hkmo_case_is_supplemented_with_its_own_fields(client):
+    from tests.progress_support import return_case
+    from tests.web.test_supplement import _form, _post
+
+    await make_school_with_accounts()
+    await client.login("03734301")
+    client.cookies.set("lang", "en")
+    app_id = await _start(client, "hkmo")
+    url = await _add(client, app_id, {"identity": "hk"})
+    recent = (today() - timedelta(days=10)).strftime("%Y/%m/%d")
+    await post_multipart(
+        client,
+        url,
+        HKMO_STUDENT | {"hkmo_id": "A123456(3)", "entry_date": recent, "op": "save"},
+        _files(*HKMO_DOCS),
+    )
+    _app, cases = await _submit(client, app_id, offerings.get("hkmo", "first"))
+    case_id = cases[0]["id"]
+    await return_case(app_id, case_id, "警察紀錄證明書逾三個月，請重新上傳。")
+    page = await client.get(f"/supplement/groups/{app_id}/cases/{case_id}")
+    assert page.status_code == 200, page.text[:2000]
+    assert 'name="hkmo_id"' in page.text and "Police record certificate" in page.text
+    form = _form(page.text)
+    r = await _post(
+        client,
+        f"/supplement/groups/{app_id}/cases/{case_id}",
+        form | {"hkmo_id": "A123456(4)", "op": "send", "reply": "已重新上傳"},
+    )
+    assert r.status_code == 400 and 'id="f-hkmo_id-error"' in r.text  # checked as on the form
+    r = await _post(
+        client,
+        f"/supplement/groups/{app_id}/cases/{case_id}",
+        form | {"op": "send", "reply": "已重新上傳警察紀錄證明書。"},
+        files=[("file_police_record", ("police.jpg", jpeg(), "image/jpeg"))],
+    )
+    assert r.status_code == 303, r.text[:3000]
+    assert (await Case.select(Case.status).where(Case.id == case_id))[0]["status"] == "first_review"
