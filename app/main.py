@@ -93,6 +93,7 @@ def route_handlers() -> list:
         kinds.renewal_drafts,
         kinds.extension_drafts,
         kinds.data_change_drafts,
+        *kinds.line_drafts,
         progress.student_progress,
         verify.verify_form,
         verify.verify_document,

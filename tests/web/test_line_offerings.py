@@ -442,3 +442,19 @@ async def test_a_returned_hkmo_case_is_supplemented_with_its_own_fields(client):
     )
     assert r.status_code == 303, r.text[:3000]
     assert (await Case.select(Case.status).where(Case.id == case_id))[0]["status"] == "first_review"
+
+
+async def test_the_menu_leads_to_each_line_offerings_drafts_and_terms(client):
+    await make_school_with_accounts()
+    await client.login("03734301")
+    client.cookies.set("lang", "en")
+    home = await client.get("/")
+    for slug in ("mainland-single", "mainland-multiple", "hkmo", "hkmo-extension"):
+        assert f'href="/apply/{slug}"' in home.text, slug
+    app_id = await _start(client, "mainland-single")
+    drafts = await client.get("/apply/mainland-single")
+    assert drafts.status_code == 200
+    assert f'href="/apply/drafts/{app_id}"' in drafts.text and "NT$600 per person" in drafts.text
+    assert 'href="/apply/mainland-single/terms"' in drafts.text
+    other = await client.get("/apply/hkmo")
+    assert f'href="/apply/drafts/{app_id}"' not in other.text  # drafts are listed per offering
