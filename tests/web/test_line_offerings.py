@@ -127,6 +127,7 @@ async def test_a_school_files_a_mainland_single_entry_group_with_a_relative(clie
     check = await client.get(f"/apply/mainland_single/mainland-single/{app_id}/check")
     for text in ("WANG XIAOMING", "LI XIAOHUA", "Spouse", "Letter of guarantee", "Group roster", "600"):
         assert text in check.text, text
+    assert "Relation to the student" not in check.text.split("WANG XIAOMING")[1].split("LI XIAOHUA")[0]
     app, cases = await _submit(client, app_id, offering)
     assert re.fullmatch(r"\d{2}1160001", app["group_no"]), app["group_no"]  # 陸生: business code 116
     # 收件號 counted by the receiving unit of the line (花蓮縣服務站), not the group's pick-up station
@@ -136,6 +137,45 @@ async def test_a_school_files_a_mainland_single_entry_group_with_a_relative(clie
     assert all(c["status"] == workflow.Status.FIRST_REVIEW for c in cases)
     result = await client.get(f"/apply/groups/{app_id}/submitted")
     assert app["group_no"] in result.text and "600" in result.text
+
+
+async def test_a_relative_whose_student_left_the_group_keeps_it_from_being_sent(client):
+    await make_school_with_accounts()
+    await client.login("03734301")
+    client.cookies.set("lang", "en")
+    app_id = await _start(client, "mainland-single")
+    await client.post_form(
+        f"/apply/drafts/{app_id}/details",
+        {"name": "陸生團", "member_count": "2", "station_code": "S01", "op": "save"},
+    )
+    student_url = await _add(client, app_id, {"identity": "cn"})
+    await post_multipart(
+        client,
+        student_url,
+        MAINLAND_STUDENT | {"op": "save"},
+        _files("photo", "mainland_entry_form", "mainland_resident_id", "admission_letter"),
+    )
+    relative_url = await _add(client, app_id, {"identity": "cn_rel"})
+    await post_multipart(
+        client,
+        relative_url,
+        MAINLAND_RELATIVE | {"op": "save"},
+        _files("photo", "mainland_entry_form", "mainland_resident_id", "kinship_proof"),
+    )
+    await client.post_form(student_url + "/delete", {})
+    await client.post_form(
+        f"/apply/drafts/{app_id}/details",
+        {"name": "陸生團", "member_count": "1", "station_code": "S01", "op": "save"},
+    )
+    check = await client.get(f"/apply/mainland_single/mainland-single/{app_id}/check")
+    assert "No student applicant of this group has this identity card no." in check.text
+    assert "data-submit-once" not in check.text  # no 送出 while an applicant is not complete
+    r = await client.post_form(
+        f"/apply/mainland_single/mainland-single/{app_id}/submit", {}, follow_redirects=False
+    )
+    assert r.status_code in (400, 409) or r.headers.get("location", "").endswith("/check")
+    app = await Application.select().where(Application.id == app_id).first()
+    assert app["group_no"] is None
 
 
 async def test_the_fee_shown_is_the_master_data_in_force(client):
