@@ -76,6 +76,7 @@ def route_handlers() -> list:
         student_kinds.renewal,
         student_kinds.extension,
         student_kinds.data_change,
+        *student_kinds.line_entries,
         apply.ApplyController,
         review.ReviewController,
         review_jobs.ReviewJobsController,

@@ -80,6 +80,11 @@ MENU = (
             Item(_l("Extension application"), "student:extension", kinds=("student",)),
             Item(_l("Renewal"), "student:renewal", kinds=("student",)),
             Item(_l("Data change"), "student:data-change", kinds=("student",)),
+            *(
+                Item(o.title, f"student:{o.slug}", kinds=("student",))
+                for o in offerings.OFFERINGS.values()
+                if o.line_offering is not None and o.student_may_file
+            ),
         ),
     ),
     Item(

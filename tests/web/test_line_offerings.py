@@ -422,8 +422,10 @@ async def test_a_macau_student_files_a_hkmo_resident_certificate_for_themself(cl
     await login_student(client, student_id)
     client.cookies.set("lang", "en")
     # 陸生 lines are filed by the school only
-    assert (await client.get("/student/kinds/mainland-single")).status_code == 404
-    terms = await client.get("/student/kinds/hkmo")
+    assert (await client.get("/student/mainland-single")).status_code == 404
+    home = await client.get("/student")
+    assert 'href="/student/hkmo"' in home.text and 'href="/student/mainland-single"' not in home.text
+    terms = await client.get("/student/hkmo")
     assert terms.status_code == 200 and "three months of entry" in terms.text
     r = await client.post_form("/student/kinds/hkmo", {"agree": "1"}, follow_redirects=False)
     assert r.status_code == 303, r.text[:500]
