@@ -494,6 +494,11 @@ async def test_the_menu_leads_to_each_line_offerings_drafts_and_terms(client):
     for slug in ("mainland-single", "mainland-multiple", "hkmo", "hkmo-extension"):
         assert f'href="/apply/{slug}"' in home.text, slug
     app_id = await _start(client, "mainland-single")
+    details = await client.get(f"/apply/drafts/{app_id}/details")
+    assert (
+        '<h1 class="page-title">Mainland students (and relatives): single-entry permit to study'
+        in details.text
+    )
     drafts = await client.get("/apply/mainland-single")
     assert drafts.status_code == 200
     assert f'href="/apply/drafts/{app_id}"' in drafts.text and "NT$600 per person" in drafts.text
