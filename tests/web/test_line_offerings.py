@@ -505,3 +505,32 @@ async def test_the_menu_leads_to_each_line_offerings_drafts_and_terms(client):
     assert 'href="/apply/mainland-single/terms"' in drafts.text
     other = await client.get("/apply/hkmo")
     assert f'href="/apply/drafts/{app_id}"' not in other.text  # drafts are listed per offering
+
+
+async def test_the_pages_after_submitting_show_a_line_group(client):
+    await make_school_with_accounts()
+    await client.login("03734301")
+    for lang in ("en", "zh_Hant_TW"):
+        client.cookies.set("lang", lang)
+        app_id = await _start(client, "hkmo")
+        url = await _add(client, app_id, {"identity": "mo"})
+        recent = (today() - timedelta(days=10)).strftime("%Y/%m/%d")
+        await post_multipart(
+            client,
+            url,
+            HKMO_STUDENT | {"hkmo_id": "1234567(8)", "entry_date": recent, "op": "save"},
+            _files(*HKMO_DOCS),
+        )
+        app, cases = await _submit(client, app_id, offerings.get("hkmo", "first"))
+        for page in (
+            "/",
+            f"/apply/groups/{app_id}",
+            f"/apply/groups/{app_id}/applicants/{cases[0]['id']}",
+            f"/progress/groups/{app_id}",
+            f"/progress/groups/{app_id}/cases/{cases[0]['id']}",
+            f"/progress/?group_no={app['group_no']}",
+        ):
+            r = await client.get(page)
+            assert r.status_code == 200, (page, r.text[:1500])
+        view = await client.get(f"/progress/groups/{app_id}")
+        assert app["group_no"] in view.text and cases[0]["receipt_no"] in view.text
