@@ -59,7 +59,9 @@ def _start(page, base: str, slug: str, lang: str, name: str, group_docs: tuple[s
         upload(page, doc, image_file(tmp_path, f"{doc}.jpg"))
     shot(page, f"l14a-{slug}-details-{lang}")
     page.click("button[value=save]:not(.default-submit)")
-    return re.search(r"/apply/(?:drafts|kinds)/(\d+)/", page.url).group(1)
+    # 下一步並儲存資料 leads to the offering's own applicants step
+    expect(page).to_have_url(re.compile(r"/apply/kinds/\d+/applicants$"))
+    return re.search(r"/apply/kinds/(\d+)/", page.url).group(1)
 
 
 def _add_applicant(page, base: str, app_id: str, identity: str) -> None:

@@ -32,6 +32,11 @@ async def _start(client, slug: str, station: str = "S01") -> int:
     details = {"name": f"{slug} 團", "member_count": "1", "station_code": station, "op": "save"}
     r = await post_multipart(client, f"/apply/drafts/{app_id}/details", details, _files(*group_docs))
     assert r.status_code == 303, r.text[:800]
+    # 下一步 leads to the offering's own applicants step
+    r = await client.get(r.headers["location"], follow_redirects=False)
+    if r.status_code == 303:
+        r = await client.get(r.headers["location"], follow_redirects=False)
+    assert r.status_code == 200 and f'action="/apply/kinds/{app_id}/applicants"' in r.text, r.text[:1500]
     return app_id
 
 
