@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -10,7 +11,7 @@ from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from app import i18n
-from app.domain import workflow
+from app.domain import offerings, workflow
 from app.domain.addresses import counties, districts_of, format_address
 from app.queries.stations import CONTACTS_URL, all_stations, station_name, stations
 
@@ -50,6 +51,11 @@ def _paren(text: object) -> Markup:
     return Markup("（{}）").format(text)
 
 
+def _today_taipei() -> date:
+    """Today in Taiwan (a form's deadline notes are computed against it)."""
+    return datetime.now(i18n.TAIPEI).date()
+
+
 def build_environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(PARTIALS)),
@@ -82,6 +88,8 @@ def build_environment() -> Environment:
         stations=stations,
         all_stations=all_stations,
         station_name=station_name,
+        today=_today_taipei,
+        offering_of=offerings.of,
         STATIONS_CONTACTS_URL=CONTACTS_URL,
     )
     return env

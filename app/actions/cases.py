@@ -98,10 +98,22 @@ async def full_check(
     student's own group: of that student)."""
     wanted = list(changes)
     errors = check(app, case, form, present, wanted, on=on)
-    if offerings.of(app).known_certificate and "ui_no" not in errors:
+    offering = offerings.of(app)
+    if offering.known_certificate and "ui_no" not in errors:
         if found := await ui_no_problem(app, form.get("ui_no", ""), on=on):
             errors["ui_no"] = found
             return order_errors(errors)
+    link = offering.link
+    if link and case.get("identity") in link.relative_identities and form.get(link.field):
+        if link.field not in errors:
+            students = (
+                await Case.select()
+                .where((Case.application == app["id"]) & (Case.identity == link.identity))
+                .output(load_json=True)
+            )
+            if found := offerings.link_problem(offering, case, form, students):
+                errors[link.field] = found
+                return order_errors(errors)
     return errors
 
 

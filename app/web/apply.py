@@ -12,9 +12,12 @@ from typing import Any
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 
+from app.actions.cases import today
 from app.domain import applicant as rules
 from app.domain import offerings, workflow
+from app.i18n import TAIPEI
 from app.queries import apply as q
+from app.queries.fees import fee_per_person
 from app.web import wizard
 from app.web.common import file_response, redirect, render, school_required
 from app.web.common import signed_in_actor as _actor
@@ -124,12 +127,13 @@ class ApplyController(Controller):
         if q.is_draft(app):
             return redirect(wizard.url_of(app, "/applicants"))
         offering = offerings.of(app)
+        on = app["submitted_at"].astimezone(TAIPEI).date() if app.get("submitted_at") else today()
         return await self._view(
             request,
             application_id,
             "apply/view.html",
             just_submitted=True,
-            fee=offering.fee,
+            fee=await fee_per_person(offering, on),  # in force on the day it was sent (master data)
             offering=offering,
         )
 
@@ -146,7 +150,7 @@ class ApplyController(Controller):
                 "group_files": q.by_kind(files, None),
                 "group_documents": offerings.needed_group_documents(offerings.of(app)),
                 "submitter_addr": app["submitter_addr"] if isinstance(app["submitter_addr"], dict) else {},
-                "identities": {k: str(v) for k, v in rules.IDENTITIES.items()},
+                "identities": {k: str(v) for k, v in offerings.of(app).identities.items()},
                 "genders": {k: str(v) for k, v in rules.GENDERS.items()},
                 "photos": {f["case"]: f["id"] for f in files if f["kind"] == "photo"},
                 "status_labels": {s: workflow.label(s) for s in {c["status"] for c in cases}},
@@ -175,7 +179,7 @@ class ApplyController(Controller):
                 "documents": documents,
                 "address": case["address"] if isinstance(case["address"], dict) else {},
                 "t": {
-                    "identity": rules.IDENTITIES,
+                    "identity": offerings.of(app).identities,
                     "enrollment": rules.ENROLLMENT,
                     "gender": rules.GENDERS,
                     "marital": rules.MARITAL,

@@ -7,6 +7,7 @@ from typing import Any
 
 from litestar.exceptions import NoRouteMatchFoundException
 
+from app.domain import offerings
 from app.i18n import get_locale
 from app.i18n import lazy_gettext as _l
 
@@ -37,6 +38,12 @@ MENU = (
             _wizard(_l("Renewal"), "foreign", "renewal"),
             _wizard(_l("Extension application"), "foreign", "extension"),
             _wizard(_l("Data change"), "foreign", "data-change"),
+            # 陸生申請, 港澳僑生申請: one entry per offering of those lines (their drafts, then 我要申請)
+            *(
+                _wizard(o.title, o.line, o.slug)
+                for o in offerings.OFFERINGS.values()
+                if o.line_offering is not None
+            ),
         ),
     ),
     Item(
@@ -80,6 +87,11 @@ MENU = (
             _wizard(_l("Extension application"), "foreign", "extension", True),
             _wizard(_l("Renewal"), "foreign", "renewal", True),
             _wizard(_l("Data change"), "foreign", "data-change", True),
+            *(
+                _wizard(o.title, o.line, o.slug, True)
+                for o in offerings.OFFERINGS.values()
+                if o.line_offering is not None and o.student_may_file
+            ),
         ),
     ),
     Item(

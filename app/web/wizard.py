@@ -45,6 +45,7 @@ from app.domain.profiles import REQUIRED
 from app.i18n import format_datetime, get_locale
 from app.i18n import gettext as _
 from app.queries import apply as q
+from app.queries.fees import fee_per_person
 from app.queries.stations import stations
 from app.services import uploads
 from app.web.common import form_data, redirect, render, school_required, student_required
@@ -326,7 +327,7 @@ async def applicants_page(
     todo = group_problems + [
         str(p) for p in rules.submit_problems(app["member_count"], len(cases), incomplete)
     ]
-    field = "ui_no" if offering.lookup else "identity"
+    field = (offering.lookup_field or "ui_no") if offering.lookup else "identity"
     return render(
         request,
         "apply/applicants.html",
@@ -362,7 +363,7 @@ async def applicant_add(request: Request, app: dict[str, Any]) -> Response:
 
 async def _add(actor: Actor, app: dict[str, Any], form: dict[str, str]) -> int:
     if offerings.of(app).lookup:
-        return await kind_actions.add_renewal_applicant(actor, app["id"], form.get("ui_no", ""))
+        return await kind_actions.add_looked_up_applicant(actor, app["id"], form)
     return await apply_actions.add_applicant(actor, app["id"], form.get("identity", ""))
 
 
@@ -624,7 +625,7 @@ async def check_answers_page(request: Request, app: dict[str, Any], *, problems:
     group_problems = apply_actions.group_problems(app, set(found.group_files))
     count_problems = rules.submit_problems(app["member_count"], len(found.applicants), found.incomplete)
     todo = group_problems + count_problems
-    fee = found.offering.fee
+    fee = found.fee  # in force today (master data)
     return render(
         request,
         "apply/check_answers.html",
@@ -695,8 +696,11 @@ class WizardController(Controller):
     async def drafts(self, request: Request, line: str, slug: str) -> Response:
         offering = offering_of(line, slug)
         rows = await q.list_drafts(_actor(request), kind=offering.kind, line=offering.line)
+        fee = await fee_per_person(offering, apply_actions.today())  # in force today (master data)
         return render(
-            request, "apply/drafts.html", {"kind": offering, "drafts": rows, "base": base_of(offering)}
+            request,
+            "apply/drafts.html",
+            {"kind": offering, "drafts": rows, "base": base_of(offering), "fee": fee},
         )
 
     @get("/terms", name="wizard:terms")
@@ -874,7 +878,7 @@ async def _lookup_page(request, app, *, error: str = "", form=None, status_code:
             "app": app,
             "kind": offerings.of(app),
             "form": form or {},
-            "errors": {"ui_no": error} if error else {},
+            "errors": {offerings.of(app).lookup_field: error} if error else {},
             "lookup_action": url_of(app, "/lookup"),
         },
         status_code=status_code,
@@ -951,7 +955,7 @@ async def student_lookup(request: Request, line: str, slug: str, application_id:
         return redirect(url_of(app))
     form = await form_data(request)
     try:
-        await kind_actions.add_renewal_applicant(_actor(request), application_id, form.get("ui_no", ""))
+        await kind_actions.add_looked_up_applicant(_actor(request), application_id, form)
     except apply_actions.Refused as exc:
         return await _lookup_page(request, app, error=exc.problems[0], form=form, status_code=400)
     return redirect(url_of(app))
