@@ -44,13 +44,20 @@ TEXT = {
 }
 
 
+LINES = {"mainland-single": "mainland_single", "mainland-multiple": "mainland_multiple", "hkmo": "hkmo"}
+
+
+def _wizard(slug: str) -> str:
+    return f"/apply/{LINES[slug]}/{slug}"
+
+
 def _start(page, base: str, slug: str, lang: str, name: str, group_docs: tuple[str, ...], tmp_path) -> str:
-    page.goto(f"{base}/lang/{TEXT[lang]['lang']}?next=/apply/{slug}/terms")
+    page.goto(f"{base}/lang/{TEXT[lang]['lang']}?next={_wizard(slug)}/terms")
     for words in TEXT[lang]["terms"] if slug.startswith("mainland") else ():
         expect(page.locator("main")).to_contain_text(words)
     shot(page, f"l14a-{slug}-terms-{lang}")
     page.check("#f-agree")
-    page.click(f"form[action='/apply/{slug}/terms'] button[type=submit]")
+    page.click(f"form[action='{_wizard(slug)}/terms'] button[type=submit]")
     page.click("form button.button[type=submit]")  # 送件人: 下一步 (prefilled from the account)
     page.fill("#f-name", name)
     page.fill("#f-member_count", "1")
@@ -60,15 +67,16 @@ def _start(page, base: str, slug: str, lang: str, name: str, group_docs: tuple[s
     shot(page, f"l14a-{slug}-details-{lang}")
     page.click("button[value=save]:not(.default-submit)")
     # 下一步並儲存資料 leads to the offering's own applicants step
-    expect(page).to_have_url(re.compile(r"/apply/kinds/\d+/applicants$"))
-    return re.search(r"/apply/kinds/(\d+)/", page.url).group(1)
+    expect(page).to_have_url(re.compile(r"/apply/[a-z_]+/[a-z-]+/\d+/applicants$"))
+    return re.search(r"/apply/[a-z_]+/[a-z-]+/(\d+)/", page.url).group(1)
 
 
 def _add_applicant(page, base: str, app_id: str, identity: str) -> None:
-    page.goto(f"{base}/apply/kinds/{app_id}/applicants")
-    page.select_option("#f-identity", identity)
-    page.click("form.lookup-form button[type=submit]")
-    expect(page).to_have_url(re.compile(rf"/apply/kinds/{app_id}/applicants/\d+$"))
+    page.goto(f"{base}/apply/kinds/{app_id}/applicants")  # the older address leads to the wizard's step
+    page.locator("details.add-dialog summary").click()
+    page.check(f"#f-identity-{identity}")
+    page.click("form.add-dialog__body button[type=submit]")
+    expect(page).to_have_url(re.compile(rf"/apply/[a-z_]+/[a-z-]+/{app_id}/applicants/\d+$"))
 
 
 def _submit(page, base: str, line: str, slug: str, app_id: str, lang: str, fee: str) -> str:
@@ -126,12 +134,12 @@ def test_a_school_files_a_mainland_single_entry_group(live_server, page, tmp_pat
     # 陸生多次證 starts with the single-entry permit: an unknown number is refused beside its field
     page.locator("nav.main-menu--bar summary", has_text=TEXT[lang]["apply_menu"]).click()
     shot(page, f"l14a-menu-{lang}")
-    page.click("nav.main-menu--bar a[href='/apply/mainland-multiple']")
+    page.click("nav.main-menu--bar a[href='/apply/mainland_multiple/mainland-multiple']")
     shot(page, f"l14a-mainland-multiple-drafts-{lang}")
     multiple_id = _start(
         page, live_server, "mainland-multiple", lang, f"多次證 {lang}", ("power_of_attorney",), tmp_path
     )
-    page.goto(f"{live_server}/apply/kinds/{multiple_id}/applicants")
+    page.goto(f"{live_server}{_wizard('mainland-multiple')}/{multiple_id}/applicants")
     page.fill("#f-permit_no", "S000000000")
     page.fill("#f-entry_date", (date.today() - timedelta(days=5)).strftime("%Y/%m/%d"))
     page.click("form.lookup-form button[type=submit]")

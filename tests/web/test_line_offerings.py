@@ -18,30 +18,42 @@ STUDENT_ID = "11010519491231002X"  # a published example of the PRC resident ide
 RELATIVE_ID = "110101199003077678"
 
 
+async def _url(app_id: int, tail: str = "") -> str:
+    """The wizard's address of a draft (/apply/<line>/<slug>/<id><tail>)."""
+    app = (
+        await Application.select(Application.business_line, Application.kind)
+        .where(Application.id == app_id)
+        .first()
+    )
+    o = offerings.get(app["business_line"], app["kind"])
+    return f"/apply/{o.line}/{o.slug}/{app_id}{tail}"
+
+
 def _files(*kinds: str):
     return [(f"file_{k}", (f"{k}.jpg", jpeg(), "image/jpeg")) for k in kinds]
 
 
 async def _start(client, slug: str, station: str = "S01") -> int:
-    r = await client.post_form(f"/apply/{slug}/terms", {"agree": "1"}, follow_redirects=False)
+    o = offerings.by_any_slug(slug)
+    r = await client.post_form(f"/apply/{o.line}/{o.slug}/terms", {"agree": "1"}, follow_redirects=False)
     assert r.status_code == 303, r.text[:500]
     app_id = app_id_from(r.headers["location"])
-    await client.post_form(f"/apply/drafts/{app_id}/submitter", SUBMITTER)
+    await client.post_form(await _url(app_id, "/submitter"), SUBMITTER)
     offering = offerings.by_any_slug(slug)
     group_docs = [d.doc for d in offering.group_documents]
     details = {"name": f"{slug} 團", "member_count": "1", "station_code": station, "op": "save"}
-    r = await post_multipart(client, f"/apply/drafts/{app_id}/details", details, _files(*group_docs))
+    r = await post_multipart(client, await _url(app_id, "/details"), details, _files(*group_docs))
     assert r.status_code == 303, r.text[:800]
     # 下一步 leads to the offering's own applicants step
     r = await client.get(r.headers["location"], follow_redirects=False)
     if r.status_code == 303:
         r = await client.get(r.headers["location"], follow_redirects=False)
-    assert r.status_code == 200 and f'action="/apply/kinds/{app_id}/applicants"' in r.text, r.text[:1500]
+    assert r.status_code == 200 and f'action="{await _url(app_id, "/applicants")}"' in r.text, r.text[:1500]
     return app_id
 
 
 async def _add(client, app_id: int, data: dict[str, str]) -> str:
-    r = await client.post_form(f"/apply/kinds/{app_id}/applicants", data, follow_redirects=False)
+    r = await client.post_form(await _url(app_id, "/applicants"), data, follow_redirects=False)
     assert r.status_code == 303, r.text[:800]
     return r.headers["location"]
 
@@ -92,7 +104,7 @@ async def test_a_school_files_a_mainland_single_entry_group_with_a_relative(clie
     assert "Hualien County Service Center" in terms.text and "exchange and research students" in terms.text
     app_id = await _start(client, "mainland-single", station="S01")
     await client.post_form(
-        f"/apply/drafts/{app_id}/details",
+        await _url(app_id, "/details"),
         {"name": "陸生團", "member_count": "2", "station_code": "S01", "op": "save"},
     )
     # the relative first: the student it names is not in the group yet
@@ -150,7 +162,7 @@ async def test_a_relative_whose_student_left_the_group_keeps_it_from_being_sent(
     client.cookies.set("lang", "en")
     app_id = await _start(client, "mainland-single")
     await client.post_form(
-        f"/apply/drafts/{app_id}/details",
+        await _url(app_id, "/details"),
         {"name": "陸生團", "member_count": "2", "station_code": "S01", "op": "save"},
     )
     student_url = await _add(client, app_id, {"identity": "cn"})
@@ -169,7 +181,7 @@ async def test_a_relative_whose_student_left_the_group_keeps_it_from_being_sent(
     )
     await client.post_form(student_url + "/delete", {})
     await client.post_form(
-        f"/apply/drafts/{app_id}/details",
+        await _url(app_id, "/details"),
         {"name": "陸生團", "member_count": "1", "station_code": "S01", "op": "save"},
     )
     check = await client.get(f"/apply/mainland_single/mainland-single/{app_id}/check")
@@ -346,18 +358,18 @@ async def test_a_multiple_entry_applicant_starts_with_the_single_entry_permit(cl
     issued = today() - timedelta(days=100)
     permit_no = await _issued_single_entry(client, issued)
     app_id = await _start(client, "mainland-multiple")
-    page = await client.get(f"/apply/kinds/{app_id}/applicants")
+    page = await client.get(await _url(app_id, "/applicants"))
     assert 'name="permit_no"' in page.text and 'name="entry_date"' in page.text
     # an unknown number
     r = await client.post_form(
-        f"/apply/kinds/{app_id}/applicants", {"permit_no": "S000", "entry_date": "2026/01/01"}
+        await _url(app_id, "/applicants"), {"permit_no": "S000", "entry_date": "2026/01/01"}
     )
     assert r.status_code == 400 and "No single-entry permit issued by this system" in r.text
     assert 'id="f-permit_no-error"' in r.text
     # entered more than two months ago: refused, with the last day it could have been applied for
     entered = today() - timedelta(days=75)
     r = await client.post_form(
-        f"/apply/kinds/{app_id}/applicants",
+        await _url(app_id, "/applicants"),
         {"permit_no": permit_no, "entry_date": entered.strftime("%Y/%m/%d")},
     )
     assert r.status_code == 400 and "within two months of entry" in r.text
@@ -383,7 +395,7 @@ async def test_a_multiple_entry_applicant_starts_with_the_single_entry_permit(cl
     assert case["complete"], r.text[:3000]
     # the same permit cannot be converted twice
     r = await client.post_form(
-        f"/apply/kinds/{app_id}/applicants",
+        await _url(app_id, "/applicants"),
         {"permit_no": permit_no, "entry_date": entered.strftime("%Y/%m/%d")},
     )
     assert r.status_code == 400 and "has already been filed" in r.text
@@ -427,12 +439,14 @@ async def test_a_macau_student_files_a_hkmo_resident_certificate_for_themself(cl
     await login_student(client, student_id)
     client.cookies.set("lang", "en")
     # 陸生 lines are filed by the school only
-    assert (await client.get("/student/mainland-single")).status_code == 404
+    assert (await client.get("/student/apply/mainland_single/mainland-single")).status_code == 404
     home = await client.get("/student")
-    assert 'href="/student/hkmo"' in home.text and 'href="/student/mainland-single"' not in home.text
-    terms = await client.get("/student/hkmo")
+    assert (
+        'href="/student/apply/hkmo/hkmo"' in home.text and "/student/apply/mainland_single" not in home.text
+    )
+    terms = await client.get("/student/apply/hkmo/hkmo")
     assert terms.status_code == 200 and "three months of entry" in terms.text
-    r = await client.post_form("/student/kinds/hkmo", {"agree": "1"}, follow_redirects=False)
+    r = await client.post_form("/student/apply/hkmo/hkmo", {"agree": "1"}, follow_redirects=False)
     assert r.status_code == 303, r.text[:500]
     url = r.headers["location"]
     app_id = int(url.rsplit("/", 1)[1])
@@ -443,8 +457,10 @@ async def test_a_macau_student_files_a_hkmo_resident_certificate_for_themself(cl
     recent = (today() - timedelta(days=5)).strftime("%Y/%m/%d")
     form = HKMO_STUDENT | {"hkmo_id": "12345678", "passport_no": "MA7654321", "entry_date": recent}
     r = await post_multipart(client, url, form | {"op": "submit", "station_code": "S01"}, _files(*HKMO_DOCS))
-    assert r.status_code == 303 and r.headers["location"] == f"/student/apply/{app_id}/check", r.text[:2000]
-    r = await client.post_form(f"/student/apply/{app_id}/submit", {}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/student/apply/hkmo/hkmo/{app_id}/check", (
+        r.text[:2000]
+    )
+    r = await client.post_form(f"/student/apply/hkmo/hkmo/{app_id}/submit", {}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/student"
     app = await Application.select().where(Application.id == app_id).first()
     assert app["business_line"] == "hkmo" and re.fullmatch(r"\d{2}1080001", app["group_no"])
@@ -496,20 +512,26 @@ async def test_the_menu_leads_to_each_line_offerings_drafts_and_terms(client):
     await client.login("03734301")
     client.cookies.set("lang", "en")
     home = await client.get("/")
-    for slug in ("mainland-single", "mainland-multiple", "hkmo", "hkmo-extension"):
-        assert f'href="/apply/{slug}"' in home.text, slug
+    for line, slug in (
+        ("mainland_single", "mainland-single"),
+        ("mainland_multiple", "mainland-multiple"),
+        ("hkmo", "hkmo"),
+        ("hkmo", "hkmo-extension"),
+    ):
+        assert f'href="/apply/{line}/{slug}"' in home.text, slug
     app_id = await _start(client, "mainland-single")
-    details = await client.get(f"/apply/drafts/{app_id}/details")
+    details = await client.get(await _url(app_id, "/details"))
     assert (
         '<h1 class="page-title">Mainland students (and relatives): single-entry permit to study'
         in details.text
     )
-    drafts = await client.get("/apply/mainland-single")
+    drafts = await client.get("/apply/mainland_single/mainland-single")
     assert drafts.status_code == 200
-    assert f'href="/apply/drafts/{app_id}"' in drafts.text and "NT$600 per person" in drafts.text
-    assert 'href="/apply/mainland-single/terms"' in drafts.text
-    other = await client.get("/apply/hkmo")
-    assert f'href="/apply/drafts/{app_id}"' not in other.text  # drafts are listed per offering
+    assert f'href="/apply/mainland_single/mainland-single/{app_id}"' in drafts.text
+    assert "NT$600 per person" in drafts.text
+    assert 'href="/apply/mainland_single/mainland-single/terms"' in drafts.text
+    other = await client.get("/apply/hkmo/hkmo")
+    assert f'/{app_id}"' not in other.text  # drafts are listed per offering
 
 
 async def test_the_pages_after_submitting_show_a_line_group(client):
