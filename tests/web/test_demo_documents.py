@@ -58,3 +58,29 @@ async def test_every_demo_permit_receipt_and_zip_downloads(client, tmp_path):
             assert r.status_code == 200, (app_id, r.status_code)
             names = zipfile.ZipFile(io.BytesIO(r.content)).namelist()
             assert len(names) == sum(1 for p in permits if p["application"] == app_id)
+
+
+async def test_the_demo_shows_every_status_of_the_workflow(db):
+    """Every status a case can rest in is some demo case's status (已繳費 is passed through within the payment:
+    a demo case's history shows it); and the demo's history was made by the actions (each case's events chain
+    from 待送件, one status to the next)."""
+    from app.domain.workflow import Status
+    from tables.tables import Case, ReviewEvent
+
+    await load_demo()
+    current = {r["status"] for r in await Case.select(Case.status)}
+    passed_through = {r["to_status"] for r in await ReviewEvent.select(ReviewEvent.to_status)}
+    assert set(Status) - {Status.PAID} <= current, sorted(set(Status) - current)
+    assert Status.PAID in passed_through
+    events = await ReviewEvent.select().where(ReviewEvent.case.is_not_null()).order_by(ReviewEvent.id)
+    by_case: dict[int, list[dict]] = {}
+    for e in events:
+        by_case.setdefault(e["case"], []).append(e)
+    for case in await Case.select(Case.id, Case.status).where(Case.status != Status.DRAFT):
+        chain = by_case[case["id"]]
+        assert chain[0]["from_status"] == Status.DRAFT and chain[0]["action"] == "submit"
+        for before, after in zip(chain, chain[1:], strict=False):
+            assert after["from_status"] == before["to_status"], (case, after["action"])
+        assert chain[-1]["to_status"] == case["status"]
+        times = [e["created_at"] for e in chain]
+        assert times == sorted(times), (case["id"], [e["action"] for e in chain])  # back-dated in order
