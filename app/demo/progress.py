@@ -46,7 +46,7 @@ async def load() -> None:
     for index, (name, n, fate, paid_days_ago) in enumerate(GROUPS):
         if await flow.existing(actor, name):
             continue
-        people = [PEOPLE[(index + j) % len(PEOPLE)] for j in range(n)]
+        people = [PEOPLE[(index + 1 + j) % len(PEOPLE)] for j in range(n)]
         if fate == "permits":  # admitted, not registered: the six-month e-certificate after payment
             people = [Person(**{**p.__dict__, "enrollment": "A"}) for p in people]
         filed = await flow.file_group(actor, name, people)

@@ -70,12 +70,17 @@ async def f():
     found = " ".join(direct_writes(source))
     for what in ("insert(", "update(", "raw(", "save(", "record_event(", "Case(...)", "ReviewEvent(...)"):
         assert what in found, what
-    assert direct_writes("from tables.tables import Case\nasync def f():\n    await Case.select().first()\n") == []
+    assert (
+        direct_writes("from tables.tables import Case\nasync def f():\n    await Case.select().first()\n")
+        == []
+    )
 
 
 def test_no_demo_module_writes_rows_itself():
     modules = sorted(p for p in DEMO.glob("*.py") if p.name != BACKDATING)
-    assert len(modules) >= 7  # the scan reads the package (schools, roster, review, payment, apply, progress, flow)
+    assert (
+        len(modules) >= 7
+    )  # the scan reads the package (schools, roster, review, payment, apply, progress, flow)
     found = {p.name: direct_writes(p.read_text(encoding="utf-8")) for p in modules}
     assert {name: writes for name, writes in found.items() if writes} == {}
 
