@@ -129,6 +129,75 @@ async def file_group(
     return Filed(app_id, case_ids, group_no)
 
 
+async def file_offering_group(
+    actor: Actor,
+    line: str,
+    kind: str,
+    name: str,
+    applicants: list[tuple[dict[str, str], dict[str, str], list[str]]],
+    *,
+    station: str = "S01",
+    submit: bool = True,
+) -> Filed:
+    """A group of any offering (line, kind) filed in the one wizard's actions: the draft, 送件人, 申請資料 with the
+    offering's group documents, each applicant added (by its identity, or by the offering's lookup: 換證's UI no.,
+    多次證's single-entry permit) and saved with its files, then 送出. `applicants`: (how it is added, the form,
+    the document kinds to upload)."""
+    from app.actions import kinds
+    from app.domain import offerings
+
+    offering = offerings.get(line, kind)
+    if offering is None:
+        raise RuntimeError(f"no offering {line}/{kind}")
+    app_id = await apply_actions.create_draft(actor, terms_accepted=True, line=line, kind=kind)
+    errors = await apply_actions.save_submitter(
+        actor,
+        app_id,
+        SUBMITTER
+        | {"submitter_name": actor.name, "submitter_email": f"{actor.login_id}@demo.example.edu.tw"},
+    )
+    group_files = [upload(d.doc, actor.school_name) for d in offering.group_documents]
+    details = {
+        "name": name,
+        "member_count": str(len(applicants)),
+        "pickup_method": "self",
+        "station_code": station,
+    }
+    errors |= await apply_actions.save_details(actor, app_id, details, group_files)
+    case_ids: list[int] = []
+    for added_by, form, files in applicants:
+        if offering.lookup:
+            lookup = getattr(kinds, "add_looked_up_applicant", None)
+            if lookup is not None:
+                case_id = await lookup(actor, app_id, added_by)
+            else:
+                case_id = await kinds.add_renewal_applicant(actor, app_id, added_by["ui_no"])
+        else:
+            case_id = await apply_actions.add_applicant(actor, app_id, added_by["identity"])
+        case_ids.append(case_id)
+        if offering.lookup:  # the form comes prefilled from what was looked up; `form` adds to it
+            form = await stored_form(app_id, case_id) | form
+        name_en = form.get("name_en", "") or added_by.get("ui_no", "") or "STUDENT"
+        errors |= await kinds.save_applicant(
+            actor, app_id, case_id, form, files=[upload(k, name_en) for k in files]
+        )
+    if errors:
+        raise RuntimeError(f"demo group {name!r} refused by the wizard's checks: {errors}")
+    group_no = ""
+    if submit:
+        group_no = (await apply_actions.submit_application(actor, app_id, "zh_Hant_TW")).group_no
+    return Filed(app_id, case_ids, group_no)
+
+
+async def stored_form(application_id: int, case_id: int) -> dict[str, str]:
+    """What the wizard's form of a looked-up applicant shows (prefilled from the certificate), as it posts it."""
+    from app.actions.cases import form_of
+
+    app = await Application.select().where(Application.id == application_id).first()
+    case = await Case.select().where(Case.id == case_id).output(load_json=True).first()
+    return form_of(app, case)[0]
+
+
 # Review -------------------------------------------------------------------------------------------
 
 

@@ -40,6 +40,8 @@ GROUPS = [
         "collected",
     ),
 ]
+# 換證: one of the paid group's six-month e-certificates, renewed to an IC card after registration.
+RENEWAL = "2026 在學生換證（待製證）"
 
 
 async def load() -> None:
@@ -59,3 +61,23 @@ async def load() -> None:
         await flow.pay(actor, [filed.application_id], paid_at=now - timedelta(days=2))
         if fate == "collected":
             await flow.card_made_and_collected(filed.case_ids, collected=True)
+    await _renewal(actor, now)
+
+
+async def _renewal(actor, now: datetime) -> None:
+    """The school renews YAMADA HANAKO's e-certificate (found by its UI no.), the reviewers approve, it pays:
+    the registered student's IC card is in production."""
+    if await flow.existing(actor, RENEWAL):
+        return
+    from tables.tables import Case, Permit
+
+    permit = await Permit.select(Permit.case.ui_no).where(Permit.case.name_en == "YAMADA HANAKO").first()
+    if permit is None:
+        return
+    filed = await flow.file_offering_group(
+        actor, "foreign", "renewal", RENEWAL, [({"ui_no": permit["case.ui_no"]}, {}, ["passport"])]
+    )
+    await backdate.backdate_submission(filed.application_id, now - timedelta(days=1, hours=20))
+    await flow.approve_for_payment(filed.case_ids, at=now - timedelta(hours=20))
+    await flow.pay(actor, [filed.application_id], paid_at=now - timedelta(hours=2))
+    assert await Case.exists().where(Case.id.is_in(filed.case_ids) & (Case.status == "card_production"))
