@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.domain import lines
+from app.domain import lines, offerings
 from tables.tables import FeeRate
 
 
@@ -23,6 +23,14 @@ async def get_fee(line: str, kind: str, on: date) -> lines.FeeRecord:
         .limit(1)
     )
     return lines.fee_in_force(line, kind, [_record(r) for r in rows], on)
+
+
+async def fee_per_person(offering: offerings.Offering, on: date) -> int:
+    """NT$ per person of an offering on a day: master data (`FeeRate`) for the 陸生 and 港澳生 lines, the
+    fee table of `app.domain.fees` for the others."""
+    if offering.line_offering is None:
+        return offering.fee
+    return (await get_fee(offering.line, offering.kind, on)).per_person
 
 
 async def list_fee_changes(line: str, kind: str) -> list[dict]:
