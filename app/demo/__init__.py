@@ -9,7 +9,8 @@ changes nothing):
 - `review`: groups at every stage of the review desk;
 - `payment`: groups awaiting payment, paid ones with receipts and e-certificates, a collected card;
 - `apply`: drafts in the wizard at every step, and two submitted groups;
-- `progress`: returned, withdrawn and issued cases for the progress, supplement and renewal pages.
+- `progress`: returned, withdrawn and issued cases for the progress, supplement and renewal pages;
+- `lines`: groups of the 陸生 and 港澳生 lines in every state, at 國立成功大學 (demo).
 
 Everything is made by the same actions as real data (`app.demo.flow`): accounts, rosters, filing, review,
 supplements, withdrawals, payments, so the pages that show it cannot drift from it. Only `app.demo.backdate`

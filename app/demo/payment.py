@@ -75,7 +75,7 @@ async def _renewal(actor, now: datetime) -> None:
     if permit is None:
         return
     filed = await flow.file_offering_group(
-        actor, "foreign", "renewal", RENEWAL, [({"ui_no": permit["case.ui_no"]}, {}, ["passport"])]
+        actor, "foreign", "renewal", RENEWAL, [({"ui_no": permit["case.ui_no"]}, {})]
     )
     await backdate.backdate_submission(filed.application_id, now - timedelta(days=1, hours=20))
     await flow.approve_for_payment(filed.case_ids, at=now - timedelta(hours=20))

@@ -47,6 +47,21 @@ SCHOOLS = [
         "addr_street": "指南路二段",
         "addr_number": "64號",
     },
+    {  # the 陸生 and 港澳生 lines' demo school (app.demo.lines)
+        "name": "國立成功大學 (demo)",
+        "business_no": "03734323",
+        "login_id": "03734323",
+        "contact": "成大承辦人",
+        "national_id": "D120000019",
+        "head": "沈孟儒",
+        "unit": "國際事務處",
+        "phone": "062757575",
+        "email": "oia@ncku.example.edu.tw",
+        "addr_county": "臺南市",
+        "addr_district": "東區",
+        "addr_street": "大學路",
+        "addr_number": "1號",
+    },
 ]
 
 # Sub-accounts of the first school: (name, national ID, enabled); they get -01 and -02.
@@ -154,7 +169,7 @@ async def load_demo() -> None:
     await db.start()
     try:
         async with db.write_tx():
-            from app.demo import apply, payment, progress, review
+            from app.demo import apply, lines, payment, progress, review
             from app.demo.roster import load_demo_roster
 
             await review.load_reviewers()  # the supervisor creates the schools
@@ -168,9 +183,10 @@ async def load_demo() -> None:
             await payment.load()
             await apply.load()
             await progress.load()
+            await lines.load()
     finally:
         await db.stop()
     print(
-        "demo data loaded: accounts 03734301, 03734301-01, 03734301-02 (disabled), 03734302; "
+        "demo data loaded: accounts 03734301, 03734301-01, 03734301-02 (disabled), 03734302, 03734323; "
         f"password {DEMO_PASSWORD}"
     )
