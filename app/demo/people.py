@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from PIL import Image, ImageDraw
 
@@ -34,8 +35,10 @@ TITLES = {
 }
 
 
+@lru_cache(maxsize=512)
 def demo_image(kind: str, name: str) -> bytes:
-    """A small JPEG that looks like the document it stands for (no real person, no real document)."""
+    """A small JPEG that looks like the document it stands for (no real person, no real document); the same
+    person's papers are drawn once, however many groups they are filed in."""
     if kind == "photo":
         im = Image.new("RGB", (240, 320), COLORS["photo"])
         d = ImageDraw.Draw(im)
