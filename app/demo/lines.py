@@ -114,7 +114,8 @@ async def _mainland_single(actor, now: datetime) -> None:
             mainland_student("趙磊", "ZHAO LEI", "M", date(2001, 2, 14), 75),
         ]
         filed = await flow.file_offering_group(actor, "mainland_single", "first", name, people)
-        await backdate.backdate_submission(filed.application_id, now - timedelta(days=6))
+        # younger than the foreign line's overdue demo group, which stays first in the review queue
+        await backdate.backdate_submission(filed.application_id, now - timedelta(days=4))
         _wang, _li, returned, second, refused, rejected, withdrawn = filed.case_ids
         at = now - timedelta(days=2)
         await flow.decide(
@@ -175,7 +176,9 @@ async def _mainland_multiple(actor, now: datetime) -> None:
             name,
             [({"permit_no": by_name[who], "entry_date": entered}, {"student_status": "new"})],
         )
-        await backdate.backdate_submission(filed.application_id, now - timedelta(days=8))
+        await backdate.backdate_submission(
+            filed.application_id, now - timedelta(days=8 if fate == "paid" else 3)
+        )
         if fate == "paid":
             await flow.approve_for_payment(filed.case_ids, at=now - timedelta(days=5))
             await flow.pay(actor, [filed.application_id], paid_at=now - timedelta(days=4), if_payable=True)
@@ -231,7 +234,9 @@ async def _hkmo(actor, now: datetime) -> None:
         filed = await flow.file_offering_group(actor, "hkmo", "first", name, people, submit=fate != "draft")
         if fate == "draft":
             continue
-        await backdate.backdate_submission(filed.application_id, now - timedelta(days=15))
+        await backdate.backdate_submission(
+            filed.application_id, now - timedelta(days=5 if fate == "review" else 15)
+        )
         if fate == "review":
             first, returned, second, refused = filed.case_ids
             at = now - timedelta(days=3)
