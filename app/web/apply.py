@@ -299,7 +299,7 @@ class ApplyController(Controller):
         app = await _application(request, application_id)
         if (r := _submitted(app)) is not None:
             return r
-        if app["kind"] != "first":  # 換證, 延期, 資料異動 have their own applicants step (app.web.kinds)
+        if offerings.of(app).applicants_pages != "first":  # 換證, 延期, 資料異動, 陸生, 港澳生: app.web.kinds
             return redirect(f"/apply/kinds/{application_id}/applicants")
         return await self._applicants_page(request, app)
 

@@ -26,6 +26,8 @@ TEXT = {
         "check": "確認是否送件",
         "done": "送件成功，團號：",
         "hkmo_note": "入境後三個月內",
+        "apply_menu": "線上申辦",
+        "no_permit": "查無本系統核發給貴校陸生的此號單次證",
     },
     "en": {
         "lang": "en",
@@ -36,6 +38,8 @@ TEXT = {
         "check": "Check your answers before submitting",
         "done": "group no.",
         "hkmo_note": "three months after entry",
+        "apply_menu": "Apply online",
+        "no_permit": "No single-entry permit issued by this system",
     },
 }
 
@@ -55,7 +59,9 @@ def _start(page, base: str, slug: str, lang: str, name: str, group_docs: tuple[s
         upload(page, doc, image_file(tmp_path, f"{doc}.jpg"))
     shot(page, f"l14a-{slug}-details-{lang}")
     page.click("button[value=save]:not(.default-submit)")
-    return re.search(r"/apply/(?:drafts|kinds)/(\d+)/", page.url).group(1)
+    # 下一步並儲存資料 leads to the offering's own applicants step
+    expect(page).to_have_url(re.compile(r"/apply/kinds/\d+/applicants$"))
+    return re.search(r"/apply/kinds/(\d+)/", page.url).group(1)
 
 
 def _add_applicant(page, base: str, app_id: str, identity: str) -> None:
@@ -117,6 +123,21 @@ def test_a_school_files_a_mainland_single_entry_group(live_server, page, tmp_pat
     page.set_viewport_size({"width": 1280, "height": 900})
     done = _submit(page, live_server, "mainland_single", "mainland-single", app_id, lang, "600")
     assert re.search(r"\d{2}116\d{4}", done), done  # 陸生: business code 116
+    # 陸生多次證 starts with the single-entry permit: an unknown number is refused beside its field
+    page.locator("nav.main-menu--bar summary", has_text=TEXT[lang]["apply_menu"]).click()
+    shot(page, f"l14a-menu-{lang}")
+    page.click("nav.main-menu--bar a[href='/apply/mainland-multiple']")
+    shot(page, f"l14a-mainland-multiple-drafts-{lang}")
+    multiple_id = _start(
+        page, live_server, "mainland-multiple", lang, f"多次證 {lang}", ("power_of_attorney",), tmp_path
+    )
+    page.goto(f"{live_server}/apply/kinds/{multiple_id}/applicants")
+    page.fill("#f-permit_no", "S000000000")
+    page.fill("#f-entry_date", (date.today() - timedelta(days=5)).strftime("%Y/%m/%d"))
+    page.click("form.lookup-form button[type=submit]")
+    expect(page.locator("#f-permit_no-error")).to_contain_text(TEXT[lang]["no_permit"])
+    expect(page.locator(".error-summary")).to_be_visible()
+    shot(page, f"l14a-mainland-multiple-lookup-refused-{lang}")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
