@@ -253,3 +253,35 @@ async def create_reviewer(actor: Actor, data: NewReviewer) -> int:
         for code in dict.fromkeys(codes):
             await ReviewerStation.insert(ReviewerStation(reviewer=profile.id, station_code=code))
     return user.id
+
+
+async def bootstrap_supervisor(username: str, display_name: str, email: str, password: str) -> int:
+    """The first supervisor of an installation, from the command line (no web route calls this): a piccolo
+    superuser with the supervisor's profile, who then creates schools and reviewers in the back office.
+    Refused when that username exists. Returns the user's id."""
+    username = username.strip()
+    if not USERNAME.match(username):
+        raise AdminAccountError(
+            "帳號須為 3 至 40 個英數字或 . _ -。 The username is 3 to 40 letters, digits, dots, dashes or underscores.",
+            "username",
+        )
+    problems = passwords.password_problems(password, login_id=username)
+    if problems:
+        raise AdminAccountError(" ".join(_plain(p) for p in problems), "password")
+    if await BaseUser.exists().where(BaseUser.username == username):
+        raise AdminAccountError("此帳號已有人使用。 This username is already in use.", "username")
+    async with db.write_tx():
+        user = BaseUser(
+            username=username,
+            password=BaseUser.hash_password(password),
+            email=email.strip(),
+            first_name=display_name.strip(),
+            active=True,
+            admin=True,
+            superuser=True,
+        )
+        await user.save()
+        await ReviewerProfile(
+            user=user.id, role="supervisor", display_name=display_name.strip(), created_at=now()
+        ).save()
+    return user.id

@@ -30,7 +30,7 @@ from app.queries.stations import open_station
 from app.services import uploads
 from app.services.mail import Mail, subject_line
 from app.settings import settings
-from tables.tables import Account, Application, Attachment, Case, DocumentCounter
+from tables.tables import Account, Application, Attachment, Case, DocumentCounter, School
 
 log = logging.getLogger("arc.numbering")
 
@@ -87,6 +87,10 @@ async def create_draft(
     account = await Account.select().where(Account.id == actor.account_id).first()
     if account is None:
         raise NotFound
+    address = {p: account[f"addr_{p}"] or "" for p in ADDRESS_PARTS}
+    if not any(address.values()):  # a main account keeps no address of its own: the school's (機關組織)
+        school = await School.select().where(School.id == actor.school_id).first()
+        address = {p: (school or {}).get(f"addr_{p}") or "" for p in ADDRESS_PARTS}
     t = now()
     row = Application(
         business_line=line,
@@ -101,7 +105,7 @@ async def create_draft(
         submitter_national_id=account["national_id"],
         submitter_phone=account["phone"] or account["mobile"],
         submitter_email=account["email"],
-        submitter_addr={p: account[f"addr_{p}"] or "" for p in ADDRESS_PARTS},
+        submitter_addr=address,
         status=workflow.Status.DRAFT,
         terms_accepted_at=t,
         created_at=t,

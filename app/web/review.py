@@ -37,6 +37,7 @@ from app.queries.progress import list_changes_for_case
 from app.queries.stations import get_station
 from app.services import mfa
 from app.web.common import file_response, form_data, redirect, render
+from app.web.progress import case_display
 
 ADMIN_COOKIE = "id"  # piccolo-admin's session cookie
 ADMIN_LOGIN = "/admin/"
@@ -308,6 +309,7 @@ class ReviewController(Controller):
                 "warnings": await queries.get_case_warnings(detail.case, _now().astimezone(TAIPEI).date()),
                 "confirm": confirm,
                 "doc_labels": {k: str(v) for k, v in DOC_LABELS.items()},
+                "t": case_display(),  # the form's choices by their labels, as the school's case page shows them
                 "action_label": workflow.action_label,
                 # What each supplement sent back changed, with the reply (issue 6, app.queries.progress).
                 "supplements": await list_changes_for_case(case_id),

@@ -33,6 +33,17 @@ class LiveServer(str):
 
     var_dir: Path
 
+    def group_no(self, name: str) -> str:
+        """The 團號 the demo's group of this name got when it was submitted (numbers come from the counters)."""
+        import sqlite3
+
+        with sqlite3.connect(self.var_dir.parent / "browser.sqlite") as conn:
+            row = conn.execute(
+                "SELECT group_no FROM application WHERE name = ? AND group_no IS NOT NULL", (name,)
+            ).fetchone()
+        assert row, f"no submitted demo group named {name}"
+        return row[0]
+
 
 def _free_port() -> int:
     with socket.socket() as s:

@@ -3,21 +3,19 @@ reply and the change; a case is withdrawn after the confirmation page (是否撤
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from playwright.sync_api import expect
 
-from app.domain import numbering
 from tests.browser.conftest import login, shot
 
-RETURNED_GROUP = numbering.group_no(date.today(), "102", 9301)  # app.demo.progress
-OPEN_GROUP = numbering.group_no(date.today(), "102", 9303)
+RETURNED = "2026 秋季外生（退回補正示範）"  # app.demo.progress
+OPEN = "2026 春季外生（可撤銷示範）"
 REPLY = "已重新上傳清晰的護照資料頁，並更正護照號碼（瀏覽器測試）。"
 
 
 @pytest.mark.browser
 def test_returned_case_is_corrected_and_sent_back(live_server, page):
+    RETURNED_GROUP = live_server.group_no(RETURNED)
     login(page, live_server)
     page.goto(live_server + "/supplement/")
     row = page.locator("tr", has_text=RETURNED_GROUP)
@@ -53,7 +51,7 @@ def test_returned_case_is_corrected_and_sent_back(live_server, page):
 def test_a_case_is_withdrawn(live_server, page):
     login(page, live_server)
     page.goto(live_server + "/withdraw/cases")
-    page.fill("#f-group_no", OPEN_GROUP)
+    page.fill("#f-group_no", live_server.group_no(OPEN))
     page.click("form.search-form button[type=submit]")
     first = page.locator("table tbody tr").nth(
         1
@@ -93,8 +91,8 @@ def test_after_submission_pages_are_accessible(live_server, browser, lang):
         login(page, live_server)
         page.wait_for_url(live_server + "/")
         page.goto(live_server + f"/lang/{lang}")
-        open_group = numbering.group_no(date.today(), "102", 9304)
-        group_return = numbering.group_no(date.today(), "102", 9302)
+        open_group = live_server.group_no("2026 夏季外生（已撤銷一案）")
+        group_return = live_server.group_no("2026 交換生（團資料補正示範）")
         paths = [
             "/progress/",
             "/progress/?search=1",

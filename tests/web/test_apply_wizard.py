@@ -279,3 +279,36 @@ async def test_pages_in_english(client):
     )
     r = await client.get(r.headers["location"])
     assert "Overseas Chinese student placement notice" in r.text and "Japan" in r.text
+
+
+async def test_a_main_accounts_submitter_address_is_the_schools(client):
+    """A main account keeps no address of its own (基本資料維護 asks the school's): the 送件人 step comes prefilled
+    with the school's address, so the clerk does not type it for every group; a sub-account's own stays."""
+    from tables.tables import Account, School
+
+    ids = await make_school_with_accounts()
+    await School.update(
+        {
+            School.addr_county: "臺北市",
+            School.addr_district: "大安區",
+            School.addr_street: "羅斯福路四段",
+            School.addr_number: "1號",
+        }
+    ).where(School.id == ids["school"])
+    await Account.update({Account.addr_county: "新竹市", Account.addr_district: "東區"}).where(
+        Account.id == ids["sub1"]
+    )
+    await client.login("03734301")
+    app_id = await start_draft(client)
+    r = await client.get(f"/apply/drafts/{app_id}/submitter")
+    assert "羅斯福路四段" in r.text and 'value="1號"' in r.text
+    await client.post_form("/logout", {})
+    await client.login("03734301-01")
+    app_id = await start_draft(client)
+    app = (
+        await Application.select(Application.submitter_addr)
+        .where(Application.id == app_id)
+        .output(load_json=True)
+        .first()
+    )
+    assert app["submitter_addr"]["county"] == "新竹市" and app["submitter_addr"]["street"] == ""

@@ -12,6 +12,7 @@ import zipfile
 from pathlib import Path
 
 from app.demo import DEMO_PASSWORD, load_demo
+from app.domain import offerings
 from tables.tables import Account, Permit, Receipt
 
 
@@ -28,7 +29,12 @@ async def test_every_demo_permit_receipt_and_zip_downloads(client, tmp_path):
     await load_demo()
     await load_demo()  # idempotent: nothing new, nothing broken
     permits = await Permit.select(
-        Permit.permit_no, Permit.application, Permit.application.school, Permit.content
+        Permit.permit_no,
+        Permit.application,
+        Permit.application.school,
+        Permit.application.business_line,
+        Permit.application.kind,
+        Permit.content,
     ).output(load_json=True)
     receipts = await Receipt.select(Receipt.receipt_no, Receipt.application.school, Receipt.payer).output(
         load_json=True
@@ -46,8 +52,16 @@ async def test_every_demo_permit_receipt_and_zip_downloads(client, tmp_path):
             r = await client.get(f"/downloads/certificates/{p['permit_no']}/pdf")
             assert r.status_code == 200, (p["permit_no"], r.status_code)
             text = pdf_text(r.content, tmp_path)
-            assert "中華民國居留證" in text and p["content"]["name_en"] in text, p["permit_no"]
-            assert p["content"]["photo"], p["permit_no"]  # every demo case has its photo
+            title = (
+                p["content"].get("title_zh") or "中華民國居留證"
+            )  # a 單次證 or 多次證 names itself (issue 14)
+            assert title in text and p["content"]["name_en"] in text, p["permit_no"]
+            if (
+                p["application.business_line"] != "mainland_multiple"
+            ):  # 多次證's form asks no photo (issue 14)
+                assert p["content"]["photo"], p[
+                    "permit_no"
+                ]  # every demo case its form asks a photo of has it
         for rec in (r for r in receipts if r["application.school"] == school):
             r = await client.get(f"/downloads/receipts/{rec['receipt_no']}/pdf")
             assert r.status_code == 200, (rec["receipt_no"], r.status_code)
@@ -58,3 +72,104 @@ async def test_every_demo_permit_receipt_and_zip_downloads(client, tmp_path):
             assert r.status_code == 200, (app_id, r.status_code)
             names = zipfile.ZipFile(io.BytesIO(r.content)).namelist()
             assert len(names) == sum(1 for p in permits if p["application"] == app_id)
+
+
+async def test_the_demo_shows_every_status_of_the_workflow(db):
+    """Every status a case can rest in is some demo case's status (已繳費 is passed through within the payment:
+    a demo case's history shows it); and the demo's history was made by the actions (each case's events chain
+    from 待送件, one status to the next)."""
+    from app.domain.workflow import Status
+    from tables.tables import Case, ReviewEvent
+
+    await load_demo()
+    current = {r["status"] for r in await Case.select(Case.status)}
+    passed_through = {r["to_status"] for r in await ReviewEvent.select(ReviewEvent.to_status)}
+    assert set(Status) - {Status.PAID} <= current, sorted(set(Status) - current)
+    assert Status.PAID in passed_through
+    events = await ReviewEvent.select().where(ReviewEvent.case.is_not_null()).order_by(ReviewEvent.id)
+    by_case: dict[int, list[dict]] = {}
+    for e in events:
+        by_case.setdefault(e["case"], []).append(e)
+    for case in await Case.select(Case.id, Case.status).where(Case.status != Status.DRAFT):
+        chain = by_case[case["id"]]
+        assert chain[0]["from_status"] == Status.DRAFT and chain[0]["action"] == "submit"
+        for before, after in zip(chain, chain[1:], strict=False):
+            assert after["from_status"] == before["to_status"], (case, after["action"])
+        assert chain[-1]["to_status"] == case["status"]
+        times = [e["created_at"] for e in chain]
+        assert times == sorted(times), (case["id"], [e["action"] for e in chain])  # back-dated in order
+
+
+LINES = [
+    ("mainland_single", "first"),
+    ("mainland_multiple", "first"),
+    ("hkmo", "first"),
+    ("hkmo", "extension"),
+]
+
+
+async def test_the_demo_has_groups_of_every_line_and_a_relative_linked_to_a_student(db):
+    """Issue 14 in the demo: one school (國立成功大學 (demo)) with groups of the 陸生 and 港澳生 lines, filed through the
+    one wizard's actions: each line in review, returned, awaiting payment and still a draft; a relative linked to a
+    student of the same group; and when the payment issues single-entry permits, one is left ready for 多次證."""
+    from datetime import timedelta
+
+    from app.actions import kinds
+    from app.actions.apply import today
+    from app.demo.flow import school_actor
+    from tables.tables import Application, Case
+
+    await load_demo()
+    school = await Account.select(Account.school).where(Account.login_id == "03734323").first()
+    cases = (
+        await Case.select(Case.all_columns(), Case.application.business_line, Case.application.kind)
+        .where(Case.application.school == school["school"])
+        .output(load_json=True)
+    )
+    by_line: dict[tuple[str, str], set[str]] = {}
+    for c in cases:
+        by_line.setdefault((c["application.business_line"], c["application.kind"]), set()).add(c["status"])
+    groups = await Application.select(Application.business_line, Application.kind).where(
+        Application.school == school["school"]
+    )
+    assert {(g["business_line"], g["kind"]) for g in groups} >= set(LINES) - {("mainland_multiple", "first")}
+    for line in (("mainland_single", "first"), ("hkmo", "first")):
+        assert by_line[line] >= {
+            "draft",
+            "first_review",
+            "supplement_first",
+            "second_review",
+            "not_accepted",
+            "awaiting_payment",
+        }, (line, by_line[line])
+    assert {"withdrawn", "rejected"} <= by_line[("mainland_single", "first")]
+    assert "group_withdrawn" in by_line[("hkmo", "first")]
+    assert by_line[("hkmo", "extension")] >= {"first_review", "awaiting_payment"}
+    # the relative names a student applicant of the same group by the student's identity card no.
+    single = offerings.get("mainland_single", "first")
+    forms = {
+        c["id"]: (c, offerings.form_of_case(single, c)[0])
+        for c in cases
+        if c["application.business_line"] == "mainland_single"
+    }
+    relatives = [(c, f) for c, f in forms.values() if c["identity"] == "cn_rel"]
+    assert relatives
+    for rel, form in relatives:
+        assert any(
+            c["identity"] == "cn"
+            and c["application"] == rel["application"]
+            and f["prc_id"] == form["student_prc_id"]
+            for c, f in forms.values()
+        )
+    # 多次證: the single-entry permits the payment issued (issue 14's payment issues them)
+    permits = await Permit.select(Permit.permit_no, Permit.case.name_en).where(
+        (Permit.application.school == school["school"])
+        & (Permit.application.business_line == "mainland_single")
+    )
+    if permits:
+        actor = await school_actor("03734323")
+        entered = (today() - timedelta(days=10)).strftime("%Y/%m/%d")
+        ready = {p["case.name_en"]: p["permit_no"] for p in permits}["ZHENG KAI"]
+        found = await kinds.find_single_entry_permit(actor, ready, entered)
+        await kinds._not_yet_converted(actor, found.permit_no)  # ready: not converted yet
+        assert by_line[("mainland_multiple", "first")] >= {"first_review"}

@@ -401,3 +401,23 @@ async def _draft_case(application_id: int, now: datetime) -> int:
     )
     await c.save()
     return c.id
+
+
+async def test_the_case_page_names_the_forms_choices(client, world):
+    """A case filed in the wizard stores its choices as codes (single, senior_high, bachelor): the desk shows
+    them by their labels, as the school's own case page does (issue 12: the demo, now filed through the actions,
+    showed the codes)."""
+    from tables.tables import Case
+
+    g = await make_group(world["ids"]["school"], world["ids"]["main"], ["first_review"])
+    await Case.update(
+        {Case.marital_status: "single", Case.education: "senior_high", Case.program: "bachelor"}
+    ).where(Case.id == g["cases"][0])
+    await admin_session(client, world["users"]["reviewer1"])
+    client.cookies.set("lang", "en")
+    r = await client.get(f"/review/case/{g['cases'][0]}")
+    assert r.status_code == 200
+    facts = r.text[r.text.find('id="h-applicant"') : r.text.find('id="h-docs"')]
+    for code in ("single", "senior_high", "bachelor"):
+        assert f"<dd>{code}" not in facts, code
+    assert "Single" in facts and "Bachelor" in facts, facts

@@ -260,10 +260,12 @@ async def test_list_roster_for_picker_is_scoped_and_filtered(db):
 async def test_demo_roster_has_every_category_and_status_and_the_seeds_student(db):
     from app.demo import SCHOOLS
     from app.demo.roster import load_demo_roster
-    from tests.support import make_school
+    from tests.support import make_account, make_school
 
     first = await make_school(name=SCHOOLS[0]["name"], business_no=SCHOOLS[0]["business_no"])
     second = await make_school(name=SCHOOLS[1]["name"], business_no=SCHOOLS[1]["business_no"])
+    for school, spec in ((first, SCHOOLS[0]), (second, SCHOOLS[1])):  # the main accounts import the rows
+        await make_account(spec["login_id"], school, main=True)
     today = date(2026, 11, 24)
     added = await load_demo_roster(today)
     assert added > 0 and await load_demo_roster(today) == 0  # idempotent
