@@ -167,20 +167,16 @@ async def file_offering_group(
     case_ids: list[int] = []
     for added_by, form in applicants:
         if offering.lookup:
-            lookup = getattr(kinds, "add_looked_up_applicant", None)
-            if lookup is not None:
-                case_id = await lookup(actor, app_id, added_by)
-            else:
-                case_id = await kinds.add_renewal_applicant(actor, app_id, added_by["ui_no"])
+            case_id = await kinds.add_looked_up_applicant(actor, app_id, added_by)
             form = await stored_form(app_id, case_id) | form  # prefilled from what was looked up
         else:
             case_id = await apply_actions.add_applicant(actor, app_id, added_by["identity"])
         case_ids.append(case_id)
-        left = await kinds.save_applicant(actor, app_id, case_id, form)
+        left = await apply_actions.save_applicant(actor, app_id, case_id, form)
         asked = [k.removeprefix("doc_") for k in left if k == "photo" or k.startswith("doc_")]
         if asked:
             who = form.get("name_en") or "STUDENT"
-            left = await kinds.save_applicant(
+            left = await apply_actions.save_applicant(
                 actor, app_id, case_id, form, files=[upload(k, who) for k in asked]
             )
         errors |= left
