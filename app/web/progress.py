@@ -17,7 +17,7 @@ from app.domain import applicant as applicant_rules
 from app.domain import kinds, offerings, workflow
 from app.domain import progress as rules
 from app.domain import supplement as change_rules
-from app.domain.business import KINDS, offered_lines
+from app.domain.business import BUSINESS_LINES, KINDS
 from app.domain.profiles import parse_date
 from app.i18n import gettext as _
 from app.queries import apply as apply_q
@@ -61,7 +61,7 @@ def _filters(params: dict[str, str]) -> tuple[q.Filters, dict[str, str]]:
     line = params.get("line", "")
     f = q.Filters(
         dash_list=dash_list if dash_list in workflow.DASHBOARD_LISTS else "",
-        line=line if line in {b.code for b in offered_lines()} else "",
+        line=line if line in {b.code for b in BUSINESS_LINES} else "",
         kind=kind if kind in KINDS else "",
         status=status if status in rules.STATUS_FILTERS else "",
         group_no=params.get("group_no", "").strip(),

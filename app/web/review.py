@@ -20,11 +20,10 @@ from piccolo_api.session_auth.tables import SessionsBase
 from app.actions import review as actions
 from app.actions import review_cases as claim_actions
 from app.actions.review_cases import CLAIMABLE
+from app.domain import offerings, workflow
 from app.domain import review_stats as stats_rules
-from app.domain import workflow
 from app.domain.business import BUSINESS_LINES, KINDS, get_line
 from app.domain.calendar import REVIEW_DAYS, SUPPLEMENT_DAYS, TAIPEI
-from app.domain.documents import DOC_LABELS
 from app.domain.review_search import parse_criteria
 from app.domain.stations import get_station
 from app.domain.workflow import IllegalTransition, Role
@@ -298,7 +297,7 @@ class ReviewController(Controller):
                 "four_eyes": four_eyes,
                 "warnings": await queries.get_case_warnings(detail.case, _now().astimezone(TAIPEI).date()),
                 "confirm": confirm,
-                "doc_labels": {k: str(v) for k, v in DOC_LABELS.items()},
+                "doc_labels": offerings.doc_labels(),
                 "action_label": workflow.action_label,
                 # What each supplement sent back changed, with the reply (issue 6, app.queries.progress).
                 "supplements": await list_changes_for_case(case_id),
