@@ -190,4 +190,9 @@ def identity_no(data: Any) -> str:
     """The Hong Kong or Macau identity card number a case's line fields hold, else ""."""
     if not isinstance(data, dict):
         return ""
-    return next((str(data[k]) for k in IDENTITY_DATA_KEYS if data.get(k)), "")
+    fields = data.get("fields") if isinstance(data.get("fields"), dict) else {}
+    for source in (fields, data):  # a spec form keeps its fields under "fields"
+        found = next((str(source[k]) for k in IDENTITY_DATA_KEYS if source.get(k)), "")
+        if found:
+            return found
+    return ""
