@@ -82,6 +82,7 @@ async def make_line_group(
     *,
     enrollment: str = "R",
     identity_no: str = "",
+    travel_permit_no: str = "",
     **kw: Any,
 ) -> dict[str, Any]:
     """A submitted group of `line`/`kind` (photo and documents on file), each case in the status given."""
@@ -91,8 +92,11 @@ async def make_line_group(
     await Application.update({Application.business_line: line, Application.group_no: group_no}).where(
         Application.id == g["application"]
     )
-    data = {"fields": {_ID_FIELD.get(line, "id_no"): identity_no}} if identity_no else {}
-    await Case.update({Case.enrollment_status: enrollment, Case.data: data}).where(
-        Case.application == g["application"]
-    )
+    fields = {_ID_FIELD.get(line, "id_no"): identity_no} if identity_no else {}
+    columns: dict[Any, Any] = {Case.enrollment_status: enrollment}
+    if travel_permit_no:  # a mainland student travels on the 往來台灣通行證, not a passport
+        fields["travel_permit_no"] = travel_permit_no
+        columns[Case.passport_no] = ""
+    columns[Case.data] = {"fields": fields} if fields else {}
+    await Case.update(columns).where(Case.application == g["application"])
     return {**g, "group_no": group_no}

@@ -55,6 +55,7 @@ class PermitDocument:
     months: int  # valid for this many months from the day of issue (the expiry day included)
     every_case: bool  # every paid case gets the document (else only an admitted, not registered student)
     notes: tuple[tuple[str, str], ...]  # (zh, en) paragraphs of 附記
+    travel_document: tuple[str, str] = ("護照號碼", "Passport No.")  # the document the holder travels on
 
     def validity(self, issued: date) -> tuple[date, date]:
         return issued, add_months(issued, self.months) - timedelta(days=1)
@@ -77,6 +78,8 @@ _RESIDENT_NOTES = (
     ),
 )
 
+MAINLAND_TRAVEL_DOCUMENT = ("大陸居民往來台灣通行證號碼", "Mainland Travel Permit No.")
+
 DOCUMENTS: dict[str, PermitDocument] = {
     lines.RESIDENT_CERTIFICATE.code: PermitDocument(
         lines.RESIDENT_CERTIFICATE,
@@ -94,7 +97,8 @@ DOCUMENTS: dict[str, PermitDocument] = {
         "單次 Single",
         6,
         True,
-        (
+        travel_document=MAINLAND_TRAVEL_DOCUMENT,
+        notes=(
             (
                 "本證限持證人於有效期限內入境臺灣地區一次，入境後應於二個月內申請換發多次入出境許可證。",
                 "This permit allows its holder one entry into Taiwan within its validity. Within two months "
@@ -113,7 +117,8 @@ DOCUMENTS: dict[str, PermitDocument] = {
         "多次 Multiple",
         12,
         True,
-        (
+        travel_document=MAINLAND_TRAVEL_DOCUMENT,
+        notes=(
             (
                 "本證持證人於有效期限內得多次入出臺灣地區，在學期間應維持就學身分。",
                 "Within its validity this permit allows its holder to enter and leave Taiwan several times, "
@@ -193,6 +198,24 @@ def identity_no(data: Any) -> str:
     fields = data.get("fields") if isinstance(data.get("fields"), dict) else {}
     for source in (fields, data):  # a spec form keeps its fields under "fields"
         found = next((str(source[k]) for k in IDENTITY_DATA_KEYS if source.get(k)), "")
+        if found:
+            return found
+    return ""
+
+
+TRAVEL_PERMIT_KEYS = ("travel_permit_no", "taiwan_travel_permit", "taiwan_travel_permit_no")
+
+
+def travel_document_no(passport_no: str, data: Any) -> str:
+    """The number of the document the holder travels on: the passport, else (陸生) the 往來台灣通行證 number
+    a case's line fields hold."""
+    if passport_no:
+        return passport_no
+    if not isinstance(data, dict):
+        return ""
+    fields = data.get("fields") if isinstance(data.get("fields"), dict) else {}
+    for source in (fields, data):
+        found = next((str(source[k]) for k in TRAVEL_PERMIT_KEYS if source.get(k)), "")
         if found:
             return found
     return ""

@@ -69,6 +69,7 @@ async def test_mainland_single_group_reviewed_paid_600_each_and_its_single_entry
         "first",
         ["first_review", "first_review"],
         name="陸生秋季",
+        travel_permit_no="T12345678",
     )
     # The review: first review by one reviewer, the approval by another (four eyes).
     for case_id in g["cases"]:
@@ -118,6 +119,7 @@ async def test_mainland_single_group_reviewed_paid_600_each_and_its_single_entry
     text = _pdf(pdf.content, tmp_path, "single.pdf")
     assert "臺灣地區入出境許可證（單次）" in text and "Single Entry" in text
     assert "中華民國居留證" not in text
+    assert "往來台灣通行證號碼" in text and "T12345678" in text  # the document travelled on
     assert first["content"]["verify_code"] in text
     issued = datetime.now(TAIPEI).date()
     assert (first["expires_on"] - issued).days in range(180, 185)  # six months
