@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,11 @@ def _paren(text: object) -> Markup:
     return Markup("（{}）").format(text)
 
 
+def _today_taipei() -> date:
+    """Today in Taiwan (a form's deadline notes are computed against it)."""
+    return datetime.now(i18n.TAIPEI).date()
+
+
 def build_environment() -> Environment:
     env = Environment(
         loader=FileSystemLoader(str(PARTIALS)),
@@ -68,6 +74,7 @@ def build_environment() -> Environment:
         districts_of=districts_of,
         format_address=format_address,
         stations=stations,
+        today=_today_taipei,
         STATIONS_CONTACTS_URL=CONTACTS_URL,
     )
     return env

@@ -18,7 +18,7 @@ LINE_OFFERINGS = (
     ("hkmo", "first"),
     ("hkmo", "extension"),
 )
-_ID_FIELD = {"mainland_single": "resident_id", "mainland_multiple": "resident_id", "hkmo": "hkmo_id"}
+_ID_FIELD = {"mainland_single": "prc_id", "mainland_multiple": "prc_id", "hkmo": "hkmo_id"}
 
 
 def stand_in(line: str, kind: str) -> offerings.Offering:
@@ -94,9 +94,8 @@ async def make_line_group(
     )
     fields = {_ID_FIELD.get(line, "id_no"): identity_no} if identity_no else {}
     columns: dict[Any, Any] = {Case.enrollment_status: enrollment}
-    if travel_permit_no:  # a mainland student travels on the 往來台灣通行證, not a passport
-        fields["travel_permit_no"] = travel_permit_no
-        columns[Case.passport_no] = ""
+    if travel_permit_no:  # a mainland student travels on the 往來台灣通行證 (kept where a passport no. is)
+        columns[Case.passport_no] = travel_permit_no
     columns[Case.data] = {"fields": fields} if fields else {}
     await Case.update(columns).where(Case.application == g["application"])
     return {**g, "group_no": group_no}

@@ -602,10 +602,12 @@ async def number_and_submit(
     """送出's writes, in the caller's transaction, for a group already checked complete: its 團號, each case's
     收件號 and next status (through the workflow) with a ReviewEvent, the group's own status. Every kind's
     submit goes through here. `case_values`: more columns to set on each case."""
-    code = offerings.of(app).numbering_code
+    offering = offerings.of(app)
+    code = offering.numbering_code
     d = today()
     group_no = numbering.group_no(d, code, await next_sequence("group", numbering.roc_year(d), code))
-    office = numbering.office_code(app.get("station_code"))  # the receiving unit counts its own 收件號
+    # the receiving unit counts its own 收件號: the offering's own (陸生: 花蓮縣服務站), else the group's station
+    office = numbering.office_code(offering.receiving_unit or app.get("station_code"))
     role = _role(actor)
     new_group_status = workflow.apply(app["status"], "submit", role)
     receipt_nos: list[str] = []

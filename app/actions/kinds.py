@@ -299,6 +299,151 @@ async def _copy_photo(actor: Actor, application_id: int, case_id: int, source_ca
     )
 
 
+# 多次證: the lookup of the single-entry permit ----------------------------------------------------------
+
+SINGLE_ENTRY_LINE = "mainland_single"
+_PERMIT_VALID = (workflow.Status.ISSUED, workflow.Status.CARD_READY, workflow.Status.COLLECTED)
+# what a multiple-entry applicant takes over from the single-entry permit's case
+SINGLE_ENTRY_COPIED = ("identity", "name_zh", "name_en", "birth_date", "passport_no", "gender", "department")
+SINGLE_ENTRY_FIELDS = ("prc_id", "program", "relation", "student_prc_id", "phone", "email")
+
+
+@dataclass
+class SingleEntryMatch:
+    permit_no: str
+    case_id: int
+    entry_date: date
+
+
+def _entry_date(value: str, today: date) -> date:
+    from app.domain.profiles import parse_date
+
+    if not (value or "").strip():
+        raise Refused([_("Enter the date the student entered Taiwan with the single-entry permit.")])
+    entered = parse_date(value)
+    if entered is None:
+        raise Refused([_("Write a real date as YYYY/MM/DD.")])
+    if entered > today:
+        raise Refused([_("The date of entry cannot be in the future.")])
+    return entered
+
+
+async def find_single_entry_permit(
+    actor: Actor, permit_no: str, entry_date: str, *, today: date | None = None
+) -> SingleEntryMatch:
+    """多次證: the single-entry permit issued here to one of the school's mainland applicants, entered within
+    the last two months (`lines.multiple_entry_deadline`), or Refused with the reason. An unknown number and
+    another school's permit get the same answer."""
+    from app.domain import lines
+
+    today = today or apply_actions.today()
+    number = v.clean_id(permit_no).replace(" ", "")
+    if not number:
+        raise Refused([_("Enter the number of the single-entry permit issued by this system.")])
+    entered = _entry_date(entry_date, today)
+    if not actor.is_school or not actor.school_id:
+        raise NotFound
+    rows = (
+        await Permit.select(Permit.permit_no, Permit.case, Permit.issued_on, Permit.case.status)
+        .where(
+            (Permit.permit_no == number)
+            & (Permit.application.school == actor.school_id)
+            & (Permit.application.business_line == SINGLE_ENTRY_LINE)
+        )
+        .first()
+    )
+    if rows is None or rows["case.status"] not in _PERMIT_VALID:
+        raise Refused(
+            [
+                _(
+                    "No single-entry permit issued by this system to one of your school's mainland students has "
+                    "this number. Check the number on the permit."
+                )
+            ]
+        )
+    if entered < rows["issued_on"]:
+        raise Refused(
+            [
+                _(
+                    "The date of entry is before the permit was issued (%(date)s). Check the date of entry.",
+                    date=format_date(rows["issued_on"]),
+                )
+            ]
+        )
+    deadline = lines.multiple_entry_deadline(entered, today)
+    if deadline.refused:
+        raise Refused([str(deadline.message)])
+    return SingleEntryMatch(rows["permit_no"], rows["case"], entered)
+
+
+async def _not_yet_converted(actor: Actor, permit_no: str) -> None:
+    open_cases = await Case.select(Case.data, Case.application.group_no).where(
+        (Case.application.business_line == "mainland_multiple")
+        & (Case.application.school == actor.school_id)
+        & Case.status.not_in(list(workflow.CLOSED))
+    )
+    for c in open_cases:
+        fields = (_json(c["data"], {}) or {}).get("fields") or {}
+        if fields.get("single_permit_no") == permit_no:
+            where = c["application.group_no"] or _("a draft not yet submitted")
+            raise Refused(
+                [
+                    _(
+                        "A multiple-entry permit for this single-entry permit has already been filed (%(where)s).",
+                        where=where,
+                    )
+                ]
+            )
+
+
+async def add_multiple_entry_applicant(actor: Actor, application_id: int, form: dict[str, str]) -> int:
+    """新增申請人 of a 多次證 group: the single-entry permit is looked up, the applicant prefilled from its case."""
+    app = await _draft(actor, application_id)
+    match = await find_single_entry_permit(actor, form.get("permit_no", ""), form.get("entry_date", ""))
+    await _not_yet_converted(actor, match.permit_no)
+    source = await Case.select().where(Case.id == match.case_id).output(load_json=True).first()
+    assert source is not None
+    source_fields = (_json(source["data"], {}) or {}).get("fields") or {}
+    async with db.write_tx():
+        count = await Case.count().where(Case.application == application_id)
+        if count >= rules.MAX_MEMBERS:
+            raise Refused([_("A group has at most 30 applicants.")])
+        t = apply_actions.now()
+        fields = {k: str(source_fields.get(k, "")) for k in SINGLE_ENTRY_FIELDS}
+        fields |= {"single_permit_no": match.permit_no, "entry_date": match.entry_date.strftime("%Y/%m/%d")}
+        case = Case(
+            application=application_id,
+            status=workflow.Status.DRAFT,
+            enrollment_status="",
+            scholarship=False,
+            complete=False,
+            created_at=t,
+            updated_at=t,
+            data={"fields": fields, "lookup": {"permit_no": match.permit_no}},
+            **{k: source[k] for k in SINGLE_ENTRY_COPIED},
+        )
+        await case.save()
+        await Application.update({Application.updated_at: t}).where(Application.id == app["id"])
+    return case.id
+
+
+async def _add_renewal_from_form(actor: Actor, application_id: int, form: dict[str, str]) -> int:
+    return await add_renewal_applicant(actor, application_id, form.get("ui_no", ""))
+
+
+# The lookups that add an applicant, by the offering's `lookup_kind` (data on the offering, no branch per line)
+LOOKUPS = {"certificate": _add_renewal_from_form, "single_entry_permit": add_multiple_entry_applicant}
+
+
+async def add_looked_up_applicant(actor: Actor, application_id: int, form: dict[str, str]) -> int:
+    """新增申請人 of an offering that starts with a lookup (換證, 多次證)."""
+    app = await _draft(actor, application_id)
+    offering = offerings.of(app)
+    if not offering.lookup or offering.lookup_kind not in LOOKUPS:
+        raise NotFound
+    return await LOOKUPS[offering.lookup_kind](actor, application_id, form)
+
+
 # 延期 and 資料異動: an empty applicant --------------------------------------------------------------
 
 

@@ -24,8 +24,8 @@ from app.i18n import gettext as _
 from tables.tables import Application, Case, RosterEntry, Student
 
 
-async def own_draft_id(actor: Actor, kind: str = "first") -> int | None:
-    """The id of the student's application of this kind not yet submitted, if any (one per kind)."""
+async def own_draft_id(actor: Actor, kind: str = "first", line: str = "foreign") -> int | None:
+    """The id of the student's application of this kind not yet submitted, if any (one per offering)."""
     if actor.kind != "student" or not actor.student_id:
         return None
     rows = (
@@ -35,6 +35,7 @@ async def own_draft_id(actor: Actor, kind: str = "first") -> int | None:
             & Application.group_no.is_null()
             & (Application.status == workflow.Status.DRAFT)
             & (Application.kind == kind)
+            & (Application.business_line == line)
         )
         .order_by(Application.id)
         .limit(1)
@@ -64,7 +65,7 @@ async def start_application(
     offering = offerings.get(line, kind)
     if offering is None or not offering.student_may_file:
         raise NotFound
-    app_id = await own_draft_id(actor, kind)
+    app_id = await own_draft_id(actor, kind, line)
     if app_id is not None:
         case = await Case.select(Case.id).where(Case.application == app_id).order_by(Case.id).first()
         if case is not None or offering.lookup:
@@ -107,8 +108,11 @@ async def start_application(
             if roster
             else {"identity": "foreign", "name_en": student["name_en"]}
         )
+        if roster and roster["category"] in offering.category_identities:  # 港澳生: HK, MO
+            values["identity"] = offering.category_identities[roster["category"]]
         if values.get("identity") not in offering.identities:
             values["identity"] = next(iter(offering.identities))
+        fields = {f: str(roster[col] or "") for col, f in offering.roster_fields.items()} if roster else {}
         if offering.applicants_pages != "first":
             values["passport_no"] = values.get("passport_no") or student["passport_no"]
             values["birth_date"] = values.get("birth_date") or student["birth_date"]
@@ -119,7 +123,7 @@ async def start_application(
             application=app_id,
             status=workflow.Status.DRAFT,
             complete=False,
-            data={"roster_entry": roster["id"]} if roster else {},
+            data={"roster_entry": roster["id"], "fields": fields} if roster else {},
             email=student["email"],
             created_at=t,
             updated_at=t,

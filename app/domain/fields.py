@@ -27,11 +27,15 @@ class CaseFacts:
     self_filed: bool = False  # a student's own application
     address_changed: bool = False  # renewal: the address differs from the certificate's
     changes: frozenset[str] = frozenset()  # data change: the items ticked
+    # the form's values as typed (rules of the 陸生 and 港澳生 offerings read 學生身分, 親屬, ...)
+    answers: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)
 
 
 Form = Mapping[str, str]
 # validator(value, form, today) -> a message, or None when the value is right
 Validator = Callable[[str, Form, date], object | None]
+# note(form, today) -> a message shown beside the field that does not stop it (a deadline's warning), or None
+Note = Callable[[Form, date], object | None]
 # required-when(form, facts) -> whether an empty value is a problem
 RequiredWhen = Callable[[Form, CaseFacts], bool]
 
@@ -49,9 +53,27 @@ class FieldSpec:
     choice_message: Any = None  # a value not among the choices; None: 必須填寫
     key: bool = False  # shown on 確認送件 (check your answers)
     address_required: bool = True  # type address: whether its required parts must be filled
+    hint: Any = None  # shown under the label
+    note: Note | None = None  # a warning beside the field that does not stop the form (a deadline)
+    # asked only of applicants of these identities (陸生親屬: relation, the student's number); () = of all
+    for_identities: tuple[str, ...] = ()
+
+    def applies_to(self, form: Form) -> bool:
+        """Whether the field is asked of this applicant (`_identity` in the form's strings)."""
+        return not self.for_identities or form.get("_identity", "") in self.for_identities
 
     def is_required(self, form: Form, facts: CaseFacts) -> bool:
         return self.required(form, facts) if callable(self.required) else bool(self.required)
+
+    def note_for(self, form: Form, today: date) -> str:
+        """The field's warning for the values typed ('' when none)."""
+        if self.note is None:
+            return ""
+        value = str(form.get(self.name) or "")
+        if not value:
+            return ""
+        message = self.note(form, today)
+        return str(message) if message else ""
 
     def choice_map(self) -> Mapping[str, Any]:
         if self.choices is None:
@@ -71,6 +93,8 @@ def check_fields(specs: tuple[FieldSpec, ...], form: Form, facts: CaseFacts, tod
     """Every problem of the typed values against their specs ({} when they are all right)."""
     errors: dict[str, object] = {}
     for spec in specs:
+        if not spec.applies_to(form):
+            continue
         if spec.type == "address":
             if spec.is_required(form, facts):
                 for key, message in check_address(

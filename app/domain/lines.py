@@ -292,7 +292,7 @@ HKMO_EXTENSION = LineOffering(
         _doc("resident_certificate", "居留證", _l("Resident certificate")),
         _doc("enrolment_certificate", "在學證明", _l("Certificate of enrolment")),
         _doc(
-            "photo",
+            "extension_photo",
             "2吋照片",
             _l("2-inch photo (first extension filed online)"),
             required_when={"first_online_extension"},

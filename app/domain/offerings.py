@@ -23,7 +23,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
-from app.domain import applicant, business, fees
+from app.domain import applicant, business, fees, lines
 from app.domain import kinds as kind_rules
 from app.domain import supplement as change_rules
 from app.domain import validators as v
@@ -63,6 +63,18 @@ class NeededDocument:
 
 
 @dataclass(frozen=True)
+class LinkSpec:
+    """A relative's applicant names a student applicant of the same group: the relative's field must equal
+    the student's field `target` of an applicant whose identity is `identity`."""
+
+    field: str
+    target: str
+    identity: str
+    relative_identities: frozenset[str]
+    message: Any
+
+
+@dataclass(frozen=True)
 class Offering:
     line: str  # business line: foreign | (next) mainland_single, mainland_multiple, hkmo
     kind: str  # first | renewal | extension | data_change | ...
@@ -85,6 +97,21 @@ class Offering:
     applicants_pages: str = "kinds"
     # the 統一證號 must name a resident certificate this system knows (延期, 資料異動: checked by the pipeline)
     known_certificate: bool = False
+    # the lookup that adds an applicant (app.actions.kinds.LOOKUPS): "certificate" (換證: the UI no.) |
+    # "single_entry_permit" (多次證: the single-entry permit issued here and the entry date); the partial that
+    # draws its fields and the field its refusal is shown beside
+    lookup_kind: str = "certificate"
+    lookup_template: str = "kinds/_lookup.html"
+    lookup_field: str = "ui_no"
+    # a relative files in the same group, linked to a student applicant of it: (the relative's field, the
+    # student's field it must equal, the student's identity); checked by the pipeline (it needs the group)
+    link: LinkSpec | None = None
+    line_offering: lines.LineOffering | None = None  # the 陸生 / 港澳生 rules it is built from
+    # a student's own application from their roster row: the row's category -> the case's identity, and the
+    # row's columns -> the form's fields (港澳生: resident_id -> hkmo_id)
+    category_identities: Mapping[str, str] = field(default_factory=dict)
+    home_url: str = ""  # where 取消 on the terms goes ("": the offering's drafts list, /apply/<slug>)
+    roster_fields: Mapping[str, str] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)  # what a later offering needs beyond these
 
     @property
@@ -93,12 +120,18 @@ class Offering:
 
     @property
     def fee(self) -> int:
-        """NT$ per person (master data in app.domain.fees)."""
+        """NT$ per person by default (master data in app.domain.fees; for the 陸生 and 港澳生 lines the
+        default of `app.domain.lines`, which a supervisor's `FeeRate` overrides: the fee in force on a day
+        is `app.queries.fees.fee_per_person`)."""
+        if self.line_offering is not None:
+            return self.line_offering.default_fee
         return fees.fee_for(self.line, self.kind).per_person
 
     @property
     def certificate(self) -> Any:
         """核發證別: the certificate it issues (居留證, 單次證, 多次證 ...; master data in app.domain.fees)."""
+        if self.line_offering is not None:
+            return self.line_offering.permit.title
         return fees.fee_for(self.line, self.kind).certificate
 
     @property
@@ -242,19 +275,28 @@ def _kind_form(kind: str) -> FormSpec:
     )
 
 
+IDENTITY = "_identity"  # the case's identity in a spec form's strings, for validators that depend on it
+
+
 def spec_form(fields: tuple[FieldSpec, ...], *, fixed: Mapping[str, str] | None = None) -> FormSpec:
     """A form made only of field specs, for a new offering: the page renders each field from its spec
     (partial `kinds/_spec_fields.html`); values that are columns of a case (name_en, passport_no, ui_no,
     birth_date, phone, email ...) go to those columns, the others to `Case.data["fields"]`."""
     names = tuple(s.name for s in fields if s.type != "address")
     addresses = tuple(s.name for s in fields if s.type == "address")
+    checkboxes = tuple(s.name for s in fields if s.type == "checkbox")
+    readonly = tuple(s.name for s in fields if s.type == "readonly")
 
     def keys() -> list[str]:
         return list(names) + [f"{a}_{p}" for a in addresses for p in ADDRESS_PARTS]
 
     def normalise(data: Mapping[str, Any], case: Mapping[str, Any]) -> dict[str, str]:
         out = {k: " ".join(str(data.get(k) or "").split()) for k in keys()}
-        return {**out, **(fixed or {})}
+        for name in checkboxes:
+            out[name] = "1" if out.get(name) in ("1", "on", "true") else ""
+        for name in readonly:  # shown, never typed: what the lookup found stays
+            out[name] = str((_case_data(case).get("fields") or {}).get(name, ""))
+        return {**out, **(fixed or {}), IDENTITY: str(case.get("identity") or "")}
 
     def read(case: Mapping[str, Any]) -> tuple[dict[str, str], list[str]]:
         stored = _case_data(case).get("fields") or {}
@@ -264,7 +306,7 @@ def spec_form(fields: tuple[FieldSpec, ...], *, fixed: Mapping[str, str] | None 
                 form[name] = str(case[name])
             elif name in applicant.DATE_FIELDS and case.get(name):
                 form[name] = case[name].strftime("%Y/%m/%d")
-        return {**form, **(fixed or {})}, []
+        return {**form, **(fixed or {}), IDENTITY: str(case.get("identity") or "")}, []
 
     def record(form: Mapping[str, str], changes: list[str], case: Mapping[str, Any]) -> CaseRecord:
         columns: dict[str, Any] = {}
@@ -415,6 +457,487 @@ register(
 )
 
 
+# The 陸生 and 港澳生 offerings (issue 14), built from the rules of `app.domain.lines` ------------------
+#
+# Each entry takes its titles, permit type, default fee, roster categories, receiving unit and documents from
+# its `lines.LineOffering` (one source of truth): a document rule becomes a `DocumentSpec` whose `when` asks
+# the rule with the applicant's facts; 保證書, 團體名冊 and 委託書 are the group's documents (the school provides
+# them for the whole group); the 2-inch photo is the offering's photo. What is added here is the form.
+
+HUALIEN_STATION = "S21"  # 花蓮縣服務站: the receiving unit of the 陸生 lines (the seed's login page)
+GROUP_LEVEL_DOCUMENTS = ("guarantee", "group_roster", "power_of_attorney")
+
+CN_STUDENT, CN_RELATIVE = "cn", "cn_rel"  # identities fit Case.identity (10 characters)
+HK, MO = "hk", "mo"
+MAINLAND_IDENTITIES = {
+    CN_STUDENT: _l("Mainland degree student"),  # 陸生(學位生)
+    CN_RELATIVE: _l("Relative of a mainland student (spouse or minor child)"),  # 陸生親屬(配偶或未成年子女)
+}
+HKMO_IDENTITIES = {HK: _l("Hong Kong student"), MO: _l("Macau student")}  # 香港學生 澳門學生
+
+STUDENT_STATUS_SINGLE = {"new": _l("New student"), "returning": _l("Returning student (reinstated)")}
+STUDENT_STATUS_MULTIPLE = {"new": _l("New student"), "continuing": _l("Continuing student")}
+RELATIONS = {"spouse": _l("Spouse"), "child": _l("Minor child")}  # 配偶 未成年子女
+DEGREE_PROGRAMS = {k: applicant.PROGRAMS[k] for k in ("bachelor", "master", "doctorate")}  # 學位生 only
+HKMO_PROGRAMS = {k: label for k, label in applicant.PROGRAMS.items() if k != "exchange"}
+
+
+def line_facts(f: CaseFacts) -> lines.Facts:
+    """The facts `app.domain.lines` asks of an applicant, from the case's facts and its form's answers."""
+    a = f.answers
+    return lines.Facts(
+        new_student=a.get("student_status", "new") == "new",
+        returning=a.get("student_status") == "returning",
+        relative=f.identity == CN_RELATIVE,
+        filed_by_school=not f.self_filed,
+        first_online_extension=a.get("first_online_extension") == "1",
+    )
+
+
+def _when(rule: lines.DocumentRule) -> Callable[[CaseFacts], bool]:
+    return lambda f: rule.applies(line_facts(f))
+
+
+def _case_documents(line: lines.LineOffering) -> tuple[DocumentSpec, ...]:
+    out = []
+    for rule in line.documents:
+        if rule.code in GROUP_LEVEL_DOCUMENTS or (rule.code == "photo" and not rule.required_when):
+            continue
+        out.append(DocumentSpec(rule.code, not rule.optional, None if rule.optional else _when(rule)))
+    return tuple(out)
+
+
+def _group_documents(line: lines.LineOffering) -> tuple[DocumentSpec, ...]:
+    return tuple(
+        DocumentSpec(rule.code, not rule.optional, _when(rule))
+        for rule in line.documents
+        if rule.code in GROUP_LEVEL_DOCUMENTS
+    )
+
+
+def _has_photo(line: lines.LineOffering) -> bool:
+    return any(rule.code == "photo" and not rule.required_when for rule in line.documents)
+
+
+for _line in lines.OFFERINGS:
+    for _rule in _line.documents:
+        if (
+            _rule.code != "photo"
+            and _rule.code not in DOC_LABELS
+            and _rule.code not in kind_rules.KIND_DOC_LABELS
+        ):
+            register_document_label(_rule.code, _rule.title)
+
+
+# Validators of the forms (value, form, today) -> a message or None
+
+
+def _not_future(value: str, form: Mapping[str, str], today: date) -> Any:
+    d = parse_date(value)
+    return _l("The date cannot be in the future.") if d and d > today else None
+
+
+def _prc_id(value: str, form: Mapping[str, str], today: date) -> Any:
+    if v.is_prc_resident_id(value, today):
+        return None
+    return _l(
+        "Enter the 18-character resident identity number of the mainland (its last character is a digit or X), "
+        "e.g. 11010519491231002X."
+    )
+
+
+def _travel_permit(value: str, form: Mapping[str, str], today: date) -> Any:
+    if v.is_taiwan_travel_permit(value):
+        return None
+    return _l(
+        "Enter the number of the Mainland Travel Permit for Taiwan: a letter and eight digits, e.g. L12345678."
+    )
+
+
+def _hkmo_id(value: str, form: Mapping[str, str], today: date) -> Any:
+    if form.get(IDENTITY) == MO:
+        if v.is_macau_id(value):
+            return None
+        return _l(
+            "Enter the Macau resident identity card number: 1, 5 or 7 and seven more digits, e.g. 1234567(8)."
+        )
+    if v.is_hkid(value):
+        return None
+    return _l(
+        "Enter the Hong Kong identity card number with its check digit in brackets, e.g. A123456(3) "
+        "(check the last character)."
+    )
+
+
+def _passport(value: str, form: Mapping[str, str], today: date) -> Any:
+    return None if v.is_passport_no(value) else _l("Letters and digits only, 5 to 20 characters.")
+
+
+def _email(value: str, form: Mapping[str, str], today: date) -> Any:
+    return None if v.is_email(value) else _l("Enter an e-mail address such as name@example.com.")
+
+
+def _phone(value: str, form: Mapping[str, str], today: date) -> Any:
+    return (
+        None
+        if v.is_phone(value)
+        else _l("Enter a landline such as 02-23456789 or a mobile such as 0912345678.")
+    )
+
+
+def _ui_no(value: str, form: Mapping[str, str], today: date) -> Any:
+    if v.is_ui_no(value):
+        return None
+    return _l("This UI number is not valid (check its letters and its last digit), e.g. A800000014.")
+
+
+def _multiple_entry_due(value: str, form: Mapping[str, str], today: date) -> Any:
+    entered = parse_date(value)
+    if entered is None:
+        return None
+    if entered > today:
+        return _l("The date cannot be in the future.")
+    deadline = lines.multiple_entry_deadline(entered, today)
+    return deadline.message if deadline.refused else None
+
+
+def _multiple_entry_note(form: Mapping[str, str], today: date) -> Any:
+    entered = parse_date(form.get("entry_date"))
+    if entered is None or entered > today:
+        return None
+    deadline = lines.multiple_entry_deadline(entered, today)
+    return None if deadline.refused else deadline.message
+
+
+def _hkmo_note(form: Mapping[str, str], today: date) -> Any:
+    entered = parse_date(form.get("entry_date"))
+    if entered is None or entered > today:
+        return None
+    return lines.hkmo_resident_deadline(entered, today).message
+
+
+def _extension_window(value: str, form: Mapping[str, str], today: date) -> Any:
+    expiry = parse_date(value)
+    if expiry is None:
+        return None
+    window = lines.hkmo_extension_window(expiry, today)
+    return window.message if window.refused else None
+
+
+def _extension_note(form: Mapping[str, str], today: date) -> Any:
+    expiry = parse_date(form.get("current_expiry"))
+    if expiry is None:
+        return None
+    window = lines.hkmo_extension_window(expiry, today)
+    return None if window.refused else window.message
+
+
+# The fields each form shares
+NAME_ZH = FieldSpec("name_zh", _l("Chinese name"), required=True, max_length=50, key=True)
+NAME_EN = FieldSpec(
+    "name_en", _l("English name (as in the travel document)"), required=True, max_length=100, key=True
+)
+GENDER = FieldSpec("gender", _l("Gender"), "choice", True, choices=applicant.GENDERS)
+BIRTH = FieldSpec("birth_date", _l("Birth date"), "date", True, _not_future, key=True)
+PRC_ID = FieldSpec(
+    "prc_id",
+    _l("Mainland resident identity card no."),
+    required=True,
+    validator=_prc_id,
+    max_length=18,
+    key=True,
+)
+TRAVEL_PERMIT = FieldSpec(
+    "passport_no",
+    _l("Mainland Travel Permit for Taiwan no."),
+    required=True,
+    validator=_travel_permit,
+    max_length=20,
+    key=True,
+)
+DEPARTMENT = FieldSpec(
+    "department", _l("Department"), required=True, max_length=100, for_identities=(CN_STUDENT,)
+)
+DEGREE = FieldSpec(
+    "program",
+    _l("Degree programme"),
+    "choice",
+    True,
+    choices=DEGREE_PROGRAMS,
+    hint=_l("Only degree students (bachelor's, master's, doctorate) apply here."),
+    for_identities=(CN_STUDENT,),
+)
+RELATION = FieldSpec(
+    "relation",
+    _l("Relation to the student"),
+    "choice",
+    True,
+    choices=RELATIONS,
+    key=True,
+    for_identities=(CN_RELATIVE,),
+)
+STUDENT_LINK = FieldSpec(
+    "student_prc_id",
+    _l("The student's mainland resident identity card no."),
+    required=True,
+    validator=_prc_id,
+    max_length=18,
+    key=True,
+    hint=_l("The student must be an applicant of this group."),
+    for_identities=(CN_RELATIVE,),
+)
+PHONE = FieldSpec("phone", _l("Phone in Taiwan"), validator=_phone, max_length=30)
+EMAIL = FieldSpec("email", _l("E-mail"), validator=_email, max_length=254)
+
+MAINLAND_LINK = LinkSpec(
+    "student_prc_id",
+    "prc_id",
+    CN_STUDENT,
+    frozenset({CN_RELATIVE}),
+    _l("No student applicant of this group has this identity card no. Add the student to the group first."),
+)
+MAINLAND_TERMS = (
+    _l(
+        "This application is only for mainland students who are degree students (and their spouses and minor "
+        "children). Non-degree students (such as exchange and research students) apply through the online "
+        "system for mainland people's professional visits to Taiwan."
+    ),
+    _l(
+        "Receiving unit of mainland degree students' applications: the Hualien County Service Center, "
+        "phone (03)833-0007, Monday to Friday 08:00 to 17:00."
+    ),
+)
+
+register(
+    Offering(
+        lines.MAINLAND_SINGLE,
+        "first",
+        "mainland-single",
+        lines.MAINLAND_SINGLE_FIRST.title,
+        business.KINDS["first"],
+        MAINLAND_IDENTITIES,
+        lines.MAINLAND_SINGLE_FIRST.categories,
+        spec_form(
+            (
+                NAME_ZH,
+                NAME_EN,
+                GENDER,
+                BIRTH,
+                PRC_ID,
+                TRAVEL_PERMIT,
+                FieldSpec(
+                    "student_status",
+                    _l("Student status"),
+                    "choice",
+                    True,
+                    choices=STUDENT_STATUS_SINGLE,
+                    for_identities=(CN_STUDENT,),
+                ),
+                DEPARTMENT,
+                DEGREE,
+                RELATION,
+                STUDENT_LINK,
+                PHONE,
+                EMAIL,
+            )
+        ),
+        _case_documents(lines.MAINLAND_SINGLE_FIRST),
+        _group_documents(lines.MAINLAND_SINGLE_FIRST),
+        photo=_has_photo(lines.MAINLAND_SINGLE_FIRST),
+        terms=MAINLAND_TERMS,
+        receiving_unit=HUALIEN_STATION,
+        numbering_code=lines.MAINLAND_SINGLE_FIRST.group_code,
+        student_may_file=False,
+        link=MAINLAND_LINK,
+        home_url="/",
+        line_offering=lines.MAINLAND_SINGLE_FIRST,
+    )
+)
+register(
+    Offering(
+        lines.MAINLAND_MULTIPLE,
+        "first",
+        "mainland-multiple",
+        lines.MAINLAND_MULTIPLE_FIRST.title,
+        business.KINDS["first"],
+        MAINLAND_IDENTITIES,
+        lines.MAINLAND_MULTIPLE_FIRST.categories,
+        spec_form(
+            (
+                FieldSpec("single_permit_no", _l("Single-entry permit no."), "readonly", key=True),
+                FieldSpec(
+                    "entry_date",
+                    _l("Date of entry"),
+                    "date",
+                    True,
+                    _multiple_entry_due,
+                    key=True,
+                    note=_multiple_entry_note,
+                    hint=_l("The multiple-entry permit is applied for within two months of entry."),
+                ),
+                NAME_ZH,
+                NAME_EN,
+                GENDER,
+                BIRTH,
+                PRC_ID,
+                TRAVEL_PERMIT,
+                FieldSpec(
+                    "student_status",
+                    _l("Student status"),
+                    "choice",
+                    True,
+                    choices=STUDENT_STATUS_MULTIPLE,
+                    for_identities=(CN_STUDENT,),
+                ),
+                DEPARTMENT,
+                DEGREE,
+                RELATION,
+                STUDENT_LINK,
+                PHONE,
+                EMAIL,
+            )
+        ),
+        _case_documents(lines.MAINLAND_MULTIPLE_FIRST),
+        _group_documents(lines.MAINLAND_MULTIPLE_FIRST),
+        photo=_has_photo(lines.MAINLAND_MULTIPLE_FIRST),
+        terms=MAINLAND_TERMS,
+        lookup=_l("Single-entry permit no."),
+        lookup_kind="single_entry_permit",
+        lookup_template="kinds/_lookup_single_entry.html",
+        lookup_field="permit_no",
+        receiving_unit=HUALIEN_STATION,
+        numbering_code=lines.MAINLAND_MULTIPLE_FIRST.group_code,
+        student_may_file=False,
+        link=MAINLAND_LINK,
+        home_url="/",
+        line_offering=lines.MAINLAND_MULTIPLE_FIRST,
+    )
+)
+
+HKMO_ID = FieldSpec(
+    "hkmo_id",
+    _l("Hong Kong or Macau permanent resident identity card no."),
+    required=True,
+    validator=_hkmo_id,
+    max_length=12,
+    key=True,
+)
+HKMO_PASSPORT = FieldSpec(
+    "passport_no",
+    _l("Passport or travel document no."),
+    required=True,
+    validator=_passport,
+    max_length=20,
+    key=True,
+)
+HKMO_TERMS = (
+    _l(
+        "The resident certificate of a Hong Kong or Macau student is applied for within three months of entry, "
+        "with the entry and exit permit used to enter."
+    ),
+)
+
+register(
+    Offering(
+        lines.HKMO,
+        "first",
+        "hkmo",
+        lines.HKMO_FIRST.title,
+        business.KINDS["first"],
+        HKMO_IDENTITIES,
+        lines.HKMO_FIRST.categories,
+        spec_form(
+            (
+                NAME_ZH,
+                NAME_EN,
+                GENDER,
+                BIRTH,
+                HKMO_ID,
+                HKMO_PASSPORT,
+                FieldSpec("entry_permit_no", _l("Entry and exit permit no."), required=True, max_length=20),
+                FieldSpec(
+                    "entry_date",
+                    _l("Date of entry"),
+                    "date",
+                    True,
+                    _not_future,
+                    key=True,
+                    note=_hkmo_note,
+                    hint=_l("The resident certificate is due within three months of entry."),
+                ),
+                FieldSpec("department", _l("Department"), required=True, max_length=100),
+                FieldSpec("program", _l("Programme"), "choice", True, choices=HKMO_PROGRAMS),
+                FieldSpec("addr", _l("Address in Taiwan"), "address", True),
+                PHONE,
+                EMAIL,
+            )
+        ),
+        _case_documents(lines.HKMO_FIRST),
+        _group_documents(lines.HKMO_FIRST),
+        photo=_has_photo(lines.HKMO_FIRST),
+        terms=HKMO_TERMS,
+        numbering_code=lines.HKMO_FIRST.group_code,
+        home_url="/",
+        line_offering=lines.HKMO_FIRST,
+        category_identities={"HK": HK, "MO": MO},
+        roster_fields={"resident_id": "hkmo_id"},
+    )
+)
+register(
+    Offering(
+        lines.HKMO,
+        "extension",
+        "hkmo-extension",
+        lines.HKMO_EXTENSION.title,
+        business.KINDS["extension"],
+        HKMO_IDENTITIES,
+        lines.HKMO_EXTENSION.categories,
+        spec_form(
+            (
+                FieldSpec(
+                    "ui_no",
+                    _l("UI no. (resident certificate no.)"),
+                    required=True,
+                    validator=_ui_no,
+                    key=True,
+                ),
+                FieldSpec(
+                    "current_expiry",
+                    _l("Expiry date of the resident certificate"),
+                    "date",
+                    True,
+                    _extension_window,
+                    key=True,
+                    note=_extension_note,
+                    hint=_l("An extension can be applied for from 30 days before the certificate expires."),
+                ),
+                NAME_ZH,
+                NAME_EN,
+                BIRTH,
+                HKMO_ID,
+                HKMO_PASSPORT,
+                FieldSpec("department", _l("Department"), required=True, max_length=100),
+                FieldSpec(
+                    "first_online_extension",
+                    _l("This is the first extension applied for online (a photo is then needed)"),
+                    "checkbox",
+                ),
+                PHONE,
+                EMAIL,
+            )
+        ),
+        _case_documents(lines.HKMO_EXTENSION),
+        _group_documents(lines.HKMO_EXTENSION),
+        photo=_has_photo(lines.HKMO_EXTENSION),
+        numbering_code=lines.HKMO_EXTENSION.group_code,
+        home_url="/",
+        line_offering=lines.HKMO_EXTENSION,
+        category_identities={"HK": HK, "MO": MO},
+        roster_fields={"resident_id": "hkmo_id"},
+    )
+)
+
+
 def get(line: str, kind: str) -> Offering | None:
     return OFFERINGS.get((line, kind))
 
@@ -477,6 +1000,7 @@ def facts_of(
         self_filed=app.get("student") is not None,
         address_changed=address_changed(case, form),
         changes=frozenset(changes),
+        answers={k: str(val) for k, val in values.items()},
     )
 
 
@@ -570,7 +1094,11 @@ def answers_of(
     counts: dict[str, int] = {}
     for f in own:
         counts[f["kind"]] = counts.get(f["kind"], 0) + 1
-    answers = [AnswerRow(s.name, str(s.label), _value_in_words(s, typed)) for s in offering.key_fields()]
+    answers = [
+        AnswerRow(s.name, str(s.label), _value_in_words(s, typed))
+        for s in offering.key_fields()
+        if s.applies_to({**typed, IDENTITY: str(case.get("identity") or "")})
+    ]
     documents = [
         DocumentRow(d.doc, d.label, d.required, counts.get(d.doc, 0))
         for d in needed_documents(offering, facts)

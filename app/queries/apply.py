@@ -13,6 +13,7 @@ from typing import Any
 from app import db
 from app.domain import offerings, workflow
 from app.domain.actor import Actor
+from app.queries import fees as fee_queries
 from app.queries.attachments import COLUMNS as ATTACHMENT_COLUMNS
 from app.queries.scope import application_scope
 from tables.tables import Application, Attachment, Case
@@ -206,6 +207,7 @@ class CheckAnswers:
     offering: offerings.Offering
     applicants: list[offerings.ApplicantAnswers]
     group_files: dict[str, int]
+    fee: int = 0  # NT$ per person in force today (master data)
 
     @property
     def incomplete(self) -> int:
@@ -231,4 +233,5 @@ async def get_check_answers(actor: Actor, application_id: int, today: date) -> C
         if f["case"] is None:
             group_files[f["kind"]] = group_files.get(f["kind"], 0) + 1
     applicants = [offerings.answers_of(offering, app, c, files, today) for c in cases]
-    return CheckAnswers(app, offering, applicants, group_files)
+    fee = await fee_queries.fee_per_person(offering, today)
+    return CheckAnswers(app, offering, applicants, group_files, fee)

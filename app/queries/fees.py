@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.domain import fees, lines, permits
+from app.domain import fees, lines, offerings, permits
 from tables.tables import FeeRate
 
 
@@ -54,6 +54,14 @@ async def fees_on(pairs: set[tuple[str, str]], on: date) -> dict[tuple[str, str]
         except fees.NoFee:
             continue
     return out
+
+
+async def fee_per_person(offering: offerings.Offering, on: date) -> int:
+    """NT$ per person of an offering on a day: master data (`FeeRate`) for the 陸生 and 港澳生 lines, the
+    fee table of `app.domain.fees` for the others."""
+    if offering.line_offering is None:
+        return offering.fee
+    return (await get_fee(offering.line, offering.kind, on)).per_person
 
 
 async def list_fee_changes(line: str, kind: str) -> list[dict]:

@@ -19,8 +19,9 @@ from app.domain.addresses import ADDRESS_PARTS
 from app.domain.documents import UPLOAD_RULES_TEXT
 from app.domain.profiles import REQUIRED
 from app.domain.stations import stations
-from app.i18n import format_datetime, get_locale
+from app.i18n import TAIPEI, format_datetime, get_locale
 from app.queries import apply as q
+from app.queries.fees import fee_per_person
 from app.services import uploads
 from app.web import wizard
 from app.web.common import file_response, form_data, redirect, render, school_required
@@ -536,12 +537,13 @@ class ApplyController(Controller):
         if q.is_draft(app):
             return redirect(f"/apply/drafts/{application_id}/applicants")
         offering = offerings.of(app)
+        on = app["submitted_at"].astimezone(TAIPEI).date() if app.get("submitted_at") else actions.today()
         return await self._view(
             request,
             application_id,
             "apply/view.html",
             just_submitted=True,
-            fee=offering.fee,
+            fee=await fee_per_person(offering, on),  # in force on the day it was sent (master data)
             offering=offering,
         )
 

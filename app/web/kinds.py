@@ -186,7 +186,7 @@ class KindsController(Controller):
                 "form": form or {},
                 "identities": rules.choices(offerings.of(app).identities),
                 "identity_names": {k: str(val) for k, val in offerings.of(app).identities.items()},
-                "errors": {"ui_no": lookup_error} if lookup_error else {},
+                "errors": {offerings.of(app).lookup_field: lookup_error} if lookup_error else {},
             },
             status_code=status_code,
         )
@@ -200,9 +200,7 @@ class KindsController(Controller):
         form = await form_data(request)
         try:
             if offerings.of(app).lookup:
-                case_id = await actions.add_renewal_applicant(
-                    _actor(request), application_id, form.get("ui_no", "")
-                )
+                case_id = await actions.add_looked_up_applicant(_actor(request), application_id, form)
             else:
                 case_id = await actions.add_applicant(
                     _actor(request), application_id, form.get("identity", "")

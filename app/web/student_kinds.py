@@ -68,6 +68,17 @@ class StudentKindsController(Controller):
     path = BASE
     guards = [student_required]
 
+    @get("/{slug:str}", name="student:kind-entry")
+    async def entry(self, request: Request, slug: str) -> Response:
+        """Any offering a student may file (港澳生居留證, 港澳延期 ...): the student's draft of it, else the terms."""
+        k = kind_by_slug(slug)
+        if not k.student_may_file:
+            raise NotFoundException()
+        app_id = await student_apply.own_draft_id(_actor(request), k.code, k.line)
+        if app_id is not None:
+            return redirect(f"{BASE}/{slug}/{app_id}")
+        return _terms(request, k, {})
+
     @post("/{slug:str}", name="student:kind-create")
     async def create(self, request: Request, slug: str) -> Response:
         k = kind_by_slug(slug)

@@ -89,7 +89,7 @@ async def check_answers_page(
     group_problems = apply_actions.group_problems(app, set(found.group_files))
     count_problems = rules.submit_problems(app["member_count"], len(found.applicants), found.incomplete)
     todo = group_problems + count_problems
-    fee = found.offering.fee
+    fee = found.fee  # in force today (master data)
     return render(
         request,
         "apply/check_answers.html",

@@ -91,10 +91,10 @@ def test_hkmo_documents_and_categories():
 
 def test_hkmo_extension_photo_only_on_the_first_online_extension():
     o = lines.offering("hkmo", "extension")
-    assert "photo" not in o.required_documents(Facts())
-    assert "photo" in o.required_documents(Facts(first_online_extension=True))
+    assert "extension_photo" not in o.required_documents(Facts())
+    assert "extension_photo" in o.required_documents(Facts(first_online_extension=True))
     shown = dict((d.code, req) for d, req in o.documents_for(Facts()))
-    assert "photo" not in shown and shown["resident_certificate"] is True
+    assert "extension_photo" not in shown and shown["resident_certificate"] is True
 
 
 def test_categories_a_set_of_offerings_draws_from():

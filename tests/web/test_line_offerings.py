@@ -1,0 +1,405 @@
+"""Issue 14: the 陸生 and 港澳生 offerings are entries of the one engine, filed by a school through the same
+wizard as every offering: terms, 送件人, 申請資料 (the group's own documents), 申請人 (the offering's fields and
+documents, its lookup), 確認送件, 送出 (團號 with the line's business code, 收件號, the fee from master data)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from app.actions.apply import today
+from app.domain import offerings, workflow
+from app.services.sessions import now
+from tables.tables import Application, Case, FeeRate, Permit
+from tests.apply_support import SUBMITTER, app_id_from, jpeg, post_multipart
+from tests.support import make_school_with_accounts
+
+STUDENT_ID = "11010519491231002X"  # a published example of the PRC resident identity number
+RELATIVE_ID = "110101199003077678"
+
+
+def _files(*kinds: str):
+    return [(f"file_{k}", (f"{k}.jpg", jpeg(), "image/jpeg")) for k in kinds]
+
+
+async def _start(client, slug: str, station: str = "S01") -> int:
+    r = await client.post_form(f"/apply/{slug}/terms", {"agree": "1"}, follow_redirects=False)
+    assert r.status_code == 303, r.text[:500]
+    app_id = app_id_from(r.headers["location"])
+    await client.post_form(f"/apply/drafts/{app_id}/submitter", SUBMITTER)
+    offering = offerings.by_any_slug(slug)
+    group_docs = [d.doc for d in offering.group_documents]
+    details = {"name": f"{slug} 團", "member_count": "1", "station_code": station, "op": "save"}
+    r = await post_multipart(client, f"/apply/drafts/{app_id}/details", details, _files(*group_docs))
+    assert r.status_code == 303, r.text[:800]
+    return app_id
+
+
+async def _add(client, app_id: int, data: dict[str, str]) -> str:
+    r = await client.post_form(f"/apply/kinds/{app_id}/applicants", data, follow_redirects=False)
+    assert r.status_code == 303, r.text[:800]
+    return r.headers["location"]
+
+
+async def _submit(client, app_id: int, offering) -> tuple[dict, list[dict]]:
+    r = await client.post_form(
+        f"/apply/{offering.line}/{offering.slug}/{app_id}/submit", {}, follow_redirects=False
+    )
+    assert r.status_code == 303 and r.headers["location"] == f"/apply/groups/{app_id}/submitted", r.text[
+        :1500
+    ]
+    app = await Application.select().where(Application.id == app_id).first()
+    cases = await Case.select().where(Case.application == app_id).order_by(Case.id)
+    return app, cases
+
+
+MAINLAND_STUDENT = {
+    "name_zh": "王小明",
+    "name_en": "WANG XIAOMING",
+    "gender": "M",
+    "birth_date": "1949/12/31",
+    "prc_id": STUDENT_ID,
+    "passport_no": "L12345678",
+    "student_status": "new",
+    "department": "資訊工程學系",
+    "program": "master",
+    "phone": "0912345678",
+    "email": "wang@example.org",
+}
+MAINLAND_RELATIVE = {
+    "name_zh": "李小華",
+    "name_en": "LI XIAOHUA",
+    "gender": "F",
+    "birth_date": "1990/03/07",
+    "prc_id": RELATIVE_ID,
+    "passport_no": "L87654321",
+    "relation": "spouse",
+    "student_prc_id": STUDENT_ID,
+}
+
+
+async def test_a_school_files_a_mainland_single_entry_group_with_a_relative(client):
+    await make_school_with_accounts()
+    await client.login("03734301")
+    client.cookies.set("lang", "en")
+    offering = offerings.get("mainland_single", "first")
+    terms = await client.get("/apply/mainland-single/terms")
+    assert "Hualien County Service Center" in terms.text and "exchange and research students" in terms.text
+    app_id = await _start(client, "mainland-single", station="S01")
+    await client.post_form(
+        f"/apply/drafts/{app_id}/details",
+        {"name": "陸生團", "member_count": "2", "station_code": "S01", "op": "save"},
+    )
+    # the relative first: the student it names is not in the group yet
+    relative_url = await _add(client, app_id, {"identity": "cn_rel"})
+    page = await client.get(relative_url)
+    assert 'name="student_prc_id"' in page.text and "Proof of kinship with the student" in page.text
+    assert "Letter of admission" not in page.text  # a relative brings no admission letter
+    r = await post_multipart(
+        client,
+        relative_url,
+        MAINLAND_RELATIVE | {"op": "save"},
+        _files("photo", "mainland_entry_form", "mainland_resident_id", "kinship_proof"),
+    )
+    assert "No student applicant of this group has this identity card no." in r.text
+    assert 'value="LI XIAOHUA"' in r.text  # what was typed stays
+    # a wrong identity card number is refused beside its field
+    student_url = await _add(client, app_id, {"identity": "cn"})
+    r = await post_multipart(
+        client, student_url, MAINLAND_STUDENT | {"prc_id": "110105194912310021", "op": "save"}, []
+    )
+    assert 'id="f-prc_id-error"' in r.text and "18-character resident identity number" in r.text
+    page = await client.get(student_url)
+    assert "Letter of admission" in page.text and "Proof of kinship" not in page.text
+    r = await post_multipart(
+        client,
+        student_url,
+        MAINLAND_STUDENT | {"op": "save"},
+        _files("photo", "mainland_entry_form", "mainland_resident_id", "admission_letter"),
+    )
+    assert r.status_code in (200, 303)
+    # now the relative's link holds
+    r = await post_multipart(client, relative_url, MAINLAND_RELATIVE | {"op": "save"}, [])
+    assert "No student applicant of this group" not in r.text
+    assert 'class="error-summary' not in r.text, r.text[r.text.find("error-summary") :][:1500]
+    cases = await Case.select().where(Case.application == app_id).order_by(Case.id)
+    assert all(c["complete"] for c in cases), [c["data"] for c in cases]
+    check = await client.get(f"/apply/mainland_single/mainland-single/{app_id}/check")
+    for text in ("WANG XIAOMING", "LI XIAOHUA", "Spouse", "Letter of guarantee", "Group roster", "600"):
+        assert text in check.text, text
+    app, cases = await _submit(client, app_id, offering)
+    assert re.fullmatch(r"\d{2}1160001", app["group_no"]), app["group_no"]  # 陸生: business code 116
+    # 收件號 counted by the receiving unit of the line (花蓮縣服務站), not the group's pick-up station
+    assert all(re.fullmatch(r"\d{3}6921\d{5}", c["receipt_no"]) for c in cases), [
+        c["receipt_no"] for c in cases
+    ]
+    assert all(c["status"] == workflow.Status.FIRST_REVIEW for c in cases)
+    result = await client.get(f"/apply/groups/{app_id}/submitted")
+    assert app["group_no"] in result.text and "600" in result.text
+
+
+async def test_the_fee_shown_is_the_master_data_in_force(client):
+    await make_school_with_accounts()
+
+    await FeeRate.insert(
+        FeeRate(
+            line="hkmo",
+            kind="first",
+            per_person=2800,
+            effective_from=today() - timedelta(days=1),
+            reason="test",
+            changed_by=None,
+            changed_by_label="supervisor",
+            created_at=now(),
+        )
+    )
+    await client.login("03734301")
+    client.cookies.set("lang", "en")
+    app_id = await _start(client, "hkmo")
+    await _add(client, app_id, {"identity": "hk"})
+    check = await client.get(f"/apply/hkmo/hkmo/{app_id}/check")
+    assert "2,800" in check.text or "2800" in check.text
+    assert "2,600" not in check.text and "2600" not in check.text
+
+
+HKMO_STUDENT = {
+    "name_zh": "陳大文",
+    "name_en": "CHAN TAI MAN",
+    "gender": "M",
+    "birth_date": "2005/01/02",
+    "hkmo_id": "A123456(3)",
+    "passport_no": "K12345678",
+    "entry_permit_no": "HK1234567",
+    "department": "電機工程學系",
+    "program": "bachelor",
+    "addr_county": "臺北市",
+    "addr_district": "大安區",
+    "addr_street": "羅斯福路四段",
+    "addr_number": "1號",
+}
+HKMO_DOCS = (
+    "photo",
+    "hkmo_permanent_id",
+    "placement_notice_overseas",
+    "enrolment_certificate",
+    "police_record",
+    "health_certificate_b",
+    "entry_exit_permit",
+    "hkmo_identity_confirmation",
+    "residence_declaration",
+)
+
+
+async def test_a_school_files_a_hkmo_resident_certificate_group_and_is_warned_when_late(client):
+    await make_school_with_accounts()
+    await client.login("03734301")
+    client.cookies.set("lang", "en")
+    offering = offerings.get("hkmo", "first")
+    app_id = await _start(client, "hkmo", station="S03")
+    url = await _add(client, app_id, {"identity": "hk"})
+    late = (today() - timedelta(days=120)).strftime("%Y/%m/%d")
+    r = await post_multipart(
+        client, url, HKMO_STUDENT | {"entry_date": late, "op": "save"}, _files(*HKMO_DOCS)
+    )
+    # late: a warning with the due date, not a refusal
+    assert "was due within three months of entry" in r.text
+    case = (await Case.select().where(Case.application == app_id))[0]
+    assert case["complete"]
+    recent = (today() - timedelta(days=10)).strftime("%Y/%m/%d")
+    r = await post_multipart(client, url, HKMO_STUDENT | {"entry_date": recent, "op": "save"}, [])
+    assert "three months after entry" in r.text
+    # a Macau student's card number is checked as a Macau card, not a Hong Kong one
+    mo_url = await _add(client, app_id, {"identity": "mo"})
+    r = await post_multipart(client, mo_url, HKMO_STUDENT | {"entry_date": recent, "op": "save"}, [])
+    assert "Macau resident identity card number" in r.text
+    await client.get(mo_url.replace(mo_url, mo_url + "/delete"))
+    await client.post_form(mo_url + "/delete", {})
+    app, cases = await _submit(client, app_id, offering)
+    assert re.fullmatch(r"\d{2}1080001", app["group_no"]), app["group_no"]  # 港澳: business code 108
+    assert re.fullmatch(r"\d{3}6903\d{5}", cases[0]["receipt_no"])  # the group's station receives it
+    result = await client.get(f"/apply/groups/{app_id}/submitted")
+    assert "2,600" in result.text or "2600" in result.text
+
+
+async def test_a_hkmo_extension_is_refused_before_its_window_opens(client):
+    await make_school_with_accounts()
+    await client.login("03734301")
+    client.cookies.set("lang", "en")
+    offering = offerings.get("hkmo", "extension")
+    app_id = await _start(client, "hkmo-extension")
+    url = await _add(client, app_id, {"identity": "mo"})
+    form = {
+        "ui_no": "A800000014",
+        "name_zh": "何家明",
+        "name_en": "HO KA MENG",
+        "birth_date": "2004/04/04",
+        "hkmo_id": "1234567(8)",
+        "passport_no": "MA1234567",
+        "department": "法律學系",
+    }
+    far = today() + timedelta(days=90)
+    r = await post_multipart(
+        client, url, form | {"current_expiry": far.strftime("%Y/%m/%d"), "op": "save"}, []
+    )
+    opens = (far - timedelta(days=30)).strftime("%Y/%m/%d")
+    assert 'id="f-current_expiry-error"' in r.text and opens in r.text
+    soon = today() + timedelta(days=20)
+    r = await post_multipart(
+        client,
+        url,
+        form | {"current_expiry": soon.strftime("%Y/%m/%d"), "first_online_extension": "1", "op": "save"},
+        _files("resident_certificate", "enrolment_certificate"),
+    )
+    assert 'id="f-doc_extension_photo-error"' in r.text  # the first online extension needs a photo
+    r = await post_multipart(
+        client,
+        url,
+        form | {"current_expiry": soon.strftime("%Y/%m/%d"), "first_online_extension": "1", "op": "save"},
+        _files("extension_photo"),
+    )
+    case = (await Case.select().where(Case.application == app_id))[0]
+    assert case["complete"], (r.status_code, r.text[r.text.find('id="f-photo-error"') :][:400])
+    app, cases = await _submit(client, app_id, offering)
+    assert re.fullmatch(r"\d{2}1080001", app["group_no"])
+    result = await client.get(f"/apply/groups/{app_id}/submitted")
+    assert "300" in result.text
+
+
+async def _issued_single_entry(client, entry_issued: date) -> str:
+    """A 陸生單次證 group filed through the wizard, then (as the payment would) its permit issued."""
+    app_id = await _start(client, "mainland-single")
+    url = await _add(client, app_id, {"identity": "cn"})
+    await post_multipart(
+        client,
+        url,
+        MAINLAND_STUDENT | {"op": "save"},
+        _files("photo", "mainland_entry_form", "mainland_resident_id", "admission_letter"),
+    )
+    _app, cases = await _submit(client, app_id, offerings.get("mainland_single", "first"))
+    await Case.update({Case.status: workflow.Status.ISSUED}).where(Case.id == cases[0]["id"])
+    permit_no = f"S{cases[0]['receipt_no']}"
+
+    await Permit.insert(
+        Permit(
+            permit_no=permit_no,
+            case=cases[0]["id"],
+            application=app_id,
+            issued_on=entry_issued,
+            expires_on=entry_issued + timedelta(days=90),
+            content={},
+            created_at=now(),
+        )
+    )
+    return permit_no
+
+
+async def test_a_multiple_entry_applicant_starts_with_the_single_entry_permit(client):
+    await make_school_with_accounts()
+    await client.login("03734301")
+    client.cookies.set("lang", "en")
+    offering = offerings.get("mainland_multiple", "first")
+    issued = today() - timedelta(days=100)
+    permit_no = await _issued_single_entry(client, issued)
+    app_id = await _start(client, "mainland-multiple")
+    page = await client.get(f"/apply/kinds/{app_id}/applicants")
+    assert 'name="permit_no"' in page.text and 'name="entry_date"' in page.text
+    # an unknown number
+    r = await client.post_form(
+        f"/apply/kinds/{app_id}/applicants", {"permit_no": "S000", "entry_date": "2026/01/01"}
+    )
+    assert r.status_code == 400 and "No single-entry permit issued by this system" in r.text
+    assert 'id="f-permit_no-error"' in r.text
+    # entered more than two months ago: refused, with the last day it could have been applied for
+    entered = today() - timedelta(days=75)
+    r = await client.post_form(
+        f"/apply/kinds/{app_id}/applicants",
+        {"permit_no": permit_no, "entry_date": entered.strftime("%Y/%m/%d")},
+    )
+    assert r.status_code == 400 and "within two months of entry" in r.text
+    assert await Case.count().where(Case.application == app_id) == 0
+    # entered ten days ago: the applicant comes prefilled from the single-entry case
+    entered = today() - timedelta(days=10)
+    url = await _add(client, app_id, {"permit_no": permit_no, "entry_date": entered.strftime("%Y/%m/%d")})
+    page = await client.get(url)
+    assert (
+        permit_no in page.text
+        and 'value="WANG XIAOMING"' in page.text
+        and "two months after entry" in page.text
+    )
+    r = await post_multipart(
+        client,
+        url,
+        MAINLAND_STUDENT | {"entry_date": entered.strftime("%Y/%m/%d"), "op": "save"},
+        _files(
+            "enrolment_or_student_card", "taiwan_travel_permit", "health_certificate", "single_entry_permit"
+        ),
+    )
+    case = (await Case.select().where(Case.application == app_id))[0]
+    assert case["complete"], r.text[:3000]
+    # the same permit cannot be converted twice
+    r = await client.post_form(
+        f"/apply/kinds/{app_id}/applicants",
+        {"permit_no": permit_no, "entry_date": entered.strftime("%Y/%m/%d")},
+    )
+    assert r.status_code == 400 and "has already been filed" in r.text
+    app, cases = await _submit(client, app_id, offering)
+    assert re.fullmatch(r"\d{2}1160002", app["group_no"]), app[
+        "group_no"
+    ]  # 116, after the single-entry group
+    result = await client.get(f"/apply/groups/{app_id}/submitted")
+    assert "1,000" in result.text or "1000" in result.text
+
+
+async def test_a_macau_student_files_a_hkmo_resident_certificate_for_themself(client):
+    from app.services.sessions import now as t_now
+    from tables.tables import RosterEntry, Student
+    from tests.progress_support import login_student, make_student
+
+    ids = await make_school_with_accounts()
+    student_id = await make_student(ids["school"], passport_no="MA7654321", name_en="HO KA MENG")
+    row = RosterEntry(
+        school=ids["school"],
+        year=115,
+        semester=1,
+        name_zh="何家明",
+        name_en="HO KA MENG",
+        name_en_norm="HO KA MENG",
+        birth_date=date(2003, 1, 1),
+        category="MO",
+        nationality="MO",
+        gender="M",
+        passport_no="MA7654321",
+        qualification="",
+        program="B",
+        grade="1",
+        status="A",
+        resident_id="12345678",
+        created_at=t_now(),
+        updated_at=t_now(),
+    )
+    await row.save()
+    await Student.update({Student.roster_entry: row.id}).where(Student.id == student_id)
+    await login_student(client, student_id)
+    client.cookies.set("lang", "en")
+    # 陸生 lines are filed by the school only
+    assert (await client.get("/student/kinds/mainland-single")).status_code == 404
+    terms = await client.get("/student/kinds/hkmo")
+    assert terms.status_code == 200 and "three months of entry" in terms.text
+    r = await client.post_form("/student/kinds/hkmo", {"agree": "1"}, follow_redirects=False)
+    assert r.status_code == 303, r.text[:500]
+    url = r.headers["location"]
+    app_id = int(url.rsplit("/", 1)[1])
+    page = await client.get(url)
+    # prefilled from the roster row: a Macau student, the card number in its field
+    assert "Macau student" in page.text and 'value="12345678"' in page.text
+    assert "Power of attorney" not in page.text  # a student's own application needs no 委託書
+    recent = (today() - timedelta(days=5)).strftime("%Y/%m/%d")
+    form = HKMO_STUDENT | {"hkmo_id": "12345678", "passport_no": "MA7654321", "entry_date": recent}
+    r = await post_multipart(client, url, form | {"op": "submit", "station_code": "S01"}, _files(*HKMO_DOCS))
+    assert r.status_code == 303 and r.headers["location"] == f"/student/apply/{app_id}/check", r.text[:2000]
+    r = await client.post_form(f"/student/apply/{app_id}/submit", {}, follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/student"
+    app = await Application.select().where(Application.id == app_id).first()
+    assert app["business_line"] == "hkmo" and re.fullmatch(r"\d{2}1080001", app["group_no"])
+    case = (await Case.select().where(Case.application == app_id))[0]
+    assert case["status"] == workflow.Status.FIRST_REVIEW and case["identity"] == "mo"
