@@ -349,6 +349,8 @@ class CaseDetail:
     offering_title: Any = None  # 申辦項目 of the case's offering (issue 14)
     permit_title: Any = None  # 核發證別
     own_fields: list[Any] = field(default_factory=list)  # the line's own fields, in words
+    labels: dict[str, str] = field(default_factory=dict)  # the offering's labels of common columns
+    identity_label: str = ""  # the offering's name of the case's identity
     documents: list[Any] = field(default_factory=list)  # the offering's documents and their files
 
 
@@ -372,6 +374,8 @@ def _offering_view(
     except (LookupError, TypeError, ValueError, AssertionError):  # a case stored before its offering changed
         pass
     out["offering_title"] = found.title
+    out["labels"] = {s.name: str(s.label) for s in found.form.fields if s.name in columns}
+    out["identity_label"] = str(found.identities.get(case.get("identity") or "", ""))
     return out
 
 

@@ -337,3 +337,9 @@ async def test_review_desk_by_line_and_case_page_of_the_line(client):
     for doc in needed[:3]:
         assert offerings.label_of_doc(doc) in r.text
     assert "M123456(7)" in r.text  # the line's own field, in words
+    # The common columns carry the offering's own labels (a 港澳生's travel document, not "passport").
+    from app.i18n import use_locale
+
+    with use_locale("zh_Hant_TW"):
+        labels = {s.name: str(s.label) for s in offering.form.fields}
+    assert f"<dt>{labels['passport_no']}</dt>" in r.text
