@@ -1,68 +1,15 @@
-"""Groups of the 陸生 and 港澳生 lines for the tests of what surrounds them (issue 14): their offerings when
-the catalogue does not hold them yet, and submitted groups of a line in given statuses."""
+"""Groups of the 陸生 and 港澳生 lines for the tests of what surrounds them (issue 14): submitted groups of a
+line in given statuses, as the offerings (app.domain.offerings) store them."""
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
 from typing import Any
 
 from app.domain import fees, lines, offerings
-from app.domain.fields import FieldSpec
 from tables.tables import Application, Case
 from tests import progress_support
 
-LINE_OFFERINGS = (
-    ("mainland_single", "first"),
-    ("mainland_multiple", "first"),
-    ("hkmo", "first"),
-    ("hkmo", "extension"),
-)
 _ID_FIELD = {"mainland_single": "prc_id", "mainland_multiple": "prc_id", "hkmo": "hkmo_id"}
-
-
-def stand_in(line: str, kind: str) -> offerings.Offering:
-    """An offering of (line, kind) built from the lines' data: its documents, and an identity number field."""
-    data = lines.offering(line, kind)
-    return offerings.Offering(
-        line=line,
-        kind=kind,
-        slug=f"{line}-{kind}".replace("_", "-"),
-        title=data.title,
-        short_title=data.title,
-        identities={"foreign": "Student"},
-        roster_categories=data.categories,
-        form=offerings.spec_form(
-            (
-                FieldSpec("name_en", "English name", required=True, key=True, max_length=100),
-                FieldSpec(_ID_FIELD[line], "Identity card no.", required=True, key=True, max_length=20),
-            )
-        ),
-        documents=tuple(
-            offerings.DocumentSpec(d.code, not d.optional and not d.required_when)
-            for d in data.documents
-            if d.code != "photo"
-        ),
-        numbering_code=data.group_code,
-    )
-
-
-@contextlib.contextmanager
-def line_offerings() -> Iterator[None]:
-    """The four offerings of the lines in the catalogue for the test (stand-ins where not registered)."""
-    added = []
-    for line, kind in LINE_OFFERINGS:
-        if offerings.get(line, kind) is None:
-            offerings.register(stand_in(line, kind))
-            added.append((line, kind))
-            for d in lines.offering(line, kind).documents:
-                if d.code not in offerings.all_document_kinds():
-                    offerings.register_document_label(d.code, d.title)
-    try:
-        yield
-    finally:
-        for line, kind in added:
-            offerings.unregister(line, kind)
 
 
 def per_person(line: str, kind: str) -> int:
@@ -94,6 +41,9 @@ async def make_line_group(
     )
     fields = {_ID_FIELD.get(line, "id_no"): identity_no} if identity_no else {}
     columns: dict[Any, Any] = {Case.enrollment_status: enrollment}
+    offering = offerings.get(line, kind)
+    if offering is not None:  # the offering's first identity (陸生, 港澳生 ...)
+        columns[Case.identity] = next(iter(offering.identities))
     if travel_permit_no:  # a mainland student travels on the 往來台灣通行證 (kept where a passport no. is)
         columns[Case.passport_no] = travel_permit_no
     columns[Case.data] = {"fields": fields} if fields else {}

@@ -9,25 +9,17 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-
 from app.actions import review
 from app.domain import offerings
 from app.domain.workflow import Status
 from app.i18n import TAIPEI
 from app.sandbox_gateway import CARD_SUCCESS
 from tables.tables import Account, Case, FeeRate, Payment, Permit, Receipt
-from tests.line_support import line_offerings, make_line_group, per_person
+from tests.line_support import make_line_group, per_person
 from tests.payment_support import pay_through, sandbox
 from tests.review_factories import actor, admin_session, case_row, make_reviewers
 from tests.support import make_school_with_accounts
 from tests.web.test_review_mail import smtp  # noqa: F401  (the fixture: a real SMTP server)
-
-
-@pytest.fixture(autouse=True)
-def _lines():
-    with line_offerings():
-        yield
 
 
 def _pdf(data: bytes, tmp_path: Path, name: str, *args: str) -> str:
@@ -331,7 +323,7 @@ async def test_review_desk_by_line_and_case_page_of_the_line(client):
     offering = offerings.get("hkmo", "first")
     assert str(offering.title) in r.text or "港澳生" in r.text
     assert "核發證別" in r.text and "居留證" in r.text
-    # The offering's own documents, each with its files (the stand-in's or the registered offering's).
+    # The offering's own documents, each with its files.
     needed = [d.doc for d in offering.documents if d.required]
     assert needed
     for doc in needed[:3]:
