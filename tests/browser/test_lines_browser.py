@@ -182,4 +182,16 @@ def test_reviewer_decides_a_mainland_case_then_the_school_pays_and_downloads_its
         ["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True
     ).stdout
     assert len(images.splitlines()) > 2, "the applicant's photo is in the permit"
+
+    # 下載專區 > 港澳僑生居留入出境查驗表: the Hong Kong student's record, generated for them.
+    page.goto(base + "/downloads/entry-exit-check")
+    record_row = page.locator("tr", has_text="151089001")
+    expect(record_row).to_be_visible()
+    shot(page, "downloads-entry-exit-check")
+    with page.expect_download() as got:
+        record_row.get_by_role("link").click()
+    path = tmp_path / "check.pdf"
+    got.value.save_as(path)
+    text = _pdf(path, "pdftotext")
+    assert "港澳僑生居留入出境查驗表" in text and "A123456(3)" in text
     ctx.close()
