@@ -219,3 +219,9 @@ def travel_document_no(passport_no: str, data: Any) -> str:
         if found:
             return found
     return ""
+
+
+def entry_permit_lines() -> tuple[str, ...]:
+    """The lines whose permits are entry permits (單次證, 多次證), not resident certificates: 許可證下載 lists
+    them, the six-month resident certificates' page does not."""
+    return tuple(sorted({o.line for o in lines.OFFERINGS if o.permit != lines.RESIDENT_CERTIFICATE}))

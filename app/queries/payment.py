@@ -226,8 +226,11 @@ class CertificateGroup:
 async def list_certificate_groups(
     actor: Actor, group_no: str = "", paid_from: date | None = None, paid_to: date | None = None
 ) -> list[CertificateGroup]:
-    """外生與外僑生六個月居留證下載 - 列表: groups with issued e-certificates."""
-    where = Permit.application.is_in(_in_scope(actor, group_no))
+    """外生與外僑生六個月居留證下載 - 列表: groups with issued e-certificates (resident certificates only: the
+    entry permits of the mainland lines are on 許可證下載)."""
+    where = Permit.application.is_in(
+        _in_scope(actor, group_no).where(Application.business_line.not_in(list(permits.entry_permit_lines())))
+    )
     if paid_from:
         where = where & (Permit.issued_on >= paid_from)
     if paid_to:

@@ -116,6 +116,9 @@ async def test_mainland_single_group_reviewed_paid_600_each_and_its_single_entry
     issued = datetime.now(TAIPEI).date()
     assert (first["expires_on"] - issued).days in range(180, 185)  # six months
     assert _images(pdf.content, tmp_path, "single-img.pdf"), "the photo is in the permit"
+    # The six-month resident certificates' page is not where an entry permit is listed.
+    r = await client.get(f"/downloads/certificates?group_no={g['group_no']}")
+    assert r.status_code == 200 and first["permit_no"] not in r.text
     # The QR code's verification page knows it as a single-entry permit.
     r = await client.get(f"/verify/{first['permit_no']}?code={first['content']['verify_code']}")
     assert "電子許可證（單次證）" in r.text and "目前有效" in r.text
