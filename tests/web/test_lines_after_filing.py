@@ -318,6 +318,10 @@ async def test_review_desk_by_line_and_case_page_of_the_line(client):
     hk_receipt = (await case_row(hk["cases"][0]))["receipt_no"]
     fg_receipt = (await case_row(fg["cases"][0]))["receipt_no"]
     assert hk_receipt in r.text and fg_receipt not in r.text
+    # A queue filtered by line (the queue keeps the search's filters).
+    r = await client.get("/review/queue/first?line=hkmo&station=all")
+    assert r.status_code == 200 and hk_receipt in r.text and fg_receipt not in r.text
+    assert '<option value="hkmo" selected' in r.text
     r = await client.get("/review/find?line=mainland_single&station=all")
     assert hk_receipt not in r.text and fg_receipt not in r.text
 
