@@ -11,7 +11,7 @@ from jinja2.nodes import EvalContext
 from markupsafe import Markup
 
 from app import i18n
-from app.domain import workflow
+from app.domain import offerings, workflow
 from app.domain.addresses import counties, districts_of, format_address
 from app.domain.stations import CONTACTS_URL, stations
 
@@ -75,6 +75,7 @@ def build_environment() -> Environment:
         format_address=format_address,
         stations=stations,
         today=_today_taipei,
+        offering_of=offerings.of,
         STATIONS_CONTACTS_URL=CONTACTS_URL,
     )
     return env

@@ -21,7 +21,7 @@ from typing import Any
 from app.domain import offerings
 from app.domain.actor import Actor
 from app.domain.applicant import order_errors
-from app.domain.validators import compact_id, is_ui_no
+from app.domain.validators import is_ui_no
 from app.i18n import gettext as _
 from app.queries.resident_certificates import resident_certificate_known
 from app.services import uploads
@@ -105,30 +105,16 @@ async def full_check(
             return order_errors(errors)
     link = offering.link
     if link and case.get("identity") in link.relative_identities and form.get(link.field):
-        if link.field not in errors and not await linked_applicant_exists(app, case, form[link.field]):
-            errors[link.field] = str(link.message)
-            return order_errors(errors)
+        if link.field not in errors:
+            students = (
+                await Case.select()
+                .where((Case.application == app["id"]) & (Case.identity == link.identity))
+                .output(load_json=True)
+            )
+            if found := offerings.link_problem(offering, case, form, students):
+                errors[link.field] = found
+                return order_errors(errors)
     return errors
-
-
-async def linked_applicant_exists(app: dict[str, Any], case: dict[str, Any], value: str) -> bool:
-    """A relative's applicant names a student applicant of the same group (陸生親屬: by the student's 身分證號)."""
-    offering = offerings.of(app)
-    link = offering.link
-    assert link is not None
-    wanted = compact_id(value)
-    others = (
-        await Case.select(Case.id, Case.identity, Case.data)
-        .where(
-            (Case.application == app["id"]) & (Case.id != case.get("id")) & (Case.identity == link.identity)
-        )
-        .output(load_json=True)
-    )
-    for other in others:
-        form, _changes = offerings.form_of_case(offering, other)
-        if compact_id(form.get(link.target, "")) == wanted:
-            return True
-    return False
 
 
 async def ui_no_problem(app: dict[str, Any], ui_no: str, *, on: date | None = None) -> str:

@@ -1079,12 +1079,30 @@ def _value_in_words(spec: FieldSpec, form: Mapping[str, Any]) -> str:
     return change_rules.display_value(spec.name, value)
 
 
+def link_problem(
+    offering: Offering, case: Mapping[str, Any], form: Mapping[str, str], group_cases: list[Mapping[str, Any]]
+) -> str:
+    """A relative's applicant must name a student applicant of the same group (`Offering.link`): the message
+    when the named one is not among `group_cases`, else ''."""
+    link = offering.link
+    if link is None or case.get("identity") not in link.relative_identities or not form.get(link.field):
+        return ""
+    wanted = v.compact_id(form[link.field])
+    for other in group_cases:
+        if other.get("id") == case.get("id") or other.get("identity") != link.identity:
+            continue
+        if v.compact_id(form_of_case(offering, other)[0].get(link.target, "")) == wanted:
+            return ""
+    return str(link.message)
+
+
 def answers_of(
     offering: Offering,
     app: Mapping[str, Any],
     case: Mapping[str, Any],
     files: list[Mapping[str, Any]],
     today: date,
+    group_cases: list[Mapping[str, Any]] | None = None,
 ) -> ApplicantAnswers:
     """確認送件 of one applicant: its key fields in words, its photo and documents, and its problems."""
     form, changes = form_of_case(offering, case)
@@ -1104,6 +1122,9 @@ def answers_of(
         for d in needed_documents(offering, facts)
     ]
     problems = check_case(offering, typed, facts, set(counts), today).problems
+    if group_cases is not None and offering.link and offering.link.field not in problems:
+        if found := link_problem(offering, case, form, group_cases):
+            problems = applicant.order_errors({**problems, offering.link.field: found})
     listed = {r.name for r in answers}
     labels = {s.name: str(s.label) for s in offering.form.fields}
     other: list[AnswerRow] = []

@@ -232,6 +232,6 @@ async def get_check_answers(actor: Actor, application_id: int, today: date) -> C
     for f in files:
         if f["case"] is None:
             group_files[f["kind"]] = group_files.get(f["kind"], 0) + 1
-    applicants = [offerings.answers_of(offering, app, c, files, today) for c in cases]
+    applicants = [offerings.answers_of(offering, app, c, files, today, cases) for c in cases]
     fee = await fee_queries.fee_per_person(offering, today)
     return CheckAnswers(app, offering, applicants, group_files, fee)

@@ -560,7 +560,7 @@ class ApplyController(Controller):
                 "group_files": q.by_kind(files, None),
                 "group_documents": offerings.needed_group_documents(offerings.of(app)),
                 "submitter_addr": app["submitter_addr"] if isinstance(app["submitter_addr"], dict) else {},
-                "identities": {k: str(v) for k, v in rules.IDENTITIES.items()},
+                "identities": {k: str(v) for k, v in offerings.of(app).identities.items()},
                 "genders": {k: str(v) for k, v in rules.GENDERS.items()},
                 "photos": {f["case"]: f["id"] for f in files if f["kind"] == "photo"},
                 "status_labels": {s: workflow.label(s) for s in {c["status"] for c in cases}},
@@ -588,7 +588,7 @@ class ApplyController(Controller):
                 "documents": documents,
                 "address": case["address"] if isinstance(case["address"], dict) else {},
                 "t": {
-                    "identity": rules.IDENTITIES,
+                    "identity": offerings.of(app).identities,
                     "enrollment": rules.ENROLLMENT,
                     "gender": rules.GENDERS,
                     "marital": rules.MARITAL,

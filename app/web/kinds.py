@@ -13,12 +13,14 @@ from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 
 from app.actions import kinds as actions
+from app.actions.cases import today
 from app.domain import applicant as rules
 from app.domain import kinds as kind_rules
 from app.domain import offerings
 from app.domain.actor import Actor
 from app.domain.documents import UPLOAD_RULES_TEXT
 from app.queries import apply as q
+from app.queries.fees import fee_per_person
 from app.services import uploads
 from app.web import wizard
 from app.web.common import form_data, redirect, render, school_required
@@ -41,8 +43,9 @@ def _steps(app: dict[str, Any]) -> dict[str, Any]:
 
 async def _drafts_page(request: Request, slug: str) -> Response:
     k = kind_by_slug(slug)
-    rows = await q.list_drafts(_actor(request), kind=k.code)
-    return render(request, "kinds/drafts.html", {"kind": k, "drafts": rows})
+    rows = await q.list_drafts(_actor(request), line=k.line, kind=k.code)
+    fee = await fee_per_person(k, today())  # in force today (master data)
+    return render(request, "kinds/drafts.html", {"kind": k, "drafts": rows, "fee": fee})
 
 
 def _drafts_handler(slug: str, name: str):
@@ -56,6 +59,12 @@ def _drafts_handler(slug: str, name: str):
 renewal_drafts = _drafts_handler("renewal", "apply:renewal-drafts")
 extension_drafts = _drafts_handler("extension", "apply:extension-drafts")
 data_change_drafts = _drafts_handler("data-change", "apply:data-change-drafts")
+# 暫存申請資料 of each 陸生 and 港澳生 offering (/apply/<slug>, named apply:<slug>-drafts for the menu)
+line_drafts = tuple(
+    _drafts_handler(o.slug, f"apply:{o.slug}-drafts")
+    for o in offerings.OFFERINGS.values()
+    if o.line_offering is not None
+)
 
 
 async def applicant_context(

@@ -7,6 +7,7 @@ from typing import Any
 
 from litestar.exceptions import NoRouteMatchFoundException
 
+from app.domain import offerings
 from app.i18n import get_locale
 from app.i18n import lazy_gettext as _l
 
@@ -28,6 +29,12 @@ MENU = (
             Item(_l("Renewal"), "apply:renewal-drafts"),
             Item(_l("Extension application"), "apply:extension-drafts"),
             Item(_l("Data change"), "apply:data-change-drafts"),
+            # 陸生申請, 港澳僑生申請: one entry per offering of those lines (their drafts, then 我要申請)
+            *(
+                Item(o.title, f"apply:{o.slug}-drafts")
+                for o in offerings.OFFERINGS.values()
+                if o.line_offering is not None
+            ),
         ),
     ),
     Item(
@@ -75,6 +82,11 @@ MENU = (
             Item(_l("Extension application"), "student:extension", kinds=("student",)),
             Item(_l("Renewal"), "student:renewal", kinds=("student",)),
             Item(_l("Data change"), "student:data-change", kinds=("student",)),
+            *(
+                Item(o.title, f"student:{o.slug}", kinds=("student",))
+                for o in offerings.OFFERINGS.values()
+                if o.line_offering is not None and o.student_may_file
+            ),
         ),
     ),
     Item(

@@ -51,7 +51,7 @@ def _entry(slug: str, name: str):
     @get(f"/student/{slug}", name=name, guards=[student_required])
     async def handler(request: Request) -> Response:
         k = kind_by_slug(slug)
-        app_id = await student_apply.own_draft_id(_actor(request), k.code)
+        app_id = await student_apply.own_draft_id(_actor(request), k.code, k.line)
         if app_id is not None:
             return redirect(f"{BASE}/{slug}/{app_id}")
         return _terms(request, k, {})
@@ -62,22 +62,17 @@ def _entry(slug: str, name: str):
 renewal = _entry("renewal", "student:renewal")
 extension = _entry("extension", "student:extension")
 data_change = _entry("data-change", "student:data-change")
+# the 港澳生 offerings a student may file for themself (/student/<slug>, named student:<slug> for the menu)
+line_entries = tuple(
+    _entry(o.slug, f"student:{o.slug}")
+    for o in offerings.OFFERINGS.values()
+    if o.line_offering is not None and o.student_may_file
+)
 
 
 class StudentKindsController(Controller):
     path = BASE
     guards = [student_required]
-
-    @get("/{slug:str}", name="student:kind-entry")
-    async def entry(self, request: Request, slug: str) -> Response:
-        """Any offering a student may file (港澳生居留證, 港澳延期 ...): the student's draft of it, else the terms."""
-        k = kind_by_slug(slug)
-        if not k.student_may_file:
-            raise NotFoundException()
-        app_id = await student_apply.own_draft_id(_actor(request), k.code, k.line)
-        if app_id is not None:
-            return redirect(f"{BASE}/{slug}/{app_id}")
-        return _terms(request, k, {})
 
     @post("/{slug:str}", name="student:kind-create")
     async def create(self, request: Request, slug: str) -> Response:

@@ -26,6 +26,8 @@ TEXT = {
         "check": "確認是否送件",
         "done": "送件成功，團號：",
         "hkmo_note": "入境後三個月內",
+        "apply_menu": "線上申辦",
+        "no_permit": "查無本系統核發給貴校陸生的此號單次證",
     },
     "en": {
         "lang": "en",
@@ -36,6 +38,8 @@ TEXT = {
         "check": "Check your answers before submitting",
         "done": "group no.",
         "hkmo_note": "three months after entry",
+        "apply_menu": "Apply online",
+        "no_permit": "No single-entry permit issued by this system",
     },
 }
 
@@ -111,8 +115,27 @@ def test_a_school_files_a_mainland_single_entry_group(live_server, page, tmp_pat
     page.click("button[value=save]:not(.default-submit)")
     expect(page.locator(".flash")).to_contain_text(TEXT[lang]["saved"])
     shot(page, f"l14a-mainland-single-applicant-{lang}")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(page, f"l14a-mainland-single-applicant-{lang}-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
     done = _submit(page, live_server, "mainland_single", "mainland-single", app_id, lang, "600")
     assert re.search(r"\d{2}116\d{4}", done), done  # 陸生: business code 116
+    # 陸生多次證 starts with the single-entry permit: an unknown number is refused beside its field
+    page.locator("nav.main-menu--bar summary", has_text=TEXT[lang]["apply_menu"]).click()
+    shot(page, f"l14a-menu-{lang}")
+    page.click("nav.main-menu--bar a[href='/apply/mainland-multiple']")
+    shot(page, f"l14a-mainland-multiple-drafts-{lang}")
+    multiple_id = _start(
+        page, live_server, "mainland-multiple", lang, f"多次證 {lang}", ("power_of_attorney",), tmp_path
+    )
+    page.goto(f"{live_server}/apply/kinds/{multiple_id}/applicants")
+    page.fill("#f-permit_no", "S000000000")
+    page.fill("#f-entry_date", (date.today() - timedelta(days=5)).strftime("%Y/%m/%d"))
+    page.click("form.lookup-form button[type=submit]")
+    expect(page.locator("#f-permit_no-error")).to_contain_text(TEXT[lang]["no_permit"])
+    expect(page.locator(".error-summary")).to_be_visible()
+    shot(page, f"l14a-mainland-multiple-lookup-refused-{lang}")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -144,6 +167,8 @@ def test_a_school_files_a_hkmo_resident_certificate_group(live_server, page, tmp
     page.fill("#f-department", "電機工程學系")
     page.select_option("#f-program", "bachelor")
     page.select_option("#f-addr_county", "臺北市")
+    # the district list follows the county (htmx swaps it): 大安區 then names Taipei's alone
+    expect(page.locator("#f-addr_district option[value='大安區']")).to_have_count(1)
     page.select_option("#f-addr_district", "大安區")
     page.fill("#f-addr_street", "羅斯福路四段")
     page.fill("#f-addr_number", "1號")
@@ -151,5 +176,9 @@ def test_a_school_files_a_hkmo_resident_certificate_group(live_server, page, tmp
     expect(page.locator(".flash")).to_contain_text(TEXT[lang]["saved"])
     expect(page.locator("#f-entry_date-note")).to_contain_text(TEXT[lang]["hkmo_note"])
     shot(page, f"l14a-hkmo-applicant-{lang}")
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # no sideways scroll on a phone
+    shot(page, f"l14a-hkmo-applicant-{lang}-390")
+    page.set_viewport_size({"width": 1280, "height": 900})
     done = _submit(page, live_server, "hkmo", "hkmo", app_id, lang, "2,600")
     assert re.search(r"\d{2}108\d{4}", done), done  # 港澳: business code 108

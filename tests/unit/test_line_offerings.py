@@ -228,3 +228,20 @@ def test_mainland_terms_say_degree_students_only_and_the_receiving_unit():
     with use_locale("zh_Hant_TW"):
         text = " ".join(str(t) for t in o.terms)
     assert "學位生" in text and "研修生" in text and "花蓮縣服務站" in text
+
+
+def test_a_relative_must_name_a_student_applicant_of_the_group():
+    o = _offering("mainland_single", "first")
+    student = {"id": 1, "identity": "cn", "data": {"fields": {"prc_id": "11010519491231002X"}}}
+    other_relative = {"id": 3, "identity": "cn_rel", "data": {"fields": {"prc_id": "110101199003077678"}}}
+    relative = {"id": 2, "identity": "cn_rel"}
+    form = {"student_prc_id": "110105 19491231 002x"}  # spaces and case do not matter
+    assert offerings.link_problem(o, relative, form, [student, relative]) == ""
+    with use_locale("en"):
+        assert "No student applicant of this group" in offerings.link_problem(o, relative, form, [relative])
+        # a relative cannot be linked to another relative
+        wrong = {"student_prc_id": "110101199003077678"}
+        assert offerings.link_problem(o, relative, wrong, [student, other_relative])
+    # a student is linked to no one; HK/Macau offerings have no link
+    assert offerings.link_problem(o, student, {"student_prc_id": "x"}, []) == ""
+    assert offerings.link_problem(_offering("hkmo", "first"), relative, form, []) == ""

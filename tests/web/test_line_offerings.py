@@ -127,6 +127,7 @@ async def test_a_school_files_a_mainland_single_entry_group_with_a_relative(clie
     check = await client.get(f"/apply/mainland_single/mainland-single/{app_id}/check")
     for text in ("WANG XIAOMING", "LI XIAOHUA", "Spouse", "Letter of guarantee", "Group roster", "600"):
         assert text in check.text, text
+    assert "Relation to the student" not in check.text.split("WANG XIAOMING")[1].split("LI XIAOHUA")[0]
     app, cases = await _submit(client, app_id, offering)
     assert re.fullmatch(r"\d{2}1160001", app["group_no"]), app["group_no"]  # 陸生: business code 116
     # 收件號 counted by the receiving unit of the line (花蓮縣服務站), not the group's pick-up station
@@ -136,6 +137,45 @@ async def test_a_school_files_a_mainland_single_entry_group_with_a_relative(clie
     assert all(c["status"] == workflow.Status.FIRST_REVIEW for c in cases)
     result = await client.get(f"/apply/groups/{app_id}/submitted")
     assert app["group_no"] in result.text and "600" in result.text
+
+
+async def test_a_relative_whose_student_left_the_group_keeps_it_from_being_sent(client):
+    await make_school_with_accounts()
+    await client.login("03734301")
+    client.cookies.set("lang", "en")
+    app_id = await _start(client, "mainland-single")
+    await client.post_form(
+        f"/apply/drafts/{app_id}/details",
+        {"name": "陸生團", "member_count": "2", "station_code": "S01", "op": "save"},
+    )
+    student_url = await _add(client, app_id, {"identity": "cn"})
+    await post_multipart(
+        client,
+        student_url,
+        MAINLAND_STUDENT | {"op": "save"},
+        _files("photo", "mainland_entry_form", "mainland_resident_id", "admission_letter"),
+    )
+    relative_url = await _add(client, app_id, {"identity": "cn_rel"})
+    await post_multipart(
+        client,
+        relative_url,
+        MAINLAND_RELATIVE | {"op": "save"},
+        _files("photo", "mainland_entry_form", "mainland_resident_id", "kinship_proof"),
+    )
+    await client.post_form(student_url + "/delete", {})
+    await client.post_form(
+        f"/apply/drafts/{app_id}/details",
+        {"name": "陸生團", "member_count": "1", "station_code": "S01", "op": "save"},
+    )
+    check = await client.get(f"/apply/mainland_single/mainland-single/{app_id}/check")
+    assert "No student applicant of this group has this identity card no." in check.text
+    assert "data-submit-once" not in check.text  # no 送出 while an applicant is not complete
+    r = await client.post_form(
+        f"/apply/mainland_single/mainland-single/{app_id}/submit", {}, follow_redirects=False
+    )
+    assert r.status_code in (400, 409) or r.headers.get("location", "").endswith("/check")
+    app = await Application.select().where(Application.id == app_id).first()
+    assert app["group_no"] is None
 
 
 async def test_the_fee_shown_is_the_master_data_in_force(client):
@@ -382,8 +422,10 @@ async def test_a_macau_student_files_a_hkmo_resident_certificate_for_themself(cl
     await login_student(client, student_id)
     client.cookies.set("lang", "en")
     # 陸生 lines are filed by the school only
-    assert (await client.get("/student/kinds/mainland-single")).status_code == 404
-    terms = await client.get("/student/kinds/hkmo")
+    assert (await client.get("/student/mainland-single")).status_code == 404
+    home = await client.get("/student")
+    assert 'href="/student/hkmo"' in home.text and 'href="/student/mainland-single"' not in home.text
+    terms = await client.get("/student/hkmo")
     assert terms.status_code == 200 and "three months of entry" in terms.text
     r = await client.post_form("/student/kinds/hkmo", {"agree": "1"}, follow_redirects=False)
     assert r.status_code == 303, r.text[:500]
@@ -403,3 +445,63 @@ async def test_a_macau_student_files_a_hkmo_resident_certificate_for_themself(cl
     assert app["business_line"] == "hkmo" and re.fullmatch(r"\d{2}1080001", app["group_no"])
     case = (await Case.select().where(Case.application == app_id))[0]
     assert case["status"] == workflow.Status.FIRST_REVIEW and case["identity"] == "mo"
+
+
+async def test_a_returned_hkmo_case_is_supplemented_with_its_own_fields(client):
+    from tests.progress_support import return_case
+    from tests.web.test_supplement import _form, _post
+
+    await make_school_with_accounts()
+    await client.login("03734301")
+    client.cookies.set("lang", "en")
+    app_id = await _start(client, "hkmo")
+    url = await _add(client, app_id, {"identity": "hk"})
+    recent = (today() - timedelta(days=10)).strftime("%Y/%m/%d")
+    await post_multipart(
+        client,
+        url,
+        HKMO_STUDENT | {"hkmo_id": "A123456(3)", "entry_date": recent, "op": "save"},
+        _files(*HKMO_DOCS),
+    )
+    _app, cases = await _submit(client, app_id, offerings.get("hkmo", "first"))
+    case_id = cases[0]["id"]
+    await return_case(app_id, case_id, "警察紀錄證明書逾三個月，請重新上傳。")
+    page = await client.get(f"/supplement/groups/{app_id}/cases/{case_id}")
+    assert page.status_code == 200, page.text[:2000]
+    assert 'name="hkmo_id"' in page.text and "Police record certificate" in page.text
+    form = _form(page.text)
+    r = await _post(
+        client,
+        f"/supplement/groups/{app_id}/cases/{case_id}",
+        form | {"hkmo_id": "A123456(4)", "op": "send", "reply": "已重新上傳"},
+    )
+    assert r.status_code == 400 and 'id="f-hkmo_id-error"' in r.text  # checked as on the form
+    r = await _post(
+        client,
+        f"/supplement/groups/{app_id}/cases/{case_id}",
+        form | {"op": "send", "reply": "已重新上傳警察紀錄證明書。"},
+        files=[("file_police_record", ("police.jpg", jpeg(), "image/jpeg"))],
+    )
+    assert r.status_code == 303, r.text[:3000]
+    assert (await Case.select(Case.status).where(Case.id == case_id))[0]["status"] == "first_review"
+
+
+async def test_the_menu_leads_to_each_line_offerings_drafts_and_terms(client):
+    await make_school_with_accounts()
+    await client.login("03734301")
+    client.cookies.set("lang", "en")
+    home = await client.get("/")
+    for slug in ("mainland-single", "mainland-multiple", "hkmo", "hkmo-extension"):
+        assert f'href="/apply/{slug}"' in home.text, slug
+    app_id = await _start(client, "mainland-single")
+    details = await client.get(f"/apply/drafts/{app_id}/details")
+    assert (
+        '<h1 class="page-title">Mainland students (and relatives): single-entry permit to study'
+        in details.text
+    )
+    drafts = await client.get("/apply/mainland-single")
+    assert drafts.status_code == 200
+    assert f'href="/apply/drafts/{app_id}"' in drafts.text and "NT$600 per person" in drafts.text
+    assert 'href="/apply/mainland-single/terms"' in drafts.text
+    other = await client.get("/apply/hkmo")
+    assert f'href="/apply/drafts/{app_id}"' not in other.text  # drafts are listed per offering
