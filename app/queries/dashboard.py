@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from app.domain import workflow
 from app.domain.actor import Actor
 from app.domain.permits import DashboardTab
-from app.queries.progress import dashboard_list_clause
+from app.queries.progress import dashboard_list_clause, tab_clause
 from app.queries.scope import application_scope
 from tables.tables import Application, Case, ReviewEvent
 
@@ -30,14 +29,6 @@ class DashboardRow:
     stage: str
     submitted_at: datetime | None
     comment: str
-
-
-def tab_clause(tab: DashboardTab) -> Any:
-    """The tab as a where-clause on Application: its business line, with or without the extensions."""
-    clause = Application.kind == "extension" if tab.extensions else Application.kind != "extension"
-    if tab.line is not None:
-        clause = clause & (Application.business_line == tab.line)
-    return clause
 
 
 async def list_dashboard(

@@ -41,8 +41,8 @@ class DashboardController(Controller):
         lists, counts = await list_dashboard(actor, current)
         view_url = _maybe_url(request, "apply:view", application_id=0)
         search_url = _maybe_url(request, "progress:search")
-        # Each list's MORE opens the progress search filtered to that list (and this tab's line or kind).
-        scope = {"kind": "extension"} if current.extensions else {"line": current.line or ""}
+        # Each list's MORE opens the progress search filtered to that list and this tab.
+        scope = {"tab": current.code}
         more_urls = (
             {
                 key: f"{search_url}?{urlencode({'search': '1', 'list': key, **scope})}"

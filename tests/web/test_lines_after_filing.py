@@ -278,10 +278,18 @@ async def test_dashboard_lists_are_cut_by_the_database_and_counted_in_full(clien
     from app.queries import dashboard
 
     ids = await make_school_with_accounts()
-    for i in range(dashboard.PER_LIST + 3):
-        await make_line_group(
-            ids["school"], ids["main"], "hkmo", "first", ["first_review"], name=f"港澳團{i:02d}"
-        )
+    mains = [
+        (
+            await make_line_group(
+                ids["school"], ids["main"], "hkmo", "first", ["first_review"], name=f"港澳團{i:02d}"
+            )
+        )["group_no"]
+        for i in range(dashboard.PER_LIST + 3)
+    ]
+    # An extension of the line is on the 延期申請 tab, not in this tab's lists nor in their MORE.
+    ext = await make_line_group(
+        ids["school"], ids["main"], "hkmo", "extension", ["first_review"], name="港澳延期"
+    )
     await make_line_group(ids["school"], ids["sub1"], "hkmo", "first", ["first_review"], name="子帳號的團")
     await client.login("03734301-01")
     r = await client.get("/?tab=hkmo")
@@ -294,7 +302,12 @@ async def test_dashboard_lists_are_cut_by_the_database_and_counted_in_full(clien
     )[0]
     assert "（9）" in new or "(9)" in new  # every group counted
     assert new.count("<tr>") - 1 == dashboard.PER_LIST  # the newest PER_LIST shown
-    assert "MORE" in new and "line=hkmo" in new
+    assert "MORE" in new and "tab=hkmo" in new
+    # MORE lists exactly the tab's groups of that list, the count the dashboard gave.
+    more = re.search(r'href="([^"]+)"[^>]*>MORE', new).group(1).replace("&amp;", "&")
+    r = await client.get(more)
+    assert r.status_code == 200 and "港澳生居留證" in r.text
+    assert all(no in r.text for no in mains) and ext["group_no"] not in r.text
 
 
 async def test_review_desk_by_line_and_case_page_of_the_line(client):
