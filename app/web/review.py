@@ -297,7 +297,7 @@ class ReviewController(Controller):
                 "four_eyes": four_eyes,
                 "warnings": await queries.get_case_warnings(detail.case, _now().astimezone(TAIPEI).date()),
                 "confirm": confirm,
-                "doc_labels": offerings.doc_labels(),
+                "doc_labels": {**offerings.doc_labels(), "photo": offerings.label_of_doc("photo")},
                 "action_label": workflow.action_label,
                 # What each supplement sent back changed, with the reply (issue 6, app.queries.progress).
                 "supplements": await list_changes_for_case(case_id),
