@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from app.i18n import LOCALES, format_date, ngettext, use_locale
 from app.i18n import gettext as _
@@ -39,6 +40,7 @@ class NoticeFacts:
     application_id: int | None = None  # for the link to the exact page
     amount: int | None = None  # NT$ due on approval (the approved cases of this notice)
     lapsed: bool = False  # 不受理 because a supplement's deadline passed (issue 15)
+    permit: Any = None  # 核發證別 the application is for (a lazy translation: 居留證, 單次證, 多次證)
 
 
 # 救濟教示: the appeal route printed on every refusal (訴願法 art. 14 and 58: 30 days from the day after the
@@ -146,6 +148,8 @@ def render_notice(f: NoticeFacts, language: str) -> tuple[str, str]:
             _("School: %(school)s", school=f.school_name),
             _("Application: %(name)s (group no. %(group_no)s)", name=f.group_name, group_no=f.group_no),
         ]
+        if f.permit is not None:
+            lines.append(_("Permit type: %(permit)s", permit=str(f.permit)))
         for receipt_no, name in f.applicants:
             lines.append(_("Case %(receipt_no)s: %(name)s", receipt_no=receipt_no, name=name))
         if f.comment:

@@ -17,7 +17,7 @@ from typing import Any
 
 from app import db
 from app.actions import cases as pipeline
-from app.domain import fees, issuance, numbering, workflow
+from app.domain import fees, issuance, numbering, permits, workflow
 from app.domain.actor import Actor
 from app.domain.addresses import format_address
 from app.domain.money import amount_in_words, capitals, roc_date
@@ -26,6 +26,7 @@ from app.domain.workflow import Role, Status
 from app.errors import NotFound  # noqa: F401  (re-exported: actions.<module>.NotFound)
 from app.i18n import TAIPEI, country_name, use_locale
 from app.i18n import gettext as _
+from app.queries.fees import fees_on
 from app.queries.scope import BLOCKING_PAYMENT, application_scope, owns_payment
 from app.services import issued, uploads
 from app.services import payment as gateway
@@ -118,6 +119,10 @@ async def start_payment(actor: Actor, group_ids: list[int], method: str, ip: str
             PaymentGroup.application.is_in(ids) & PaymentGroup.payment.status.is_in(BLOCKING)
         )
         busy_ids = {b["application"] for b in busy}
+        # The fee in force on the day the order is made (a supervisor's change applies from its day on).
+        in_force = await fees_on(
+            {(a["business_line"], a["kind"]) for a in apps}, now.astimezone(TAIPEI).date()
+        )
         lines = []
         for a in apps:
             if a["id"] in busy_ids:
@@ -131,11 +136,11 @@ async def start_payment(actor: Actor, group_ids: list[int], method: str, ip: str
                     "Group %(group)s has nothing awaiting payment.", group=a["group_no"]
                 )
                 return result
-            try:
-                amount = fees.amount_for(a["business_line"], a["kind"], len(by_app[a["id"]]))
-            except fees.NoFee:
+            per_person = in_force.get((a["business_line"], a["kind"]))
+            if per_person is None:
                 result.errors["groups"] = _("Group %(group)s cannot be paid online.", group=a["group_no"])
                 return result
+            amount = per_person * len(by_app[a["id"]])
             lines.append((a, by_app[a["id"]], amount))
         total = sum(amount for _a, _c, amount in lines)
         order_no = _new_order_no(now)
@@ -172,7 +177,10 @@ async def start_payment(actor: Actor, group_ids: list[int], method: str, ip: str
             amount=total,
             currency=fees.CURRENCY,
             method=method,
-            description=f"居留證規費 Resident certificate fee ({sum(len(c) for _a, c, _m in lines)})",
+            description=_order_description(
+                [permits.permit_of(a["business_line"], a["kind"]) for a, _c, _m in lines],
+                sum(len(c) for _a, c, _m in lines),
+            ),
             return_url=f"{settings.public_base_url}/payment/result/{order_no}",
             notify_url=f"{settings.public_base_url}/payment/notify",
             expires_at=p.expires_at,
@@ -183,6 +191,15 @@ async def start_payment(actor: Actor, group_ids: list[int], method: str, ip: str
             "redirect", payment_id=p.id, order_no=order_no, ip=ip, detail="browser sent to the gateway"
         )
     return result
+
+
+def _order_description(types: list[Any], persons: int) -> str:
+    """What the gateway shows the payer: the permit types paid for (居留證規費 Resident certificate fee (2))."""
+    seen = list({t.code: t for t in types}.values())
+    zh = "、".join(t.zh for t in seen)
+    with use_locale("en"):
+        en = ", ".join(str(t.title) for t in seen)
+    return f"{zh}規費 {en} fee ({persons})"
 
 
 async def handle_notification(fields: dict[str, str], ip: str = "") -> tuple[bool, str]:
@@ -460,6 +477,11 @@ async def reissue_permits_missing_photo() -> list[Reissued]:
     return done
 
 
+def _english(text: Any) -> str:
+    with use_locale("en"):
+        return str(text)
+
+
 def _nationality(code: str) -> tuple[str, str]:
     with use_locale("zh_Hant_TW"):
         zh = country_name(code)
@@ -473,17 +495,24 @@ async def permit_content(
 ) -> dict[str, Any]:
     nat_zh, nat_en = _nationality(case["nationality"])
     address = case["address"] if isinstance(case["address"], dict) else {}
+    doc = permits.document_for(app.get("business_line") or "foreign", app.get("kind") or "first")
     return {
         "permit_no": number,
         "verify_code": issued.new_verify_code(),
-        "permit_type": issuance.PERMIT_TYPE,
+        "permit_type": doc.type_label,
+        "permit_code": doc.permit.code,
+        "title_zh": doc.title_zh,
+        "title_en": doc.title_en,
+        "notes": [list(n) for n in doc.notes],
         "issued_on": issued_on.isoformat(),
         "expires_on": expires_on.isoformat(),
         "purpose_zh": issuance.PURPOSE_ZH,
         "purpose_en": issuance.PURPOSE_EN,
         "name_zh": case["name_zh"],
         "name_en": case["name_en"],
-        "passport_no": case["passport_no"],
+        "passport_no": permits.travel_document_no(case["passport_no"], case.get("data")),
+        "travel_label_zh": doc.travel_document[0],
+        "travel_label_en": doc.travel_document[1],
         "birth_date": case["birth_date"].isoformat() if case["birth_date"] else "",
         "gender": case["gender"],
         "nationality": case["nationality"],
@@ -518,6 +547,7 @@ async def _issue(p: dict[str, Any], paid_at: datetime, ip: str) -> None:
             .order_by(Case.receipt_no)
             .output(load_json=True)
         )
+        doc = permits.document_for(app["business_line"] or "foreign", app["kind"] or "first")
         for case in cases:
             if case["status"] != Status.AWAITING_PAYMENT:
                 await log_event(
@@ -531,13 +561,13 @@ async def _issue(p: dict[str, Any], paid_at: datetime, ip: str) -> None:
                 )
                 continue
             await _move(case, "record_payment", label)
-            if case["enrollment_status"] == "A":
+            if doc.issues_document(case["enrollment_status"]):
                 await _move(case, "issue_e_certificate", label)
                 if not is_ui_no(case["ui_no"]):
                     # A first certificate gets its 統一證號 here; the renewal finds it by this number.
                     case["ui_no"] = numbering.ui_no(await _next("ui-no"), case["gender"])
                     await Case.update({Case.ui_no: case["ui_no"]}).where(Case.id == case["id"])
-                issued_on, expires_on = issuance.permit_validity(paid_on)
+                issued_on, expires_on = doc.validity(paid_on)
                 number = issuance.permit_no(case["receipt_no"] or str(case["id"]))
                 await Permit.insert(
                     Permit(
@@ -568,6 +598,8 @@ async def _issue(p: dict[str, Any], paid_at: datetime, ip: str) -> None:
             "amount_capitals": f"{capitals(pg['amount'])}元整",
             "amount_words": amount_in_words(pg["amount"]),
             "purpose": fees.RECEIPT_PURPOSE,
+            "permit_zh": doc.permit.zh,
+            "permit_en": _english(doc.permit.title),
             "group_no": app["group_no"],
             "remarks": f"團號：{app['group_no']} 線上申辦",
             "persons": pg["persons"],

@@ -22,11 +22,13 @@ from typing import Any
 from app import db, errors
 from app.actions import cases as pipeline
 from app.actions.notices import NoticeFacts, Recipient, build_mails
-from app.domain import fees, issuance, workflow
+from app.domain import fees, issuance, permits, workflow
 from app.domain.actor import Actor
 from app.domain.calendar import supplement_deadline
 from app.domain.workflow import IllegalTransition, Role
+from app.i18n import TAIPEI
 from app.i18n import gettext as _
+from app.queries.fees import get_fee
 from app.queries.review import first_reviewers, get_claim
 from app.queries.review_calendar import work_calendar
 from app.services import mail
@@ -243,12 +245,12 @@ async def _facts(
     deadline: date | None = None
     if action in ("return_for_supplement", "return_group_for_supplement"):
         deadline = supplement_deadline(at, await work_calendar())
+    line, kind = app_row.get("business_line") or "foreign", app_row.get("kind") or "first"
     amount: int | None = None
     if action == "approve":
+        # The fee in force today; the payment charges the one in force on the day it is made.
         try:
-            amount = fees.amount_for(
-                app_row.get("business_line") or "foreign", app_row.get("kind") or "first", len(cases)
-            )
+            amount = (await get_fee(line, kind, at.astimezone(TAIPEI).date())).per_person * len(cases)
         except fees.NoFee:
             amount = None
     return NoticeFacts(
@@ -263,6 +265,7 @@ async def _facts(
         application_id=app_row["id"],
         amount=amount,
         lapsed=lapsed,
+        permit=permits.permit_of(line, kind).title,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from app.domain import lines, offerings
+from app.domain import fees, lines, offerings, permits
 from tables.tables import FeeRate
 
 
@@ -14,7 +14,8 @@ def _record(row: dict) -> lines.FeeRecord:
 
 async def get_fee(line: str, kind: str, on: date) -> lines.FeeRecord:
     """The fee per person of (line, kind) in force on `on`: the latest change from that day or before,
-    else the offering's default."""
+    else the default (`permits.default_fee`: the fee table, else the line's own). Raises `fees.NoFee` when
+    (line, kind) has no fee at all."""
     rows = (
         await FeeRate.select()
         .where((FeeRate.line == line) & (FeeRate.kind == kind) & (FeeRate.effective_from <= on))
@@ -22,7 +23,37 @@ async def get_fee(line: str, kind: str, on: date) -> lines.FeeRecord:
         .order_by(FeeRate.id, ascending=False)
         .limit(1)
     )
-    return lines.fee_in_force(line, kind, [_record(r) for r in rows], on)
+    if rows:
+        return _record(rows[0])
+    return lines.FeeRecord(line, kind, permits.default_fee(line, kind), date.min, "default")
+
+
+async def fees_on(pairs: set[tuple[str, str]], on: date) -> dict[tuple[str, str], int]:
+    """{(line, kind): NT$ per person in force on `on`} for these pairs, in one read of the changes; a pair
+    with no fee at all is left out (it cannot be paid online)."""
+    if not pairs:
+        return {}
+    rows = await FeeRate.select().where(
+        FeeRate.line.is_in(sorted({p[0] for p in pairs})) & (FeeRate.effective_from <= on)
+    )
+    latest: dict[tuple[str, str], dict] = {}
+    for r in rows:
+        key = (r["line"], r["kind"])
+        if key in pairs and (
+            key not in latest
+            or (r["effective_from"], r["id"]) > (latest[key]["effective_from"], latest[key]["id"])
+        ):
+            latest[key] = r
+    out: dict[tuple[str, str], int] = {}
+    for key in pairs:
+        if key in latest:
+            out[key] = latest[key]["per_person"]
+            continue
+        try:
+            out[key] = permits.default_fee(*key)
+        except fees.NoFee:
+            continue
+    return out
 
 
 async def fee_per_person(offering: offerings.Offering, on: date) -> int:

@@ -7,12 +7,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from app.domain import business, fees, issuance
+from app.domain import business, fees, issuance, lines, permits
 from app.domain.actor import Actor
 from app.domain.money import amount_in_words, capitals, roc_date
 from app.domain.workflow import Status
 from app.i18n import TAIPEI
 from app.i18n import lazy_gettext as _l
+from app.queries.fees import fees_on
 from app.queries.scope import BLOCKING_PAYMENT as BLOCKING
 from app.queries.scope import application_scope, cases_exist, owns_payment
 from tables.tables import Application, Case, Payment, PaymentGroup, Permit, Receipt
@@ -110,14 +111,13 @@ async def list_payable(
         PaymentGroup.application.is_in(ids) & PaymentGroup.payment.status.is_in(BLOCKING)
     ):
         busy[b["application"]] = b["payment.order_no"]
+    # The fee in force today (the day the order would be made), as start_payment charges it.
+    in_force = await fees_on({(a["business_line"], a["kind"]) for a in apps}, datetime.now(TAIPEI).date())
     out = []
     for a in apps:
         nos = awaiting.get(a["id"])
-        if not nos:
-            continue
-        try:
-            fee = fees.fee_for(a["business_line"], a["kind"])
-        except fees.NoFee:
+        per_person = in_force.get((a["business_line"], a["kind"]))
+        if not nos or per_person is None:
             continue
         out.append(
             PayableGroup(
@@ -125,11 +125,11 @@ async def list_payable(
                 group_no=a["group_no"],
                 kind=_kind_label(a["business_line"], a["kind"]),
                 name=a["name"],
-                certificate=str(fee.certificate),
+                certificate=str(permits.permit_of(a["business_line"], a["kind"]).title),
                 receipt_range=issuance.payer_range(nos).replace(" ~ ", " - "),
                 persons=len(nos),
-                per_person=fee.per_person,
-                amount=fee.per_person * len(nos),
+                per_person=per_person,
+                amount=per_person * len(nos),
                 submitted_at=a["submitted_at"],
                 in_progress=busy.get(a["id"], ""),
             )
@@ -226,8 +226,11 @@ class CertificateGroup:
 async def list_certificate_groups(
     actor: Actor, group_no: str = "", paid_from: date | None = None, paid_to: date | None = None
 ) -> list[CertificateGroup]:
-    """外生與外僑生六個月居留證下載 - 列表: groups with issued e-certificates."""
-    where = Permit.application.is_in(_in_scope(actor, group_no))
+    """外生與外僑生六個月居留證下載 - 列表: groups with issued e-certificates (resident certificates only: the
+    entry permits of the mainland lines are on 許可證下載)."""
+    where = Permit.application.is_in(
+        _in_scope(actor, group_no).where(Application.business_line.not_in(list(permits.entry_permit_lines())))
+    )
     if paid_from:
         where = where & (Permit.issued_on >= paid_from)
     if paid_to:
@@ -297,6 +300,8 @@ async def permits_page(actor: Actor, page: int = 1) -> PermitPage:
             Permit.issued_on,
             Permit.expires_on,
             Permit.application.group_no,
+            Permit.application.business_line,
+            Permit.application.kind,
             Permit.case.receipt_no,
             Permit.case.name_en,
             Permit.case.name_zh,
@@ -312,6 +317,7 @@ async def permits_page(actor: Actor, page: int = 1) -> PermitPage:
             {
                 "permit_no": r["permit_no"],
                 "group_no": r["application.group_no"],
+                "permit": permits.permit_of(r["application.business_line"], r["application.kind"]).title,
                 "receipt_no": r["case.receipt_no"],
                 "name": f"{r['case.name_zh']} {r['case.name_en']}".strip(),
                 "issued_on": r["issued_on"],
@@ -457,6 +463,16 @@ class Verification:
     name: str = ""
     group_no: str = ""
     amount: int | None = None
+    permit_title: Any = None  # 核發證別 of a permit other than the resident certificate (單次證, 多次證)
+
+
+def _other_permit(code: str) -> Any:
+    if not code or code == lines.RESIDENT_CERTIFICATE.code:
+        return None
+    try:
+        return lines.permit_type(code).title
+    except KeyError:
+        return None
 
 
 async def verify_document(number: str, code: str, today: date | None = None) -> Verification:
@@ -481,6 +497,7 @@ async def verify_document(number: str, code: str, today: date | None = None) -> 
             p["expires_on"],
             name=issuance.mask_name(c.get("name_en") or c.get("name_zh") or ""),
             group_no=c.get("group_no", ""),
+            permit_title=_other_permit(c.get("permit_code", "")),
         )
     r = (
         await Receipt.select(Receipt.content, Receipt.issued_on, Receipt.amount, Receipt.group_no)

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from app.domain import permits, workflow
 from app.domain import progress as rules
-from app.domain import workflow
 from app.domain.actor import Actor
 from app.domain.business import KINDS
 from app.domain.calendar import supplement_deadline, taipei_date
@@ -85,7 +85,8 @@ class Filters:
     birth_date: date | None = None
     date_from: date | None = None
     date_to: date | None = None
-    line: str = ""  # business line (the dashboard's tab)
+    line: str = ""  # business line
+    tab: str = ""  # one of the dashboard's tabs (permits.DASHBOARD_TABS): its lists' MORE lands here
     dash_list: str = ""  # one of the dashboard's lists (workflow.DASHBOARD_LISTS): its MORE lands here
 
     @property
@@ -162,6 +163,16 @@ def search_clause(actor: Actor, f: Filters) -> Any:
         clause = clause & (Application.business_line == f.line)
     if f.dash_list in workflow.DASHBOARD_LISTS:
         clause = clause & dashboard_list_clause(f.dash_list)
+    if f.tab:
+        clause = clause & tab_clause(permits.dashboard_tab(f.tab))
+    return clause
+
+
+def tab_clause(tab: permits.DashboardTab) -> Any:
+    """A dashboard tab as a where-clause on Application: its business line, with or without the extensions."""
+    clause = Application.kind == "extension" if tab.extensions else Application.kind != "extension"
+    if tab.line is not None:
+        clause = clause & (Application.business_line == tab.line)
     return clause
 
 

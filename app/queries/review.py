@@ -6,12 +6,12 @@ school actor (the desk's guard admits reviewers only).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
 from app import db
-from app.domain import case_warnings, workflow
+from app.domain import case_view, case_warnings, offerings, permits, workflow
 from app.domain.calendar import (
     REVIEW_DAYS,
     SUPPLEMENT_DAYS,
@@ -346,6 +346,37 @@ class CaseDetail:
     overdue: bool
     deadline: Any  # the supplement deadline while the case is returned
     group_stage: str
+    offering_title: Any = None  # 申辦項目 of the case's offering (issue 14)
+    permit_title: Any = None  # 核發證別
+    own_fields: list[Any] = field(default_factory=list)  # the line's own fields, in words
+    labels: dict[str, str] = field(default_factory=dict)  # the offering's labels of common columns
+    identity_label: str = ""  # the offering's name of the case's identity
+    documents: list[Any] = field(default_factory=list)  # the offering's documents and their files
+
+
+def _offering_view(
+    application: dict[str, Any], case: dict[str, Any], attachments: list[Any]
+) -> dict[str, Any]:
+    """The case's offering as the page shows it: title, permit type, own fields, documents."""
+    found = offerings.get(application.get("business_line") or "foreign", application.get("kind") or "first")
+    out: dict[str, Any] = {
+        "permit_title": permits.permit_of(
+            application.get("business_line") or "", application.get("kind") or ""
+        ).title
+    }
+    if found is None:
+        return out
+    files = [{"case": a.get("case"), "kind": a["kind"]} for a in attachments if isinstance(a, dict)]
+    columns = {c._meta.name for c in Case._meta.columns}
+    try:
+        out["own_fields"] = case_view.own_fields(found, case, columns)
+        out["documents"] = case_view.document_rows(found, application, case, files)
+    except (LookupError, TypeError, ValueError, AssertionError):  # a case stored before its offering changed
+        pass
+    out["offering_title"] = found.title
+    out["labels"] = {s.name: str(s.label) for s in found.form.fields if s.name in columns}
+    out["identity_label"] = str(found.identities.get(case.get("identity") or "", ""))
+    return out
 
 
 async def _attachments(application_id: int, case_id: int | None) -> list[Any]:
@@ -427,19 +458,21 @@ async def get_case_detail(case_id: int, at: datetime) -> CaseDetail | None:
     deadline = None
     if case["status"] in workflow.SUPPLEMENT and own:
         deadline = supplement_deadline(own[0]["created_at"], cal)
+    attachments = await _attachments(application["id"], case_id)
     return CaseDetail(
         case=case,
         application=application,
         school=school,
         members=members,
         history=history,
-        attachments=await _attachments(application["id"], case_id),
+        attachments=attachments,
         group_attachments=await _attachments(application["id"], None),
         since=since,
         age=age,
         overdue=age > REVIEW_DAYS,
         deadline=deadline,
         group_stage=str(workflow.group_stage([m["status"] for m in members], application["status"])),
+        **_offering_view(application, case, attachments),
     )
 
 

@@ -98,7 +98,9 @@ def permit_html(content: dict[str, Any]) -> str:
 
 
 def permit_title(content: dict[str, Any]) -> str:
-    return f"中華民國居留證 ROC(Taiwan) Resident Certificate {content['permit_no']}"
+    zh = content.get("title_zh") or "中華民國居留證"
+    en = content.get("title_en") or "ROC(Taiwan) Resident Certificate"
+    return f"{zh} {en} {content['permit_no']}"
 
 
 def permits_document(contents: list[dict[str, Any]]) -> tuple[str, list[str], list[str]]:

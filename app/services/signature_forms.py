@@ -290,3 +290,21 @@ def mainland_roster_xlsx(g: GroupForm, people: list[FormPerson], blank_rows: int
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()
+
+
+def entry_exit_check_inputs(found: dict[str, Any], on: date) -> tuple[GroupForm, FormPerson]:
+    """港澳僑生居留入出境查驗表 of one applicant, from `app.queries.line_documents.get_entry_exit_case`."""
+    from app.domain import permits
+
+    case, school = found["case"], found["school"]
+    person = FormPerson(
+        name_zh=case.get("name_zh") or "",
+        name_latin=case.get("name_en") or "",
+        gender=case.get("gender") or "",
+        birth_date=case.get("birth_date"),
+        id_no=permits.identity_no(case.get("data")),
+        resident_no=case.get("ui_no") or "",
+    )
+    return GroupForm(
+        school=FormSchool(name=school.get("name") or ""), group_no=found["group_no"] or "", on=on
+    ), person

@@ -9,7 +9,7 @@ from litestar.exceptions import NoRouteMatchFoundException
 from litestar.response import Redirect
 
 from app.domain import workflow
-from app.domain.business import offered_lines
+from app.domain.permits import DASHBOARD_TABS, dashboard_tab
 from app.queries.dashboard import list_dashboard
 from app.web.common import actor_of, render, signed_in_required
 
@@ -32,20 +32,20 @@ class DashboardController(Controller):
     guards = [signed_in_required]
 
     @get("/", name="dashboard:home")
-    async def home(self, request: Request, line: str | None = None) -> Response:
+    async def home(self, request: Request, tab: str | None = None, line: str | None = None) -> Response:
         actor = actor_of(request)
         assert actor is not None
         if actor.kind == "student":
             return Redirect(path="/student", status_code=303)
-        lines = offered_lines()
-        current = next((b for b in lines if b.code == line), lines[0])
-        lists, counts = await list_dashboard(actor, current.code)
+        current = dashboard_tab(tab or line)  # ?line= was the tab's name before the 延期申請 tab
+        lists, counts = await list_dashboard(actor, current)
         view_url = _maybe_url(request, "apply:view", application_id=0)
         search_url = _maybe_url(request, "progress:search")
-        # Each list's MORE opens the progress search filtered to that list (and this business line).
+        # Each list's MORE opens the progress search filtered to that list and this tab.
+        scope = {"tab": current.code}
         more_urls = (
             {
-                key: f"{search_url}?{urlencode({'search': '1', 'list': key, 'line': current.code})}"
+                key: f"{search_url}?{urlencode({'search': '1', 'list': key, **scope})}"
                 for key in workflow.DASHBOARD_LISTS
             }
             if search_url
@@ -55,8 +55,8 @@ class DashboardController(Controller):
             request,
             "dashboard/home.html",
             {
-                "lines": lines,
-                "current_line": current,
+                "tabs": DASHBOARD_TABS,
+                "current_tab": current,
                 "lists": lists,
                 "counts": counts,
                 "list_keys": workflow.DASHBOARD_LISTS,

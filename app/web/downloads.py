@@ -10,8 +10,9 @@ from litestar.exceptions import NotFoundException
 
 from app.i18n import TAIPEI
 from app.i18n import gettext as _
+from app.queries import line_documents
 from app.queries import payment as payment_queries
-from app.services import issued
+from app.services import issued, signature_forms
 from app.web.common import actor_of, render, school_or_student_required
 
 DEFAULT_DAYS = 90
@@ -144,3 +145,26 @@ class DownloadsController(Controller):
     @get("/ic-card-pickup", name="downloads:pickup")
     async def pickup(self, request: Request) -> Response:
         return render(request, "downloads/pickup.html", {})
+
+    @get("/entry-exit-check", name="downloads:entry-exit-check")
+    async def entry_exit_check(self, request: Request, page: int = 1) -> Response:
+        """港澳僑生居留入出境查驗表: one record for each applicant of the lines that use it."""
+        actor = actor_of(request)
+        assert actor is not None
+        result = await line_documents.entry_exit_page(actor, page)
+        return render(
+            request,
+            "downloads/entry_exit_check.html",
+            {"rows": result.rows, "result": result, "per_page": line_documents.PER_PAGE},
+        )
+
+    @get("/entry-exit-check/{case_id:int}/pdf", name="downloads:entry-exit-check-pdf")
+    async def entry_exit_check_pdf(self, request: Request, case_id: int) -> Response:
+        actor = actor_of(request)
+        assert actor is not None
+        found = await line_documents.get_entry_exit_case(actor, case_id)
+        if found is None:
+            raise NotFoundException()
+        form, person = signature_forms.entry_exit_check_inputs(found, datetime.now(TAIPEI).date())
+        data = await signature_forms.hkmo_entry_exit_check_pdf(form, person)
+        return _file(data, f"entry-exit-check-{found['case']['receipt_no']}.pdf", "application/pdf")

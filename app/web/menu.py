@@ -70,6 +70,8 @@ MENU = (
         _l("Downloads"),  # 下載專區
         children=(
             Item(_l("Permit download"), "downloads:permits"),  # 許可證下載
+            # 港澳僑生居留入出境查驗表
+            Item(_l("Entry and exit record (Hong Kong and Macau students)"), "downloads:entry-exit-check"),
             Item(_l("Six-month resident certificates"), "downloads:certificates"),
             Item(_l("Receipts"), "downloads:receipts"),
             Item(_l("Collecting the IC card"), "downloads:pickup"),
@@ -113,6 +115,11 @@ MENU = (
         kinds=("student",),
         children=(
             Item(_l("Permit download"), "downloads:permits", kinds=("student",)),
+            Item(
+                _l("Entry and exit record (Hong Kong and Macau students)"),
+                "downloads:entry-exit-check",
+                kinds=("student",),
+            ),
             Item(_l("Six-month resident certificates"), "downloads:certificates", kinds=("student",)),
             Item(_l("Receipts"), "downloads:receipts", kinds=("student",)),
             Item(_l("Collecting the IC card"), "downloads:pickup", kinds=("student",)),

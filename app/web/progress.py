@@ -17,7 +17,8 @@ from app.domain import applicant as applicant_rules
 from app.domain import kinds, offerings, workflow
 from app.domain import progress as rules
 from app.domain import supplement as change_rules
-from app.domain.business import KINDS, offered_lines
+from app.domain.business import BUSINESS_LINES, KINDS
+from app.domain.permits import DASHBOARD_TABS, dashboard_tab
 from app.domain.profiles import parse_date
 from app.i18n import gettext as _
 from app.queries import apply as apply_q
@@ -59,9 +60,11 @@ def _filters(params: dict[str, str]) -> tuple[q.Filters, dict[str, str]]:
     status = params.get("status", "")
     dash_list = params.get("list", "")
     line = params.get("line", "")
+    tab = params.get("tab", "")
     f = q.Filters(
         dash_list=dash_list if dash_list in workflow.DASHBOARD_LISTS else "",
-        line=line if line in {b.code for b in offered_lines()} else "",
+        line=line if line in {b.code for b in BUSINESS_LINES} else "",
+        tab=tab if tab in {t.code for t in DASHBOARD_TABS} else "",
         kind=kind if kind in KINDS else "",
         status=status if status in rules.STATUS_FILTERS else "",
         group_no=params.get("group_no", "").strip(),
@@ -87,6 +90,7 @@ SEARCH_KEYS = (
     "date_to",
     "list",
     "line",
+    "tab",
 )
 
 
@@ -111,6 +115,14 @@ def case_display() -> dict[str, Any]:
     }
 
 
+def _list_title(f: q.Filters) -> str:
+    """The dashboard list a MORE opened, with its tab (待繳費案件 - 延期申請)."""
+    if not f.dash_list:
+        return ""
+    title = str(workflow.DASHBOARD_TITLES[f.dash_list])
+    return f"{title} - {dashboard_tab(f.tab).title}" if f.tab else title
+
+
 class ProgressController(Controller):
     path = "/progress"
     guards = [school_or_student_required]
@@ -126,7 +138,7 @@ class ProgressController(Controller):
             "errors": errors,
             "result": result,
             "qs": _query_string(params),
-            "list_title": str(workflow.DASHBOARD_TITLES[f.dash_list]) if f.dash_list else "",
+            "list_title": _list_title(f),
             "kind_options": kind_options(),
             "status_options": status_options(),
         }

@@ -20,11 +20,10 @@ from piccolo_api.session_auth.tables import SessionsBase
 from app.actions import review as actions
 from app.actions import review_cases as claim_actions
 from app.actions.review_cases import CLAIMABLE
+from app.domain import offerings, workflow
 from app.domain import review_stats as stats_rules
-from app.domain import workflow
 from app.domain.business import BUSINESS_LINES, KINDS, get_line
 from app.domain.calendar import REVIEW_DAYS, SUPPLEMENT_DAYS, TAIPEI
-from app.domain.documents import DOC_LABELS
 from app.domain.review_search import parse_criteria
 from app.domain.workflow import IllegalTransition, Role
 from app.i18n import get_locale
@@ -308,7 +307,7 @@ class ReviewController(Controller):
                 "four_eyes": four_eyes,
                 "warnings": await queries.get_case_warnings(detail.case, _now().astimezone(TAIPEI).date()),
                 "confirm": confirm,
-                "doc_labels": {k: str(v) for k, v in DOC_LABELS.items()},
+                "doc_labels": {**offerings.doc_labels(), "photo": offerings.label_of_doc("photo")},
                 "t": case_display(),  # the form's choices by their labels, as the school's case page shows them
                 "action_label": workflow.action_label,
                 # What each supplement sent back changed, with the reply (issue 6, app.queries.progress).

@@ -79,13 +79,6 @@ def test_group_return_stage_and_labels():
     assert workflow.COMMENT_REQUIRED <= set(workflow.REVIEW_ACTIONS)
 
 
-def test_the_dashboards_status_bits_fit_an_integer():
-    """The dashboard ORs one bit per status in SQL (PostgreSQL's bit_or works on a 32-bit integer)."""
-    from app.queries import dashboard
-
-    assert len(dashboard._STATUSES) == len(workflow.Status) < 31
-
-
 def test_four_eyes_only_at_second_review_and_only_for_the_same_person():
     from app.domain.workflow import four_eyes_refusal
 
@@ -94,3 +87,18 @@ def test_four_eyes_only_at_second_review_and_only_for_the_same_person():
     assert four_eyes_refusal("first_review", 7, 7) is None
     assert four_eyes_refusal("card_production", 7, 7) is None
     assert four_eyes_refusal("second_review", None, 7) is None  # no recorded first reviewer (legacy rows)
+
+
+def test_the_dashboard_tabs_are_the_seeds_five_and_extensions_have_their_own():
+    from app.domain.permits import DASHBOARD_TABS, dashboard_tab, tab_of
+
+    assert [t.code for t in DASHBOARD_TABS] == [
+        "mainland_single",
+        "mainland_multiple",
+        "hkmo",
+        "foreign",
+        "extension",
+    ]
+    assert tab_of("hkmo", "extension").code == tab_of("foreign", "extension").code == "extension"
+    assert tab_of("hkmo", "first").code == "hkmo" and tab_of("foreign", "renewal").code == "foreign"
+    assert dashboard_tab("nonsense").code == dashboard_tab(None).code == "foreign"
