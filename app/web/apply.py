@@ -477,7 +477,12 @@ class ApplyController(Controller):
         if picker is None:
             raise NotFoundException()
         actor = _actor(request)
-        rows = [r for r in await picker(actor, filters) if r["category"] in actions.ROSTER_IDENTITY]
+        offering = offerings.of(app)
+        if offering.applicants_pages != "first" and not offering.roster_picker:
+            raise NotFoundException()
+        rows = [
+            r for r in await picker(actor, filters) if r["category"] in actions.roster_categories(offering)
+        ]
         cases = await q.list_applicants(actor, app["id"]) or []
         taken = {c["data"].get("roster_entry") for c in cases} | {
             c["passport_no"] for c in cases if c["passport_no"]
@@ -493,7 +498,8 @@ class ApplyController(Controller):
                 "error_field": error_field,
                 "steps": _steps(app, "applicants"),
                 "room": max(0, rules.MAX_MEMBERS - len(cases)),
-                "filter_options": _roster_filter_options(),
+                "filter_options": _roster_filter_options()
+                | {"category": list(actions.roster_categories(offering))},
                 "roster_label": _roster_label,
                 "taken": taken,
             },
