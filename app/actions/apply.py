@@ -383,7 +383,10 @@ ROSTER_PROGRAMS = {"D": "doctorate", "M": "master", "B": "bachelor", "A": "assoc
 
 async def add_from_roster(actor: Actor, application_id: int, entry_ids: list[int]) -> list[int]:
     """從名冊加入: each ticked roster row becomes an applicant with what the roster knows filled in."""
-    await _draft(actor, application_id)
+    app = await _draft(actor, application_id)
+    offering = offerings.of(app)
+    if offering.applicants_pages != "first" and not offering.roster_picker:
+        raise NotFound
     try:
         from app.queries.roster import list_roster_for_picker
     except ImportError as exc:  # the roster is not installed in this build
@@ -392,7 +395,7 @@ async def add_from_roster(actor: Actor, application_id: int, entry_ids: list[int
     if not wanted:
         raise Refused([_("Tick at least one student.")])
     rows = await list_roster_for_picker(actor, ids=wanted, limit=None)
-    if len(rows) != len(wanted) or any(r["category"] not in ROSTER_IDENTITY for r in rows):
+    if len(rows) != len(wanted) or any(r["category"] not in roster_categories(offering) for r in rows):
         raise NotFound
     created: list[int] = []
     async with db.write_tx():
@@ -412,15 +415,41 @@ async def add_from_roster(actor: Actor, application_id: int, entry_ids: list[int
                 application=application_id,
                 status=workflow.Status.DRAFT,
                 complete=False,
-                data={"roster_entry": r["id"]},
                 created_at=t,
                 updated_at=t,
-                **roster_values(r),
+                **roster_case(offering, r),
             )
             await case.save()
             created.append(case.id)
         await _touch(application_id)
     return created
+
+
+def roster_categories(offering: offerings.Offering) -> tuple[str, ...]:
+    """The roster categories a group of this offering draws from (外生: FG, FO; 陸生: CN; 港澳生: HK, MO)."""
+    if offering.applicants_pages == "first":
+        return tuple(c for c in offering.roster_categories if c in ROSTER_IDENTITY)
+    return offering.roster_categories
+
+
+def roster_case(offering: offerings.Offering, r: dict[str, Any]) -> dict[str, Any]:
+    """A new case's columns and data from one roster row, as the offering's form keeps them: the identity of
+    the row's category, and the row's identifiers in the offering's fields (`Offering.roster_fields`)."""
+    values = roster_values(r)
+    data: dict[str, Any] = {"roster_entry": r["id"]}
+    if offering.applicants_pages != "first":
+        values["identity"] = offering.category_identities.get(r["category"]) or next(
+            iter(offering.identities)
+        )
+        fields: dict[str, str] = {}
+        for column, name in offering.roster_fields.items():
+            value = str(r.get(column) or "")
+            if name in rules.TEXT_FIELDS:
+                values[name] = value[: rules.COLUMN_LENGTHS[name]]
+            else:
+                fields[name] = value
+        data["fields"] = fields
+    return values | {"data": data}
 
 
 def roster_values(r: dict[str, Any]) -> dict[str, Any]:

@@ -111,6 +111,9 @@ class Offering:
     # row's columns -> the form's fields (港澳生: resident_id -> hkmo_id)
     category_identities: Mapping[str, str] = field(default_factory=dict)
     home_url: str = ""  # where 取消 on the terms goes ("": the offering's drafts list, /apply/<slug>)
+    roster_picker: bool = (
+        False  # a kinds-page offering whose applicants may be added from the roster (從名冊加入)
+    )
     roster_fields: Mapping[str, str] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)  # what a later offering needs beyond these
 
@@ -743,6 +746,9 @@ register(
         terms=MAINLAND_TERMS,
         receiving_unit=HUALIEN_STATION,
         numbering_code=lines.MAINLAND_SINGLE_FIRST.group_code,
+        roster_picker=True,
+        category_identities={"CN": CN_STUDENT},
+        roster_fields={"resident_id": "prc_id", "travel_permit_no": "passport_no"},
         student_may_file=False,
         link=MAINLAND_LINK,
         home_url="/",
@@ -875,6 +881,7 @@ register(
         numbering_code=lines.HKMO_FIRST.group_code,
         home_url="/",
         line_offering=lines.HKMO_FIRST,
+        roster_picker=True,
         category_identities={"HK": HK, "MO": MO},
         roster_fields={"resident_id": "hkmo_id"},
     )

@@ -76,6 +76,11 @@ def pages_of(offering: offerings.Offering) -> Pages:
     return PAGES.get(offering.applicants_pages, PAGES["kinds"])
 
 
+def roster_offered(offering: offerings.Offering) -> bool:
+    """從名冊加入: the first application's pages, or an offering that says so (陸生單次證, 港澳生居留證)."""
+    return pages_of(offering).roster or offering.roster_picker
+
+
 def offering_of(line: str, slug: str) -> offerings.Offering:
     found = offerings.by_slug(line, slug)
     if found is None:
@@ -344,7 +349,7 @@ async def applicants_page(
             "errors": {field: add_error} if add_error else {},
             "identities": rules.choices(offering.identities),
             "identity_names": {k: str(v) for k, v in offering.identities.items()},
-            "roster_url": pages_of(offering).roster and _roster_available() and url_of(app, "/roster"),
+            "roster_url": roster_offered(offering) and _roster_available() and url_of(app, "/roster"),
             "max_members": rules.MAX_MEMBERS,
         },
         status_code=status_code,
@@ -531,7 +536,7 @@ def _roster_filter_options(offering: offerings.Offering) -> dict[str, list[str]]
     return {
         "year": [str(y) for y in range(year + 1, year - 4, -1)],
         "semester": ["1", "2"],
-        "category": [c for c in offering.roster_categories if c in apply_actions.ROSTER_IDENTITY],
+        "category": list(apply_actions.roster_categories(offering)),
         "status": ["A", "R"],
     }
 
@@ -558,10 +563,10 @@ async def roster_page(
 ) -> Response:
     offering = offerings.of(app)
     picker = _roster_picker()
-    if picker is None or not pages_of(offering).roster:
+    if picker is None or not roster_offered(offering):
         raise NotFoundException()
     actor = _actor(request)
-    categories = set(offering.roster_categories) & set(apply_actions.ROSTER_IDENTITY)
+    categories = set(apply_actions.roster_categories(offering))
     rows = [r for r in await picker(actor, filters) if r["category"] in categories]
     cases = await q.list_applicants(actor, app["id"]) or []
     taken = {c["data"].get("roster_entry") for c in cases} | {
@@ -599,7 +604,7 @@ async def roster(request: Request, app: dict[str, Any], filters: dict[str, str])
 
 
 async def roster_add(request: Request, app: dict[str, Any]) -> Response:
-    if not pages_of(offerings.of(app)).roster:
+    if not roster_offered(offerings.of(app)):
         raise NotFoundException()
     form = await request.form()
     ids = [int(x) for x in form.getall("entry", []) if isinstance(x, str) and x.isdigit() and len(x) < 10]

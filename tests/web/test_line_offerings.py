@@ -561,3 +561,65 @@ async def test_the_pages_after_submitting_show_a_line_group(client):
             assert r.status_code == 200, (page, r.text[:1500])
         view = await client.get(f"/progress/groups/{app_id}")
         assert app["group_no"] in view.text and cases[0]["receipt_no"] in view.text
+
+
+async def _roster_row(school: int, category: str, name_en: str, passport: str, **extra) -> int:
+    from tables.tables import RosterEntry
+
+    row = RosterEntry(
+        school=school,
+        year=115,
+        semester=1,
+        name_zh=extra.pop("name_zh", ""),
+        name_en=name_en,
+        name_en_norm=name_en,
+        birth_date=date(1949, 12, 31),
+        category=category,
+        nationality="CN" if category == "CN" else "JP",
+        gender="M",
+        passport_no=passport,
+        qualification="",
+        program="M",
+        grade="1",
+        status="A",
+        created_at=now(),
+        updated_at=now(),
+        **extra,
+    )
+    await row.save()
+    return row.id
+
+
+async def test_a_school_adds_mainland_applicants_from_the_roster(client):
+    ids = await make_school_with_accounts()
+    cn = await _roster_row(
+        ids["school"],
+        "CN",
+        "WANG XIAOMING",
+        "E12345678",
+        name_zh="王小明",
+        resident_id="11010519491231002X",
+        travel_permit_no="L12345678",
+    )
+    fg = await _roster_row(ids["school"], "FG", "YAMADA TARO", "TZ1234567")
+    await client.login("03734301")
+    client.cookies.set("lang", "en")
+    app_id = await _start(client, "mainland-single")
+    page = await client.get(await _url(app_id, "/applicants"))
+    assert f'href="{await _url(app_id, "/roster")}"' in page.text
+    roster = await client.get(await _url(app_id, "/roster"))
+    assert roster.status_code == 200
+    assert f'id="entry-{cn}"' in roster.text and f'id="entry-{fg}"' not in roster.text  # 陸生 rows only
+    assert "WANG XIAOMING" in roster.text and "YAMADA TARO" not in roster.text
+    # a foreign student's row cannot be added to a 陸生 group, even by a forged form
+    r = await client.post_form(await _url(app_id, "/roster"), {"entry": str(fg)}, follow_redirects=False)
+    assert r.status_code == 404
+    r = await client.post_form(await _url(app_id, "/roster"), {"entry": str(cn)}, follow_redirects=False)
+    assert r.status_code == 303
+    case = (await Case.select().where(Case.application == app_id))[0]
+    assert case["identity"] == "cn" and case["name_zh"] == "王小明" and case["passport_no"] == "L12345678"
+    form = await client.get(await _url(app_id, f"/applicants/{case['id']}"))
+    assert 'value="11010519491231002X"' in form.text and 'value="WANG XIAOMING"' in form.text
+    # 換證-like offerings that start with a lookup have no roster picker
+    multiple = await _start(client, "mainland-multiple")
+    assert (await client.get(await _url(multiple, "/roster"))).status_code == 404
