@@ -39,8 +39,9 @@ from app.actions import fees as fee_actions
 from app.actions import mfa as mfa_actions
 from app.admin_guard import AdminGuard
 from app.admin_limits import AdminLoginLimit, NoLocalLimit
-from app.domain import lines, master_data, workflow
+from app.domain import admin_labels, lines, master_data, workflow
 from app.domain.workflow import IllegalTransition
+from app.queries import stations as station_queries
 from app.services import mfa
 from app.settings import settings
 from tables.piccolo_app import APP_CONFIG
@@ -56,6 +57,7 @@ from tables.tables import (
     ReviewerStation,
     ReviewEvent,
     School,
+    ServiceStation,
 )
 
 log = logging.getLogger("arc.admin")
@@ -157,6 +159,36 @@ def _validation_hooks(table: type) -> list[Hook]:
     ]
 
 
+def _station_hooks() -> list[Hook]:
+    """A service station's checks, and a used one's code kept: groups and reviewers name it (switch it off
+    instead). The snapshot the pages read is refreshed by the guard after the write."""
+
+    async def on_patch(row_id: Any, values: dict[Any, Any]) -> dict[Any, Any]:
+        plain = {(k._meta.name if hasattr(k, "_meta") else str(k)): v for k, v in values.items()}
+        code = await station_queries.code_of(row_id)
+        if code and "code" in plain and plain["code"] != code and await station_queries.in_use(code):
+            _refuse({"code": STATION_IN_USE})
+        return values
+
+    async def on_delete(row_id: Any) -> None:
+        code = await station_queries.code_of(row_id)
+        if code and await station_queries.in_use(code):
+            _refuse({"code": STATION_IN_USE})
+
+    return [
+        *_validation_hooks(ServiceStation),
+        Hook(hook_type=HookType.pre_patch, callable=on_patch),
+        Hook(hook_type=HookType.pre_delete, callable=on_delete),
+    ]
+
+
+STATION_IN_USE = (
+    "此服務站已有申請案或審核人員使用，代碼不能變更或刪除；不再使用時請取消「使用中」。 "
+    "Groups or reviewers use this station: its code cannot change and it cannot be deleted; "
+    "untick In use instead."
+)
+
+
 def _supervised() -> Validators:
     return Validators(every=[supervisors_write])
 
@@ -165,7 +197,10 @@ def _supervised() -> Validators:
 
 
 def table_configs() -> list[TableConfig]:
-    g_cases, g_master, g_money, g_log = "申辦案件 Cases", "基本資料 Master data", "繳費 Payments", "紀錄 Logs"
+    # Registered in both languages; the guard names them in the reader's language.
+    g_cases, g_master, g_money, g_log = (
+        admin_labels.menu_group(k) for k in ("cases", "master", "money", "logs")
+    )
     configs: dict[type, TableConfig] = {
         Application: TableConfig(
             Application,
@@ -349,6 +384,22 @@ def table_configs() -> list[TableConfig]:
             menu_group=g_master,
             order_by=[OrderBy(Holiday.day, ascending=False)],
         ),
+        ServiceStation: TableConfig(
+            ServiceStation,
+            hooks=_station_hooks(),
+            visible_columns=[
+                ServiceStation.id,
+                ServiceStation.code,
+                ServiceStation.name_zh,
+                ServiceStation.name_en,
+                ServiceStation.active,
+                ServiceStation.sort,
+            ],
+            visible_filters=[ServiceStation.code, ServiceStation.name_zh, ServiceStation.active],
+            validators=_supervised(),
+            menu_group=g_master,
+            order_by=[OrderBy(ServiceStation.sort), OrderBy(ServiceStation.code)],
+        ),
         # 規費: every change is a row written by the form "變更規費" (app/actions/fees.py), never edited.
         FeeRate: TableConfig(
             FeeRate,
@@ -485,7 +536,7 @@ def forms() -> list[FormConfig]:
             name=name,
             pydantic_model=model,
             endpoint=_decision_endpoint(action),
-            description="The same decision as on the review desk (與審核作業台相同的審核決定).",
+            description="與審核作業台相同的審核決定。 The same decision as on the review desk.",
             form_group="審核決定 Decisions",
         )
         for action, name, model in FORMS
@@ -495,7 +546,7 @@ def forms() -> list[FormConfig]:
             name="整團退回補正 Return whole group",
             pydantic_model=GroupReturn,
             endpoint=_group_return,
-            description="The group's own data or attachments need correcting (團資料或附件需補正).",
+            description="團資料或附件需補正。 The group's own data or attachments need correcting.",
             form_group="審核決定 Decisions",
         )
     )
@@ -665,36 +716,36 @@ def account_forms() -> list[FormConfig]:
             pydantic_model=NewSchoolForm,
             endpoint=_new_school,
             form_group=group,
-            description="Creates the school and its main account together (同時建立學校與主帳號).",
+            description="同時建立學校與主帳號。 Creates the school and its main account together.",
         ),
         FormConfig(
             name="重設主帳號密碼 Reset main account password",
             pydantic_model=ResetPasswordForm,
             endpoint=_reset_password,
             form_group=group,
-            description="Sets a school main account's password and ends its sessions (重設密碼並登出).",
+            description="重設學校主帳號的密碼並結束其登入。 Sets a school main account's password and ends its sessions.",
         ),
         FormConfig(
             name="新增審核人員 New reviewer account",
             pydantic_model=NewReviewerForm,
             endpoint=_new_reviewer,
             form_group=group,
-            description="Creates the back-office user and its reviewer profile and stations together "
-            "(同時建立後台帳號、審核角色與服務站).",
+            description="同時建立後台帳號、審核角色與服務站。 "
+            "Creates the back-office user and its reviewer profile and stations together.",
         ),
         FormConfig(
             name="重設兩步驟驗證 Reset reviewer two-step verification",
             pydantic_model=ResetMfaForm,
             endpoint=_reset_mfa,
             form_group=group,
-            description="For a lost phone: removes the authenticator (遺失手機時移除驗證器).",
+            description="遺失手機時移除驗證器。 For a lost phone: removes the authenticator.",
         ),
         FormConfig(
             name="變更規費 Change a fee",
             pydantic_model=FeeChangeForm,
             endpoint=_change_fee,
             form_group="基本資料 Master data (supervisors)",
-            description="A new fee per person from a day on; every change is kept (每次變更皆留存紀錄).",
+            description="自指定日起的每人規費；每次變更皆留存紀錄。 A new fee per person from a day on; every change is kept.",
         ),
     ]
 
@@ -865,15 +916,10 @@ def admin_app() -> Any:
         increase_expiry=timedelta(minutes=10),
         max_session_expiry=timedelta(hours=12),
         production=settings.cookie_secure,
-        site_name="居留證線上申辦 審核後台 Review back office",
+        site_name=admin_labels.both(admin_labels.SITE_NAME),
         default_language_code="zh-TW",
         translations=[ZH_TW, ENGLISH],
-        sidebar_links={
-            "審核作業台 Review desk": REVIEW_DESK_URL,
-            "查詢案件 Find cases": "/review/find",
-            "主管檢視 Supervisor's view": "/review/supervisor",
-            "兩步驟驗證 Two-step verification": MFA_URL,
-        },
+        sidebar_links=admin_labels.registered_links(),
         page_size=30,
         allowed_hosts=[h for h in [_host(settings.public_base_url)] if h],
         mfa_providers=[mfa.provider()],

@@ -26,7 +26,8 @@ async def _reissue_permits() -> None:
         for r in reissued:
             await issued.replace_permit_pdf(r.content)
             print(f"re-issued {r.permit_no}")
-        print(f"{len(reissued)} e-certificate(s) re-issued with their photo")
+        n = len(reissued)
+        print(f"{n} e-certificate{'' if n == 1 else 's'} re-issued with their photo")
     finally:
         pdf.shutdown()
 
@@ -176,8 +177,9 @@ def main(argv: list[str] | None = None) -> None:
         from app.actions.review_cases import close_lapsed_supplements
 
         outcomes = asyncio.run(close_lapsed_supplements())
+        cases, groups = sum(len(o.case_ids) for o in outcomes), len(outcomes)
         print(
-            f"closed {sum(len(o.case_ids) for o in outcomes)} case(s) in {len(outcomes)} group(s)",
+            f"closed {cases} case{'' if cases == 1 else 's'} in {groups} group{'' if groups == 1 else 's'}",
             file=sys.stderr,
         )
     elif args.command == "demo":

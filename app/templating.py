@@ -12,7 +12,7 @@ from markupsafe import Markup
 from app import i18n
 from app.domain import workflow
 from app.domain.addresses import counties, districts_of, format_address
-from app.domain.stations import CONTACTS_URL, stations
+from app.queries.stations import CONTACTS_URL, all_stations, station_name, stations
 
 PARTIALS = Path(__file__).resolve().parent.parent / "partials"
 
@@ -29,6 +29,17 @@ def _translate(eval_ctx: EvalContext, message: str, **variables: Any) -> str:
     rv = i18n.translations(i18n.get_locale()).gettext(message)
     if eval_ctx.autoescape:
         rv = Markup(rv)  # noqa: S704 - our own catalogs, as Jinja's newstyle gettext does
+    return rv % variables
+
+
+@pass_eval_context
+def _translate_plural(eval_ctx: EvalContext, singular: str, plural: str, num: int, **variables: Any) -> str:
+    """`ngettext()` in templates: the form for `num` (English: one and other; Chinese: one form), %-formatted
+    with `num` and the variables, escaped as `_()` is."""
+    rv = i18n.translations(i18n.get_locale()).ngettext(singular, plural, num)
+    if eval_ctx.autoescape:
+        rv = Markup(rv)  # noqa: S704 - our own catalogs, as Jinja's newstyle gettext does
+    variables.setdefault("num", num)
     return rv % variables
 
 
@@ -51,6 +62,7 @@ def build_environment() -> Environment:
     env.policies["ext.i18n.trimmed"] = True  # {% trans %} blocks: whitespace collapsed, as babel.cfg extracts
     env.install_gettext_callables(gettext=i18n.gettext, ngettext=i18n.ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.globals["_"] = _translate
+    env.globals["ngettext"] = _translate_plural
     env.globals.update(
         get_locale=i18n.get_locale,
         colon=lambda: ": " if i18n.get_locale() == "en" else "：",
@@ -68,6 +80,8 @@ def build_environment() -> Environment:
         districts_of=districts_of,
         format_address=format_address,
         stations=stations,
+        all_stations=all_stations,
+        station_name=station_name,
         STATIONS_CONTACTS_URL=CONTACTS_URL,
     )
     return env

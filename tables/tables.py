@@ -579,6 +579,22 @@ class FeeRate(Table):
     created_at = Timestamptz()
 
 
+# --- Service stations as master data (issue 15, item 8) ---------------------------------------------
+
+
+class ServiceStation(Table):
+    """服務站 (領證地點): where cards are collected and which office receives a group's cases. Loaded from the
+    agency's list (`app/domain/data/nia-service-stations.json`) by a migration; supervisors keep it in the
+    back office. A station no longer in use is switched off (`active`), never deleted once used: groups and
+    reviewers keep its code."""
+
+    code = Varchar(length=10, unique=True)  # S01 .. S99 (the receiving office's code follows it)
+    name_zh = Varchar(length=100)
+    name_en = Varchar(length=150, default="")
+    active = Boolean(default=True)  # offered as 領證地點 for new applications
+    sort = Integer(default=0)
+
+
 class Reminder(Table):
     """A reminder sent to a school about one case (issue 16): a supplement's deadline near, an e-certificate
     about to expire. One row per (case, kind, threshold, due day), unique by a raw index, so a reminder goes

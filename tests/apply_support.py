@@ -88,6 +88,6 @@ async def post_multipart(client, url: str, data: dict[str, Any], file_list=None)
 
 
 def app_id_from(location: str) -> int:
-    m = re.search(r"/apply/drafts/(\d+)", location)
+    m = re.search(r"/apply/(?:drafts|[a-z-]+/[a-z-]+)/(\d+)", location)
     assert m, location
     return int(m.group(1))

@@ -60,6 +60,12 @@ async def truncate_all() -> None:
     else:
         for t in _tables_in_delete_order():
             await t.delete(force=True)
+    # The service stations are reference data the migration loads: every test starts with the agency's list.
+    from app.actions.stations import load_reference_stations
+    from app.queries import stations as station_queries
+
+    await load_reference_stations()
+    await station_queries.refresh(force=True)
 
 
 def password_hash() -> str:

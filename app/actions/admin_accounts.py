@@ -205,7 +205,7 @@ async def create_reviewer(actor: Actor, data: NewReviewer) -> int:
     """A back-office user and its reviewer profile (role, stations) in one step, under the schools' password
     rules (12+ characters, not on the word list, not containing the username). Returns the user's id."""
     from app.domain.master_data import DESK_ROLES
-    from app.domain.stations import get_station
+    from app.queries.stations import get_station
     from tables.tables import ReviewerStation
 
     await _require_supervisor(actor)

@@ -21,12 +21,12 @@ from app.domain import validators as v
 from app.domain.actor import Actor
 from app.domain.addresses import ADDRESS_PARTS
 from app.domain.profiles import REQUIRED, check_address
-from app.domain.stations import get_station
 from app.errors import Conflict, NotFound, Refused  # noqa: F401  (re-exported)
 from app.i18n import format_datetime, get_locale, use_locale
 from app.i18n import gettext as _
 from app.queries import apply as q
 from app.queries.scope import application_scope
+from app.queries.stations import open_station
 from app.services import uploads
 from app.services.mail import Mail, subject_line
 from app.settings import settings
@@ -175,7 +175,7 @@ def check_details(data: dict[str, str]) -> dict[str, str]:
     station = data.get("station_code", "")
     if not station:
         errors["station_code"] = REQUIRED
-    elif get_station(station) is None:
+    elif open_station(station) is None:
         errors["station_code"] = _("Choose a service station from the list.")
     return {k: str(m) for k, m in errors.items()}
 
@@ -263,6 +263,8 @@ async def remove_attachment(actor: Actor, application_id: int, attachment_id: in
 async def add_applicant(actor: Actor, application_id: int, identity: str) -> int:
     """新增申請人: first the identity (僑生 / 外生), then the form."""
     app = await _draft(actor, application_id)
+    if offerings.of(app).lookup:  # 換證: the lookup adds the applicant (app.actions.kinds)
+        raise NotFound
     if identity not in offerings.of(app).identities:
         raise Refused([_("Choose the identity: overseas Chinese student or foreign student.")])
     async with db.write_tx():
@@ -284,22 +286,6 @@ async def add_applicant(actor: Actor, application_id: int, identity: str) -> int
     return case.id
 
 
-def check(
-    app: dict[str, Any], case: dict[str, Any], form: dict[str, str], present: set[str]
-) -> dict[str, str]:
-    """The one check of a case against its offering (app.actions.cases.check)."""
-    return pipeline.check(app, case, form, present, on=today())
-
-
-async def _present_kinds(application_id: int, case_id: int) -> set[str]:
-    return await pipeline.present_kinds(application_id, case_id)
-
-
-def _data(case: dict[str, Any]) -> dict[str, Any]:
-    data = case.get("data") or {}
-    return json.loads(data) if isinstance(data, str) else dict(data)
-
-
 async def _recompute(app: dict[str, Any], case: dict[str, Any]) -> dict[str, str]:
     """Completeness (資料完成度) of a stored case from its data and files; returns its problems."""
     problems = await pipeline.stored_check(app, case)
@@ -318,20 +304,28 @@ async def save_applicant(
     case_id: int,
     data: dict[str, str],
     files: list[Upload] | None = None,
+    *,
+    changes: list[str] | None = None,
+    remove: list[int] | None = None,
 ) -> dict[str, str]:
-    """資料儲存 (and the autosave): stores what was typed even when incomplete or wrong, then
-    recomputes 資料完成度. Returns every problem left ({} means 已完成)."""
+    """資料儲存 (and the autosave) of any offering's applicant: removes the files asked, stores what was
+    typed even when incomplete or wrong, and the files, then recomputes 資料完成度. Returns every problem
+    left ({} means 已完成)."""
     app = await _draft(actor, application_id)
     case = await q.get_applicant(actor, application_id, case_id)
     if case is None:
         raise NotFound
+    wanted = list(changes or [])
+    for att in remove or []:
+        await remove_attachment(actor, application_id, att)
     form = pipeline.normalise(app, case, data)
     async with db.write_tx():
-        upload_errors = await _store_uploads(
-            actor, app, case_id, files or [], allowed=offerings.all_document_kinds()
+        allowed = {d.doc for d in offerings.of(app).documents} | {"photo"}
+        upload_errors = await _store_uploads(actor, app, case_id, files or [], allowed=allowed)
+        problems = await pipeline.full_check(
+            app, case, form, await pipeline.present_kinds(application_id, case_id), wanted, on=today()
         )
-        problems = check(app, case, form, await _present_kinds(application_id, case_id))
-        update = pipeline.record_update(app, case, form)
+        update = pipeline.record_update(app, case, form, wanted)
         update[Case.complete] = not problems and not upload_errors
         update[Case.updated_at] = now()
         update[Case.version] = Case.version + 1
@@ -339,16 +333,6 @@ async def save_applicant(
         await _touch(application_id)
     problems.update(upload_errors)  # a refused file's own message wins over "required"
     return rules.order_errors(problems)
-
-
-async def problems_of(actor: Actor, application_id: int, case_id: int) -> dict[str, str]:
-    """What still keeps an applicant from 已完成 (for the form's summary)."""
-    app = await q.get_application(actor, application_id)
-    case = await q.get_applicant(actor, application_id, case_id)
-    if app is None or case is None:
-        raise NotFound
-    form = rules.form_from_record(case)
-    return check(app, case, form, await _present_kinds(application_id, case_id))
 
 
 async def delete_applicant(actor: Actor, application_id: int, case_id: int) -> None:
@@ -518,7 +502,7 @@ def group_problems(app: dict[str, Any], present_kinds: set[str]) -> list[str]:
     problems: list[str] = []
     if app.get("student"):
         station = app["station_code"]
-        if not station or get_station(station) is None:
+        if not station or open_station(station) is None:
             problems.append(_("Choose the service station where the card will be collected (領證地點)."))
         return problems
     submitter = {

@@ -105,6 +105,17 @@ async def full_check(
     return errors
 
 
+async def problems_when_reopened(
+    app: dict[str, Any], case: dict[str, Any], form: dict[str, str], changes: Iterable[str] = ()
+) -> dict[str, str]:
+    """What a reopened applicant form shows: nothing before its first save, then what keeps it from 已完成
+    (the caller has already checked that the actor may see this case)."""
+    data = _data(case)
+    if not (data.get("saved") or data.get("saved_kind")) or case["complete"]:
+        return {}
+    return await full_check(app, case, form, await present_kinds(app["id"], case["id"]), changes)
+
+
 async def ui_no_problem(app: dict[str, Any], ui_no: str, *, on: date | None = None) -> str:
     """For 延期 and 資料異動 (and their 補正): the message when a well-formed 統一證號 names no resident certificate
     this system knows of one of the group's school's students (a student's own group: of that student)."""

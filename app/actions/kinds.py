@@ -24,10 +24,10 @@ from typing import Any
 from app import db
 from app.actions import apply as apply_actions
 from app.actions import cases as pipeline
-from app.actions.apply import NotEditable, NotFound, Refused, SubmitResult, Upload
+from app.actions.apply import NotEditable, NotFound, Refused
 from app.domain import applicant as rules
-from app.domain import offerings, workflow
 from app.domain import validators as v
+from app.domain import workflow
 from app.domain.actor import Actor
 from app.i18n import format_date
 from app.i18n import gettext as _
@@ -70,34 +70,11 @@ def _json(value: Any, empty: Any) -> Any:
 
 async def _draft(actor: Actor, application_id: int, kind: str | None = None) -> dict[str, Any]:
     app = await q.get_application(actor, application_id)
-    if app is None or not is_further(app) or (kind and app["kind"] != kind):
+    if app is None or (kind and app["kind"] != kind):
         raise NotFound
     if not q.is_draft(app):
         raise NotEditable
     return app
-
-
-def is_further(app: dict[str, Any]) -> bool:
-    """An offering whose applicants step is the generic one (換證, 延期, 資料異動, and new offerings)."""
-    offering = offerings.get(app.get("business_line") or "foreign", app.get("kind") or "")
-    return offering is not None and offering.applicants_pages == "kinds"
-
-
-async def create_draft(actor: Actor, kind: str, *, terms_accepted: bool, line: str = "foreign") -> int:
-    """同意條款 → a draft of this kind: a school's group, or a student's own group of one (one per kind)."""
-    if not is_further({"business_line": line, "kind": kind}):
-        raise NotFound
-    if actor.kind == "student":
-        from app.actions import student_apply
-
-        try:
-            app_id, _case_id = await student_apply.start_application(
-                actor, terms_accepted=terms_accepted, kind=kind, line=line
-            )
-        except student_apply.NotFound as exc:
-            raise NotFound from exc
-        return app_id
-    return await apply_actions.create_draft(actor, terms_accepted=terms_accepted, line=line, kind=kind)
 
 
 # 換證: the lookup --------------------------------------------------------------------------------
@@ -299,114 +276,4 @@ async def _copy_photo(actor: Actor, application_id: int, case_id: int, source_ca
     )
 
 
-# 延期 and 資料異動: an empty applicant --------------------------------------------------------------
-
-
-async def add_applicant(actor: Actor, application_id: int, identity: str) -> int:
-    app = await _draft(actor, application_id)
-    if offerings.of(app).lookup:
-        raise NotFound
-    return await apply_actions.add_applicant(actor, application_id, identity)
-
-
-# The applicant's form ----------------------------------------------------------------------------
-
-
-def _present(rows: list[dict[str, Any]]) -> set[str]:
-    return {r["kind"] for r in rows}
-
-
-async def _case_files(application_id: int, case_id: int) -> list[dict[str, Any]]:
-    return await Attachment.select(Attachment.id, Attachment.kind, Attachment.stored_name).where(
-        (Attachment.application == application_id) & (Attachment.case == case_id)
-    )
-
-
-async def problems_when_reopened(
-    app: dict[str, Any], case: dict[str, Any], form: dict[str, str], changes: list[str]
-) -> dict[str, str]:
-    """What a reopened applicant form shows: nothing before its first save, then what keeps it from 已完成
-    (the caller has already checked that the actor may see this case)."""
-    data = case.get("data") or {}
-    if not (data.get("saved") or data.get("saved_kind")) or case["complete"]:
-        return {}
-    return await kind_problems(app, case, form, changes, _present(await _case_files(app["id"], case["id"])))
-
-
-async def kind_problems(
-    app: dict[str, Any], case: dict[str, Any], form: dict[str, str], changes: list[str], present: set[str]
-) -> dict[str, str]:
-    """`problems`, and for 延期 and 資料異動 whether the 統一證號 names a resident certificate this system knows
-    (the pipeline's full check)."""
-    return await pipeline.full_check(app, case, form, present, changes, on=apply_actions.today())
-
-
 ui_no_problem = pipeline.ui_no_problem  # the pipeline's (the supplement's form asks it too)
-
-
-def _address_changed(case: dict[str, Any], form: dict[str, str]) -> bool:
-    return offerings.address_changed(case, form)
-
-
-def problems(
-    app: dict[str, Any], case: dict[str, Any], form: dict[str, str], changes: list[str], present: set[str]
-) -> dict[str, str]:
-    """Everything that keeps an applicant of this kind from 已完成 (the one check)."""
-    return pipeline.check(app, case, form, present, changes, on=apply_actions.today())
-
-
-form_of = pipeline.form_of
-documents_of = pipeline.documents
-
-
-async def save_applicant(
-    actor: Actor,
-    application_id: int,
-    case_id: int,
-    data: dict[str, str],
-    *,
-    changes: list[str] | None = None,
-    files: list[Upload] | None = None,
-    remove: list[int] | None = None,
-) -> dict[str, str]:
-    """資料儲存: stores what was typed (valid or not, as the wizard does) and the files; returns what is left."""
-    app = await _draft(actor, application_id)
-    case = await q.get_applicant(actor, application_id, case_id)
-    if case is None:
-        raise NotFound
-    changes = list(changes or [])
-    for att in remove or []:
-        await apply_actions.remove_attachment(actor, application_id, att)
-    form = pipeline.normalise(app, case, data)
-    async with db.write_tx():
-        allowed = {d.doc for d in offerings.of(app).documents} | {"photo"}
-        upload_errors = await pipeline.store_uploads(actor, app["id"], case_id, files or [], allowed)
-        update = pipeline.record_update(app, case, form, changes)
-        left = await kind_problems(
-            app, case, form, changes, _present(await _case_files(application_id, case_id))
-        )
-        update[Case.complete] = not left and not upload_errors
-        update[Case.updated_at] = apply_actions.now()
-        update[Case.version] = Case.version + 1
-        await Case.update(update).where(Case.id == case_id)
-        await Application.update({Application.updated_at: apply_actions.now()}).where(
-            Application.id == application_id
-        )
-    left.update(upload_errors)
-    return left
-
-
-async def delete_applicant(actor: Actor, application_id: int, case_id: int) -> None:
-    await _draft(actor, application_id)
-    await apply_actions.delete_applicant(actor, application_id, case_id)
-
-
-# 送出 ---------------------------------------------------------------------------------------------
-
-
-async def submit(actor: Actor, application_id: int, locale: str | None = None) -> SubmitResult:
-    """送出 a group of a further kind: the one submit of every offering (app.actions.apply)."""
-    app = await q.get_application(actor, application_id)
-    if app is None or not is_further(app):
-        raise NotFound
-    return await apply_actions.submit_application(actor, application_id, locale)

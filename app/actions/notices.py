@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from app.domain.stations import get_station
-from app.i18n import LOCALES, format_date, use_locale
+from app.i18n import LOCALES, format_date, ngettext, use_locale
 from app.i18n import gettext as _
+from app.queries.stations import get_station
 from app.services.mail import Mail, subject_line
 from app.settings import settings
 
@@ -82,21 +82,39 @@ def _subject(f: NoticeFacts) -> str:
 
 
 def _what_happened(f: NoticeFacts) -> str:
-    return {
-        "return_for_supplement": _("The reviewer has returned the following case(s) for supplement."),
-        "return_group_for_supplement": _(
+    n = len(f.applicants)
+    if f.action == "return_group_for_supplement":
+        return _(
             "The reviewer has returned the whole group for supplement: the group's own data or attachments "
             "need correcting."
-        ),
-        "not_accept": _(
-            "The following case(s) were not accepted because the supplement was not made by its deadline."
         )
-        if f.lapsed
-        else _("The following case(s) were not accepted."),
-        "approve": _("The following case(s) were approved."),
-        "reject": _("The following case(s) were rejected."),
-        "card_made": _("The resident card of the following case(s) has been made."),
-    }[f.action]
+    if f.action == "not_accept" and f.lapsed:
+        return ngettext(
+            "The following case was not accepted because the supplement was not made by its deadline.",
+            "The following %(num)d cases were not accepted because the supplement was not made by its deadline.",
+            n,
+        )
+    return {
+        "return_for_supplement": lambda: ngettext(
+            "The reviewer has returned the following case for supplement.",
+            "The reviewer has returned the following %(num)d cases for supplement.",
+            n,
+        ),
+        "not_accept": lambda: ngettext(
+            "The following case was not accepted.", "The following %(num)d cases were not accepted.", n
+        ),
+        "approve": lambda: ngettext(
+            "The following case was approved.", "The following %(num)d cases were approved.", n
+        ),
+        "reject": lambda: ngettext(
+            "The following case was rejected.", "The following %(num)d cases were rejected.", n
+        ),
+        "card_made": lambda: ngettext(
+            "The resident card of the following case has been made.",
+            "The resident cards of the following %(num)d cases have been made.",
+            n,
+        ),
+    }[f.action]()
 
 
 def _what_to_do(f: NoticeFacts) -> str:

@@ -18,7 +18,7 @@ from typing import Any
 from app import db
 from app.domain import reminders as rules
 from app.domain.calendar import supplement_deadline, taipei_date
-from app.i18n import LOCALES, format_date, use_locale
+from app.i18n import LOCALES, format_date, ngettext, use_locale
 from app.i18n import gettext as _
 from app.queries import reminders as q
 from app.queries.review_calendar import work_calendar
@@ -68,7 +68,7 @@ async def _remind(kind: str, items: list[Item]) -> int:
         recipient = await q.school_recipient(school_id)
         if recipient is None:
             log.warning(
-                "school %s has no e-mail address: %d %s reminder(s) not sent",
+                "school %s has no e-mail address: %d %s reminders not sent",
                 school_id,
                 len(school_items),
                 kind,
@@ -144,14 +144,24 @@ def render(kind: str, items: list[Item], language: str) -> tuple[str, str]:
     """(subject, body) of one school's reminder in `language`: the cases by group, each with its link."""
     with use_locale(language if language in LOCALES else "zh_Hant_TW"):
         if kind == rules.SUPPLEMENT:
-            subject = _("Supplement deadline reminder: %(count)d case(s)", count=len(items))
-            intro = _(
-                "The following case(s) returned for supplement must be answered by their deadline. Please sign "
-                "in, correct the data and answer the reviewer; a supplement not made in time may be closed as "
-                "not accepted."
+            subject = ngettext(
+                "Supplement deadline reminder: %(num)d case",
+                "Supplement deadline reminder: %(num)d cases",
+                len(items),
+            )
+            intro = ngettext(
+                "The following case returned for supplement must be answered by its deadline. Please sign in, "
+                "correct the data and answer the reviewer; a supplement not made in time may be closed as not "
+                "accepted.",
+                "The following cases returned for supplement must be answered by their deadlines. Please sign in, "
+                "correct the data and answer the reviewer; a supplement not made in time may be closed as not "
+                "accepted.",
+                len(items),
             )
         else:
-            subject = _("E-certificates expiring: %(count)d case(s)", count=len(items))
+            subject = ngettext(
+                "E-certificate expiring: %(num)d case", "E-certificates expiring: %(num)d cases", len(items)
+            )
             intro = _(
                 "The electronic resident certificates of the following students expire within %(days)d days. "
                 "Once the student has registered, please apply for the resident card (renewal) before the "

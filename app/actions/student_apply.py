@@ -18,9 +18,9 @@ from app.actions import apply as apply_actions
 from app.domain import offerings, workflow
 from app.domain import validators as v
 from app.domain.actor import Actor
-from app.domain.stations import get_station
 from app.errors import NotFound  # noqa: F401  (re-exported: actions.<module>.NotFound)
 from app.i18n import gettext as _
+from app.queries.stations import open_station
 from tables.tables import Application, Case, RosterEntry, Student
 
 
@@ -40,17 +40,6 @@ async def own_draft_id(actor: Actor, kind: str = "first") -> int | None:
         .limit(1)
     )
     return rows[0]["id"] if rows else None
-
-
-async def own_draft(actor: Actor, kind: str = "first") -> tuple[int, int] | None:
-    """(application id, case id) of the student's application of this kind not yet submitted, if any."""
-    app_id = await own_draft_id(actor, kind)
-    if app_id is None:
-        return None
-    case = await Case.select(Case.id).where(Case.application == app_id).order_by(Case.id).first()
-    if case is None:
-        return None
-    return app_id, case["id"]
 
 
 async def start_application(
@@ -141,7 +130,7 @@ async def save_station(actor: Actor, application_id: int, station_code: str) -> 
     errors: dict[str, str] = {}
     if not station_code:
         errors["station_code"] = _("Required")
-    elif get_station(station_code) is None:
+    elif open_station(station_code) is None:
         errors["station_code"] = _("Choose a service station from the list.")
     async with db.write_tx():
         await Application.update(

@@ -1,11 +1,17 @@
-"""What the back office (piccolo-admin) calls tables, columns and coded values, in both languages (issue 15/17).
+"""What the back office (piccolo-admin) calls tables, columns, coded values, menu groups and links, in the
+reader's language (issue 15/17).
 
 piccolo-admin takes a column's header from its schema's `title` and a coded value's text from `choices`;
-`app.admin_guard` lays these over the schema it serves. The admin's menu and pages are one language at a time
-(the user's pick) but its schema is not per user, so each label carries both: "學校 School".
+`app.admin_guard` lays these over the JSON it serves, in the language of the request (the site's `lang`
+cookie, which the sidebar's language link sets; piccolo-admin's own strings follow it too, because the guard
+offers piccolo-admin only that language). Menu groups and sidebar links are registered once with both
+languages ("申辦案件 Cases", `both()`) and renamed per request (`menu_group_names`, `sidebar_links`).
+What piccolo-admin cannot rename from outside (the tables' names in its menu) is listed in docs/decisions.md.
 """
 
 from __future__ import annotations
+
+import re
 
 from app.domain import workflow
 from app.domain.business import BUSINESS_LINES, KINDS
@@ -27,6 +33,24 @@ TABLES = {
     "desk_setting": _l("Review desk setting"),
     "service_station": _l("Service station"),
 }
+
+MENU_GROUPS = {
+    "cases": _l("Cases"),
+    "master": _l("Master data"),
+    "money": _l("Payments"),
+    "logs": _l("Logs"),
+}
+SITE_NAME = _l("Resident certificates online: review back office")
+# The sidebar's links to our own pages (label, URL), in the order shown.
+LINKS = (
+    (_l("Review desk"), "/review/"),
+    (_l("Find cases"), "/review/find"),
+    (_l("Supervisor's view"), "/review/supervisor"),
+    (_l("Two-step verification"), "/review/mfa"),
+)
+# The column the guard adds to a case's rows: where it is decided (piccolo-admin's rows cannot carry links).
+DESK_COLUMN = "desk_page"
+DESK_COLUMN_TITLE = _l("Desk page (copy into the address bar)")
 
 # Where a row is worked on, for the table's help text (the admin's rows cannot carry links).
 HELP = {
@@ -112,6 +136,13 @@ COLUMNS = {
         "sort": _l("Order"),
     },
     "holiday": {"day": _l("Day"), "kind": _l("Kind of day")},
+    "service_station": {
+        "code": _l("Station code"),
+        "name_zh": _l("Chinese name"),
+        "name_en": _l("English name"),
+        "active": _l("In use"),
+        "sort": _l("Order"),
+    },
     "admin_audit": {
         "event": _l("Event"),
         "username": _l("Back-office user"),
@@ -152,8 +183,49 @@ def both(text: object) -> str:
     return en if zh == en else f"{zh} {en}"
 
 
+def menu_group(key: str) -> str:
+    """The name a menu group is registered under (both languages; renamed per request by the guard)."""
+    return both(MENU_GROUPS[key])
+
+
+def menu_group_names() -> dict[str, str]:
+    """Registered name -> the name in the reader's language."""
+    return {both(label): str(label) for label in MENU_GROUPS.values()}
+
+
+def registered_links() -> dict[str, str]:
+    """The sidebar links as registered with piccolo-admin (both languages)."""
+    return {both(label): url for label, url in LINKS}
+
+
+def sidebar_links(locale: str) -> dict[str, str]:
+    """The sidebar links in the reader's language, and the switch to the other language (our `/lang/`
+    route sets the cookie and comes back to the back office)."""
+    links = {str(label): url for label, url in LINKS}
+    if locale == "en":
+        links["中文"] = "/lang/zh_Hant_TW?next=/admin/"
+    else:
+        links["English"] = "/lang/en?next=/admin/"
+    return links
+
+
+_ZH_FIRST = re.compile(
+    r"^([^\x00-\x7f][^\x00-\x7f\s]*(?:\s[^\x00-\x7f][^\x00-\x7f\s]*)*)\s+([\x00-\x7f].*)$", re.S
+)
+
+
+def one_language(text: str, locale: str) -> str:
+    """One language of a text registered with both, Chinese first ("收件號 Receipt no.", as `both()` writes
+    them: piccolo-admin's form names, groups and fields); any other text as it is (an English sentence with a
+    Chinese gloss in brackets is not a full translation, so it stays)."""
+    m = _ZH_FIRST.match(text)
+    if m:
+        return m.group(2) if locale == "en" else m.group(1)
+    return text
+
+
 def _choices(values: dict[str, object]) -> dict[str, dict[str, str]]:
-    return {code: {"display_name": both(label), "value": code} for code, label in values.items()}
+    return {code: {"display_name": str(label), "value": code} for code, label in values.items()}
 
 
 def choices_for(table: str, stations: dict[str, str]) -> dict[str, dict[str, dict[str, str]]]:
@@ -182,13 +254,15 @@ def choices_for(table: str, stations: dict[str, str]) -> dict[str, dict[str, dic
 
 
 def column_title(table: str, column: str) -> str | None:
+    """A column's header in the reader's language."""
     label = COLUMNS.get(table, {}).get(column) or COMMON.get(column)
-    return both(label) if label is not None else None
+    return str(label) if label is not None else None
 
 
 def table_title(table: str) -> str | None:
+    """A table's name (and where its rows are worked on) in the reader's language."""
     label = TABLES.get(table)
     if label is None:
         return None
     help_text = HELP.get(table)
-    return both(label) + (f" — {both(help_text)}" if help_text is not None else "")
+    return str(label) + (f" — {help_text}" if help_text is not None else "")

@@ -18,7 +18,7 @@ from app.domain import validators as v
 from app.domain.addresses import ADDRESS_PARTS
 from app.domain.fields import CaseFacts, FieldSpec, Form, FormSpec
 from app.domain.profiles import REQUIRED, parse_date
-from app.i18n import get_locale
+from app.i18n import get_locale, ngettext
 from app.i18n import lazy_gettext as _l
 
 MIN_MEMBERS = 1
@@ -329,7 +329,13 @@ def submit_problems(member_count: int, applicants: int, incomplete: int) -> list
             )
         )
     if incomplete:
-        problems.append(_l("%(n)d applicant(s) are not complete yet.", n=incomplete))
+        problems.append(
+            ngettext(
+                "%(num)d applicant is not complete yet.",
+                "%(num)d applicants are not complete yet.",
+                incomplete,
+            )
+        )
     return [str(p) for p in problems]
 
 

@@ -6,6 +6,7 @@ messages carry both languages because piccolo-admin's schema is not per user."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from app.domain import validators, workflow
@@ -88,6 +89,35 @@ def check_canned_reason(values: dict[str, Any]) -> dict[str, str]:
     return errors
 
 
+STATION_CODE = re.compile(r"^S\d{2}$")
+
+
+def check_service_station(values: dict[str, Any]) -> dict[str, str]:
+    """A service station: its code names its receiving office (S01 .. S99 -> 6901 .. 6999), names in both
+    languages within the columns' lengths, the English one in Latin letters."""
+    errors: dict[str, str] = {}
+    if _has(values, "code") and not STATION_CODE.match(str(values["code"] or "")):
+        errors["code"] = "代碼須為 S 加兩位數字（例如 S26）。 The code is S and two digits, such as S26."
+    if _has(values, "name_zh"):
+        name = str(values["name_zh"] or "").strip()
+        if not name:
+            errors["name_zh"] = "請填寫中文名稱。 Enter the Chinese name."
+        elif len(name) > 100:
+            errors["name_zh"] = "中文名稱最多 100 字。 At most 100 characters."
+    if _has(values, "name_en"):
+        name = str(values["name_en"] or "").strip()
+        if len(name) > 150:
+            errors["name_en"] = "英文名稱最多 150 字。 At most 150 characters."
+        elif name and not name.isascii():
+            errors["name_en"] = "英文名稱請以英文字母書寫。 Write the English name in Latin letters."
+    if _has(values, "sort"):
+        try:
+            int(values["sort"] if values["sort"] not in (None, "") else 0)
+        except (TypeError, ValueError):
+            errors["sort"] = "順序須為整數。 The order is a whole number."
+    return errors
+
+
 CHECKS = {
     "school": check_school,
     "account": check_account,
@@ -95,9 +125,15 @@ CHECKS = {
     "holiday": check_holiday,
     "reviewer_station": check_reviewer_station,
     "canned_reason": check_canned_reason,
+    "service_station": check_service_station,
 }
 # Unique values the database would refuse with a raw error: checked first, with a message.
-UNIQUE = {"school": ("business_no",), "holiday": ("day",), "account": ("login_id",)}
+UNIQUE = {
+    "school": ("business_no",),
+    "holiday": ("day",),
+    "account": ("login_id",),
+    "service_station": ("code",),
+}
 
 
 def problems(table: str, values: dict[str, Any]) -> dict[str, str]:

@@ -110,10 +110,6 @@ class Offering:
         """The names of the form's fields (what a template asks: `"current_expiry" in kind.fields`)."""
         return self.form.names
 
-    @property
-    def form_template(self) -> str:
-        return self.form.template
-
     def key_fields(self) -> tuple[FieldSpec, ...]:
         """The fields 確認送件 lists for each applicant."""
         return tuple(s for s in self.form.fields if s.key)

@@ -8,7 +8,7 @@ from piccolo.apps.user.tables import BaseUser
 from piccolo_api.session_auth.tables import SessionsBase
 
 from app.domain import workflow
-from app.domain.stations import stations
+from app.queries.stations import all_stations
 from tables.tables import ReviewerProfile
 
 
@@ -39,4 +39,5 @@ async def user_by_name(username: str) -> BackOfficeUser | None:
 
 
 def station_names() -> dict[str, str]:
-    return {s.code: f"{s.zh} {s.en}" for s in stations()}
+    """Every station's name in the reader's language (the guard refreshes the snapshot first)."""
+    return {s.code: s.name for s in all_stations()}

@@ -22,10 +22,18 @@ ROOT = Path(__file__).resolve().parents[2]
 I18N = ROOT / "i18n"
 
 
+PLURAL = " | plural: "  # a plural message's key: its singular and its plural msgid
+
+
+def _key(msgid: str | tuple[str, ...]) -> str:
+    return msgid if isinstance(msgid, str) else PLURAL.join(msgid[:2])
+
+
 def _messages(path: Path) -> dict[str, tuple[str, ...]]:
+    """Every message (a plural one under its singular and plural msgids) and its flags."""
     with path.open("rb") as fh:
         catalog = read_po(fh)
-    return {str(m.id): tuple(sorted(m.flags)) for m in catalog if m.id}
+    return {_key(m.id): tuple(sorted(m.flags)) for m in catalog if m.id}
 
 
 def extract(out: Path) -> None:
@@ -60,6 +68,8 @@ def pot_drift(fresh: dict[str, tuple[str, ...]], committed: dict[str, tuple[str,
 
 
 def orphan_translations(pot: set[str], files: list[Path]) -> list[str]:
+    """Translations naming a msgid the .pot no longer has (a plural message is named by its singular)."""
+    pot = {m.split(PLURAL)[0] for m in pot}
     out = []
     for path in files:
         for msgid in json.loads(path.read_text(encoding="utf-8")):

@@ -79,3 +79,16 @@ def send_after_commit(request: Request, mails: Iterable[Any]) -> None:
             await mail.send(m)
 
     after_commit(request, job)
+
+
+# The partial that draws an applicant form's own fields, by the offering's FormSpec: chosen here, once, so a
+# template includes `fields_partial` and never tests a form's name.
+FIELD_PARTIALS = {
+    "applicant": "supplement/_applicant_fields.html",  # 外(僑)生申請書 (換證: the same form)
+    "kind": "kinds/_fields.html",  # 延期, 資料異動: the short form of app.domain.kinds
+    "spec": "kinds/_spec_fields.html",  # a form made only of field specs: each field drawn from its spec
+}
+
+
+def fields_partial(offering: Any) -> str:
+    return FIELD_PARTIALS.get(offering.form.template, FIELD_PARTIALS["spec"])

@@ -18,16 +18,25 @@ class Item:
     main_only: bool = False
     kinds: tuple[str, ...] = ("school",)
     children: tuple[Item, ...] = field(default_factory=tuple)
+    params: tuple[tuple[str, str], ...] = ()  # the route's path parameters (the wizard's line and slug)
+
+
+def _wizard(title: Any, line: str, slug: str, student: bool = False) -> Item:
+    """An offering's wizard (app.web.wizard) in the menu."""
+    if student:
+        route = "wizard:student-entry"
+        return Item(title, route, kinds=("student",), params=(("line", line), ("slug", slug)))
+    return Item(title, "wizard:drafts", params=(("line", line), ("slug", slug)))
 
 
 MENU = (
     Item(
         _l("Apply online"),  # 線上申辦
         children=(
-            Item(_l("First application (foreign and overseas Chinese students)"), "apply:drafts"),
-            Item(_l("Renewal"), "apply:renewal-drafts"),
-            Item(_l("Extension application"), "apply:extension-drafts"),
-            Item(_l("Data change"), "apply:data-change-drafts"),
+            _wizard(_l("First application (foreign and overseas Chinese students)"), "foreign", "first"),
+            _wizard(_l("Renewal"), "foreign", "renewal"),
+            _wizard(_l("Extension application"), "foreign", "extension"),
+            _wizard(_l("Data change"), "foreign", "data-change"),
         ),
     ),
     Item(
@@ -65,14 +74,12 @@ MENU = (
         _l("Apply online"),
         kinds=("student",),
         children=(
-            Item(
-                _l("First application (foreign and overseas Chinese students)"),
-                "student:apply",
-                kinds=("student",),
+            _wizard(
+                _l("First application (foreign and overseas Chinese students)"), "foreign", "first", True
             ),
-            Item(_l("Extension application"), "student:extension", kinds=("student",)),
-            Item(_l("Renewal"), "student:renewal", kinds=("student",)),
-            Item(_l("Data change"), "student:data-change", kinds=("student",)),
+            _wizard(_l("Extension application"), "foreign", "extension", True),
+            _wizard(_l("Renewal"), "foreign", "renewal", True),
+            _wizard(_l("Data change"), "foreign", "data-change", True),
         ),
     ),
     Item(
@@ -106,12 +113,12 @@ MENU = (
 _URLS: dict[tuple[int, str], str | None] = {}
 
 
-def _url(request: Any, name: str) -> str | None:
+def _url(request: Any, name: str, params: tuple[tuple[str, str], ...] = ()) -> str | None:
     """The page's URL, or None when this build has no such page (looked up once per app)."""
-    key = (id(request.app), name)
+    key = (id(request.app), name + repr(params))
     if key not in _URLS:
         try:
-            _URLS[key] = request.app.route_reverse(name)
+            _URLS[key] = request.app.route_reverse(name, **dict(params))
         except NoRouteMatchFoundException:
             _URLS[key] = None
     return _URLS[key]
@@ -143,7 +150,7 @@ def _build_menu(request: Any, actor: Any) -> list[dict[str, Any]]:
                 continue
             if actor.kind not in child.kinds:
                 continue
-            url = _url(request, child.route)
+            url = _url(request, child.route, child.params)
             if url:
                 children.append({"title": str(child.title), "url": url})
         url = _url(request, item.route) if item.route else None

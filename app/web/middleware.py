@@ -14,6 +14,7 @@ from litestar.types import ASGIApp, Message, Receive, Scope, Send
 from app import db
 from app.domain.actor import Actor
 from app.i18n import LANG_COOKIE, from_accept_language, normalise, reset_locale, set_locale
+from app.queries import stations as station_queries
 from app.services import sessions
 from app.settings import LOCAL_SIGNER_URL, settings
 
@@ -155,6 +156,8 @@ class DatabaseMiddleware:
         write = scope["method"] not in SAFE_METHODS
         try:
             async with db.request_transaction(write=write):
+                # Reference data the pages read synchronously (pick lists, names): at most TTL seconds old.
+                await station_queries.refresh()
                 await self.app(scope, receive, hold)
                 if status["code"] >= 500:
                     raise _Rollback

@@ -26,13 +26,15 @@ from app.domain.business import BUSINESS_LINES, KINDS, get_line
 from app.domain.calendar import REVIEW_DAYS, SUPPLEMENT_DAYS, TAIPEI
 from app.domain.documents import DOC_LABELS
 from app.domain.review_search import parse_criteria
-from app.domain.stations import get_station
 from app.domain.workflow import IllegalTransition, Role
+from app.i18n import get_locale
+from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
 from app.queries import numbering as numbering_queries
 from app.queries import review as queries
 from app.queries import review_stats
 from app.queries.progress import list_changes_for_case
+from app.queries.stations import get_station
 from app.services import mfa
 from app.web.common import file_response, form_data, redirect, render
 
@@ -143,6 +145,13 @@ def _int(value: str) -> int | None:
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _bar_value(waiting: int, overdue: int) -> str:
+    """A bar's value label: 「12（逾期 3）」, "12 (overdue 3)"."""
+    word = _("overdue")
+    text = f"{word} {overdue}"
+    return f"{waiting} ({text})" if get_locale() == "en" else f"{waiting}（{text}）"
 
 
 def _desk_context(request: Request, counts: dict[str, int]) -> dict[str, Any]:
@@ -564,7 +573,12 @@ class ReviewController(Controller):
                 "station": station,
                 "line": line,
                 "lines": [(b.code, str(b.title)) for b in BUSINESS_LINES],
-                "chart": stats_rules.bars([(titles[r.key], r.waiting, r.overdue) for r in stats.queues]),
+                "chart": stats_rules.bars(
+                    [
+                        (titles[r.key], r.waiting, r.overdue, _bar_value(r.waiting, r.overdue))
+                        for r in stats.queues
+                    ]
+                ),
             }
         )
         return render(request, "review/supervisor.html", ctx)

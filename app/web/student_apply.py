@@ -1,25 +1,29 @@
-"""線上申辦 for a student: 同意條款, then one form (外生、外僑生來臺申請 - 個人申請) and 送出申請."""
+"""The older addresses of a student's own first application (`/student/apply`, `/student/apply/{id}…`).
+
+The student's wizard is `app.web.wizard` (`/student/apply/{line}/{slug}/…`, the school's steps for a group
+of one). A GET answers with a 301 to the same page there, a POST with the wizard's own handler. A student's
+files stay at `/student/apply/files/{id}`.
+"""
 
 from __future__ import annotations
-
-from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 
-from app.actions import apply as apply_actions
-from app.actions import student_apply
-from app.domain import applicant as rules
-from app.domain.stations import stations
-from app.i18n import format_datetime
-from app.i18n import gettext as _
+from app.domain import offerings
 from app.queries import apply as q
 from app.web import wizard
-from app.web.apply import applicant_context, uploads_of
-from app.web.common import file_response, form_data, redirect, render, student_required
+from app.web.common import file_response, redirect, student_required
 from app.web.common import signed_in_actor as _actor
+from app.web.wizard import moved_below, redirect_permanent
 
 BASE = "/student/apply"
+
+
+async def own_draft(request: Request, application_id: int):
+    app = await wizard.load(request, application_id)
+    o = offerings.of(app)
+    return await wizard.own_draft(request, o.line, o.slug, application_id)
 
 
 class StudentApplyController(Controller):
@@ -27,108 +31,36 @@ class StudentApplyController(Controller):
     guards = [student_required]
 
     @get("/", name="student:apply")
-    async def start(self, request: Request) -> Response:
-        own = await student_apply.own_draft(_actor(request))
-        if own:
-            return redirect(f"{BASE}/{own[0]}")
-        return render(request, "student/terms.html", {"errors": {}})
+    async def start(self) -> Response:
+        return redirect_permanent(f"{BASE}/foreign/first")
 
     @post("/", name="student:apply-create")
     async def create(self, request: Request) -> Response:
-        form = await form_data(request)
-        try:
-            app_id, _case_id = await student_apply.start_application(
-                _actor(request), terms_accepted=form.get("agree") == "1"
-            )
-        except apply_actions.Refused as exc:
-            return render(
-                request, "student/terms.html", {"errors": {"agree": exc.problems[0]}}, status_code=400
-            )
-        return redirect(f"{BASE}/{app_id}")
+        return await wizard.create(request, wizard.offering_of("foreign", "first"), student=True)
 
-    async def _load(self, request: Request, application_id: int) -> tuple[dict[str, Any], dict[str, Any]]:
-        actor = _actor(request)
-        app = await q.get_application(actor, application_id)
-        if app is None:
-            raise NotFoundException()
-        cases = await q.list_applicants(actor, application_id) or []
-        if not cases:
-            raise NotFoundException()
-        return app, cases[0]
-
-    async def _page(
-        self, request: Request, app, case, form, errors, *, saved=False, status_code=200
-    ) -> Response:
-        ctx = await applicant_context(_actor(request), app, case, form, errors, saved=saved)
-        ctx.update(
-            {
-                "form_action": f"{BASE}/{app['id']}",
-                "autosave_url": f"{BASE}/{app['id']}/autosave",
-                "file_url": f"{BASE}/files",
-                "student_form": True,
-                "stations": stations(),
-                "station_code": form.get("station_code", app["station_code"] or ""),
-            }
-        )
-        if errors.get("station_code"):
-            ctx["summary"] = {"station_code": errors["station_code"], **ctx["summary"]}
-        ctx["labels"]["station_code"] = _("Where the card is collected")
-        return render(request, "apply/applicant.html", ctx, status_code=status_code)
-
-    @get("/{application_id:int}", name="student:apply-form")
+    @get(["/{application_id:int}", "/{application_id:int}/check"], name="student:apply-form")
     async def form_page(self, request: Request, application_id: int) -> Response:
-        app, case = await self._load(request, application_id)
-        if not q.is_draft(app):
-            return redirect("/student")
-        form = rules.form_from_record(case)
-        errors: dict[str, str] = {}
-        data = case["data"] if isinstance(case["data"], dict) else {}
-        if data.get("saved") and not case["complete"]:
-            errors = await apply_actions.problems_of(_actor(request), application_id, case["id"])
-        return await self._page(request, app, case, form, errors)
+        return await moved_below(request, application_id, BASE)
 
     @post("/{application_id:int}", name="student:apply-save")
     async def save(self, request: Request, application_id: int) -> Response:
-        actor = _actor(request)
-        app, case = await self._load(request, application_id)
-        if not q.is_draft(app):
-            return redirect("/student")
-        form = await form_data(request)
-        op = form.get("op", "save")
-        if op.startswith("remove-") and op[7:].isdigit():
-            await apply_actions.remove_attachment(actor, application_id, int(op[7:]))
-        station_errors = await student_apply.save_station(actor, application_id, form.get("station_code", ""))
-        files = await uploads_of(request, app, case, form)
-        errors = await apply_actions.save_applicant(actor, application_id, case["id"], form, files)
-        errors = {**station_errors, **errors}
-        if op == "submit" and not errors:
-            return redirect(wizard.check_url(app))  # 確認送件, then 送出
-        app, case = await self._load(request, application_id)
-        shown = rules.normalise({k: form.get(k, "") for k in rules.form_keys()})
-        shown["station_code"] = form.get("station_code", "")
-        return await self._page(
-            request, app, case, shown, errors, saved=True, status_code=400 if op == "submit" else 200
-        )
+        app, case = await own_draft(request, application_id)
+        if isinstance(app, Response):
+            return app
+        if case is None:
+            return redirect(wizard.url_of(app))
+        return await wizard.applicant_save(request, app, case)
 
     @post("/{application_id:int}/autosave", name="student:apply-autosave")
     async def autosave(self, request: Request, application_id: int) -> Response:
-        actor = _actor(request)
-        app, case = await self._load(request, application_id)
-        if not q.is_draft(app):
+        app, case = await own_draft(request, application_id)
+        if isinstance(app, Response) or case is None:
             raise NotFoundException()
-        form = await form_data(request)
-        if "station_code" in form:
-            await student_apply.save_station(actor, application_id, form["station_code"])
-        problems = await apply_actions.save_applicant(actor, application_id, case["id"], form)
-        return render(
-            request,
-            "apply/_autosaved.html",
-            {
-                "time": format_datetime(apply_actions.now())[-8:-3],
-                "complete": not problems,
-                "missing": len(problems),
-            },
-        )
+        return await wizard.applicant_autosave(request, app, case)
+
+    @post("/{application_id:int}/submit", name="student:apply-submit")
+    async def submit(self, request: Request, application_id: int) -> Response:
+        return await wizard.submit_group(request, await wizard.load(request, application_id))
 
     @get("/files/{attachment_id:int}", name="student:file")
     async def file(self, request: Request, attachment_id: int, inline: bool = False) -> Response:

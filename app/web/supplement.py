@@ -17,7 +17,7 @@ from app.queries import progress as q
 from app.services import uploads
 from app.web.common import form_data, redirect, render, school_or_student_required
 from app.web.common import signed_in_actor as _actor
-from app.web.forms import read_uploads, removals, send_after_commit, summary
+from app.web.forms import fields_partial, read_uploads, removals, send_after_commit, summary
 
 
 class SupplementController(Controller):
@@ -115,7 +115,7 @@ class SupplementController(Controller):
         status_code: int = 200,
     ) -> Response:
         from app.domain.documents import UPLOAD_RULES_TEXT
-        from app.domain.stations import stations
+        from app.queries.stations import stations
 
         app = view.app
         return render(
@@ -224,7 +224,8 @@ class SupplementController(Controller):
                 "supplement": supplement,
                 "documents": documents,
                 "files": apply_q.by_kind(view.files, case["id"]),
-                "form_kind": offerings.of(app).form_template,
+                "fields_partial": fields_partial(offerings.of(app)),
+                "applicant_form": offerings.of(app).form.template == "applicant",
                 "photo": offerings.of(app).photo,
                 "kind": offerings.of(app),
                 "change_items": [(k, str(t)) for k, (t, _fields) in kinds.CHANGE_ITEMS.items()],

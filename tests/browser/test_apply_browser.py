@@ -64,12 +64,12 @@ def fill_applicant(page, tmp: Path, *, name_en: str | None, overseas: bool = Fal
 
 def test_file_a_group_of_three(live_server, page, tmp_path):
     login(page, live_server)
-    page.goto(live_server + "/apply/first")
+    page.goto(live_server + "/apply/foreign/first")
     page.click("text=我要申請")
-    page.click("form[action='/apply/first/terms'] button[type=submit]")  # not ticked: refused
+    page.click("form[action='/apply/foreign/first/terms'] button[type=submit]")  # not ticked: refused
     expect(page.locator(".error-summary")).to_be_visible()
     page.check("#f-agree")
-    page.click("form[action='/apply/first/terms'] button[type=submit]")
+    page.click("form[action='/apply/foreign/first/terms'] button[type=submit]")
     # 送件人: prefilled from the account
     expect(page.locator("#f-submitter_name")).to_have_value("測試人")
     page.click("text=下一步")
@@ -115,5 +115,5 @@ def test_file_a_group_of_three(live_server, page, tmp_path):
     page.goto(live_server + "/")
     new = page.locator("section", has_text="新申請案件")
     expect(new.locator("tr", has_text=group_no)).to_contain_text("待初審")
-    page.goto(live_server + "/apply/first")
+    page.goto(live_server + "/apply/foreign/first")
     expect(page.locator("text=瀏覽器測試團")).to_have_count(0)

@@ -16,9 +16,9 @@ pytestmark = pytest.mark.browser
 
 def test_check_answers_before_submitting_in_both_languages(live_server, page, tmp_path):
     login(page, live_server)
-    page.goto(live_server + "/apply/first/terms")
+    page.goto(live_server + "/apply/foreign/first/terms")
     page.check("#f-agree")
-    page.click("form[action='/apply/first/terms'] button[type=submit]")
+    page.click("form[action='/apply/foreign/first/terms'] button[type=submit]")
     page.click("text=下一步")
     page.fill("#f-name", "確認送件測試團")
     page.fill("#f-member_count", "1")
@@ -26,7 +26,7 @@ def test_check_answers_before_submitting_in_both_languages(live_server, page, tm
     upload(page, "power_of_attorney", image_file(tmp_path, "委託書.jpg"))
     page.click("text=下一步並儲存資料")
     app_url = page.url
-    app_id = re.search(r"/apply/drafts/(\d+)/", app_url).group(1)
+    app_id = re.search(r"/apply/foreign/first/(\d+)/", app_url).group(1)
     page.click("summary:has-text('新增申請人')")
     page.check("#f-identity-foreign")
     page.click(".add-dialog button[type=submit]")

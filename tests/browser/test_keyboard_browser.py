@@ -100,9 +100,9 @@ def test_file_pay_and_download_with_the_keyboard_alone(pay_server, page, tmp_pat
 
     # 線上申辦 through the menu: open the group with Enter, follow the link.
     press(page, ".main-menu--bar summary")
-    follow(page, ".main-menu--bar a[href='/apply/first']")
-    page.wait_for_url(base + "/apply/first")
-    follow(page, "main a[href='/apply/first/terms']")
+    follow(page, ".main-menu--bar a[href='/apply/foreign/first']")
+    page.wait_for_url(base + "/apply/foreign/first")
+    follow(page, "main a[href='/apply/foreign/first/terms']")
     press(page, "#f-agree", "Space")
     follow(page)
     expect(page.locator("#f-submitter_name")).to_have_value("測試人")

@@ -102,9 +102,9 @@ def test_after_submission_pages_are_accessible(live_server, browser, lang):
             "/supplement/",
             f"/withdraw/group?group_no={open_group}",
             f"/withdraw/cases?group_no={open_group}",
-            "/apply/renewal",
-            "/apply/extension",
-            "/apply/data-change",
+            "/apply/foreign/renewal",
+            "/apply/foreign/extension",
+            "/apply/foreign/data-change",
         ]
         for path in paths:
             page.goto(live_server + path)

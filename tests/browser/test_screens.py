@@ -19,10 +19,10 @@ pytestmark = pytest.mark.browser
 
 
 def _applicant_step(page, base: str) -> None:
-    page.goto(base + "/apply/first")
-    page.locator("main a[href^='/apply/drafts/']").first.click()
-    page.wait_for_url(re.compile(r".*/apply/drafts/\d+.*"))
-    page.goto(re.sub(r"(/apply/drafts/\d+).*", r"\1/applicants", page.url))
+    page.goto(base + "/apply/foreign/first")
+    page.locator("main td.actions a[href^='/apply/foreign/first/']").first.click()
+    page.wait_for_url(re.compile(r".*/apply/foreign/first/\d+.*"))
+    page.goto(re.sub(r"(/apply/foreign/first/\d+).*", r"\1/applicants", page.url))
 
 
 def _progress_list(page, base: str) -> None:

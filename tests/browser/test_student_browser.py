@@ -49,9 +49,9 @@ def test_student_signs_in_and_opens_their_application(live_server, page):
     expect(page.locator(".session-user")).to_contain_text("STUDENT ONE")
     shot(page, "student-home-zh")
     # 線上申辦 → terms → the form prefilled from the roster.
-    page.goto(live_server + "/student/apply")
+    page.goto(live_server + "/student/apply/foreign/first")
     page.check("#f-agree")
-    page.click("form[action='/student/apply'] button[type=submit]")
+    page.click("form[action='/student/apply/foreign/first'] button[type=submit]")
     expect(page.locator("#f-passport_no")).to_have_value("MM214587")
     expect(page.locator("#f-station_code")).to_be_visible()
     expect(page.locator("text=錄取證明").first).to_be_visible()

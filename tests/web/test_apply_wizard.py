@@ -88,11 +88,11 @@ async def test_whole_wizard_to_submitted(client):
     assert "已完成" in r.text and f'button--submit" href="/apply/foreign/first/{app_id}/check"' in r.text
     # 確認送件: the older address leads there; every applicant's key fields and documents, with 修改 links
     r = await client.get(f"/apply/drafts/{app_id}/submit", follow_redirects=False)
-    assert r.status_code == 303 and r.headers["location"] == f"/apply/foreign/first/{app_id}/check"
+    assert r.status_code == 301 and r.headers["location"] == f"/apply/foreign/first/{app_id}/check"
     r = await client.get(f"/apply/foreign/first/{app_id}/check")
     assert "確認是否送件" in r.text and "送件前確認" in r.text
-    assert r.text.count(f'href="/apply/drafts/{app_id}/applicants/{c2}"') >= 5  # 修改 of each row
-    assert f'href="/apply/drafts/{app_id}/submitter"' in r.text and "1,000" in r.text
+    assert r.text.count(f'href="/apply/foreign/first/{app_id}/applicants/{c2}"') >= 5  # 修改 of each row
+    assert f'href="/apply/foreign/first/{app_id}/submitter"' in r.text and "1,000" in r.text
     assert 'action="/apply/foreign/first/' in r.text
     r = await client.post_form(f"/apply/drafts/{app_id}/submit", {}, follow_redirects=False)
     assert r.status_code == 303
@@ -112,7 +112,7 @@ async def test_whole_wizard_to_submitted(client):
     # read-only view, and the editing pages now lead there
     r = await client.get(f"/apply/groups/{app_id}")
     assert "STUDENT BBB" in r.text and app["group_no"] in r.text
-    r = await client.get(f"/apply/drafts/{app_id}/applicants/{c2}", follow_redirects=False)
+    r = await client.get(f"/apply/foreign/first/{app_id}/applicants/{c2}", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == f"/apply/groups/{app_id}"
 
 

@@ -73,17 +73,16 @@ FIELDS = {
 async def test_a_school_files_a_made_up_offering_end_to_end(client, visit):
     await make_school_with_accounts()
     await client.login("03734301")
-    r = await client.post_form(f"/apply/{visit.slug}/terms", {"agree": "1"}, follow_redirects=False)
+    wiz = f"/apply/testline/{visit.slug}"  # the one wizard, at the offering's line and slug
+    r = await client.post_form(f"{wiz}/terms", {"agree": "1"}, follow_redirects=False)
     assert r.status_code == 303, r.text[:500]
     app_id = app_id_from(r.headers["location"])
     assert (await Application.select().where(Application.id == app_id).first())["business_line"] == "testline"
-    await client.post_form(f"/apply/drafts/{app_id}/submitter", SUBMITTER)
+    await client.post_form(f"{wiz}/{app_id}/submitter", SUBMITTER)
     details = {"name": "訪問學者團", "member_count": "1", "station_code": "S01", "op": "save"}
-    r = await post_multipart(client, f"/apply/drafts/{app_id}/details", details, _files("power_of_attorney"))
+    r = await post_multipart(client, f"{wiz}/{app_id}/details", details, _files("power_of_attorney"))
     assert r.status_code == 303
-    r = await client.post_form(
-        f"/apply/kinds/{app_id}/applicants", {"identity": "scholar"}, follow_redirects=False
-    )
+    r = await client.post_form(f"{wiz}/{app_id}/applicants", {"identity": "scholar"}, follow_redirects=False)
     assert r.status_code == 303, r.text[:500]
     form_url = r.headers["location"]
     page = await client.get(form_url)
@@ -102,12 +101,12 @@ async def test_a_school_files_a_made_up_offering_end_to_end(client, visit):
     case = (await Case.select().where(Case.application == app_id))[0]
     assert case["complete"] and case["name_en"] == "VISITING SCHOLAR"
     # 確認送件: the key fields and the document, with 修改 back to the form
-    check = await client.get(f"/apply/testline/{visit.slug}/{app_id}/check")
+    check = await client.get(f"{wiz}/{app_id}/check")
     assert check.status_code == 200
     for text in ("Entry date", "2026/09/01", "Host department", "Physics", "Letter of invitation", "750"):
         assert text in check.text, text
-    assert f'href="/apply/kinds/{app_id}/applicants/{case["id"]}"' in check.text
-    r = await client.post_form(f"/apply/testline/{visit.slug}/{app_id}/submit", {}, follow_redirects=False)
+    assert f'href="{wiz}/{app_id}/applicants/{case["id"]}"' in check.text
+    r = await client.post_form(f"{wiz}/{app_id}/submit", {}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == f"/apply/groups/{app_id}/submitted"
     app = await Application.select().where(Application.id == app_id).first()
     assert re.fullmatch(r"\d{2}1990001", app["group_no"]), app["group_no"]  # the offering's business code
@@ -122,7 +121,8 @@ async def test_a_student_files_a_made_up_offering_end_to_end(client, visit):
     ids = await make_school_with_accounts()
     student_id = await make_student(ids["school"])
     await login_student(client, student_id)
-    r = await client.post_form(f"/student/kinds/{visit.slug}", {"agree": "1"}, follow_redirects=False)
+    wiz = f"/student/apply/testline/{visit.slug}"  # the student's wizard: the same steps, a group of one
+    r = await client.post_form(wiz, {"agree": "1"}, follow_redirects=False)
     assert r.status_code == 303, r.text[:500]
     url = r.headers["location"]
     app_id = int(url.rsplit("/", 1)[1])
@@ -134,10 +134,10 @@ async def test_a_student_files_a_made_up_offering_end_to_end(client, visit):
     r = await post_multipart(
         client, url, FIELDS | {"op": "submit", "station_code": "S01"}, _files("invitation")
     )
-    assert r.status_code == 303 and r.headers["location"] == f"/student/apply/{app_id}/check"
+    assert r.status_code == 303 and r.headers["location"] == f"{wiz}/{app_id}/check"
     check = await client.get(r.headers["location"])
     assert "Entry date" in check.text and "Letter of invitation" in check.text and "委託書" not in check.text
-    r = await client.post_form(f"/student/apply/{app_id}/submit", {}, follow_redirects=False)
+    r = await client.post_form(f"{wiz}/{app_id}/submit", {}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/student"
     app = await Application.select().where(Application.id == app_id).first()
     assert app["business_line"] == "testline" and re.fullmatch(r"\d{2}1990001", app["group_no"])

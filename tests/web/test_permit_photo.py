@@ -124,7 +124,7 @@ async def test_reissue_adds_the_photo_to_certificates_issued_without_it(client, 
         env=dict(os.environ, PICCOLO_CONF="piccolo_conf"),
     )
     assert ran.returncode == 0, ran.stderr[-3000:]
-    assert f"re-issued {permit['permit_no']}" in ran.stdout and "1 e-certificate(s)" in ran.stdout
+    assert f"re-issued {permit['permit_no']}" in ran.stdout and "1 e-certificate re-issued" in ran.stdout
     after = await Permit.select().where(Permit.id == permit["id"]).output(load_json=True).first()
     # Same certificate (number, dates, verification code), now with the photo.
     assert after["content"]["photo"].startswith("data:image/jpeg;base64,")

@@ -75,7 +75,7 @@ async def test_supplement_deadline_reminders_the_day_before_and_on_the_day_once_
         assert f"{settings.public_base_url}/supplement/groups/{g['application']}/cases/{case_id}" in zh_body
     assert f"{deadline:%Y/%m/%d}" in zh_body and "次一工作日" in zh_body
     assert f"/supplement/groups/{g2['application']}/" not in zh_body  # only the school's own cases
-    assert str(en["Subject"]) == "[Resident certificate online] Supplement deadline reminder: 1 case(s)"
+    assert str(en["Subject"]) == "[Resident certificate online] Supplement deadline reminder: 1 case"
     en_body = en.get_content()
     assert f"/supplement/groups/{g2['application']}/cases/{g2['cases'][0]}" in en_body
     assert f"/groups/{g['application']}/" not in en_body
@@ -145,7 +145,7 @@ async def test_expiring_e_certificates_one_mail_per_school_once(db):
     assert f"{today + timedelta(days=20):%Y/%m/%d}" in body
     assert "30 天" in body
     en_body = en.get_content()
-    assert str(en["Subject"]) == "[Resident certificate online] E-certificates expiring: 1 case(s)"
+    assert str(en["Subject"]) == "[Resident certificate online] E-certificate expiring: 1 case"
     assert theirs["permit_no"] in en_body and soon["permit_no"] not in en_body
     assert "valid until" in en_body
 

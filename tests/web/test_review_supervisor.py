@@ -69,3 +69,40 @@ async def test_supervisor_view_counts_seeded_data(client, db):
     assert _row(page.text, "stats-queues", "first")[1:3] == ["3", "3"]
     client.cookies.set("lang", "en")
     assert "Median working days to decision" in (await client.get("/review/supervisor")).text
+
+
+def _svg_texts(html: str) -> tuple[float, float, list[tuple[float, str]]]:
+    """The chart's view box width, where its bars start, and every text's (x, content)."""
+    svg = html[html.index("<svg") : html.index("</svg>")]
+    width = float(re.search(r'viewBox="0 0 ([\d.]+) ', svg).group(1))
+    bar_x = min(float(x) for x in re.findall(r'<rect x="([\d.]+)"', svg))
+    texts = [(float(x), t) for x, t in re.findall(r'<text x="([\d.]+)"[^>]*>([^<]*)</text>', svg)]
+    return width, bar_x, texts
+
+
+async def test_supervisor_chart_labels_fit_in_both_languages(client, db):
+    """The longest queue name ("Waiting for the school's supplement") ends before the bars start, and the
+    largest bar's value label ends inside the view box (estimated widths at the chart's type sizes)."""
+    from app.domain.review_stats import LABEL_SIZE, VALUE_SIZE, text_width
+
+    ids = await make_school_with_accounts()
+    users = await make_reviewers()
+    await make_group(ids["school"], ids["main"], ["first_review"] * 7, days_ago=20, station="S01")
+    await make_group(ids["school"], ids["main"], ["supplement_first"] * 2, days_ago=2, station="S01")
+    await admin_session(client, users["supervisor"])
+    for lang, longest in (("en", "Waiting for the school's supplement"), ("zh_Hant_TW", "待學校補正")):
+        client.cookies.set("lang", lang)
+        page = await client.get("/review/supervisor")
+        assert page.status_code == 200
+        width, bar_x, texts = _svg_texts(page.text)
+        labels = [(x, t) for x, t in texts if x == 0]
+        values = [(x, t) for x, t in texts if x > 0]
+        assert len(labels) == len(values) == 6
+        assert any(longest in t.replace("&#39;", "'") for _x, t in labels), labels
+        for _x, t in labels:
+            assert text_width(t.replace("&#39;", "'"), LABEL_SIZE) <= bar_x, (lang, t, bar_x)
+        assert all(x > bar_x for x, _t in values)
+        for x, t in values:
+            assert x + text_width(t, VALUE_SIZE) <= width, (lang, t, x, width)
+        largest = max(values, key=lambda v: v[0])
+        assert largest[1].startswith("7"), largest

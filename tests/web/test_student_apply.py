@@ -25,7 +25,7 @@ async def _student_session(client, school: int, **roster) -> None:
 
 
 async def _start_application(client) -> tuple[int, str]:
-    r = await client.get("/student/apply")
+    r = await client.get("/student/apply/foreign/first")
     assert "同意" in r.text
     r = await client.post_form("/student/apply", {"agree": "1"}, follow_redirects=False)
     assert r.status_code == 303
@@ -68,10 +68,10 @@ async def test_student_files_their_own_application_to_submission(client):
     r = await post_multipart(client, url, form | {"op": "submit", "station_code": "S01"}, files("admission"))
     assert r.status_code == 303, r.text
     # 確認送件 first: the student's key fields and documents, 修改 leading back to the form
-    assert r.headers["location"] == f"/student/apply/{app_id}/check"
+    assert r.headers["location"] == f"/student/apply/foreign/first/{app_id}/check"
     check = await client.get(r.headers["location"])
     assert "送件前確認" in check.text and "STUDENT ONE" in check.text and "錄取證明" in check.text
-    assert f'href="/student/apply/{app_id}"' in check.text and "委託書" not in check.text
+    assert f'href="/student/apply/foreign/first/{app_id}"' in check.text and "委託書" not in check.text
     r = await client.post_form(f"/student/apply/{app_id}/submit", {}, follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == "/student"
     app = (await Application.select().where(Application.id == app_id))[0]
@@ -94,7 +94,7 @@ async def test_one_draft_at_a_time_and_files_scoped(client):
     await _student_session(client, ids["school"])
     app_id, url = await _start_application(client)
     # Coming back to 線上申辦 opens the same draft.
-    again = await client.get("/student/apply", follow_redirects=False)
+    again = await client.get("/student/apply/foreign/first", follow_redirects=False)
     assert again.headers["location"] == url and await Application.count() == 1
     r = await post_multipart(client, url, applicant_form(1) | {"op": "save"}, files("photo"))
     att = (await Attachment.select().where(Attachment.application == app_id))[0]

@@ -4,6 +4,7 @@ own valid e-certificate; scope."""
 from __future__ import annotations
 
 import email
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -30,7 +31,7 @@ def _files(*kinds: str):
 
 
 async def _draft(client, slug: str) -> tuple[int, str]:
-    r = await client.get(f"/student/{slug}")
+    r = await client.get(f"/student/apply/foreign/{slug}")
     assert r.status_code == 200 and 'name="agree"' in r.text, r.text[:500]
     r = await client.post_form(f"/student/kinds/{slug}", {}, follow_redirects=False)
     assert r.status_code == 400 and "error-summary" in r.text  # the terms must be ticked
@@ -38,7 +39,7 @@ async def _draft(client, slug: str) -> tuple[int, str]:
     assert r.status_code == 303, r.text[:500]
     url = r.headers["location"]
     # coming back through the menu opens the same draft
-    again = await client.get(f"/student/{slug}", follow_redirects=False)
+    again = await client.get(f"/student/apply/foreign/{slug}", follow_redirects=False)
     assert again.headers["location"] == url
     return int(url.rsplit("/", 1)[1]), url
 
@@ -46,7 +47,7 @@ async def _draft(client, slug: str) -> tuple[int, str]:
 async def _confirm(client, app_id: int, r) -> None:
     """送出申請 leads to 確認送件 (the group of one, 修改 back to the form); its 送出 submits."""
     assert r.status_code == 303, r.text[:3000]
-    assert r.headers["location"] == f"/student/apply/{app_id}/check"
+    assert re.fullmatch(rf"/student/apply/foreign/[a-z-]+/{app_id}/check", r.headers["location"])
     check = await client.get(r.headers["location"])
     assert check.status_code == 200 and "送件前確認" in check.text and "修改" in check.text
     assert await Application.exists().where((Application.id == app_id) & Application.group_no.is_null())
@@ -81,7 +82,8 @@ async def test_student_files_an_extension_end_to_end(client):
     home = await client.get("/student")
     for text in ("延期申請", "換證", "資料異動"):
         assert text in home.text
-    assert 'href="/student/extension"' in home.text and 'href="/student/data-change"' in home.text
+    assert 'href="/student/apply/foreign/extension"' in home.text
+    assert 'href="/student/apply/foreign/data-change"' in home.text
     app_id, url = await _draft(client, "extension")
     page = await client.get(url)
     assert 'value="STUDENT ONE"' in page.text and 'value="MM214587"' in page.text
