@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import logging
 import multiprocessing
 import os
 import threading
@@ -41,6 +42,8 @@ from app.services import excel, jobs, storage, workers
 from app.services.sessions import now
 from app.settings import settings
 from tables.tables import Account, RosterEntry, RosterImport
+
+log = logging.getLogger("arc.roster")
 
 BATCH_ROWS = 250
 READER = os.environ.get("ROSTER_READER", "process")  # "process" | "thread"
@@ -74,6 +77,8 @@ class Stale(Conflict):
 class ImportOutcome:
     errors: dict[str, str] = field(default_factory=dict)  # form errors: year, semester, file
     import_id: int | None = None
+    queued: bool = False  # parsed by a job: `start_queued(outcome)` once the import's row is committed
+    today: date | None = None
 
 
 def _messages(message: Any) -> dict[str, str]:
@@ -375,11 +380,32 @@ async def _queue_import(
                 created_at=now(),
             )
             await record.save()
-        await jobs.enqueue("parse_roster", import_id=record.id, today=today.isoformat())
     except BaseException:
         await storage.backend().delete(key)
         raise
-    return ImportOutcome(import_id=record.id)
+    return ImportOutcome(import_id=record.id, queued=True, today=today)
+
+
+async def start_queued(outcome: ImportOutcome) -> None:
+    """Queue the parse of a queued import. Call it once the import's row is committed (a request: after its
+    commit), or a worker could look for the row before it exists. If the queue cannot take it, the import is
+    marked failed with the reason, so its page does not wait for ever."""
+    if not outcome.queued or outcome.import_id is None:
+        return
+    today = outcome.today or date.today()
+    try:
+        await jobs.enqueue("parse_roster", import_id=outcome.import_id, today=today.isoformat())
+    except Exception:
+        log.exception("roster import %s could not be queued", outcome.import_id)
+        await RosterImport.update(
+            {
+                RosterImport.status: FAILED,
+                RosterImport.problem: _messages(
+                    _l("The import could not be started. Please import the file again.")
+                ),
+                RosterImport.finished_at: now(),
+            }
+        ).where(RosterImport.id == outcome.import_id)
 
 
 async def run_queued_import(import_id: int, today: date | None = None) -> str:

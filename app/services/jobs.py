@@ -293,7 +293,8 @@ async def run_worker(concurrency: int = 4, shutdown_timeout: float = 30) -> None
     from app import db
 
     await db.start()
-    papp = _procrastinate(max_connections=concurrency + 3)  # jobs, LISTEN, heartbeats, the stall watcher
+    # Jobs, LISTEN, heartbeats; the stall watcher borrows one for a moment every half JOB_STALLED_AFTER.
+    papp = _procrastinate(max_connections=concurrency + 2)
     try:
         async with papp.open_async():
             watcher = asyncio.create_task(_watch_stalled(), name="stalled-jobs")

@@ -20,6 +20,7 @@ from app.i18n import gettext as _
 from app.queries import roster as roster_queries
 from app.services import excel
 from app.web.common import actor_of, form_data, redirect, render, school_required
+from app.web.forms import after_commit
 
 TEMPLATE_FILENAME = "Student_List.xlsx"
 
@@ -201,6 +202,8 @@ class RosterController(Controller):
         )
         if outcome.errors:
             return await self._import_page(request, form=values, errors=outcome.errors, status_code=400)
+        if outcome.queued:  # a worker parses it once this request's transaction has committed the import
+            after_commit(request, lambda: roster_actions.start_queued(outcome))
         url = f"/roster/imports/{outcome.import_id}"
         if request.headers.get("hx-request"):
             imp = await roster_queries.get_import(actor, outcome.import_id or 0)

@@ -8,8 +8,10 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import dataclasses
+import json
 import os
 import re
+from datetime import date
 
 import pytest
 
@@ -50,6 +52,11 @@ async def _work(papp) -> None:
     await papp.run_worker_async(wait=False, concurrency=1, install_signal_handlers=False, queues=["default"])
 
 
+async def _parse_jobs() -> list[dict]:
+    rows = await appdb.raw("SELECT args FROM procrastinate_jobs WHERE task_name = 'parse_roster'")
+    return [json.loads(r["args"]) if isinstance(r["args"], str) else r["args"] for r in rows]
+
+
 async def _stored_uploads() -> list[str]:
     return await storage.backend().keys("roster-imports/")
 
@@ -64,6 +71,8 @@ async def test_a_queued_import_shows_its_progress_then_its_result(client, queue)
     assert f'hx-get="/roster/imports/{import_id}"' in r.text
     assert await RosterEntry.count() == 0
     assert len(await _stored_uploads()) == 1  # the file waits in the shared store, not on this node's disk
+    # Queued once the request had committed the import (a worker must find its row).
+    assert await _parse_jobs() == [{"import_id": import_id, "today": date.today().isoformat()}]
     poll = {"HX-Request": "true", "HX-Target": "roster-progress"}
     r = await client.get(f"/roster/imports/{import_id}", headers=poll)
     assert r.status_code == 200 and 'id="roster-progress"' in r.text and "<html" not in r.text
@@ -101,7 +110,7 @@ async def test_a_queued_file_that_cannot_be_read_writes_nothing_and_says_why(cli
     assert len(summary) == 2 and "Student_List.xlsx: " in summary[1]
     assert "成功" not in r.text
     r = await client.get("/roster/import")
-    assert "Student_List.xlsx" not in r.text.split("Recent imports", 1)[-1]  # not listed as an import
+    assert "Student_List.xlsx" not in r.text  # not listed under 最近匯入紀錄 as an import
     assert await _stored_uploads() == []
 
 
@@ -145,3 +154,17 @@ async def test_progress_is_visible_to_other_connections_while_the_file_is_read(c
     )  # it moved while the import's transaction was open
     assert {n for _, n in seen} == {0}  # while no row of the file is visible before the import commits
     assert await RosterEntry.count() == 6
+
+
+async def test_an_import_the_queue_refuses_is_marked_failed_not_left_waiting(client, queue, monkeypatch):
+    await signed_in(client)
+
+    async def down(name, **kwargs):
+        raise ConnectionError("the queue's database is unreachable")
+
+    monkeypatch.setattr(jobs, "enqueue", down)
+    r = await upload(client, xlsx(SEED_ROW))
+    import_id = int(str(r.url).rsplit("/", 1)[1])
+    row = (await RosterImport.select().where(RosterImport.id == import_id))[0]
+    assert row["status"] == "failed"
+    assert "無法開始匯入，請重新匯入檔案。" in r.text and 'id="roster-progress"' not in r.text
