@@ -371,10 +371,10 @@ def _browser_journey(d: dict, tmp: Path, db_url: str) -> dict:
         seen["import_polls"] = [n for m, path, n in seen["responses"] if path.startswith("/roster/imports/")]
 
         # A group of one from the imported student, with photo and documents, submitted.
-        page.goto(proxy + "/apply/first")
+        page.goto(proxy + "/apply/foreign/first")
         page.click("text=我要申請")
         page.check("#f-agree")
-        page.click("form[action='/apply/first/terms'] button[type=submit]")
+        page.click("form[action='/apply/foreign/first/terms'] button[type=submit]")
         page.click("text=下一步")
         page.fill("#f-name", "雙節點測試團")
         page.fill("#f-member_count", "1")
