@@ -65,7 +65,17 @@ def item_label(line: str, kind: str) -> str:
     """申辦項目 as the seed prints it: 外(僑)生就學, with the kind when it is not a first application."""
     from app.i18n import gettext as _
 
-    base = _("Foreign and overseas Chinese students") if line == "foreign" else line
+    if line != "foreign":  # 陸生, 港澳生: the offering's own title (never the line's code)
+        from app.domain import offerings
+        from app.domain.business import get_line
+
+        offering = offerings.get(line, kind)
+        if offering is not None:
+            return str(offering.title)
+        found = get_line(line)
+        base = str(found.title) if found else _("Other application")
+    else:
+        base = _("Foreign and overseas Chinese students")
     if kind and kind != "first" and kind in KINDS:
         return f"{base} {KINDS[kind]}"
     return base

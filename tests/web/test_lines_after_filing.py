@@ -355,3 +355,24 @@ async def test_review_desk_by_line_and_case_page_of_the_line(client):
     with use_locale("zh_Hant_TW"):
         labels = {s.name: str(s.label) for s in offering.form.fields}
     assert f"<dt>{labels['passport_no']}</dt>" in r.text
+
+
+async def test_progress_list_names_each_lines_item_never_its_code(client):
+    """案件進度查詢's 申辦項目 of a 陸生 or 港澳生 group is the offering's title in the reader's language."""
+    ids = await make_school_with_accounts()
+    await make_line_group(
+        ids["school"], ids["main"], "mainland_single", "first", ["first_review"], name="單次證團"
+    )
+    await make_line_group(
+        ids["school"], ids["main"], "hkmo", "extension", ["first_review"], name="港澳延期團"
+    )
+    await client.login("03734301")
+    client.cookies.set("lang", "en")
+    page = await client.get("/progress/")
+    assert page.status_code == 200
+    main = re.search(r"<main.*</main>", page.text, re.S).group(0)  # the list, not the menu's addresses
+    assert "Mainland students (and relatives): single-entry permit to study" in main
+    assert "mainland_single" not in main and "hkmo " not in main
+    client.cookies.set("lang", "zh_Hant_TW")
+    main = re.search(r"<main.*</main>", (await client.get("/progress/")).text, re.S).group(0)
+    assert "mainland_single" not in main and "hkmo " not in main and "港澳" in main
