@@ -105,8 +105,10 @@ def person_of(offering: offerings.Offering, case: Mapping[str, Any]) -> sf.FormP
         name_latin=form.get("name_en", "") or case.get("name_en") or "",
         gender=form.get("gender", "") or case.get("gender") or "",
         birth_date=parse_date(form.get("birth_date", "")) or case.get("birth_date"),
-        id_no=form.get("prc_id", "") or form.get("hkmo_id", ""),
-        travel_permit_no=form.get("passport_no", "") if offering.line.startswith("mainland") else "",
+        # the offering's roster columns name its fields: 身分證號 (prc_id | hkmo_id), 通行證 (passport_no), else
+        # the 入出境許可證 of a Hong Kong or Macau student
+        id_no=form.get(offering.roster_fields.get("resident_id", ""), ""),
+        travel_permit_no=form.get(offering.roster_fields.get("travel_permit_no", "entry_permit_no"), ""),
         taiwan_address=format_address(addr).strip() if any(addr.values()) else "",
         phone=form.get("phone", ""),
         email=form.get("email", ""),

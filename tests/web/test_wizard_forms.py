@@ -62,7 +62,7 @@ async def test_a_mainland_group_downloads_its_forms_filled_in(client, tmp_path):
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/pdf")
     assert "attachment" in r.headers["content-disposition"]
     text = _text(r.content, tmp_path, "entry.pdf")
-    assert "王小明" in text and STUDENT_ID in text and "國立測試大學" in text
+    assert "王小明" in text and STUDENT_ID in text and "L12345678" in text and "國立測試大學" in text
     assert "李小華" not in text  # one applicant's form
     text = _text((await client.get(f"{relative}/forms/mainland_entry_form")).content, tmp_path, "rel.pdf")
     assert "李小華" in text and "王小明" not in text
@@ -110,6 +110,7 @@ async def test_a_hkmo_applicant_downloads_the_confirmation_and_the_declaration(c
         assert r.status_code == 200, code
         text = _text(r.content, tmp_path, f"{code}.pdf")
         assert "陳大文" in text and "A123456(3)" in text and "國立測試大學" in text, (code, text)
+    assert "HK1234567" in text  # the 申報書 prints the entry and exit permit no.
     # 港澳生居留證 generates no group form
     details = await client.get(await _url(app_id, "/details"))
     assert PDF_LINK not in details.text
