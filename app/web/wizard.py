@@ -436,9 +436,7 @@ async def applicant_page(
         "countries": rules.country_choices(),
         "nationalities": rules.country_choices(nationality=True),
         "ui_fixed": offering.lookup,
-        "generated_forms": {}
-        if student
-        else wizard_forms.links(app, url_of(app, f"/applicants/{case['id']}"), wizard_forms.CASE),
+        "generated_forms": wizard_forms.links(app, form_url, wizard_forms.CASE),
     }
     if student:
         ctx["stations"] = stations()
@@ -970,6 +968,17 @@ class StudentWizardController(Controller):
     @post("/{application_id:int}/submit", name="wizard:student-submit")
     async def submit(self, request: Request, line: str, slug: str, application_id: int) -> Response:
         return await submit_group(request, await load(request, application_id, offering_of(line, slug)))
+
+    @get("/{application_id:int}/forms/{code:str}", name="wizard:student-form-download")
+    async def form_download(
+        self, request: Request, line: str, slug: str, application_id: int, code: str
+    ) -> Response:
+        """下載系統產生之表單: the student's own (港澳生 確認書, 申報書), filled from what they saved."""
+        app = await load(request, application_id, offering_of(line, slug))
+        cases = await q.list_applicants(_actor(request), application_id) or []
+        if not cases:
+            raise NotFoundException()
+        return await wizard_forms.download(request, app, code, cases[0])
 
 
 async def student_lookup(request: Request, line: str, slug: str, application_id: int) -> Response:

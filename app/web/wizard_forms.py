@@ -1,7 +1,8 @@
 """The generated forms of the wizard (issue 14): 下載系統產生之表單 beside each upload the system fills.
 
 `…/{id}/forms/{code}` is the group's (保證書, 團體名冊 as PDF or Excel), `…/{id}/applicants/{case}/forms/{code}`
-one applicant's (陸生 申請書, 港澳生 確認書 and 申報書); both GET, scoped as the wizard's pages (out of scope: 404),
+one applicant's (陸生 申請書, 港澳生 確認書 and 申報書), and a student's own at `/student/apply/…/{id}/forms/{code}`;
+all GET, scoped as the wizard's pages (out of scope: 404),
 and only for a document the offering marks generated (else 404). The routes are the wizard's
 (`app.web.wizard`); the handlers are here.
 """
@@ -17,8 +18,8 @@ from litestar.exceptions import NotFoundException
 
 from app.domain import offerings
 from app.i18n import TAIPEI
-from app.queries import accounts
 from app.queries import apply as q
+from app.queries import wizard_forms as forms_q
 from app.services import generated_forms as gf
 from app.services.generated_forms import CASE, GROUP
 from app.web.common import signed_in_actor as _actor
@@ -51,6 +52,6 @@ async def download(request: Request, app: dict[str, Any], code: str, case: dict[
         raise NotFoundException()
     actor = _actor(request)
     cases = [case] if case is not None else (await q.list_applicants(actor, app["id"]) or [])
-    school = await accounts.get_school(actor)
+    school = await forms_q.get_school_of_group(actor, app["id"])
     data = await gf.build(form, offering, school, app, cases, datetime.now(TAIPEI).date())
     return _file(data, gf.filename(form, app, case), form.media_type)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import subprocess
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -154,3 +154,49 @@ async def test_another_school_or_sub_account_cannot_download_a_group_s_forms(cli
     await client.post_form("/logout", {})
     await client.login("03734301")
     assert (await client.get(f"{student}/forms/mainland_entry_form")).status_code == 200
+
+
+async def test_a_hkmo_student_filing_for_themself_downloads_their_forms(client, tmp_path):
+    from app.services.sessions import now as t_now
+    from tables.tables import RosterEntry, Student
+    from tests.progress_support import login_student, make_student
+
+    ids = await make_school_with_accounts(name="國立測試大學")
+    student_id = await make_student(ids["school"], passport_no="MA7654321", name_en="HO KA MENG")
+    row = RosterEntry(
+        school=ids["school"],
+        year=115,
+        semester=1,
+        name_zh="何家明",
+        name_en="HO KA MENG",
+        name_en_norm="HO KA MENG",
+        birth_date=date(2003, 1, 1),
+        category="MO",
+        nationality="MO",
+        gender="M",
+        passport_no="MA7654321",
+        qualification="",
+        program="B",
+        grade="1",
+        status="A",
+        resident_id="12345678",
+        created_at=t_now(),
+        updated_at=t_now(),
+    )
+    await row.save()
+    await Student.update({Student.roster_entry: row.id}).where(Student.id == student_id)
+    await login_student(client, student_id)
+    client.cookies.set("lang", "en")
+    r = await client.post_form("/student/apply/hkmo/hkmo", {"agree": "1"}, follow_redirects=False)
+    url = r.headers["location"]
+    page = await client.get(url)
+    assert f'href="{url}/forms/residence_declaration"' in page.text and PDF_LINK in page.text
+    r = await client.get(f"{url}/forms/residence_declaration")
+    assert r.status_code == 200
+    text = _text(r.content, tmp_path, "declaration.pdf")
+    assert "何家明" in text and "12345678" in text and "國立測試大學" in text
+    assert (await client.get(f"{url}/forms/guarantee")).status_code == 404
+    # the school's address of the student's own group is not the student's: the guard turns them away
+    app_id = url.rsplit("/", 1)[1]
+    r = await client.get(f"/apply/hkmo/hkmo/{app_id}/forms/residence_declaration", follow_redirects=False)
+    assert r.status_code in (303, 401, 403, 404) and not r.content.startswith(b"%PDF")
