@@ -18,6 +18,7 @@ from typing import Any
 from app.domain import applicant, offerings
 from app.domain.addresses import ADDRESS_PARTS, format_address
 from app.domain.profiles import parse_date
+from app.i18n import DEFAULT_LOCALE, use_locale
 from app.services import signature_forms as sf
 
 CASE, GROUP = "case", "group"
@@ -148,7 +149,8 @@ async def build(
 ) -> bytes:
     """The file of a form: one applicant's (`cases` is that one) or the group's (every applicant so far)."""
     group = group_of(school, app, on)
-    people = [person_of(offering, c) for c in cases]
+    with use_locale(DEFAULT_LOCALE):  # the agency's forms are in Chinese (學制 學士, not Bachelor's)
+        people = [person_of(offering, c) for c in cases]
     if form.scope == CASE:
         return await form.build(group, people[0])
     return await form.build(group, _with_students(people, offering, cases))

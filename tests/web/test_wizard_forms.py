@@ -64,6 +64,9 @@ async def test_a_mainland_group_downloads_its_forms_filled_in(client, tmp_path):
     text = _text(r.content, tmp_path, "entry.pdf")
     assert "王小明" in text and STUDENT_ID in text and "L12345678" in text and "國立測試大學" in text
     assert "李小華" not in text  # one applicant's form
+    assert (
+        "碩士" in text and "Master" not in text
+    )  # the agency's form is in Chinese, whatever the page's language
     text = _text((await client.get(f"{relative}/forms/mainland_entry_form")).content, tmp_path, "rel.pdf")
     assert "李小華" in text and "王小明" not in text
 
