@@ -1219,3 +1219,11 @@ __all__ = [
     "of",
     "register",
 ]
+
+
+def generated_documents(offering: Offering) -> frozenset[str]:
+    """The documents of an offering the system fills in for signature (`lines.DocumentRule.generated`):
+    the wizard offers each as a download beside its upload. None for an offering without line rules."""
+    if offering.line_offering is None:
+        return frozenset()
+    return frozenset(d.code for d in offering.line_offering.documents if d.generated)

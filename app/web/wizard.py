@@ -48,6 +48,7 @@ from app.queries import apply as q
 from app.queries.fees import fee_per_person
 from app.queries.stations import stations
 from app.services import uploads
+from app.web import wizard_forms
 from app.web.common import form_data, redirect, render, school_required, student_required
 from app.web.common import signed_in_actor as _actor
 from app.web.forms import fields_partial, read_uploads, removals, send_after_commit, summary
@@ -272,6 +273,7 @@ async def _details_page(request, app, form, errors, status_code=200) -> Response
             "stations": stations(),
             "upload_rules": str(UPLOAD_RULES_TEXT),
             "accept": uploads.ACCEPT,
+            "generated_forms": wizard_forms.links(app, url_of(app), wizard_forms.GROUP),
         },
         status_code=status_code,
     )
@@ -434,6 +436,7 @@ async def applicant_page(
         "countries": rules.country_choices(),
         "nationalities": rules.country_choices(nationality=True),
         "ui_fixed": offering.lookup,
+        "generated_forms": wizard_forms.links(app, form_url, wizard_forms.CASE),
     }
     if student:
         ctx["stations"] = stations()
@@ -835,6 +838,22 @@ class WizardController(Controller):
         app = await load(request, application_id, offering_of(line, slug))
         return await remove_file(request, app, attachment_id)
 
+    @get("/{application_id:int}/forms/{code:str}", name="wizard:group-form")
+    async def group_form(
+        self, request: Request, line: str, slug: str, application_id: int, code: str
+    ) -> Response:
+        """下載系統產生之表單: the group's (保證書, 團體名冊), filled from the group and its applicants so far."""
+        app = await load(request, application_id, offering_of(line, slug))
+        return await wizard_forms.download(request, app, code, None)
+
+    @get("/{application_id:int}/applicants/{case_id:int}/forms/{code:str}", name="wizard:applicant-form")
+    async def applicant_form(
+        self, request: Request, line: str, slug: str, application_id: int, case_id: int, code: str
+    ) -> Response:
+        """下載系統產生之表單: one applicant's (申請書, 確認書, 申報書), filled from what is saved for them."""
+        app = await load(request, application_id, offering_of(line, slug))
+        return await wizard_forms.download(request, app, code, await case_of(request, app, case_id))
+
 
 async def delete_draft(request: Request, app: dict[str, Any]) -> Response:
     try:
@@ -949,6 +968,17 @@ class StudentWizardController(Controller):
     @post("/{application_id:int}/submit", name="wizard:student-submit")
     async def submit(self, request: Request, line: str, slug: str, application_id: int) -> Response:
         return await submit_group(request, await load(request, application_id, offering_of(line, slug)))
+
+    @get("/{application_id:int}/forms/{code:str}", name="wizard:student-form-download")
+    async def form_download(
+        self, request: Request, line: str, slug: str, application_id: int, code: str
+    ) -> Response:
+        """下載系統產生之表單: the student's own (港澳生 確認書, 申報書), filled from what they saved."""
+        app = await load(request, application_id, offering_of(line, slug))
+        cases = await q.list_applicants(_actor(request), application_id) or []
+        if not cases:
+            raise NotFoundException()
+        return await wizard_forms.download(request, app, code, cases[0])
 
 
 async def student_lookup(request: Request, line: str, slug: str, application_id: int) -> Response:
