@@ -269,3 +269,44 @@ def test_a_hkmo_student_files_a_resident_certificate_for_themself(journey_server
     page.wait_for_url(base + "/student")
     expect(page.locator(".flash")).to_be_visible()
     shot(page, f"b14-student-hkmo-sent-{lang}")
+
+
+EXTENSION = "/apply/hkmo/hkmo-extension"
+MACAU_EXTENSION = {
+    "#f-ui_no": "A800000014",
+    "#f-name_zh": "何家明",
+    "#f-name_en": "HO KA MENG",
+    "#f-birth_date": "2004/04/04",
+    "#f-hkmo_id": "1234567(8)",
+    "#f-passport_no": "MA1234567",
+    "#f-department": "法律學系",
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_school_files_a_hkmo_extension_group(journey_server, page, tmp_path, lang):
+    base = journey_server
+    login(page, base)
+    app_id = _start(page, base, EXTENSION, lang, f"港澳延期旅程 {lang}", tmp_path)
+    page.locator("details.add-dialog summary").click()
+    page.check("#f-identity-mo")
+    page.click("form.add-dialog__body button[type=submit]")
+    expect(page).to_have_url(re.compile(rf"{EXTENSION}/{app_id}/applicants/\d+$"))
+    for field, value in MACAU_EXTENSION.items():
+        page.fill(field, value)
+    page.fill("#f-current_expiry", (date.today() + timedelta(days=20)).strftime("%Y/%m/%d"))
+    page.check("#f-first_online_extension")
+    for doc in ("resident_certificate", "enrolment_certificate"):
+        upload(page, doc, image_file(tmp_path, f"{doc}.jpg"))
+    page.click("button[value=save]:not(.default-submit)")
+    # the first extension filed online needs a photo: said by its field and in the summary, typed values stay
+    expect(page.locator("#f-doc_extension_photo-error")).to_be_visible()
+    expect(page.locator(".error-summary")).to_be_visible()
+    expect(page.locator("#f-name_en")).to_have_value("HO KA MENG")
+    shot(page, f"b14-hkmo-extension-photo-missing-{lang}")
+    upload(page, "extension_photo", image_file(tmp_path, "extension_photo.jpg", (200, 180, 160)))
+    page.click("button[value=save]:not(.default-submit)")
+    expect(page.locator(".flash")).to_contain_text(TEXT[lang]["saved"])
+    shot(page, f"b14-hkmo-extension-applicant-{lang}")
+    done = _submit(page, base, EXTENSION, app_id, lang, "300", "hkmo-extension")
+    assert re.search(r"\d{2}108\d{4}", done), done  # 港澳: business code 108
