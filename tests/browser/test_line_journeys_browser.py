@@ -5,6 +5,7 @@ reviewers decide it (four eyes), the school pays NT$1,000 with the sandbox card 
 from __future__ import annotations
 
 import re
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -233,7 +234,9 @@ def _student_login(page, base: LiveServer, passport_no: str, name_en: str, born:
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
-def test_a_hkmo_student_files_a_resident_certificate_for_themself(journey_server, page, tmp_path, lang):
+def test_a_hkmo_student_files_a_resident_certificate_for_themself(
+    journey_server, browser, page, tmp_path, lang
+):
     base = journey_server
     passport_no, name_en, born, card_no = HKMO_STUDENTS[lang]
     _student_login(page, base, passport_no, name_en, born)
@@ -269,6 +272,25 @@ def test_a_hkmo_student_files_a_resident_certificate_for_themself(journey_server
     page.wait_for_url(base + "/student")
     expect(page.locator(".flash")).to_be_visible()
     shot(page, f"b14-student-hkmo-sent-{lang}")
+    if lang != "zh":
+        return
+    # one language is enough for the rest: four eyes decide, the school pays NT$2,600 and gets the 居留證 of
+    # its admitted, not yet registered student
+    with sqlite3.connect(base.var_dir.parent / "browser.sqlite") as conn:
+        (group_no,) = conn.execute(
+            "SELECT group_no FROM application WHERE business_line = 'hkmo' AND kind = 'first' "
+            "AND group_no IS NOT NULL ORDER BY id DESC"
+        ).fetchone()
+    _decide(browser, base, "hkmo", group_no, "居留證")
+    ctx = browser.new_context(locale="zh-TW", viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    school = ctx.new_page()
+    school.set_default_timeout(15_000)
+    login(school, base)
+    school.wait_for_url(base + "/")
+    _pay(school, base, group_no, 2600)
+    text = _download_permit(school, base, name_en.upper(), tmp_path / "hkmo.pdf")
+    ctx.close()
+    assert "居留證" in text and name_en.upper() in text, text
 
 
 EXTENSION = "/apply/hkmo/hkmo-extension"
