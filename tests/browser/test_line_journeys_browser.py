@@ -332,3 +332,33 @@ def test_a_school_files_a_hkmo_extension_group(journey_server, page, tmp_path, l
     shot(page, f"b14-hkmo-extension-applicant-{lang}")
     done = _submit(page, base, EXTENSION, app_id, lang, "300", "hkmo-extension")
     assert re.search(r"\d{2}108\d{4}", done), done  # 港澳: business code 108
+
+
+def test_a_registered_hkmo_student_files_their_own_extension(journey_server, page, tmp_path):
+    base = journey_server
+    _student_login(page, base, "D1000004", "wong wing sze", "2003/06/21")  # registered, 統一證號 A990000022
+    wizard = "/student/apply/hkmo/hkmo-extension"
+    expect(page.locator(f".main-menu a[href='{wizard}']")).to_have_count(1)
+    page.goto(f"{base}/lang/en?next={wizard}")
+    page.check("#f-agree")
+    page.click(f"form[action='{wizard}'] button[type=submit]")
+    expect(page).to_have_url(re.compile(rf"{wizard}/\d+$"))
+    expect(page.locator("#f-ui_no")).to_have_value("A990000022")  # prefilled from the roster
+    page.select_option("#f-station_code", "S01")
+    page.fill("#f-hkmo_id", "Y654321(7)")
+    page.fill("#f-passport_no", "KJ6543217")
+    page.fill("#f-department", "法律學系")
+    page.fill("#f-current_expiry", (date.today() + timedelta(days=20)).strftime("%Y/%m/%d"))
+    for doc in ("resident_certificate", "enrolment_certificate"):
+        upload(page, doc, image_file(tmp_path, f"{doc}.jpg"))
+    shot(page, "b14-student-hkmo-extension-form-en")
+    page.click("button[value=submit]")
+    expect(page).to_have_url(re.compile(rf"{wizard}/\d+/check$"))
+    expect(page.locator("main")).to_contain_text(TEXT["en"]["check"])
+    expect(page.locator("main")).to_contain_text("WONG WING SZE")
+    expect(page.locator("main")).to_contain_text("300")
+    shot(page, "b14-student-hkmo-extension-check-en")
+    page.click("form[data-submit-once] button[type=submit]")
+    page.wait_for_url(base + "/student")
+    expect(page.locator(".flash")).to_be_visible()
+    shot(page, "b14-student-hkmo-extension-sent-en")
