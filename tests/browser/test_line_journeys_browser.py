@@ -1,6 +1,10 @@
-"""Issue 14's "Done when" in a real browser for the new offerings not covered elsewhere: a school files a
-陸生多次證 group starting from the lookup of a single-entry permit issued here, in both languages; then two
-reviewers decide it (four eyes), the school pays NT$1,000 with the sandbox card and downloads the 多次證."""
+"""Issue 14's "Done when" in a real browser for the new offerings not covered elsewhere:
+
+- a school files a 陸生多次證 group starting from the lookup of a single-entry permit issued here (zh, en); two
+  reviewers decide it (four eyes), the school pays NT$1,000 with the sandbox card and downloads the 多次證;
+- a 港澳生 files a 港澳生居留證 for themself (zh, en); two reviewers decide it, the school pays NT$2,600 and
+  downloads the 居留證 of its admitted, not yet registered student;
+- a school files a 港澳延期 group (zh, en), and a registered Hong Kong student files their own (en)."""
 
 from __future__ import annotations
 
@@ -194,7 +198,8 @@ def test_a_school_files_a_multiple_entry_group_from_an_issued_single_entry_permi
     _decide(browser, base, "mainland_multiple", group_no.group(0), "多次證")
     _pay(page, base, name, 1000)
     text = _download_permit(page, base, "多次證", tmp_path / "multiple.pdf")
-    assert "多次" in text and "WANG XIAOMING ZH" in text, text
+    assert "臺灣地區入出境許可證（多次）" in text and group_no.group(0) in text, text
+    assert "WANG XIAOMING ZH" in text, text  # the applicant prefilled from the single-entry case
 
 
 # the demo roster's admitted (not yet registered) Hong Kong and Macau students of the demo school
@@ -290,7 +295,7 @@ def test_a_hkmo_student_files_a_resident_certificate_for_themself(
     _pay(school, base, group_no, 2600)
     text = _download_permit(school, base, name_en.upper(), tmp_path / "hkmo.pdf")
     ctx.close()
-    assert "居留證" in text and name_en.upper() in text, text
+    assert "中華民國居留證" in text and name_en.upper() in text and group_no in text, text
 
 
 EXTENSION = "/apply/hkmo/hkmo-extension"
@@ -360,5 +365,8 @@ def test_a_registered_hkmo_student_files_their_own_extension(journey_server, pag
     shot(page, "b14-student-hkmo-extension-check-en")
     page.click("form[data-submit-once] button[type=submit]")
     page.wait_for_url(base + "/student")
-    expect(page.locator(".flash")).to_be_visible()
+    expect(page.locator(".flash")).to_contain_text("Your application has been submitted")
+    new = page.locator("tr", has_text="WONG WING SZE")
+    expect(new).to_contain_text("Awaiting first review")
+    expect(new).to_contain_text(re.compile(r"\d{2}108\d{4}"))  # 港澳: business code 108
     shot(page, "b14-student-hkmo-extension-sent-en")
