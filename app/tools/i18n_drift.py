@@ -6,6 +6,8 @@
    committed `i18n/messages.pot`: a string added, changed or removed without `make i18n` fails.
 2. Every msgid named in `i18n/translations/*.json` must still be in the `.pot`: a translation left behind
    by a reworded string fails (change its entry, or remove it).
+3. Two translation files must not give one msgid different texts (the last file read would win silently,
+   and a page would change its words with the order of the files).
 """
 
 from __future__ import annotations
@@ -78,6 +80,19 @@ def orphan_translations(pot: set[str], files: list[Path]) -> list[str]:
     return out
 
 
+def conflicting_translations(files: list[Path]) -> list[str]:
+    """A msgid translated differently by two files."""
+    first: dict[str, tuple[Path, object]] = {}
+    out = []
+    for path in files:
+        for msgid, text in json.loads(path.read_text(encoding="utf-8")).items():
+            if msgid in first and first[msgid][1] != text:
+                where = first[msgid][0].relative_to(ROOT)
+                out.append(f"{path.relative_to(ROOT)}: {msgid!r} is translated differently in {where}")
+            first.setdefault(msgid, (path, text))
+    return out
+
+
 def problems() -> list[str]:
     committed = _messages(I18N / "messages.pot")
     with tempfile.TemporaryDirectory() as tmp:
@@ -85,7 +100,9 @@ def problems() -> list[str]:
         extract(fresh_path)
         fresh = _messages(fresh_path)
     out = pot_drift(fresh, committed)
-    out += orphan_translations(set(committed), sorted((I18N / "translations").glob("*.json")))
+    files = sorted((I18N / "translations").glob("*.json"))
+    out += orphan_translations(set(committed), files)
+    out += conflicting_translations(files)
     return out
 
 

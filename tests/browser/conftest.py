@@ -44,6 +44,26 @@ class LiveServer(str):
         assert row, f"no submitted demo group named {name}"
         return row[0]
 
+    def valid_certificates(self, login_id: str = "03734301") -> list[str]:
+        """UI nos. of the demo's e-certificates that are still valid, of this account's school, and not yet
+        being renewed (the numbers come from the counters, as the demo files its groups through the actions)."""
+        import sqlite3
+        from datetime import date
+
+        with sqlite3.connect(self.var_dir.parent / "browser.sqlite") as conn:
+            rows = conn.execute(
+                """SELECT c.ui_no FROM permit p JOIN "case" c ON c.id = p."case"
+                   JOIN application a ON a.id = p.application
+                   WHERE a.school = (SELECT school FROM account WHERE login_id = ?) AND p.expires_on >= ?
+                     AND c.ui_no != '' AND c.ui_no NOT IN (
+                         SELECT c2.ui_no FROM "case" c2 JOIN application a2 ON a2.id = c2.application
+                         WHERE a2.kind = 'renewal')
+                   ORDER BY p.id""",
+                (login_id, date.today().isoformat()),
+            ).fetchall()
+        assert rows, "the demo has no valid e-certificate to renew"
+        return [r[0] for r in rows]
+
 
 def _free_port() -> int:
     with socket.socket() as s:

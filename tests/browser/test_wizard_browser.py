@@ -18,9 +18,8 @@ from tests.browser.test_student_browser import _latest_code
 
 pytestmark = pytest.mark.browser
 
-# 換證 looks up a valid e-certificate of the demo school; 延期 and 資料異動 name one this system knows.
-RENEWAL_UI = "A810000017"
-KNOWN_UI = "A810000008"
+# 換證 looks up a valid e-certificate of the demo school; 延期 and 資料異動 name one this system knows: both
+# are read from the demo's data (`LiveServer.valid_certificates`), whose numbers come from the counters.
 
 
 def _start_group(page, base: str, slug: str, tmp_path, name: str) -> str:
@@ -48,9 +47,9 @@ def _add_by_identity(page) -> None:
     page.click(".add-dialog button[type=submit]")
 
 
-def _fill_short_form(page, tmp_path, docs: tuple[str, ...]) -> None:
+def _fill_short_form(page, tmp_path, docs: tuple[str, ...], ui_no: str) -> None:
     """延期 / 資料異動: the certificate's holder and the documents."""
-    page.fill("#f-ui_no", KNOWN_UI)
+    page.fill("#f-ui_no", ui_no)
     page.fill("#f-name_en", "WIZARD BROWSER")
     page.fill("#f-passport_no", "WB1234567")
     page.fill("#f-birth_date", "2002/03/04")
@@ -85,6 +84,8 @@ def _check_and_send(page, base: str, slug: str, applicants_url: str, expected: t
 
 
 def test_a_school_files_the_four_kinds_through_one_wizard(live_server, page, tmp_path):
+    certificates = live_server.valid_certificates()
+    renewal_ui, known_ui = certificates[0], certificates[-1]
     login(page, live_server)
     # 首次申請: the identity, the 外(僑)生申請書
     url = _start_group(page, live_server, "first", tmp_path, "精靈首次申請團")
@@ -102,7 +103,7 @@ def test_a_school_files_the_four_kinds_through_one_wizard(live_server, page, tmp
     page.click("form.lookup-form button[type=submit]")
     expect(page.locator(".error-summary")).to_be_visible()  # not an e-certificate of this school
     expect(page.locator("#f-ui_no")).to_have_value("A800000014")  # what was typed stays
-    page.fill("#f-ui_no", RENEWAL_UI)
+    page.fill("#f-ui_no", renewal_ui)
     page.click("form.lookup-form button[type=submit]")
     expect(page).to_have_url(re.compile(r"/apply/foreign/renewal/\d+/applicants/\d+$"))
     expect(page.locator(".notice")).to_contain_text("帶入資料")  # prefilled from the e-certificate
@@ -110,12 +111,12 @@ def test_a_school_files_the_four_kinds_through_one_wizard(live_server, page, tmp
     page.click("button[value=save]:not(.default-submit)")
     expect(page.locator(".flash")).to_contain_text("儲存成功")
     shot(page, "wizard-renewal-applicant-zh")
-    _check_and_send(page, live_server, "renewal", url, (RENEWAL_UI, "護照"))
+    _check_and_send(page, live_server, "renewal", url, (renewal_ui, "護照"))
 
     # 延期: the identity, then the short form
     url = _start_group(page, live_server, "extension", tmp_path, "精靈延期團")
     _add_by_identity(page)
-    _fill_short_form(page, tmp_path, ("passport", "resident_card", "enrolment_proof"))
+    _fill_short_form(page, tmp_path, ("passport", "resident_card", "enrolment_proof"), known_ui)
     page.fill("#f-current_expiry", "2026/12/31")
     page.fill("#f-new_expiry", "2027/07/31")
     page.click("button[value=save]:not(.default-submit)")
@@ -125,7 +126,7 @@ def test_a_school_files_the_four_kinds_through_one_wizard(live_server, page, tmp
     # 資料異動: the items that change decide the documents asked for
     url = _start_group(page, live_server, "data-change", tmp_path, "精靈資料異動團")
     _add_by_identity(page)
-    _fill_short_form(page, tmp_path, ("resident_card",))
+    _fill_short_form(page, tmp_path, ("resident_card",), known_ui)
     page.check("#f-changes-department")
     page.fill("#f-new_department", "電機工程學系")
     page.click("button[value=save]:not(.default-submit)")
@@ -158,6 +159,7 @@ def _student_login(page, base: str) -> None:
 
 
 def test_a_student_files_through_the_same_wizard(live_server, page, tmp_path):
+    known_ui = live_server.valid_certificates()[-1]  # a certificate, but not this student's own
     _student_login(page, live_server)
     # 延期, in English: the menu leads to the student's wizard of the offering: terms, then the one form
     expect(page.locator(".main-menu a[href='/student/apply/foreign/extension']")).to_have_count(1)
@@ -166,7 +168,7 @@ def test_a_student_files_through_the_same_wizard(live_server, page, tmp_path):
     page.click("form[action='/student/apply/foreign/extension'] button[type=submit]")
     expect(page).to_have_url(re.compile(r"/student/apply/foreign/extension/\d+$"))
     expect(page.locator("nav.wizard-steps")).to_have_count(0)  # a group of one: no group steps
-    _fill_short_form(page, tmp_path, ("passport", "resident_card", "enrolment_proof"))
+    _fill_short_form(page, tmp_path, ("passport", "resident_card", "enrolment_proof"), known_ui)
     page.fill("#f-current_expiry", "2026/12/31")
     page.fill("#f-new_expiry", "2027/07/31")
     page.click("button[value=submit]")
