@@ -339,34 +339,47 @@ def test_a_school_files_a_hkmo_extension_group(journey_server, page, tmp_path, l
     assert re.search(r"\d{2}108\d{4}", done), done  # 港澳: business code 108
 
 
-def test_a_registered_hkmo_student_files_their_own_extension(journey_server, page, tmp_path):
+# Two registered students of the demo roster, one per language: (passport, name, birth date, 統一證號, card no.)
+EXTENSION_STUDENTS = {
+    "en": ("D1000004", "wong wing sze", "2003/06/21", "A990000022", "Y654321(7)", "WONG WING SZE"),
+    "zh": ("D1000006", "ho chi wai", "2002/04/17", "A890000011", "5215299(8)", "HO CHI WAI"),
+}
+SENT = {
+    "en": ("Your application has been submitted", "Awaiting first review"),
+    "zh": ("送件成功", "待初審"),
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_registered_hkmo_student_files_their_own_extension(journey_server, page, tmp_path, lang):
     base = journey_server
-    _student_login(page, base, "D1000004", "wong wing sze", "2003/06/21")  # registered, 統一證號 A990000022
+    passport, name, born, ui_no, card_no, name_en = EXTENSION_STUDENTS[lang]
+    _student_login(page, base, passport, name, born)  # a registered student: the roster names the 統一證號
     wizard = "/student/apply/hkmo/hkmo-extension"
     expect(page.locator(f".main-menu a[href='{wizard}']")).to_have_count(1)
-    page.goto(f"{base}/lang/en?next={wizard}")
+    page.goto(f"{base}/lang/{TEXT[lang]['lang']}?next={wizard}")
     page.check("#f-agree")
     page.click(f"form[action='{wizard}'] button[type=submit]")
     expect(page).to_have_url(re.compile(rf"{wizard}/\d+$"))
-    expect(page.locator("#f-ui_no")).to_have_value("A990000022")  # prefilled from the roster
+    expect(page.locator("#f-ui_no")).to_have_value(ui_no)  # prefilled from the roster
     page.select_option("#f-station_code", "S01")
-    page.fill("#f-hkmo_id", "Y654321(7)")
+    page.fill("#f-hkmo_id", card_no)
     page.fill("#f-passport_no", "KJ6543217")
     page.fill("#f-department", "法律學系")
     page.fill("#f-current_expiry", (date.today() + timedelta(days=20)).strftime("%Y/%m/%d"))
     for doc in ("resident_certificate", "enrolment_certificate"):
         upload(page, doc, image_file(tmp_path, f"{doc}.jpg"))
-    shot(page, "b14-student-hkmo-extension-form-en")
+    shot(page, f"b14-student-hkmo-extension-form-{lang}")
     page.click("button[value=submit]")
     expect(page).to_have_url(re.compile(rf"{wizard}/\d+/check$"))
-    expect(page.locator("main")).to_contain_text(TEXT["en"]["check"])
-    expect(page.locator("main")).to_contain_text("WONG WING SZE")
+    expect(page.locator("main")).to_contain_text(TEXT[lang]["check"])
+    expect(page.locator("main")).to_contain_text(name_en)
     expect(page.locator("main")).to_contain_text("300")
-    shot(page, "b14-student-hkmo-extension-check-en")
+    shot(page, f"b14-student-hkmo-extension-check-{lang}")
     page.click("form[data-submit-once] button[type=submit]")
     page.wait_for_url(base + "/student")
-    expect(page.locator(".flash")).to_contain_text("Your application has been submitted")
-    new = page.locator("tr", has_text="WONG WING SZE")
-    expect(new).to_contain_text("Awaiting first review")
+    expect(page.locator(".flash")).to_contain_text(SENT[lang][0])
+    new = page.locator("tr", has_text=name_en)
+    expect(new).to_contain_text(SENT[lang][1])
     expect(new).to_contain_text(re.compile(r"\d{2}108\d{4}"))  # 港澳: business code 108
-    shot(page, "b14-student-hkmo-extension-sent-en")
+    shot(page, f"b14-student-hkmo-extension-sent-{lang}")
