@@ -51,14 +51,14 @@ PASSWORD = "Bench-pages-2026!"  # noqa: S105 - a throwaway benchmark database
 LOGIN_ID = "03734301"
 GROUP_SIZE = 30
 ROUNDS = 5  # each endpoint's --seconds are spread over this many windows, taking turns with the others
-STORM_PAGE = "/apply/first"  # a cheap signed-in page (the drafts list)
+STORM_PAGE = "/apply/foreign/first"  # a cheap signed-in page (the drafts list)
 LIST_PATHS = (
     "/progress/?search=1",  # 案件進度查詢, first page
     "/progress/?search=1&page=40",  # a deep page (OFFSET 780)
     "/progress/?search=1&status=awaiting_payment",
     "/supplement/",  # 退補件列表
     "/payment",  # 線上繳費
-    "/apply/first",  # 暫存申請資料
+    "/apply/foreign/first",  # 暫存申請資料
     "/roster/?year=115",  # 名冊, first page
 )
 

@@ -53,11 +53,11 @@ def p99(values: list[float]) -> float:
 
 
 def contents(n: int) -> list[dict]:
-    from app.demo.payment import _portrait
+    from app.demo.people import demo_image
     from app.domain.issuance import permit_validity
     from app.services import issued
 
-    photo = issued.photo_data_uri(_portrait(1))
+    photo = issued.photo_data_uri(demo_image("photo", "YAMADA HANAKO"))
     start, end = permit_validity(date.today())
     out = []
     for i in range(n):

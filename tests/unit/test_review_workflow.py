@@ -102,3 +102,10 @@ def test_the_dashboard_tabs_are_the_seeds_five_and_extensions_have_their_own():
     assert tab_of("hkmo", "extension").code == tab_of("foreign", "extension").code == "extension"
     assert tab_of("hkmo", "first").code == "hkmo" and tab_of("foreign", "renewal").code == "foreign"
     assert dashboard_tab("nonsense").code == dashboard_tab(None).code == "foreign"
+
+
+def test_the_dashboards_status_bits_fit_a_database_integer():
+    """The dashboard folds a group's case statuses into one integer (bit_or / SUM(DISTINCT)): 31 bits at most."""
+    from app.queries.dashboard import STATUSES
+
+    assert len(STATUSES) <= 31
