@@ -6,6 +6,7 @@ school actor (the desk's guard admits reviewers only).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from typing import Any
@@ -37,6 +38,8 @@ from tables.tables import (
 )
 
 RESUBMITS = ("resubmit", "resubmit_group")
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -371,8 +374,9 @@ def _offering_view(
     try:
         out["own_fields"] = case_view.own_fields(found, case, columns)
         out["documents"] = case_view.document_rows(found, application, case, files)
-    except (LookupError, TypeError, ValueError, AssertionError):  # a case stored before its offering changed
-        pass
+    except (LookupError, TypeError, ValueError):  # a case stored before its offering changed
+        # The page still shows the common columns; the reason is logged, not swallowed.
+        logger.warning("case %s: its offering's own fields could not be shown", case.get("id"), exc_info=True)
     out["offering_title"] = found.title
     out["labels"] = {s.name: str(s.label) for s in found.form.fields if s.name in columns}
     out["identity_label"] = str(found.identities.get(case.get("identity") or "", ""))
