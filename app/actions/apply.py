@@ -67,6 +67,22 @@ async def _draft(actor: Actor, application_id: int) -> dict[str, Any]:
     return app
 
 
+async def new_draft_case(application_id: int, **values: Any) -> int:
+    """A new applicant of a draft group (新增申請人, from the roster or a lookup): the one place a draft Case is
+    made. The caller holds the write transaction and touches the group."""
+    t = now()
+    case = Case(
+        application=application_id,
+        status=workflow.Status.DRAFT,
+        complete=False,
+        created_at=t,
+        updated_at=t,
+        **values,
+    )
+    await case.save()
+    return case.id
+
+
 async def _touch(application_id: int) -> None:
     await Application.update({Application.updated_at: now()}).where(Application.id == application_id)
 
@@ -275,19 +291,9 @@ async def add_applicant(actor: Actor, application_id: int, identity: str) -> int
         count = await Case.count().where(Case.application == application_id)
         if count >= rules.MAX_MEMBERS:
             raise Refused([_("A group has at most 30 applicants.")])
-        t = now()
-        case = Case(
-            application=application_id,
-            identity=identity,
-            status=workflow.Status.DRAFT,
-            complete=False,
-            data={},
-            created_at=t,
-            updated_at=t,
-        )
-        await case.save()
+        case_id = await new_draft_case(application_id, identity=identity, data={})
         await _touch(application_id)
-    return case.id
+    return case_id
 
 
 async def _recompute(app: dict[str, Any], case: dict[str, Any]) -> dict[str, str]:
@@ -410,17 +416,7 @@ async def add_from_roster(actor: Actor, application_id: int, entry_ids: list[int
                 ]
             )
         for r in sorted(rows, key=lambda r: wanted.index(r["id"])):
-            t = now()
-            case = Case(
-                application=application_id,
-                status=workflow.Status.DRAFT,
-                complete=False,
-                created_at=t,
-                updated_at=t,
-                **roster_case(offering, r),
-            )
-            await case.save()
-            created.append(case.id)
+            created.append(await new_draft_case(application_id, **roster_case(offering, r)))
         await _touch(application_id)
     return created
 

@@ -229,21 +229,15 @@ async def add_renewal_applicant(actor: Actor, application_id: int, ui_no: str) -
         values["address"] = _json(values["address"], {})
         if app.get("student") and not values.get("email"):
             values["email"] = app["submitter_email"] or ""  # a student's own: the address they verified
-        case = Case(
-            application=application_id,
-            status=workflow.Status.DRAFT,
+        case_id = await apply_actions.new_draft_case(
+            application_id,
             enrollment_status="R",
-            scholarship=False,
-            complete=False,
-            created_at=t,
-            updated_at=t,
             data={"kind": {"permit_no": match.permit_no, "original_address": values["address"]}},
             **values,
         )
-        await case.save()
-        await _copy_photo(actor, application_id, case.id, match.case_id)
+        await _copy_photo(actor, application_id, case_id, match.case_id)
         await Application.update({Application.updated_at: t}).where(Application.id == app["id"])
-    return case.id
+    return case_id
 
 
 async def _copy_photo(actor: Actor, application_id: int, case_id: int, source_case: int) -> None:
@@ -388,20 +382,14 @@ async def add_multiple_entry_applicant(actor: Actor, application_id: int, form: 
         t = apply_actions.now()
         fields = {k: str(source_fields.get(k, "")) for k in SINGLE_ENTRY_FIELDS}
         fields |= {"single_permit_no": match.permit_no, "entry_date": match.entry_date.strftime("%Y/%m/%d")}
-        case = Case(
-            application=application_id,
-            status=workflow.Status.DRAFT,
+        case_id = await apply_actions.new_draft_case(
+            application_id,
             enrollment_status="",
-            scholarship=False,
-            complete=False,
-            created_at=t,
-            updated_at=t,
             data={"fields": fields, "lookup": {"permit_no": match.permit_no}},
             **{k: source[k] for k in SINGLE_ENTRY_COPIED},
         )
-        await case.save()
         await Application.update({Application.updated_at: t}).where(Application.id == app["id"])
-    return case.id
+    return case_id
 
 
 async def _add_renewal_from_form(actor: Actor, application_id: int, form: dict[str, str]) -> int:

@@ -108,18 +108,13 @@ async def start_application(
             national_id = v.clean_id(roster["national_id"] or "") if roster else ""
             if v.is_ui_no(national_id):
                 values["ui_no"] = national_id
-        case = Case(
-            application=app_id,
-            status=workflow.Status.DRAFT,
-            complete=False,
+        case_id = await apply_actions.new_draft_case(
+            app_id,
             data={"roster_entry": roster["id"], "fields": fields} if roster else {},
             email=student["email"],
-            created_at=t,
-            updated_at=t,
             **values,
         )
-        await case.save()
-    return app_id, case.id
+    return app_id, case_id
 
 
 async def save_station(actor: Actor, application_id: int, station_code: str) -> dict[str, str]:
