@@ -330,6 +330,10 @@ async def save_applicant(
         await remove_attachment(actor, application_id, att)
     form = pipeline.normalise(app, case, data)
     async with db.write_tx():
+        # One save of a case at a time: an autosave that reached another node while 資料儲存 stored the files
+        # would otherwise check the files present before they are committed and write 未完成 over 已完成.
+        await db.lock_for_update(Case.select(Case.id).where(Case.id == case_id))
+        case = await q.get_applicant(actor, application_id, case_id) or case
         allowed = {d.doc for d in offerings.of(app).documents} | {"photo"}
         upload_errors = await _store_uploads(actor, app, case_id, files or [], allowed=allowed)
         problems = await pipeline.full_check(

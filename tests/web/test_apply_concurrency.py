@@ -130,3 +130,45 @@ async def test_a_failure_mid_submit_leaves_no_half_group(db, monkeypatch):
     assert app["group_no"] is None and app["status"] == "draft"
     assert await Case.count().where(Case.receipt_no.is_not_null()) == 0
     assert await ReviewEvent.count() == 0
+
+
+async def test_an_autosave_racing_the_save_with_the_files_does_not_undo_complete(db, monkeypatch):
+    """資料儲存 with the documents on one node, the page's autosave (no files) on another at the same moment: the
+    autosave waits for the save and sees its files, so the applicant stays 已完成. (Seen in the two-node journey:
+    the autosave checked the files before the save committed them and wrote 未完成 over it.)"""
+    from app.actions import cases as pipeline
+    from tests.apply_support import jpeg
+
+    ids = await make_school_with_accounts()
+    actor = Actor(
+        kind="school", account_id=ids["main"], login_id="03734301", school_id=ids["school"], is_main=True
+    )
+    app_id = await ready_group(ids["school"], ids["main"], 90, members=1)
+    case_id = (await Case.select(Case.id).where(Case.application == app_id))[0]["id"]
+    await Attachment.delete().where(Attachment.case == case_id)
+    await Case.update({Case.complete: False}).where(Case.id == case_id)
+    form = applicant_form(0)
+    uploads = [
+        pipeline.Upload(kind=k, filename=f"{k}.jpg", data=jpeg())
+        for k in ("photo", "passport", "visa", "accommodation")
+    ]
+    saved = asyncio.Event()
+    real_touch = actions._touch
+
+    async def slow_touch(application_id: int) -> None:
+        await real_touch(application_id)
+        if not saved.is_set():  # the save with the files: the case is written, not yet committed
+            saved.set()
+            await asyncio.sleep(0.5)
+
+    monkeypatch.setattr(actions, "_touch", slow_touch)
+
+    async def autosave() -> dict[str, str]:
+        await saved.wait()
+        return await actions.save_applicant(actor, app_id, case_id, form)
+
+    with_files, autosaved = await asyncio.gather(
+        actions.save_applicant(actor, app_id, case_id, form, uploads), autosave()
+    )
+    assert with_files == {} and autosaved == {}
+    assert (await Case.select(Case.complete).where(Case.id == case_id))[0]["complete"] is True
