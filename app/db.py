@@ -18,11 +18,12 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import functools
 import logging
 import os
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 from piccolo.engine.postgres import PostgresEngine
@@ -103,22 +104,52 @@ async def request_transaction(write: bool) -> AsyncIterator[None]:
         yield
 
 
+# Work an action's writes owe before they are kept: {flush: items}, one dict per open write_tx.
+_PENDING: contextvars.ContextVar[dict[Callable[[set[Any]], Awaitable[None]], set[Any]] | None] = (
+    contextvars.ContextVar("arc_pending_writes", default=None)
+)
+
+
+def at_end_of_action(flush: Callable[[set[Any]], Awaitable[None]], item: Any) -> None:
+    """Have `flush` called once with every item given to it, when the enclosing `write_tx` is about to keep its
+    writes (still inside it: all or nothing). For what depends on several writes of one action, such as the
+    dashboard list of a group whose cases change one by one."""
+    pending = _PENDING.get()
+    if pending is None:
+        raise RuntimeError("at_end_of_action is called inside an action's transaction (write_tx)")
+    pending.setdefault(flush, set()).add(item)
+
+
+async def _flush_pending(pending: dict[Callable[[set[Any]], Awaitable[None]], set[Any]]) -> None:
+    while pending:  # a flush may owe more work of its own
+        flush, items = next(iter(pending.items()))
+        del pending[flush]
+        await flush(items)
+
+
 @contextlib.asynccontextmanager
 async def write_tx() -> AsyncIterator[None]:
     """One action, all or nothing."""
-    current = DB.current_transaction.get()
-    if current is None:
-        async with _new_transaction(True):
-            yield
-        return
-    savepoint = await current.savepoint()
+    pending: dict[Callable[[set[Any]], Awaitable[None]], set[Any]] = {}
+    token = _PENDING.set(pending)
     try:
-        yield
-    except BaseException:
-        await savepoint.rollback_to()
-        raise
-    else:
-        await savepoint.release()
+        current = DB.current_transaction.get()
+        if current is None:
+            async with _new_transaction(True):
+                yield
+                await _flush_pending(pending)
+            return
+        savepoint = await current.savepoint()
+        try:
+            yield
+            await _flush_pending(pending)
+        except BaseException:
+            await savepoint.rollback_to()
+            raise
+        else:
+            await savepoint.release()
+    finally:
+        _PENDING.reset(token)
 
 
 def lock_for_update(query):

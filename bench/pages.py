@@ -60,6 +60,12 @@ LIST_PATHS = (
     "/payment",  # 線上繳費
     "/apply/foreign/first",  # 暫存申請資料
     "/roster/?year=115",  # 名冊, first page
+    "/downloads/permits",  # 下載專區: 電子居留證
+    "/downloads/receipts",  # 下載專區: 收據
+    # The review desk, signed in as a reviewer (every school's cases; 10/11 of them are in a queue or were):
+    "/review/queue/first",  # 待初審
+    "/review/queue/supplement",  # waiting on the schools
+    "/review/find?status=awaiting_payment",  # 找案件 by status
 )
 
 
@@ -276,9 +282,38 @@ async def seed(cases: int) -> None:
                     for n in range(start, min(cases, start + 1000))
                 ]
             )
+    # What the workflow and the roster writes keep beside the rows (written here directly, for speed): each
+    # group's dashboard list and each roster term's tally, by the app's own functions.
+    from app.actions.cases import refresh_dashboard_lists
+    from app.actions.roster import refresh_tally
+
+    ids = [a["id"] for a in await Application.select(Application.id)]
+    for start in range(0, len(ids), 500):
+        async with db.write_tx():
+            await refresh_dashboard_lists(set(ids[start : start + 500]))
+    async with db.write_tx():
+        await refresh_tally({(school.id, 115, 1), (school.id, 115, 2)})
+    # A first reviewer of the desk, signed in to the back office (the session piccolo-admin's login would make).
+    from piccolo.apps.user.tables import BaseUser
+    from piccolo_api.session_auth.tables import SessionsBase
+
+    from tables.tables import ReviewerProfile
+
+    async with db.write_tx():
+        reviewer = await BaseUser.create_user(
+            username="bench_reviewer",
+            password=PASSWORD,
+            email="reviewer@nia.example.gov.tw",
+            active=True,
+            admin=True,
+        )
+        await ReviewerProfile.insert(
+            ReviewerProfile(user=reviewer.id, role="first_reviewer", display_name="初審 王小明", created_at=t)
+        )
+    session = await SessionsBase.create_session(user_id=reviewer.id, expiry_date=t + timedelta(days=1))
     first = await Application.select(Application.id).where(Application.member_count == GROUP_SIZE).first()
     await db.stop()
-    print(json.dumps({"group_id": first["id"] if first else 1}))
+    print(json.dumps({"group_id": first["id"] if first else 1, "reviewer_cookie": f"id={session.token}"}))
 
 
 # A small HTTP/1.1 load generator --------------------------------------------------------------------
@@ -495,7 +530,8 @@ def run_engine(name: str, database_url: str, args: argparse.Namespace) -> list[d
         capture_output=True,
         text=True,
     )
-    group_id = json.loads(out.stdout.strip().splitlines()[-1])["group_id"]
+    seeded = json.loads(out.stdout.strip().splitlines()[-1])
+    group_id, reviewer_cookie = seeded["group_id"], seeded["reviewer_cookie"]
     if database_url.startswith("postgres"):
         asyncio.run(_vacuum(database_url))
     print(f"[{name}] seeded {args.cases} submitted cases in {time.perf_counter() - t0:.1f} s", flush=True)
@@ -529,15 +565,19 @@ def run_engine(name: str, database_url: str, args: argparse.Namespace) -> list[d
         paths: tuple[str, ...] = ("/bench/floor", "/", f"/apply/groups/{group_id}")
         if args.lists:
             paths += LIST_PATHS
+
+        def cookie_of(path: str) -> str:
+            return reviewer_cookie if path.startswith("/review/") else cookie
+
         for path in paths:
-            asyncio.run(load(port, path, cookie, 2, args.clients))  # warm up
+            asyncio.run(load(port, path, cookie_of(path), 2, args.clients))  # warm up
         # The endpoints take turns in short windows, so each sees the same background (the machine, the
         # database settling after the load) instead of the first one measured paying for it alone.
         windows: dict[str, list[dict]] = {p: [] for p in paths}
         for _round in range(ROUNDS):
             for path in paths:
                 windows[path].append(
-                    asyncio.run(load(port, path, cookie, args.seconds / ROUNDS, args.clients))
+                    asyncio.run(load(port, path, cookie_of(path), args.seconds / ROUNDS, args.clients))
                 )
         results = []
         for path in paths:

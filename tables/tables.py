@@ -199,6 +199,9 @@ class Application(Table):
     status = Varchar(length=30, default="draft", index=True)  # the group's own status (group-level returns)
     terms_accepted_at = Timestamptz(null=True, default=None)
     submitted_at = Timestamptz(null=True, default=None)
+    # Which of 優先處理事項's five lists the group is in (workflow.dashboard_list; None: none), kept by every
+    # transition (app/actions/cases.py), so the dashboard reads only the groups in its lists (issue 16).
+    dashboard_list = Varchar(length=20, null=True, default=None)
     created_at = Timestamptz()
     updated_at = Timestamptz()
     version = Integer(default=1)
@@ -419,6 +422,19 @@ class RosterEntry(Table):
     created_at = Timestamptz()
     updated_at = Timestamptz()
     version = Integer(default=1)
+
+
+class RosterTally(Table):
+    """How many rows of a school's roster term have each category and status, kept by every roster write
+    (import, edit, delete; app/actions/roster.py), so 名冊 counts its pages and lists its years without reading
+    every row (issue 16). Unique (school, year, semester, category, status), by raw SQL."""
+
+    school = ForeignKey(references=School, on_delete=CASCADE, index=True)
+    year = Integer()
+    semester = Integer()
+    category = Varchar(length=2, default="")
+    status = Varchar(length=1, default="")
+    rows = Integer(default=0)
 
 
 class RosterImport(Table):

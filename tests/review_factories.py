@@ -8,6 +8,7 @@ from typing import Any
 from piccolo.apps.user.tables import BaseUser
 from piccolo_api.session_auth.tables import SessionsBase
 
+from app.actions.cases import refresh_dashboard_lists
 from app.domain.actor import Actor
 from tables.tables import Application, Case, Payment, Receipt, ReviewerProfile, ReviewEvent
 
@@ -108,6 +109,7 @@ async def make_group(
         )
         await c.save()
         cases.append(c.id)
+    await refresh_dashboard_lists({app_row.id})  # as the workflow keeps it
     return {"application": app_row.id, "cases": cases}
 
 

@@ -5,7 +5,8 @@
   submit all call it.
 - `store_uploads()`: check each file by its content (Pillow), store it, record its `Attachment`.
 - `record_event()`: the one place that writes a `ReviewEvent` (submit, review decisions, supplements,
-  payment, withdrawal).
+  payment, withdrawal); at the end of the action it places the group in its 優先處理事項 list
+  (`refresh_dashboard_lists`), so the dashboard reads only the groups in its lists.
 
 Each runs inside the caller's transaction (`db.write_tx()`); none opens its own.
 """
@@ -18,14 +19,15 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from app.domain import offerings
+from app import db
+from app.domain import offerings, workflow
 from app.domain.actor import Actor
 from app.domain.applicant import order_errors
 from app.domain.validators import is_ui_no
 from app.i18n import gettext as _
 from app.queries.resident_certificates import resident_certificate_known
 from app.services import uploads
-from tables.tables import Attachment, Case, ReviewEvent
+from tables.tables import Application, Attachment, Case, ReviewEvent
 
 MAX_FILES_PER_KIND = offerings.MAX_FILES
 
@@ -278,7 +280,27 @@ async def record_event(
         created_at=at,
     )
     await event.save()
+    db.at_end_of_action(refresh_dashboard_lists, application_id)
     return event.id
+
+
+async def refresh_dashboard_lists(application_ids: set[int]) -> None:
+    """Each group's 優先處理事項 list (`workflow.dashboard_list` over its cases' statuses and its own), written
+    where it changed. Runs at the end of every action that records a transition (`record_event`)."""
+    ids = sorted(application_ids)
+    groups = {
+        a["id"]: a
+        for a in await Application.select(
+            Application.id, Application.status, Application.group_no, Application.dashboard_list
+        ).where(Application.id.is_in(ids))
+    }
+    statuses: dict[int, list[str]] = {i: [] for i in groups}
+    for c in await Case.select(Case.application, Case.status).where(Case.application.is_in(ids)):
+        statuses[c["application"]].append(c["status"])
+    for app_id, a in groups.items():
+        placed = workflow.dashboard_list(statuses[app_id], a["status"]) if a["group_no"] else None
+        if placed != a["dashboard_list"]:
+            await Application.update({Application.dashboard_list: placed}).where(Application.id == app_id)
 
 
 async def record_actor_event(

@@ -41,7 +41,7 @@ from app.queries import roster as roster_queries
 from app.services import excel, jobs, storage, workers
 from app.services.sessions import now
 from app.settings import settings
-from tables.tables import Account, RosterEntry, RosterImport
+from tables.tables import Account, RosterEntry, RosterImport, RosterTally
 
 log = logging.getLogger("arc.roster")
 
@@ -173,6 +173,23 @@ class _Reader:
             if len(valid) + rejected >= self.batch_rows:
                 return valid, False
         return valid, True
+
+
+async def refresh_tally(terms: set[tuple[int, int, int]]) -> None:
+    """The counts of each (school, year, semester) written to, per category and status, made again from its rows
+    at the end of the write's action (`db.at_end_of_action`): one grouped count of the term, once per action."""
+    for school_id, y, s in sorted(terms):
+        await RosterTally.delete().where(
+            (RosterTally.school == school_id) & (RosterTally.year == y) & (RosterTally.semester == s)
+        )
+        await db.raw(
+            "INSERT INTO roster_tally (school, year, semester, category, status, rows) "
+            "SELECT school, year, semester, category, status, COUNT(*) FROM roster_entry "
+            "WHERE school = {} AND year = {} AND semester = {} GROUP BY school, year, semester, category, status",
+            school_id,
+            y,
+            s,
+        )
 
 
 async def _write_batch(rows: list[tuple[Any, ...]]) -> None:
@@ -521,6 +538,7 @@ async def _apply_file(
     try:
         async with db.write_tx():
             await _lock_term(school_id, y, s)
+            db.at_end_of_action(refresh_tally, (school_id, y, s))
             if import_id is not None:
                 # Attempts at one import queue on the term's lock: the row is read after it, not locked (the
                 # progress updates write it from another connection meanwhile).
@@ -613,6 +631,7 @@ async def update_roster_entry(
         return errors
     values = check.values
     async with db.write_tx():
+        db.at_end_of_action(refresh_tally, (actor.school_id, entry["year"], entry["semester"]))
         if values["passport_no"] != entry["passport_no"]:
             clash = await RosterEntry.exists().where(
                 (RosterEntry.school == actor.school_id)
@@ -650,6 +669,7 @@ async def delete_roster_entry(actor: Actor, entry_id: int) -> None:
     if entry is None:
         raise NotFound
     async with db.write_tx():
+        db.at_end_of_action(refresh_tally, (actor.school_id, entry["year"], entry["semester"]))
         await RosterEntry.delete().where(
             (RosterEntry.id == entry_id) & (RosterEntry.school == actor.school_id)
         )

@@ -22,7 +22,7 @@ from app.domain.calendar import supplement_deadline, taipei_date
 from app.i18n import TAIPEI
 from app.queries.attachments import COLUMNS as ATTACHMENT_COLUMNS
 from app.queries.review_calendar import work_calendar
-from app.queries.scope import application_scope, cases_absent, cases_exist
+from app.queries.scope import application_scope, cases_exist
 from tables.tables import Application, Attachment, Case, PaymentGroup, ReviewEvent, SupplementChange
 
 S = workflow.Status
@@ -187,36 +187,9 @@ def tab_clause(tab: permits.DashboardTab) -> Any:
 
 
 def dashboard_list_clause(key: str) -> Any:
-    """`workflow.dashboard_list` as a where-clause on Application, so the dashboard's MORE pages in SQL.
-
-    The lists are tried in the workflow's order (supplement, new, awaiting payment, all refused, some
-    refused); a group belongs to the first that holds, so each clause excludes the earlier ones."""
-
-    def statuses(values: Any) -> list[str]:
-        return sorted(str(s) for s in values)
-
-    supplement_group = [str(S.SUPPLEMENT_FIRST), str(S.SUPPLEMENT_SECOND)]
-    in_supplement = Application.status.is_in(supplement_group) | cases_exist(
-        Case.status.is_in(statuses(workflow.SUPPLEMENT))
-    )
-    not_supplement = Application.status.not_in(supplement_group) & cases_absent(
-        Case.status.is_in(statuses(workflow.SUPPLEMENT))
-    )
-    in_review = cases_exist(Case.status.is_in(statuses(workflow.IN_REVIEW)))
-    not_in_review = cases_absent(Case.status.is_in(statuses(workflow.IN_REVIEW)))
-    paying = cases_exist(Case.status == str(S.AWAITING_PAYMENT))
-    not_paying = cases_absent(Case.status == str(S.AWAITING_PAYMENT))
-    refused = cases_exist(Case.status.is_in(statuses(workflow.REFUSED)))
-    all_refused = refused & cases_absent(Case.status.not_in(statuses(workflow.REFUSED)))
-    some_refused = refused & cases_exist(Case.status.not_in(statuses(workflow.REFUSED)))
-    before = not_supplement & not_in_review & not_paying
-    return {
-        "supplement": in_supplement,
-        "new": not_supplement & in_review,
-        "awaiting_payment": not_supplement & not_in_review & paying,
-        "group_refused": before & all_refused,
-        "refused": before & some_refused,
-    }[key]
+    """`workflow.dashboard_list` as a where-clause on Application, so the dashboard's MORE pages in SQL: the
+    list the workflow placed the group in (`Application.dashboard_list`, kept by every transition)."""
+    return Application.dashboard_list == key
 
 
 async def search_groups(actor: Actor, f: Filters, page: int = 1) -> SearchResult:
@@ -516,14 +489,9 @@ class ReturnedRow:
 
 
 def _returned_clause(actor: Actor) -> Any:
-    return (
-        application_scope(actor)
-        & Application.group_no.is_not_null()
-        & (
-            Application.status.is_in(sorted(workflow.SUPPLEMENT))
-            | cases_exist(Case.status.is_in(sorted(workflow.SUPPLEMENT)))
-        )
-    )
+    """The group itself or one of its cases returned for supplement: the workflow's 待補件 list, which it keeps
+    per group (`Application.dashboard_list`; index application_dashboard_list reads only those groups)."""
+    return application_scope(actor) & (Application.dashboard_list == "supplement")
 
 
 @dataclass

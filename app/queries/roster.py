@@ -14,7 +14,7 @@ from typing import Any
 from app.domain import roster as rules
 from app.domain.actor import Actor
 from app.domain.validators import clean_id
-from tables.tables import RosterEntry, RosterImport
+from tables.tables import RosterEntry, RosterImport, RosterTally
 
 PAGE_SIZE = 20
 PICKER_LIMIT = 200
@@ -129,12 +129,32 @@ def _ordered(query):
     )
 
 
+async def _count(actor: Actor, f: RosterFilters, where: Any) -> int:
+    """How many rows the filters select: from the term's tally (kept by every roster write) when the filters are
+    its columns, so the count does not read every row of a large roster; a name or passport search counts its
+    matches."""
+    if f.name or f.passport:
+        return await RosterEntry.count().where(where)
+    if actor.kind != "school" or not actor.school_id:
+        return 0
+    clause = RosterTally.school == actor.school_id
+    if f.year:
+        clause &= RosterTally.year == f.year
+    if f.semester:
+        clause &= RosterTally.semester == f.semester
+    if f.category:
+        clause &= RosterTally.category == f.category
+    if f.status:
+        clause &= RosterTally.status == f.status
+    return sum(r["rows"] for r in await RosterTally.select(RosterTally.rows).where(clause))
+
+
 async def list_roster(
     actor: Actor, filters: RosterFilters, page: int = 1, per_page: int = PAGE_SIZE
 ) -> dict[str, Any]:
     """One page of the school's roster: {rows, total, page, pages, per_page}."""
     where = _where(actor, filters)
-    total = await RosterEntry.count().where(where)
+    total = await _count(actor, filters, where)
     pages = max(1, math.ceil(total / per_page))
     page = min(max(1, page), pages)
     rows = (
@@ -163,13 +183,13 @@ async def iter_roster_for_export(actor: Actor, filters: RosterFilters) -> AsyncI
 
 
 async def list_roster_years(actor: Actor) -> list[int]:
-    rows = (
-        await RosterEntry.select(RosterEntry.year)
-        .where(_scope(actor))
-        .distinct()
-        .order_by(RosterEntry.year, ascending=False)
+    """The years the school's roster has rows of (from the tally: not a scan of every row)."""
+    if actor.kind != "school" or not actor.school_id:
+        return []
+    rows = await RosterTally.select(RosterTally.year).where(
+        (RosterTally.school == actor.school_id) & (RosterTally.rows > 0)
     )
-    return [r["year"] for r in rows]
+    return sorted({r["year"] for r in rows}, reverse=True)
 
 
 async def get_roster_entry(actor: Actor, entry_id: int) -> dict[str, Any] | None:

@@ -47,11 +47,3 @@ def cases_exist(condition: Any) -> WhereRaw:
         'EXISTS (SELECT 1 FROM "case" WHERE "case"."application" = "application"."id" AND {})',
         condition.querystring,
     )
-
-
-def cases_absent(condition: Any) -> WhereRaw:
-    """NOT EXISTS a case of the group meeting `condition` (the negation of `cases_exist`)."""
-    return WhereRaw(
-        'NOT EXISTS (SELECT 1 FROM "case" WHERE "case"."application" = "application"."id" AND {})',
-        condition.querystring,
-    )

@@ -100,6 +100,29 @@ async def test_the_demo_shows_every_status_of_the_workflow(db):
         assert times == sorted(times), (case["id"], [e["action"] for e in chain])  # back-dated in order
 
 
+async def test_every_demo_group_sits_in_the_dashboard_list_the_workflow_names(db):
+    """The demo's groups went through every action (submit, reviews, returns, supplements, payment, withdrawals);
+    each action placed its group in 優先處理事項's list as the workflow's rule names it from the statuses now."""
+    from app.domain import workflow
+    from tables.tables import Application, Case
+
+    await load_demo()
+    statuses: dict[int, list[str]] = {}
+    for c in await Case.select(Case.application, Case.status):
+        statuses.setdefault(c["application"], []).append(c["status"])
+    groups = await Application.select(
+        Application.id, Application.status, Application.group_no, Application.dashboard_list
+    )
+    placed = {a["id"]: a["dashboard_list"] for a in groups}
+    named = {
+        a["id"]: workflow.dashboard_list(statuses.get(a["id"], []), a["status"]) if a["group_no"] else None
+        for a in groups
+    }
+    assert placed == named
+    # the demo's groups reach four of the five lists (none mixes refused cases with paid or withdrawn ones)
+    assert {"new", "supplement", "awaiting_payment", "group_refused"} <= set(placed.values())
+
+
 LINES = [
     ("mainland_single", "first"),
     ("mainland_multiple", "first"),

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 
 import openpyxl
 
+from app.actions.roster import refresh_tally
 from app.domain import roster as rules
 from app.domain.actor import Actor
 from app.queries import roster as roster_queries
@@ -51,6 +52,7 @@ async def add(
         updated_at=t,
     )
     await row.save()
+    await refresh_tally({(school, year, semester)})  # as every roster write keeps it
     return row.id
 
 
