@@ -283,14 +283,15 @@ async def seed(cases: int) -> None:
                 ]
             )
     # What the workflow and the roster writes keep beside the rows (written here directly, for speed): each
-    # group's dashboard list and each roster term's tally, by the app's own functions.
-    from app.actions.cases import refresh_dashboard_lists
+    # group's dashboard list, each case's status time, the desk's counts, each roster term's tally, by the app's
+    # own functions.
+    from app.actions.cases import after_transitions
     from app.actions.roster import refresh_tally
 
-    ids = [a["id"] for a in await Application.select(Application.id)]
-    for start in range(0, len(ids), 500):
+    moved = [(c["application"], c["id"]) for c in await Case.select(Case.application, Case.id)]
+    for start in range(0, len(moved), 3000):
         async with db.write_tx():
-            await refresh_dashboard_lists(set(ids[start : start + 500]))
+            await after_transitions(set(moved[start : start + 3000]))
     async with db.write_tx():
         await refresh_tally({(school.id, 115, 1), (school.id, 115, 2)})
     # A first reviewer of the desk, signed in to the back office (the session piccolo-admin's login would make).
@@ -310,7 +311,9 @@ async def seed(cases: int) -> None:
         await ReviewerProfile.insert(
             ReviewerProfile(user=reviewer.id, role="first_reviewer", display_name="初審 王小明", created_at=t)
         )
-    session = await SessionsBase.create_session(user_id=reviewer.id, expiry_date=t + timedelta(days=1))
+    session = await SessionsBase.create_session(
+        user_id=reviewer.id, expiry_date=datetime.now() + timedelta(days=1)
+    )  # noqa: DTZ005 - piccolo keeps it naive
     first = await Application.select(Application.id).where(Application.member_count == GROUP_SIZE).first()
     await db.stop()
     print(json.dumps({"group_id": first["id"] if first else 1, "reviewer_cookie": f"id={session.token}"}))

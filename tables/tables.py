@@ -239,6 +239,10 @@ class Case(Table):
     complete = Boolean(default=False)
     data = JSON(default="{}")  # fields of further kinds (renewal, extension, data change)
     submitted_at = Timestamptz(null=True, default=None)
+    # When the case reached its status (its latest ReviewEvent, else its submission) and that event's action:
+    # kept by every transition (app/actions/cases.py), so the review desk sorts and counts its queues by index.
+    status_at = Timestamptz(null=True, default=None)
+    last_action = Varchar(length=40, default="")
     created_at = Timestamptz()
     updated_at = Timestamptz()
     version = Integer(default=1)
@@ -422,6 +426,17 @@ class RosterEntry(Table):
     created_at = Timestamptz()
     updated_at = Timestamptz()
     version = Integer(default=1)
+
+
+class CaseTally(Table):
+    """How many submitted cases each service station has in each status, answered (the latest event a school's
+    resubmission) or not: kept by every transition (app/actions/cases.py), so the review desk counts its queues
+    without reading every case (issue 16). Unique (station_code, status, answered), by raw SQL."""
+
+    station_code = Varchar(length=10, default="")
+    status = Varchar(length=30, default="")
+    answered = Boolean(default=False)
+    cases = Integer(default=0)
 
 
 class RosterTally(Table):

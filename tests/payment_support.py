@@ -9,7 +9,7 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 from litestar.testing import AsyncTestClient
 
-from app.actions.cases import refresh_dashboard_lists
+from app.actions.cases import after_transitions
 from app.domain import numbering
 from app.domain.workflow import Status
 from app.services import payment as pay
@@ -67,7 +67,7 @@ async def make_group(
             created_at=now,
             updated_at=now,
         ).save()
-    await refresh_dashboard_lists({a.id})  # as the workflow keeps it
+    await after_transitions({(a.id, None)})  # as the workflow keeps it
     return a.id
 
 

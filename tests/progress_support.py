@@ -8,7 +8,7 @@ from typing import Any
 
 from PIL import Image
 
-from app.actions.cases import refresh_dashboard_lists
+from app.actions.cases import after_transitions
 from app.domain.actor import Actor
 from app.services import uploads
 from tables.tables import Application, Attachment, Case, Payment, Permit, ReviewEvent, Student
@@ -134,7 +134,7 @@ async def make_group(
         if files:
             for kind_ in ("photo", "passport", "visa", "accommodation"):
                 await add_file(app_row.id, c.id, kind_, f"{kind_}.jpg")
-    await refresh_dashboard_lists({app_row.id})  # as the workflow keeps it
+    await after_transitions({(app_row.id, c) for c in cases})  # what every transition keeps beside the rows
     return {"application": app_row.id, "cases": cases, "group_no": app_row.group_no}
 
 
@@ -160,7 +160,7 @@ async def return_case(
             created_at=at or datetime.now(UTC),
         )
     )
-    await refresh_dashboard_lists({application_id})
+    await after_transitions({(application_id, case_id)})
 
 
 async def return_group(
@@ -198,7 +198,8 @@ async def return_group(
                 created_at=at,
             )
         )
-    await refresh_dashboard_lists({application_id})
+    cases = await Case.select(Case.id).where(Case.application == application_id)
+    await after_transitions({(application_id, c["id"]) for c in cases})
 
 
 async def make_permit(

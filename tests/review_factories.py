@@ -8,7 +8,7 @@ from typing import Any
 from piccolo.apps.user.tables import BaseUser
 from piccolo_api.session_auth.tables import SessionsBase
 
-from app.actions.cases import refresh_dashboard_lists
+from app.actions.cases import after_transitions
 from app.domain.actor import Actor
 from tables.tables import Application, Case, Payment, Receipt, ReviewerProfile, ReviewEvent
 
@@ -109,7 +109,7 @@ async def make_group(
         )
         await c.save()
         cases.append(c.id)
-    await refresh_dashboard_lists({app_row.id})  # as the workflow keeps it
+    await after_transitions({(app_row.id, c) for c in cases})  # what every transition keeps beside the rows
     return {"application": app_row.id, "cases": cases}
 
 

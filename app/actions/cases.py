@@ -5,8 +5,9 @@
   submit all call it.
 - `store_uploads()`: check each file by its content (Pillow), store it, record its `Attachment`.
 - `record_event()`: the one place that writes a `ReviewEvent` (submit, review decisions, supplements,
-  payment, withdrawal); at the end of the action it places the group in its 優先處理事項 list
-  (`refresh_dashboard_lists`), so the dashboard reads only the groups in its lists.
+  payment, withdrawal); at the end of the action (`after_transitions`) it places the group in its 優先處理事項
+  list, stamps each case with when and how it reached its status, and counts the station's cases for the review
+  desk, so those pages read only what they show.
 
 Each runs inside the caller's transaction (`db.write_tx()`); none opens its own.
 """
@@ -27,7 +28,7 @@ from app.domain.validators import is_ui_no
 from app.i18n import gettext as _
 from app.queries.resident_certificates import resident_certificate_known
 from app.services import uploads
-from tables.tables import Application, Attachment, Case, ReviewEvent
+from tables.tables import Application, Attachment, Case, CaseTally, ReviewEvent
 
 MAX_FILES_PER_KIND = offerings.MAX_FILES
 
@@ -280,8 +281,64 @@ async def record_event(
         created_at=at,
     )
     await event.save()
-    db.at_end_of_action(refresh_dashboard_lists, application_id)
+    db.at_end_of_action(after_transitions, (application_id, case_id))
     return event.id
+
+
+async def after_transitions(moved: set[tuple[int, int | None]]) -> None:
+    """What every transition keeps beside the rows, once at the end of the action that made them (all its case
+    and group updates done): each group's 優先處理事項 list, each case's status time and last action, then the
+    review desk's counts of their stations (which count those last actions)."""
+    groups = {app_id for app_id, _case in moved}
+    await refresh_dashboard_lists(groups)
+    await refresh_case_times({case for _app, case in moved if case is not None})
+    await refresh_case_tally(groups)
+
+
+# When each case reached its status and by which action (the review desk's since and answered mark): the latest
+# event's, else the submission's. Constant SQL; only the ids are bound.
+_CASE_TIMES = (
+    'UPDATE "case" SET "status_at" = COALESCE('
+    '(SELECT MAX(e."created_at") FROM "review_event" e WHERE e."case" = "case"."id"), "case"."submitted_at", '
+    '(SELECT a."submitted_at" FROM "application" a WHERE a."id" = "case"."application")), '
+    '"last_action" = COALESCE((SELECT e."action" FROM "review_event" e WHERE e."case" = "case"."id" '
+    'ORDER BY e."created_at" DESC, e."id" DESC LIMIT 1), \'\') '
+    'WHERE "case"."id" IN ({})'
+)
+
+
+# A station's cases per status and answered mark (the review desk's queue counts). Constant SQL but the station.
+_TALLY = (
+    "INSERT INTO case_tally (station_code, status, answered, cases) "
+    "SELECT a.station_code, c.status, c.last_action IN ({}), COUNT(*) "
+    'FROM "case" c JOIN application a ON a.id = c.application '
+    "WHERE a.station_code = {} AND c.status <> {} GROUP BY a.station_code, c.status, 3"
+)
+
+
+async def refresh_case_tally(application_ids: set[int]) -> None:
+    """The review desk's counts (`CaseTally`) of the stations of these groups made again from their cases, at the
+    end of every action that records a transition; after `refresh_case_times`, whose answered mark it counts.
+    Two actions at one station take turns (an advisory lock on PostgreSQL; SQLite's writers queue anyway)."""
+    from app.queries.review import RESUBMITS
+
+    rows = await Application.select(Application.station_code).where(
+        Application.id.is_in(sorted(application_ids))
+    )
+    for station in sorted({r["station_code"] for r in rows}):
+        if db.is_postgres():
+            await db.raw("SELECT pg_advisory_xact_lock(hashtext({}))", f"case_tally:{station}")
+        await CaseTally.delete().where(CaseTally.station_code == station)
+        marks = ", ".join("{}" for _ in RESUBMITS)
+        await db.raw(_TALLY.replace("IN ({})", f"IN ({marks})", 1), *RESUBMITS, station, "draft")
+
+
+async def refresh_case_times(case_ids: set[int]) -> None:
+    """Each case's `status_at` and `last_action` made again from its events, at the end of every action that
+    records a transition (and after the demo moves events into the past)."""
+    ids = sorted(case_ids)
+    if ids:
+        await db.raw(_CASE_TIMES.replace("{}", ", ".join("{}" for _ in ids)), *ids)
 
 
 async def refresh_dashboard_lists(application_ids: set[int]) -> None:

@@ -4,13 +4,15 @@ Every demo group is filed, decided, supplemented, withdrawn and paid by the real
 which stamp everything with the present. So that the pages show a lived-in past (an overdue case, a
 certificate issued 40 days ago, an expired one), the demo afterwards moves those timestamps back. Nothing
 else changes here: no status, no number, no document; `tests/unit/test_demo_through_actions.py` fails if
-any other module of `app.demo` writes rows itself.
+any other module of `app.demo` writes rows itself. The times derived from the events (each case's `status_at`)
+are made again from the moved events by the workflow's own `after_transitions`.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from app.actions.cases import after_transitions
 from tables.tables import Application, Attachment, Case, Payment, ReviewEvent
 
 
@@ -37,6 +39,8 @@ async def backdate_submission(application_id: int, at: datetime) -> None:
     await ReviewEvent.update({ReviewEvent.created_at: at}).where(
         (ReviewEvent.application == application_id) & (ReviewEvent.action == "submit")
     )
+    cases = await Case.select(Case.id).where(Case.application == application_id)
+    await after_transitions({(application_id, c["id"]) for c in cases})
 
 
 async def backdate_events(
@@ -56,16 +60,18 @@ async def backdate_events(
     where = where & ReviewEvent.action.is_in(actions)
     if not last:
         await ReviewEvent.update({ReviewEvent.created_at: at}).where(where)
-        return
-    for case_id in case_ids:
-        row = (
-            await ReviewEvent.select(ReviewEvent.id)
-            .where((ReviewEvent.case == case_id) & ReviewEvent.action.is_in(actions))
-            .order_by(ReviewEvent.id, ascending=False)
-            .first()
-        )
-        if row:
-            await ReviewEvent.update({ReviewEvent.created_at: at}).where(ReviewEvent.id == row["id"])
+    else:
+        for case_id in case_ids:
+            row = (
+                await ReviewEvent.select(ReviewEvent.id)
+                .where((ReviewEvent.case == case_id) & ReviewEvent.action.is_in(actions))
+                .order_by(ReviewEvent.id, ascending=False)
+                .first()
+            )
+            if row:
+                await ReviewEvent.update({ReviewEvent.created_at: at}).where(ReviewEvent.id == row["id"])
+    moved = await Case.select(Case.application, Case.id).where(Case.id.is_in(case_ids or [-1]))
+    await after_transitions({(c["application"], c["id"]) for c in moved})
 
 
 async def backdate_payment(order_no: str, paid_at: datetime) -> None:

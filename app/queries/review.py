@@ -30,6 +30,7 @@ from tables.tables import (
     CannedReason,
     Case,
     CaseClaim,
+    CaseTally,
     DeskSetting,
     ReviewerProfile,
     ReviewerStation,
@@ -108,15 +109,10 @@ def _dt(value: Any) -> datetime | None:
 
 
 # The time a case reached its status (its latest event, else its submission) and the action that brought it
-# there; correlated subqueries over review_event's index on "case". Constant SQL: no input is formatted in.
-_SINCE = (
-    'COALESCE((SELECT MAX(e."created_at") FROM "review_event" e WHERE e."case" = c."id"), '
-    'c."submitted_at", a."submitted_at")'
-)
-_LAST_ACTION = (
-    '(SELECT e."action" FROM "review_event" e WHERE e."case" = c."id" '
-    'ORDER BY e."created_at" DESC, e."id" DESC LIMIT 1)'
-)
+# there: kept on the case by every transition (`cases.refresh_case_times`), so a queue is read in order from the
+# index case_status_at and counted from case_status_last_action. Constant SQL: no input is formatted in.
+_SINCE = 'c."status_at"'
+_LAST_ACTION = 'c."last_action"'
 _BASE = (
     'SELECT c."id" AS "id", c."version" AS "version", c."application" AS "application", '  # noqa: S608
     'c."receipt_no" AS "receipt_no", c."name_zh" AS "name_zh", c."name_en" AS "name_en", '
@@ -146,7 +142,7 @@ def _queue_condition(queue: Queue) -> tuple[str, list[Any]]:
         if queue.answered:
             sql += f' AND t."last_action" IN ({resub})'
         else:
-            sql += f' AND (t."last_action" IS NULL OR t."last_action" NOT IN ({resub}))'
+            sql += f' AND t."last_action" NOT IN ({resub})'
         args += list(RESUBMITS)
     return sql, args
 
@@ -226,7 +222,10 @@ async def find_cases(criteria: Criteria, at: datetime, cal: WorkCalendar | None 
     cal = cal or await work_calendar()
     inner, args, outer, outer_args = _where(criteria, at, cal)
     derived = f"({_BASE}WHERE {inner}) t"
-    total = (await db.raw(f"SELECT COUNT(*) AS n FROM {derived} WHERE {outer}", *args, *outer_args))[0]["n"]  # noqa: S608
+    total = await _tallied_total(criteria)
+    if total is None:
+        count = f"SELECT COUNT(*) AS n FROM {derived} WHERE {outer}"  # noqa: S608
+        total = (await db.raw(count, *args, *outer_args))[0]["n"]
     pg = pager(int(total), criteria.page)
     sql = (
         f"SELECT * FROM {derived} WHERE {outer} ORDER BY {_ORDER[criteria.sort]} "  # noqa: S608
@@ -278,28 +277,42 @@ def _row(c: dict[str, Any], at: datetime, cal: WorkCalendar) -> QueueRow:
     )
 
 
-async def queue_counts(stations: tuple[str, ...] = ()) -> dict[str, int]:
-    """How many cases each queue holds (for the reviewer's stations when given), one grouped query."""
-    statuses = sorted({s.value for q in QUEUES for s in q.statuses})
-    marks = ", ".join("{}" for _ in statuses)
-    where = f'c."status" IN ({marks})'
-    args: list[Any] = list(statuses)
+async def _tally(stations: tuple[str, ...]) -> list[dict[str, Any]]:
+    """(status, answered, cases) of the stations given (every station when none), from `CaseTally`, which every
+    transition keeps: the desk's counts read a few rows a station, not every case."""
+    query = CaseTally.select(CaseTally.status, CaseTally.answered, CaseTally.cases)
     if stations:
-        where += ' AND a."station_code" IN (' + ", ".join("{}" for _ in stations) + ")"
-        args += list(stations)
-    resub = ", ".join("{}" for _ in RESUBMITS)
-    sql = (
-        f'SELECT t."status" AS "status", t."answered" AS "answered", COUNT(*) AS n FROM ('  # noqa: S608
-        f'SELECT c."status" AS "status", CASE WHEN {_LAST_ACTION} IN ({resub}) THEN 1 ELSE 0 END AS "answered" '
-        f'FROM "case" c JOIN "application" a ON a."id" = c."application" WHERE {where}) t '
-        'GROUP BY t."status", t."answered"'
-    )
+        query = query.where(CaseTally.station_code.is_in(list(stations)))
+    return await query
+
+
+async def queue_counts(stations: tuple[str, ...] = ()) -> dict[str, int]:
+    """How many cases each queue holds (for the reviewer's stations when given)."""
     out = {q.key: 0 for q in QUEUES}
-    for r in await db.raw(sql, *RESUBMITS, *args):
+    for r in await _tally(stations):
         for q in QUEUES:
             if r["status"] in q.statuses and (q.answered is None or q.answered == bool(r["answered"])):
-                out[q.key] += int(r["n"])
+                out[q.key] += int(r["cases"])
     return out
+
+
+async def _tallied_total(criteria: Criteria) -> int | None:
+    """The count of a search that is only a queue (or everything) at some stations, from the tally; None when
+    the search filters on more, and must count its matches."""
+    c = criteria
+    if c.q or c.line or c.kind or c.school is not None or c.identity or c.nationality or c.overdue:
+        return None
+    if c.held or c.application is not None:
+        return None
+    queue = QUEUE_BY_KEY[c.queue] if c.queue else None
+    total = 0
+    for r in await _tally(c.station_codes):
+        if queue is None or (
+            r["status"] in queue.statuses
+            and (queue.answered is None or queue.answered == bool(r["answered"]))
+        ):
+            total += int(r["cases"])
+    return total
 
 
 async def list_queue(key: str, at: datetime, cal: WorkCalendar | None = None) -> list[QueueRow]:
@@ -489,11 +502,17 @@ class FilterOptions:
 async def filter_options() -> FilterOptions:
     """What the desk's search offers to pick: the schools and the nationalities of submitted cases."""
     schools = await School.select(School.id, School.name).order_by(School.name)
+    # The distinct nationalities by a walk over the index case_nationality_status, one step a nationality (not a
+    # read of every case): each step is the next nationality above the last with a submitted case.
     nationalities = await db.raw(
-        'SELECT DISTINCT c."nationality" AS n FROM "case" c WHERE c."status" <> {} AND c."nationality" <> {} '
-        'ORDER BY c."nationality"',
-        Status.DRAFT.value,
+        'WITH RECURSIVE walk(n) AS (SELECT MIN(c."nationality") FROM "case" c '
+        'WHERE c."nationality" > {} AND c."status" <> {} '
+        'UNION ALL SELECT (SELECT MIN(c."nationality") FROM "case" c WHERE c."nationality" > walk.n '
+        'AND c."status" <> {}) FROM walk WHERE walk.n IS NOT NULL) '
+        "SELECT n FROM walk WHERE n IS NOT NULL",
         "",
+        Status.DRAFT.value,
+        Status.DRAFT.value,
     )
     return FilterOptions(
         schools=[(s["id"], s["name"]) for s in schools],

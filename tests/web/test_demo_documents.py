@@ -123,6 +123,49 @@ async def test_every_demo_group_sits_in_the_dashboard_list_the_workflow_names(db
     assert {"new", "supplement", "awaiting_payment", "group_refused"} <= set(placed.values())
 
 
+async def test_every_demo_case_keeps_when_and_how_it_reached_its_status(db):
+    """The review desk sorts and files its queues by each case's `status_at` and `last_action`: after every action
+    of the demo and its back-dating, they are the latest event's time and action (else the submission's time)."""
+    from tables.tables import Case, ReviewEvent
+
+    await load_demo()
+    latest: dict[int, dict] = {}
+    for e in await ReviewEvent.select().where(ReviewEvent.case.is_not_null()).order_by(ReviewEvent.id):
+        kept = latest.get(e["case"])
+        if kept is None or e["created_at"] >= kept["created_at"]:
+            latest[e["case"]] = e
+    cases = await Case.select(Case.id, Case.status, Case.status_at, Case.last_action, Case.submitted_at)
+    submitted = [c for c in cases if c["status"] != "draft"]
+    assert submitted
+    for c in submitted:
+        e = latest.get(c["id"])
+        assert (c["status_at"], c["last_action"]) == (
+            (e["created_at"], e["action"]) if e else (c["submitted_at"], "")
+        ), c["id"]
+    assert all(c["status_at"] >= c["submitted_at"] for c in submitted)  # never before its filing
+
+
+async def test_the_desks_counts_are_the_demo_cases_per_station_status_and_answer(db):
+    """The review desk counts its queues from `CaseTally`, which every transition keeps: after the demo's actions
+    it holds exactly the submitted cases of each station, status and answered mark."""
+    from app.queries.review import RESUBMITS
+    from tables.tables import Application, Case, CaseTally
+
+    await load_demo()
+    stations = {
+        a["id"]: a["station_code"] for a in await Application.select(Application.id, Application.station_code)
+    }
+    counted: dict[tuple[str, str, bool], int] = {}
+    for c in await Case.select(Case.application, Case.status, Case.last_action).where(Case.status != "draft"):
+        key = (stations[c["application"]], c["status"], c["last_action"] in RESUBMITS)
+        counted[key] = counted.get(key, 0) + 1
+    tally = {
+        (t["station_code"], t["status"], bool(t["answered"])): t["cases"] for t in await CaseTally.select()
+    }
+    assert tally == counted
+    assert any(answered for _s, _st, answered in tally)  # the demo has answered supplements
+
+
 LINES = [
     ("mainland_single", "first"),
     ("mainland_multiple", "first"),

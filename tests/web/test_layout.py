@@ -6,7 +6,7 @@ import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.actions.cases import refresh_dashboard_lists
+from app.actions.cases import after_transitions
 from tables.tables import Application, Case
 from tests.support import make_account, make_school, make_school_with_accounts
 
@@ -105,7 +105,7 @@ async def _group(school: int, account: int, name: str, statuses: list[str], grou
     await app.save()
     for s in statuses:
         await Case.insert(Case(application=app.id, status=s, created_at=now, updated_at=now))
-    await refresh_dashboard_lists({app.id})  # as the workflow keeps it
+    await after_transitions({(app.id, None)})  # as the workflow keeps it
 
 
 async def test_dashboard_lists_by_status_and_scope(client):

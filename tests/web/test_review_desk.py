@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from app.actions import review
+from app.actions.cases import after_transitions
 from app.domain.workflow import IllegalTransition
 from tables.tables import Application, Receipt, ReviewEvent
 from tests.review_factories import (
@@ -280,6 +281,7 @@ async def test_answered_supplements_have_their_own_queue(client, world):
             created_at=datetime.now(UTC),
         )
     )
+    await after_transitions({(g["application"], c) for c in g["cases"]})  # as every transition keeps them
     await admin_session(client, world["users"]["reviewer1"])
     no = (await case_row(g["cases"][0]))["receipt_no"]
     assert no in (await client.get("/review/queue/answered")).text

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+from app.actions.cases import after_transitions
 from tables.tables import Application, Case, ReviewEvent
 from tests.review_factories import admin_session, case_row, make_group, make_reviewers
 from tests.support import make_school_with_accounts
@@ -142,6 +143,7 @@ async def test_answered_and_supplement_queues(client, db):
             created_at=now - timedelta(days=10),
         ),
     )
+    await after_transitions({(g["application"], c) for c in g["cases"]})  # as every transition keeps them
     await admin_session(client, users["reviewer1"])
     answered = (await case_row(g["cases"][0]))["receipt_no"]
     waiting = (await case_row(g["cases"][1]))["receipt_no"]

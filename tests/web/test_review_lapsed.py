@@ -8,6 +8,7 @@ import email
 from datetime import UTC, datetime, timedelta
 
 from app.actions import review, review_cases
+from app.actions.cases import after_transitions
 from app.settings import settings
 from tables.tables import Account, Application, ReviewEvent
 from tests.review_factories import actor, admin_session, case_row, make_group, make_reviewers
@@ -46,6 +47,7 @@ async def _returned(ids, statuses, days_ago: int):
                 created_at=at,
             )
         )
+    await after_transitions({(g["application"], c) for c in g["cases"]})  # as every transition keeps them
     return g
 
 

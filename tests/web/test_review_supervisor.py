@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from app.actions import review, review_cases
+from app.actions.cases import after_transitions
 from tables.tables import Application, ReviewEvent
 from tests.review_factories import actor, admin_session, make_group, make_reviewers
 from tests.support import make_school_with_accounts
@@ -44,6 +45,7 @@ async def test_supervisor_view_counts_seeded_data(client, db):
             created_at=datetime.now(UTC) - timedelta(days=40),
         )
     )
+    await after_transitions({(old["application"], old["cases"][1])})  # as every transition keeps them
     await admin_session(client, users["reviewer1"])
     assert (await client.get("/review/supervisor")).status_code == 403
     await admin_session(client, users["supervisor"])

@@ -6,7 +6,7 @@ import email
 import re
 from datetime import UTC, date, datetime, timedelta
 
-from app.actions.cases import refresh_dashboard_lists
+from app.actions.cases import after_transitions
 from app.domain.roster import academic_year, normalise_name_en
 from app.settings import settings
 from app.web.middleware import SESSION_COOKIE
@@ -230,7 +230,7 @@ async def test_a_student_sees_only_their_own_cases(client):
     )
     await mine.save()
     await Case.insert(Case(application=mine.id, status="first_review", created_at=now, updated_at=now))
-    await refresh_dashboard_lists({mine.id})  # as the workflow keeps it
+    await after_transitions({(mine.id, None)})  # as the workflow keeps it
     for school, name, gno in (
         (ids["school"], "同校別人的團", "151020102"),
         (other_school, "別校的團", "151020103"),
@@ -247,7 +247,7 @@ async def test_a_student_sees_only_their_own_cases(client):
         )
         await app.save()
         await Case.insert(Case(application=app.id, status="first_review", created_at=now, updated_at=now))
-        await refresh_dashboard_lists({app.id})
+        await after_transitions({(app.id, None)})
     _clear_outbox()
     r = await _start(client)
     ((_to, code),) = _outbox_codes()
