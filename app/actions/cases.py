@@ -318,14 +318,19 @@ _TALLY = (
 
 async def refresh_case_tally(application_ids: set[int]) -> None:
     """The review desk's counts (`CaseTally`) of the stations of these groups made again from their cases, at the
-    end of every action that records a transition; after `refresh_case_times`, whose answered mark it counts.
-    Two actions at one station take turns (an advisory lock on PostgreSQL; SQLite's writers queue anyway)."""
-    from app.queries.review import RESUBMITS
-
+    end of every action that records a transition; after `refresh_case_times`, whose answered mark it counts."""
     rows = await Application.select(Application.station_code).where(
         Application.id.is_in(sorted(application_ids))
     )
-    for station in sorted({r["station_code"] for r in rows}):
+    await refresh_station_tally({r["station_code"] for r in rows})
+
+
+async def refresh_station_tally(stations: set[str]) -> None:
+    """`CaseTally` of these stations made again from their cases (also when a returned group moves to another
+    station). Two actions at one station take turns (an advisory lock on PostgreSQL; SQLite's writers queue)."""
+    from app.queries.review import RESUBMITS
+
+    for station in sorted(stations):
         if db.is_postgres():
             await db.raw("SELECT pg_advisory_xact_lock(hashtext({}))", f"case_tally:{station}")
         await CaseTally.delete().where(CaseTally.station_code == station)

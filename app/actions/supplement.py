@@ -389,6 +389,9 @@ async def save_group_details(
         errors.update(await _store(actor, application_id, None, files or [], {d.doc for d in needed}))
         at = now()
         if not check_details(details):
+            if details["station_code"] != app["station_code"]:  # the desk counts the group at its new station
+                db.at_end_of_action(pipeline.refresh_station_tally, app["station_code"])
+                db.at_end_of_action(pipeline.refresh_station_tally, details["station_code"])
             await db.update_versioned(
                 Application,
                 application_id,
