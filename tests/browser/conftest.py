@@ -4,6 +4,7 @@ driven by Playwright (no browser download). Screenshots land in test-artifacts/.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -63,6 +64,30 @@ class LiveServer(str):
             ).fetchall()
         assert rows, "the demo has no valid e-certificate to renew"
         return [r[0] for r in rows]
+
+    def roster_student(self, **row: str) -> None:
+        """A roster row of the demo school for one test alone (imported by the school's main account, as the
+        demo's rows are): a student no other test signs in as, so its first sign-in asks for the e-mail."""
+        import json
+
+        subprocess.run(
+            [sys.executable, "-m", "tests.browser.seed_students", json.dumps([row])],
+            cwd=ROOT,
+            env=server_env(self.var_dir.parent),
+            check=True,
+            capture_output=True,
+        )
+
+
+def latest_code(var_dir: Path, to: str) -> str:
+    """The sign-in code of the newest mail to this address in the server's outbox."""
+    import email
+
+    for path in sorted((var_dir / "outbox").glob("*.eml"), reverse=True):
+        msg = email.message_from_bytes(path.read_bytes())
+        if msg["To"] == to:
+            return re.search(r"\b(\d{6})\b", msg.get_payload(decode=True).decode()).group(1)
+    raise AssertionError(f"no code mailed to {to}")
 
 
 def _free_port() -> int:

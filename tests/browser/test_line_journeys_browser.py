@@ -20,10 +20,9 @@ import pytest
 from playwright.sync_api import expect
 
 from app.domain.roster import academic_year
-from tests.browser.conftest import ROOT, LiveServer, _free_port, _wait, login, server_env, shot
+from tests.browser.conftest import ROOT, LiveServer, _free_port, _wait, latest_code, login, server_env, shot
 from tests.browser.seed_lines import SINGLE_PERMITS
 from tests.browser.test_apply_browser import image_file, upload
-from tests.browser.test_phone_browser import _latest_code
 from tests.browser.test_review_browser import admin_login
 
 pytestmark = pytest.mark.browser
@@ -233,7 +232,7 @@ def _student_login(page, base: LiveServer, passport_no: str, name_en: str, born:
     if page.locator("#f-email").count():
         page.fill("#f-email", mail)
         page.click("form[action='/foreign-student/individual/email'] button[type=submit]")
-    page.fill("#f-code", _latest_code(base.var_dir, mail))
+    page.fill("#f-code", latest_code(base.var_dir, mail))
     page.click("form[action='/foreign-student/individual/code'] button[type=submit]")
     page.wait_for_url(base + "/student")
 

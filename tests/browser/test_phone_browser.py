@@ -9,7 +9,6 @@ least 44 px tall.
 
 from __future__ import annotations
 
-import email
 import re
 from datetime import date
 from urllib.parse import urljoin, urlparse
@@ -18,7 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.domain.roster import academic_year
-from tests.browser.conftest import login
+from tests.browser.conftest import latest_code, login
 from tests.browser.test_accessibility import violations
 from tests.browser.test_review_browser import admin_login
 
@@ -121,14 +120,6 @@ def english_punctuation(page) -> list[str]:
     data with its own punctuation (a group named 2026 夏季外生（已撤銷一案）) is left alone."""
     text = page.evaluate("() => document.body.innerText")
     return sorted({m.group(0) for m in FULL_WIDTH_BESIDE_LATIN.finditer(text)})
-
-
-def _latest_code(var_dir, to: str) -> str:
-    for path in sorted((var_dir / "outbox").glob("*.eml"), reverse=True):
-        msg = email.message_from_bytes(path.read_bytes())
-        if msg["To"] == to:
-            return re.search(r"\b(\d{6})\b", msg.get_payload(decode=True).decode()).group(1)
-    raise AssertionError(f"no code mailed to {to}")
 
 
 def shape(path: str) -> str:
@@ -234,7 +225,7 @@ def test_student_pages_fit_and_are_accessible(live_server, browser, lang, width)
             page.click("form[action='/foreign-student/individual/email'] button[type=submit]")
             page.wait_for_selector("#f-code")
         failures += [f"student code: {p}" for p in problems(page, width, lang)]
-        page.fill("#f-code", _latest_code(live_server.var_dir, STUDENT_MAIL))
+        page.fill("#f-code", latest_code(live_server.var_dir, STUDENT_MAIL))
         page.click("form[action='/foreign-student/individual/code'] button[type=submit]")
         page.wait_for_url(live_server + "/student")
         shapes, found = walk(page, live_server, ["/student"], width, lang, limit=30)
