@@ -6,10 +6,11 @@ import email
 import re
 from datetime import UTC, date, datetime, timedelta
 
-from app.domain.roster import academic_year, normalise_name_en
+from app.domain.roster import academic_year
 from app.settings import settings
 from app.web.middleware import SESSION_COOKIE
-from tables.tables import Application, AuthEvent, Case, EmailCode, RosterEntry, Student
+from tables.tables import Application, AuthEvent, Case, EmailCode, Student
+from tests.progress_support import make_roster_entry
 from tests.support import captcha_token, make_school, make_school_with_accounts
 
 YEAR = academic_year(date.today())
@@ -22,29 +23,17 @@ async def add_roster(
     born: date = date(1988, 2, 2),
     national_id: str = "",
 ) -> int:
-    now = datetime.now(UTC)
-    row = RosterEntry(
-        school=school,
-        year=YEAR,
-        semester=1,
-        name_zh="外生一",
+    return await make_roster_entry(
+        school,
         name_en=name_en,
-        name_en_norm=normalise_name_en(name_en),
-        birth_date=born,
-        category="FG",
-        nationality="LS",
-        gender="F",
-        national_id=national_id,
         passport_no=passport,
+        year=YEAR,
+        name_zh="外生一",
+        birth_date=born,
+        national_id=national_id,
         qualification="3",
         program="7",
-        grade="1",
-        status="R",
-        created_at=now,
-        updated_at=now,
     )
-    await row.save()
-    return row.id
 
 
 def _outbox_codes() -> list[tuple[str, str]]:
