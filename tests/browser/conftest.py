@@ -11,6 +11,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,11 +36,16 @@ class LiveServer(str):
 
     var_dir: Path
 
+    @property
+    def db_path(self) -> Path:
+        """The server's SQLite database."""
+        return self.var_dir.parent / "browser.sqlite"
+
     def group_no(self, name: str) -> str:
         """The 團號 the demo's group of this name got when it was submitted (numbers come from the counters)."""
         import sqlite3
 
-        with sqlite3.connect(self.var_dir.parent / "browser.sqlite") as conn:
+        with sqlite3.connect(self.db_path) as conn:
             row = conn.execute(
                 "SELECT group_no FROM application WHERE name = ? AND group_no IS NOT NULL", (name,)
             ).fetchone()
@@ -51,7 +58,7 @@ class LiveServer(str):
         import sqlite3
         from datetime import date
 
-        with sqlite3.connect(self.var_dir.parent / "browser.sqlite") as conn:
+        with sqlite3.connect(self.db_path) as conn:
             rows = conn.execute(
                 """SELECT c.ui_no FROM permit p JOIN "case" c ON c.id = p."case"
                    JOIN application a ON a.id = p.application
@@ -123,49 +130,73 @@ def server_env(tmp: Path, **extra: str) -> dict[str, str]:
     return env
 
 
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@contextmanager
+def demo_server(
+    prefix: str, *seeds: tuple[str, ...], gateway: bool = False, signer: bool = False
+) -> Iterator[LiveServer]:
+    """The app on a fresh database with the demo data, then each seed (`python -m <module> <args>`); beside it
+    the sandbox payment gateway and the stand-in for the local signing component (HiPKI, holding the demo
+    school's certificate) when asked for. Each on its own port; the logs stay in the temporary folder."""
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    app_port, gw_port, signer_port = _free_port(), _free_port(), _free_port()
+    base = f"http://127.0.0.1:{app_port}"
+    extra = {"PUBLIC_BASE_URL": base}
+    if gateway:
+        extra["PAYMENT_GATEWAY_URL"] = f"http://127.0.0.1:{gw_port}"
+    if signer:
+        extra["LOCAL_SIGNER_URL"] = f"http://127.0.0.1:{signer_port}"
+    env = server_env(tmp, **extra)
+    py = sys.executable
+    setup = [("app.cli", "migrate"), ("app.cli", "demo"), *([("app.cli", "pki")] if signer else []), *seeds]
+    for args in setup:
+        subprocess.run([py, "-m", *args], cwd=ROOT, env=env, check=True, capture_output=True)
+    # (log name, command, the URL that answers once it is up)
+    services = [("server", ["serve", "--host", "127.0.0.1", "--port", str(app_port)], base + "/login")]
+    if gateway:
+        services.append(
+            ("gateway", ["gateway", "--port", str(gw_port)], extra["PAYMENT_GATEWAY_URL"] + "/health")
+        )
+    if signer:
+        services.append(
+            (
+                "signer",
+                ["signer", "--port", str(signer_port), "--origin", base],
+                extra["LOCAL_SIGNER_URL"] + "/status",
+            )
+        )
+    logs = [open(tmp / f"{name}.log", "wb") for name, _args, _url in services]  # noqa: SIM115
+    procs = [
+        subprocess.Popen(
+            [py, "-m", "app.cli", *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+        )
+        for (_name, args, _url), log in zip(services, logs, strict=True)
+    ]
+    try:
+        for (_name, _args, url), proc in zip(services, procs, strict=True):
+            _wait(url, proc)
+        live = LiveServer(base)
+        live.var_dir = tmp / "var"
+        yield live
+    finally:
+        for proc in procs:
+            _stop(proc)
+        for log in logs:
+            log.close()
+
+
 @pytest.fixture(scope="session")
 def live_server():
-    """Base URL of the app with demo data (fresh database for the test session)."""
-    tmp = Path(tempfile.mkdtemp(prefix="arc-browser-"))
-    port = _free_port()
-    signer_port = _free_port()
-    env = server_env(
-        tmp, LOCAL_SIGNER_URL=f"http://127.0.0.1:{signer_port}", PUBLIC_BASE_URL=f"http://127.0.0.1:{port}"
-    )
-    py = sys.executable
-    subprocess.run([py, "-m", "app.cli", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run([py, "-m", "app.cli", "demo"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run([py, "-m", "app.cli", "pki"], cwd=ROOT, env=env, check=True, capture_output=True)
-    # The stand-in for the local signing component (HiPKI), holding the demo school's certificate.
-    signer = subprocess.Popen(
-        [py, "-m", "app.cli", "signer", "--port", str(signer_port), "--origin", f"http://127.0.0.1:{port}"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    log = open(tmp / "server.log", "wb")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [py, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = LiveServer(f"http://127.0.0.1:{port}")
-    base.var_dir = tmp / "var"
-    try:
-        _wait(base + "/login", proc)
-        _wait(f"http://127.0.0.1:{signer_port}/status", signer)
+    """Base URL of the app with demo data (fresh database for the test session), the signer beside it."""
+    with demo_server("arc-browser-", signer=True) as base:
         yield base
-    finally:
-        signer.terminate()
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="session")
