@@ -11,7 +11,7 @@ from tables.tables import Application, Attachment, Case
 from tests.apply_support import SUBMITTER, applicant_form, jpeg, png, post_multipart
 from tests.progress_support import make_roster_entry
 from tests.support import make_client, make_school_with_accounts
-from tests.web.test_apply_wizard import add_complete_applicant, fill_group, start_draft
+from tests.web.test_apply_wizard import add_complete_applicant, fill_group, new_foreign_applicant, start_draft
 
 
 async def draft_with_file(client) -> tuple[int, int, int]:
@@ -95,14 +95,7 @@ async def test_anonymous_is_sent_to_login(client):
     ],
 )
 async def test_upload_refusals_keep_the_form(client, name, data, needle):
-    await make_school_with_accounts()
-    await client.login("03734301")
-    app_id = await start_draft(client)
-    await fill_group(client, app_id)
-    r = await client.post_form(
-        f"/apply/drafts/{app_id}/applicants", {"identity": "foreign"}, follow_redirects=False
-    )
-    case_id = int(r.headers["location"].rsplit("/", 1)[1])
+    app_id, case_id = await new_foreign_applicant(client)
     if name == "renamed.jpg":
         data = png()
     elif name == "half.jpg":
