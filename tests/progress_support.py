@@ -165,28 +165,13 @@ async def return_group(
     application_id: int, comment: str = "委託書未簽名，請重新上傳。", at: datetime | None = None
 ) -> None:
     at = at or datetime.now(UTC)
-    await Application.update({Application.status: "supplement_first"}).where(Application.id == application_id)
-    await ReviewEvent.insert(
-        ReviewEvent(
-            application=application_id,
-            case=None,
-            from_status="first_review",
-            action="return_group_for_supplement",
-            to_status="supplement_first",
-            actor_kind="reviewer",
-            actor_label="reviewer1",
-            comment=comment,
-            created_at=at,
-        )
-    )
-    for c in await Case.select(Case.id).where(
-        (Case.application == application_id) & (Case.status == "first_review")
-    ):
-        await Case.update({Case.status: "supplement_first"}).where(Case.id == c["id"])
+
+    async def returned(case_id: int | None) -> None:
+        """The return's event: of the group (no case), or of one of its cases."""
         await ReviewEvent.insert(
             ReviewEvent(
                 application=application_id,
-                case=c["id"],
+                case=case_id,
                 from_status="first_review",
                 action="return_group_for_supplement",
                 to_status="supplement_first",
@@ -196,6 +181,14 @@ async def return_group(
                 created_at=at,
             )
         )
+
+    await Application.update({Application.status: "supplement_first"}).where(Application.id == application_id)
+    await returned(None)
+    for c in await Case.select(Case.id).where(
+        (Case.application == application_id) & (Case.status == "first_review")
+    ):
+        await Case.update({Case.status: "supplement_first"}).where(Case.id == c["id"])
+        await returned(c["id"])
 
 
 async def make_permit(
