@@ -231,3 +231,21 @@ def login(page, base: str, login_id: str = "03734301", password: str = "Demo-202
     page.fill("#f-password", password)
     page.fill("#f-captcha", "TEST1")
     page.click("form[action='/login'] button[type=submit]")
+
+
+def check_and_submit(page, url: str, check: str, fee: str, shots: str, done: str = "") -> str:
+    """確認送件 at `url` (its heading `check` and the fee), then 送出: the result's flash names the fee (and
+    `done`); returns its text. Screenshots `shots` with "check" and "result" in place of `{}`."""
+    from playwright.sync_api import expect
+
+    page.goto(url)
+    expect(page.locator("main")).to_contain_text(check)
+    expect(page.locator("main")).to_contain_text(fee)
+    shot(page, shots.format("check"))
+    page.click("form[data-submit-once] button[type=submit]")
+    flash = page.locator(".flash--big")
+    if done:
+        expect(flash).to_contain_text(done)
+    expect(flash).to_contain_text(fee)
+    shot(page, shots.format("result"))
+    return flash.inner_text()

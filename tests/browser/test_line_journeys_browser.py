@@ -18,7 +18,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.domain.roster import academic_year
-from tests.browser.conftest import LiveServer, demo_server, latest_code, login, shot
+from tests.browser.conftest import LiveServer, check_and_submit, demo_server, latest_code, login, shot
 from tests.browser.seed_lines import SINGLE_PERMITS
 from tests.browser.test_apply_browser import image_file, upload
 from tests.browser.test_review_browser import admin_login
@@ -60,17 +60,10 @@ def _start(page, base: str, wizard: str, lang: str, name: str, tmp_path) -> str:
 
 
 def _submit(page, base: str, wizard: str, app_id: str, lang: str, fee: str, name: str) -> str:
-    """確認送件, 送出: the result page names the 團號 and the fee; returns the 團號."""
-    page.goto(f"{base}{wizard}/{app_id}/check")
-    expect(page.locator("main")).to_contain_text(TEXT[lang]["check"])
-    expect(page.locator("main")).to_contain_text(fee)
-    shot(page, f"b14-{name}-check-{lang}")
-    page.click("form[data-submit-once] button[type=submit]")
-    flash = page.locator(".flash--big")
-    expect(flash).to_contain_text(TEXT[lang]["done"])
-    expect(flash).to_contain_text(fee)
-    shot(page, f"b14-{name}-result-{lang}")
-    return flash.inner_text()
+    """確認送件, 送出: the result page names the 團號 and the fee; returns its message."""
+    text = TEXT[lang]
+    url = f"{base}{wizard}/{app_id}/check"
+    return check_and_submit(page, url, text["check"], fee, f"b14-{name}-{{}}-{lang}", text["done"])
 
 
 def _decide(browser, base: str, line: str, group_no: str, permit_label: str) -> None:
