@@ -37,7 +37,7 @@ from starlette.requests import Request
 from app.actions import admin_accounts, review
 from app.actions import fees as fee_actions
 from app.actions import mfa as mfa_actions
-from app.admin_guard import AdminGuard
+from app.admin_guard import AdminGuard, send_json
 from app.admin_limits import AdminLoginLimit, NoLocalLimit
 from app.domain import admin_labels, lines, master_data, workflow
 from app.domain.workflow import IllegalTransition
@@ -834,7 +834,7 @@ class MfaGate:
                 if path == "/":
                     await _redirect(send, MFA_URL)
                 else:
-                    await _json(
+                    await send_json(
                         send,
                         403,
                         {
@@ -862,20 +862,6 @@ async def _redirect(send: Any, location: str) -> None:
         }
     )
     await send({"type": "http.response.body", "body": b""})
-
-
-async def _json(send: Any, status: int, payload: dict) -> None:
-    import json
-
-    body = json.dumps(payload, ensure_ascii=False).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": status,
-            "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})
 
 
 # The admin's own strings for the code field and the menu entry (piccolo-admin leaves them in English).

@@ -262,7 +262,7 @@ class AdminGuard:
             asked = {k.lstrip("_") for k, _v in parse_qsl(scope.get("query_string", b"").decode())}
             asked |= {v for k, v in parse_qsl(scope.get("query_string", b"").decode()) if k == "__order"}
             if any(h in asked or f"-{h}" in asked for h in hidden):
-                await _json(
+                await send_json(
                     send, 403, {"detail": "僅限主管查詢此欄位。 Only supervisors may search these columns."}
                 )
                 return
@@ -295,7 +295,7 @@ class AdminGuard:
         if path == CHANGE_PASSWORD_PATH and method == "POST":
             refused = password_refusal(body, user.username if user else "")
             if refused:
-                await _json(send, 400, {"detail": refused})
+                await send_json(send, 400, {"detail": refused})
                 await self._audit(scope, path, method, body, user, {"status": 400, "cookie": False}, None)
                 return
 
@@ -471,7 +471,8 @@ async def _send_whole(send: Any, start: Any, body: bytes) -> None:
     await send({"type": "http.response.body", "body": body, "more_body": False})
 
 
-async def _json(send: Any, status: int, payload: dict[str, Any]) -> None:
+async def send_json(send: Any, status: int, payload: dict[str, Any]) -> None:
+    """A JSON answer straight to the ASGI `send` (the back office's gates refusing an API call)."""
     body = json.dumps(payload, ensure_ascii=False).encode()
     await send(
         {

@@ -9,9 +9,11 @@ from typing import Any
 from PIL import Image
 
 from app.actions.cases import after_transitions
+from app.actions.roster import refresh_tally
 from app.domain.actor import Actor
+from app.domain.roster import normalise_name_en
 from app.services import uploads
-from tables.tables import Application, Attachment, Case, Payment, Permit, ReviewEvent, Student
+from tables.tables import Application, Attachment, Case, Payment, Permit, ReviewEvent, RosterEntry, Student
 
 _seq = {"group": 0, "case": 0}
 
@@ -167,28 +169,13 @@ async def return_group(
     application_id: int, comment: str = "委託書未簽名，請重新上傳。", at: datetime | None = None
 ) -> None:
     at = at or datetime.now(UTC)
-    await Application.update({Application.status: "supplement_first"}).where(Application.id == application_id)
-    await ReviewEvent.insert(
-        ReviewEvent(
-            application=application_id,
-            case=None,
-            from_status="first_review",
-            action="return_group_for_supplement",
-            to_status="supplement_first",
-            actor_kind="reviewer",
-            actor_label="reviewer1",
-            comment=comment,
-            created_at=at,
-        )
-    )
-    for c in await Case.select(Case.id).where(
-        (Case.application == application_id) & (Case.status == "first_review")
-    ):
-        await Case.update({Case.status: "supplement_first"}).where(Case.id == c["id"])
+
+    async def returned(case_id: int | None) -> None:
+        """The return's event: of the group (no case), or of one of its cases."""
         await ReviewEvent.insert(
             ReviewEvent(
                 application=application_id,
-                case=c["id"],
+                case=case_id,
                 from_status="first_review",
                 action="return_group_for_supplement",
                 to_status="supplement_first",
@@ -198,8 +185,16 @@ async def return_group(
                 created_at=at,
             )
         )
+
+    await Application.update({Application.status: "supplement_first"}).where(Application.id == application_id)
+    await returned(None)
+    for c in await Case.select(Case.id).where(
+        (Case.application == application_id) & (Case.status == "first_review")
+    ):
+        await Case.update({Case.status: "supplement_first"}).where(Case.id == c["id"])
+        await returned(c["id"])
     cases = await Case.select(Case.id).where(Case.application == application_id)
-    await after_transitions({(application_id, c["id"]) for c in cases})
+    await after_transitions({(application_id, c["id"]) for c in cases})  # what every transition keeps
 
 
 async def make_permit(
@@ -251,6 +246,48 @@ async def make_student(school_id: int, passport_no: str = "P7777777", name_en: s
     )
     await s.save()
     return s.id
+
+
+async def make_roster_entry(
+    school_id: int, *, name_en: str, passport_no: str, year: int = 115, semester: int = 1, **fields: Any
+) -> int:
+    """A roster row (名冊) of the school as an import stores it: a registered 外生 unless `fields` say otherwise."""
+    t = datetime.now(UTC)
+    values: dict[str, Any] = {
+        "name_zh": "",
+        "birth_date": date(2003, 1, 1),
+        "category": "FG",
+        "nationality": "LS",
+        "gender": "F",
+        "national_id": "",
+        "qualification": "FOREIGN",
+        "program": "B",
+        "grade": "1",
+        "status": "R",
+        **fields,
+    }
+    row = RosterEntry(
+        school=school_id,
+        year=year,
+        semester=semester,
+        name_en=name_en,
+        name_en_norm=normalise_name_en(name_en),
+        passport_no=passport_no,
+        created_at=t,
+        updated_at=t,
+        **values,
+    )
+    await row.save()
+    await refresh_tally({(school_id, year, semester)})  # the counts every roster write keeps
+    return row.id
+
+
+async def make_roster_student(school_id: int, *, name_en: str, passport_no: str, **fields: Any) -> int:
+    """A student of a roster row (`make_roster_entry`), as their first sign-in leaves them; the student's id."""
+    entry_id = await make_roster_entry(school_id, name_en=name_en, passport_no=passport_no, **fields)
+    student_id = await make_student(school_id, passport_no=passport_no, name_en=name_en)
+    await Student.update({Student.roster_entry: entry_id}).where(Student.id == student_id)
+    return student_id
 
 
 def school_actor(ids: dict[str, int], which: str = "main", login_id: str = "03734301") -> Actor:

@@ -153,6 +153,31 @@ async def add_receipt(application_id: int, school_id: int, receipt_no: str = "11
     )
 
 
+async def admin_login(
+    client: Any, username: str, code: str | None = None, *, password: str = REVIEWER_PASSWORD
+):
+    """Posts piccolo-admin's sign-in as its page does (the CSRF token of its cookie in the header); the response."""
+    await client.get("/admin/")
+    token = client.cookies.get("csrftoken")
+    assert token
+    body = {"username": username, "password": password}
+    if code is not None:
+        body["mfa_code"] = code
+    return await client.post("/admin/public/login/", json=body, headers={"X-CSRFToken": token})
+
+
+async def admin_signed_in(client: Any, username: str, code: str | None = None) -> str:
+    """Signed in to the back office as this reviewer: the CSRF token its forms post with."""
+    r = await admin_login(client, username, code)
+    assert r.status_code == 200, r.text
+    return client.cookies.get("csrftoken")
+
+
+async def admin_headers(client: Any, username: str) -> dict[str, str]:
+    """Signed in to the back office: the header its API's forms post with."""
+    return {"X-CSRFToken": await admin_signed_in(client, username)}
+
+
 async def admin_session(client: Any, user_id: int) -> str:
     """Sign the test client in to the back office (the cookie piccolo-admin would set)."""
     session = await SessionsBase.create_session(user_id=user_id)

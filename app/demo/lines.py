@@ -44,16 +44,23 @@ def _day(d: date) -> str:
     return d.strftime("%Y/%m/%d")
 
 
-def mainland_student(
-    name_zh: str, name_en: str, gender: str, born: date, seq: int, status: str = "new"
-) -> tuple[dict[str, str], dict[str, str]]:
-    return {"identity": "cn"}, {
+def _mainland_person(name_zh: str, name_en: str, gender: str, born: date, seq: int) -> dict[str, str]:
+    """What a mainland student and a relative both give: names, birth, the resident ID and travel permit."""
+    return {
         "name_zh": name_zh,
         "name_en": name_en,
         "gender": gender,
         "birth_date": _day(born),
         "prc_id": prc_id(born, seq),
         "passport_no": f"L{born:%Y%m}{seq:02d}",
+    }
+
+
+def mainland_student(
+    name_zh: str, name_en: str, gender: str, born: date, seq: int, status: str = "new"
+) -> tuple[dict[str, str], dict[str, str]]:
+    return {"identity": "cn"}, {
+        **_mainland_person(name_zh, name_en, gender, born, seq),
         "student_status": status,
         "department": "資訊工程學系",
         "program": "master",
@@ -66,12 +73,7 @@ def mainland_relative(
     name_zh: str, name_en: str, gender: str, born: date, seq: int, student: dict[str, str], relation: str
 ) -> tuple[dict[str, str], dict[str, str]]:
     return {"identity": "cn_rel"}, {
-        "name_zh": name_zh,
-        "name_en": name_en,
-        "gender": gender,
-        "birth_date": _day(born),
-        "prc_id": prc_id(born, seq),
-        "passport_no": f"L{born:%Y%m}{seq:02d}",
+        **_mainland_person(name_zh, name_en, gender, born, seq),
         "relation": relation,
         "student_prc_id": student["prc_id"],
     }

@@ -87,6 +87,12 @@ async def _import(
         )
     if with_seed_student:
         rows.append(dict(SEED_STUDENT))
+    return await import_rows(actor, rows, year, semester, today)
+
+
+async def import_rows(actor: Actor, rows: list[dict], year: int, semester: int, today: date) -> int:
+    """The rows (by passport no.) this school lacks for the term, imported by `actor` as a roster file
+    (匯入資料); returns how many were added. Also the browser tests' own students (tests/browser)."""
     have = {
         r["passport_no"]
         for r in await RosterEntry.select(RosterEntry.passport_no).where(

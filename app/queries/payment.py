@@ -83,14 +83,7 @@ async def list_payable(
     if only is not None:
         where = where & Application.id.is_in(only or [-1])
     query = (
-        Application.select(
-            Application.id,
-            Application.group_no,
-            Application.business_line,
-            Application.kind,
-            Application.name,
-            Application.submitted_at,
-        )
+        Application.select(*_listed_columns())
         .where(where)
         .order_by(Application.submitted_at)
         .order_by(Application.id)
@@ -197,18 +190,23 @@ def _in_scope(actor: Actor, group_no: str = ""):
     return Application.select(Application.id).where(where)
 
 
-async def _apps(ids: set[int]) -> dict[int, dict[str, Any]]:
-    """The listed columns of these groups (already found through the scope)."""
-    if not ids:
-        return {}
-    rows = await Application.select(
+def _listed_columns() -> tuple[Any, ...]:
+    """The columns of a group that the payment's lists show."""
+    return (
         Application.id,
         Application.group_no,
         Application.business_line,
         Application.kind,
         Application.name,
         Application.submitted_at,
-    ).where(Application.id.is_in(sorted(ids)))
+    )
+
+
+async def _apps(ids: set[int]) -> dict[int, dict[str, Any]]:
+    """The listed columns of these groups (already found through the scope)."""
+    if not ids:
+        return {}
+    rows = await Application.select(*_listed_columns()).where(Application.id.is_in(sorted(ids)))
     return {r["id"]: r for r in rows}
 
 

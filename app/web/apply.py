@@ -21,9 +21,7 @@ from app.queries.fees import fee_per_person
 from app.web import wizard
 from app.web.common import file_response, redirect, render, school_required
 from app.web.common import signed_in_actor as _actor
-from app.web.wizard import moved, moved_below, redirect_permanent
-
-FIRST = "/apply/foreign/first"
+from app.web.wizard import moved, moved_below
 
 
 async def _application(request: Request, application_id: int) -> dict[str, Any]:
@@ -37,83 +35,19 @@ class ApplyController(Controller):
     path = "/apply"
     guards = [school_required]
 
-    # The older addresses ------------------------------------------------------------------------
+    # The older addresses of the first application (its drafts' steps: `DraftStepsController`) -------------
 
     @get("/first", name="apply:drafts")
     async def drafts(self) -> Response:
-        return redirect_permanent(FIRST)
+        return wizard.moved_to(wizard.offering_of("foreign", "first"))
 
     @get("/first/terms", name="apply:terms")
     async def terms(self) -> Response:
-        return redirect_permanent(f"{FIRST}/terms")
+        return wizard.moved_to(wizard.offering_of("foreign", "first"), "/terms")
 
     @post("/first/terms", name="apply:create")
     async def create(self, request: Request) -> Response:
         return await wizard.create(request, wizard.offering_of("foreign", "first"), student=False)
-
-    @get("/drafts/{application_id:int}", name="apply:edit")
-    async def edit(self, request: Request, application_id: int) -> Response:
-        return await moved(request, application_id)
-
-    @get(
-        [
-            "/drafts/{application_id:int}/submitter",
-            "/drafts/{application_id:int}/details",
-            "/drafts/{application_id:int}/applicants",
-            "/drafts/{application_id:int}/roster",
-            "/drafts/{application_id:int}/submit",
-            "/drafts/{application_id:int}/delete",
-            "/drafts/{application_id:int}/applicants/{case_id:int}",
-            "/drafts/{application_id:int}/applicants/{case_id:int}/delete",
-        ],
-        name="apply:step",
-    )
-    async def step(self, request: Request, application_id: int) -> Response:
-        """Every older page of a draft: the same page in the wizard (`submit` is now 確認送件)."""
-        return await moved_below(request, application_id, "/drafts")
-
-    @post("/drafts/{application_id:int}/delete", name="apply:delete")
-    async def delete(self, request: Request, application_id: int) -> Response:
-        return await wizard.delete_draft(request, await wizard.load(request, application_id))
-
-    @post("/drafts/{application_id:int}/submitter", name="apply:submitter-save")
-    async def submitter_save(self, request: Request, application_id: int) -> Response:
-        return await wizard.open_step(request, application_id, wizard.submitter_save)
-
-    @post("/drafts/{application_id:int}/details", name="apply:details-save")
-    async def details_save(self, request: Request, application_id: int) -> Response:
-        return await wizard.open_step(request, application_id, wizard.details_save)
-
-    @post("/drafts/{application_id:int}/applicants", name="apply:applicant-add")
-    async def applicant_add(self, request: Request, application_id: int) -> Response:
-        return await wizard.open_step(request, application_id, wizard.applicant_add)
-
-    @post("/drafts/{application_id:int}/applicants/{case_id:int}", name="apply:applicant-save")
-    async def applicant_save(self, request: Request, application_id: int, case_id: int) -> Response:
-        return await wizard.open_case(request, application_id, case_id, wizard.applicant_save)
-
-    @post("/drafts/{application_id:int}/applicants/{case_id:int}/autosave", name="apply:applicant-autosave")
-    async def applicant_autosave(self, request: Request, application_id: int, case_id: int) -> Response:
-        app = await wizard.load(request, application_id)
-        if not q.is_draft(app):
-            raise NotFoundException()
-        return await wizard.applicant_autosave(request, app, await wizard.case_of(request, app, case_id))
-
-    @post("/drafts/{application_id:int}/applicants/{case_id:int}/delete", name="apply:applicant-delete")
-    async def applicant_delete(self, request: Request, application_id: int, case_id: int) -> Response:
-        return await wizard.delete_applicant(request, await wizard.load(request, application_id), case_id)
-
-    @post("/drafts/{application_id:int}/roster", name="apply:roster-add")
-    async def roster_add(self, request: Request, application_id: int) -> Response:
-        return await wizard.open_step(request, application_id, wizard.roster_add)
-
-    @post("/drafts/{application_id:int}/submit", name="apply:submit")
-    async def submit(self, request: Request, application_id: int) -> Response:
-        return await wizard.submit_group(request, await wizard.load(request, application_id))
-
-    @post("/drafts/{application_id:int}/files/{attachment_id:int}/delete", name="apply:file-remove")
-    async def file_remove(self, request: Request, application_id: int, attachment_id: int) -> Response:
-        return await wizard.remove_file(request, await wizard.load(request, application_id), attachment_id)
 
     # Read-only view ----------------------------------------------------------------------------
 
@@ -195,3 +129,57 @@ class ApplyController(Controller):
     @get("/files/{attachment_id:int}", name="apply:file")
     async def file(self, request: Request, attachment_id: int, inline: bool = False) -> Response:
         return await file_response(await q.get_attachment(_actor(request), attachment_id), inline=inline)
+
+
+class DraftStepsController(wizard.OlderDraftAddresses):
+    """`/apply/drafts/{id}/…`: a first application's older steps."""
+
+    path = "/apply/drafts"
+
+    @get("/{application_id:int}", name="apply:edit")
+    async def edit(self, request: Request, application_id: int) -> Response:
+        return await moved(request, application_id)
+
+    @get(
+        [
+            "/{application_id:int}/submitter",
+            "/{application_id:int}/details",
+            "/{application_id:int}/applicants",
+            "/{application_id:int}/roster",
+            "/{application_id:int}/submit",
+            "/{application_id:int}/delete",
+            "/{application_id:int}/applicants/{case_id:int}",
+            "/{application_id:int}/applicants/{case_id:int}/delete",
+        ],
+        name="apply:step",
+    )
+    async def step(self, request: Request, application_id: int) -> Response:
+        """Every older page of a draft: the same page in the wizard (`submit` is now 確認送件)."""
+        return await moved_below(request, application_id, self.path)
+
+    @post("/{application_id:int}/delete", name="apply:delete")
+    async def delete(self, request: Request, application_id: int) -> Response:
+        return await wizard.delete_draft(request, await wizard.load(request, application_id))
+
+    @post("/{application_id:int}/submitter", name="apply:submitter-save")
+    async def submitter_save(self, request: Request, application_id: int) -> Response:
+        return await wizard.open_step(request, application_id, wizard.submitter_save)
+
+    @post("/{application_id:int}/details", name="apply:details-save")
+    async def details_save(self, request: Request, application_id: int) -> Response:
+        return await wizard.open_step(request, application_id, wizard.details_save)
+
+    @post("/{application_id:int}/applicants/{case_id:int}/autosave", name="apply:applicant-autosave")
+    async def applicant_autosave(self, request: Request, application_id: int, case_id: int) -> Response:
+        app = await wizard.load(request, application_id)
+        if not q.is_draft(app):
+            raise NotFoundException()
+        return await wizard.applicant_autosave(request, app, await wizard.case_of(request, app, case_id))
+
+    @post("/{application_id:int}/roster", name="apply:roster-add")
+    async def roster_add(self, request: Request, application_id: int) -> Response:
+        return await wizard.open_step(request, application_id, wizard.roster_add)
+
+    @post("/{application_id:int}/files/{attachment_id:int}/delete", name="apply:file-remove")
+    async def file_remove(self, request: Request, application_id: int, attachment_id: int) -> Response:
+        return await wizard.remove_file(request, await wizard.load(request, application_id), attachment_id)

@@ -11,10 +11,9 @@ from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 
 from app.domain import offerings
-from app.queries import apply as q
 from app.web import wizard
 from app.web.common import school_required
-from app.web.wizard import moved_below, redirect_permanent
+from app.web.wizard import moved_below
 
 
 def kind_by_slug(slug: str) -> offerings.Offering:
@@ -31,43 +30,30 @@ class KindsController(Controller):
 
     @get(["/renewal", "/extension", "/data-change"], name="kinds:drafts")
     async def drafts(self, request: Request) -> Response:
-        return redirect_permanent(wizard.base_of(kind_by_slug(request.url.path.rsplit("/", 1)[1])))
+        return wizard.moved_to(kind_by_slug(request.url.path.rsplit("/", 1)[1]))
 
     @get("/{slug:str}/terms", name="kinds:terms")
     async def terms(self, slug: str) -> Response:
-        return redirect_permanent(f"{wizard.base_of(kind_by_slug(slug))}/terms")
+        return wizard.moved_to(kind_by_slug(slug), "/terms")
 
     @post("/{slug:str}/terms", name="kinds:create")
     async def create(self, request: Request, slug: str) -> Response:
         return await wizard.create(request, kind_by_slug(slug), student=False)
 
+
+class KindStepsController(wizard.OlderDraftAddresses):
+    """`/apply/kinds/{id}/…`: a 換證, 延期 or 資料異動 draft's older steps."""
+
+    path = "/apply/kinds"
+
     @get(
         [
-            "/kinds/{application_id:int}/applicants",
-            "/kinds/{application_id:int}/applicants/{case_id:int}",
-            "/kinds/{application_id:int}/applicants/{case_id:int}/delete",
-            "/kinds/{application_id:int}/submit",
+            "/{application_id:int}/applicants",
+            "/{application_id:int}/applicants/{case_id:int}",
+            "/{application_id:int}/applicants/{case_id:int}/delete",
+            "/{application_id:int}/submit",
         ],
         name="kinds:step",
     )
     async def step(self, request: Request, application_id: int) -> Response:
-        return await moved_below(request, application_id, "/kinds")
-
-    @post("/kinds/{application_id:int}/applicants", name="kinds:applicant-add")
-    async def applicant_add(self, request: Request, application_id: int) -> Response:
-        return await wizard.open_step(request, application_id, wizard.applicant_add)
-
-    @post("/kinds/{application_id:int}/applicants/{case_id:int}", name="kinds:applicant-save")
-    async def applicant_save(self, request: Request, application_id: int, case_id: int) -> Response:
-        return await wizard.open_case(request, application_id, case_id, wizard.applicant_save)
-
-    @post("/kinds/{application_id:int}/applicants/{case_id:int}/delete", name="kinds:applicant-delete")
-    async def applicant_delete(self, request: Request, application_id: int, case_id: int) -> Response:
-        return await wizard.delete_applicant(request, await wizard.load(request, application_id), case_id)
-
-    @post("/kinds/{application_id:int}/submit", name="kinds:submit")
-    async def submit(self, request: Request, application_id: int) -> Response:
-        app = await wizard.load(request, application_id)
-        if not q.is_draft(app):
-            return wizard.closed(app)  # type: ignore[return-value]
-        return await wizard.submit_group(request, app)
+        return await moved_below(request, application_id, self.path)

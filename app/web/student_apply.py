@@ -8,22 +8,19 @@ files stay at `/student/apply/files/{id}`.
 from __future__ import annotations
 
 from litestar import Controller, Request, Response, get, post
-from litestar.exceptions import NotFoundException
 
 from app.domain import offerings
 from app.queries import apply as q
 from app.web import wizard
-from app.web.common import file_response, redirect, student_required
+from app.web.common import file_response, student_required
 from app.web.common import signed_in_actor as _actor
-from app.web.wizard import moved_below, redirect_permanent
+from app.web.wizard import moved_below
 
 BASE = "/student/apply"
 
 
-async def own_draft(request: Request, application_id: int):
-    app = await wizard.load(request, application_id)
-    o = offerings.of(app)
-    return await wizard.own_draft(request, o.line, o.slug, application_id)
+async def offering_of_draft(request: Request, application_id: int) -> offerings.Offering:
+    return offerings.of(await wizard.load(request, application_id))
 
 
 class StudentApplyController(Controller):
@@ -32,7 +29,7 @@ class StudentApplyController(Controller):
 
     @get("/", name="student:apply")
     async def start(self) -> Response:
-        return redirect_permanent(f"{BASE}/foreign/first")
+        return wizard.moved_to(wizard.offering_of("foreign", "first"), student=True)
 
     @post("/", name="student:apply-create")
     async def create(self, request: Request) -> Response:
@@ -44,19 +41,13 @@ class StudentApplyController(Controller):
 
     @post("/{application_id:int}", name="student:apply-save")
     async def save(self, request: Request, application_id: int) -> Response:
-        app, case = await own_draft(request, application_id)
-        if isinstance(app, Response):
-            return app
-        if case is None:
-            return redirect(wizard.url_of(app))
-        return await wizard.applicant_save(request, app, case)
+        offering = await offering_of_draft(request, application_id)
+        return await wizard.student_save(request, offering, application_id)
 
     @post("/{application_id:int}/autosave", name="student:apply-autosave")
     async def autosave(self, request: Request, application_id: int) -> Response:
-        app, case = await own_draft(request, application_id)
-        if isinstance(app, Response) or case is None:
-            raise NotFoundException()
-        return await wizard.applicant_autosave(request, app, case)
+        offering = await offering_of_draft(request, application_id)
+        return await wizard.student_autosave(request, offering, application_id)
 
     @post("/{application_id:int}/submit", name="student:apply-submit")
     async def submit(self, request: Request, application_id: int) -> Response:

@@ -9,9 +9,9 @@ from __future__ import annotations
 from litestar import Controller, Request, Response, get, post
 
 from app.web import wizard
-from app.web.common import redirect, student_required
+from app.web.common import student_required
 from app.web.kinds import kind_by_slug
-from app.web.wizard import moved, redirect_permanent
+from app.web.wizard import moved
 
 BASE = "/student/kinds"
 
@@ -23,8 +23,7 @@ BASE = "/student/kinds"
 )
 async def entry(request: Request) -> Response:
     """The menu's older page of one kind: the student's wizard of that offering."""
-    offering = kind_by_slug(request.url.path.rsplit("/", 1)[1])
-    return redirect_permanent(wizard.base_of(offering, student=True))
+    return wizard.moved_to(kind_by_slug(request.url.path.rsplit("/", 1)[1]), student=True)
 
 
 class StudentKindsController(Controller):
@@ -42,13 +41,7 @@ class StudentKindsController(Controller):
 
     @post("/{slug:str}/{application_id:int}", name="student:kind-save")
     async def save(self, request: Request, slug: str, application_id: int) -> Response:
-        o = kind_by_slug(slug)
-        app, case = await wizard.own_draft(request, o.line, o.slug, application_id)
-        if isinstance(app, Response):
-            return app
-        if case is None:
-            return redirect(wizard.url_of(app))
-        return await wizard.applicant_save(request, app, case)
+        return await wizard.student_save(request, kind_by_slug(slug), application_id)
 
     @post("/{slug:str}/{application_id:int}/lookup", name="student:kind-lookup")
     async def lookup(self, request: Request, slug: str, application_id: int) -> Response:

@@ -20,7 +20,8 @@ Which steps, which add-applicant control, which form page: the offering decides 
 here from the offering's data); templates only show. The older addresses (`/apply/first`, `/apply/drafts/…`,
 `/apply/kinds/…`, `/apply/<slug>/terms`, `/student/apply/<id>`, `/student/kinds/…`) live in
 `app.web.apply`, `app.web.kinds`, `app.web.student_apply` and `app.web.student_kinds` as redirects (GET) and
-thin aliases of these handlers (POST).
+thin aliases of these handlers (POST); what they share is here (`moved_to`, `moved_below`, `student_save`,
+and `OlderDraftAddresses`, the POSTs of a school's draft at `/apply/drafts/…` and `/apply/kinds/…`).
 """
 
 from __future__ import annotations
@@ -943,12 +944,7 @@ class StudentWizardController(Controller):
 
     @post("/{application_id:int}", name="wizard:student-save")
     async def save(self, request: Request, line: str, slug: str, application_id: int) -> Response:
-        app, case = await own_draft(request, line, slug, application_id)
-        if isinstance(app, Response):
-            return app
-        if case is None:
-            return redirect(url_of(app))
-        return await applicant_save(request, app, case)
+        return await student_save(request, offering_of(line, slug), application_id)
 
     @post("/{application_id:int}/lookup", name="wizard:student-lookup")
     async def lookup(self, request: Request, line: str, slug: str, application_id: int) -> Response:
@@ -956,10 +952,7 @@ class StudentWizardController(Controller):
 
     @post("/{application_id:int}/autosave", name="wizard:student-autosave")
     async def autosave(self, request: Request, line: str, slug: str, application_id: int) -> Response:
-        app, case = await own_draft(request, line, slug, application_id)
-        if isinstance(app, Response) or case is None:
-            raise NotFoundException()
-        return await applicant_autosave(request, app, case)
+        return await student_autosave(request, offering_of(line, slug), application_id)
 
     @get("/{application_id:int}/check", name="wizard:student-check")
     async def check(self, request: Request, line: str, slug: str, application_id: int) -> Response:
@@ -979,6 +972,24 @@ class StudentWizardController(Controller):
         if not cases:
             raise NotFoundException()
         return await wizard_forms.download(request, app, code, cases[0])
+
+
+async def student_save(request: Request, offering: offerings.Offering, application_id: int) -> Response:
+    """保存 of the student's own form (no applicant yet: back to the lookup that makes it)."""
+    app, case = await own_draft(request, offering.line, offering.slug, application_id)
+    if isinstance(app, Response):
+        return app
+    if case is None:
+        return redirect(url_of(app))
+    return await applicant_save(request, app, case)
+
+
+async def student_autosave(request: Request, offering: offerings.Offering, application_id: int) -> Response:
+    """One field of the student's own form, saved as it is left."""
+    app, case = await own_draft(request, offering.line, offering.slug, application_id)
+    if isinstance(app, Response) or case is None:
+        raise NotFoundException()
+    return await applicant_autosave(request, app, case)
 
 
 async def student_lookup(request: Request, line: str, slug: str, application_id: int) -> Response:
@@ -1016,3 +1027,33 @@ def redirect_permanent(path: str) -> Response:
     from litestar.response import Redirect
 
     return Redirect(path=path, status_code=301)
+
+
+def moved_to(offering: offerings.Offering, tail: str = "", *, student: bool = False) -> Response:
+    """An older address of an offering's page (its drafts, its terms): the same page in the wizard (301)."""
+    return redirect_permanent(base_of(offering, student=student) + tail)
+
+
+class OlderDraftAddresses(Controller):
+    """A school's draft at an older address `{path}/{id}/…` (`/apply/drafts`, `/apply/kinds`): a POST of the
+    steps both had is answered by the wizard's own handler. Each subclass answers its older pages (GET) with
+    `moved_below` and adds the POSTs only it had."""
+
+    guards = [school_required]
+
+    @post("/{application_id:int}/applicants")
+    async def applicant_add(self, request: Request, application_id: int) -> Response:
+        return await open_step(request, application_id, applicant_add)
+
+    @post("/{application_id:int}/applicants/{case_id:int}")
+    async def applicant_save(self, request: Request, application_id: int, case_id: int) -> Response:
+        return await open_case(request, application_id, case_id, applicant_save)
+
+    @post("/{application_id:int}/applicants/{case_id:int}/delete")
+    async def applicant_delete(self, request: Request, application_id: int, case_id: int) -> Response:
+        return await delete_applicant(request, await load(request, application_id), case_id)
+
+    @post("/{application_id:int}/submit")
+    async def submit(self, request: Request, application_id: int) -> Response:
+        app = await load(request, application_id)
+        return closed(app) or await submit_group(request, app)

@@ -8,15 +8,12 @@ from __future__ import annotations
 import email
 import email.policy
 import sqlite3
-import subprocess
-import sys
-import tempfile
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import ROOT, LiveServer, _free_port, _wait, server_env, shot
+from tests.browser.conftest import demo_server, shot
 from tests.browser.seed_case_management import FIND_PASSPORT, GROUP_OF_FIVE, LAPSED_GROUP
 
 PASSWORD = "Demo-2026-pass"
@@ -25,37 +22,8 @@ PASSWORD = "Demo-2026-pass"
 @pytest.fixture(scope="module")
 def desk_server():
     """A server of its own (demo data plus the seed), so the other browser tests' data stay as they were."""
-    tmp = Path(tempfile.mkdtemp(prefix="arc-browser-i15-"))
-    port = _free_port()
-    env = server_env(tmp, PUBLIC_BASE_URL=f"http://127.0.0.1:{port}")
-    py = sys.executable
-    for args in (
-        ["-m", "app.cli", "migrate"],
-        ["-m", "app.cli", "demo"],
-        ["-m", "tests.browser.seed_case_management"],
-    ):
-        subprocess.run([py, *args], cwd=ROOT, env=env, check=True, capture_output=True)
-    log = open(tmp / "server.log", "wb")  # noqa: SIM115
-    proc = subprocess.Popen(
-        [py, "-m", "app.cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = LiveServer(f"http://127.0.0.1:{port}")
-    base.var_dir = tmp / "var"
-    base.db_path = tmp / "browser.sqlite"  # type: ignore[attr-defined]
-    try:
-        _wait(base + "/login", proc)
+    with demo_server("arc-browser-i15-", ("tests.browser.seed_case_management",)) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def _context(browser, lang: str):

@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 import sqlite3
 import subprocess
-import sys
-import tempfile
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -20,10 +18,9 @@ import pytest
 from playwright.sync_api import expect
 
 from app.domain.roster import academic_year
-from tests.browser.conftest import ROOT, LiveServer, _free_port, _wait, login, server_env, shot
+from tests.browser.conftest import LiveServer, check_and_submit, demo_server, latest_code, login, shot
 from tests.browser.seed_lines import SINGLE_PERMITS
 from tests.browser.test_apply_browser import image_file, upload
-from tests.browser.test_phone_browser import _latest_code
 from tests.browser.test_review_browser import admin_login
 
 pytestmark = pytest.mark.browser
@@ -40,49 +37,11 @@ TEXT = {
 MULTIPLE = "/apply/mainland_multiple/mainland-multiple"
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
 @pytest.fixture(scope="module")
 def journey_server():
     """The app with the demo data and the school's issued single-entry permits, the sandbox gateway beside it."""
-    tmp = Path(tempfile.mkdtemp(prefix="arc-journeys-browser-"))
-    app_port, gw_port = _free_port(), _free_port()
-    base, gateway = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{gw_port}"
-    env = server_env(tmp, PUBLIC_BASE_URL=base, PAYMENT_GATEWAY_URL=gateway)
-    py = sys.executable
-    for args in (
-        ["-m", "app.cli", "migrate"],
-        ["-m", "app.cli", "demo"],
-        ["-m", "tests.browser.seed_lines", "issued"],
-    ):
-        subprocess.run([py, *args], cwd=ROOT, env=env, check=True, capture_output=True)
-    logs = [open(tmp / "gateway.log", "wb"), open(tmp / "server.log", "wb")]  # noqa: SIM115
-    procs = [
-        subprocess.Popen(
-            [py, "-m", "app.cli", *args], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
-        )
-        for args, log in (
-            (["gateway", "--port", str(gw_port)], logs[0]),
-            (["serve", "--port", str(app_port)], logs[1]),
-        )
-    ]
-    try:
-        _wait(gateway + "/health", procs[0])
-        _wait(base + "/login", procs[1])
-        live = LiveServer(base)
-        live.var_dir = tmp / "var"
-        yield live
-    finally:
-        for proc in procs:
-            _stop(proc)
-        for f in logs:
-            f.close()
+    with demo_server("arc-journeys-browser-", ("tests.browser.seed_lines", "issued"), gateway=True) as base:
+        yield base
 
 
 def _start(page, base: str, wizard: str, lang: str, name: str, tmp_path) -> str:
@@ -101,17 +60,10 @@ def _start(page, base: str, wizard: str, lang: str, name: str, tmp_path) -> str:
 
 
 def _submit(page, base: str, wizard: str, app_id: str, lang: str, fee: str, name: str) -> str:
-    """確認送件, 送出: the result page names the 團號 and the fee; returns the 團號."""
-    page.goto(f"{base}{wizard}/{app_id}/check")
-    expect(page.locator("main")).to_contain_text(TEXT[lang]["check"])
-    expect(page.locator("main")).to_contain_text(fee)
-    shot(page, f"b14-{name}-check-{lang}")
-    page.click("form[data-submit-once] button[type=submit]")
-    flash = page.locator(".flash--big")
-    expect(flash).to_contain_text(TEXT[lang]["done"])
-    expect(flash).to_contain_text(fee)
-    shot(page, f"b14-{name}-result-{lang}")
-    return flash.inner_text()
+    """確認送件, 送出: the result page names the 團號 and the fee; returns its message."""
+    text = TEXT[lang]
+    url = f"{base}{wizard}/{app_id}/check"
+    return check_and_submit(page, url, text["check"], fee, f"b14-{name}-{{}}-{lang}", text["done"])
 
 
 def _decide(browser, base: str, line: str, group_no: str, permit_label: str) -> None:
@@ -233,7 +185,7 @@ def _student_login(page, base: LiveServer, passport_no: str, name_en: str, born:
     if page.locator("#f-email").count():
         page.fill("#f-email", mail)
         page.click("form[action='/foreign-student/individual/email'] button[type=submit]")
-    page.fill("#f-code", _latest_code(base.var_dir, mail))
+    page.fill("#f-code", latest_code(base.var_dir, mail))
     page.click("form[action='/foreign-student/individual/code'] button[type=submit]")
     page.wait_for_url(base + "/student")
 

@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import login, shot
+from tests.browser.conftest import check_and_submit, login, shot
 from tests.browser.test_apply_browser import image_file, upload
 
 pytestmark = pytest.mark.browser
@@ -80,15 +80,8 @@ def _add_applicant(page, base: str, app_id: str, identity: str) -> None:
 
 
 def _submit(page, base: str, line: str, slug: str, app_id: str, lang: str, fee: str) -> str:
-    page.goto(f"{base}/apply/{line}/{slug}/{app_id}/check")
-    expect(page.locator("main")).to_contain_text(TEXT[lang]["check"])
-    expect(page.locator("main")).to_contain_text(fee)
-    shot(page, f"l14a-{slug}-check-{lang}")
-    page.click("form[data-submit-once] button[type=submit]")
-    flash = page.locator(".flash--big")
-    expect(flash).to_contain_text(fee)
-    shot(page, f"l14a-{slug}-result-{lang}")
-    return flash.inner_text()
+    url = f"{base}/apply/{line}/{slug}/{app_id}/check"
+    return check_and_submit(page, url, TEXT[lang]["check"], fee, f"l14a-{slug}-{{}}-{lang}")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

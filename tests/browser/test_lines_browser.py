@@ -4,14 +4,12 @@ reviewer deciding a 陸生單次證 case, then the school paying NT$600 and down
 from __future__ import annotations
 
 import subprocess
-import sys
-import tempfile
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ROOT, _free_port, _wait, login, server_env, shot
+from tests.browser.conftest import demo_server, login, shot
 from tests.browser.seed_lines import (
     HKMO_EXTENSION_GROUP,
     HKMO_GROUP,
@@ -44,48 +42,11 @@ TABS = {
 TAB_CODES = ["mainland_single", "mainland_multiple", "hkmo", "foreign", "extension"]
 
 
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-
-
 @pytest.fixture(scope="module")
 def lines_server():
     """The app with the demo data and the lines' groups, and the sandbox gateway beside it."""
-    tmp = Path(tempfile.mkdtemp(prefix="arc-lines-browser-"))
-    app_port, gw_port = _free_port(), _free_port()
-    base, gateway = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{gw_port}"
-    env = server_env(tmp, PUBLIC_BASE_URL=base, PAYMENT_GATEWAY_URL=gateway)
-    py = sys.executable
-    for args in (["-m", "app.cli", "migrate"], ["-m", "app.cli", "demo"], ["-m", "tests.browser.seed_lines"]):
-        subprocess.run([py, *args], cwd=ROOT, env=env, check=True, capture_output=True)
-    logs = [open(tmp / "gateway.log", "wb"), open(tmp / "server.log", "wb")]  # noqa: SIM115
-    gw = subprocess.Popen(
-        [py, "-m", "app.cli", "gateway", "--port", str(gw_port)],
-        cwd=ROOT,
-        env=env,
-        stdout=logs[0],
-        stderr=subprocess.STDOUT,
-    )
-    app = subprocess.Popen(
-        [py, "-m", "app.cli", "serve", "--port", str(app_port)],
-        cwd=ROOT,
-        env=env,
-        stdout=logs[1],
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        _wait(gateway + "/health", gw)
-        _wait(base + "/login", app)
+    with demo_server("arc-lines-browser-", ("tests.browser.seed_lines",), gateway=True) as base:
         yield base
-    finally:
-        _stop(app)
-        _stop(gw)
-        for f in logs:
-            f.close()
 
 
 @pytest.mark.parametrize("width", (1280, 390))

@@ -4,61 +4,22 @@ receipt and certificates."""
 from __future__ import annotations
 
 import subprocess
-import sys
-import tempfile
 import zipfile
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ROOT, _free_port, _wait, login, server_env, shot
+from tests.browser.conftest import demo_server, login, shot
 
 pytestmark = pytest.mark.browser
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
 
 
 @pytest.fixture(scope="module")
 def pay_server():
     """The app with demo data and the sandbox gateway beside it, each on its own port."""
-    tmp = Path(tempfile.mkdtemp(prefix="arc-pay-browser-"))
-    app_port, gw_port = _free_port(), _free_port()
-    base, gateway = f"http://127.0.0.1:{app_port}", f"http://127.0.0.1:{gw_port}"
-    env = server_env(tmp, PUBLIC_BASE_URL=base, PAYMENT_GATEWAY_URL=gateway)
-    py = sys.executable
-    subprocess.run([py, "-m", "app.cli", "migrate"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run([py, "-m", "app.cli", "demo"], cwd=ROOT, env=env, check=True, capture_output=True)
-    logs = [open(tmp / "gateway.log", "wb"), open(tmp / "server.log", "wb")]  # noqa: SIM115
-    gw = subprocess.Popen(
-        [py, "-m", "app.cli", "gateway", "--port", str(gw_port)],
-        cwd=ROOT,
-        env=env,
-        stdout=logs[0],
-        stderr=subprocess.STDOUT,
-    )
-    app = subprocess.Popen(
-        [py, "-m", "app.cli", "serve", "--port", str(app_port)],
-        cwd=ROOT,
-        env=env,
-        stdout=logs[1],
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        _wait(gateway + "/health", gw)
-        _wait(base + "/login", app)
+    with demo_server("arc-pay-browser-", gateway=True) as base:
         yield base
-    finally:
-        _stop(app)
-        _stop(gw)
-        for f in logs:
-            f.close()
 
 
 def _pdf_text(path: Path) -> str:

@@ -12,9 +12,8 @@ import pytest
 from playwright.sync_api import expect
 
 from app.domain.roster import academic_year
-from tests.browser.conftest import login, shot
+from tests.browser.conftest import latest_code, login, shot
 from tests.browser.test_apply_browser import fill_applicant, image_file, upload
-from tests.browser.test_student_browser import _latest_code
 
 pytestmark = pytest.mark.browser
 
@@ -153,7 +152,7 @@ def _student_login(page, base: str) -> None:
     if page.locator("#f-email").count():
         page.fill("#f-email", "student.one@example.org")
         page.click("form[action='/foreign-student/individual/email'] button[type=submit]")
-    page.fill("#f-code", _latest_code(base.var_dir))
+    page.fill("#f-code", latest_code(base.var_dir, "student.one@example.org"))
     page.click("form[action='/foreign-student/individual/code'] button[type=submit]")
     page.wait_for_url(base + "/student")
 

@@ -14,32 +14,9 @@ from hypothesis import strategies as st
 from app.domain import roster as rules
 from app.i18n import use_locale
 from app.services import excel
+from tests.roster_support import SEED_ROW, filled_template
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "roster"
-SEED_ROW = [
-    "外生一",
-    "STUDENT ONE",
-    "19880202",
-    "FG_外生",
-    "518_賴索托",
-    "1女",
-    "A123456789",
-    "MM214587",
-    "一般_大陸地區人民進入臺灣地區就學",
-    "7 公立專科學校二年制副學士班",
-    "1年級",
-    "R_已註冊",
-]
-
-
-def filled_template(*rows: list) -> bytes:
-    wb = openpyxl.load_workbook(io.BytesIO(excel.template_xlsx()))
-    ws = wb[excel.SHEET_TITLE]
-    for row in rows:
-        ws.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def refused(data: bytes, filename: str) -> str:

@@ -7,25 +7,13 @@ from urllib.parse import quote
 from app.actions import admin_accounts
 from app.services import hashing, sessions
 from tables.tables import Account, AuthEvent, School
-from tests.review_factories import REVIEWER_PASSWORD, actor, make_reviewers
+from tests.review_factories import actor, admin_headers, make_reviewers
 from tests.support import PASSWORD, make_school_with_accounts
 
 NEW_SCHOOL = "/admin/api/forms/" + quote("新增學校及主帳號-new-school-and-main-account") + "/"
 RESET = "/admin/api/forms/" + quote("重設主帳號密碼-reset-main-account-password") + "/"
 RESET_MFA = "/admin/api/forms/" + quote("重設兩步驟驗證-reset-reviewer-two-step-verification") + "/"
 GOOD = "Lantern-orchid-river-42"
-
-
-async def _admin(client, username: str) -> dict[str, str]:
-    await client.get("/admin/")
-    token = client.cookies.get("csrftoken")
-    r = await client.post(
-        "/admin/public/login/",
-        json={"username": username, "password": REVIEWER_PASSWORD},
-        headers={"X-CSRFToken": token},
-    )
-    assert r.status_code == 200, r.text
-    return {"X-CSRFToken": token}
 
 
 def _school(**kw) -> dict[str, str]:
@@ -43,7 +31,7 @@ def _school(**kw) -> dict[str, str]:
 
 async def test_supervisor_creates_a_school_and_its_main_account(client):
     ids = await make_reviewers()
-    h = await _admin(client, "supervisor")
+    h = await admin_headers(client, "supervisor")
     forms = (await client.get("/admin/api/forms/")).json()
     assert any(f["name"].startswith("新增學校及主帳號") for f in forms)
     r = await client.post(NEW_SCHOOL, json=_school(), headers=h)
@@ -72,7 +60,7 @@ async def test_supervisor_creates_a_school_and_its_main_account(client):
 async def test_duplicates_and_bad_input_are_refused_with_a_message(client):
     await make_reviewers()
     ids = await make_school_with_accounts()  # 測試大學 03734301 with main account 03734301
-    h = await _admin(client, "supervisor")
+    h = await admin_headers(client, "supervisor")
 
     async def refused(**kw) -> str:
         r = await client.post(NEW_SCHOOL, json=_school(**kw), headers=h)
@@ -95,7 +83,7 @@ async def test_duplicates_and_bad_input_are_refused_with_a_message(client):
 async def test_only_supervisors_may_create_or_reset(client):
     ids = await make_school_with_accounts()
     await make_reviewers()
-    h = await _admin(client, "reviewer1")
+    h = await admin_headers(client, "reviewer1")
     r = await client.post(NEW_SCHOOL, json=_school(), headers=h)
     assert r.status_code == 422
     assert "主管" in r.json()["custom_form_error"] or "supervisor" in r.json()["custom_form_error"]
@@ -131,7 +119,7 @@ async def test_supervisor_resets_a_main_password_and_its_sessions_end(client):
     school_session = await sessions.create_session(account_id=ids["main"], kind="school", ip="127.0.0.1")
     assert school_session
     await Account.update({Account.failed_logins: 5}).where(Account.id == ids["main"])
-    h = await _admin(client, "supervisor")
+    h = await admin_headers(client, "supervisor")
 
     r = await client.post(RESET, json={"login_id": "03734301", "new_password": "password1234"}, headers=h)
     assert r.status_code == 422  # the same rules as the school's own change
@@ -165,7 +153,7 @@ async def test_supervisor_resets_a_reviewers_two_step_verification(client):
     await AuthenticatorSecret.create_new(
         user_id=users["reviewer1"], encryption_provider=_plain(), recovery_code_count=1
     )
-    h = await _admin(client, "supervisor")
+    h = await admin_headers(client, "supervisor")
     r = await client.post(RESET_MFA, json={"username": "reviewer1"}, headers=h)
     assert r.status_code == 200, r.text
     assert not await AuthenticatorSecret.is_user_enrolled(user_id=users["reviewer1"])

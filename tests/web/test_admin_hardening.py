@@ -6,19 +6,13 @@ from __future__ import annotations
 import json
 
 from tables.tables import Account, AdminAudit, Holiday, School
-from tests.review_factories import REVIEWER_PASSWORD, make_reviewers
+from tests.review_factories import REVIEWER_PASSWORD, admin_login, make_reviewers
 from tests.support import make_school_with_accounts
 
 
 async def _login(client, username: str, password: str = REVIEWER_PASSWORD):
-    await client.get("/admin/")
-    token = client.cookies.get("csrftoken")
-    r = await client.post(
-        "/admin/public/login/",
-        json={"username": username, "password": password},
-        headers={"X-CSRFToken": token},
-    )
-    return r, token
+    r = await admin_login(client, username, password=password)
+    return r, client.cookies.get("csrftoken")
 
 
 async def test_logins_and_changes_are_in_the_audit_log_which_only_supervisors_read(client, db):

@@ -4,9 +4,8 @@ rows carry their page on the review desk."""
 
 from __future__ import annotations
 
-from tests.review_factories import make_group, make_reviewers
+from tests.review_factories import admin_headers, make_group, make_reviewers
 from tests.support import make_school_with_accounts
-from tests.web.test_service_stations import _admin
 
 
 async def _answers(client) -> dict[str, object]:
@@ -22,7 +21,7 @@ async def _answers(client) -> dict[str, object]:
 
 async def test_the_back_office_follows_the_language_switch(client, db):
     await make_reviewers()
-    await _admin(client, "supervisor")
+    await admin_headers(client, "supervisor")
     zh = await _answers(client)
     assert zh["schema"]["properties"]["receipt_no"]["title"] == "收件號"
     assert (
@@ -58,7 +57,7 @@ async def test_case_rows_carry_their_desk_page(client, db):
     ids = await make_school_with_accounts()
     await make_reviewers()
     group = await make_group(ids["school"], ids["main"], ["first_review", "second_review"], days_ago=1)
-    await _admin(client, "reviewer1")
+    await admin_headers(client, "reviewer1")
     schema = (await client.get("/admin/api/tables/case/schema/")).json()
     assert schema["extra"]["visible_column_names"][:2] == ["id", "desk_page"]
     assert schema["properties"]["desk_page"]["title"].startswith("審核作業台頁面")
@@ -77,7 +76,7 @@ async def test_case_rows_carry_their_desk_page(client, db):
 
 async def test_forms_follow_the_language_switch(client, db):
     await make_reviewers()
-    await _admin(client, "supervisor")
+    await admin_headers(client, "supervisor")
     forms = (await client.get("/admin/api/forms/")).json()
     slug = next(f["slug"] for f in forms if f["name"] == "初審通過")
     grouped = (await client.get("/admin/api/forms/grouped/")).json()["grouped"]

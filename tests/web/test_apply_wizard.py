@@ -41,12 +41,27 @@ async def fill_group(client, app_id: int, members: int = 1) -> None:
     assert r.status_code == 303, r.text
 
 
-async def add_complete_applicant(client, app_id: int, n: int = 1, identity: str = "foreign") -> int:
+async def add_applicant(client, app_id: int, identity: str = "foreign") -> int:
+    """新增申請人 of this identity, nothing typed for them yet: the new case's id."""
     r = await client.post_form(
         f"/apply/drafts/{app_id}/applicants", {"identity": identity}, follow_redirects=False
     )
     assert r.status_code == 303, r.text
-    case_id = int(r.headers["location"].rsplit("/", 1)[1])
+    return int(r.headers["location"].rsplit("/", 1)[1])
+
+
+async def new_foreign_applicant(client) -> tuple[int, int]:
+    """The demo school signed in, a draft of one with its group's steps done and a foreign applicant added:
+    (draft id, case id)."""
+    await make_school_with_accounts()
+    await client.login("03734301")
+    app_id = await start_draft(client)
+    await fill_group(client, app_id)
+    return app_id, await add_applicant(client, app_id)
+
+
+async def add_complete_applicant(client, app_id: int, n: int = 1, identity: str = "foreign") -> int:
+    case_id = await add_applicant(client, app_id, identity)
     docs = FOREIGN_DOCS + (("placement_notice",) if identity == "overseas" else ())
     r = await post_multipart(
         client,
@@ -149,14 +164,7 @@ async def test_double_submit_submits_once(client):
 
 
 async def test_save_incomplete_applicant_keeps_everything_and_says_what_is_missing(client):
-    await make_school_with_accounts()
-    await client.login("03734301")
-    app_id = await start_draft(client)
-    await fill_group(client, app_id)
-    r = await client.post_form(
-        f"/apply/drafts/{app_id}/applicants", {"identity": "foreign"}, follow_redirects=False
-    )
-    case_id = int(r.headers["location"].rsplit("/", 1)[1])
+    app_id, case_id = await new_foreign_applicant(client)
     form = applicant_form(
         1,
         name_en="",
@@ -191,14 +199,7 @@ async def test_save_incomplete_applicant_keeps_everything_and_says_what_is_missi
 
 
 async def test_autosave_saves_one_field_quietly(client):
-    await make_school_with_accounts()
-    await client.login("03734301")
-    app_id = await start_draft(client)
-    await fill_group(client, app_id)
-    r = await client.post_form(
-        f"/apply/drafts/{app_id}/applicants", {"identity": "foreign"}, follow_redirects=False
-    )
-    case_id = int(r.headers["location"].rsplit("/", 1)[1])
+    app_id, case_id = await new_foreign_applicant(client)
     r = await client.post_form(
         f"/apply/drafts/{app_id}/applicants/{case_id}/autosave",
         {"name_en": "lee  min", "department": "化學系"},

@@ -11,21 +11,9 @@ from app.actions import fees as fee_actions
 from app.queries import fees as fee_queries
 from app.services.sessions import now
 from tables.tables import AuthEvent, FeeRate
-from tests.review_factories import REVIEWER_PASSWORD, actor, make_reviewers
+from tests.review_factories import actor, admin_headers, make_reviewers
 
 CHANGE_FEE = "/admin/api/forms/" + quote("變更規費-change-a-fee") + "/"
-
-
-async def _admin(client, username: str) -> dict[str, str]:
-    await client.get("/admin/")
-    token = client.cookies.get("csrftoken")
-    r = await client.post(
-        "/admin/public/login/",
-        json={"username": username, "password": REVIEWER_PASSWORD},
-        headers={"X-CSRFToken": token},
-    )
-    assert r.status_code == 200, r.text
-    return {"X-CSRFToken": token}
 
 
 async def test_default_fee_until_a_supervisor_changes_it_and_every_change_is_kept(client):
@@ -33,7 +21,7 @@ async def test_default_fee_until_a_supervisor_changes_it_and_every_change_is_kep
     today = now().date()
     assert (await fee_queries.get_fee("hkmo", "first", today)).per_person == 2600
 
-    h = await _admin(client, "supervisor")
+    h = await admin_headers(client, "supervisor")
     body = {
         "offering": "hkmo/first",
         "per_person": 2800,
@@ -70,12 +58,12 @@ async def test_only_supervisors_change_fees_and_bad_input_is_refused(client):
     assert set(exc.value.errors) == {"kind"}
     assert await FeeRate.count() == 0
 
-    h = await _admin(client, "reviewer1")
+    h = await admin_headers(client, "reviewer1")
     body = {"offering": "hkmo/first", "per_person": 1, "effective_from": today.isoformat(), "reason": "x"}
     r = await client.post(CHANGE_FEE, json=body, headers=h)
     assert r.status_code == 422 and "僅限主管變更規費。" in r.json()["custom_form_error"]
     # The table itself is read-only, even for a supervisor.
-    h = await _admin(client, "supervisor")
+    h = await admin_headers(client, "supervisor")
     r = await client.post("/admin/api/tables/fee_rate/", json={"line": "hkmo"}, headers=h)
     assert r.status_code in (403, 405)
     assert await FeeRate.count() == 0

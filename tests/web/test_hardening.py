@@ -44,16 +44,9 @@ async def test_out_of_range_year_in_query_strings_is_a_400_with_the_forms_messag
 async def test_an_oversized_upload_is_reported_with_its_real_size(client):
     from tables.tables import Attachment
     from tests.apply_support import applicant_form, post_multipart
-    from tests.web.test_apply_wizard import fill_group, start_draft
+    from tests.web.test_apply_wizard import new_foreign_applicant
 
-    await make_school_with_accounts()
-    await client.login("03734301")
-    app_id = await start_draft(client)
-    await fill_group(client, app_id)
-    r = await client.post_form(
-        f"/apply/drafts/{app_id}/applicants", {"identity": "foreign"}, follow_redirects=False
-    )
-    case_id = int(r.headers["location"].rsplit("/", 1)[1])
+    app_id, case_id = await new_foreign_applicant(client)
     r = await post_multipart(
         client,
         f"/apply/drafts/{app_id}/applicants/{case_id}",

@@ -36,6 +36,19 @@ def fast_retries(monkeypatch):
     yield
 
 
+async def _cli(command: str) -> subprocess.CompletedProcess[str]:
+    """`python -m app.cli <command>` on the test database (off the event loop)."""
+    return await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-m", "app.cli", command],
+        cwd=ROOT,
+        env=dict(os.environ),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
 async def test_mail_sent_while_smtp_is_down_arrives_when_it_is_up(db, monkeypatch, fast_retries):
     from aiosmtpd.controller import Controller
 
@@ -88,15 +101,7 @@ async def test_purge_expired_job_and_command(db):
     assert await UserSession.count() == 1
     assert [r["token"] for r in await CaptchaChallenge.select(CaptchaChallenge.token)] == ["new"]
     # Idempotent, and the same job from the command line.
-    r = await asyncio.to_thread(
-        subprocess.run,
-        [sys.executable, "-m", "app.cli", "purge-expired"],
-        cwd=ROOT,
-        env=dict(os.environ),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    r = await _cli("purge-expired")
     assert r.returncode == 0, r.stderr
     assert "purge_expired: {'sessions': 0, 'captchas': 0, 'email_codes': 0}" in r.stdout
     assert await Account.count() == 3  # the accounts are untouched
@@ -122,15 +127,7 @@ async def test_settle_stale_payments_job_settles_a_lost_notification(client):
 
 
 async def test_settle_payments_command_runs(db):
-    r = await asyncio.to_thread(
-        subprocess.run,
-        [sys.executable, "-m", "app.cli", "settle-payments"],
-        cwd=ROOT,
-        env=dict(os.environ),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    r = await _cli("settle-payments")
     assert r.returncode == 0, r.stderr
     assert "settle_stale_payments: 0" in r.stdout
 

@@ -408,35 +408,25 @@ async def test_a_multiple_entry_applicant_starts_with_the_single_entry_permit(cl
     assert "1,000" in result.text or "1000" in result.text
 
 
+# A Macau student admitted, not yet registered (make_roster_student's fields)
+MACAU_STUDENT = {
+    "name_en": "HO KA MENG",
+    "passport_no": "MA7654321",
+    "name_zh": "何家明",
+    "category": "MO",
+    "nationality": "MO",
+    "gender": "M",
+    "qualification": "",
+    "status": "A",
+    "resident_id": "12345678",
+}
+
+
 async def test_a_macau_student_files_a_hkmo_resident_certificate_for_themself(client):
-    from app.services.sessions import now as t_now
-    from tables.tables import RosterEntry, Student
-    from tests.progress_support import login_student, make_student
+    from tests.progress_support import login_student, make_roster_student
 
     ids = await make_school_with_accounts()
-    student_id = await make_student(ids["school"], passport_no="MA7654321", name_en="HO KA MENG")
-    row = RosterEntry(
-        school=ids["school"],
-        year=115,
-        semester=1,
-        name_zh="何家明",
-        name_en="HO KA MENG",
-        name_en_norm="HO KA MENG",
-        birth_date=date(2003, 1, 1),
-        category="MO",
-        nationality="MO",
-        gender="M",
-        passport_no="MA7654321",
-        qualification="",
-        program="B",
-        grade="1",
-        status="A",
-        resident_id="12345678",
-        created_at=t_now(),
-        updated_at=t_now(),
-    )
-    await row.save()
-    await Student.update({Student.roster_entry: row.id}).where(Student.id == student_id)
+    student_id = await make_roster_student(ids["school"], **MACAU_STUDENT)
     await login_student(client, student_id)
     client.cookies.set("lang", "en")
     # 陸生 lines are filed by the school only
@@ -565,30 +555,17 @@ async def test_the_pages_after_submitting_show_a_line_group(client):
 
 
 async def _roster_row(school: int, category: str, name_en: str, passport: str, **extra) -> int:
-    from tables.tables import RosterEntry
+    from tests.progress_support import make_roster_entry
 
-    row = RosterEntry(
-        school=school,
-        year=115,
-        semester=1,
-        name_zh=extra.pop("name_zh", ""),
-        name_en=name_en,
-        name_en_norm=name_en,
-        birth_date=date(1949, 12, 31),
-        category=category,
-        nationality="CN" if category == "CN" else "JP",
-        gender="M",
-        passport_no=passport,
-        qualification="",
-        program="M",
-        grade="1",
-        status="A",
-        created_at=now(),
-        updated_at=now(),
-        **extra,
-    )
-    await row.save()
-    return row.id
+    nationality = "CN" if category == "CN" else "JP"
+    fields = {
+        "birth_date": date(1949, 12, 31),
+        "nationality": nationality,
+        "gender": "M",
+        "qualification": "",
+    }
+    fields |= {"program": "M", "status": "A", **extra}
+    return await make_roster_entry(school, name_en=name_en, passport_no=passport, category=category, **fields)
 
 
 async def test_a_school_adds_mainland_applicants_from_the_roster(client):

@@ -24,7 +24,7 @@ from tests.payment_support import make_group, pay_through, sandbox
 from tests.review_factories import actor as reviewer_actor
 from tests.review_factories import make_reviewers
 from tests.support import make_school_with_accounts
-from tests.web.test_apply_wizard import fill_group, start_draft
+from tests.web.test_apply_wizard import new_foreign_applicant
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,14 +43,7 @@ async def _case_version(case_id: int) -> int:
 
 
 async def test_wizard_group_with_photo_gets_a_certificate_with_the_photo(client, tmp_path):
-    await make_school_with_accounts()
-    await client.login("03734301")
-    app_id = await start_draft(client)
-    await fill_group(client, app_id, members=1)
-    r = await client.post_form(
-        f"/apply/drafts/{app_id}/applicants", {"identity": "foreign"}, follow_redirects=False
-    )
-    case_id = int(r.headers["location"].rsplit("/", 1)[1])
+    app_id, case_id = await new_foreign_applicant(client)
     # An admitted, not registered student (A) gets the six-month e-certificate after payment.
     photo = [("file_photo", ("photo.jpg", jpeg((30, 160, 60), size=(300, 400)), "image/jpeg"))]
     r = await post_multipart(

@@ -3,20 +3,12 @@
 from __future__ import annotations
 
 from tables.tables import Case, ReviewEvent, School
-from tests.review_factories import REVIEWER_PASSWORD, case_row, make_group, make_reviewers
+from tests.review_factories import admin_signed_in, case_row, make_group, make_reviewers
 from tests.support import make_school_with_accounts
 
 
 async def _admin_login(client, username: str) -> str:
-    await client.get("/admin/")
-    token = client.cookies.get("csrftoken")
-    assert token
-    r = await client.post(
-        "/admin/public/login/",
-        json={"username": username, "password": REVIEWER_PASSWORD},
-        headers={"X-CSRFToken": token},
-    )
-    assert r.status_code == 200, r.text
+    token = await admin_signed_in(client, username)
     assert client.cookies.get("id")
     return token
 

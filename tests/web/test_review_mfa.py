@@ -13,23 +13,7 @@ from piccolo_api.session_auth.tables import SessionsBase
 
 from app.services import mfa
 from tables.tables import AuthEvent, ReviewerProfile
-from tests.review_factories import REVIEWER_PASSWORD, make_reviewers
-
-
-async def admin_login(client, username: str, code: str | None = None):
-    await client.get("/admin/")
-    token = client.cookies.get("csrftoken")
-    assert token
-    body = {"username": username, "password": REVIEWER_PASSWORD}
-    if code is not None:
-        body["mfa_code"] = code
-    return await client.post("/admin/public/login/", json=body, headers={"X-CSRFToken": token})
-
-
-async def signed_in(client, username: str, code: str | None = None) -> str:
-    r = await admin_login(client, username, code)
-    assert r.status_code == 200, r.text
-    return client.cookies.get("csrftoken")
+from tests.review_factories import REVIEWER_PASSWORD, admin_login, admin_signed_in, make_reviewers
 
 
 def _field(page: str, name: str) -> str:
@@ -80,7 +64,7 @@ def wrong_code(secret: str) -> str:
 
 async def test_enrolment_stores_an_encrypted_secret_and_ends_the_sessions(client):
     ids = await make_reviewers()
-    await signed_in(client, "reviewer1")
+    await admin_signed_in(client, "reviewer1")
     page = await client.get("/review/mfa")
     assert page.status_code == 200 and 'action="/review/mfa/start"' in page.text
 
@@ -126,7 +110,7 @@ async def test_enrolment_stores_an_encrypted_secret_and_ends_the_sessions(client
 
 async def test_login_asks_for_the_code_refuses_a_wrong_one_and_accepts_the_right_one(client):
     ids = await make_reviewers()
-    await signed_in(client, "reviewer1")
+    await admin_signed_in(client, "reviewer1")
     await enrol(client)
     client.cookies.clear()
     secret = await stored_secret(ids["reviewer1"])
@@ -151,7 +135,7 @@ async def test_login_asks_for_the_code_refuses_a_wrong_one_and_accepts_the_right
 
 async def test_a_recovery_code_signs_in_once(client):
     await make_reviewers()
-    await signed_in(client, "reviewer1")
+    await admin_signed_in(client, "reviewer1")
     _secret, codes = await enrol(client)
     client.cookies.clear()
     assert (await admin_login(client, "reviewer1", codes[0])).status_code == 200
@@ -165,7 +149,7 @@ async def test_supervisor_switches_it_on_and_the_reviewer_is_kept_out_until_enro
         await ReviewerProfile.select(ReviewerProfile.id).where(ReviewerProfile.user == ids["reviewer1"])
     )[0]
     # reviewer1 has a session from before the switch.
-    await signed_in(client, "reviewer1")
+    await admin_signed_in(client, "reviewer1")
     assert (await client.get("/review/queue/first")).status_code == 200
     reviewer_cookies = dict(client.cookies)
 
@@ -178,7 +162,7 @@ async def test_supervisor_switches_it_on_and_the_reviewer_is_kept_out_until_enro
     )
     assert r.status_code == 403
     client.cookies.clear()
-    token = await signed_in(client, "supervisor")
+    token = await admin_signed_in(client, "supervisor")
     r = await client.patch(
         f"/admin/api/tables/reviewer_profile/{profile['id']}/",
         json={"mfa_required": True},
@@ -219,7 +203,7 @@ async def test_supervisor_switches_it_on_and_the_reviewer_is_kept_out_until_enro
 
     # A fresh password-only sign-in is kept out the same way.
     client.cookies.clear()
-    await signed_in(client, "reviewer1")
+    await admin_signed_in(client, "reviewer1")
     assert (await client.get("/review/queue/first", follow_redirects=False)).headers.get(
         "location"
     ) == "/review/mfa"
@@ -228,7 +212,7 @@ async def test_supervisor_switches_it_on_and_the_reviewer_is_kept_out_until_enro
     secret, _codes = await enrol(client)
     client.cookies.clear()
     assert (await admin_login(client, "reviewer1")).status_code == 401
-    await signed_in(client, "reviewer1", next_code(secret))
+    await admin_signed_in(client, "reviewer1", next_code(secret))
     assert (await client.get("/review/queue/first")).status_code == 200
     assert (await client.get("/admin/api/tables/case/")).status_code == 200
     # Required: it cannot be turned off by the reviewer.
@@ -239,10 +223,10 @@ async def test_supervisor_switches_it_on_and_the_reviewer_is_kept_out_until_enro
 
 async def test_turning_it_off_when_not_required_needs_the_password(client):
     ids = await make_reviewers()
-    await signed_in(client, "reviewer2")
+    await admin_signed_in(client, "reviewer2")
     secret, _codes = await enrol(client, "reviewer2")
     client.cookies.clear()
-    await signed_in(client, "reviewer2", next_code(secret))
+    await admin_signed_in(client, "reviewer2", next_code(secret))
     page = await client.get("/review/mfa")
     assert "/review/mfa/disable" in page.text
     r = await client.post_form("/review/mfa/disable", {"password": "wrong-password-here"})

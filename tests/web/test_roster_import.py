@@ -15,24 +15,12 @@ from app.actions import roster as roster_actions
 from app.domain import roster as rules
 from app.services import excel
 from tables.tables import AuthEvent, RosterEntry, RosterImport
+from tests.roster_support import SEED_ROW
+from tests.roster_support import filled_template as xlsx
 from tests.support import make_school_with_accounts
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "roster"
 YEAR = str(rules.academic_year(date.today()))
-SEED_ROW = [
-    "外生一",
-    "STUDENT ONE",
-    "19880202",
-    "FG_外生",
-    "518_賴索托",
-    "1女",
-    "A123456789",
-    "MM214587",
-    "一般_大陸地區人民進入臺灣地區就學",
-    "7 公立專科學校二年制副學士班",
-    "1年級",
-    "R_已註冊",
-]
 SMITH = [
     "",
     "John Smith",
@@ -61,16 +49,6 @@ BAD = [
     "1",
     "A",
 ]
-
-
-def xlsx(*rows: list, template: bytes | None = None) -> bytes:
-    wb = openpyxl.load_workbook(io.BytesIO(template or excel.template_xlsx()))
-    ws = wb[excel.SHEET_TITLE]
-    for row in rows:
-        ws.append(row)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 async def upload(

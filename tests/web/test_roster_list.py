@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import io
-from datetime import UTC, date, datetime
+from datetime import date
 
 import openpyxl
 
-from app.actions.roster import refresh_tally
 from app.domain import roster as rules
 from app.domain.actor import Actor
 from app.queries import roster as roster_queries
 from app.services import excel
 from tables.tables import RosterEntry
+from tests.progress_support import make_roster_entry
 from tests.support import make_school_with_accounts
 
 YEAR = rules.academic_year(date.today())
@@ -30,30 +30,17 @@ async def add(
     name_zh: str = "",
     born: date = date(1988, 2, 2),
 ) -> int:
-    t = datetime.now(UTC)
-    row = RosterEntry(
-        school=school,
+    return await make_roster_entry(
+        school,
+        name_en=name_en,
+        passport_no=passport,
         year=year,
         semester=semester,
-        name_zh=name_zh,
-        name_en=name_en,
-        name_en_norm=rules.normalise_name_en(name_en),
-        birth_date=born,
         category=category,
-        nationality="LS",
-        gender="F",
-        national_id="",
-        passport_no=passport,
-        qualification="FOREIGN",
-        program="B",
-        grade="1",
         status=status,
-        created_at=t,
-        updated_at=t,
+        name_zh=name_zh,
+        birth_date=born,
     )
-    await row.save()
-    await refresh_tally({(school, year, semester)})  # as every roster write keeps it
-    return row.id
 
 
 def actor_of(ids: dict[str, int], key: str = "main") -> Actor:

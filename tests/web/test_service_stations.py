@@ -7,21 +7,9 @@ from app.actions.stations import load_reference_stations
 from app.domain.stations import reference_stations
 from tables.tables import AdminAudit, Application, ServiceStation
 from tests.apply_support import files, post_multipart
-from tests.review_factories import REVIEWER_PASSWORD, admin_session, make_group, make_reviewers
+from tests.review_factories import admin_headers, admin_session, make_group, make_reviewers
 from tests.support import make_school_with_accounts
 from tests.web.test_apply_wizard import start_draft
-
-
-async def _admin(client, username: str) -> dict[str, str]:
-    await client.get("/admin/")
-    token = client.cookies.get("csrftoken")
-    r = await client.post(
-        "/admin/public/login/",
-        json={"username": username, "password": REVIEWER_PASSWORD},
-        headers={"X-CSRFToken": token},
-    )
-    assert r.status_code == 200, r.text
-    return {"X-CSRFToken": token}
 
 
 async def _station_id(code: str) -> int:
@@ -46,7 +34,7 @@ async def test_a_supervisor_renames_a_station_and_every_page_reads_the_new_name(
     ids = await make_school_with_accounts()
     users = await make_reviewers()
     group = await make_group(ids["school"], ids["main"], ["first_review"], days_ago=1, station="S03")
-    h = await _admin(client, "supervisor")
+    h = await admin_headers(client, "supervisor")
     r = await client.patch(
         f"/admin/api/tables/service_station/{await _station_id('S03')}/",
         json={"name_zh": "基隆市服務站（新址）", "name_en": "Keelung Service Center, new address"},
@@ -71,7 +59,7 @@ async def test_a_supervisor_renames_a_station_and_every_page_reads_the_new_name(
 async def test_a_station_switched_off_is_no_longer_offered_but_still_named(client, db):
     ids = await make_school_with_accounts()
     await make_reviewers()
-    h = await _admin(client, "supervisor")
+    h = await admin_headers(client, "supervisor")
     r = await client.patch(
         f"/admin/api/tables/service_station/{await _station_id('S05')}/", json={"active": False}, headers=h
     )
@@ -101,7 +89,7 @@ async def test_station_changes_are_checked_and_used_codes_kept(client, db):
     ids = await make_school_with_accounts()
     await make_reviewers()
     await make_group(ids["school"], ids["main"], ["first_review"], days_ago=1, station="S01")
-    h = await _admin(client, "supervisor")
+    h = await admin_headers(client, "supervisor")
     r = await client.post(
         "/admin/api/tables/service_station/",
         json={"code": "X1", "name_zh": "", "name_en": "台東", "active": True, "sort": 0},
@@ -134,7 +122,7 @@ async def test_station_changes_are_checked_and_used_codes_kept(client, db):
 
 async def test_reviewers_read_but_do_not_change_stations(client, db):
     await make_reviewers()
-    h = await _admin(client, "reviewer1")
+    h = await admin_headers(client, "reviewer1")
     rows = (await client.get("/admin/api/tables/service_station/")).json()["rows"]
     assert len(rows) >= 25
     r = await client.patch(

@@ -304,8 +304,11 @@ async def test_reviewer_desk_shows_reply_and_changes(client):
         assert text in r.text, text
 
 
-async def test_extension_case_supplement_records_its_own_fields(client):
-    """A further kind's case is supplemented with its own fields (延期至), and the change is recorded."""
+async def _returned_extension_case(comment: str) -> tuple[int, int]:
+    """A 延期 case of the demo school (統一證號 A810000044, 延期至 2027/06/30, its documents) returned at first
+    review with this comment: (application id, case id)."""
+    from tests.progress_support import add_file
+
     ids = await make_school_with_accounts()
     g = await make_group(ids["school"], ids["main"], ["first_review"], kind="extension")
     app_id, case_id = g["application"], g["cases"][0]
@@ -315,11 +318,15 @@ async def test_extension_case_supplement_records_its_own_fields(client):
             Case.data: {"kind": {"current_expiry": "2027/01/31", "new_expiry": "2027/06/30", "reason": ""}},
         }
     ).where(Case.id == case_id)
-    from tests.progress_support import add_file
-
     for kind in ("resident_card", "enrolment_proof"):
         await add_file(app_id, case_id, kind)
-    await return_case(app_id, case_id, comment="延期期限請依修業年限填寫。")
+    await return_case(app_id, case_id, comment=comment)
+    return app_id, case_id
+
+
+async def test_extension_case_supplement_records_its_own_fields(client):
+    """A further kind's case is supplemented with its own fields (延期至), and the change is recorded."""
+    app_id, case_id = await _returned_extension_case("延期期限請依修業年限填寫。")
     await client.login("03734301")
     r = await client.get(f"/supplement/groups/{app_id}/cases/{case_id}")
     assert r.status_code == 200 and 'name="new_expiry"' in r.text and 'value="2027/06/30"' in r.text
@@ -335,20 +342,7 @@ async def test_extension_case_supplement_records_its_own_fields(client):
 
 async def test_extension_supplement_checks_a_changed_ui_no(client):
     """Issue 12, item 4: a 補正 that changes the 統一證號 is held to the same check as the filing."""
-    ids = await make_school_with_accounts()
-    g = await make_group(ids["school"], ids["main"], ["first_review"], kind="extension")
-    app_id, case_id = g["application"], g["cases"][0]
-    await Case.update(
-        {
-            Case.ui_no: "A810000044",
-            Case.data: {"kind": {"current_expiry": "2027/01/31", "new_expiry": "2027/06/30", "reason": ""}},
-        }
-    ).where(Case.id == case_id)
-    from tests.progress_support import add_file
-
-    for kind in ("resident_card", "enrolment_proof"):
-        await add_file(app_id, case_id, kind)
-    await return_case(app_id, case_id, comment="統一證號有誤，請更正。")
+    app_id, case_id = await _returned_extension_case("統一證號有誤，請更正。")
     await client.login("03734301")
     r = await client.get(f"/supplement/groups/{app_id}/cases/{case_id}")
     form = _form(r.text) | {"ui_no": "A800000014", "op": "send", "reply": "已更正統一證號。"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import subprocess
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -17,6 +17,7 @@ from tests.apply_support import post_multipart
 from tests.support import make_school_with_accounts
 from tests.web.test_line_offerings import (
     HKMO_STUDENT,
+    MACAU_STUDENT,
     MAINLAND_RELATIVE,
     MAINLAND_STUDENT,
     STUDENT_ID,
@@ -160,34 +161,10 @@ async def test_another_school_or_sub_account_cannot_download_a_group_s_forms(cli
 
 
 async def test_a_hkmo_student_filing_for_themself_downloads_their_forms(client, tmp_path):
-    from app.services.sessions import now as t_now
-    from tables.tables import RosterEntry, Student
-    from tests.progress_support import login_student, make_student
+    from tests.progress_support import login_student, make_roster_student
 
     ids = await make_school_with_accounts(name="國立測試大學")
-    student_id = await make_student(ids["school"], passport_no="MA7654321", name_en="HO KA MENG")
-    row = RosterEntry(
-        school=ids["school"],
-        year=115,
-        semester=1,
-        name_zh="何家明",
-        name_en="HO KA MENG",
-        name_en_norm="HO KA MENG",
-        birth_date=date(2003, 1, 1),
-        category="MO",
-        nationality="MO",
-        gender="M",
-        passport_no="MA7654321",
-        qualification="",
-        program="B",
-        grade="1",
-        status="A",
-        resident_id="12345678",
-        created_at=t_now(),
-        updated_at=t_now(),
-    )
-    await row.save()
-    await Student.update({Student.roster_entry: row.id}).where(Student.id == student_id)
+    student_id = await make_roster_student(ids["school"], **MACAU_STUDENT)
     await login_student(client, student_id)
     client.cookies.set("lang", "en")
     r = await client.post_form("/student/apply/hkmo/hkmo", {"agree": "1"}, follow_redirects=False)
