@@ -285,13 +285,22 @@ async def seed(cases: int) -> None:
     # What the workflow and the roster writes keep beside the rows (written here directly, for speed): each
     # group's dashboard list, each case's status time, the desk's counts, each roster term's tally, by the app's
     # own functions.
-    from app.actions.cases import after_transitions
+    # (What `after_transitions` does at the end of an action, here in batches: its steps one by one.)
+    from app.actions.cases import refresh_case_times, refresh_dashboard_lists, refresh_station_tally
     from app.actions.roster import refresh_tally
 
-    moved = [(c["application"], c["id"]) for c in await Case.select(Case.application, Case.id)]
-    for start in range(0, len(moved), 3000):
+    group_ids = [a["id"] for a in await Application.select(Application.id)]
+    for start in range(0, len(group_ids), 100):
         async with db.write_tx():
-            await after_transitions(set(moved[start : start + 3000]))
+            await refresh_dashboard_lists(set(group_ids[start : start + 100]))
+    case_ids = [c["id"] for c in await Case.select(Case.id)]
+    for start in range(0, len(case_ids), 300):
+        async with db.write_tx():
+            await refresh_case_times(set(case_ids[start : start + 300]))
+    async with db.write_tx():
+        await refresh_station_tally(
+            {a["station_code"] for a in await Application.select(Application.station_code)}
+        )
     async with db.write_tx():
         await refresh_tally({(school.id, 115, 1), (school.id, 115, 2)})
     # A first reviewer of the desk, signed in to the back office (the session piccolo-admin's login would make).
