@@ -99,16 +99,17 @@ def _like_text(text: str) -> str:
     return text.replace("%", "").replace("_", "")
 
 
+def _by_term(table: Any, clause: Any, f: RosterFilters) -> Any:
+    """`clause` narrowed by the filters a roster row and its term's tally share: year, semester, category,
+    status (`table`: RosterEntry or RosterTally, whose columns are named alike)."""
+    for column in ("year", "semester", "category", "status"):
+        if value := getattr(f, column):
+            clause &= getattr(table, column) == value
+    return clause
+
+
 def _where(actor: Actor, f: RosterFilters):
-    clause = _scope(actor)
-    if f.year:
-        clause &= RosterEntry.year == f.year
-    if f.semester:
-        clause &= RosterEntry.semester == f.semester
-    if f.category:
-        clause &= RosterEntry.category == f.category
-    if f.status:
-        clause &= RosterEntry.status == f.status
+    clause = _by_term(RosterEntry, _scope(actor), f)
     if f.name:
         norm = _like_text(rules.normalise_name_en(f.name))
         zh = _like_text(f.name)
@@ -137,15 +138,7 @@ async def _count(actor: Actor, f: RosterFilters, where: Any) -> int:
         return await RosterEntry.count().where(where)
     if actor.kind != "school" or not actor.school_id:
         return 0
-    clause = RosterTally.school == actor.school_id
-    if f.year:
-        clause &= RosterTally.year == f.year
-    if f.semester:
-        clause &= RosterTally.semester == f.semester
-    if f.category:
-        clause &= RosterTally.category == f.category
-    if f.status:
-        clause &= RosterTally.status == f.status
+    clause = _by_term(RosterTally, RosterTally.school == actor.school_id, f)
     return sum(r["rows"] for r in await RosterTally.select(RosterTally.rows).where(clause))
 
 
